@@ -1,6 +1,7 @@
 #include "engine/refdata/reference_data.h"
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
