@@ -1,0 +1,86 @@
+#include "engine/index/candidate_segment.h"
+
+#include <algorithm>
+
+namespace passerelle::engine {
+
+CandidateSegment::CandidateSegment()
+    : alive(FloatColumn::Zero(kRows)), x(FloatColumn::Zero(kRows)), y(FloatColumn::Zero(kRows)),
+      z(FloatColumn::Zero(kRows)), radius_km(FloatColumn::Ones(kRows)), french_level(FloatColumn::Zero(kRows)),
+      french_attested(FloatColumn::Zero(kRows)), french_hours_planned(FloatColumn::Zero(kRows)),
+      needs_housing_locally(FloatColumn::Zero(kRows)), relocation_accepted(FloatColumn::Zero(kRows)),
+      driving_licence(FloatColumn::Zero(kRows)), right_to_work(FloatColumn::Zero(kRows)),
+      available_from(FloatColumn::Zero(kRows)), accepted_contracts(MaskColumn::Zero(kRows)),
+      weekly_availability(MaskColumn::Zero(kRows)), skills(kRows, 0), occupation_offsets(kRows + 1, 0),
+      records_(kRows) {}
+
+CandidateRowFeatures EncodeCandidateRow(const ResolvedCandidate& c) {
+  const Candidate& r = c.record;
+  CandidateRowFeatures f;
+  f.x = c.position.x;
+  f.y = c.position.y;
+  f.z = c.position.z;
+  f.radius_km = c.radius_km;
+  f.french_level = static_cast<float>(r.french_level);
+  f.french_attested = r.french_attested ? 1 : 0;
+  f.french_hours_planned = r.french_hours_planned;
+  f.needs_housing_locally = (r.housing == HousingStatus::kEmergency || r.housing == HousingStatus::kNone) ? 1 : 0;
+  f.relocation_accepted = r.relocation_accepted ? 1 : 0;
+  f.driving_licence = r.driving_licence ? 1 : 0;
+  f.right_to_work = r.right_to_work ? 1 : 0;
+  f.available_from = static_cast<float>(r.available_from);
+  f.accepted_contracts = r.accepted_contracts;
+  f.weekly_availability = r.weekly_availability;
+  return f;
+}
+
+void CandidateSegment::Set(int row, std::shared_ptr<const ResolvedCandidate> candidate) {
+  const CandidateRowFeatures f = EncodeCandidateRow(*candidate);
+  alive[row] = 1;
+  x[row] = f.x;
+  y[row] = f.y;
+  z[row] = f.z;
+  radius_km[row] = f.radius_km;
+  french_level[row] = f.french_level;
+  french_attested[row] = f.french_attested;
+  french_hours_planned[row] = f.french_hours_planned;
+  needs_housing_locally[row] = f.needs_housing_locally;
+  relocation_accepted[row] = f.relocation_accepted;
+  driving_licence[row] = f.driving_licence;
+  right_to_work[row] = f.right_to_work;
+  available_from[row] = f.available_from;
+  accepted_contracts[row] = f.accepted_contracts;
+  weekly_availability[row] = f.weekly_availability;
+  records_[row] = std::move(candidate);
+}
+
+void CandidateSegment::Clear(int row) {
+  alive[row] = 0;
+  right_to_work[row] = 0;
+  records_[row] = nullptr;
+}
+
+void CandidateSegment::Finish() {
+  std::vector<Eigen::Triplet<float, int32_t>> triplets;
+  int32_t columns = 0;
+  occupation_rome.clear();
+  occupation_factor.clear();
+  for (int row = 0; row < kRows; ++row) {
+    occupation_offsets[row] = static_cast<int32_t>(occupation_rome.size());
+    if (!records_[row]) continue;
+    for (int32_t item : records_[row]->skill_indices) {
+      triplets.emplace_back(row, item, 1.0f);
+      columns = std::max(columns, item + 1);
+    }
+    for (const WeightedOccupation& o : records_[row]->occupations) {
+      occupation_rome.push_back(o.rome_index);
+      occupation_factor.push_back(o.factor);
+    }
+  }
+  occupation_offsets[kRows] = static_cast<int32_t>(occupation_rome.size());
+  skills = SkillMatrix(kRows, columns);
+  skills.setFromTriplets(triplets.begin(), triplets.end());
+  skills.makeCompressed();
+}
+
+}  // namespace passerelle::engine

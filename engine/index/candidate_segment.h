@@ -1,0 +1,70 @@
+// Candidates as columns: one segment holds kRows rows, one Eigen array per numeric feature, a sparse
+// matrix of skill items (rows = candidates, columns = items) and a compressed list of occupations.
+//
+// Thread-safety: thread-compatible; published segments are immutable and read by any thread.
+#ifndef PASSERELLE_ENGINE_INDEX_CANDIDATE_SEGMENT_H_
+#define PASSERELLE_ENGINE_INDEX_CANDIDATE_SEGMENT_H_
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include <Eigen/Core>
+#include <Eigen/SparseCore>
+
+#include "engine/model/resolve.h"
+
+namespace passerelle::engine {
+
+using FloatColumn = Eigen::ArrayXf;
+using MaskColumn = Eigen::Array<uint32_t, Eigen::Dynamic, 1>;
+// Column-major so that the rows holding one skill item are contiguous: scoring one opening walks only
+// the columns of its items (an inverted-index walk).
+using SkillMatrix = Eigen::SparseMatrix<float, Eigen::ColMajor, int32_t>;
+
+// The numeric features of one candidate row, as the kernel reads them (flags as 0/1 floats so that the
+// kernel is pure float arithmetic).
+struct CandidateRowFeatures {
+  float x = 0, y = 0, z = 0, radius_km = 1;
+  float french_level = 0, french_attested = 0, french_hours_planned = 0;
+  float needs_housing_locally = 0;  // 1 for emergency shelter or no housing
+  float relocation_accepted = 0, driving_licence = 0, right_to_work = 0;
+  float available_from = 0;  // day number
+  uint32_t accepted_contracts = 0, weekly_availability = 0;
+};
+CandidateRowFeatures EncodeCandidateRow(const ResolvedCandidate& c);
+
+class CandidateSegment {
+ public:
+  static constexpr int kRows = 4096;
+
+  CandidateSegment();
+
+  void Set(int row, std::shared_ptr<const ResolvedCandidate> candidate);
+  void Clear(int row);
+  // Rebuilds the skill matrix and the occupation lists after Set/Clear.
+  void Finish();
+
+  const std::shared_ptr<const ResolvedCandidate>& record(int row) const { return records_[row]; }
+
+  // Feature columns, kRows long; a cleared row has alive = 0 and neutral values elsewhere.
+  FloatColumn alive, x, y, z, radius_km;
+  FloatColumn french_level, french_attested, french_hours_planned;
+  FloatColumn needs_housing_locally;  // 1 for emergency shelter or no housing
+  FloatColumn relocation_accepted, driving_licence, right_to_work;
+  FloatColumn available_from;         // day number
+  MaskColumn accepted_contracts, weekly_availability;
+
+  SkillMatrix skills;  // kRows x (largest item index + 1), value 1 where the person holds the item
+  // Occupations of row r: occupation_rome/factor[occupation_offsets[r] .. occupation_offsets[r + 1]).
+  std::vector<int32_t> occupation_offsets;
+  std::vector<int32_t> occupation_rome;
+  std::vector<float> occupation_factor;
+
+ private:
+  std::vector<std::shared_ptr<const ResolvedCandidate>> records_;
+};
+
+}  // namespace passerelle::engine
+
+#endif  // PASSERELLE_ENGINE_INDEX_CANDIDATE_SEGMENT_H_

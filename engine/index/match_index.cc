@@ -1,0 +1,230 @@
+#include "engine/index/match_index.h"
+
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "engine/common/status_macros.h"
+#include "engine/index/top_k.h"
+#include "engine/scoring/criteria_walks.h"
+#include "engine/scoring/feature_sources.h"
+#include "engine/scoring/pair_kernel.h"
+
+namespace passerelle::engine {
+namespace {
+
+namespace sc = scoring;
+
+// A row kept by the selection: where it lives in the query's snapshot and its scores, copied out of the
+// block arrays (which the next segment overwrites).
+struct KeptRow {
+  int32_t segment = 0;
+  int32_t row = 0;
+  std::array<float, kCriterionCount> criteria{};
+  float distance_km = 0;
+  uint32_t blockers = 0;
+};
+
+KeptRow Keep(const sc::BlockScores& scores, int32_t segment, int32_t row) {
+  KeptRow kept{segment, row, {}, scores.distance_km[row], scores.blockers[row]};
+  for (int k = 0; k < kCriterionCount; ++k) kept.criteria[k] = scores.criteria[k][row];
+  return kept;
+}
+
+// Allowed opening ROME codes for MatchQuery::occupations, as a per-code flag; empty = all allowed.
+absl::StatusOr<std::vector<uint8_t>> OccupationFilter(const MatchQuery& query, const ReferenceData& data) {
+  std::vector<uint8_t> allowed;
+  if (query.occupations.empty()) return allowed;
+  allowed.assign(data.occupations().size(), 0);
+  for (size_t i = 0; i < query.occupations.size(); ++i) {
+    const std::string& code = query.occupations[i];
+    bool any = false;
+    for (size_t r = 0; r < data.occupations().size(); ++r) {
+      const RomeOccupation& occ = data.occupations()[r];
+      if (occ.code == code || occ.domaine_code == code || std::string(1, occ.grand_domaine) == code) {
+        allowed[r] = 1;
+        any = true;
+      }
+    }
+    if (!any) {
+      return absl::InvalidArgumentError(absl::StrCat("occupations[", i, "]: \"", code,
+                                                     "\" is neither a ROME 4.0 code, a domaine nor a grand domaine"));
+    }
+  }
+  return allowed;
+}
+
+ScoredMatch MakeMatch(const TopK<KeptRow>::Entry& entry, const sc::KernelParams& params) {
+  ScoredMatch m;
+  m.id = *entry.id;
+  m.total = entry.score;
+  m.distance_km = entry.payload.distance_km;
+  m.blockers = entry.payload.blockers;
+  m.criteria = entry.payload.criteria;
+  for (int k = 0; k < kCriterionCount; ++k) m.contributions[k] = params.normalized_weights[k] * m.criteria[k];
+  return m;
+}
+
+// Selection state of one query: the best matches and, optionally, the best near-misses.
+struct Selection {
+  Selection(const MatchQuery& q) : query(q), matches(q.k), near_misses(q.near_misses) {}
+
+  // Considers every live row of one scored segment; `extra_ok(row)` applies direction-specific filters.
+  template <class Segment, class ExtraFilter>
+  void Consider(const Segment& segment, int32_t segment_index, const sc::BlockScores& scores, ExtraFilter extra_ok,
+                MatchResult* result) {
+    for (int row = 0; row < Segment::kRows; ++row) {
+      if (segment.alive[row] < 0.5f) continue;
+      ++result->scored;
+      const float total = scores.total[row];
+      const uint32_t blockers = scores.blockers[row];
+      if (total < query.min_score) continue;
+      if (query.max_distance_km > 0 && scores.distance_km[row] > query.max_distance_km) continue;
+      if (blockers == 0) {
+        if (!extra_ok(row)) continue;
+        ++result->eligible;
+        if (matches.MayAccept(total)) matches.Push(total, segment.record(row)->record.id, Keep(scores, segment_index, row));
+      } else if ((blockers & ~sc::kRelaxableBlockers) == 0 && near_misses.MayAccept(total) && extra_ok(row)) {
+        near_misses.Push(total, segment.record(row)->record.id, Keep(scores, segment_index, row));
+      }
+    }
+  }
+
+  // Moves the selections into `result`; `explain(kept)` explains one kept row.
+  template <class ExplainFn>
+  void Finish(const sc::KernelParams& params, ExplainFn explain, MatchResult* result) {
+    auto drain = [&](TopK<KeptRow>& top, std::vector<ScoredMatch>* out) {
+      for (const auto& entry : top.Take()) {
+        out->push_back(MakeMatch(entry, params));
+        if (query.explain) out->back().explanation = explain(entry.payload);
+      }
+    };
+    drain(matches, &result->matches);
+    drain(near_misses, &result->near_misses);
+  }
+
+  const MatchQuery& query;
+  TopK<KeptRow> matches;
+  TopK<KeptRow> near_misses;
+};
+
+}  // namespace
+
+absl::Status ValidateMatchQuery(const MatchQuery& query, const ReferenceData& data) {
+  if (query.k < 1 || query.k > kMaxK) {
+    return absl::InvalidArgumentError(absl::StrCat("k: must be in [1, ", kMaxK, "], got ", query.k));
+  }
+  if (!std::isfinite(query.min_score) || query.min_score < 0 || query.min_score > 1) {
+    return absl::InvalidArgumentError(absl::StrCat("min_score: must be in [0, 1], got ", query.min_score));
+  }
+  if (!std::isfinite(query.max_distance_km) || query.max_distance_km < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("max_distance_km: must be finite and >= 0, got ", query.max_distance_km));
+  }
+  if (query.near_misses < 0 || query.near_misses > kMaxK) {
+    return absl::InvalidArgumentError(absl::StrCat("near_misses: must be in [0, ", kMaxK, "], got ", query.near_misses));
+  }
+  if (query.contract_types & ~kAllContractsMask) return absl::InvalidArgumentError("contract_types: unknown contract bit");
+  return OccupationFilter(query, data).status();
+}
+
+MatchIndex::MatchIndex(std::shared_ptr<const ReferenceData> data) : data_(std::move(data)), relations_(*data_) {}
+
+absl::StatusOr<std::shared_ptr<const ResolvedCandidate>> MatchIndex::ResolveCandidate(const Candidate& candidate) const {
+  PASSERELLE_ASSIGN_OR_RETURN(ResolvedCandidate resolved, engine::ResolveCandidate(candidate, *data_));
+  return std::make_shared<const ResolvedCandidate>(std::move(resolved));
+}
+
+absl::StatusOr<std::shared_ptr<const ResolvedOpening>> MatchIndex::ResolveOpening(const Opening& opening) const {
+  PASSERELLE_ASSIGN_OR_RETURN(ResolvedOpening resolved, engine::ResolveOpening(opening, *data_));
+  return std::make_shared<const ResolvedOpening>(std::move(resolved));
+}
+
+void MatchIndex::UpsertCandidates(absl::Span<const std::shared_ptr<const ResolvedCandidate>> candidates) {
+  candidates_.Apply(candidates, {});
+}
+void MatchIndex::UpsertOpenings(absl::Span<const std::shared_ptr<const ResolvedOpening>> openings) {
+  openings_.Apply(openings, {});
+}
+bool MatchIndex::RemoveCandidate(const std::string& id) { return candidates_.Apply({}, {id}) > 0; }
+bool MatchIndex::RemoveOpening(const std::string& id) { return openings_.Apply({}, {id}) > 0; }
+
+absl::StatusOr<MatchResult> MatchIndex::MatchOpenings(const std::string& candidate_id, const MatchQuery& query,
+                                                      const ScoringProfile& profile) const {
+  std::shared_ptr<const ResolvedCandidate> candidate = FindCandidate(candidate_id);
+  if (!candidate) return absl::NotFoundError(absl::StrCat("candidate_id: no candidate \"", candidate_id, "\""));
+  return MatchOpeningsFor(*candidate, query, profile);
+}
+
+absl::StatusOr<MatchResult> MatchIndex::MatchCandidates(const std::string& opening_id, const MatchQuery& query,
+                                                        const ScoringProfile& profile) const {
+  std::shared_ptr<const ResolvedOpening> opening = FindOpening(opening_id);
+  if (!opening) return absl::NotFoundError(absl::StrCat("opening_id: no opening \"", opening_id, "\""));
+  return MatchCandidatesFor(*opening, query, profile);
+}
+
+absl::StatusOr<MatchResult> MatchIndex::MatchOpeningsFor(const ResolvedCandidate& candidate, const MatchQuery& query,
+                                                         const ScoringProfile& profile) const {
+  PASSERELLE_RETURN_IF_ERROR(ValidateScoringProfile(profile));
+  PASSERELLE_RETURN_IF_ERROR(ValidateMatchQuery(query, *data_));
+  PASSERELLE_ASSIGN_OR_RETURN(const std::vector<uint8_t> allowed_rome, OccupationFilter(query, *data_));
+  const sc::KernelParams params = sc::MakeKernelParams(profile);
+  const std::vector<float> best_by_rome = sc::BestOccupationScoresFrom(relations_, candidate);
+  const sc::CandidateBroadcast candidate_side(candidate, OpeningSegment::kRows);
+  std::shared_ptr<const OpeningTable::Snapshot> snapshot = openings_.snapshot();
+
+  MatchResult result;
+  Selection selection(query);
+  sc::WalkedCriteria walked;
+  sc::BlockScores scores;
+  for (size_t s = 0; s < snapshot->segments.size(); ++s) {
+    const OpeningSegment& segment = *snapshot->segments[s];
+    sc::WalkOpeningSegment(segment, candidate, best_by_rome, &walked);
+    sc::ScorePairs(candidate_side, sc::OpeningColumns{segment}, walked.occupation, walked.skills,
+                   walked.missing_required, params, &scores);
+    selection.Consider(segment, static_cast<int32_t>(s), scores, [&](int row) {
+      return (query.contract_types == 0 || (query.contract_types & segment.contract_bit[row]) != 0) &&
+             (allowed_rome.empty() || allowed_rome[segment.rome[row]]);
+    }, &result);
+  }
+  selection.Finish(params, [&](const KeptRow& kept) {
+    return ExplainPair(candidate, *snapshot->segments[kept.segment]->record(kept.row), profile, *data_, relations_);
+  }, &result);
+  return result;
+}
+
+absl::StatusOr<MatchResult> MatchIndex::MatchCandidatesFor(const ResolvedOpening& opening, const MatchQuery& query,
+                                                           const ScoringProfile& profile) const {
+  PASSERELLE_RETURN_IF_ERROR(ValidateScoringProfile(profile));
+  PASSERELLE_RETURN_IF_ERROR(ValidateMatchQuery(query, *data_));
+  const sc::KernelParams params = sc::MakeKernelParams(profile);
+  const std::vector<float> relation_to = sc::RelationScoresTo(relations_, opening.rome_index);
+  const sc::OpeningBroadcast opening_side(opening, CandidateSegment::kRows);
+  std::shared_ptr<const CandidateTable::Snapshot> snapshot = candidates_.snapshot();
+
+  MatchResult result;
+  Selection selection(query);
+  sc::WalkedCriteria walked;
+  sc::BlockScores scores;
+  for (size_t s = 0; s < snapshot->segments.size(); ++s) {
+    const CandidateSegment& segment = *snapshot->segments[s];
+    sc::WalkCandidateSegment(segment, opening, relation_to, &walked);
+    sc::ScorePairs(sc::CandidateColumns{segment}, opening_side, walked.occupation, walked.skills,
+                   walked.missing_required, params, &scores);
+    selection.Consider(segment, static_cast<int32_t>(s), scores, [](int) { return true; }, &result);
+  }
+  selection.Finish(params, [&](const KeptRow& kept) {
+    return ExplainPair(*snapshot->segments[kept.segment]->record(kept.row), opening, profile, *data_, relations_);
+  }, &result);
+  return result;
+}
+
+absl::StatusOr<Explanation> MatchIndex::Explain(const std::string& candidate_id, const std::string& opening_id,
+                                                const ScoringProfile& profile) const {
+  PASSERELLE_RETURN_IF_ERROR(ValidateScoringProfile(profile));
+  std::shared_ptr<const ResolvedCandidate> candidate = FindCandidate(candidate_id);
+  if (!candidate) return absl::NotFoundError(absl::StrCat("candidate_id: no candidate \"", candidate_id, "\""));
+  std::shared_ptr<const ResolvedOpening> opening = FindOpening(opening_id);
+  if (!opening) return absl::NotFoundError(absl::StrCat("opening_id: no opening \"", opening_id, "\""));
+  return ExplainPair(*candidate, *opening, profile, *data_, relations_);
+}
+
+}  // namespace passerelle::engine

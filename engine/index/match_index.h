@@ -1,0 +1,128 @@
+// The in-memory index of candidates and openings, and the two queries Passerelle answers: the best
+// openings for a candidate and the best candidates for an opening, with explanations.
+//
+// Writes go through Upsert*/Remove* (callers validate with Resolve* first, persist, then apply); each call
+// publishes a new version atomically. Queries run on the version current when they start and never wait
+// for a writer.
+//
+// Thread-safety: thread-safe.
+//
+// Example:
+//   MatchIndex index(data);
+//   auto c = index.ResolveCandidate(candidate);          // validates, names the bad field
+//   if (c.ok()) index.UpsertCandidates({*c});
+//   auto result = index.MatchOpenings("c-42", MatchQuery{.k = 20}, DefaultScoringProfile());
+#ifndef PASSERELLE_ENGINE_INDEX_MATCH_INDEX_H_
+#define PASSERELLE_ENGINE_INDEX_MATCH_INDEX_H_
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "engine/index/candidate_segment.h"
+#include "engine/index/opening_segment.h"
+#include "engine/index/segmented_table.h"
+#include "engine/model/resolve.h"
+#include "engine/scoring/explanation.h"
+#include "engine/scoring/occupation_relations.h"
+#include "engine/scoring/profile.h"
+
+namespace passerelle::engine {
+
+inline constexpr int kMaxK = 1000;
+
+struct MatchQuery {
+  // How many results. Range 1..kMaxK. Default: 10.
+  int k = 10;
+  // Results scoring below this are left out. Range [0, 1]. Default: 0.
+  float min_score = 0;
+  // Pairs farther apart than this are left out, in km; 0 = no limit beyond eligibility. Default: 0.
+  float max_distance_km = 0;
+  // MatchOpenings only: keep openings whose contract is in this ContractBit mask; 0 = any. Default: 0.
+  uint32_t contract_types = 0;
+  // MatchOpenings only: keep openings whose ROME code is listed, or falls in a listed domaine ("F17") or
+  // grand domaine ("F"). Empty = any. Default: empty.
+  std::vector<std::string> occupations;
+  // How many near-misses to return besides the matches (pairs that fail only relaxable constraints:
+  // French gap, distance, housing for a move, licence). Range 0..kMaxK. Default: 0.
+  int near_misses = 0;
+  // Attach a full explanation (sentences) to each result. Default: true.
+  bool explain = true;
+};
+
+struct ScoredMatch {
+  std::string id;  // the opening's id in MatchOpenings, the candidate's in MatchCandidates
+  float total = 0;
+  std::array<float, kCriterionCount> criteria{};       // s_k
+  std::array<float, kCriterionCount> contributions{};  // w_k * s_k / sum(w); they add up to total
+  float distance_km = 0;
+  uint32_t blockers = 0;  // scoring::Blocker bits; non-zero only for near-misses
+  Explanation explanation;  // filled when MatchQuery::explain
+};
+
+struct MatchResult {
+  std::vector<ScoredMatch> matches;      // best first
+  std::vector<ScoredMatch> near_misses;  // best (relaxed) score first
+  int64_t scored = 0;    // pairs scored
+  int64_t eligible = 0;  // pairs passing every hard constraint and filter
+};
+
+class MatchIndex {
+ public:
+  using CandidateTable = SegmentedTable<ResolvedCandidate, CandidateSegment>;
+  using OpeningTable = SegmentedTable<ResolvedOpening, OpeningSegment>;
+
+  explicit MatchIndex(std::shared_ptr<const ReferenceData> data);
+
+  const ReferenceData& data() const { return *data_; }
+  const OccupationRelations& relations() const { return relations_; }
+
+  // Validation and resolution; nothing is stored.
+  absl::StatusOr<std::shared_ptr<const ResolvedCandidate>> ResolveCandidate(const Candidate& candidate) const;
+  absl::StatusOr<std::shared_ptr<const ResolvedOpening>> ResolveOpening(const Opening& opening) const;
+
+  // Inserts or replaces records by id; the batch becomes visible to queries at once.
+  void UpsertCandidates(absl::Span<const std::shared_ptr<const ResolvedCandidate>> candidates);
+  void UpsertOpenings(absl::Span<const std::shared_ptr<const ResolvedOpening>> openings);
+  // Returns false when the id was not present.
+  bool RemoveCandidate(const std::string& id);
+  bool RemoveOpening(const std::string& id);
+
+  std::shared_ptr<const ResolvedCandidate> FindCandidate(const std::string& id) const { return candidates_.Find(id); }
+  std::shared_ptr<const ResolvedOpening> FindOpening(const std::string& id) const { return openings_.Find(id); }
+  size_t candidate_count() const { return candidates_.size(); }
+  size_t opening_count() const { return openings_.size(); }
+  std::shared_ptr<const CandidateTable::Snapshot> CandidateSnapshot() const { return candidates_.snapshot(); }
+  std::shared_ptr<const OpeningTable::Snapshot> OpeningSnapshot() const { return openings_.snapshot(); }
+
+  // Best openings for a stored candidate; NotFound naming candidate_id when absent.
+  absl::StatusOr<MatchResult> MatchOpenings(const std::string& candidate_id, const MatchQuery& query,
+                                            const ScoringProfile& profile) const;
+  absl::StatusOr<MatchResult> MatchOpeningsFor(const ResolvedCandidate& candidate, const MatchQuery& query,
+                                               const ScoringProfile& profile) const;
+  // Best candidates for a stored opening; NotFound naming opening_id when absent.
+  absl::StatusOr<MatchResult> MatchCandidates(const std::string& opening_id, const MatchQuery& query,
+                                              const ScoringProfile& profile) const;
+  absl::StatusOr<MatchResult> MatchCandidatesFor(const ResolvedOpening& opening, const MatchQuery& query,
+                                                 const ScoringProfile& profile) const;
+  // One pair, scored and explained, eligible or not.
+  absl::StatusOr<Explanation> Explain(const std::string& candidate_id, const std::string& opening_id,
+                                      const ScoringProfile& profile) const;
+
+ private:
+  std::shared_ptr<const ReferenceData> data_;
+  OccupationRelations relations_;
+  CandidateTable candidates_;
+  OpeningTable openings_;
+};
+
+// Checks k, min_score, max_distance_km, near_misses and the occupation filters; names the bad field.
+absl::Status ValidateMatchQuery(const MatchQuery& query, const ReferenceData& data);
+
+}  // namespace passerelle::engine
+
+#endif  // PASSERELLE_ENGINE_INDEX_MATCH_INDEX_H_

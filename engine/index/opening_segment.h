@@ -1,0 +1,56 @@
+// Openings as columns: one segment holds kRows rows, one Eigen array per numeric feature and two sparse
+// matrices of skill items (required, desired; rows = openings, columns = items).
+//
+// Thread-safety: thread-compatible; published segments are immutable and read by any thread.
+#ifndef PASSERELLE_ENGINE_INDEX_OPENING_SEGMENT_H_
+#define PASSERELLE_ENGINE_INDEX_OPENING_SEGMENT_H_
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "engine/index/candidate_segment.h"
+#include "engine/model/resolve.h"
+
+namespace passerelle::engine {
+
+// The numeric features of one opening row, as the kernel reads them.
+struct OpeningRowFeatures {
+  float x = 0, y = 0, z = 0;
+  float french_min_level = 0, french_requirement = 0, french_training_hours = 0;  // requirement: 0 none, 1 S, 2 E
+  float licence_requirement = 0;                                                  // 0 none, 1 S, 2 E
+  float start_date = 0, housing_provided = 0, tension = 0;
+  uint32_t contract_bit = 0, weekly_schedule = 0;
+};
+OpeningRowFeatures EncodeOpeningRow(const ResolvedOpening& o);
+
+class OpeningSegment {
+ public:
+  static constexpr int kRows = 1024;
+
+  OpeningSegment();
+
+  void Set(int row, std::shared_ptr<const ResolvedOpening> opening);
+  void Clear(int row);
+  // Rebuilds the skill matrices after Set/Clear.
+  void Finish();
+
+  const std::shared_ptr<const ResolvedOpening>& record(int row) const { return records_[row]; }
+
+  FloatColumn alive, x, y, z;
+  FloatColumn french_min_level, french_requirement, french_training_hours;  // requirement: 0 none, 1 S, 2 E
+  FloatColumn licence_requirement;                                          // 0 none, 1 S, 2 E
+  FloatColumn start_date, housing_provided, tension;
+  FloatColumn required_skill_count, desired_skill_count;
+  MaskColumn contract_bit, weekly_schedule;
+  Eigen::Array<int32_t, Eigen::Dynamic, 1> rome;  // -1 on a cleared row
+
+  SkillMatrix required_skills, desired_skills;  // kRows x items, value 1
+
+ private:
+  std::vector<std::shared_ptr<const ResolvedOpening>> records_;
+};
+
+}  // namespace passerelle::engine
+
+#endif  // PASSERELLE_ENGINE_INDEX_OPENING_SEGMENT_H_

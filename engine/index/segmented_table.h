@@ -1,0 +1,155 @@
+// A table of records stored as fixed-size column segments with copy-on-write publication.
+//
+// Why: queries must never wait on writers, and must see each record either before or after an update,
+// never half-written. A writer copies only the segments it touches (kRows rows each), rebuilds their
+// columns, and publishes a new immutable Snapshot (a vector of segment pointers) in one pointer swap.
+// Readers hold a shared_ptr to the snapshot they started with, so old segments live as long as a query
+// uses them.
+//
+// Segment requirements: `static constexpr int kRows`; default-constructible; copyable;
+// `void Set(int row, std::shared_ptr<const Record>)`, `void Clear(int row)`, `void Finish()` (rebuild
+// derived structures after a batch of Set/Clear); `const std::shared_ptr<const Record>& record(int row)`.
+// Record requirement: `record.id()` is its key.
+//
+// Thread-safety: thread-safe. Writers are serialised; readers never block on a writer's work, only on
+// the few instructions of a pointer swap.
+#ifndef PASSERELLE_ENGINE_INDEX_SEGMENTED_TABLE_H_
+#define PASSERELLE_ENGINE_INDEX_SEGMENTED_TABLE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/types/span.h"
+
+namespace passerelle::engine {
+
+template <class Record, class Segment>
+class SegmentedTable {
+ public:
+  struct Snapshot {
+    std::vector<std::shared_ptr<const Segment>> segments;
+    size_t live_rows = 0;
+  };
+
+  SegmentedTable() : snapshot_(std::make_shared<const Snapshot>()) {}
+
+  // The current version of the whole table.
+  std::shared_ptr<const Snapshot> snapshot() const {
+    absl::MutexLock lock(&publish_mu_);
+    return snapshot_;
+  }
+
+  // The current version of one record, or nullptr.
+  std::shared_ptr<const Record> Find(const std::string& id) const {
+    absl::MutexLock lock(&publish_mu_);
+    auto it = rows_.find(id);
+    return it == rows_.end() ? nullptr : it->second.record;
+  }
+
+  size_t size() const {
+    absl::MutexLock lock(&publish_mu_);
+    return rows_.size();
+  }
+
+  // Inserts or replaces `upserts` (by id) and removes `removals`, published as one new version.
+  // Returns how many of `removals` existed.
+  size_t Apply(absl::Span<const std::shared_ptr<const Record>> upserts, absl::Span<const std::string> removals) {
+    absl::MutexLock write_lock(&write_mu_);
+    Batch batch(*snapshot());
+    Pending pending;
+    size_t erased = 0;
+    for (const std::shared_ptr<const Record>& record : upserts) {
+      const int64_t slot = SlotFor(record->id(), pending);
+      batch.Mutable(slot / Segment::kRows)->Set(slot % Segment::kRows, record);
+      pending[record->id()] = Entry{slot, record};
+    }
+    for (const std::string& id : removals) {
+      const int64_t slot = PendingSlot(id, pending);
+      if (slot < 0) continue;
+      batch.Mutable(slot / Segment::kRows)->Clear(slot % Segment::kRows);
+      ++erased;
+      free_slots_.push_back(slot);
+      pending[id] = Entry{slot, nullptr};
+    }
+    Publish(std::move(batch), std::move(pending));
+    return erased;
+  }
+
+ private:
+  struct Entry {
+    int64_t slot = -1;
+    std::shared_ptr<const Record> record;  // nullptr in a pending entry means "removed"
+  };
+
+  // The segments of the version being written: untouched ones shared, touched ones copied once.
+  struct Batch {
+    explicit Batch(const Snapshot& base) : segments(base.segments), touched(base.segments.size(), false) {}
+    Segment* Mutable(size_t index) {
+      while (segments.size() <= index) {
+        segments.push_back(std::make_shared<const Segment>());
+        touched.push_back(false);
+      }
+      if (!touched[index]) {
+        owned.push_back(std::make_shared<Segment>(*segments[index]));
+        segments[index] = owned.back();
+        touched[index] = true;
+      }
+      return const_cast<Segment*>(segments[index].get());
+    }
+    std::vector<std::shared_ptr<const Segment>> segments;
+    std::vector<bool> touched;
+    std::vector<std::shared_ptr<Segment>> owned;
+  };
+
+  // Changes of the version being written, by id.
+  using Pending = absl::flat_hash_map<std::string, Entry>;
+
+  // Slot of `id` in the version being written (pending change first, else published), or -1.
+  int64_t PendingSlot(const std::string& id, const Pending& pending) {
+    if (auto it = pending.find(id); it != pending.end()) return it->second.record ? it->second.slot : -1;
+    absl::MutexLock lock(&publish_mu_);
+    auto found = rows_.find(id);
+    return found == rows_.end() ? -1 : found->second.slot;
+  }
+
+  int64_t SlotFor(const std::string& id, const Pending& pending) {
+    const int64_t existing = PendingSlot(id, pending);
+    if (existing >= 0) return existing;
+    if (!free_slots_.empty()) {
+      const int64_t slot = free_slots_.back();
+      free_slots_.pop_back();
+      return slot;
+    }
+    return next_slot_++;
+  }
+
+  void Publish(Batch batch, Pending entries) {
+    for (auto& segment : batch.owned) segment->Finish();
+    auto next = std::make_shared<Snapshot>();
+    next->segments = std::move(batch.segments);
+    absl::MutexLock lock(&publish_mu_);
+    for (auto& [id, entry] : entries) {
+      if (entry.record) {
+        rows_[id] = std::move(entry);
+      } else {
+        rows_.erase(id);
+      }
+    }
+    next->live_rows = rows_.size();
+    snapshot_ = std::move(next);
+  }
+
+  absl::Mutex write_mu_;                            // serialises Apply
+  std::vector<int64_t> free_slots_;                 // GUARDED_BY(write_mu_)
+  int64_t next_slot_ = 0;                           // GUARDED_BY(write_mu_)
+  mutable absl::Mutex publish_mu_;
+  std::shared_ptr<const Snapshot> snapshot_;        // GUARDED_BY(publish_mu_)
+  absl::flat_hash_map<std::string, Entry> rows_;    // GUARDED_BY(publish_mu_); written only under write_mu_ too
+};
+
+}  // namespace passerelle::engine
+
+#endif  // PASSERELLE_ENGINE_INDEX_SEGMENTED_TABLE_H_

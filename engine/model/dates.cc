@@ -1,0 +1,33 @@
+#include "engine/model/dates.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
+
+namespace passerelle::engine {
+
+Day DayFromCivil(int year, int month, int day) {
+  return static_cast<Day>(absl::CivilDay(year, month, day) - absl::CivilDay(1970, 1, 1));
+}
+
+absl::StatusOr<Day> ParseDay(absl::string_view text, absl::string_view field) {
+  if (text.empty()) return 0;
+  absl::CivilDay civil;
+  // ParseCivilTime accepts exactly YYYY-MM-DD and rejects impossible dates such as 2026-02-30.
+  if (text.size() != 10 || !absl::ParseCivilTime(text, &civil)) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": expected a date YYYY-MM-DD, got \"", text, "\""));
+  }
+  const int64_t days = civil - absl::CivilDay(1970, 1, 1);
+  if (days < 0 || days > 84000) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": date out of range: \"", text, "\""));
+  }
+  return static_cast<Day>(days);
+}
+
+std::string FormatDay(Day day) {
+  if (day == 0) return "";
+  const absl::CivilDay civil = absl::CivilDay(1970, 1, 1) + day;
+  return absl::StrFormat("%04d-%02d-%02d", civil.year(), civil.month(), civil.day());
+}
+
+}  // namespace passerelle::engine

@@ -1,0 +1,203 @@
+#include "engine/model/resolve.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "engine/common/status_macros.h"
+#include "engine/scoring/constants.h"
+
+namespace passerelle::engine {
+namespace {
+
+namespace sc = scoring;
+
+absl::Status FieldError(absl::string_view field, absl::string_view message) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", message));
+}
+
+absl::Status CheckFinite(float value, float min, float max, absl::string_view field) {
+  if (!std::isfinite(value) || value < min || value > max) {
+    return FieldError(field, absl::StrFormat("must be a finite number in [%g, %g], got %g", min, max, value));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int32_t> ResolveRome(absl::string_view code, const ReferenceData& data, absl::string_view field) {
+  std::optional<int32_t> index = data.FindRome(code);
+  if (!index) return FieldError(field, absl::StrCat("unknown ROME 4.0 code \"", code, "\""));
+  return *index;
+}
+
+absl::StatusOr<int32_t> ResolveCommune(absl::string_view insee, const ReferenceData& data) {
+  std::optional<int32_t> index = data.FindCommune(insee);
+  if (!index) return FieldError("commune_insee", absl::StrCat("unknown INSEE commune code \"", insee, "\""));
+  return *index;
+}
+
+// Resolves skill codes to sorted, unique item indices.
+absl::StatusOr<std::vector<int32_t>> ResolveSkills(const std::vector<int64_t>& codes, const ReferenceData& data,
+                                                   absl::string_view field) {
+  if (codes.size() > kMaxSkillsPerRecord) {
+    return FieldError(field, absl::StrCat("at most ", kMaxSkillsPerRecord, " items, got ", codes.size()));
+  }
+  std::vector<int32_t> indices;
+  indices.reserve(codes.size());
+  for (size_t i = 0; i < codes.size(); ++i) {
+    std::optional<int32_t> index = data.FindSkill(codes[i]);
+    if (!index) {
+      return FieldError(absl::StrCat(field, "[", i, "]"),
+                        absl::StrCat("unknown ROME skill item (code_ogr) ", codes[i]));
+    }
+    indices.push_back(*index);
+  }
+  std::sort(indices.begin(), indices.end());
+  indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
+  return indices;
+}
+
+absl::Status CheckEnum(int value, int max, absl::string_view field) {
+  if (value < 0 || value > max) return FieldError(field, absl::StrCat("out of range: ", value));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<WeightedOccupation>> ResolveOccupations(const Candidate& c, const ReferenceData& data) {
+  if (c.wished_occupations.size() + c.past_occupations.size() > kMaxOccupationsPerCandidate) {
+    return FieldError("wished_occupations", absl::StrCat("wished and past occupations together: at most ",
+                                                         kMaxOccupationsPerCandidate));
+  }
+  std::vector<WeightedOccupation> out;
+  auto keep_best = [&out](int32_t rome, float factor) {
+    for (WeightedOccupation& o : out) {
+      if (o.rome_index == rome) { o.factor = std::max(o.factor, factor); return; }
+    }
+    out.push_back({rome, factor});
+  };
+  for (size_t r = 0; r < c.wished_occupations.size(); ++r) {
+    PASSERELLE_ASSIGN_OR_RETURN(int32_t rome, ResolveRome(c.wished_occupations[r], data,
+                                                          absl::StrCat("wished_occupations[", r, "]")));
+    keep_best(rome, std::max(sc::kWishRankFloor, 1.0f - sc::kWishRankStep * static_cast<float>(r)));
+  }
+  for (size_t p = 0; p < c.past_occupations.size(); ++p) {
+    const std::string field = absl::StrCat("past_occupations[", p, "]");
+    PASSERELLE_ASSIGN_OR_RETURN(int32_t rome, ResolveRome(c.past_occupations[p].rome_code, data,
+                                                          absl::StrCat(field, ".rome_code")));
+    PASSERELLE_RETURN_IF_ERROR(CheckFinite(c.past_occupations[p].years, 0, 80, absl::StrCat(field, ".years")));
+    keep_best(rome, sc::kPastBase + sc::kPastPerYear * std::min(c.past_occupations[p].years, sc::kPastYearsCap));
+  }
+  // Sorted by ROME index so that equal records resolve to equal features.
+  std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.rome_index < b.rome_index; });
+  return out;
+}
+
+absl::Status CheckDay(Day day, absl::string_view field) {
+  // 1970-01-01 .. 2200-01-01: wide enough for any real date, narrow enough to catch unit mistakes.
+  if (day < 0 || day > 84000) return FieldError(field, absl::StrCat("day out of range: ", day));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+UnitVector UnitVectorFromDegrees(double latitude_deg, double longitude_deg) {
+  const double lat = latitude_deg * M_PI / 180.0, lon = longitude_deg * M_PI / 180.0;
+  return {static_cast<float>(std::cos(lat) * std::cos(lon)), static_cast<float>(std::cos(lat) * std::sin(lon)),
+          static_cast<float>(std::sin(lat))};
+}
+
+float GreatCircleKm(const UnitVector& a, const UnitVector& b) {
+  const float dx = a.x - b.x, dy = a.y - b.y, dz = a.z - b.z;
+  const float half_chord = std::min(1.0f, std::sqrt(dx * dx + dy * dy + dz * dz) * 0.5f);
+  return 2.0f * sc::kEarthRadiusKm * std::asin(half_chord);
+}
+
+float EffectiveRadiusKm(const Candidate& c) {
+  if (c.max_commute_km > 0) return c.max_commute_km;
+  switch (c.transport_mode) {
+    case TransportMode::kWalking: return sc::kRadiusWalkingKm;
+    case TransportMode::kBicycle: return sc::kRadiusBicycleKm;
+    case TransportMode::kCar:
+      return (c.driving_licence && c.vehicle) ? sc::kRadiusCarKm : sc::kRadiusPublicTransportKm;
+    case TransportMode::kPublicTransport:
+    case TransportMode::kUnspecified: return sc::kRadiusPublicTransportKm;
+  }
+  return sc::kRadiusPublicTransportKm;
+}
+
+absl::Status ValidateId(absl::string_view id, absl::string_view field) {
+  if (id.empty()) return FieldError(field, "must not be empty");
+  if (id.size() > kMaxIdBytes) return FieldError(field, absl::StrCat("at most ", kMaxIdBytes, " bytes"));
+  for (unsigned char ch : id) {
+    if (ch < 0x21 || ch == 0x7f) return FieldError(field, "must not contain spaces or control characters");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ResolvedCandidate> ResolveCandidate(const Candidate& c, const ReferenceData& data) {
+  PASSERELLE_RETURN_IF_ERROR(ValidateId(c.id, "id"));
+  PASSERELLE_RETURN_IF_ERROR(ValidateId(c.owner_id, "owner_id"));
+  PASSERELLE_RETURN_IF_ERROR(CheckEnum(static_cast<int>(c.transport_mode), 4, "transport_mode"));
+  PASSERELLE_RETURN_IF_ERROR(CheckEnum(static_cast<int>(c.housing), 3, "housing"));
+  PASSERELLE_RETURN_IF_ERROR(CheckEnum(static_cast<int>(c.french_level), kCefrLevelCount - 1, "french_level"));
+  PASSERELLE_RETURN_IF_ERROR(CheckFinite(c.max_commute_km, 0, 1000, "max_commute_km"));
+  PASSERELLE_RETURN_IF_ERROR(CheckFinite(c.french_hours_planned, 0, 5000, "french_hours_planned"));
+  PASSERELLE_RETURN_IF_ERROR(CheckDay(c.available_from, "available_from"));
+  if (c.accepted_contracts & ~kAllContractsMask) return FieldError("accepted_contracts", "unknown contract bit");
+  if (c.weekly_availability & ~kWeekMask) return FieldError("weekly_availability", "unknown slot bit");
+
+  ResolvedCandidate out;
+  PASSERELLE_ASSIGN_OR_RETURN(out.commune_index, ResolveCommune(c.commune_insee, data));
+  PASSERELLE_ASSIGN_OR_RETURN(out.occupations, ResolveOccupations(c, data));
+  PASSERELLE_ASSIGN_OR_RETURN(out.skill_indices, ResolveSkills(c.skills, data, "skills"));
+  const Commune& commune = data.communes()[out.commune_index];
+  out.position = UnitVectorFromDegrees(commune.latitude_deg, commune.longitude_deg);
+  out.radius_km = EffectiveRadiusKm(c);
+  out.record = c;
+  return out;
+}
+
+absl::StatusOr<ResolvedOpening> ResolveOpening(const Opening& o, const ReferenceData& data) {
+  PASSERELLE_RETURN_IF_ERROR(ValidateId(o.id, "id"));
+  PASSERELLE_RETURN_IF_ERROR(ValidateId(o.owner_id, "owner_id"));
+  if (!o.employer_id.empty()) PASSERELLE_RETURN_IF_ERROR(ValidateId(o.employer_id, "employer_id"));
+  if (o.title.size() > 512) return FieldError("title", "at most 512 bytes");
+  PASSERELLE_RETURN_IF_ERROR(CheckEnum(static_cast<int>(o.french_min_level), kCefrLevelCount - 1, "french_min_level"));
+  PASSERELLE_RETURN_IF_ERROR(CheckEnum(static_cast<int>(o.french_requirement), 2, "french_requirement"));
+  PASSERELLE_RETURN_IF_ERROR(CheckEnum(static_cast<int>(o.driving_licence), 2, "driving_licence"));
+  PASSERELLE_RETURN_IF_ERROR(CheckEnum(static_cast<int>(o.contract), kContractTypeCount - 1, "contract"));
+  PASSERELLE_RETURN_IF_ERROR(CheckFinite(o.french_training_hours, 0, 5000, "french_training_hours"));
+  PASSERELLE_RETURN_IF_ERROR(CheckDay(o.start_date, "start_date"));
+  if (o.weekly_schedule & ~kWeekMask) return FieldError("weekly_schedule", "unknown slot bit");
+  if (o.positions < 0 || o.positions > 100000) return FieldError("positions", "must be in [0, 100000]");
+
+  ResolvedOpening out;
+  if (!o.rome_code.empty()) {
+    PASSERELLE_ASSIGN_OR_RETURN(out.rome_index, ResolveRome(o.rome_code, data, "rome_code"));
+  } else if (o.appellation_code != 0) {
+    std::optional<int32_t> rome = data.FindAppellationRome(o.appellation_code);
+    if (!rome) return FieldError("appellation_code", absl::StrCat("unknown ROME job title ", o.appellation_code));
+    out.rome_index = *rome;
+  } else {
+    return FieldError("rome_code", "must not be empty when appellation_code is not set");
+  }
+  PASSERELLE_ASSIGN_OR_RETURN(out.commune_index, ResolveCommune(o.commune_insee, data));
+  PASSERELLE_ASSIGN_OR_RETURN(out.required_skill_indices, ResolveSkills(o.required_skills, data, "required_skills"));
+  PASSERELLE_ASSIGN_OR_RETURN(out.desired_skill_indices, ResolveSkills(o.desired_skills, data, "desired_skills"));
+  // An item both required and desired counts as required.
+  std::vector<int32_t> desired_only;
+  std::set_difference(out.desired_skill_indices.begin(), out.desired_skill_indices.end(),
+                      out.required_skill_indices.begin(), out.required_skill_indices.end(),
+                      std::back_inserter(desired_only));
+  out.desired_skill_indices = std::move(desired_only);
+
+  const Commune& commune = data.communes()[out.commune_index];
+  out.region_index = commune.region_index;
+  out.position = UnitVectorFromDegrees(commune.latitude_deg, commune.longitude_deg);
+  out.tension = data.Tension(out.rome_index, out.region_index);
+  if (o.hard_to_fill) out.tension = std::max(out.tension, scoring::kHardToFillTensionFloor);
+  out.record = o;
+  if (out.record.rome_code.empty()) out.record.rome_code = data.occupations()[out.rome_index].code;
+  return out;
+}
+
+}  // namespace passerelle::engine

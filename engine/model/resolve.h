@@ -1,0 +1,71 @@
+// Validation and resolution of records against the reference data. A record that passes is turned into
+// the numeric features scoring needs (indices, a unit vector for the commune centroid, a commute radius),
+// once, at write time, so that queries never parse codes.
+#ifndef PASSERELLE_ENGINE_MODEL_RESOLVE_H_
+#define PASSERELLE_ENGINE_MODEL_RESOLVE_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/model/types.h"
+#include "engine/refdata/reference_data.h"
+
+namespace passerelle::engine {
+
+// A point on the unit sphere: the chord between two points gives the great-circle distance without
+// trigonometry per pair (d = 2 R asin(chord / 2)).
+struct UnitVector {
+  float x = 0, y = 0, z = 0;
+};
+UnitVector UnitVectorFromDegrees(double latitude_deg, double longitude_deg);
+float GreatCircleKm(const UnitVector& a, const UnitVector& b);
+
+// One occupation the candidate brings, with how much it counts (wish rank or years of experience).
+struct WeightedOccupation {
+  int32_t rome_index = -1;
+  float factor = 0;
+};
+
+struct ResolvedCandidate {
+  const std::string& id() const { return record.id; }
+  Candidate record;
+  int32_t commune_index = -1;
+  UnitVector position;
+  float radius_km = 0;  // effective commute limit (explicit, or from the transport mode)
+  std::vector<WeightedOccupation> occupations;  // one per distinct ROME code, best factor kept
+  std::vector<int32_t> skill_indices;           // sorted, unique
+};
+
+struct ResolvedOpening {
+  const std::string& id() const { return record.id; }
+  Opening record;
+  int32_t rome_index = -1;
+  int32_t commune_index = -1;
+  int32_t region_index = -1;
+  UnitVector position;
+  float tension = 0;                          // in [0, 1], hard-to-fill floor applied
+  std::vector<int32_t> required_skill_indices;  // sorted, unique
+  std::vector<int32_t> desired_skill_indices;   // sorted, unique, none of them required
+};
+
+// Limits on what one record may hold, so that a single write cannot blow up memory.
+inline constexpr size_t kMaxIdBytes = 128;
+inline constexpr size_t kMaxSkillsPerRecord = 512;
+inline constexpr size_t kMaxOccupationsPerCandidate = 32;
+
+// Checks every field and resolves codes. On error returns InvalidArgument whose message starts with the
+// field path ("commune_insee: unknown INSEE commune code \"99999\"") and resolves nothing.
+absl::StatusOr<ResolvedCandidate> ResolveCandidate(const Candidate& candidate, const ReferenceData& data);
+absl::StatusOr<ResolvedOpening> ResolveOpening(const Opening& opening, const ReferenceData& data);
+
+// Effective commute radius for a candidate: the explicit limit if set, else the transport mode's default
+// (a car without licence and vehicle counts as public transport).
+float EffectiveRadiusKm(const Candidate& candidate);
+
+// Checks an id (non-empty, printable, at most kMaxIdBytes); `field` names it in the error.
+absl::Status ValidateId(absl::string_view id, absl::string_view field);
+
+}  // namespace passerelle::engine
+
+#endif  // PASSERELLE_ENGINE_MODEL_RESOLVE_H_

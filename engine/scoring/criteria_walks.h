@@ -1,0 +1,51 @@
+// The two criteria that need look-ups rather than arithmetic (occupation and skills), computed for a
+// whole segment before the kernel runs, in each direction, and for one pair.
+//
+// Occupation: s = max over the candidate's occupations of factor * relation(candidate code -> opening code).
+// Skills: s = (covered required + 0.5 * covered desired) / (required + 0.5 * desired), 1 when the opening
+// lists no item.
+#ifndef PASSERELLE_ENGINE_SCORING_CRITERIA_WALKS_H_
+#define PASSERELLE_ENGINE_SCORING_CRITERIA_WALKS_H_
+
+#include <vector>
+
+#include "absl/types/span.h"
+#include "engine/index/candidate_segment.h"
+#include "engine/index/opening_segment.h"
+#include "engine/model/resolve.h"
+#include "engine/scoring/occupation_relations.h"
+
+namespace passerelle::engine::scoring {
+
+// Precomputed criteria for one block of pairs.
+struct WalkedCriteria {
+  FloatColumn occupation;
+  FloatColumn skills;
+  FloatColumn missing_required;  // required items the candidate lacks
+};
+
+// For scoring one opening against candidate segments: the relation score of every ROME code to the
+// opening's code, computed once per query.
+std::vector<float> RelationScoresTo(const OccupationRelations& relations, int32_t opening_rome);
+// For scoring one candidate against opening segments: the candidate's best occupation score for every
+// possible opening code, computed once per query.
+std::vector<float> BestOccupationScoresFrom(const OccupationRelations& relations, const ResolvedCandidate& c);
+
+// One opening against all rows of a candidate segment. Skills walk only the opening's item columns.
+void WalkCandidateSegment(const CandidateSegment& segment, const ResolvedOpening& opening,
+                          absl::Span<const float> relation_to_opening, WalkedCriteria* out);
+
+// One candidate against all rows of an opening segment. Skills walk only the candidate's item columns.
+void WalkOpeningSegment(const OpeningSegment& segment, const ResolvedCandidate& candidate,
+                        absl::Span<const float> best_occupation_by_rome, WalkedCriteria* out);
+
+// One pair (n = 1).
+void WalkPair(const ResolvedCandidate& candidate, const ResolvedOpening& opening,
+              const OccupationRelations& relations, WalkedCriteria* out);
+
+// Skill coverage from counts; the one formula every path uses.
+float SkillCoverage(float covered_required, float covered_desired, float required, float desired);
+
+}  // namespace passerelle::engine::scoring
+
+#endif  // PASSERELLE_ENGINE_SCORING_CRITERIA_WALKS_H_

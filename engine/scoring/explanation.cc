@@ -1,0 +1,332 @@
+#include "engine/scoring/explanation.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "engine/scoring/constants.h"
+#include "engine/scoring/criteria_walks.h"
+#include "engine/scoring/feature_sources.h"
+#include "engine/scoring/pair_kernel.h"
+
+namespace passerelle::engine {
+namespace {
+
+namespace sc = scoring;
+
+constexpr const char* kCefrNames[] = {"pré-A1", "A1", "A2", "B1", "B2", "C1", "C2"};
+constexpr const char* kCefrNamesEn[] = {"pre-A1", "A1", "A2", "B1", "B2", "C1", "C2"};
+constexpr const char* kContractNames[] = {"CDI", "CDD", "CDD d'usage", "intérim", "CDPI", "contrat de professionnalisation",
+                                          "apprentissage", "POEC", "immersion (PMSMP)", "stage", "AFEST", "contrat IAE"};
+
+// French decimal comma for displayed numbers.
+std::string FrNumber(double v, int decimals) {
+  return absl::StrReplaceAll(absl::StrFormat("%.*f", decimals, v), {{".", ","}});
+}
+std::string Km(float km) { return absl::StrFormat("%.0f", std::round(km)); }
+std::string Hours(float h) { return absl::StrFormat("%.0f", std::round(h)); }
+std::string Plural(int n, absl::string_view word) { return absl::StrCat(n, " ", word, n == 1 ? "" : "s"); }
+
+const RomeOccupation& Occ(const ReferenceData& data, int32_t index) { return data.occupations()[index]; }
+
+// Where the candidate's best occupation came from: rank of a wish (1-based) or years of a past job.
+struct OccupationSource {
+  int32_t rome_index = -1;
+  int wish_rank = 0;
+  float past_years = -1;
+};
+
+OccupationSource BestOccupationSource(const ResolvedCandidate& c, const ResolvedOpening& o,
+                                      const ReferenceData& data, const OccupationRelations& relations) {
+  OccupationSource best;
+  float best_score = -1;
+  for (const WeightedOccupation& w : c.occupations) {
+    const float s = w.factor * relations.Score(w.rome_index, o.rome_index);
+    if (s > best_score) best_score = s, best.rome_index = w.rome_index;
+  }
+  const std::string& code = best.rome_index >= 0 ? Occ(data, best.rome_index).code : "";
+  for (size_t r = 0; r < c.record.wished_occupations.size(); ++r) {
+    if (c.record.wished_occupations[r] == code) { best.wish_rank = static_cast<int>(r) + 1; break; }
+  }
+  for (const PastOccupation& p : c.record.past_occupations) {
+    if (p.rome_code == code) best.past_years = std::max(best.past_years, p.years);
+  }
+  return best;
+}
+
+Sentence OccupationReason(const ResolvedCandidate& c, const ResolvedOpening& o, const ReferenceData& data,
+                          const OccupationRelations& relations) {
+  const RomeOccupation& to = Occ(data, o.rome_index);
+  const OccupationSource src = BestOccupationSource(c, o, data, relations);
+  const OccupationRelation rel =
+      src.rome_index < 0 ? OccupationRelation::kNone : relations.Relation(src.rome_index, o.rome_index);
+  const std::string origin_fr = src.wish_rank > 0 ? absl::StrCat("métier souhaité n°", src.wish_rank)
+                                                  : absl::StrFormat("%s d'expérience", FrNumber(src.past_years, 1) + " an(s)");
+  const std::string origin_en = src.wish_rank > 0 ? absl::StrCat("wish #", src.wish_rank)
+                                                  : absl::StrFormat("%.1f year(s) of experience", src.past_years);
+  switch (rel) {
+    case OccupationRelation::kExact:
+      return {absl::StrCat("Métier de l'offre ", to.label, " (", to.code, ") : ", origin_fr),
+              absl::StrCat("Opening's occupation ", to.label, " (", to.code, "): ", origin_en)};
+    case OccupationRelation::kMobilityLink:
+      return {absl::StrCat("Passerelle ROME de ", Occ(data, src.rome_index).label, " (", origin_fr, ") vers ", to.label),
+              absl::StrCat("ROME lists a move from ", Occ(data, src.rome_index).label, " (", origin_en, ") to ", to.label)};
+    case OccupationRelation::kSameDomaine:
+      return {absl::StrCat("Même domaine professionnel (", to.domaine_label, ") que ", Occ(data, src.rome_index).label),
+              absl::StrCat("Same occupational field (", to.domaine_label, ") as ", Occ(data, src.rome_index).label)};
+    case OccupationRelation::kSameGrandDomaine:
+      return {absl::StrCat("Même grand domaine (", to.grand_domaine_label, ") que ", Occ(data, src.rome_index).label),
+              absl::StrCat("Same broad sector (", to.grand_domaine_label, ") as ", Occ(data, src.rome_index).label)};
+    case OccupationRelation::kNone:
+      break;
+  }
+  return {absl::StrCat("Aucun lien entre les métiers souhaités ou exercés et ", to.label),
+          absl::StrCat("No link between the wished or past occupations and ", to.label)};
+}
+
+// Skill items of `items` the candidate lacks, as code_ogr.
+std::vector<int64_t> Missing(const std::vector<int32_t>& items, const ResolvedCandidate& c, const ReferenceData& data) {
+  std::vector<int32_t> missing;
+  std::set_difference(items.begin(), items.end(), c.skill_indices.begin(), c.skill_indices.end(),
+                      std::back_inserter(missing));
+  std::vector<int64_t> codes;
+  for (int32_t i : missing) codes.push_back(data.skills()[i].code_ogr);
+  return codes;
+}
+
+std::string SkillList(const std::vector<int64_t>& codes, const ReferenceData& data, bool french) {
+  std::vector<std::string> labels;
+  for (size_t i = 0; i < codes.size() && i < 3; ++i) labels.push_back(data.skills()[*data.FindSkill(codes[i])].label);
+  std::string out = absl::StrJoin(labels, ", ");
+  if (codes.size() > 3) absl::StrAppend(&out, french ? " et " : " and ", codes.size() - 3, french ? " autre(s)" : " more");
+  return out;
+}
+
+Sentence SkillsReason(const ResolvedOpening& o, const Explanation& e, const ReferenceData& data) {
+  const int required = static_cast<int>(o.required_skill_indices.size());
+  const int desired = static_cast<int>(o.desired_skill_indices.size());
+  if (required + desired == 0) return {"L'offre ne liste aucune compétence", "The opening lists no skill items"};
+  const int have_req = required - static_cast<int>(e.missing_required_skills.size());
+  const int have_des = desired - static_cast<int>(e.missing_desired_skills.size());
+  Sentence s{absl::StrFormat("%d compétence(s) requise(s) sur %d, %d souhaitée(s) sur %d", have_req, required, have_des, desired),
+             absl::StrFormat("%d of %d required and %d of %d desired skill items", have_req, required, have_des, desired)};
+  if (!e.missing_required_skills.empty()) {
+    absl::StrAppend(&s.fr, " ; manquent : ", SkillList(e.missing_required_skills, data, true));
+    absl::StrAppend(&s.en, "; missing: ", SkillList(e.missing_required_skills, data, false));
+  }
+  return s;
+}
+
+struct FrenchFacts {
+  int level = 0, min_level = 0;
+  Requirement requirement = Requirement::kNone;
+  float hours_needed = 0, hours_available = 0;
+};
+
+FrenchFacts GetFrenchFacts(const ResolvedCandidate& c, const ResolvedOpening& o) {
+  FrenchFacts f;
+  f.level = static_cast<int>(c.record.french_level);
+  f.min_level = static_cast<int>(o.record.french_min_level);
+  f.requirement = o.record.french_requirement;
+  f.hours_needed = std::max(0.0f, sc::CumulativeFrenchHours(static_cast<float>(f.min_level)) -
+                                      sc::CumulativeFrenchHours(static_cast<float>(f.level)));
+  f.hours_available = o.record.french_training_hours + c.record.french_hours_planned;
+  return f;
+}
+
+Sentence FrenchReason(const ResolvedCandidate& c, const FrenchFacts& f) {
+  if (f.requirement == Requirement::kNone) return {"Pas d'exigence de français", "No French requirement"};
+  const bool req = f.requirement == Requirement::kRequired;
+  Sentence s{absl::StrCat("Niveau de français ", kCefrNames[f.min_level], req ? " requis, " : " souhaité, ",
+                          kCefrNames[f.level], " atteint"),
+             absl::StrCat("French ", kCefrNamesEn[f.min_level], req ? " required, " : " desired, ",
+                          kCefrNamesEn[f.level], " reached")};
+  if (f.level >= f.min_level) {
+    if (!c.record.french_attested) {
+      absl::StrAppend(&s.fr, " (déclaré, à faire attester)");
+      absl::StrAppend(&s.en, " (declared, not yet attested)");
+    }
+    return s;
+  }
+  absl::StrAppend(&s.fr, " : environ ", Hours(f.hours_needed), " h de formation");
+  absl::StrAppend(&s.en, ": about ", Hours(f.hours_needed), " hours of French");
+  if (f.hours_needed <= f.hours_available) {
+    absl::StrAppend(&s.fr, ", couvertes par les ", Hours(f.hours_available), " h prévues (offre et parcours)");
+    absl::StrAppend(&s.en, ", covered by the ", Hours(f.hours_available), " hours planned (opening and pathway)");
+  } else {
+    absl::StrAppend(&s.fr, ", au-delà des ", Hours(f.hours_available), " h prévues");
+    absl::StrAppend(&s.en, ", beyond the ", Hours(f.hours_available), " hours planned");
+  }
+  return s;
+}
+
+Sentence MobilityReason(const ResolvedCandidate& c, const ResolvedOpening& o, float d) {
+  Sentence s;
+  if (d <= c.radius_km) {
+    s = {absl::StrCat(Km(d), " km du domicile (limite ", Km(c.radius_km), " km)"),
+         absl::StrCat(Km(d), " km from home (limit ", Km(c.radius_km), " km)")};
+  } else if (c.record.relocation_accepted && o.record.housing_provided) {
+    s = {absl::StrCat(Km(d), " km : déménagement accepté, logement fourni"),
+         absl::StrCat(Km(d), " km: relocation accepted, housing provided")};
+  } else {
+    s = {absl::StrCat(Km(d), " km, au-delà de la limite de ", Km(c.radius_km), " km"),
+         absl::StrCat(Km(d), " km, beyond the ", Km(c.radius_km), " km limit")};
+  }
+  if (o.record.driving_licence == Requirement::kDesired && !c.record.driving_licence) {
+    absl::StrAppend(&s.fr, " ; permis souhaité, non détenu");
+    absl::StrAppend(&s.en, "; driving licence desired, not held");
+  }
+  return s;
+}
+
+Sentence HousingReason(float score, const ResolvedOpening& o) {
+  if (score < 1.0f) {
+    return {"Logement à trouver : frein à lever avant l'embauche",
+            "Housing to be found: a barrier to lift before hiring"};
+  }
+  if (o.record.housing_provided) return {"Logement fourni avec le poste", "Housing provided with the job"};
+  return {"Pas de besoin de logement pour ce poste", "No housing need for this job"};
+}
+
+Sentence TensionReason(float t, const ResolvedOpening& o, const ReferenceData& data) {
+  const std::string& region = data.regions()[o.region_index].name;
+  const char* level_fr = t >= 0.6f ? "forte" : t >= 0.35f ? "moyenne" : "faible";
+  const char* level_en = t >= 0.6f ? "high" : t >= 0.35f ? "medium" : "low";
+  Sentence s{absl::StrCat("Tension ", level_fr, " sur ce métier en ", region, " (indice ", FrNumber(t, 2), ")"),
+             absl::StrFormat("%s hiring difficulty for this occupation in %s (index %.2f)", level_en, region, t)};
+  s.en[0] = static_cast<char>(std::toupper(s.en[0]));
+  if (o.record.hard_to_fill) {
+    absl::StrAppend(&s.fr, ", offre signalée difficile à pourvoir");
+    absl::StrAppend(&s.en, ", opening flagged hard to fill");
+  }
+  return s;
+}
+
+Sentence TimingReason(const ResolvedCandidate& c, const ResolvedOpening& o) {
+  const int wait = std::max(0, c.record.available_from - o.record.start_date);
+  Sentence s = wait == 0 ? Sentence{"Disponible à la date de début", "Available by the start date"}
+                         : Sentence{absl::StrCat("Disponible ", wait, " jour(s) après le début du poste"),
+                                    absl::StrCat("Available ", Plural(wait, "day"), " after the start date")};
+  const float coverage = sc::ScheduleCoverage(c.record.weekly_availability, o.record.weekly_schedule);
+  if (coverage < 1.0f) {
+    absl::StrAppend(&s.fr, " ; horaires couverts à ", Km(coverage * 100), " %");
+    absl::StrAppend(&s.en, "; ", Km(coverage * 100), "% of the shifts covered");
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string BlockerCode(uint32_t bit) {
+  switch (bit) {
+    case sc::kNoRightToWork: return "NO_RIGHT_TO_WORK";
+    case sc::kContractMismatch: return "CONTRACT_MISMATCH";
+    case sc::kScheduleConflict: return "SCHEDULE_CONFLICT";
+    case sc::kMissingRequiredSkills: return "MISSING_REQUIRED_SKILLS";
+    case sc::kFrenchGap: return "FRENCH_GAP";
+    case sc::kTooFar: return "TOO_FAR";
+    case sc::kRelocationNeedsHousing: return "RELOCATION_NEEDS_HOUSING";
+    case sc::kLicenceRequired: return "DRIVING_LICENCE_REQUIRED";
+  }
+  return "UNKNOWN";
+}
+
+namespace {
+
+Blocker DescribeBlocker(uint32_t bit, const ResolvedCandidate& c, const ResolvedOpening& o, const Explanation& e) {
+  Blocker b{BlockerCode(bit), (bit & sc::kRelaxableBlockers) != 0, {}, {}};
+  const FrenchFacts f = GetFrenchFacts(c, o);
+  switch (bit) {
+    case sc::kNoRightToWork:
+      b.reason = {"Pas d'autorisation de travail en France", "No right to work in France"};
+      break;
+    case sc::kContractMismatch:
+      b.reason = {absl::StrCat("Contrat proposé (", kContractNames[static_cast<int>(o.record.contract)],
+                               ") non accepté par la personne"),
+                  "The person does not accept this contract type"};
+      break;
+    case sc::kScheduleConflict:
+      b.reason = {"Aucun créneau de l'offre compatible avec les disponibilités (garde d'enfants ?)",
+                  "No shift of the opening fits the person's availability (childcare?)"};
+      break;
+    case sc::kMissingRequiredSkills:
+      b.reason = {absl::StrCat(e.missing_required_skills.size(), " compétence(s) requise(s) manquante(s) (profil strict)"),
+                  absl::StrCat(e.missing_required_skills.size(), " required skill item(s) missing (strict profile)")};
+      break;
+    case sc::kFrenchGap: {
+      const int levels = f.min_level - f.level;
+      const std::string extra = Hours(f.hours_needed - f.hours_available);
+      b.reason = FrenchReason(c, f);
+      b.unlock = {absl::StrCat("+", levels, " niveau(x) de français : environ ", extra,
+                               " h de formation en plus de celles prévues (ou une POEC)"),
+                  absl::StrCat("+", levels, " CEFR level(s): about ", extra,
+                               " more hours of French than planned (or a POEC route)")};
+      break;
+    }
+    case sc::kTooFar:
+      b.reason = {absl::StrCat(Km(e.distance_km), " km, au-delà de la limite de ", Km(c.radius_km), " km"),
+                  absl::StrCat(Km(e.distance_km), " km, beyond the ", Km(c.radius_km), " km limit")};
+      b.unlock = o.record.housing_provided
+                     ? Sentence{"Accepter de déménager : le logement est fourni", "Agree to relocate: housing is provided"}
+                     : Sentence{"Accepter de déménager et trouver un logement sur place",
+                                "Agree to relocate and find housing there"};
+      break;
+    case sc::kRelocationNeedsHousing:
+      b.reason = {absl::StrCat(Km(e.distance_km), " km : déménagement accepté mais l'offre ne fournit pas de logement"),
+                  absl::StrCat(Km(e.distance_km), " km: relocation accepted but the opening provides no housing")};
+      b.unlock = {"Un logement sur place (employeur, programme HOPE, bailleur social)",
+                  "Housing near the job (employer, HOPE programme, social landlord)"};
+      break;
+    case sc::kLicenceRequired:
+      b.reason = {"Permis de conduire exigé, non détenu", "Driving licence required, not held"};
+      b.unlock = {"Obtenir le permis de conduire", "Obtain a driving licence"};
+      break;
+  }
+  return b;
+}
+
+}  // namespace
+
+Explanation ExplainPair(const ResolvedCandidate& candidate, const ResolvedOpening& opening,
+                        const ScoringProfile& profile, const ReferenceData& data,
+                        const OccupationRelations& relations) {
+  const sc::KernelParams params = sc::MakeKernelParams(profile);
+  sc::WalkedCriteria walked;
+  sc::WalkPair(candidate, opening, relations, &walked);
+  sc::BlockScores scores;
+  sc::ScorePairs(sc::CandidateBroadcast(candidate, 1), sc::OpeningBroadcast(opening, 1), walked.occupation,
+                 walked.skills, walked.missing_required, params, &scores);
+
+  Explanation e;
+  e.candidate_id = candidate.record.id;
+  e.opening_id = opening.record.id;
+  e.total = scores.total[0];
+  e.distance_km = scores.distance_km[0];
+  const uint32_t blockers = scores.blockers[0];
+  e.eligible = blockers == 0;
+  e.near_miss = blockers != 0 && (blockers & ~sc::kRelaxableBlockers) == 0;
+  e.missing_required_skills = Missing(opening.required_skill_indices, candidate, data);
+  e.missing_desired_skills = Missing(opening.desired_skill_indices, candidate, data);
+  const FrenchFacts french = GetFrenchFacts(candidate, opening);
+  e.french_training_hours_needed = french.hours_needed;
+
+  const std::array<Sentence, kCriterionCount> reasons = {
+      OccupationReason(candidate, opening, data, relations), SkillsReason(opening, e, data),
+      FrenchReason(candidate, french), MobilityReason(candidate, opening, e.distance_km),
+      HousingReason(scores.criteria[static_cast<int>(Criterion::kHousing)][0], opening),
+      TensionReason(scores.criteria[static_cast<int>(Criterion::kTension)][0], opening, data),
+      TimingReason(candidate, opening)};
+  for (int k = 0; k < kCriterionCount; ++k) {
+    const float s = scores.criteria[k][0];
+    e.criteria[k] = {static_cast<Criterion>(k), s, profile.weights[k], params.normalized_weights[k] * s, reasons[k]};
+  }
+  for (uint32_t bit = 1; bit != 0 && bit <= sc::kLicenceRequired; bit <<= 1) {
+    if (blockers & bit) e.blockers.push_back(DescribeBlocker(bit, candidate, opening, e));
+  }
+  return e;
+}
+
+}  // namespace passerelle::engine

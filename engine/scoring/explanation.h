@@ -1,0 +1,68 @@
+// Explanations a counsellor can act on: each criterion's score and contribution, in plain French and
+// English, the hard constraints a pair fails, and for a near-miss what would unlock it.
+//
+// An explanation is computed by the same kernel as the ranking (with n = 1), so its numbers are the
+// ranking's numbers; the sentences only put them into words.
+#ifndef PASSERELLE_ENGINE_SCORING_EXPLANATION_H_
+#define PASSERELLE_ENGINE_SCORING_EXPLANATION_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/model/resolve.h"
+#include "engine/refdata/reference_data.h"
+#include "engine/scoring/occupation_relations.h"
+#include "engine/scoring/profile.h"
+
+namespace passerelle::engine {
+
+struct Sentence {
+  std::string fr;
+  std::string en;
+};
+
+struct CriterionExplanation {
+  Criterion criterion = Criterion::kOccupation;
+  float score = 0;         // s_k in [0, 1]
+  float weight = 0;        // w_k from the profile
+  float contribution = 0;  // w_k * s_k / sum(w); contributions add up to the total
+  Sentence reason;
+};
+
+// A hard constraint the pair fails, with a machine-readable code ("FRENCH_GAP") and, when relaxable,
+// what would lift it.
+struct Blocker {
+  std::string code;
+  bool relaxable = false;
+  Sentence reason;
+  Sentence unlock;  // empty when not relaxable
+};
+
+struct Explanation {
+  std::string candidate_id;
+  std::string opening_id;
+  bool eligible = false;
+  bool near_miss = false;  // ineligible, but only for relaxable reasons
+  // Weighted total in [0, 1]. For an ineligible pair: the score it would have once its barriers are lifted.
+  float total = 0;
+  std::array<CriterionExplanation, kCriterionCount> criteria;
+  std::vector<Blocker> blockers;
+  float distance_km = 0;
+  float french_training_hours_needed = 0;  // hours from the candidate's level to the opening's minimum
+  std::vector<int64_t> missing_required_skills;  // code_ogr
+  std::vector<int64_t> missing_desired_skills;
+};
+
+// Scores one pair with the ranking kernel and puts every number into words.
+Explanation ExplainPair(const ResolvedCandidate& candidate, const ResolvedOpening& opening,
+                        const ScoringProfile& profile, const ReferenceData& data,
+                        const OccupationRelations& relations);
+
+// Machine-readable code of one blocker bit (scoring::Blocker), e.g. "TOO_FAR".
+std::string BlockerCode(uint32_t bit);
+
+}  // namespace passerelle::engine
+
+#endif  // PASSERELLE_ENGINE_SCORING_EXPLANATION_H_

@@ -1,0 +1,136 @@
+// The scoring kernel: every criterion of scoring model v1 (docs/scoring.md) computed over n pairs at
+// once, as Eigen array expressions.
+//
+// What it computes: for each pair i, the seven criterion scores s_k[i] in [0, 1], the great-circle
+// distance, the bitmask of hard constraints the pair fails (`blockers`), and
+// total[i] = sum_k (w_k / sum w) * s_k[i].
+// Why it is fast: each side is either a segment's columns or one record broadcast as a constant
+// expression, so a query is a handful of passes over contiguous float arrays (no per-object branching,
+// no virtual calls), which the compiler turns into SIMD loops; occupation and skill scores, which need
+// look-ups, are computed beforehand by the direction-specific walks in engine/scoring/criteria_walks.h.
+//
+// For a pair that fails only relaxable constraints (French gap, distance, licence, housing for a move)
+// the criterion arrays hold the value the pair would have once that barrier is lifted: French 0.7
+// (closed by training), mobility 0.4 (relocation with housing). That is what near-misses report.
+#ifndef PASSERELLE_ENGINE_SCORING_PAIR_KERNEL_H_
+#define PASSERELLE_ENGINE_SCORING_PAIR_KERNEL_H_
+
+#include <array>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+
+#include "engine/index/candidate_segment.h"
+#include "engine/scoring/constants.h"
+#include "engine/scoring/profile.h"
+
+namespace passerelle::engine::scoring {
+
+// Hard constraints a pair can fail, as bits of BlockScores::blockers.
+enum Blocker : uint32_t {
+  kNoRightToWork = 1u << 0,
+  kContractMismatch = 1u << 1,
+  kScheduleConflict = 1u << 2,
+  kMissingRequiredSkills = 1u << 3,  // strict profiles only
+  kFrenchGap = 1u << 4,              // required level, gap not closable by the training hours
+  kTooFar = 1u << 5,                 // beyond the commute radius, relocation not accepted
+  kRelocationNeedsHousing = 1u << 6, // beyond the radius, would move, but the opening provides no housing
+  kLicenceRequired = 1u << 7,        // driving licence required (E) and not held
+};
+// Barriers a counsellor can act on; a pair failing only these is a near-miss.
+inline constexpr uint32_t kRelaxableBlockers = kFrenchGap | kTooFar | kRelocationNeedsHousing | kLicenceRequired;
+
+// Kernel parameters derived once per query from a ScoringProfile.
+struct KernelParams {
+  std::array<float, kCriterionCount> normalized_weights{};  // w_k / sum(w)
+  bool strict_required_skills = false;
+};
+KernelParams MakeKernelParams(const ScoringProfile& profile);
+
+// Output of one kernel call; arrays are resized to n.
+struct BlockScores {
+  std::array<FloatColumn, kCriterionCount> criteria;
+  FloatColumn total;
+  FloatColumn distance_km;
+  MaskColumn blockers;
+};
+
+// Cumulative hours of French from pre-A1 to each CEFR level (0, 200, 400, ...).
+float CumulativeFrenchHours(float level);
+
+// 1 if `accepted` (0 = any) contains the opening's contract bit, else 0.
+inline float ContractAccepted(uint32_t accepted, uint32_t contract_bit) {
+  return (accepted == 0 || (accepted & contract_bit) != 0) ? 1.0f : 0.0f;
+}
+// Share of the opening's shifts the person can cover; 1 when either side states no schedule.
+inline float ScheduleCoverage(uint32_t availability, uint32_t schedule) {
+  if (availability == 0 || schedule == 0) return 1.0f;
+  return static_cast<float>(std::popcount(availability & schedule)) / static_cast<float>(std::popcount(schedule));
+}
+
+// Scores n pairs. `occupation` and `skills` are the precomputed criterion scores (length n), and
+// `missing_required` the count of required skill items each candidate lacks.
+template <class CandidateSide, class OpeningSide>
+void ScorePairs(const CandidateSide& c, const OpeningSide& o, const FloatColumn& occupation,
+                const FloatColumn& skills, const FloatColumn& missing_required, const KernelParams& params,
+                BlockScores* out) {
+  const Eigen::Index n = occupation.size();
+  auto as_bits = [](const auto& condition, Blocker bit) { return condition.template cast<uint32_t>() * uint32_t{bit}; };
+
+  // Mobility: great-circle distance from the chord between unit vectors; Gaussian decay, 0.5 at the radius.
+  const FloatColumn chord2 = (c.x() - o.x()).square() + (c.y() - o.y()).square() + (c.z() - o.z()).square();
+  out->distance_km = (2.0f * kEarthRadiusKm) * (chord2.sqrt() * 0.5f).min(1.0f).asin();
+  const FloatColumn ratio = out->distance_km / c.radius_km();
+  const auto beyond = out->distance_km > c.radius_km();
+  const FloatColumn licence_factor =
+      ((o.licence_requirement() > 0.5f) && (o.licence_requirement() < 1.5f) && (c.driving_licence() < 0.5f))
+          .select(kDesiredLicenceMissingFactor, FloatColumn::Ones(n));
+  FloatColumn& mobility = out->criteria[static_cast<int>(Criterion::kMobility)];
+  mobility = beyond.select(kRelocationMobilityScore, (ratio.square() * -std::log(2.0f)).exp()) * licence_factor;
+
+  // Housing: needed when the person has no stable base or must move; a barrier unless provided.
+  const auto housing_needed = (c.needs_housing_locally() > 0.5f) || beyond;
+  out->criteria[static_cast<int>(Criterion::kHousing)] =
+      (housing_needed && (o.housing_provided() < 0.5f)).select(kHousingBarrierScore, FloatColumn::Ones(n));
+
+  // French: level gap, hours to close it, and whether the route's training (plus planned hours) covers them.
+  const FloatColumn gap = (o.french_min_level() - c.french_level()).max(0.0f);
+  const FloatColumn hours_needed =
+      (o.french_min_level().unaryExpr(&CumulativeFrenchHours) - c.french_level().unaryExpr(&CumulativeFrenchHours))
+          .max(0.0f);
+  const auto closable = hours_needed <= (o.french_training_hours() + c.french_hours_planned());
+  const FloatColumn level_met = kFrenchDeclaredOnly + (1.0f - kFrenchDeclaredOnly) * c.french_attested();
+  const FloatColumn desired_gap = (1.0f - kFrenchDesiredGapPenalty * gap).max(0.0f);
+  const FloatColumn unmet = closable.select(kFrenchGapClosable, (o.french_requirement() < 1.5f)
+                                                                    .select(desired_gap, kFrenchGapClosable));
+  out->criteria[static_cast<int>(Criterion::kFrench)] =
+      (o.french_requirement() < 0.5f).select(1.0f, (gap < 0.5f).select(level_met, unmet));
+
+  // Timing: halves every kTimingHalfLifeDays of wait; part of it scaled by schedule coverage.
+  const FloatColumn coverage = c.weekly_availability().binaryExpr(o.weekly_schedule(), &ScheduleCoverage);
+  const FloatColumn wait_days = (c.available_from() - o.start_date()).max(0.0f);
+  out->criteria[static_cast<int>(Criterion::kTiming)] =
+      (wait_days * (-std::log(2.0f) / kTimingHalfLifeDays)).exp() * ((1.0f - kScheduleShare) + kScheduleShare * coverage);
+
+  out->criteria[static_cast<int>(Criterion::kOccupation)] = occupation;
+  out->criteria[static_cast<int>(Criterion::kSkills)] = skills;
+  out->criteria[static_cast<int>(Criterion::kTension)] = o.tension();
+
+  const FloatColumn contract_ok = c.accepted_contracts().binaryExpr(o.contract_bit(), &ContractAccepted);
+  out->blockers = as_bits(c.right_to_work() < 0.5f, kNoRightToWork) + as_bits(contract_ok < 0.5f, kContractMismatch) +
+                  as_bits(coverage <= 0.0f, kScheduleConflict) +
+                  as_bits((o.french_requirement() > 1.5f) && (gap > 0.5f) && !closable, kFrenchGap) +
+                  as_bits(beyond && (c.relocation_accepted() < 0.5f), kTooFar) +
+                  as_bits(beyond && (c.relocation_accepted() > 0.5f) && (o.housing_provided() < 0.5f),
+                          kRelocationNeedsHousing) +
+                  as_bits((o.licence_requirement() > 1.5f) && (c.driving_licence() < 0.5f), kLicenceRequired);
+  if (params.strict_required_skills) out->blockers += as_bits(missing_required > 0.5f, kMissingRequiredSkills);
+
+  // Summed in criterion order, exactly as the explanation adds contributions.
+  out->total = params.normalized_weights[0] * out->criteria[0];
+  for (int k = 1; k < kCriterionCount; ++k) out->total += params.normalized_weights[k] * out->criteria[k];
+}
+
+}  // namespace passerelle::engine::scoring
+
+#endif  // PASSERELLE_ENGINE_SCORING_PAIR_KERNEL_H_
