@@ -163,20 +163,25 @@ absl::StatusOr<MatchResult> MatchIndex::MatchCandidates(const std::string& openi
 
 absl::StatusOr<MatchResult> MatchIndex::MatchOpeningsFor(const ResolvedCandidate& candidate, const MatchQuery& query,
                                                          const ScoringProfile& profile) const {
+  return MatchOpeningsIn(*openings_.snapshot(), candidate, query, profile);
+}
+
+absl::StatusOr<MatchResult> MatchIndex::MatchOpeningsIn(const OpeningTable::Snapshot& snapshot,
+                                                        const ResolvedCandidate& candidate, const MatchQuery& query,
+                                                        const ScoringProfile& profile) const {
   PASSERELLE_RETURN_IF_ERROR(ValidateScoringProfile(profile));
   PASSERELLE_RETURN_IF_ERROR(ValidateMatchQuery(query, *data_));
   PASSERELLE_ASSIGN_OR_RETURN(const std::vector<uint8_t> allowed_rome, OccupationFilter(query, *data_));
   const sc::KernelParams params = sc::MakeKernelParams(profile);
   const std::vector<float> best_by_rome = sc::BestOccupationScoresFrom(relations_, candidate);
   const sc::CandidateBroadcast candidate_side(candidate, OpeningSegment::kRows);
-  std::shared_ptr<const OpeningTable::Snapshot> snapshot = openings_.snapshot();
 
   MatchResult result;
   Selection selection(query);
   sc::WalkedCriteria walked;
   sc::BlockScores scores;
-  for (size_t s = 0; s < snapshot->segments.size(); ++s) {
-    const OpeningSegment& segment = *snapshot->segments[s];
+  for (size_t s = 0; s < snapshot.segments.size(); ++s) {
+    const OpeningSegment& segment = *snapshot.segments[s];
     sc::WalkOpeningSegment(segment, candidate, best_by_rome, &walked);
     sc::ScorePairs(candidate_side, sc::OpeningColumns{segment}, walked.occupation, walked.skills,
                    walked.missing_required, params, &scores);
@@ -186,7 +191,7 @@ absl::StatusOr<MatchResult> MatchIndex::MatchOpeningsFor(const ResolvedCandidate
     }, &result);
   }
   selection.Finish(params, [&](const KeptRow& kept) {
-    return ExplainPair(candidate, *snapshot->segments[kept.segment]->record(kept.row), profile, *data_, relations_);
+    return ExplainPair(candidate, *snapshot.segments[kept.segment]->record(kept.row), profile, *data_, relations_);
   }, &result);
   return result;
 }

@@ -104,6 +104,9 @@ class MatchIndex {
                                             const ScoringProfile& profile) const;
   absl::StatusOr<MatchResult> MatchOpeningsFor(const ResolvedCandidate& candidate, const MatchQuery& query,
                                                const ScoringProfile& profile) const;
+  // The same on a given snapshot of the openings (batch work scores a whole cohort on one version).
+  absl::StatusOr<MatchResult> MatchOpeningsIn(const OpeningTable::Snapshot& openings, const ResolvedCandidate& candidate,
+                                              const MatchQuery& query, const ScoringProfile& profile) const;
   // Best candidates for a stored opening; NotFound naming opening_id when absent.
   absl::StatusOr<MatchResult> MatchCandidates(const std::string& opening_id, const MatchQuery& query,
                                               const ScoringProfile& profile) const;

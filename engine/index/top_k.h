@@ -23,7 +23,7 @@ class TopK {
   explicit TopK(size_t k) : k_(k) { heap_.reserve(k); }
 
   // Cheap pre-check: false when `score` cannot enter the selection.
-  bool MayAccept(float score) const { return heap_.size() < k_ || score >= heap_.front().score; }
+  bool MayAccept(float score) const { return k_ > 0 && (heap_.size() < k_ || score >= heap_.front().score); }
 
   void Push(float score, const std::string& id, Payload payload) {
     if (k_ == 0) return;

@@ -1,0 +1,60 @@
+// Batch re-ranking: every candidate of a cohort against every opening, on one consistent snapshot, on
+// several threads, streaming each candidate's top-k as it is ready.
+//
+// Openings are first regrouped into geographic blocks (sorted by région, département, latitude) so that
+// a block far beyond a candidate's commute radius, with no housing for a move, or with no contract the
+// candidate accepts, is pruned before any pair in it is scored. Candidates without the right to work
+// have no eligible pair and are skipped.
+//
+// Thread-safety: Rerank may run while the index is updated; it sees the versions current at its start.
+#ifndef PASSERELLE_ENGINE_BATCH_RERANK_H_
+#define PASSERELLE_ENGINE_BATCH_RERANK_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "engine/index/match_index.h"
+
+namespace passerelle::engine {
+
+struct RerankOptions {
+  // Openings kept per candidate. Range 1..kMaxK. Default: 10.
+  int k = 10;
+  // Worker threads. Default: 2 (the machines have 2 cores).
+  int threads = 2;
+  // Cohort filters on candidates; empty = no filter. Default: empty.
+  std::string owner_id;                   // organisation that owns the candidate records
+  std::vector<std::string> departements;  // INSEE département codes of the candidate's commune ("93")
+  // Opening filter: ROME codes, domaines ("F17") or grands domaines ("F"). Default: empty (all).
+  std::vector<std::string> occupations;
+  // Attach sentences to each result (slower). Default: false.
+  bool explain = false;
+  // Progress is reported about every this many candidates. Default: 1000.
+  int64_t progress_every = 1000;
+};
+
+struct RerankProgress {
+  int64_t candidates_done = 0;
+  int64_t candidates_total = 0;  // candidates in the cohort
+  int64_t pairs_scored = 0;      // pairs that went through the kernel (after pruning)
+  int64_t pairs_pruned = 0;      // pairs skipped because their block could not be eligible
+  double elapsed_seconds = 0;
+};
+
+struct CandidateRanking {
+  std::string candidate_id;
+  std::vector<ScoredMatch> matches;  // best first; empty when nothing is eligible
+};
+
+// Calls `sink` once per candidate of the cohort (from one thread at a time, in no fixed order) and
+// `progress` now and then and once at the end. Returns InvalidArgument naming a bad option.
+absl::Status Rerank(const MatchIndex& index, const ScoringProfile& profile, const RerankOptions& options,
+                    const std::function<void(CandidateRanking)>& sink,
+                    const std::function<void(const RerankProgress&)>& progress);
+
+}  // namespace passerelle::engine
+
+#endif  // PASSERELLE_ENGINE_BATCH_RERANK_H_

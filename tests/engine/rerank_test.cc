@@ -1,0 +1,105 @@
+// Batch re-ranking gives every candidate exactly what MatchOpenings gives (pruning only skips pairs that
+// cannot be eligible), honours cohort filters, and reports progress.
+#include "engine/batch/rerank.h"
+
+#include <map>
+
+#include "gtest/gtest.h"
+#include "tests/engine/test_fixtures.h"
+
+namespace passerelle::engine {
+namespace {
+
+using ::passerelle::engine::testing::MasonCandidate;
+using ::passerelle::engine::testing::MasonOpening;
+
+class RerankTest : public ::testing::Test {
+ protected:
+  RerankTest() : index_(testing::SharedReferenceData()) {
+    const char* communes[] = {"93066", "93008", "75056", "69123", "13055", "33063", "59350", "67482", "31555"};
+    std::vector<std::shared_ptr<const ResolvedCandidate>> candidates;
+    for (int i = 0; i < 300; ++i) {
+      Candidate c = MasonCandidate("c" + std::to_string(i));
+      c.commune_insee = communes[i % 9];
+      c.french_level = static_cast<CefrLevel>(i % 5);
+      c.relocation_accepted = i % 4 == 0;
+      c.right_to_work = i % 17 != 0;
+      c.owner_id = i % 2 ? "agence-a" : "agence-b";
+      c.accepted_contracts = i % 5 == 0 ? ContractBit(ContractType::kCdd) : 0;
+      candidates.push_back(*index_.ResolveCandidate(c));
+    }
+    index_.UpsertCandidates(candidates);
+    std::vector<std::shared_ptr<const ResolvedOpening>> openings;
+    for (int i = 0; i < 2500; ++i) {  // more than two blocks of openings
+      Opening o = MasonOpening("o" + std::to_string(i), communes[(i * 7) % 9]);
+      o.housing_provided = i % 6 == 0;
+      o.french_training_hours = (i % 3) * 200;
+      o.contract = i % 4 == 0 ? ContractType::kCdd : ContractType::kCdi;
+      openings.push_back(*index_.ResolveOpening(o));
+    }
+    index_.UpsertOpenings(openings);
+  }
+
+  std::map<std::string, std::vector<ScoredMatch>> RunRerank(const RerankOptions& options, RerankProgress* last) {
+    std::map<std::string, std::vector<ScoredMatch>> out;
+    absl::Status s = Rerank(index_, DefaultScoringProfile(), options,
+                            [&](CandidateRanking r) { out[r.candidate_id] = std::move(r.matches); },
+                            [&](const RerankProgress& p) { *last = p; });
+    EXPECT_TRUE(s.ok()) << s;
+    return out;
+  }
+
+  MatchIndex index_;
+};
+
+TEST_F(RerankTest, EveryCandidateGetsExactlyItsMatchOpeningsResult) {
+  RerankOptions options;
+  options.k = 20;
+  options.progress_every = 50;
+  RerankProgress last;
+  auto rankings = RunRerank(options, &last);
+  ASSERT_EQ(rankings.size(), 300u);
+  EXPECT_EQ(last.candidates_done, 300);
+  EXPECT_GT(last.pairs_pruned, 0);
+  MatchQuery q;
+  q.k = 20;
+  q.explain = false;
+  for (const auto& [id, matches] : rankings) {
+    auto direct = index_.MatchOpenings(id, q, DefaultScoringProfile());
+    ASSERT_TRUE(direct.ok());
+    ASSERT_EQ(matches.size(), direct->matches.size()) << id;
+    for (size_t i = 0; i < matches.size(); ++i) {
+      EXPECT_EQ(matches[i].id, direct->matches[i].id) << id;
+      EXPECT_FLOAT_EQ(matches[i].total, direct->matches[i].total) << id;
+    }
+  }
+}
+
+TEST_F(RerankTest, CohortFiltersSelectCandidates) {
+  RerankOptions options;
+  options.owner_id = "agence-a";
+  options.departements = {"93"};
+  RerankProgress last;
+  auto rankings = RunRerank(options, &last);
+  EXPECT_EQ(last.candidates_total, static_cast<int64_t>(rankings.size()));
+  ASSERT_FALSE(rankings.empty());
+  for (const auto& [id, matches] : rankings) {
+    auto c = index_.FindCandidate(id);
+    EXPECT_EQ(c->record.owner_id, "agence-a");
+    EXPECT_TRUE(c->record.commune_insee.rfind("93", 0) == 0) << c->record.commune_insee;
+  }
+}
+
+TEST_F(RerankTest, BadOptionsAreRejectedNamingTheField) {
+  RerankOptions options;
+  options.k = 0;
+  absl::Status s = Rerank(index_, DefaultScoringProfile(), options, [](CandidateRanking) {}, [](const RerankProgress&) {});
+  EXPECT_NE(s.message().find("k:"), absl::string_view::npos) << s;
+  options = RerankOptions{};
+  options.threads = 0;
+  s = Rerank(index_, DefaultScoringProfile(), options, [](CandidateRanking) {}, [](const RerankProgress&) {});
+  EXPECT_NE(s.message().find("threads"), absl::string_view::npos) << s;
+}
+
+}  // namespace
+}  // namespace passerelle::engine
