@@ -1,0 +1,157 @@
+// The records Passerelle holds: RocksDB (the source of truth, engine/store/store.h) kept in step with the
+// in-memory MatchIndex that answers queries, plus the named scoring profiles.
+//
+// Write path: validate and resolve each record against the reference data -> check that its id is not
+// held by another owner -> one synced RocksDB batch -> apply to the index -> return. A record that fails
+// is reported on its own and changes nothing; the others of the batch go through.
+//
+// Start: Open() rebuilds the index from RocksDB. A stored record that no longer validates (the reference
+// data changed under it) is kept in RocksDB, left out of the index, and listed in the load report and
+// by InvalidRecords() until it is put again or deleted. Every stored record is thus either in the index
+// or in that list.
+//
+// Thread-safety: thread-safe. Writers are serialised (the ownership check, the synced write and the index
+// update form one critical section, so the index applies writes in the order RocksDB logged them);
+// readers never wait for them, except GetProfile/ListProfiles/InvalidRecords for a map lookup.
+//
+// Example:
+//   PASSERELLE_ASSIGN_OR_RETURN(auto catalog, Catalog::Open("passerelle-data", data, {}));
+//   PASSERELLE_ASSIGN_OR_RETURN(std::vector<PutOutcome> outcomes, catalog->PutCandidates({candidate}));
+//   auto result = catalog->index().MatchOpenings(candidate.id, MatchQuery{}, DefaultScoringProfile());
+#ifndef PASSERELLE_ENGINE_STORE_CATALOG_H_
+#define PASSERELLE_ENGINE_STORE_CATALOG_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/types/span.h"
+#include "engine/index/match_index.h"
+#include "engine/store/store.h"
+
+namespace passerelle::engine {
+
+struct CatalogOptions {
+  StoreOptions store;
+  // After a delete, remove the record's bytes from the data files before returning (Store::Erase).
+  // Default: true
+  bool erase_on_delete = true;
+  // Records applied to the index per batch while loading at start.
+  // Default: 4096
+  size_t load_batch_records = 4096;
+};
+
+// A stored record that does not validate against the current reference data.
+struct InvalidRecord {
+  RecordKind kind = RecordKind::kCandidate;
+  std::string id;      // the profile's name for a scoring profile
+  std::string reason;  // the validation error, starting with the field path
+};
+
+// What Open() found in the data directory.
+struct LoadReport {
+  int64_t candidates_loaded = 0;  // into the index
+  int64_t openings_loaded = 0;
+  int64_t profiles_loaded = 0;    // stored profiles ("default" is built in, not counted)
+  std::vector<InvalidRecord> invalid;
+  // Reference data version the records were last validated with; "" for a new data directory.
+  std::string previous_reference_data_version;
+  double seconds = 0;  // time taken to load
+};
+
+// Outcome of one record of a put.
+struct PutOutcome {
+  // OK; InvalidArgument whose message starts with the field path; AlreadyExists when another owner
+  // holds the id.
+  absl::Status status;
+  bool created = false;  // when OK: the id was new
+};
+
+// A record as stored, and whether it takes part in matching (false: it no longer validates).
+template <class Message>
+struct StoredRecord {
+  Message record;
+  bool matchable = false;
+};
+
+class Catalog {
+ public:
+  // Opens the store under `dir` and loads it into a new index over `data`.
+  static absl::StatusOr<std::unique_ptr<Catalog>> Open(const std::string& dir,
+                                                       std::shared_ptr<const ReferenceData> data,
+                                                       const CatalogOptions& options);
+
+  const MatchIndex& index() const { return index_; }
+  const ReferenceData& data() const { return index_.data(); }
+  const LoadReport& load_report() const { return load_report_; }
+
+  // Stores each valid record (insert or replace by id) in one synced batch and applies them to the
+  // index; returns one outcome per record, in order. Within a batch a later record with the same id
+  // replaces an earlier one. A non-OK return means the batch could not be written: nothing of it was
+  // stored or applied.
+  absl::StatusOr<std::vector<PutOutcome>> PutCandidates(absl::Span<const Candidate> candidates);
+  absl::StatusOr<std::vector<PutOutcome>> PutOpenings(absl::Span<const Opening> openings);
+
+  // The stored record, or NotFound ("no candidate \"c-42\"").
+  absl::StatusOr<StoredRecord<v1::Candidate>> GetCandidate(const std::string& id) const;
+  absl::StatusOr<StoredRecord<v1::Opening>> GetOpening(const std::string& id) const;
+
+  // Deletes the record (synced), removes it from the index and, with erase_on_delete, from the data
+  // files. NotFound when absent. If erasure fails after the delete, returns its error: the record is
+  // deleted and will leave the files at the next compaction.
+  absl::Status DeleteCandidate(const std::string& id);
+  absl::Status DeleteOpening(const std::string& id);
+
+  // Validates and stores a scoring profile; returns whether the name was new. The name "default" is
+  // reserved (InvalidArgument).
+  absl::StatusOr<bool> PutProfile(const ScoringProfile& profile);
+  // The named profile; "" and "default" give DefaultScoringProfile(). NotFound when absent.
+  absl::StatusOr<ScoringProfile> GetProfile(absl::string_view name) const;
+  // "default" first, then the stored profiles by name.
+  std::vector<ScoringProfile> ListProfiles() const;
+
+  // Stored records left out of the index, by kind then id.
+  std::vector<InvalidRecord> InvalidRecords() const;
+  // Stored records of each kind, matchable or not.
+  int64_t candidate_count() const;
+  int64_t opening_count() const;
+
+  // See Store::Checkpoint.
+  absl::Status Checkpoint(const std::string& checkpoint_dir) const { return store_->Checkpoint(checkpoint_dir); }
+
+ private:
+  Catalog(std::shared_ptr<const ReferenceData> data, const CatalogOptions& options)
+      : options_(options), index_(std::move(data)) {}
+
+  absl::Status Load();
+  template <class Kind>
+  absl::Status LoadRecords(int64_t* loaded);
+  absl::Status LoadProfiles();
+  template <class Kind>
+  absl::StatusOr<std::vector<PutOutcome>> PutRecords(absl::Span<const typename Kind::Record> records);
+  template <class Kind>
+  absl::Status DeleteRecord(const std::string& id);
+  int64_t InvalidCount(RecordKind kind) const;
+
+  using InvalidKey = std::pair<RecordKind, std::string>;
+
+  const CatalogOptions options_;
+  std::unique_ptr<Store> store_;
+  MatchIndex index_;
+  LoadReport load_report_;  // written by Open() only
+
+  absl::Mutex write_mu_;  // serialises writers (see the file comment)
+  mutable absl::Mutex state_mu_;
+  std::map<std::string, ScoringProfile> profiles_ ABSL_GUARDED_BY(state_mu_);  // "default" not included
+  std::map<InvalidKey, std::string> invalid_ ABSL_GUARDED_BY(state_mu_);       // -> reason
+};
+
+}  // namespace passerelle::engine
+
+#endif  // PASSERELLE_ENGINE_STORE_CATALOG_H_

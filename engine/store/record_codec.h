@@ -1,0 +1,55 @@
+// Conversion between the engine's records (engine/model/types.h) and their protobuf form
+// (proto/passerelle/v1/records.proto), which is both the API's encoding and the storage encoding.
+//
+// Decoding checks what the proto form alone can tell: dates ("YYYY-MM-DD"), enum values, required enums.
+// Everything that needs the reference data (codes, ranges) is checked by ResolveCandidate /
+// ResolveOpening afterwards. Errors are InvalidArgument with a message that starts with the field path
+// inside the record ("available_from: expected a date YYYY-MM-DD, got \"2026-13-01\"").
+//
+// Encoding is canonical: equal engine records encode to equal messages, and
+// Decode(Encode(record)) == record for every record that Resolve* accepts.
+//
+// Thread-safety: stateless functions.
+#ifndef PASSERELLE_ENGINE_STORE_RECORD_CODEC_H_
+#define PASSERELLE_ENGINE_STORE_RECORD_CODEC_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "engine/model/types.h"
+#include "engine/scoring/profile.h"
+#include "passerelle/v1/records.pb.h"
+
+namespace passerelle::engine {
+
+absl::StatusOr<Candidate> CandidateFromProto(const v1::Candidate& proto);
+v1::Candidate CandidateToProto(const Candidate& candidate);
+
+absl::StatusOr<Opening> OpeningFromProto(const v1::Opening& proto);
+v1::Opening OpeningToProto(const Opening& opening);
+
+// Weights are copied as given; ValidateScoringProfile checks them.
+ScoringProfile ScoringProfileFromProto(const v1::ScoringProfile& proto);
+v1::ScoringProfile ScoringProfileToProto(const ScoringProfile& profile);
+
+// Enum conversions, also used for request fields (MatchOpeningsRequest.contract_types).
+// ContractBitFromProto fails on CONTRACT_TYPE_UNSPECIFIED and unknown values, naming `field`.
+absl::StatusOr<uint32_t> ContractBitFromProto(int proto_value, absl::string_view field);
+v1::ContractType ContractTypeToProto(ContractType type);
+
+// A field error split into its parts: "skills[3]: unknown ROME skill item" -> {"skills[3]", "unknown ROME
+// skill item"}. When the message does not start with a field path, field is "" and reason the whole message.
+struct FieldError {
+  std::string field;
+  std::string reason;
+};
+FieldError SplitFieldError(absl::string_view message);
+
+// `status` with "prefix." put in front of its field path (or "prefix: " when it names no field), code kept.
+absl::Status PrefixFieldPath(const absl::Status& status, absl::string_view prefix);
+
+}  // namespace passerelle::engine
+
+#endif  // PASSERELLE_ENGINE_STORE_RECORD_CODEC_H_
