@@ -13,11 +13,4 @@ KernelParams MakeKernelParams(const ScoringProfile& profile) {
   return params;
 }
 
-float CumulativeFrenchHours(float level) {
-  const int steps = std::clamp(static_cast<int>(level + 0.5f), 0, kCefrLevelCount - 1);
-  float hours = 0;
-  for (int i = 0; i < steps; ++i) hours += kHoursPerCefrStep[i];
-  return hours;
-}
-
 }  // namespace passerelle::engine::scoring
