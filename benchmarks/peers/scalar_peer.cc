@@ -1,0 +1,117 @@
+#include "benchmarks/peers/scalar_peer.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+#include "engine/scoring/constants.h"
+
+namespace passerelle::benchmarks {
+namespace {
+
+using namespace passerelle::engine;  // NOLINT: a peer reads like application code
+namespace sc = passerelle::engine::scoring;
+
+float HoursToLevel(int level) {
+  float hours = 0;
+  for (int i = 0; i < level; ++i) hours += sc::kHoursPerCefrStep[i];
+  return hours;
+}
+
+bool Contains(const std::vector<int32_t>& sorted, int32_t item) {
+  return std::binary_search(sorted.begin(), sorted.end(), item);
+}
+
+std::vector<PeerMatch> TopK(std::vector<PeerMatch> all, int k) {
+  auto better = [](const PeerMatch& a, const PeerMatch& b) {
+    return a.score != b.score ? a.score > b.score : a.id < b.id;
+  };
+  const size_t n = std::min<size_t>(k, all.size());
+  std::partial_sort(all.begin(), all.begin() + n, all.end(), better);
+  all.resize(n);
+  return all;
+}
+
+}  // namespace
+
+ScalarPeer::ScalarPeer(const OccupationRelations& relations, const ScoringProfile& profile)
+    : relations_(relations), profile_(profile) {
+  for (float w : profile_.weights) weight_sum_ += w;
+}
+
+std::optional<float> ScalarPeer::ScorePair(const ResolvedCandidate& c, const ResolvedOpening& o) const {
+  const Candidate& cr = c.record;
+  const Opening& orec = o.record;
+  if (!cr.right_to_work) return std::nullopt;
+  if (cr.accepted_contracts != 0 && (cr.accepted_contracts & ContractBit(orec.contract)) == 0) return std::nullopt;
+  float coverage = 1;
+  if (cr.weekly_availability != 0 && orec.weekly_schedule != 0) {
+    coverage = static_cast<float>(std::popcount(cr.weekly_availability & orec.weekly_schedule)) /
+               static_cast<float>(std::popcount(orec.weekly_schedule));
+    if (coverage == 0) return std::nullopt;
+  }
+  // Occupation.
+  float occupation = 0;
+  for (const WeightedOccupation& w : c.occupations) occupation = std::max(occupation, w.factor * relations_.Score(w.rome_index, o.rome_index));
+  // Skills.
+  int have_required = 0, have_desired = 0;
+  for (int32_t item : o.required_skill_indices) have_required += Contains(c.skill_indices, item);
+  for (int32_t item : o.desired_skill_indices) have_desired += Contains(c.skill_indices, item);
+  const float skill_total = o.required_skill_indices.size() + 0.5f * o.desired_skill_indices.size();
+  const float skills = skill_total > 0 ? (have_required + 0.5f * have_desired) / skill_total : 1.0f;
+  if (profile_.strict_required_skills && have_required < static_cast<int>(o.required_skill_indices.size())) return std::nullopt;
+  // French.
+  float french = 1;
+  const int level = static_cast<int>(cr.french_level), needed = static_cast<int>(orec.french_min_level);
+  if (orec.french_requirement != Requirement::kNone) {
+    if (level >= needed) {
+      french = cr.french_attested ? 1.0f : sc::kFrenchDeclaredOnly;
+    } else if (HoursToLevel(needed) - HoursToLevel(level) <= orec.french_training_hours + cr.french_hours_planned) {
+      french = sc::kFrenchGapClosable;
+    } else if (orec.french_requirement == Requirement::kDesired) {
+      french = std::max(0.0f, 1.0f - sc::kFrenchDesiredGapPenalty * (needed - level));
+    } else {
+      return std::nullopt;
+    }
+  }
+  // Mobility and housing.
+  const float d = GreatCircleKm(c.position, o.position);
+  float mobility;
+  bool housing_needed = cr.housing == HousingStatus::kEmergency || cr.housing == HousingStatus::kNone;
+  if (d <= c.radius_km) {
+    mobility = std::exp(-std::log(2.0f) * (d / c.radius_km) * (d / c.radius_km));
+  } else {
+    if (!cr.relocation_accepted || !orec.housing_provided) return std::nullopt;
+    mobility = sc::kRelocationMobilityScore;
+    housing_needed = true;
+  }
+  if (!cr.driving_licence && orec.driving_licence == Requirement::kRequired) return std::nullopt;
+  if (!cr.driving_licence && orec.driving_licence == Requirement::kDesired) mobility *= sc::kDesiredLicenceMissingFactor;
+  const float housing = (housing_needed && !orec.housing_provided) ? sc::kHousingBarrierScore : 1.0f;
+  // Timing.
+  const float wait = static_cast<float>(std::max(0, cr.available_from - orec.start_date));
+  const float timing = std::exp(-std::log(2.0f) * wait / sc::kTimingHalfLifeDays) *
+                       ((1 - sc::kScheduleShare) + sc::kScheduleShare * coverage);
+  const float s[kCriterionCount] = {occupation, skills, french, mobility, housing, o.tension, timing};
+  float total = 0;
+  for (int k = 0; k < kCriterionCount; ++k) total += profile_.weights[k] / weight_sum_ * s[k];
+  return total;
+}
+
+std::vector<PeerMatch> ScalarPeer::MatchCandidates(const ResolvedOpening& opening, int k) const {
+  std::vector<PeerMatch> all;
+  for (const auto& c : candidates_) {
+    if (std::optional<float> s = ScorePair(*c, opening)) all.push_back({c->record.id, *s});
+  }
+  return TopK(std::move(all), k);
+}
+
+std::vector<PeerMatch> ScalarPeer::MatchOpenings(const ResolvedCandidate& candidate, int k) const {
+  std::vector<PeerMatch> all;
+  for (const auto& o : openings_) {
+    if (std::optional<float> s = ScorePair(candidate, *o)) all.push_back({o->record.id, *s});
+  }
+  return TopK(std::move(all), k);
+}
+
+}  // namespace passerelle::benchmarks
