@@ -1,0 +1,99 @@
+#include "server/api_convert.h"
+
+#include "absl/strings/str_cat.h"
+#include "engine/common/status_macros.h"
+#include "engine/store/record_codec.h"
+
+namespace passerelle::server {
+namespace {
+
+using engine::kCriterionCount;
+
+// The fields both match requests share.
+template <class Request>
+absl::StatusOr<engine::MatchQuery> CommonQuery(const Request& request, int max_k) {
+  engine::MatchQuery query;
+  query.k = request.k() == 0 ? 10 : request.k();
+  if (query.k < 1 || query.k > max_k) {
+    return absl::InvalidArgumentError(absl::StrCat("k: must be in [1, ", max_k, "] (0 = 10), got ", request.k()));
+  }
+  if (request.near_misses() < 0 || request.near_misses() > max_k) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("near_misses: must be in [0, ", max_k, "], got ", request.near_misses()));
+  }
+  query.near_misses = request.near_misses();
+  query.min_score = request.min_score();
+  query.max_distance_km = request.max_distance_km();
+  query.explain = !request.has_explain() || request.explain();
+  return query;
+}
+
+void CriterionToProto(int k, float score, float weight, float contribution, v1::CriterionScore* out) {
+  out->set_criterion(static_cast<v1::Criterion>(k + 1));
+  out->set_score(score);
+  out->set_weight(weight);
+  out->set_contribution(contribution);
+}
+
+void SentenceToProto(const engine::Sentence& sentence, v1::Sentence* out) {
+  out->set_fr(sentence.fr);
+  out->set_en(sentence.en);
+}
+
+}  // namespace
+
+absl::StatusOr<engine::MatchQuery> MatchQueryFromProto(const v1::MatchOpeningsRequest& request, int max_k) {
+  PASSERELLE_ASSIGN_OR_RETURN(engine::MatchQuery query, CommonQuery(request, max_k));
+  for (int i = 0; i < request.contract_types_size(); ++i) {
+    PASSERELLE_ASSIGN_OR_RETURN(
+        const uint32_t bit,
+        engine::ContractBitFromProto(request.contract_types(i), absl::StrCat("contract_types[", i, "]")));
+    query.contract_types |= bit;
+  }
+  query.occupations.assign(request.occupations().begin(), request.occupations().end());
+  return query;
+}
+
+absl::StatusOr<engine::MatchQuery> MatchQueryFromProto(const v1::MatchCandidatesRequest& request, int max_k) {
+  return CommonQuery(request, max_k);
+}
+
+void MatchToProto(const engine::ScoredMatch& match, const engine::ScoringProfile& profile, bool explained,
+                  v1::Match* out) {
+  out->set_id(match.id);
+  out->set_total(match.total);
+  for (int k = 0; k < kCriterionCount; ++k) {
+    CriterionToProto(k, match.criteria[k], profile.weights[k], match.contributions[k], out->add_criteria());
+  }
+  out->set_distance_km(match.distance_km);
+  for (uint32_t bits = match.blockers; bits != 0; bits &= bits - 1) {
+    out->add_blocker_codes(engine::BlockerCode(bits & (~bits + 1)));
+  }
+  if (explained) ExplanationToProto(match.explanation, out->mutable_explanation());
+}
+
+void ExplanationToProto(const engine::Explanation& e, v1::Explanation* out) {
+  out->set_candidate_id(e.candidate_id);
+  out->set_opening_id(e.opening_id);
+  out->set_eligible(e.eligible);
+  out->set_near_miss(e.near_miss);
+  out->set_total(e.total);
+  for (const engine::CriterionExplanation& c : e.criteria) {
+    v1::CriterionScore* score = out->add_criteria();
+    CriterionToProto(static_cast<int>(c.criterion), c.score, c.weight, c.contribution, score);
+    SentenceToProto(c.reason, score->mutable_reason());
+  }
+  for (const engine::Blocker& b : e.blockers) {
+    v1::Blocker* blocker = out->add_blockers();
+    blocker->set_code(b.code);
+    blocker->set_relaxable(b.relaxable);
+    SentenceToProto(b.reason, blocker->mutable_reason());
+    if (b.relaxable) SentenceToProto(b.unlock, blocker->mutable_unlock());
+  }
+  out->set_distance_km(e.distance_km);
+  out->set_french_training_hours_needed(e.french_training_hours_needed);
+  out->mutable_missing_required_skills()->Add(e.missing_required_skills.begin(), e.missing_required_skills.end());
+  out->mutable_missing_desired_skills()->Add(e.missing_desired_skills.begin(), e.missing_desired_skills.end());
+}
+
+}  // namespace passerelle::server

@@ -1,0 +1,128 @@
+// passerelle-server: the Passerelle matching service over gRPC, with its data in RocksDB.
+//
+//   passerelle-server [--listen=127.0.0.1:50051] [--data_dir=./passerelle-data] [--reference_data=DIR] ...
+//
+// Signals: SIGTERM or SIGINT shut down gracefully (health NOT_SERVING, in-flight calls finish within
+// --shutdown_grace_seconds, exit 0). SIGUSR1 writes a RocksDB checkpoint under --backup_dir.
+// Logs: one JSON object per line on stderr. See docs/operations.md.
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "server/call_log.h"
+#include "server/server.h"
+#include "server/status_convert.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "Address to listen on, host:port. Loopback by default; 0.0.0.0:PORT exposes the service to the network.");
+ABSL_FLAG(std::string, data_dir, "./passerelle-data", "Directory of the RocksDB store; created when missing.");
+ABSL_FLAG(std::string, reference_data, "",
+          "Folder of the reference data (data/). Default: $PASSERELLE_DATA_DIR, else the data/ folder of the "
+          "source tree this binary was built from.");
+ABSL_FLAG(int32_t, max_message_bytes, 4 << 20, "Largest message accepted, in bytes (RESOURCE_EXHAUSTED beyond).");
+ABSL_FLAG(int32_t, max_k, 1000, "Largest k and near_misses a match request may ask, in [1, 1000].");
+ABSL_FLAG(int32_t, import_batch_items, 1000, "Import items committed per synced RocksDB batch.");
+ABSL_FLAG(int64_t, max_import_items, 100000, "Items one import stream may carry; later items are rejected.");
+ABSL_FLAG(double, shutdown_grace_seconds, 5, "Time in-flight calls get to finish after SIGTERM, in seconds.");
+ABSL_FLAG(bool, erase_on_delete, true,
+          "After a delete, flush and compact so the record's bytes leave the data files before answering.");
+ABSL_FLAG(int32_t, block_cache_mib, 64, "RocksDB block cache, in MiB.");
+ABSL_FLAG(std::string, backup_dir, "",
+          "Where SIGUSR1 writes RocksDB checkpoints (one subdirectory per signal). Empty: SIGUSR1 is ignored.");
+ABSL_FLAG(std::string, port_file, "",
+          "If set, the bound port is written to this file once the server is serving (for scripts and tests).");
+
+namespace passerelle::server {
+namespace {
+
+ServerOptions OptionsFromFlags() {
+  ServerOptions options;
+  options.listen_address = absl::GetFlag(FLAGS_listen);
+  options.data_dir = absl::GetFlag(FLAGS_data_dir);
+  options.reference_data_dir = absl::GetFlag(FLAGS_reference_data);
+  options.max_receive_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  options.limits.max_k = absl::GetFlag(FLAGS_max_k);
+  options.limits.import_batch_items = absl::GetFlag(FLAGS_import_batch_items);
+  options.limits.max_import_items = absl::GetFlag(FLAGS_max_import_items);
+  options.shutdown_grace_seconds = absl::GetFlag(FLAGS_shutdown_grace_seconds);
+  options.catalog.erase_on_delete = absl::GetFlag(FLAGS_erase_on_delete);
+  options.catalog.store.block_cache_mib = static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_block_cache_mib)));
+  return options;
+}
+
+// Written to a temporary name, then renamed: a reader never sees a half-written port.
+bool WritePortFile(const std::string& path, int port) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << port << "\n";
+    if (!out.good()) return false;
+  }
+  std::error_code error;
+  std::filesystem::rename(tmp, path, error);
+  return !error;
+}
+
+void Checkpoint(PasserelleServer& server, const std::string& backup_dir) {
+  if (backup_dir.empty()) {
+    LogEvent("checkpoint", {{"code", "FAILED_PRECONDITION"}, {"reason", "--backup_dir is not set"}});
+    return;
+  }
+  std::error_code error;
+  std::filesystem::create_directories(backup_dir, error);
+  const std::string dir = absl::StrCat(
+      backup_dir, "/checkpoint-", absl::FormatTime("%Y%m%dT%H%M%E3SZ", absl::Now(), absl::UTCTimeZone()));
+  const absl::Status status = server.catalog().Checkpoint(dir);
+  LogEvent("checkpoint", {{"dir", dir}, {"code", status.ok() ? "OK" : std::string(status.message())}});
+}
+
+int Run() {
+  // Block the signals before any thread starts, so that every thread inherits the mask and only sigwait
+  // below receives them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGUSR1);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  absl::StatusOr<std::unique_ptr<PasserelleServer>> server = PasserelleServer::Start(OptionsFromFlags());
+  if (!server.ok()) {
+    LogEvent("fatal", {{"code", StatusCodeName(server.status().code())}, {"message", server.status().message()}});
+    return 1;
+  }
+  const std::string port_file = absl::GetFlag(FLAGS_port_file);
+  if (!port_file.empty() && !WritePortFile(port_file, (*server)->port())) {
+    LogEvent("fatal", {{"message", absl::StrCat("cannot write --port_file ", port_file)}});
+    return 1;
+  }
+  for (;;) {
+    int signal = 0;
+    if (sigwait(&signals, &signal) != 0) continue;
+    if (signal == SIGUSR1) {
+      Checkpoint(**server, absl::GetFlag(FLAGS_backup_dir));
+      continue;
+    }
+    LogEvent("signal", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    break;
+  }
+  (*server)->Shutdown();
+  return 0;
+}
+
+}  // namespace
+}  // namespace passerelle::server
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "The Passerelle matching service (gRPC passerelle.v1.Matching, health, reflection).\n"
+      "Usage: passerelle-server [--listen=127.0.0.1:50051] [--data_dir=./passerelle-data] [flags]");
+  absl::ParseCommandLine(argc, argv);
+  return passerelle::server::Run();
+}

@@ -1,0 +1,366 @@
+#include "server/matching_service.h"
+
+#include <chrono>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "engine/common/status_macros.h"
+#include "engine/store/record_codec.h"
+#include "server/api_convert.h"
+#include "server/call_log.h"
+#include "server/status_convert.h"
+
+namespace passerelle::server {
+namespace {
+
+using engine::PrefixFieldPath;
+
+// OK while the call is live; DeadlineExceeded or Cancelled once the client can no longer get an answer.
+absl::Status CheckLive(const grpc::ServerContext* context) {
+  if (context->deadline() <= std::chrono::system_clock::now()) {
+    return absl::DeadlineExceededError("deadline exceeded; nothing more was written");
+  }
+  if (context->IsCancelled()) return absl::CancelledError("call cancelled; nothing more was written");
+  return absl::OkStatus();
+}
+
+absl::Status Required(absl::string_view field) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": required"));
+}
+
+// A NotFound from the index for a record that is stored but no longer validates says so.
+template <class Stored>
+absl::Status ExplainNotMatchable(absl::Status status, const Stored& stored, absl::string_view field,
+                                 absl::string_view kind, absl::string_view id) {
+  if (!absl::IsNotFound(status) || !stored.ok()) return status;
+  return absl::FailedPreconditionError(absl::StrCat(field, ": ", kind, " \"", id,
+                                                    "\" is stored but no longer validates against the reference "
+                                                    "data; see GetStatus, then put it again"));
+}
+
+// What differs between the two import streams.
+struct CandidateImport {
+  using Request = v1::ImportCandidatesRequest;
+  static constexpr char kField[] = "candidate";
+  static bool Has(const Request& r) { return r.has_candidate(); }
+  static const std::string& Id(const Request& r) { return r.candidate().id(); }
+  static auto Decode(const Request& r) { return engine::CandidateFromProto(r.candidate()); }
+  static auto Put(engine::Catalog* catalog, absl::Span<const engine::Candidate> items) {
+    return catalog->PutCandidates(items);
+  }
+};
+
+struct OpeningImport {
+  using Request = v1::ImportOpeningsRequest;
+  static constexpr char kField[] = "opening";
+  static bool Has(const Request& r) { return r.has_opening(); }
+  static const std::string& Id(const Request& r) { return r.opening().id(); }
+  static auto Decode(const Request& r) { return engine::OpeningFromProto(r.opening()); }
+  static auto Put(engine::Catalog* catalog, absl::Span<const engine::Opening> items) {
+    return catalog->PutOpenings(items);
+  }
+};
+
+void Reject(const absl::Status& status, v1::ImportItemReport* report) {
+  const engine::FieldError parts = engine::SplitFieldError(status.message());
+  report->set_status(v1::IMPORT_ITEM_STATUS_REJECTED);
+  report->set_code(StatusCodeName(status.code()));
+  report->set_field(parts.field);
+  report->set_reason(parts.reason);
+}
+
+}  // namespace
+
+grpc::Status MatchingService::PutCandidate(grpc::ServerContext* context, const v1::PutCandidateRequest* request,
+                                           v1::PutCandidateResponse* response) {
+  CallLog log("PutCandidate");
+  auto run = [&]() -> absl::Status {
+    if (!request->has_candidate()) return Required("candidate");
+    absl::StatusOr<engine::Candidate> record = engine::CandidateFromProto(request->candidate());
+    if (!record.ok()) return PrefixFieldPath(record.status(), "candidate");
+    PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
+    PASSERELLE_ASSIGN_OR_RETURN(std::vector<engine::PutOutcome> outcomes, catalog_->PutCandidates({*record}));
+    if (!outcomes[0].status.ok()) return PrefixFieldPath(outcomes[0].status, "candidate");
+    response->set_created(outcomes[0].created);
+    return absl::OkStatus();
+  };
+  return log.Finish(ToGrpcStatus(run()));
+}
+
+grpc::Status MatchingService::PutOpening(grpc::ServerContext* context, const v1::PutOpeningRequest* request,
+                                         v1::PutOpeningResponse* response) {
+  CallLog log("PutOpening");
+  auto run = [&]() -> absl::Status {
+    if (!request->has_opening()) return Required("opening");
+    absl::StatusOr<engine::Opening> record = engine::OpeningFromProto(request->opening());
+    if (!record.ok()) return PrefixFieldPath(record.status(), "opening");
+    PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
+    PASSERELLE_ASSIGN_OR_RETURN(std::vector<engine::PutOutcome> outcomes, catalog_->PutOpenings({*record}));
+    if (!outcomes[0].status.ok()) return PrefixFieldPath(outcomes[0].status, "opening");
+    response->set_created(outcomes[0].created);
+    return absl::OkStatus();
+  };
+  return log.Finish(ToGrpcStatus(run()));
+}
+
+grpc::Status MatchingService::GetCandidate(grpc::ServerContext* context, const v1::GetCandidateRequest* request,
+                                           v1::GetCandidateResponse* response) {
+  CallLog log("GetCandidate");
+  auto run = [&]() -> absl::Status {
+    PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->candidate_id(), "candidate_id"));
+    auto stored = catalog_->GetCandidate(request->candidate_id());
+    if (!stored.ok()) return PrefixFieldPath(stored.status(), "candidate_id");
+    *response->mutable_candidate() = std::move(stored->record);
+    response->set_matchable(stored->matchable);
+    return absl::OkStatus();
+  };
+  return log.Finish(ToGrpcStatus(run()));
+}
+
+grpc::Status MatchingService::GetOpening(grpc::ServerContext* context, const v1::GetOpeningRequest* request,
+                                         v1::GetOpeningResponse* response) {
+  CallLog log("GetOpening");
+  auto run = [&]() -> absl::Status {
+    PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->opening_id(), "opening_id"));
+    auto stored = catalog_->GetOpening(request->opening_id());
+    if (!stored.ok()) return PrefixFieldPath(stored.status(), "opening_id");
+    *response->mutable_opening() = std::move(stored->record);
+    response->set_matchable(stored->matchable);
+    return absl::OkStatus();
+  };
+  return log.Finish(ToGrpcStatus(run()));
+}
+
+grpc::Status MatchingService::DeleteCandidate(grpc::ServerContext* context, const v1::DeleteCandidateRequest* request,
+                                              v1::DeleteCandidateResponse* response) {
+  CallLog log("DeleteCandidate");
+  auto run = [&]() -> absl::Status {
+    PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->candidate_id(), "candidate_id"));
+    PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
+    return PrefixFieldPath(catalog_->DeleteCandidate(request->candidate_id()), "candidate_id");
+  };
+  return log.Finish(ToGrpcStatus(run()));
+}
+
+grpc::Status MatchingService::DeleteOpening(grpc::ServerContext* context, const v1::DeleteOpeningRequest* request,
+                                            v1::DeleteOpeningResponse* response) {
+  CallLog log("DeleteOpening");
+  auto run = [&]() -> absl::Status {
+    PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->opening_id(), "opening_id"));
+    PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
+    return PrefixFieldPath(catalog_->DeleteOpening(request->opening_id()), "opening_id");
+  };
+  return log.Finish(ToGrpcStatus(run()));
+}
+
+// Reads the stream, decoding each item at once (a bad one is reported and skipped) and committing the
+// good ones every import_batch_items and at the end. Reports are final only once their batch committed.
+template <class Kind>
+absl::Status MatchingService::Import(grpc::ServerContext* context,
+                                     grpc::ServerReader<typename Kind::Request>* reader,
+                                     v1::ImportResponse* response) {
+  using Record = typename decltype(Kind::Decode(std::declval<typename Kind::Request>()))::value_type;
+  std::vector<Record> batch;
+  std::vector<int> batch_reports;  // index into response->items() of each batch entry
+  auto commit = [&]() -> absl::Status {
+    if (batch.empty()) return absl::OkStatus();
+    PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
+    PASSERELLE_ASSIGN_OR_RETURN(std::vector<engine::PutOutcome> outcomes, Kind::Put(catalog_, batch));
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+      v1::ImportItemReport* report = response->mutable_items(batch_reports[i]);
+      if (outcomes[i].status.ok()) {
+        report->set_status(v1::IMPORT_ITEM_STATUS_ACCEPTED);
+      } else {
+        Reject(outcomes[i].status, report);
+      }
+    }
+    batch.clear();
+    batch_reports.clear();
+    return absl::OkStatus();
+  };
+
+  typename Kind::Request item;
+  int64_t received = 0;
+  while (reader->Read(&item)) {
+    v1::ImportItemReport* report = response->add_items();
+    report->set_index(received++);
+    report->set_id(Kind::Id(item));
+    if (received > limits_.max_import_items) {
+      Reject(absl::ResourceExhaustedError(absl::StrCat("this stream carries more than ", limits_.max_import_items,
+                                                       " items; send the rest in another stream")),
+             report);
+      continue;
+    }
+    if (!Kind::Has(item)) {
+      Reject(Required(Kind::kField), report);
+      continue;
+    }
+    auto record = Kind::Decode(item);
+    if (!record.ok()) {
+      Reject(record.status(), report);
+      continue;
+    }
+    batch.push_back(*std::move(record));
+    batch_reports.push_back(response->items_size() - 1);
+    if (static_cast<int>(batch.size()) >= limits_.import_batch_items) PASSERELLE_RETURN_IF_ERROR(commit());
+  }
+  // Read() also ends when the client cancels or the deadline passes: then the last batch is not written.
+  PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
+  PASSERELLE_RETURN_IF_ERROR(commit());
+  int64_t accepted = 0;
+  for (const v1::ImportItemReport& report : response->items()) accepted += report.status() == v1::IMPORT_ITEM_STATUS_ACCEPTED;
+  response->set_received_count(received);
+  response->set_accepted_count(accepted);
+  response->set_rejected_count(received - accepted);
+  return absl::OkStatus();
+}
+
+grpc::Status MatchingService::ImportCandidates(grpc::ServerContext* context,
+                                               grpc::ServerReader<v1::ImportCandidatesRequest>* reader,
+                                               v1::ImportResponse* response) {
+  CallLog log("ImportCandidates");
+  const absl::Status status = Import<CandidateImport>(context, reader, response);
+  log.Count("items", response->items_size());
+  log.Count("accepted", response->accepted_count());
+  if (!status.ok()) response->Clear();  // a failed call returns no message
+  return log.Finish(ToGrpcStatus(status));
+}
+
+grpc::Status MatchingService::ImportOpenings(grpc::ServerContext* context,
+                                             grpc::ServerReader<v1::ImportOpeningsRequest>* reader,
+                                             v1::ImportResponse* response) {
+  CallLog log("ImportOpenings");
+  const absl::Status status = Import<OpeningImport>(context, reader, response);
+  log.Count("items", response->items_size());
+  log.Count("accepted", response->accepted_count());
+  if (!status.ok()) response->Clear();
+  return log.Finish(ToGrpcStatus(status));
+}
+
+grpc::Status MatchingService::MatchOpenings(grpc::ServerContext* context, const v1::MatchOpeningsRequest* request,
+                                            v1::MatchOpeningsResponse* response) {
+  CallLog log("MatchOpenings");
+  auto run = [&]() -> absl::Status {
+    PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->candidate_id(), "candidate_id"));
+    PASSERELLE_ASSIGN_OR_RETURN(const engine::MatchQuery query, MatchQueryFromProto(*request, limits_.max_k));
+    absl::StatusOr<engine::ScoringProfile> profile = catalog_->GetProfile(request->scoring_profile());
+    if (!profile.ok()) return PrefixFieldPath(profile.status(), "scoring_profile");
+    PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
+    absl::StatusOr<engine::MatchResult> result = catalog_->index().MatchOpenings(request->candidate_id(), query, *profile);
+    if (!result.ok()) {
+      return ExplainNotMatchable(result.status(), catalog_->GetCandidate(request->candidate_id()), "candidate_id",
+                                 "candidate", request->candidate_id());
+    }
+    MatchResultToProto(*result, *profile, query.explain, response);
+    log.Count("results", response->matches_size());
+    log.Count("near_misses", response->near_misses_size());
+    return absl::OkStatus();
+  };
+  return log.Finish(ToGrpcStatus(run()));
+}
+
+grpc::Status MatchingService::MatchCandidates(grpc::ServerContext* context, const v1::MatchCandidatesRequest* request,
+                                              v1::MatchCandidatesResponse* response) {
+  CallLog log("MatchCandidates");
+  auto run = [&]() -> absl::Status {
+    PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->opening_id(), "opening_id"));
+    PASSERELLE_ASSIGN_OR_RETURN(const engine::MatchQuery query, MatchQueryFromProto(*request, limits_.max_k));
+    absl::StatusOr<engine::ScoringProfile> profile = catalog_->GetProfile(request->scoring_profile());
+    if (!profile.ok()) return PrefixFieldPath(profile.status(), "scoring_profile");
+    PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
+    absl::StatusOr<engine::MatchResult> result = catalog_->index().MatchCandidates(request->opening_id(), query, *profile);
+    if (!result.ok()) {
+      return ExplainNotMatchable(result.status(), catalog_->GetOpening(request->opening_id()), "opening_id", "opening",
+                                 request->opening_id());
+    }
+    MatchResultToProto(*result, *profile, query.explain, response);
+    log.Count("results", response->matches_size());
+    log.Count("near_misses", response->near_misses_size());
+    return absl::OkStatus();
+  };
+  return log.Finish(ToGrpcStatus(run()));
+}
+
+grpc::Status MatchingService::Explain(grpc::ServerContext* context, const v1::ExplainRequest* request,
+                                      v1::ExplainResponse* response) {
+  CallLog log("Explain");
+  auto run = [&]() -> absl::Status {
+    PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->candidate_id(), "candidate_id"));
+    PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->opening_id(), "opening_id"));
+    absl::StatusOr<engine::ScoringProfile> profile = catalog_->GetProfile(request->scoring_profile());
+    if (!profile.ok()) return PrefixFieldPath(profile.status(), "scoring_profile");
+    PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
+    absl::StatusOr<engine::Explanation> explanation =
+        catalog_->index().Explain(request->candidate_id(), request->opening_id(), *profile);
+    if (!explanation.ok()) {
+      absl::Status status = ExplainNotMatchable(explanation.status(), catalog_->GetCandidate(request->candidate_id()),
+                                                "candidate_id", "candidate", request->candidate_id());
+      return ExplainNotMatchable(status, catalog_->GetOpening(request->opening_id()), "opening_id", "opening",
+                                 request->opening_id());
+    }
+    ExplanationToProto(*explanation, response->mutable_explanation());
+    response->set_scoring_profile(profile->name);
+    return absl::OkStatus();
+  };
+  return log.Finish(ToGrpcStatus(run()));
+}
+
+grpc::Status MatchingService::PutScoringProfile(grpc::ServerContext* context,
+                                                const v1::PutScoringProfileRequest* request,
+                                                v1::PutScoringProfileResponse* response) {
+  CallLog log("PutScoringProfile");
+  auto run = [&]() -> absl::Status {
+    if (!request->has_profile()) return Required("profile");
+    PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
+    absl::StatusOr<bool> created = catalog_->PutProfile(engine::ScoringProfileFromProto(request->profile()));
+    if (!created.ok()) return PrefixFieldPath(created.status(), "profile");
+    response->set_created(*created);
+    return absl::OkStatus();
+  };
+  return log.Finish(ToGrpcStatus(run()));
+}
+
+grpc::Status MatchingService::GetScoringProfile(grpc::ServerContext* context,
+                                                const v1::GetScoringProfileRequest* request,
+                                                v1::GetScoringProfileResponse* response) {
+  CallLog log("GetScoringProfile");
+  auto run = [&]() -> absl::Status {
+    if (request->name().empty()) return Required("name");
+    absl::StatusOr<engine::ScoringProfile> profile = catalog_->GetProfile(request->name());
+    if (!profile.ok()) return PrefixFieldPath(profile.status(), "name");
+    *response->mutable_profile() = engine::ScoringProfileToProto(*profile);
+    return absl::OkStatus();
+  };
+  return log.Finish(ToGrpcStatus(run()));
+}
+
+grpc::Status MatchingService::ListScoringProfiles(grpc::ServerContext* context,
+                                                  const v1::ListScoringProfilesRequest* request,
+                                                  v1::ListScoringProfilesResponse* response) {
+  CallLog log("ListScoringProfiles");
+  for (const engine::ScoringProfile& profile : catalog_->ListProfiles()) {
+    *response->add_profiles() = engine::ScoringProfileToProto(profile);
+  }
+  log.Count("results", response->profiles_size());
+  return log.Finish(grpc::Status::OK);
+}
+
+grpc::Status MatchingService::GetStatus(grpc::ServerContext* context, const v1::GetStatusRequest* request,
+                                        v1::GetStatusResponse* response) {
+  CallLog log("GetStatus");
+  response->set_schema_version(engine::kStoreSchemaVersion);
+  response->set_reference_data_version(catalog_->data().version());
+  response->set_previous_reference_data_version(catalog_->load_report().previous_reference_data_version);
+  response->set_candidate_count(catalog_->candidate_count());
+  response->set_opening_count(catalog_->opening_count());
+  response->set_scoring_profile_count(static_cast<int64_t>(catalog_->ListProfiles().size()));
+  for (const engine::InvalidRecord& invalid : catalog_->InvalidRecords()) {
+    v1::InvalidRecord* out = response->add_invalid_records();
+    out->set_kind(static_cast<v1::RecordKind>(static_cast<int>(invalid.kind) + 1));
+    out->set_id(invalid.id);
+    out->set_reason(invalid.reason);
+  }
+  return log.Finish(grpc::Status::OK);
+}
+
+}  // namespace passerelle::server

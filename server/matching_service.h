@@ -1,0 +1,77 @@
+// The passerelle.v1.Matching service: request validation, proto <-> engine conversion and status mapping
+// over an engine::Catalog. absl::Status inside; grpc::Status only at the return of each handler.
+//
+// Deadlines: every handler checks the call's deadline and cancellation before it writes or runs a query,
+// and an import checks between items: a call whose deadline has passed writes nothing more.
+//
+// Thread-safety: thread-safe (handlers run concurrently on gRPC's threads; the catalog serialises writers).
+#ifndef PASSERELLE_SERVER_MATCHING_SERVICE_H_
+#define PASSERELLE_SERVER_MATCHING_SERVICE_H_
+
+#include <cstdint>
+
+#include "engine/store/catalog.h"
+#include "passerelle/v1/matching.grpc.pb.h"
+
+namespace passerelle::server {
+
+struct ServiceLimits {
+  // Largest k and near_misses a match request may ask, in [1, engine::kMaxK].
+  // Default: 1000
+  int max_k = engine::kMaxK;
+  // Import items committed per synced batch; an item is reported accepted only once its batch is synced.
+  // Default: 1000
+  int import_batch_items = 1000;
+  // Items one import stream may carry; items past it are rejected (RESOURCE_EXHAUSTED) and not stored.
+  // Default: 100000
+  int64_t max_import_items = 100000;
+};
+
+class MatchingService final : public v1::Matching::Service {
+ public:
+  // `catalog` must outlive the service.
+  MatchingService(engine::Catalog* catalog, const ServiceLimits& limits) : catalog_(catalog), limits_(limits) {}
+
+  grpc::Status PutCandidate(grpc::ServerContext* context, const v1::PutCandidateRequest* request,
+                            v1::PutCandidateResponse* response) override;
+  grpc::Status PutOpening(grpc::ServerContext* context, const v1::PutOpeningRequest* request,
+                          v1::PutOpeningResponse* response) override;
+  grpc::Status GetCandidate(grpc::ServerContext* context, const v1::GetCandidateRequest* request,
+                            v1::GetCandidateResponse* response) override;
+  grpc::Status GetOpening(grpc::ServerContext* context, const v1::GetOpeningRequest* request,
+                          v1::GetOpeningResponse* response) override;
+  grpc::Status DeleteCandidate(grpc::ServerContext* context, const v1::DeleteCandidateRequest* request,
+                               v1::DeleteCandidateResponse* response) override;
+  grpc::Status DeleteOpening(grpc::ServerContext* context, const v1::DeleteOpeningRequest* request,
+                             v1::DeleteOpeningResponse* response) override;
+  grpc::Status ImportCandidates(grpc::ServerContext* context, grpc::ServerReader<v1::ImportCandidatesRequest>* reader,
+                                v1::ImportResponse* response) override;
+  grpc::Status ImportOpenings(grpc::ServerContext* context, grpc::ServerReader<v1::ImportOpeningsRequest>* reader,
+                              v1::ImportResponse* response) override;
+  grpc::Status MatchOpenings(grpc::ServerContext* context, const v1::MatchOpeningsRequest* request,
+                             v1::MatchOpeningsResponse* response) override;
+  grpc::Status MatchCandidates(grpc::ServerContext* context, const v1::MatchCandidatesRequest* request,
+                               v1::MatchCandidatesResponse* response) override;
+  grpc::Status Explain(grpc::ServerContext* context, const v1::ExplainRequest* request,
+                       v1::ExplainResponse* response) override;
+  grpc::Status PutScoringProfile(grpc::ServerContext* context, const v1::PutScoringProfileRequest* request,
+                                 v1::PutScoringProfileResponse* response) override;
+  grpc::Status GetScoringProfile(grpc::ServerContext* context, const v1::GetScoringProfileRequest* request,
+                                 v1::GetScoringProfileResponse* response) override;
+  grpc::Status ListScoringProfiles(grpc::ServerContext* context, const v1::ListScoringProfilesRequest* request,
+                                   v1::ListScoringProfilesResponse* response) override;
+  grpc::Status GetStatus(grpc::ServerContext* context, const v1::GetStatusRequest* request,
+                         v1::GetStatusResponse* response) override;
+
+ private:
+  template <class Kind>
+  absl::Status Import(grpc::ServerContext* context, grpc::ServerReader<typename Kind::Request>* reader,
+                      v1::ImportResponse* response);
+
+  engine::Catalog* const catalog_;
+  const ServiceLimits limits_;
+};
+
+}  // namespace passerelle::server
+
+#endif  // PASSERELLE_SERVER_MATCHING_SERVICE_H_

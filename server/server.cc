@@ -1,0 +1,118 @@
+#include "server/server.h"
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "engine/common/status_macros.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+#include "engine/store/record_codec.h"
+#include "server/call_log.h"
+
+namespace passerelle::server {
+namespace {
+
+constexpr char kServiceName[] = "passerelle.v1.Matching";
+constexpr int kMaxLoggedInvalidRecords = 100;
+
+// Logs what the load found. Openings' and profiles' ids are named; candidates' are not (they stand for
+// people): GetStatus lists them for whoever may see them.
+void LogLoadReport(const engine::Catalog& catalog, const ServerOptions& options) {
+  const engine::LoadReport& report = catalog.load_report();
+  LogEvent("load", {{"data_dir", options.data_dir},
+                    {"candidates", report.candidates_loaded},
+                    {"openings", report.openings_loaded},
+                    {"scoring_profiles", report.profiles_loaded},
+                    {"invalid_records", static_cast<int64_t>(report.invalid.size())},
+                    {"reference_data_version", catalog.data().version()},
+                    {"previous_reference_data_version", report.previous_reference_data_version},
+                    {"seconds", report.seconds}});
+  int logged = 0;
+  for (const engine::InvalidRecord& invalid : report.invalid) {
+    if (++logged > kMaxLoggedInvalidRecords) break;
+    std::vector<std::pair<std::string, LogValue>> fields = {{"kind", engine::RecordKindName(invalid.kind)}};
+    if (invalid.kind == engine::RecordKind::kCandidate) {
+      fields.emplace_back("field", engine::SplitFieldError(invalid.reason).field);
+    } else {
+      fields.emplace_back("id", invalid.id);
+      fields.emplace_back("reason", invalid.reason);
+    }
+    LogEvent("invalid_record", fields);
+  }
+}
+
+}  // namespace
+
+absl::Status ValidateServerOptions(const ServerOptions& o) {
+  if (o.listen_address.empty()) return absl::InvalidArgumentError("listen: must not be empty");
+  if (o.data_dir.empty()) return absl::InvalidArgumentError("data_dir: must not be empty");
+  if (o.max_receive_message_bytes < 1024) {
+    return absl::InvalidArgumentError("max_message_bytes: must be at least 1024");
+  }
+  if (o.limits.max_k < 1 || o.limits.max_k > engine::kMaxK) {
+    return absl::InvalidArgumentError(absl::StrCat("max_k: must be in [1, ", engine::kMaxK, "]"));
+  }
+  if (o.limits.import_batch_items < 1 || o.limits.import_batch_items > 100000) {
+    return absl::InvalidArgumentError("import_batch_items: must be in [1, 100000]");
+  }
+  if (o.limits.max_import_items < 1) return absl::InvalidArgumentError("max_import_items: must be at least 1");
+  if (!(o.shutdown_grace_seconds >= 0 && o.shutdown_grace_seconds <= 600)) {
+    return absl::InvalidArgumentError("shutdown_grace_seconds: must be in [0, 600]");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<PasserelleServer>> PasserelleServer::Start(const ServerOptions& options) {
+  PASSERELLE_RETURN_IF_ERROR(ValidateServerOptions(options));
+  std::unique_ptr<PasserelleServer> server(new PasserelleServer());
+  server->options_ = options;
+  std::shared_ptr<const engine::ReferenceData> data = options.reference_data;
+  if (!data) {
+    const std::string dir =
+        options.reference_data_dir.empty() ? engine::ReferenceData::DefaultDataDir() : options.reference_data_dir;
+    PASSERELLE_ASSIGN_OR_RETURN(data, engine::ReferenceData::Load(dir));
+  }
+  PASSERELLE_ASSIGN_OR_RETURN(server->catalog_, engine::Catalog::Open(options.data_dir, data, options.catalog));
+  LogLoadReport(*server->catalog_, options);
+  server->service_ = std::make_unique<MatchingService>(server->catalog_.get(), options.limits);
+
+  // Both are process-wide switches read by the next BuildAndStart.
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(), &server->port_);
+  builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+  builder.RegisterService(server->service_.get());
+  server->server_ = builder.BuildAndStart();
+  if (!server->server_ || server->port_ == 0) {
+    return absl::UnavailableError(absl::StrCat("listen: cannot listen on \"", options.listen_address,
+                                               "\" (address in use, or not an address of this machine?)"));
+  }
+  server->server_->GetHealthCheckService()->SetServingStatus(kServiceName, true);
+  LogEvent("serving", {{"listen", options.listen_address}, {"port", server->port_}});
+  return server;
+}
+
+void PasserelleServer::Shutdown() {
+  absl::MutexLock lock(&shutdown_mu_);
+  if (stopped_) return;
+  stopped_ = true;
+  if (server_) {
+    LogEvent("shutdown", {{"grace_seconds", options_.shutdown_grace_seconds}});
+    // Sets every service NOT_SERVING and tells Watch callers, before the listener closes.
+    server_->GetHealthCheckService()->Shutdown();
+    const auto grace = std::chrono::milliseconds(static_cast<int64_t>(options_.shutdown_grace_seconds * 1000));
+    server_->Shutdown(std::chrono::system_clock::now() + grace);
+    server_->Wait();
+    server_.reset();
+  }
+  service_.reset();
+  catalog_.reset();  // closes RocksDB
+  LogEvent("stopped", {});
+}
+
+PasserelleServer::~PasserelleServer() { Shutdown(); }
+
+}  // namespace passerelle::server
