@@ -1,0 +1,129 @@
+#include "clients/import_report.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <ostream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "clients/json_io.h"
+#include "clients/table.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace passerelle::clients {
+namespace {
+
+// The "id" of a line that is valid JSON but not a valid record, so the report can name it.
+std::string IdOfLine(absl::string_view text) {
+  google::protobuf::Struct object;
+  if (!google::protobuf::util::JsonStringToMessage(google::protobuf::StringPiece(text.data(), text.size()),
+                                                   &object).ok()) {
+    return "";
+  }
+  auto it = object.fields().find("id");
+  return it != object.fields().end() && it->second.has_string_value() ? it->second.string_value() : "";
+}
+
+google::protobuf::Value Number(int64_t n) {
+  google::protobuf::Value value;
+  value.set_number_value(static_cast<double>(n));
+  return value;
+}
+
+google::protobuf::Value Text(std::string s) {
+  google::protobuf::Value value;
+  value.set_string_value(std::move(s));
+  return value;
+}
+
+}  // namespace
+
+void ImportTally::RejectUnparsed(int64_t line, absl::string_view text, absl::string_view reason) {
+  ++rejected;
+  // protobuf's JSON parser names no field path of its own, so the field stays empty and the reason
+  // carries its words ("Cannot find field.", "invalid value \"X\" for enum type ...").
+  rejected_lines.push_back({line, IdOfLine(text), "INVALID_ARGUMENT", "", absl::StrCat("invalid JSON record: ", reason)});
+}
+
+void ImportTally::AddServerReport(const v1::ImportResponse& response, const std::vector<int64_t>& lines) {
+  accepted += response.accepted_count();
+  for (const v1::ImportItemReport& item : response.items()) {
+    if (item.status() != v1::IMPORT_ITEM_STATUS_REJECTED) continue;
+    ++rejected;
+    int64_t line = item.index() >= 0 && item.index() < static_cast<int64_t>(lines.size()) ? lines[item.index()] : 0;
+    rejected_lines.push_back({line, item.id(), item.code(), item.field(), item.reason()});
+  }
+  // Lines rejected here and by the server interleave; keep the report in file order.
+  std::stable_sort(rejected_lines.begin(), rejected_lines.end(),
+                   [](const RejectedLine& a, const RejectedLine& b) { return a.line < b.line; });
+}
+
+std::string ImportTally::Summary(const ReportOptions& options) const {
+  std::string out = absl::StrFormat("Imported %s: %d %s stored, %d %s rejected (%d %s read).\n", options.path,
+                                    accepted, options.kind, rejected, rejected == 1 ? "line" : "lines", lines_read,
+                                    lines_read == 1 ? "line" : "lines");
+  if (rejected_lines.empty() || options.show_rejected <= 0) return out;
+  Table table({{"line", Align::kRight}, {"id"}, {"code"}, {"field"}, {"reason"}});
+  int64_t shown = std::min<int64_t>(options.show_rejected, static_cast<int64_t>(rejected_lines.size()));
+  for (int64_t i = 0; i < shown; ++i) {
+    const RejectedLine& r = rejected_lines[i];
+    table.AddRow({absl::StrCat(r.line), r.id, r.code, r.field.empty() ? "-" : r.field, r.reason});
+  }
+  absl::StrAppend(&out, "\nRejected lines:\n", table.Render());
+  if (shown < static_cast<int64_t>(rejected_lines.size())) {
+    absl::StrAppend(&out, "... and ", rejected_lines.size() - shown, " more (--json lists them all).\n");
+  }
+  return out;
+}
+
+google::protobuf::Struct ImportTally::ToStruct(const ReportOptions& options) const {
+  google::protobuf::Struct out;
+  auto& fields = *out.mutable_fields();
+  fields["file"] = Text(options.path);
+  fields["kind"] = Text(options.kind);
+  fields["lines_read"] = Number(lines_read);
+  fields["accepted"] = Number(accepted);
+  fields["rejected"] = Number(rejected);
+  auto& list = *fields["rejected_lines"].mutable_list_value();
+  for (const RejectedLine& r : rejected_lines) {
+    google::protobuf::Struct item;
+    auto& f = *item.mutable_fields();
+    f["line"] = Number(r.line);
+    f["id"] = Text(r.id);
+    f["code"] = Text(r.code);
+    f["field"] = Text(r.field);
+    f["reason"] = Text(r.reason);
+    *list.add_values()->mutable_struct_value() = std::move(item);
+  }
+  return out;
+}
+
+ProgressLine::ProgressLine(std::ostream& err, std::string kind, bool enabled)
+    : err_(err), kind_(std::move(kind)), enabled_(enabled), terminal_(isatty(fileno(stderr)) != 0) {
+  start_ = last_ = std::chrono::steady_clock::now();
+}
+
+void ProgressLine::Update(const ImportTally& tally, int64_t bytes_read, int64_t total_bytes) {
+  if (!enabled_) return;
+  const auto now = std::chrono::steady_clock::now();
+  // Short imports show nothing; long ones every second on a terminal, every 5 s in a log.
+  const auto every = terminal_ ? std::chrono::seconds(1) : std::chrono::seconds(5);
+  if (now - last_ < every) return;
+  last_ = now;
+  const double seconds = std::chrono::duration<double>(now - start_).count();
+  std::string line = absl::StrFormat("%s: %d lines read", kind_, tally.lines_read);
+  if (total_bytes > 0) absl::StrAppendFormat(&line, " (%.0f%%)", 100.0 * bytes_read / total_bytes);
+  absl::StrAppendFormat(&line, ", %d stored, %d rejected, %.0f lines/s", tally.accepted, tally.rejected,
+                        tally.lines_read / std::max(seconds, 1e-3));
+  err_ << (terminal_ ? "\r\033[K" : "") << line << (terminal_ ? "" : "\n") << std::flush;
+  shown_ = true;
+}
+
+void ProgressLine::Finish() {
+  if (shown_ && terminal_) err_ << "\n" << std::flush;
+  shown_ = false;
+}
+
+}  // namespace passerelle::clients

@@ -1,0 +1,48 @@
+// Table mode for match results and explanations: a ranked table with each criterion's score, then the
+// reasons in words for the first results, and near-misses with what would unlock them.
+//
+// Thread-safety: stateless functions.
+#ifndef PASSERELLE_CLIENTS_MATCH_VIEW_H_
+#define PASSERELLE_CLIENTS_MATCH_VIEW_H_
+
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "clients/session.h"
+#include "passerelle/v1/matching.pb.h"
+
+namespace passerelle::clients {
+
+// What a ranked list is about, for its heading and columns.
+struct MatchListView {
+  // "openings" for MatchOpenings (ids are openings), "candidates" for MatchCandidates.
+  std::string kind;
+  // "Best openings for candidate cand-000042".
+  std::string heading;
+  // Opening titles by id (MatchOpenings only; empty map = no title column).
+  absl::flat_hash_map<std::string, std::string> titles;
+  // How many results get their reasons printed under the table. Default: 3.
+  int reasons = 3;
+  Language language = Language::kEnglish;
+};
+
+// Everything a match response says, for a terminal. `matches` and `near_misses` come from the response;
+// `scored` and `eligible` are its pair counts.
+std::string RenderMatchList(const MatchListView& view, const google::protobuf::RepeatedPtrField<v1::Match>& matches,
+                            const google::protobuf::RepeatedPtrField<v1::Match>& near_misses, int64_t scored,
+                            int64_t eligible, const std::string& profile);
+
+// One explained pair: verdict, criterion table, reasons, blockers and what unlocks them, missing skills.
+// `title` is the opening's title ("" when unknown).
+std::string RenderExplanation(const v1::Explanation& explanation, const std::string& title,
+                              const std::string& profile, Language language);
+
+// The sentence in the chosen language, or the other one when it is empty.
+const std::string& InLanguage(const v1::Sentence& sentence, Language language);
+
+// "occupation" for CRITERION_OCCUPATION.
+std::string CriterionLabel(v1::Criterion criterion);
+
+}  // namespace passerelle::clients
+
+#endif  // PASSERELLE_CLIENTS_MATCH_VIEW_H_

@@ -1,0 +1,89 @@
+// What every passerelle command shares: the server address, the output mode, the connection, and the
+// turning of gRPC errors into statuses that keep the server's message.
+//
+// Thread-safety: thread-compatible (the CLI runs one command on one thread).
+#ifndef PASSERELLE_CLIENTS_SESSION_H_
+#define PASSERELLE_CLIENTS_SESSION_H_
+
+#include <chrono>
+#include <iosfwd>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "grpcpp/grpcpp.h"
+#include "passerelle/v1/matching.grpc.pb.h"
+
+namespace passerelle::clients {
+
+// Where to find the server when neither --server nor $PASSERELLE_SERVER says.
+inline constexpr char kDefaultServer[] = "127.0.0.1:50051";
+
+// Language of the reasons printed in table mode.
+enum class Language { kEnglish, kFrench };
+
+struct SessionOptions {
+  // host:port of passerelle-server. Default: $PASSERELLE_SERVER, else kDefaultServer.
+  std::string server = kDefaultServer;
+  // Print the proto3 JSON of the responses instead of tables. Default: false.
+  bool json = false;
+  // Deadline of each unary call, in seconds; imports have none (they may run for minutes). Default: 30.
+  double timeout_seconds = 30;
+  // Language of reasons in table mode. Default: English.
+  Language language = Language::kEnglish;
+};
+
+class Session {
+ public:
+  Session(SessionOptions options, std::ostream& out, std::ostream& err);
+
+  const SessionOptions& options() const { return options_; }
+  bool json() const { return options_.json; }
+  std::ostream& out() { return out_; }
+  std::ostream& err() { return err_; }
+
+  // The stubs, connected on first use. Connecting never fails here; a call to an unreachable server
+  // fails with UNAVAILABLE.
+  v1::Matching::Stub& matching();
+  std::shared_ptr<grpc::Channel> channel();
+
+  // A context carrying the unary deadline (none when `with_deadline` is false).
+  std::unique_ptr<grpc::ClientContext> NewContext(bool with_deadline = true) const;
+
+  // A failed call as an absl::Status marked as coming from the server (see IsServerError), message kept
+  // as the server wrote it. UNAVAILABLE gets a hint naming the address tried.
+  absl::Status FromGrpc(const grpc::Status& status) const;
+
+ private:
+  SessionOptions options_;
+  std::ostream& out_;
+  std::ostream& err_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::Matching::Stub> matching_;
+};
+
+// Calls one unary rpc of the Matching service with the session's deadline.
+//   v1::GetCandidateResponse response;
+//   PASSERELLE_RETURN_IF_ERROR(CallMatching(session, &v1::Matching::Stub::GetCandidate, request, response));
+template <typename Request, typename Response>
+absl::Status CallMatching(Session& session,
+                          grpc::Status (v1::Matching::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                          const Request& request, Response& response) {
+  std::unique_ptr<grpc::ClientContext> context = session.NewContext();
+  return session.FromGrpc((session.matching().*method)(context.get(), request, &response));
+}
+
+// Prints `message` as indented proto3 JSON on the session's output, every field shown.
+void PrintJson(Session& session, const google::protobuf::Message& message);
+
+// True for statuses made by Session::FromGrpc: the server (or the connection to it) failed the request,
+// as opposed to a mistake on the command line (exit codes differ, see main.cc).
+bool IsServerError(const absl::Status& status);
+
+// "NOT_FOUND" for absl::StatusCode::kNotFound: the names gRPC and the API docs use.
+std::string StatusCodeName(absl::StatusCode code);
+
+}  // namespace passerelle::clients
+
+#endif  // PASSERELLE_CLIENTS_SESSION_H_
