@@ -28,11 +28,13 @@ absl::Status Required(absl::string_view field) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": required"));
 }
 
-// A NotFound from the index for a record that is stored but no longer validates says so.
+// A NotFound from the index about `field`, for a record that is stored but no longer validates, says so.
 template <class Stored>
 absl::Status ExplainNotMatchable(absl::Status status, const Stored& stored, absl::string_view field,
                                  absl::string_view kind, absl::string_view id) {
-  if (!absl::IsNotFound(status) || !stored.ok()) return status;
+  if (!absl::IsNotFound(status) || !stored.ok() || engine::SplitFieldError(status.message()).field != field) {
+    return status;
+  }
   return absl::FailedPreconditionError(absl::StrCat(field, ": ", kind, " \"", id,
                                                     "\" is stored but no longer validates against the reference "
                                                     "data; see GetStatus, then put it again"));
