@@ -105,7 +105,7 @@ absl::StatusOr<CommandOutcome> RunImport(Session& session, const ParsedArgs& arg
   progress.Finish();
 
   const ReportOptions report{path, ImportKind<Request>::kPlural, args.GetInt("show-rejected", 50, 0, 1 << 30).value_or(50)};
-  session.json() ? PrintJson(session, tally.ToStruct(report)) : void(session.out() << tally.Summary(report));
+  session.out() << (session.json() ? tally.ToJson(report) + "\n" : tally.Summary(report));
   return CommandOutcome{tally.rejected == 0 ? kExitOk : kExitImportRejected};
 }
 

@@ -6,10 +6,12 @@
 #include <cstdio>
 #include <ostream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "clients/json_io.h"
 #include "clients/table.h"
+#include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace passerelle::clients {
@@ -26,25 +28,18 @@ std::string IdOfLine(absl::string_view text) {
   return it != object.fields().end() && it->second.has_string_value() ? it->second.string_value() : "";
 }
 
-google::protobuf::Value Number(int64_t n) {
-  google::protobuf::Value value;
-  value.set_number_value(static_cast<double>(n));
-  return value;
-}
-
-google::protobuf::Value Text(std::string s) {
-  google::protobuf::Value value;
-  value.set_string_value(std::move(s));
-  return value;
-}
-
 }  // namespace
 
 void ImportTally::RejectUnparsed(int64_t line, absl::string_view text, absl::string_view reason) {
   ++rejected;
-  // protobuf's JSON parser names no field path of its own, so the field stays empty and the reason
-  // carries its words ("Cannot find field.", "invalid value \"X\" for enum type ...").
-  rejected_lines.push_back({line, IdOfLine(text), "INVALID_ARGUMENT", "", absl::StrCat("invalid JSON record: ", reason)});
+  // ParseJson says "field: reason" when the parser named a field, "not a valid JSON record: ..." when not.
+  RejectedLine rejected_line{line, IdOfLine(text), "INVALID_ARGUMENT", "", std::string(reason)};
+  size_t colon = reason.find(": ");
+  if (!absl::StartsWith(reason, "not a valid JSON") && colon != absl::string_view::npos) {
+    rejected_line.field = std::string(reason.substr(0, colon));
+    rejected_line.reason = std::string(reason.substr(colon + 2));
+  }
+  rejected_lines.push_back(std::move(rejected_line));
 }
 
 void ImportTally::AddServerReport(const v1::ImportResponse& response, const std::vector<int64_t>& lines) {
@@ -78,25 +73,19 @@ std::string ImportTally::Summary(const ReportOptions& options) const {
   return out;
 }
 
-google::protobuf::Struct ImportTally::ToStruct(const ReportOptions& options) const {
-  google::protobuf::Struct out;
-  auto& fields = *out.mutable_fields();
-  fields["file"] = Text(options.path);
-  fields["kind"] = Text(options.kind);
-  fields["lines_read"] = Number(lines_read);
-  fields["accepted"] = Number(accepted);
-  fields["rejected"] = Number(rejected);
-  auto& list = *fields["rejected_lines"].mutable_list_value();
-  for (const RejectedLine& r : rejected_lines) {
-    google::protobuf::Struct item;
-    auto& f = *item.mutable_fields();
-    f["line"] = Number(r.line);
-    f["id"] = Text(r.id);
-    f["code"] = Text(r.code);
-    f["field"] = Text(r.field);
-    f["reason"] = Text(r.reason);
-    *list.add_values()->mutable_struct_value() = std::move(item);
+std::string ImportTally::ToJson(const ReportOptions& options) const {
+  // Written by hand to keep the keys in this order (a protobuf Struct prints them in hash order).
+  std::string out = absl::StrFormat(
+      "{\n \"file\": %s,\n \"kind\": %s,\n \"lines_read\": %d,\n \"accepted\": %d,\n \"rejected\": %d,\n"
+      " \"rejected_lines\": [",
+      JsonQuote(options.path), JsonQuote(options.kind), lines_read, accepted, rejected);
+  for (size_t i = 0; i < rejected_lines.size(); ++i) {
+    const RejectedLine& r = rejected_lines[i];
+    absl::StrAppendFormat(&out, "%s\n  {\"line\": %d, \"id\": %s, \"code\": %s, \"field\": %s, \"reason\": %s}",
+                          i == 0 ? "" : ",", r.line, JsonQuote(r.id), JsonQuote(r.code), JsonQuote(r.field),
+                          JsonQuote(r.reason));
   }
+  absl::StrAppend(&out, rejected_lines.empty() ? "]\n}" : "\n ]\n}");
   return out;
 }
 

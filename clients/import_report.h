@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "google/protobuf/struct.pb.h"
 #include "passerelle/v1/matching.pb.h"
 
 namespace passerelle::clients {
@@ -28,7 +27,7 @@ struct RejectedLine {
 struct ReportOptions {
   std::string path;  // the file imported
   std::string kind;  // "candidates" or "openings"
-  // Rejected lines listed by Summary(); ToStruct() lists all. Default: 50.
+  // Rejected lines listed by Summary(); ToJson() lists all. Default: 50.
   int64_t show_rejected = 50;
 };
 
@@ -47,7 +46,8 @@ struct ImportTally {
   // "Imported FILE: N candidates stored, M lines rejected ..." and the table of rejected lines.
   std::string Summary(const ReportOptions& options) const;
   // {file, kind, lines_read, accepted, rejected, rejected_lines: [{line, id, code, field, reason}]}.
-  google::protobuf::Struct ToStruct(const ReportOptions& options) const;
+  // As JSON text, keys in this order.
+  std::string ToJson(const ReportOptions& options) const;
 };
 
 // A progress line on stderr for imports that take more than a second: rewritten in place on a

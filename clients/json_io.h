@@ -30,12 +30,15 @@ struct JsonStyle {
   bool include_defaults = true;
 };
 
-// Parses one JSON object into `message` (cleared first). InvalidArgument with the parser's reason
-// ("Cannot find field: comune_insee") on error.
+// Parses one JSON object into `message` (cleared first). On error InvalidArgument "field: reason" when
+// the parser names a field ("comune_insee: no such field ..."), else "not a valid JSON record: reason".
 absl::Status ParseJson(absl::string_view json, google::protobuf::Message& message);
 
 // The message in the proto3 JSON mapping, without a trailing newline.
 std::string ToJson(const google::protobuf::Message& message, const JsonStyle& style = {});
+
+// `text` as a JSON string literal, quotes included, escaped as the proto3 JSON printer does.
+std::string JsonQuote(absl::string_view text);
 
 // Reads a whole file, or stdin when `path` is "-".
 absl::StatusOr<std::string> ReadFileOrStdin(const std::string& path);

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "clients/command.h"
 #include "clients/json_io.h"
@@ -33,8 +34,10 @@ absl::StatusOr<Record> ReadRecordArg(const ParsedArgs& args) {
   Record record;
   absl::Status parsed = ParseJson(text, record);
   if (!parsed.ok()) {
+    // Several records in the file read as a syntax error: point to import.
+    const bool syntax = absl::StartsWith(parsed.message(), "not a valid JSON");
     return UsageError(absl::StrCat(path, ": ", parsed.message(),
-                                   " (put takes one JSON object; use 'passerelle import' for JSON Lines)"));
+                                   syntax ? " (put takes one JSON object; 'passerelle import' takes JSON Lines)" : ""));
   }
   return record;
 }
