@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Passerelle in two minutes (plus the first build): installs what the build needs, builds the server and
+# the CLI, starts passerelle-server on loopback with a fresh data directory, imports the sample cohort
+# (data/sample), prints real matches with their reasons for one candidate and one opening, explains one
+# pair, then stops the server with SIGTERM.
+#
+# Usage: scripts/demo.sh        (BUILD_DIR and JOBS may be set; DEMO_CANDIDATE picks another person)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+BUILD_DIR=${BUILD_DIR:-build}
+JOBS=${JOBS:-$(nproc)}
+# A person of the sample cohort with several good openings near home (Paris, building trades).
+DEMO_CANDIDATE=${DEMO_CANDIDATE:-cand-000379}
+
+if [ -t 1 ]; then BOLD=$'\e[1m'; DIM=$'\e[2m'; RESET=$'\e[0m'; else BOLD=""; DIM=""; RESET=""; fi
+step() { printf '\n%s==> %s%s\n' "$BOLD" "$*" "$RESET"; }
+note() { printf '%s%s%s\n' "$DIM" "$*" "$RESET"; }
+show() { printf '%s$ %s%s\n' "$DIM" "$*" "$RESET"; "$@"; }
+
+# --- 1. Dependencies and build ------------------------------------------------------------------------
+step "Installing build dependencies (Debian packages; quick when already there)"
+bash scripts/install-deps.sh
+
+step "Building passerelle-server and the passerelle CLI into ./$BUILD_DIR"
+note "The first build compiles the engine, the API and the server: several minutes on a small machine."
+BUILD_LOG="$BUILD_DIR/demo-build.log"
+mkdir -p "$BUILD_DIR"
+if ! { cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
+       cmake --build "$BUILD_DIR" -j "$JOBS" --target passerelle-server passerelle; } >"$BUILD_LOG" 2>&1; then
+  tail -n 40 "$BUILD_LOG"
+  echo "Build failed; the full log is in $BUILD_LOG" >&2
+  exit 1
+fi
+echo "Built. Below, 'passerelle' is $BUILD_DIR/clients/passerelle. (build log: $BUILD_LOG)"
+SERVER_BIN="$ROOT/$BUILD_DIR/server/passerelle-server"
+CLI_BIN="$ROOT/$BUILD_DIR/clients/passerelle"
+passerelle() { "$CLI_BIN" "$@"; }
+
+# --- 2. Server ----------------------------------------------------------------------------------------
+WORK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/passerelle-demo.XXXXXX")
+SERVER_PID=""
+cleanup() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK_DIR"
+}
+trap cleanup EXIT
+
+step "Starting passerelle-server on loopback with a fresh data directory"
+# Port 0: the system picks a free port, so the demo never collides with a server already running.
+"$SERVER_BIN" --listen=127.0.0.1:0 --data_dir="$WORK_DIR/data" --port_file="$WORK_DIR/port" \
+  2>"$WORK_DIR/server.log" &
+SERVER_PID=$!
+for _ in $(seq 1 300); do
+  [ -s "$WORK_DIR/port" ] && break
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    cat "$WORK_DIR/server.log" >&2
+    echo "passerelle-server stopped before serving; its log is above." >&2
+    exit 1
+  fi
+  sleep 0.1
+done
+[ -s "$WORK_DIR/port" ] || { echo "passerelle-server did not start within 30 s" >&2; exit 1; }
+export PASSERELLE_SERVER="127.0.0.1:$(cat "$WORK_DIR/port")"
+passerelle health --wait 30 >/dev/null
+echo "Serving on $PASSERELLE_SERVER (data in $WORK_DIR/data, logs in $WORK_DIR/server.log; pid $SERVER_PID)."
+
+# --- 3. Data ------------------------------------------------------------------------------------------
+step "Importing the sample cohort (synthetic people, real places and occupations)"
+show passerelle import candidates data/sample/candidates.jsonl
+show passerelle import openings data/sample/openings.jsonl
+
+# --- 4. Matches ---------------------------------------------------------------------------------------
+# The best opening of the demo candidate, read from the JSON answer (no jq needed).
+best_opening() {
+  passerelle match openings --candidate "$1" --k 1 --no-explain --json |
+    grep -o '"id": "[^"]*"' | head -n 1 | cut -d '"' -f 4
+}
+OPENING=$(best_opening "$DEMO_CANDIDATE")
+if [ -z "$OPENING" ]; then
+  # The sample was regenerated and this person has no match any more: take the first who has one.
+  for i in $(seq 0 499); do
+    DEMO_CANDIDATE=$(printf 'cand-%06d' "$i")
+    OPENING=$(best_opening "$DEMO_CANDIDATE")
+    [ -n "$OPENING" ] && break
+  done
+fi
+
+step "Who candidate $DEMO_CANDIDATE is (pseudonymous: no name, origin, age or gender is ever stored)"
+show passerelle get candidate "$DEMO_CANDIDATE"
+
+step "The best openings for candidate $DEMO_CANDIDATE"
+note "Scores are in [0, 1]; each column is one criterion of docs/scoring.md. Near-misses are openings that"
+note "only support can unlock (French course, housing, licence, distance)."
+show passerelle match openings --candidate "$DEMO_CANDIDATE" --k 5 --near-misses 2 --reasons 2
+
+step "The best candidates for opening $OPENING"
+show passerelle match candidates --opening "$OPENING" --k 5 --reasons 1
+
+step "Why candidate $DEMO_CANDIDATE and opening $OPENING match, for a counsellor (in French)"
+note "The contributions add up to the score; the same numbers drive the ranking above."
+show passerelle explain --candidate "$DEMO_CANDIDATE" --opening "$OPENING" --lang fr
+
+# --- 5. Stop ------------------------------------------------------------------------------------------
+step "Stopping the server (SIGTERM: in-flight calls finish, storage is closed)"
+kill -TERM "$SERVER_PID"
+SERVER_STATUS=0
+wait "$SERVER_PID" || SERVER_STATUS=$?
+SERVER_PID=""
+if [ "$SERVER_STATUS" -ne 0 ]; then
+  cat "$WORK_DIR/server.log" >&2
+  echo "passerelle-server exited with status $SERVER_STATUS" >&2
+  exit 1
+fi
+echo "Stopped cleanly."
+echo
+echo "Next: 'scripts/test.sh' runs every test; '$BUILD_DIR/clients/passerelle --help' lists the CLI's commands;"
+echo "docs/api.md describes the API and the CLI."
