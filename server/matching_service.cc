@@ -73,10 +73,35 @@ void Reject(const absl::Status& status, v1::ImportItemReport* report) {
 
 }  // namespace
 
+template <class Fn>
+grpc::Status MatchingService::Run(absl::string_view method, Fn&& fn) {
+  CallLog log(method);
+  {
+    absl::MutexLock lock(&mu_);
+    if (draining_) {
+      return log.Finish(ToGrpcStatus(absl::UnavailableError("the server is shutting down; nothing was done")));
+    }
+    ++running_;
+  }
+  const absl::Status status = fn(log);
+  {
+    absl::MutexLock lock(&mu_);
+    --running_;
+  }
+  return log.Finish(ToGrpcStatus(status));
+}
+
+bool MatchingService::Drain(absl::Duration grace) {
+  absl::MutexLock lock(&mu_);
+  draining_ = true;
+  return mu_.AwaitWithTimeout(absl::Condition(
+                                  +[](int* running) { return *running == 0; }, &running_),
+                              grace);
+}
+
 grpc::Status MatchingService::PutCandidate(grpc::ServerContext* context, const v1::PutCandidateRequest* request,
                                            v1::PutCandidateResponse* response) {
-  CallLog log("PutCandidate");
-  auto run = [&]() -> absl::Status {
+  return Run("PutCandidate", [&](CallLog& log) -> absl::Status {
     if (!request->has_candidate()) return Required("candidate");
     absl::StatusOr<engine::Candidate> record = engine::CandidateFromProto(request->candidate());
     if (!record.ok()) return PrefixFieldPath(record.status(), "candidate");
@@ -85,14 +110,12 @@ grpc::Status MatchingService::PutCandidate(grpc::ServerContext* context, const v
     if (!outcomes[0].status.ok()) return PrefixFieldPath(outcomes[0].status, "candidate");
     response->set_created(outcomes[0].created);
     return absl::OkStatus();
-  };
-  return log.Finish(ToGrpcStatus(run()));
+  });
 }
 
 grpc::Status MatchingService::PutOpening(grpc::ServerContext* context, const v1::PutOpeningRequest* request,
                                          v1::PutOpeningResponse* response) {
-  CallLog log("PutOpening");
-  auto run = [&]() -> absl::Status {
+  return Run("PutOpening", [&](CallLog& log) -> absl::Status {
     if (!request->has_opening()) return Required("opening");
     absl::StatusOr<engine::Opening> record = engine::OpeningFromProto(request->opening());
     if (!record.ok()) return PrefixFieldPath(record.status(), "opening");
@@ -101,58 +124,49 @@ grpc::Status MatchingService::PutOpening(grpc::ServerContext* context, const v1:
     if (!outcomes[0].status.ok()) return PrefixFieldPath(outcomes[0].status, "opening");
     response->set_created(outcomes[0].created);
     return absl::OkStatus();
-  };
-  return log.Finish(ToGrpcStatus(run()));
+  });
 }
 
 grpc::Status MatchingService::GetCandidate(grpc::ServerContext* context, const v1::GetCandidateRequest* request,
                                            v1::GetCandidateResponse* response) {
-  CallLog log("GetCandidate");
-  auto run = [&]() -> absl::Status {
+  return Run("GetCandidate", [&](CallLog& log) -> absl::Status {
     PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->candidate_id(), "candidate_id"));
     auto stored = catalog_->GetCandidate(request->candidate_id());
     if (!stored.ok()) return PrefixFieldPath(stored.status(), "candidate_id");
     *response->mutable_candidate() = std::move(stored->record);
     response->set_matchable(stored->matchable);
     return absl::OkStatus();
-  };
-  return log.Finish(ToGrpcStatus(run()));
+  });
 }
 
 grpc::Status MatchingService::GetOpening(grpc::ServerContext* context, const v1::GetOpeningRequest* request,
                                          v1::GetOpeningResponse* response) {
-  CallLog log("GetOpening");
-  auto run = [&]() -> absl::Status {
+  return Run("GetOpening", [&](CallLog& log) -> absl::Status {
     PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->opening_id(), "opening_id"));
     auto stored = catalog_->GetOpening(request->opening_id());
     if (!stored.ok()) return PrefixFieldPath(stored.status(), "opening_id");
     *response->mutable_opening() = std::move(stored->record);
     response->set_matchable(stored->matchable);
     return absl::OkStatus();
-  };
-  return log.Finish(ToGrpcStatus(run()));
+  });
 }
 
 grpc::Status MatchingService::DeleteCandidate(grpc::ServerContext* context, const v1::DeleteCandidateRequest* request,
                                               v1::DeleteCandidateResponse* response) {
-  CallLog log("DeleteCandidate");
-  auto run = [&]() -> absl::Status {
+  return Run("DeleteCandidate", [&](CallLog& log) -> absl::Status {
     PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->candidate_id(), "candidate_id"));
     PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
     return PrefixFieldPath(catalog_->DeleteCandidate(request->candidate_id()), "candidate_id");
-  };
-  return log.Finish(ToGrpcStatus(run()));
+  });
 }
 
 grpc::Status MatchingService::DeleteOpening(grpc::ServerContext* context, const v1::DeleteOpeningRequest* request,
                                             v1::DeleteOpeningResponse* response) {
-  CallLog log("DeleteOpening");
-  auto run = [&]() -> absl::Status {
+  return Run("DeleteOpening", [&](CallLog& log) -> absl::Status {
     PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->opening_id(), "opening_id"));
     PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
     return PrefixFieldPath(catalog_->DeleteOpening(request->opening_id()), "opening_id");
-  };
-  return log.Finish(ToGrpcStatus(run()));
+  });
 }
 
 // Reads the stream, decoding each item at once (a bad one is reported and skipped) and committing the
@@ -181,6 +195,9 @@ absl::Status MatchingService::Import(grpc::ServerContext* context,
     return absl::OkStatus();
   };
 
+  // Tells the client the stream is in the server's hands (a call that has started survives a shutdown's
+  // grace period; one still queued does not).
+  reader->SendInitialMetadata();
   typename Kind::Request item;
   int64_t received = 0;
   while (reader->Read(&item)) {
@@ -220,29 +237,28 @@ absl::Status MatchingService::Import(grpc::ServerContext* context,
 grpc::Status MatchingService::ImportCandidates(grpc::ServerContext* context,
                                                grpc::ServerReader<v1::ImportCandidatesRequest>* reader,
                                                v1::ImportResponse* response) {
-  CallLog log("ImportCandidates");
-  const absl::Status status = Import<CandidateImport>(context, reader, response);
-  log.Count("items", response->items_size());
-  log.Count("accepted", response->accepted_count());
-  if (!status.ok()) response->Clear();  // a failed call returns no message
-  return log.Finish(ToGrpcStatus(status));
+  return Run("ImportCandidates", [&](CallLog& log) {
+    const absl::Status status = Import<CandidateImport>(context, reader, response);
+    log.Count("items", response->items_size());
+    log.Count("accepted", response->accepted_count());
+    return status;
+  });
 }
 
 grpc::Status MatchingService::ImportOpenings(grpc::ServerContext* context,
                                              grpc::ServerReader<v1::ImportOpeningsRequest>* reader,
                                              v1::ImportResponse* response) {
-  CallLog log("ImportOpenings");
-  const absl::Status status = Import<OpeningImport>(context, reader, response);
-  log.Count("items", response->items_size());
-  log.Count("accepted", response->accepted_count());
-  if (!status.ok()) response->Clear();
-  return log.Finish(ToGrpcStatus(status));
+  return Run("ImportOpenings", [&](CallLog& log) {
+    const absl::Status status = Import<OpeningImport>(context, reader, response);
+    log.Count("items", response->items_size());
+    log.Count("accepted", response->accepted_count());
+    return status;
+  });
 }
 
 grpc::Status MatchingService::MatchOpenings(grpc::ServerContext* context, const v1::MatchOpeningsRequest* request,
                                             v1::MatchOpeningsResponse* response) {
-  CallLog log("MatchOpenings");
-  auto run = [&]() -> absl::Status {
+  return Run("MatchOpenings", [&](CallLog& log) -> absl::Status {
     PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->candidate_id(), "candidate_id"));
     PASSERELLE_ASSIGN_OR_RETURN(const engine::MatchQuery query, MatchQueryFromProto(*request, limits_.max_k));
     absl::StatusOr<engine::ScoringProfile> profile = catalog_->GetProfile(request->scoring_profile());
@@ -257,14 +273,12 @@ grpc::Status MatchingService::MatchOpenings(grpc::ServerContext* context, const 
     log.Count("results", response->matches_size());
     log.Count("near_misses", response->near_misses_size());
     return absl::OkStatus();
-  };
-  return log.Finish(ToGrpcStatus(run()));
+  });
 }
 
 grpc::Status MatchingService::MatchCandidates(grpc::ServerContext* context, const v1::MatchCandidatesRequest* request,
                                               v1::MatchCandidatesResponse* response) {
-  CallLog log("MatchCandidates");
-  auto run = [&]() -> absl::Status {
+  return Run("MatchCandidates", [&](CallLog& log) -> absl::Status {
     PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->opening_id(), "opening_id"));
     PASSERELLE_ASSIGN_OR_RETURN(const engine::MatchQuery query, MatchQueryFromProto(*request, limits_.max_k));
     absl::StatusOr<engine::ScoringProfile> profile = catalog_->GetProfile(request->scoring_profile());
@@ -279,14 +293,12 @@ grpc::Status MatchingService::MatchCandidates(grpc::ServerContext* context, cons
     log.Count("results", response->matches_size());
     log.Count("near_misses", response->near_misses_size());
     return absl::OkStatus();
-  };
-  return log.Finish(ToGrpcStatus(run()));
+  });
 }
 
 grpc::Status MatchingService::Explain(grpc::ServerContext* context, const v1::ExplainRequest* request,
                                       v1::ExplainResponse* response) {
-  CallLog log("Explain");
-  auto run = [&]() -> absl::Status {
+  return Run("Explain", [&](CallLog& log) -> absl::Status {
     PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->candidate_id(), "candidate_id"));
     PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->opening_id(), "opening_id"));
     absl::StatusOr<engine::ScoringProfile> profile = catalog_->GetProfile(request->scoring_profile());
@@ -303,66 +315,63 @@ grpc::Status MatchingService::Explain(grpc::ServerContext* context, const v1::Ex
     ExplanationToProto(*explanation, response->mutable_explanation());
     response->set_scoring_profile(profile->name);
     return absl::OkStatus();
-  };
-  return log.Finish(ToGrpcStatus(run()));
+  });
 }
 
 grpc::Status MatchingService::PutScoringProfile(grpc::ServerContext* context,
                                                 const v1::PutScoringProfileRequest* request,
                                                 v1::PutScoringProfileResponse* response) {
-  CallLog log("PutScoringProfile");
-  auto run = [&]() -> absl::Status {
+  return Run("PutScoringProfile", [&](CallLog& log) -> absl::Status {
     if (!request->has_profile()) return Required("profile");
     PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
     absl::StatusOr<bool> created = catalog_->PutProfile(engine::ScoringProfileFromProto(request->profile()));
     if (!created.ok()) return PrefixFieldPath(created.status(), "profile");
     response->set_created(*created);
     return absl::OkStatus();
-  };
-  return log.Finish(ToGrpcStatus(run()));
+  });
 }
 
 grpc::Status MatchingService::GetScoringProfile(grpc::ServerContext* context,
                                                 const v1::GetScoringProfileRequest* request,
                                                 v1::GetScoringProfileResponse* response) {
-  CallLog log("GetScoringProfile");
-  auto run = [&]() -> absl::Status {
+  return Run("GetScoringProfile", [&](CallLog& log) -> absl::Status {
     if (request->name().empty()) return Required("name");
     absl::StatusOr<engine::ScoringProfile> profile = catalog_->GetProfile(request->name());
     if (!profile.ok()) return PrefixFieldPath(profile.status(), "name");
     *response->mutable_profile() = engine::ScoringProfileToProto(*profile);
     return absl::OkStatus();
-  };
-  return log.Finish(ToGrpcStatus(run()));
+  });
 }
 
 grpc::Status MatchingService::ListScoringProfiles(grpc::ServerContext* context,
                                                   const v1::ListScoringProfilesRequest* request,
                                                   v1::ListScoringProfilesResponse* response) {
-  CallLog log("ListScoringProfiles");
-  for (const engine::ScoringProfile& profile : catalog_->ListProfiles()) {
-    *response->add_profiles() = engine::ScoringProfileToProto(profile);
-  }
-  log.Count("results", response->profiles_size());
-  return log.Finish(grpc::Status::OK);
+  return Run("ListScoringProfiles", [&](CallLog& log) {
+    for (const engine::ScoringProfile& profile : catalog_->ListProfiles()) {
+      *response->add_profiles() = engine::ScoringProfileToProto(profile);
+    }
+    log.Count("results", response->profiles_size());
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status MatchingService::GetStatus(grpc::ServerContext* context, const v1::GetStatusRequest* request,
                                         v1::GetStatusResponse* response) {
-  CallLog log("GetStatus");
-  response->set_schema_version(engine::kStoreSchemaVersion);
-  response->set_reference_data_version(catalog_->data().version());
-  response->set_previous_reference_data_version(catalog_->load_report().previous_reference_data_version);
-  response->set_candidate_count(catalog_->candidate_count());
-  response->set_opening_count(catalog_->opening_count());
-  response->set_scoring_profile_count(static_cast<int64_t>(catalog_->ListProfiles().size()));
-  for (const engine::InvalidRecord& invalid : catalog_->InvalidRecords()) {
-    v1::InvalidRecord* out = response->add_invalid_records();
-    out->set_kind(static_cast<v1::RecordKind>(static_cast<int>(invalid.kind) + 1));
-    out->set_id(invalid.id);
-    out->set_reason(invalid.reason);
-  }
-  return log.Finish(grpc::Status::OK);
+  return Run("GetStatus", [&](CallLog& log) {
+    response->set_schema_version(engine::kStoreSchemaVersion);
+    response->set_reference_data_version(catalog_->data().version());
+    response->set_previous_reference_data_version(catalog_->load_report().previous_reference_data_version);
+    response->set_candidate_count(catalog_->candidate_count());
+    response->set_opening_count(catalog_->opening_count());
+    response->set_scoring_profile_count(static_cast<int64_t>(catalog_->ListProfiles().size()));
+    for (const engine::InvalidRecord& invalid : catalog_->InvalidRecords()) {
+      v1::InvalidRecord* out = response->add_invalid_records();
+      out->set_kind(static_cast<v1::RecordKind>(static_cast<int>(invalid.kind) + 1));
+      out->set_id(invalid.id);
+      out->set_reason(invalid.reason);
+    }
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace passerelle::server

@@ -4,14 +4,21 @@
 // Deadlines: every handler checks the call's deadline and cancellation before it writes or runs a query,
 // and an import checks between items: a call whose deadline has passed writes nothing more.
 //
+// Shutdown: Drain() refuses new calls and waits for running ones, so that the gRPC server can then be
+// stopped at once instead of waiting for idle client connections to go away.
+//
 // Thread-safety: thread-safe (handlers run concurrently on gRPC's threads; the catalog serialises writers).
 #ifndef PASSERELLE_SERVER_MATCHING_SERVICE_H_
 #define PASSERELLE_SERVER_MATCHING_SERVICE_H_
 
 #include <cstdint>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "engine/store/catalog.h"
 #include "passerelle/v1/matching.grpc.pb.h"
+#include "server/call_log.h"
 
 namespace passerelle::server {
 
@@ -31,6 +38,10 @@ class MatchingService final : public v1::Matching::Service {
  public:
   // `catalog` must outlive the service.
   MatchingService(engine::Catalog* catalog, const ServiceLimits& limits) : catalog_(catalog), limits_(limits) {}
+
+  // Starts refusing new calls (UNAVAILABLE, nothing done) and waits until the calls already running have
+  // returned, or `grace` has passed; returns whether they all returned.
+  bool Drain(absl::Duration grace);
 
   grpc::Status PutCandidate(grpc::ServerContext* context, const v1::PutCandidateRequest* request,
                             v1::PutCandidateResponse* response) override;
@@ -68,8 +79,15 @@ class MatchingService final : public v1::Matching::Service {
   absl::Status Import(grpc::ServerContext* context, grpc::ServerReader<typename Kind::Request>* reader,
                       v1::ImportResponse* response);
 
+  // Admits the call unless draining, runs fn(log), logs the call and converts its status.
+  template <class Fn>
+  grpc::Status Run(absl::string_view method, Fn&& fn);
+
   engine::Catalog* const catalog_;
   const ServiceLimits limits_;
+  absl::Mutex mu_;
+  int running_ ABSL_GUARDED_BY(mu_) = 0;  // calls admitted and not yet returned
+  bool draining_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace passerelle::server

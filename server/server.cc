@@ -101,10 +101,13 @@ void PasserelleServer::Shutdown() {
   stopped_ = true;
   if (server_) {
     LogEvent("shutdown", {{"grace_seconds", options_.shutdown_grace_seconds}});
-    // Sets every service NOT_SERVING and tells Watch callers, before the listener closes.
+    // Sets every service NOT_SERVING and tells Watch callers, before anything else changes.
     server_->GetHealthCheckService()->Shutdown();
-    const auto grace = std::chrono::milliseconds(static_cast<int64_t>(options_.shutdown_grace_seconds * 1000));
-    server_->Shutdown(std::chrono::system_clock::now() + grace);
+    // Our calls: new ones refused, running ones finish (within the grace period).
+    const bool drained = service_->Drain(absl::Seconds(options_.shutdown_grace_seconds));
+    // Then the rest (health watches, reflection streams, calls past the grace period) is cancelled, and
+    // idle client connections do not hold the exit. The short delay lets a health check in progress answer.
+    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(drained ? 100 : 0));
     server_->Wait();
     server_.reset();
   }
