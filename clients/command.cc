@@ -42,10 +42,10 @@ std::string GlobalHelp() {
 }
 
 std::string ProgramHelp(absl::Span<const Command> commands) {
-  std::string out = absl::StrCat(
-      kProgram, ": command-line client of the Passerelle matching service (passerelle.v1.Matching).\n",
-      "Records are JSON objects in the proto3 JSON mapping of proto/passerelle/v1/records.proto.\n\n",
-      "Usage: ", kProgram, " COMMAND [ARGUMENTS] [OPTIONS]\n\nCommands:\n");
+  std::string out =
+      absl::StrCat(kProgram, ": command-line client of the Passerelle matching service (passerelle.v1.Matching).\n",
+                   "Records are JSON objects in the proto3 JSON mapping of proto/passerelle/v1/records.proto.\n\n",
+                   "Usage: ", kProgram, " COMMAND [ARGUMENTS] [OPTIONS]\n\nCommands:\n");
   size_t width = 0;
   std::vector<std::string> heads;
   for (const Command& command : commands) {
@@ -55,8 +55,8 @@ std::string ProgramHelp(absl::Span<const Command> commands) {
   for (size_t i = 0; i < commands.size(); ++i) {
     absl::StrAppend(&out, "  ", heads[i], std::string(width - heads[i].size() + 2, ' '), commands[i].summary, "\n");
   }
-  absl::StrAppend(&out, GlobalHelp(), "\nRun '", kProgram, " COMMAND --help' for a command's options, e.g. '",
-                  kProgram, " match --help'.\n");
+  absl::StrAppend(&out, GlobalHelp(), "\nRun '", kProgram, " COMMAND --help' for a command's options, e.g. '", kProgram,
+                  " match --help'.\n");
   return out;
 }
 
@@ -165,8 +165,8 @@ int ShowGroupOrFail(absl::Span<const Command> commands, const std::vector<std::s
 
 std::vector<OptionSpec> GlobalOptions() {
   return {
-      {"server", "HOST:PORT", absl::StrCat("Address of passerelle-server. Default: $PASSERELLE_SERVER, else ",
-                                           kDefaultServer, ".")},
+      {"server", "HOST:PORT",
+       absl::StrCat("Address of passerelle-server. Default: $PASSERELLE_SERVER, else ", kDefaultServer, ".")},
       {"json", "", "Print the proto3 JSON of the server's responses instead of tables."},
       {"timeout", "SECONDS", "Deadline of each call (imports have none). Default: 30."},
       {"lang", "en|fr", "Language of the reasons in tables. Default: en."},

@@ -33,8 +33,7 @@ std::string ParsedArgs::Get(absl::string_view name, absl::string_view fallback) 
   return it == values_.end() ? std::string(fallback) : it->second;
 }
 
-absl::StatusOr<int64_t> ParsedArgs::GetInt(absl::string_view name, int64_t fallback, int64_t lo,
-                                           int64_t hi) const {
+absl::StatusOr<int64_t> ParsedArgs::GetInt(absl::string_view name, int64_t fallback, int64_t lo, int64_t hi) const {
   if (!Has(name)) return fallback;
   int64_t value = 0;
   if (!absl::SimpleAtoi(Get(name), &value) || value < lo || value > hi) {
@@ -44,8 +43,7 @@ absl::StatusOr<int64_t> ParsedArgs::GetInt(absl::string_view name, int64_t fallb
   return value;
 }
 
-absl::StatusOr<double> ParsedArgs::GetDouble(absl::string_view name, double fallback, double lo,
-                                             double hi) const {
+absl::StatusOr<double> ParsedArgs::GetDouble(absl::string_view name, double fallback, double lo, double hi) const {
   if (!Has(name)) return fallback;
   double value = 0;
   if (!absl::SimpleAtod(Get(name), &value) || !std::isfinite(value) || value < lo || value > hi) {

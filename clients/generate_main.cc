@@ -36,8 +36,9 @@ std::vector<OptionSpec> Options() {
       {"candidates", "N", "Number of candidates (ids cand-000000 ..). Default: 1000."},
       {"openings", "N", "Number of openings (ids open-000000 ..). Default: 200."},
       {"out-dir", "DIR", "Where candidates.jsonl and openings.jsonl are written (created). Default: ."},
-      {"reference-day", "YYYY-MM-DD", "The cohort's 'today' (availability and start dates follow it). "
-                                      "Default: 2026-01-05."},
+      {"reference-day", "YYYY-MM-DD",
+       "The cohort's 'today' (availability and start dates follow it). "
+       "Default: 2026-01-05."},
       {"owner", "ID", "owner_id of every record. Default: sample."},
       {"data-dir", "DIR", "Reference data directory. Default: $PASSERELLE_DATA_DIR, else the build's data/."},
       {"threads", "N", "Threads generating records (output is the same for any N). Default: 1."},
@@ -106,8 +107,8 @@ absl::Status Generate(const ParsedArgs& args) {
   std::filesystem::create_directories(out_dir, error);
   if (error) return absl::PermissionDeniedError(absl::StrCat("cannot create ", out_dir, ": ", error.message()));
 
-  PASSERELLE_ASSIGN_OR_RETURN(auto data,
-                              engine::ReferenceData::Load(args.Get("data-dir", engine::ReferenceData::DefaultDataDir())));
+  PASSERELLE_ASSIGN_OR_RETURN(
+      auto data, engine::ReferenceData::Load(args.Get("data-dir", engine::ReferenceData::DefaultDataDir())));
   const engine::CohortGenerator gen(data, options);
   const std::string candidates_path = absl::StrCat(out_dir, "/candidates.jsonl");
   const std::string openings_path = absl::StrCat(out_dir, "/openings.jsonl");

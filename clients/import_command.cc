@@ -45,8 +45,8 @@ struct ImportKind<v1::ImportOpeningsRequest> {
 
 // Reads up to `batch_size` records, rejecting lines that do not parse into `tally`.
 template <typename Request>
-void ReadBatch(JsonLinesReader& reader, int64_t batch_size, std::vector<Request>& requests,
-               std::vector<int64_t>& lines, ImportTally& tally) {
+void ReadBatch(JsonLinesReader& reader, int64_t batch_size, std::vector<Request>& requests, std::vector<int64_t>& lines,
+               ImportTally& tally) {
   std::string line;
   while (static_cast<int64_t>(requests.size()) < batch_size && reader.Next(line)) {
     ++tally.lines_read;
@@ -104,12 +104,14 @@ absl::StatusOr<CommandOutcome> RunImport(Session& session, const ParsedArgs& arg
   PASSERELLE_RETURN_IF_ERROR(reader->status());
   progress.Finish();
 
-  const ReportOptions report{path, ImportKind<Request>::kPlural, args.GetInt("show-rejected", 50, 0, 1 << 30).value_or(50)};
+  const ReportOptions report{path, ImportKind<Request>::kPlural,
+                             args.GetInt("show-rejected", 50, 0, 1 << 30).value_or(50)};
   session.out() << (session.json() ? tally.ToJson(report) + "\n" : tally.Summary(report));
   return CommandOutcome{tally.rejected == 0 ? kExitOk : kExitImportRejected};
 }
 
-Command ImportCommand(absl::string_view plural, std::function<absl::StatusOr<CommandOutcome>(Session&, const ParsedArgs&)> run) {
+Command ImportCommand(absl::string_view plural,
+                      std::function<absl::StatusOr<CommandOutcome>(Session&, const ParsedArgs&)> run) {
   Command command;
   command.path = {"import", std::string(plural)};
   command.arguments = "FILE|-";

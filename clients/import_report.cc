@@ -20,8 +20,8 @@ namespace {
 // The "id" of a line that is valid JSON but not a valid record, so the report can name it.
 std::string IdOfLine(absl::string_view text) {
   google::protobuf::Struct object;
-  if (!google::protobuf::util::JsonStringToMessage(google::protobuf::StringPiece(text.data(), text.size()),
-                                                   &object).ok()) {
+  if (!google::protobuf::util::JsonStringToMessage(google::protobuf::StringPiece(text.data(), text.size()), &object)
+           .ok()) {
     return "";
   }
   auto it = object.fields().find("id");
@@ -56,9 +56,9 @@ void ImportTally::AddServerReport(const v1::ImportResponse& response, const std:
 }
 
 std::string ImportTally::Summary(const ReportOptions& options) const {
-  std::string out = absl::StrFormat("Imported %s: %d %s stored, %d %s rejected (%d %s read).\n", options.path,
-                                    accepted, options.kind, rejected, rejected == 1 ? "line" : "lines", lines_read,
-                                    lines_read == 1 ? "line" : "lines");
+  std::string out =
+      absl::StrFormat("Imported %s: %d %s stored, %d %s rejected (%d %s read).\n", options.path, accepted, options.kind,
+                      rejected, rejected == 1 ? "line" : "lines", lines_read, lines_read == 1 ? "line" : "lines");
   if (rejected_lines.empty() || options.show_rejected <= 0) return out;
   Table table({{"line", Align::kRight}, {"id"}, {"code"}, {"field"}, {"reason"}});
   int64_t shown = std::min<int64_t>(options.show_rejected, static_cast<int64_t>(rejected_lines.size()));

@@ -33,9 +33,9 @@ struct ReportOptions {
 
 // Counts of one import, over all its batches.
 struct ImportTally {
-  int64_t lines_read = 0;  // non-blank lines
-  int64_t accepted = 0;    // stored and synced
-  int64_t rejected = 0;    // not stored: unparsable here, or refused by the server
+  int64_t lines_read = 0;                    // non-blank lines
+  int64_t accepted = 0;                      // stored and synced
+  int64_t rejected = 0;                      // not stored: unparsable here, or refused by the server
   std::vector<RejectedLine> rejected_lines;  // in line order
 
   // A line the CLI could not turn into a record (bad JSON, unknown field, bad enum value).

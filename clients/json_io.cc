@@ -47,10 +47,11 @@ absl::Status ParseJson(absl::string_view json, google::protobuf::Message& messag
   message.Clear();
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
-  auto status = google::protobuf::util::JsonStringToMessage(
-      google::protobuf::StringPiece(json.data(), json.size()), &message, options);
+  auto status = google::protobuf::util::JsonStringToMessage(google::protobuf::StringPiece(json.data(), json.size()),
+                                                            &message, options);
   if (status.ok()) return absl::OkStatus();
-  return absl::InvalidArgumentError(CleanParseError(absl::string_view(status.message().data(), status.message().size())));
+  return absl::InvalidArgumentError(
+      CleanParseError(absl::string_view(status.message().data(), status.message().size())));
 }
 
 std::string ToJson(const google::protobuf::Message& message, const JsonStyle& style) {

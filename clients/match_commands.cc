@@ -57,8 +57,7 @@ absl::Status FillOpeningFilters(const ParsedArgs& args, v1::MatchOpeningsRequest
 
 // Titles of the openings listed, for the table (one GetOpening each; a title that cannot be fetched is
 // left blank rather than failing a result the server already gave).
-absl::flat_hash_map<std::string, std::string> FetchTitles(Session& session,
-                                                          const v1::MatchOpeningsResponse& response) {
+absl::flat_hash_map<std::string, std::string> FetchTitles(Session& session, const v1::MatchOpeningsResponse& response) {
   absl::flat_hash_map<std::string, std::string> titles;
   for (const auto* list : {&response.matches(), &response.near_misses()}) {
     for (const v1::Match& match : *list) {
@@ -92,7 +91,8 @@ absl::StatusOr<CommandOutcome> MatchOpenings(Session& session, const ParsedArgs&
     PrintJson(session, response);
     return CommandOutcome{};
   }
-  MatchListView view = ListView(session, args, "openings", absl::StrCat("Best openings for candidate ", request.candidate_id()));
+  MatchListView view =
+      ListView(session, args, "openings", absl::StrCat("Best openings for candidate ", request.candidate_id()));
   if (!args.Has("no-titles")) view.titles = FetchTitles(session, response);
   session.out() << RenderMatchList(view, response.matches(), response.near_misses(), response.scored_pairs(),
                                    response.eligible_pairs(), response.scoring_profile());

@@ -121,7 +121,8 @@ std::string RenderMatchList(const MatchListView& view, const google::protobuf::R
   for (int i = 0; i < reasons; ++i) {
     if (!matches[i].has_explanation()) break;
     absl::StrAppend(&out, "\n", i + 1, ". ", matches[i].id(), TitleOf(view, matches[i].id()), "  score ",
-                    FormatScore(matches[i].total()), "\n", CriterionReasons(matches[i].explanation(), view.language, "   "));
+                    FormatScore(matches[i].total()), "\n",
+                    CriterionReasons(matches[i].explanation(), view.language, "   "));
   }
   if (near_misses.empty()) return out;
   absl::StrAppend(&out, "\nNear-misses (ineligible only for reasons that support can lift):\n",
@@ -136,11 +137,13 @@ std::string RenderMatchList(const MatchListView& view, const google::protobuf::R
 
 std::string RenderExplanation(const v1::Explanation& e, const std::string& title, const std::string& profile,
                               Language language) {
-  std::string verdict = e.eligible() ? "Eligible" : e.near_miss() ? "Near-miss (ineligible, can be lifted)" : "Ineligible";
-  std::string out = absl::StrFormat("Candidate %s and opening %s%s\n%s. Score %s%s (scoring profile %s); %s apart.\n\n",
-                                    e.candidate_id(), e.opening_id(), title.empty() ? "" : absl::StrCat(" (", title, ")"),
-                                    verdict, FormatScore(e.total()), e.eligible() ? "" : " once lifted",
-                                    profile.empty() ? "default" : profile, FormatKm(e.distance_km()));
+  std::string verdict = e.eligible()    ? "Eligible"
+                        : e.near_miss() ? "Near-miss (ineligible, can be lifted)"
+                                        : "Ineligible";
+  std::string out = absl::StrFormat(
+      "Candidate %s and opening %s%s\n%s. Score %s%s (scoring profile %s); %s apart.\n\n", e.candidate_id(),
+      e.opening_id(), title.empty() ? "" : absl::StrCat(" (", title, ")"), verdict, FormatScore(e.total()),
+      e.eligible() ? "" : " once lifted", profile.empty() ? "default" : profile, FormatKm(e.distance_km()));
   Table table({{"criterion"}, {"score", Align::kRight}, {"weight", Align::kRight}, {"contribution", Align::kRight}});
   for (const v1::CriterionScore& c : e.criteria()) {
     table.AddRow({CriterionLabel(c.criterion()), FormatScore(c.score()), absl::StrCat(c.weight()),
@@ -154,10 +157,12 @@ std::string RenderExplanation(const v1::Explanation& e, const std::string& title
                           e.french_training_hours_needed());
   }
   if (e.missing_required_skills_size() > 0) {
-    absl::StrAppend(&out, "\nMissing required skills (ROME code_ogr): ", absl::StrJoin(e.missing_required_skills(), ", "), "\n");
+    absl::StrAppend(
+        &out, "\nMissing required skills (ROME code_ogr): ", absl::StrJoin(e.missing_required_skills(), ", "), "\n");
   }
   if (e.missing_desired_skills_size() > 0) {
-    absl::StrAppend(&out, "Missing desired skills (ROME code_ogr): ", absl::StrJoin(e.missing_desired_skills(), ", "), "\n");
+    absl::StrAppend(&out, "Missing desired skills (ROME code_ogr): ", absl::StrJoin(e.missing_desired_skills(), ", "),
+                    "\n");
   }
   return out;
 }

@@ -34,8 +34,8 @@ std::string RenderMatchList(const MatchListView& view, const google::protobuf::R
 
 // One explained pair: verdict, criterion table, reasons, blockers and what unlocks them, missing skills.
 // `title` is the opening's title ("" when unknown).
-std::string RenderExplanation(const v1::Explanation& explanation, const std::string& title,
-                              const std::string& profile, Language language);
+std::string RenderExplanation(const v1::Explanation& explanation, const std::string& title, const std::string& profile,
+                              Language language);
 
 // The sentence in the chosen language, or the other one when it is empty.
 const std::string& InLanguage(const v1::Sentence& sentence, Language language);

@@ -86,9 +86,10 @@ void AddProfileCommands(std::vector<Command>& commands) {
       "FILE holds a ScoringProfile in the proto3 JSON mapping: {\"name\": ..., \"weights\": {\"occupation\": 3,\n"
       "\"skills\": 2, ...}, \"strict_required_skills\": false}. Only the ratios of the weights matter; the\n"
       "name \"default\" is reserved. Requests pick a profile with --profile NAME.";
-  put.examples = {"passerelle profiles put hope-poec.json",
-                  "echo '{\"name\": \"french-first\", \"weights\": {\"occupation\": 2, \"french\": 4, \"mobility\": 2}}' "
-                  "| passerelle profiles put -"};
+  put.examples = {
+      "passerelle profiles put hope-poec.json",
+      "echo '{\"name\": \"french-first\", \"weights\": {\"occupation\": 2, \"french\": 4, \"mobility\": 2}}' "
+      "| passerelle profiles put -"};
   put.run = PutProfile;
   commands.push_back(std::move(put));
 

@@ -155,9 +155,9 @@ absl::Status CheckHealthOnce(Session& session, const std::string& service,
   context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
   PASSERELLE_RETURN_IF_ERROR(session.FromGrpc(stub->Check(context.get(), request, &response)));
   if (response.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
-    return session.FromGrpc(grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                                         absl::StrCat("server reports ", HealthCheckResponse_ServingStatus_Name(
-                                                                             response.status()))));
+    return session.FromGrpc(
+        grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                     absl::StrCat("server reports ", HealthCheckResponse_ServingStatus_Name(response.status()))));
   }
   return absl::OkStatus();
 }
@@ -195,8 +195,8 @@ void AddRecordCommands(std::vector<Command>& commands) {
   const std::string put_details =
       "FILE holds one JSON object in the proto3 JSON mapping of the record (field names as in\n"
       "proto/passerelle/v1/records.proto; camelCase is accepted too). A record with the same id is replaced.";
-  commands.push_back(RecordCommand({"put", "candidate"}, "FILE|-", "Store one candidate (JSON object).",
-                                   PutCandidate, "passerelle put candidate cand-42.json"));
+  commands.push_back(RecordCommand({"put", "candidate"}, "FILE|-", "Store one candidate (JSON object).", PutCandidate,
+                                   "passerelle put candidate cand-42.json"));
   commands.back().details = put_details;
   commands.push_back(RecordCommand({"put", "opening"}, "FILE|-", "Store one opening (JSON object).", PutOpening,
                                    "echo '{\"id\": \"o-1\", ...}' | passerelle put opening -"));

@@ -60,9 +60,7 @@ absl::Status Session::FromGrpc(const grpc::Status& status) const {
   return out;
 }
 
-void PrintJson(Session& session, const google::protobuf::Message& message) {
-  session.out() << ToJson(message) << "\n";
-}
+void PrintJson(Session& session, const google::protobuf::Message& message) { session.out() << ToJson(message) << "\n"; }
 
 bool IsServerError(const absl::Status& status) { return status.GetPayload(kServerErrorPayload).has_value(); }
 

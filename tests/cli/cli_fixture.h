@@ -39,9 +39,8 @@ inline const char kBadCommune[] =
 inline const char kBobigny[] =
     R"({"id": "o-bobigny", "owner_id": "test", "title": "Maçon / Maçonne", "rome_code": "F1703",)"
     R"( "commune_insee": "93008", "contract": "CONTRACT_TYPE_CDI"})";
-inline const char kLyon[] =
-    R"({"id": "o-lyon", "owner_id": "test", "title": "Maçon / Maçonne", "rome_code": "F1703",)"
-    R"( "commune_insee": "69123", "contract": "CONTRACT_TYPE_CDI"})";
+inline const char kLyon[] = R"({"id": "o-lyon", "owner_id": "test", "title": "Maçon / Maçonne", "rome_code": "F1703",)"
+                            R"( "commune_insee": "69123", "contract": "CONTRACT_TYPE_CDI"})";
 inline const char kKitchen[] =
     R"({"id": "o-kitchen", "owner_id": "test", "title": "Commis de cuisine", "rome_code": "G1602",)"
     R"( "commune_insee": "75056", "contract": "CONTRACT_TYPE_CDD"})";

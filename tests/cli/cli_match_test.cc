@@ -125,8 +125,8 @@ TEST_F(CliTest, ExplainGivesScoresAndReasonsForAnEligiblePair) {
 
 TEST_F(CliTest, ExplainSaysWhatBlocksAnIneligiblePair) {
   ImportFixtures();
-  auto response = ParseOutput<v1::ExplainResponse>(
-      Cli({"explain", "--candidate", "c-mason", "--opening", "o-lyon", "--json"}));
+  auto response =
+      ParseOutput<v1::ExplainResponse>(Cli({"explain", "--candidate", "c-mason", "--opening", "o-lyon", "--json"}));
   EXPECT_FALSE(response.explanation().eligible());
   ASSERT_FALSE(response.explanation().blockers().empty());
   EXPECT_EQ(response.explanation().blockers(0).code(), "TOO_FAR");

@@ -22,8 +22,8 @@ const google::protobuf::Struct& RejectedLine(const google::protobuf::Struct& rep
 TEST_F(CliTest, HelpListsEveryCommandAndEachGroupsOptions) {
   ProcessResult help = Cli({"--help"});
   EXPECT_EQ(help.exit_code, 0);
-  for (const char* command : {"put candidate", "get opening", "delete candidate", "import candidates",
-                              "match openings", "match candidates", "explain", "profiles list", "--server"}) {
+  for (const char* command : {"put candidate", "get opening", "delete candidate", "import candidates", "match openings",
+                              "match candidates", "explain", "profiles list", "--server"}) {
     EXPECT_THAT(help.out, HasSubstr(command));
   }
   ProcessResult match = Cli({"match", "--help"});
@@ -35,8 +35,8 @@ TEST_F(CliTest, HelpListsEveryCommandAndEachGroupsOptions) {
 }
 
 TEST_F(CliTest, ImportReportsTheBadLineWithFieldAndReasonAndStoresTheOthers) {
-  const std::string file = dir_.Write("mixed.jsonl", std::string(kMason) + "\n" + kCook + "\n" + kBadCommune +
-                                                         "\n" + kFar + "\n");
+  const std::string file =
+      dir_.Write("mixed.jsonl", std::string(kMason) + "\n" + kCook + "\n" + kBadCommune + "\n" + kFar + "\n");
   ProcessResult result = Cli({"import", "candidates", file});
   EXPECT_EQ(result.exit_code, 3) << "3 = some lines rejected, the others stored\n" << result.err;
   EXPECT_THAT(result.out, HasSubstr("3 candidates stored, 1 line rejected (4 lines read)"));
@@ -48,8 +48,7 @@ TEST_F(CliTest, ImportReportsTheBadLineWithFieldAndReasonAndStoresTheOthers) {
 }
 
 TEST_F(CliTest, ImportJsonReportNamesLineFieldAndReason) {
-  const std::string file =
-      dir_.Write("mixed.jsonl", std::string(kMason) + "\n\n" + kBadCommune + "\n" + kCook + "\n");
+  const std::string file = dir_.Write("mixed.jsonl", std::string(kMason) + "\n\n" + kBadCommune + "\n" + kCook + "\n");
   ProcessResult result = Cli({"import", "candidates", file, "--json"});
   EXPECT_EQ(result.exit_code, 3);
   auto report = ParseOutput<google::protobuf::Struct>(result);
@@ -124,11 +123,11 @@ TEST_F(CliTest, PutOfAnInvalidRecordPrintsTheServersMessage) {
 
 TEST_F(CliTest, UnknownIdExitsNonZeroWithTheServersMessage) {
   ImportFixtures();
-  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
-           {"get", "candidate", "c-nobody"},
-           {"delete", "opening", "c-nobody"},
-           {"match", "openings", "--candidate", "c-nobody"},
-           {"explain", "--candidate", "c-mason", "--opening", "c-nobody"}}) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"get", "candidate", "c-nobody"},
+                                             {"delete", "opening", "c-nobody"},
+                                             {"match", "openings", "--candidate", "c-nobody"},
+                                             {"explain", "--candidate", "c-mason", "--opening", "c-nobody"}}) {
     ProcessResult result = Cli(args);
     EXPECT_EQ(result.exit_code, 1) << args[0];
     EXPECT_THAT(result.err, HasSubstr("NOT_FOUND")) << args[0];
@@ -143,7 +142,8 @@ TEST_F(CliTest, DeleteErasesTheCandidateFromGetAndFromMatches) {
   EXPECT_EQ(deleted.exit_code, 0) << deleted.err;
   EXPECT_THAT(deleted.out, HasSubstr("Deleted candidate c-mason."));
   EXPECT_EQ(Cli({"get", "candidate", "c-mason"}).exit_code, 1);
-  auto matches = ParseOutput<v1::MatchCandidatesResponse>(Cli({"match", "candidates", "--opening", "o-bobigny", "--json"}));
+  auto matches =
+      ParseOutput<v1::MatchCandidatesResponse>(Cli({"match", "candidates", "--opening", "o-bobigny", "--json"}));
   for (const v1::Match& match : matches.matches()) EXPECT_NE(match.id(), "c-mason");
   ProcessResult again = Cli({"delete", "candidate", "c-mason"});
   EXPECT_EQ(again.exit_code, 1);

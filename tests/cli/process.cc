@@ -48,8 +48,8 @@ std::vector<char*> Pointers(std::vector<std::string>& strings) {
 }
 
 // Starts `argv` with stdin, stdout and stderr redirected to files; -1 on failure.
-pid_t Spawn(std::vector<std::string> argv, std::vector<std::string> env, const std::string& in,
-            const std::string& out, const std::string& err) {
+pid_t Spawn(std::vector<std::string> argv, std::vector<std::string> env, const std::string& in, const std::string& out,
+            const std::string& err) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, in.c_str(), O_RDONLY, 0);
