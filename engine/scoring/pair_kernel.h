@@ -88,62 +88,91 @@ inline float ScheduleCoverage(uint32_t availability, uint32_t schedule) {
 
 // Scores n pairs. `occupation` and `skills` are the precomputed criterion scores (length n), and
 // `missing_required` the count of required skill items each candidate lacks.
+// 1 where x > 0, else 0, as arithmetic so that Eigen vectorises it (Eigen 3.4's select() and boolean
+// arrays are evaluated one coefficient at a time). Inputs here are distances, levels, hours and 0/1 flags,
+// never within 1e-30 of zero unless exactly zero.
+template <class Array>
+auto Step(const Array& x) {
+  return (x * 1e30f).max(0.0f).min(1.0f);
+}
+
+// mask * a + (1 - mask) * b for a 0/1 mask: exactly a or exactly b.
+template <class Mask, class A, class B>
+auto Blend(const Mask& mask, const A& a, const B& b) {
+  return mask * a + (1.0f - mask) * b;
+}
+
+// Cumulative hours from pre-A1 to an integral level l, piecewise linear so that it vectorises:
+// 200 per step up to B1 (3), 250 for B1->B2, 300 per step beyond (kHoursPerCefrStep).
+template <class Array>
+auto CumulativeHours(const Array& level) {
+  return kHoursPerCefrStep[0] * level.min(3.0f) + kHoursPerCefrStep[3] * (level - 3.0f).max(0.0f).min(1.0f) +
+         kHoursPerCefrStep[4] * (level - 4.0f).max(0.0f);
+}
+static_assert(kHoursPerCefrStep[0] == kHoursPerCefrStep[1] && kHoursPerCefrStep[1] == kHoursPerCefrStep[2] &&
+                  kHoursPerCefrStep[4] == kHoursPerCefrStep[5],
+              "CumulativeHours assumes equal steps up to B1 and beyond B2");
+
+// Scores n pairs. `occupation` and `skills` are the precomputed criterion scores (length n), and
+// `missing_required` the count of required skill items each candidate lacks. Conditions are 0/1 float
+// arrays combined with Step and Blend, so every line is one vectorised pass over the block.
 template <class CandidateSide, class OpeningSide>
 void ScorePairs(const CandidateSide& c, const OpeningSide& o, const FloatColumn& occupation,
                 const FloatColumn& skills, const FloatColumn& missing_required, const KernelParams& params,
                 BlockScores* out) {
-  const Eigen::Index n = occupation.size();
-  auto as_bits = [](const auto& condition, Blocker bit) { return condition.template cast<uint32_t>() * uint32_t{bit}; };
-
   // Mobility: great-circle distance from the chord between unit vectors; Gaussian decay, 0.5 at the radius.
   const FloatColumn chord2 = (c.x() - o.x()).square() + (c.y() - o.y()).square() + (c.z() - o.z()).square();
-  const FloatColumn half_chord = (chord2.sqrt() * 0.5f).min(1.0f);
-  out->distance_km = (2.0f * kEarthRadiusKm) * AsinSmall(half_chord);
-  const FloatColumn ratio = out->distance_km / c.radius_km();
-  const auto beyond = out->distance_km > c.radius_km();
-  const FloatColumn licence_factor =
-      ((o.licence_requirement() > 0.5f) && (o.licence_requirement() < 1.5f) && (c.driving_licence() < 0.5f))
-          .select(kDesiredLicenceMissingFactor, FloatColumn::Ones(n));
-  FloatColumn& mobility = out->criteria[static_cast<int>(Criterion::kMobility)];
-  mobility = beyond.select(kRelocationMobilityScore, (ratio.square() * -std::log(2.0f)).exp()) * licence_factor;
+  out->distance_km = (2.0f * kEarthRadiusKm) * AsinSmall((chord2.sqrt() * 0.5f).min(1.0f));
+  const FloatColumn beyond = Step(out->distance_km - c.radius_km());
+  const FloatColumn no_licence = 1.0f - c.driving_licence();
+  const FloatColumn licence_required = Step(o.licence_requirement() - 1.5f);
+  const FloatColumn licence_desired_missing =
+      Step(o.licence_requirement() - 0.5f) * (1.0f - licence_required) * no_licence;
+  const FloatColumn gaussian = ((out->distance_km / c.radius_km()).square() * -std::log(2.0f)).exp();
+  out->criteria[static_cast<int>(Criterion::kMobility)] =
+      Blend(beyond, kRelocationMobilityScore, gaussian) * Blend(licence_desired_missing, kDesiredLicenceMissingFactor, 1.0f);
 
   // Housing: needed when the person has no stable base or must move; a barrier unless provided.
-  const auto housing_needed = (c.needs_housing_locally() > 0.5f) || beyond;
-  out->criteria[static_cast<int>(Criterion::kHousing)] =
-      (housing_needed && (o.housing_provided() < 0.5f)).select(kHousingBarrierScore, FloatColumn::Ones(n));
+  const FloatColumn housing_barrier = c.needs_housing_locally().max(beyond) * (1.0f - o.housing_provided());
+  out->criteria[static_cast<int>(Criterion::kHousing)] = Blend(housing_barrier, kHousingBarrierScore, 1.0f);
 
   // French: level gap, hours to close it, and whether the route's training (plus planned hours) covers them.
   const FloatColumn gap = (o.french_min_level() - c.french_level()).max(0.0f);
-  auto cumulative_hours = [](float level) { return CumulativeFrenchHours(level); };
-  const FloatColumn hours_needed =
-      (o.french_min_level().unaryExpr(cumulative_hours) - c.french_level().unaryExpr(cumulative_hours)).max(0.0f);
-  const auto closable = hours_needed <= (o.french_training_hours() + c.french_hours_planned());
-  const FloatColumn level_met = kFrenchDeclaredOnly + (1.0f - kFrenchDeclaredOnly) * c.french_attested();
+  const FloatColumn hours_needed = (CumulativeHours(o.french_min_level()) - CumulativeHours(c.french_level())).max(0.0f);
+  const FloatColumn closable =
+      1.0f - Step(hours_needed - (o.french_training_hours() + c.french_hours_planned()));
+  const FloatColumn has_requirement = Step(o.french_requirement() - 0.5f);
+  const FloatColumn required = Step(o.french_requirement() - 1.5f);
+  const FloatColumn met = 1.0f - Step(gap - 0.5f);
   const FloatColumn desired_gap = (1.0f - kFrenchDesiredGapPenalty * gap).max(0.0f);
-  const FloatColumn unmet = closable.select(kFrenchGapClosable, (o.french_requirement() < 1.5f)
-                                                                    .select(desired_gap, kFrenchGapClosable));
+  const FloatColumn unmet =
+      Blend(closable, kFrenchGapClosable, Blend(required, kFrenchGapClosable, desired_gap));
   out->criteria[static_cast<int>(Criterion::kFrench)] =
-      (o.french_requirement() < 0.5f).select(1.0f, (gap < 0.5f).select(level_met, unmet));
+      Blend(has_requirement, Blend(met, Blend(c.french_attested(), 1.0f, kFrenchDeclaredOnly), unmet), 1.0f);
 
   // Timing: halves every kTimingHalfLifeDays of wait; part of it scaled by schedule coverage.
-  const FloatColumn coverage = c.weekly_availability().binaryExpr(o.weekly_schedule(), [](uint32_t a, uint32_t s) { return ScheduleCoverage(a, s); });
+  const FloatColumn coverage = c.weekly_availability().binaryExpr(
+      o.weekly_schedule(), [](uint32_t a, uint32_t s) { return ScheduleCoverage(a, s); });
   const FloatColumn wait_days = (c.available_from() - o.start_date()).max(0.0f);
-  out->criteria[static_cast<int>(Criterion::kTiming)] =
-      (wait_days * (-std::log(2.0f) / kTimingHalfLifeDays)).exp() * ((1.0f - kScheduleShare) + kScheduleShare * coverage);
+  out->criteria[static_cast<int>(Criterion::kTiming)] = (wait_days * (-std::log(2.0f) / kTimingHalfLifeDays)).exp() *
+                                                        ((1.0f - kScheduleShare) + kScheduleShare * coverage);
 
   out->criteria[static_cast<int>(Criterion::kOccupation)] = occupation;
   out->criteria[static_cast<int>(Criterion::kSkills)] = skills;
   out->criteria[static_cast<int>(Criterion::kTension)] = o.tension();
 
-  const FloatColumn contract_ok = c.accepted_contracts().binaryExpr(o.contract_bit(), [](uint32_t a, uint32_t b) { return ContractAccepted(a, b); });
-  out->blockers = as_bits(c.right_to_work() < 0.5f, kNoRightToWork) + as_bits(contract_ok < 0.5f, kContractMismatch) +
-                  as_bits(coverage <= 0.0f, kScheduleConflict) +
-                  as_bits((o.french_requirement() > 1.5f) && (gap > 0.5f) && !closable, kFrenchGap) +
-                  as_bits(beyond && (c.relocation_accepted() < 0.5f), kTooFar) +
-                  as_bits(beyond && (c.relocation_accepted() > 0.5f) && (o.housing_provided() < 0.5f),
-                          kRelocationNeedsHousing) +
-                  as_bits((o.licence_requirement() > 1.5f) && (c.driving_licence() < 0.5f), kLicenceRequired);
-  if (params.strict_required_skills) out->blockers += as_bits(missing_required > 0.5f, kMissingRequiredSkills);
+  // Hard constraints as a sum of bit values (exact in float up to 2^24), cast once.
+  const FloatColumn contract_ok = c.accepted_contracts().binaryExpr(
+      o.contract_bit(), [](uint32_t a, uint32_t b) { return ContractAccepted(a, b); });
+  FloatColumn bits = (1.0f - c.right_to_work()) * float{kNoRightToWork} +
+                     (1.0f - contract_ok) * float{kContractMismatch} +
+                     (1.0f - Step(coverage)) * float{kScheduleConflict} +
+                     required * (1.0f - met) * (1.0f - closable) * float{kFrenchGap} +
+                     beyond * (1.0f - c.relocation_accepted()) * float{kTooFar} +
+                     beyond * c.relocation_accepted() * (1.0f - o.housing_provided()) * float{kRelocationNeedsHousing} +
+                     licence_required * no_licence * float{kLicenceRequired};
+  if (params.strict_required_skills) bits += Step(missing_required - 0.5f) * float{kMissingRequiredSkills};
+  out->blockers = bits.template cast<uint32_t>();
 
   // Summed in criterion order, exactly as the explanation adds contributions.
   out->total = params.normalized_weights[0] * out->criteria[0];
