@@ -55,7 +55,9 @@ class CliTest : public ::testing::Test {
 
   void TearDown() override {
     // SIGTERM is the documented way to stop: the server must exit 0.
-    if (server_ != nullptr && server_->ok()) EXPECT_EQ(server_->Stop(), 0) << server_->log();
+    if (server_ != nullptr && server_->ok()) {
+      EXPECT_EQ(server_->Stop(), 0) << server_->log();
+    }
   }
 
   // Runs `passerelle args...` with PASSERELLE_SERVER set to the test server.

@@ -61,7 +61,9 @@ TEST_F(CliTest, MatchOpeningsShowsNearMissesWithWhatBlocksThem) {
       Cli({"match", "openings", "--candidate", "c-mason", "--near-misses", "5", "--json"}));
   ASSERT_THAT(Ids(response.near_misses()), Contains("o-lyon"));
   for (const v1::Match& miss : response.near_misses()) {
-    if (miss.id() == "o-lyon") EXPECT_THAT(miss.blocker_codes(), Contains("TOO_FAR"));
+    if (miss.id() == "o-lyon") {
+      EXPECT_THAT(miss.blocker_codes(), Contains("TOO_FAR"));
+    }
   }
 
   ProcessResult table = Cli({"match", "openings", "--candidate", "c-mason", "--near-misses", "5"});
