@@ -1,6 +1,7 @@
 #include "engine/index/match_index.h"
 
 #include <cmath>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "engine/common/status_macros.h"
@@ -89,6 +90,14 @@ struct Selection {
     }
   }
 
+  // Adds the other part's selections and counts (the other part scanned other segments).
+  void Merge(Selection& other, const MatchResult& other_counts, MatchResult* result) {
+    for (auto& entry : other.matches.Take()) matches.Push(entry.score, *entry.id, entry.payload);
+    for (auto& entry : other.near_misses.Take()) near_misses.Push(entry.score, *entry.id, entry.payload);
+    result->scored += other_counts.scored;
+    result->eligible += other_counts.eligible;
+  }
+
   // Moves the selections into `result`; `explain(kept)` explains one kept row.
   template <class ExplainFn>
   void Finish(const sc::KernelParams& params, ExplainFn explain, MatchResult* result) {
@@ -106,6 +115,31 @@ struct Selection {
   TopK<KeptRow> matches;
   TopK<KeptRow> near_misses;
 };
+
+// Scans segments [0, count) with `scan(begin, end, selection, counts)`, split over up to `threads` threads
+// when there are enough rows to pay for a thread, and merges the parts into `selection` and `result`.
+template <class ScanFn>
+void ScanSegments(size_t count, int64_t rows_per_segment, const MatchIndexOptions& options, const MatchQuery& query,
+                  ScanFn scan, Selection* selection, MatchResult* result) {
+  const int64_t rows = static_cast<int64_t>(count) * rows_per_segment;
+  const size_t parts = static_cast<size_t>(
+      std::max<int64_t>(1, std::min<int64_t>(options.query_threads, rows / options.min_rows_per_thread)));
+  if (parts <= 1 || count < parts) {
+    scan(0, count, *selection, *result);
+    return;
+  }
+  std::vector<Selection> part_selections(parts - 1, Selection(query));
+  std::vector<MatchResult> part_counts(parts - 1);
+  std::vector<std::thread> threads;
+  for (size_t p = 1; p < parts; ++p) {
+    threads.emplace_back([&, p] {
+      scan(count * p / parts, count * (p + 1) / parts, part_selections[p - 1], part_counts[p - 1]);
+    });
+  }
+  scan(0, count / parts, *selection, *result);
+  for (std::thread& t : threads) t.join();
+  for (size_t p = 1; p < parts; ++p) selection->Merge(part_selections[p - 1], part_counts[p - 1], result);
+}
 
 }  // namespace
 
@@ -126,7 +160,8 @@ absl::Status ValidateMatchQuery(const MatchQuery& query, const ReferenceData& da
   return OccupationFilter(query, data).status();
 }
 
-MatchIndex::MatchIndex(std::shared_ptr<const ReferenceData> data) : data_(std::move(data)), relations_(*data_) {}
+MatchIndex::MatchIndex(std::shared_ptr<const ReferenceData> data, MatchIndexOptions options)
+    : data_(std::move(data)), options_(options), relations_(*data_) {}
 
 absl::StatusOr<std::shared_ptr<const ResolvedCandidate>> MatchIndex::ResolveCandidate(const Candidate& candidate) const {
   PASSERELLE_ASSIGN_OR_RETURN(ResolvedCandidate resolved, engine::ResolveCandidate(candidate, *data_));
@@ -178,18 +213,21 @@ absl::StatusOr<MatchResult> MatchIndex::MatchOpeningsIn(const OpeningTable::Snap
 
   MatchResult result;
   Selection selection(query);
-  sc::WalkedCriteria walked;
-  sc::BlockScores scores;
-  for (size_t s = 0; s < snapshot.segments.size(); ++s) {
-    const OpeningSegment& segment = *snapshot.segments[s];
-    sc::WalkOpeningSegment(segment, candidate, best_by_rome, &walked);
-    sc::ScorePairs(candidate_side, sc::OpeningColumns{segment}, walked.occupation, walked.skills,
-                   walked.missing_required, params, &scores);
-    selection.Consider(segment, static_cast<int32_t>(s), scores, [&](int row) {
-      return (query.contract_types == 0 || (query.contract_types & segment.contract_bit[row]) != 0) &&
-             (allowed_rome.empty() || allowed_rome[segment.rome[row]]);
-    }, &result);
-  }
+  auto scan = [&](size_t begin, size_t end, Selection& part, MatchResult& counts) {
+    sc::WalkedCriteria walked;
+    sc::BlockScores scores;
+    for (size_t s = begin; s < end; ++s) {
+      const OpeningSegment& segment = *snapshot.segments[s];
+      sc::WalkOpeningSegment(segment, candidate, best_by_rome, &walked);
+      sc::ScorePairs(candidate_side, sc::OpeningColumns{segment}, walked.occupation, walked.skills,
+                     walked.missing_required, params, &scores);
+      part.Consider(segment, static_cast<int32_t>(s), scores, [&](int row) {
+        return (query.contract_types == 0 || (query.contract_types & segment.contract_bit[row]) != 0) &&
+               (allowed_rome.empty() || allowed_rome[segment.rome[row]]);
+      }, &counts);
+    }
+  };
+  ScanSegments(snapshot.segments.size(), OpeningSegment::kRows, options_, query, scan, &selection, &result);
   selection.Finish(params, [&](const KeptRow& kept) {
     return ExplainPair(candidate, *snapshot.segments[kept.segment]->record(kept.row), profile, *data_, relations_);
   }, &result);
@@ -207,15 +245,18 @@ absl::StatusOr<MatchResult> MatchIndex::MatchCandidatesFor(const ResolvedOpening
 
   MatchResult result;
   Selection selection(query);
-  sc::WalkedCriteria walked;
-  sc::BlockScores scores;
-  for (size_t s = 0; s < snapshot->segments.size(); ++s) {
-    const CandidateSegment& segment = *snapshot->segments[s];
-    sc::WalkCandidateSegment(segment, opening, relation_to, &walked);
-    sc::ScorePairs(sc::CandidateColumns{segment}, opening_side, walked.occupation, walked.skills,
-                   walked.missing_required, params, &scores);
-    selection.Consider(segment, static_cast<int32_t>(s), scores, [](int) { return true; }, &result);
-  }
+  auto scan = [&](size_t begin, size_t end, Selection& part, MatchResult& counts) {
+    sc::WalkedCriteria walked;
+    sc::BlockScores scores;
+    for (size_t s = begin; s < end; ++s) {
+      const CandidateSegment& segment = *snapshot->segments[s];
+      sc::WalkCandidateSegment(segment, opening, relation_to, &walked);
+      sc::ScorePairs(sc::CandidateColumns{segment}, opening_side, walked.occupation, walked.skills,
+                     walked.missing_required, params, &scores);
+      part.Consider(segment, static_cast<int32_t>(s), scores, [](int) { return true; }, &counts);
+    }
+  };
+  ScanSegments(snapshot->segments.size(), CandidateSegment::kRows, options_, query, scan, &selection, &result);
   selection.Finish(params, [&](const KeptRow& kept) {
     return ExplainPair(*snapshot->segments[kept.segment]->record(kept.row), opening, profile, *data_, relations_);
   }, &result);

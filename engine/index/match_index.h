@@ -54,6 +54,14 @@ struct MatchQuery {
   bool explain = true;
 };
 
+struct MatchIndexOptions {
+  // Threads one query may use to scan a large table. Default: 2 (the machines have 2 cores).
+  int query_threads = 2;
+  // A query uses one more thread per this many rows to scan; smaller scans stay on the calling thread.
+  // Default: 65536.
+  int64_t min_rows_per_thread = 65536;
+};
+
 struct ScoredMatch {
   std::string id;  // the opening's id in MatchOpenings, the candidate's in MatchCandidates
   float total = 0;
@@ -76,7 +84,7 @@ class MatchIndex {
   using CandidateTable = SegmentedTable<ResolvedCandidate, CandidateSegment>;
   using OpeningTable = SegmentedTable<ResolvedOpening, OpeningSegment>;
 
-  explicit MatchIndex(std::shared_ptr<const ReferenceData> data);
+  explicit MatchIndex(std::shared_ptr<const ReferenceData> data, MatchIndexOptions options = {});
 
   const ReferenceData& data() const { return *data_; }
   const OccupationRelations& relations() const { return relations_; }
@@ -118,6 +126,7 @@ class MatchIndex {
 
  private:
   std::shared_ptr<const ReferenceData> data_;
+  MatchIndexOptions options_;
   OccupationRelations relations_;
   CandidateTable candidates_;
   OpeningTable openings_;
