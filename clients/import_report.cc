@@ -56,8 +56,10 @@ void ImportTally::AddServerReport(const v1::ImportResponse& response, const std:
 }
 
 std::string ImportTally::Summary(const ReportOptions& options) const {
+  // "1 candidate", "2 candidates": options.kind is the plural.
+  const std::string kind = accepted == 1 ? options.kind.substr(0, options.kind.size() - 1) : options.kind;
   std::string out =
-      absl::StrFormat("Imported %s: %d %s stored, %d %s rejected (%d %s read).\n", options.path, accepted, options.kind,
+      absl::StrFormat("Imported %s: %d %s stored, %d %s rejected (%d %s read).\n", options.path, accepted, kind,
                       rejected, rejected == 1 ? "line" : "lines", lines_read, lines_read == 1 ? "line" : "lines");
   if (rejected_lines.empty() || options.show_rejected <= 0) return out;
   Table table({{"line", Align::kRight}, {"id"}, {"code"}, {"field"}, {"reason"}});

@@ -68,7 +68,7 @@ TEST_F(CliTest, ImportRejectsLinesThatAreNotRecordsWithoutStoppingTheOthers) {
   const std::string file = dir_.Write("typos.jsonl", typo + "\nnot json at all\n" + kMason + "\n");
   ProcessResult result = Cli({"import", "candidates", file});
   EXPECT_EQ(result.exit_code, 3);
-  EXPECT_THAT(result.out, HasSubstr("1 candidates stored, 2 lines rejected"));
+  EXPECT_THAT(result.out, HasSubstr("1 candidate stored, 2 lines rejected"));
   EXPECT_THAT(result.out, HasSubstr("comune_insee"));
   EXPECT_THAT(result.out, HasSubstr("not a valid JSON record"));
   EXPECT_EQ(Cli({"get", "candidate", "c-mason"}).exit_code, 0);
