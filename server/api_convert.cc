@@ -69,7 +69,7 @@ void MatchToProto(const engine::ScoredMatch& match, const engine::ScoringProfile
   for (uint32_t bits = match.blockers; bits != 0; bits &= bits - 1) {
     out->add_blocker_codes(engine::BlockerCode(bits & (~bits + 1)));
   }
-  if (explained) ExplanationToProto(match.explanation, out->mutable_explanation());
+  if (explained && match.explanation) ExplanationToProto(*match.explanation, out->mutable_explanation());
 }
 
 void ExplanationToProto(const engine::Explanation& e, v1::Explanation* out) {

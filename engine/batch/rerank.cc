@@ -23,6 +23,18 @@ struct BlockSummary {
   int64_t rows = 0;
 };
 
+// Interleaves the bits of quantised latitude and longitude: nearby places get nearby codes.
+uint64_t MortonCode(double latitude_deg, double longitude_deg) {
+  const auto lat = static_cast<uint32_t>((latitude_deg + 90.0) / 180.0 * 65535.0);
+  const auto lon = static_cast<uint32_t>((longitude_deg + 180.0) / 360.0 * 65535.0);
+  uint64_t code = 0;
+  for (int bit = 0; bit < 16; ++bit) {
+    code |= static_cast<uint64_t>((lat >> bit) & 1u) << (2 * bit + 1);
+    code |= static_cast<uint64_t>((lon >> bit) & 1u) << (2 * bit);
+  }
+  return code;
+}
+
 // The openings of `snapshot` regrouped into geographically compact blocks, with their summaries.
 struct GeoBlocks {
   std::vector<std::shared_ptr<const OpeningSegment>> segments;
@@ -36,9 +48,11 @@ GeoBlocks BuildGeoBlocks(const OpeningSnapshot& snapshot, const ReferenceData& d
       if (segment->record(row)) openings.push_back(segment->record(row));
     }
   }
+  // Openings that provide housing first (the only ones a far candidate who would move can take), then
+  // along a Morton curve over latitude and longitude, so that each block covers a compact area.
   auto key = [&](const ResolvedOpening& o) {
     const Commune& c = data.communes()[o.commune_index];
-    return std::tuple(o.region_index, c.departement_code, c.latitude_deg, o.record.id);
+    return std::tuple(!o.record.housing_provided, MortonCode(c.latitude_deg, c.longitude_deg), o.record.id);
   };
   std::sort(openings.begin(), openings.end(), [&](auto& a, auto& b) { return key(*a) < key(*b); });
   GeoBlocks blocks;

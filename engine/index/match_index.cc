@@ -104,7 +104,7 @@ struct Selection {
     auto drain = [&](TopK<KeptRow>& top, std::vector<ScoredMatch>* out) {
       for (const auto& entry : top.Take()) {
         out->push_back(MakeMatch(entry, params));
-        if (query.explain) out->back().explanation = explain(entry.payload);
+        if (query.explain) out->back().explanation = std::make_shared<const Explanation>(explain(entry.payload));
       }
     };
     drain(matches, &result->matches);

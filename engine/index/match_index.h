@@ -69,7 +69,9 @@ struct ScoredMatch {
   std::array<float, kCriterionCount> contributions{};  // w_k * s_k / sum(w); they add up to total
   float distance_km = 0;
   uint32_t blockers = 0;  // scoring::Blocker bits; non-zero only for near-misses
-  Explanation explanation;  // filled when MatchQuery::explain
+  // Sentences for this pair when MatchQuery::explain, else null. Held by pointer so that batch work, which
+  // keeps millions of matches, pays for none it does not ask for.
+  std::shared_ptr<const Explanation> explanation;
 };
 
 struct MatchResult {

@@ -24,6 +24,10 @@ OccupationRelations::OccupationRelations(const ReferenceData& data)
   }
 }
 
+const std::array<float, 5> OccupationRelations::kScoreByRelation = {
+    0.0f, scoring::kOccupationSameGrandDomaine, scoring::kOccupationSameDomaine, scoring::kOccupationMobility,
+    scoring::kOccupationExact};
+
 float OccupationRelations::RelationScore(OccupationRelation relation) {
   switch (relation) {
     case OccupationRelation::kExact: return scoring::kOccupationExact;

@@ -5,6 +5,7 @@
 #ifndef PASSERELLE_ENGINE_SCORING_OCCUPATION_RELATIONS_H_
 #define PASSERELLE_ENGINE_SCORING_OCCUPATION_RELATIONS_H_
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -30,8 +31,10 @@ class OccupationRelations {
   OccupationRelation Relation(int32_t from, int32_t to) const {
     return static_cast<OccupationRelation>(table_[static_cast<size_t>(from) * count_ + to]);
   }
-  float Score(int32_t from, int32_t to) const { return RelationScore(Relation(from, to)); }
+  float Score(int32_t from, int32_t to) const { return kScoreByRelation[table_[static_cast<size_t>(from) * count_ + to]]; }
   static float RelationScore(OccupationRelation relation);
+  // RelationScore indexed by the enum's value, for the hot paths.
+  static const std::array<float, 5> kScoreByRelation;
   int32_t count() const { return count_; }
 
  private:

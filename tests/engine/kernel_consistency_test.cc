@@ -69,11 +69,11 @@ class RandomRecords {
 };
 
 void ExpectSameAsPairPath(const ScoredMatch& m) {
-  EXPECT_FLOAT_EQ(m.total, m.explanation.total) << m.id;
+  EXPECT_FLOAT_EQ(m.total, m.explanation->total) << m.id;
   for (int k = 0; k < kCriterionCount; ++k) {
-    EXPECT_FLOAT_EQ(m.criteria[k], m.explanation.criteria[k].score) << m.id << " criterion " << k;
+    EXPECT_FLOAT_EQ(m.criteria[k], m.explanation->criteria[k].score) << m.id << " criterion " << k;
   }
-  EXPECT_NEAR(m.distance_km, m.explanation.distance_km, 1e-3) << m.id;
+  EXPECT_NEAR(m.distance_km, m.explanation->distance_km, 1e-3) << m.id;
 }
 
 TEST(KernelConsistencyTest, SegmentKernelsAgreeWithThePairPathInBothDirections) {

@@ -62,10 +62,10 @@ TEST_F(MatchIndexTest, MasonScenarioOrderAndReasonsMakeSense) {
   // Lyon is eligible (relocation with housing, gap closed by the POEC); Bobigny needs B1 without a route.
   ASSERT_EQ(Ids(result->matches), std::vector<std::string>{"open-lyon"});
   ASSERT_EQ(Ids(result->near_misses), std::vector<std::string>{"open-bobigny"});
-  const Explanation& e = result->matches[0].explanation;
+  const Explanation& e = *result->matches[0].explanation;
   EXPECT_NE(e.criteria[static_cast<int>(Criterion::kFrench)].reason.fr.find("couvertes"), std::string::npos);
   EXPECT_NE(e.criteria[static_cast<int>(Criterion::kMobility)].reason.fr.find("logement fourni"), std::string::npos);
-  const Explanation& near = result->near_misses[0].explanation;
+  const Explanation& near = *result->near_misses[0].explanation;
   ASSERT_EQ(near.blockers.size(), 1u);
   EXPECT_EQ(near.blockers[0].code, "FRENCH_GAP");
   EXPECT_NE(near.blockers[0].unlock.fr.find("200 h"), std::string::npos) << near.blockers[0].unlock.fr;
@@ -113,7 +113,7 @@ TEST_F(MatchIndexTest, ContributionsAddUpAndMatchTheExplanation) {
   float sum = 0;
   for (float v : m.contributions) sum += v;
   EXPECT_NEAR(sum, m.total, 1e-6);
-  EXPECT_FLOAT_EQ(m.total, m.explanation.total);
+  EXPECT_FLOAT_EQ(m.total, m.explanation->total);
 }
 
 TEST_F(MatchIndexTest, MatchCandidatesRanksPeopleForAnOpening) {
