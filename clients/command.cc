@@ -202,6 +202,11 @@ int RunCommandLine(absl::Span<const std::string> args, std::ostream& out, std::o
   for (OptionSpec& global : GlobalOptions()) specs.push_back(std::move(global));
   absl::StatusOr<ParsedArgs> parsed = ParseArgs(split.rest, specs);
   if (!parsed.ok()) return ReportError(parsed.status(), hint, err);
+  // Commands whose usage names no positional argument take none: "match openings c-1" is a mistake.
+  const bool takes_positionals = !command.arguments.empty() && command.arguments[0] != '-';
+  if (!takes_positionals && !parsed->positionals().empty()) {
+    return ReportError(UsageError(absl::StrCat("unexpected argument '", parsed->positionals()[0], "'")), hint, err);
+  }
   absl::StatusOr<SessionOptions> options = SessionOptionsFrom(*parsed);
   if (!options.ok()) return ReportError(options.status(), hint, err);
 

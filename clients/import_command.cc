@@ -5,10 +5,6 @@
 //
 // Batches are separate streams: each is acknowledged once synced to disk, so progress counts only
 // what is stored, and a failure loses at most the batch in flight (imports are idempotent: rerun them).
-#include <unistd.h>
-
-#include <chrono>
-#include <cstdio>
 #include <ostream>
 
 #include "absl/strings/str_cat.h"
@@ -82,6 +78,7 @@ absl::StatusOr<CommandOutcome> RunImport(Session& session, const ParsedArgs& arg
   if (args.positionals().size() != 1) return UsageError("expected one FILE (JSON Lines, or - for stdin)");
   const std::string path = args.positionals()[0];
   PASSERELLE_ASSIGN_OR_RETURN(int64_t batch_size, args.GetInt("batch", 1000, 1, 100000));
+  PASSERELLE_ASSIGN_OR_RETURN(int64_t show_rejected, args.GetInt("show-rejected", 50, 0, int64_t{1} << 40));
   PASSERELLE_ASSIGN_OR_RETURN(auto reader, JsonLinesReader::Open(path));
 
   ImportTally tally;
@@ -104,8 +101,7 @@ absl::StatusOr<CommandOutcome> RunImport(Session& session, const ParsedArgs& arg
   PASSERELLE_RETURN_IF_ERROR(reader->status());
   progress.Finish();
 
-  const ReportOptions report{path, ImportKind<Request>::kPlural,
-                             args.GetInt("show-rejected", 50, 0, 1 << 30).value_or(50)};
+  const ReportOptions report{path, ImportKind<Request>::kPlural, show_rejected};
   session.out() << (session.json() ? tally.ToJson(report) + "\n" : tally.Summary(report));
   return CommandOutcome{tally.rejected == 0 ? kExitOk : kExitImportRejected};
 }

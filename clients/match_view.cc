@@ -156,13 +156,14 @@ std::string RenderExplanation(const v1::Explanation& e, const std::string& title
     absl::StrAppendFormat(&out, "\nFrench training needed to reach the opening's level: about %.0f h.\n",
                           e.french_training_hours_needed());
   }
+  // Codes only: the labels are in the skills reason above (the client holds no reference data).
+  if (e.missing_required_skills_size() > 0 || e.missing_desired_skills_size() > 0) absl::StrAppend(&out, "\n");
   if (e.missing_required_skills_size() > 0) {
-    absl::StrAppend(
-        &out, "\nMissing required skills (ROME code_ogr): ", absl::StrJoin(e.missing_required_skills(), ", "), "\n");
+    absl::StrAppend(&out, "Missing required skills (code_ogr): ", absl::StrJoin(e.missing_required_skills(), ", "),
+                    "\n");
   }
   if (e.missing_desired_skills_size() > 0) {
-    absl::StrAppend(&out, "Missing desired skills (ROME code_ogr): ", absl::StrJoin(e.missing_desired_skills(), ", "),
-                    "\n");
+    absl::StrAppend(&out, "Missing desired skills (code_ogr): ", absl::StrJoin(e.missing_desired_skills(), ", "), "\n");
   }
   return out;
 }

@@ -160,6 +160,10 @@ TEST_F(CliTest, MistakesOnTheCommandLineExitTwoWithAHint) {
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_THAT(missing.err, HasSubstr("--opening is required"));
 
+  ProcessResult stray = Cli({"match", "openings", "c-mason"});
+  EXPECT_EQ(stray.exit_code, 2);
+  EXPECT_THAT(stray.err, HasSubstr("unexpected argument 'c-mason'"));
+
   EXPECT_EQ(Cli({"frobnicate"}).exit_code, 2);
   EXPECT_EQ(Cli({"match", "openings", "--candidate", "c-mason", "--k", "0"}).exit_code, 2);
   EXPECT_EQ(Cli({"import", "candidates", dir_.Sub("missing.jsonl")}).exit_code, 2);
