@@ -74,11 +74,15 @@ TEST_F(CliTest, ImportRejectsLinesThatAreNotRecordsWithoutStoppingTheOthers) {
   EXPECT_EQ(Cli({"get", "candidate", "c-mason"}).exit_code, 0);
 }
 
-TEST_F(CliTest, ImportOfACleanFileExitsZero) {
+TEST_F(CliTest, ImportOfACleanFileOrStdinExitsZero) {
   const std::string file = dir_.Write("openings.jsonl", std::string(kBobigny) + "\n" + kLyon + "\n");
   ProcessResult result = Cli({"import", "openings", file});
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_THAT(result.out, HasSubstr("2 openings stored, 0 lines rejected"));
+
+  ProcessResult from_stdin = Cli({"import", "openings", "-"}, file);
+  EXPECT_EQ(from_stdin.exit_code, 0) << from_stdin.err;
+  EXPECT_THAT(from_stdin.out, HasSubstr("2 openings stored, 0 lines rejected"));
 }
 
 TEST_F(CliTest, GetPrintsTheStoredRecordAsTableAndAsJson) {
