@@ -4,12 +4,19 @@
 //    engine's index and into the scalar peer.
 // 2. Checks, for --verify_queries queries in each direction, that the engine's top-k equals the peer's
 //    (ids, and scores within 1e-4). A mismatch fails the run before any time is reported.
-// 3. Measures the machine's memory read bandwidth, then times both sides with Google Benchmark and prints,
-//    per query, the engine/peer speed-up, the bytes the query must read and the fraction of the bandwidth
-//    floor reached. Exit status 1 on a mismatch or when the engine is not faster than the scalar peer.
+// 3. With --postgres, starts a throwaway PostgreSQL 15 + PostGIS cluster (benchmarks/peers/postgres_peer.h),
+//    loads the same records, and checks --postgres_queries queries in each direction the same way; it then
+//    times PostgreSQL on the same query as the others, and both engine and PostgreSQL on all the verified
+//    queries in turn ("mix"). --postgres_conf adds postgresql.conf lines; --postgres_explain prints plans.
+// 4. Measures the machine's memory read bandwidth, then times every side with Google Benchmark and prints,
+//    per query, the engine/peer speed-ups, the bytes the query must read and the fraction of the bandwidth
+//    floor reached. Exit status 1 on any error, on a mismatch, or when the engine is not faster than the
+//    scalar peer (never on an absolute time, nor on the ratio to PostgreSQL).
 //
 // Usage: passerelle_match_benchmark [--candidates=N] [--openings=M] [--k=10] [--verify_queries=20]
-//                                   [--json=FILE] [Google Benchmark flags]
+//                                   [--postgres] [--postgres_queries=20] [--postgres_conf="jit = off" ...]
+//                                   [--postgres_explain] [--json=FILE]
+//                                   [Google Benchmark flags]
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -20,6 +27,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "benchmark/benchmark.h"
+#include "benchmarks/peers/postgres_peer.h"
 #include "benchmarks/peers/scalar_peer.h"
 #include "engine/index/match_index.h"
 #include "engine/sample/cohort_generator.h"
@@ -34,6 +42,10 @@ struct Settings {
   int64_t openings = 1000;
   int k = 10;
   int verify_queries = 20;
+  bool postgres = false;  // also compare with and time the PostgreSQL peer
+  int postgres_queries = 20;
+  std::vector<std::string> postgres_conf;  // extra postgresql.conf lines
+  bool postgres_explain = false;           // print EXPLAIN ANALYZE of the two timed queries
   std::string json_path;
 };
 
@@ -51,6 +63,10 @@ Settings ParseSettings(int* argc, char** argv) {
     if (auto v = value("--openings=")) { (void)absl::SimpleAtoi(*v, &s.openings); continue; }
     if (auto v = value("--k=")) { (void)absl::SimpleAtoi(*v, &s.k); continue; }
     if (auto v = value("--verify_queries=")) { (void)absl::SimpleAtoi(*v, &s.verify_queries); continue; }
+    if (arg == "--postgres") { s.postgres = true; continue; }
+    if (auto v = value("--postgres_conf=")) { s.postgres_conf.emplace_back(*v); continue; }
+    if (arg == "--postgres_explain") { s.postgres_explain = true; continue; }
+    if (auto v = value("--postgres_queries=")) { (void)absl::SimpleAtoi(*v, &s.postgres_queries); continue; }
     if (auto v = value("--json=")) { s.json_path = std::string(*v); continue; }
     argv[out++] = argv[i];
   }
@@ -135,6 +151,77 @@ bool VerifyAgainstPeer(const World& w, const Settings& s) {
   return true;
 }
 
+double Seconds(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Starts the PostgreSQL peer and loads the world into it.
+absl::StatusOr<std::unique_ptr<PostgresPeer>> StartPostgres(const World& w, const Settings& settings) {
+  auto start = std::chrono::steady_clock::now();
+  PostgresPeerOptions options;
+  options.extra_settings = settings.postgres_conf;
+  auto pg = PostgresPeer::Start(options);
+  if (!pg.ok()) return pg.status();
+  std::printf("postgres %s: throwaway cluster in %s, started in %.1f s\n", (*pg)->server_version().c_str(),
+              (*pg)->directory().c_str(), Seconds(start));
+  start = std::chrono::steady_clock::now();
+  if (absl::Status s = (*pg)->Load(*w.data, w.candidates, w.openings, engine::DefaultScoringProfile()); !s.ok()) {
+    return s;
+  }
+  std::printf("postgres: loaded (COPY, indexes, VACUUM ANALYZE) in %.1f s\n", Seconds(start));
+  return pg;
+}
+
+// The queries VerifyAgainstPeer checks first: opening (i * 7919) and candidate (i * 104729), i < n.
+std::vector<const engine::ResolvedOpening*> QueryOpenings(const World& w, int n) {
+  std::vector<const engine::ResolvedOpening*> out;
+  for (int i = 0; i < n; ++i) out.push_back(w.openings[(i * 7919) % w.openings.size()].get());
+  return out;
+}
+std::vector<const engine::ResolvedCandidate*> QueryCandidates(const World& w, int n) {
+  std::vector<const engine::ResolvedCandidate*> out;
+  for (int i = 0; i < n; ++i) out.push_back(w.candidates[(i * 104729) % w.candidates.size()].get());
+  return out;
+}
+
+// The same check against PostgreSQL, on the first --postgres_queries of the queries VerifyAgainstPeer uses.
+bool VerifyAgainstPostgres(const World& w, const Settings& s, PostgresPeer& pg) {
+  engine::MatchQuery q;
+  q.k = s.k;
+  q.explain = false;
+  int checked = 0, non_empty = 0;
+  const auto openings = QueryOpenings(w, s.postgres_queries);
+  const auto candidates = QueryCandidates(w, s.postgres_queries);
+  for (int i = 0; i < s.postgres_queries; ++i) {
+    const auto& opening = *openings[i];
+    const auto& candidate = *candidates[i];
+    auto by_opening = w.index->MatchCandidatesFor(opening, q, engine::DefaultScoringProfile());
+    auto pg_by_opening = pg.MatchCandidates(opening.id(), s.k);
+    auto by_candidate = w.index->MatchOpeningsFor(candidate, q, engine::DefaultScoringProfile());
+    auto pg_by_candidate = pg.MatchOpenings(candidate.id(), s.k);
+    for (const absl::Status& st : {by_opening.status(), by_candidate.status(), pg_by_opening.status(),
+                                   pg_by_candidate.status()}) {
+      if (!st.ok()) {
+        std::fprintf(stderr, "ERROR (postgres query %d): %s\n", i, std::string(st.message()).c_str());
+        return false;
+      }
+    }
+    std::string why;
+    if (!SameTopK(by_opening->matches, *pg_by_opening, &why)) {
+      std::fprintf(stderr, "TOP-K MISMATCH with PostgreSQL (MatchCandidates %s): %s\n", opening.id().c_str(), why.c_str());
+      return false;
+    }
+    if (!SameTopK(by_candidate->matches, *pg_by_candidate, &why)) {
+      std::fprintf(stderr, "TOP-K MISMATCH with PostgreSQL (MatchOpenings %s): %s\n", candidate.id().c_str(), why.c_str());
+      return false;
+    }
+    checked += 2;
+    non_empty += !by_opening->matches.empty() + !by_candidate->matches.empty();
+  }
+  std::printf("verified: %d queries, top-%d equal to PostgreSQL (%d with results)\n", checked, s.k, non_empty);
+  return true;
+}
+
 // Bytes a query must read: every column the kernel touches, plus the sparse entries it walks.
 double CandidateQueryBytes(const World& w, const engine::ResolvedOpening& o) {
   double bytes = 0;
@@ -204,11 +291,33 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   World w = Build(settings);
   if (!VerifyAgainstPeer(w, settings)) return 1;
+  std::unique_ptr<PostgresPeer> pg;  // destroyed (server stopped, directory deleted) on every return below
+  if (settings.postgres) {
+    if (settings.postgres_queries < 1) {
+      std::fprintf(stderr, "ERROR: --postgres_queries must be at least 1\n");
+      return 1;
+    }
+    auto started = StartPostgres(w, settings);
+    if (!started.ok()) {
+      std::fprintf(stderr, "ERROR: postgres peer: %s\n", std::string(started.status().message()).c_str());
+      return 1;
+    }
+    pg = *std::move(started);
+    if (!VerifyAgainstPostgres(w, settings, *pg)) return 1;
+  }
   const double bandwidth = MeasureReadBandwidth();
   std::printf("memory read bandwidth: %.2f GB/s\n", bandwidth / 1e9);
 
   const auto& opening = *w.openings[0];
   const auto& candidate = *w.candidates[0];
+  if (pg && settings.postgres_explain) {
+    for (const std::string& sql :
+         {"EXPLAIN (ANALYZE, BUFFERS) EXECUTE match_candidates('" + opening.id() + "', " + std::to_string(settings.k) + ")",
+          "EXPLAIN (ANALYZE, BUFFERS) EXECUTE match_openings('" + candidate.id() + "', " + std::to_string(settings.k) + ")"}) {
+      auto plan = pg->QueryText(sql);
+      std::printf("%s\n%s\n\n", sql.c_str(), plan.ok() ? plan->c_str() : std::string(plan.status().message()).c_str());
+    }
+  }
   // Equal work on both sides: scores and contributions, no sentences (BM_Explain measures those).
   passerelle::engine::MatchQuery q;
   q.k = settings.k;
@@ -227,6 +336,57 @@ int main(int argc, char** argv) {
   benchmark::RegisterBenchmark(("BM_MatchOpenings/scalar/" + no).c_str(), [&](benchmark::State& st) {
     for (auto _ : st) benchmark::DoNotOptimize(w.peer->MatchOpenings(candidate, settings.k));
   })->Unit(benchmark::kMillisecond);
+  // PostgreSQL answers the same two queries with one prepared statement each. A failed query stops the
+  // benchmark with an error (and the run exits 1). One query can be unrepresentative (a person with no
+  // opening in reach costs PostgreSQL one index probe), so both sides are also timed on the whole set of
+  // verified queries: one iteration runs them all, in turn ("mix"; the summary divides by their number).
+  bool pg_failed = false;
+  const auto mix_openings = QueryOpenings(w, settings.postgres_queries);
+  const auto mix_candidates = QueryCandidates(w, settings.postgres_queries);
+  if (pg) {
+    benchmark::RegisterBenchmark(("BM_MatchCandidates/engine_mix/" + nc).c_str(), [&](benchmark::State& st) {
+      for (auto _ : st) {
+        for (const auto* o : mix_openings) benchmark::DoNotOptimize(w.index->MatchCandidatesFor(*o, q, profile));
+      }
+    })->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(("BM_MatchCandidates/postgres_mix/" + nc).c_str(), [&](benchmark::State& st) {
+      for (auto _ : st) {
+        for (const auto* o : mix_openings) {
+          auto r = pg->MatchCandidates(o->id(), settings.k);
+          if (!r.ok()) { pg_failed = true; st.SkipWithError(std::string(r.status().message()).c_str()); return; }
+          benchmark::DoNotOptimize(r);
+        }
+      }
+    })->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(("BM_MatchOpenings/engine_mix/" + no).c_str(), [&](benchmark::State& st) {
+      for (auto _ : st) {
+        for (const auto* c : mix_candidates) benchmark::DoNotOptimize(w.index->MatchOpeningsFor(*c, q, profile));
+      }
+    })->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(("BM_MatchOpenings/postgres_mix/" + no).c_str(), [&](benchmark::State& st) {
+      for (auto _ : st) {
+        for (const auto* c : mix_candidates) {
+          auto r = pg->MatchOpenings(c->id(), settings.k);
+          if (!r.ok()) { pg_failed = true; st.SkipWithError(std::string(r.status().message()).c_str()); return; }
+          benchmark::DoNotOptimize(r);
+        }
+      }
+    })->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(("BM_MatchCandidates/postgres/" + nc).c_str(), [&](benchmark::State& st) {
+      for (auto _ : st) {
+        auto r = pg->MatchCandidates(opening.id(), settings.k);
+        if (!r.ok()) { pg_failed = true; st.SkipWithError(std::string(r.status().message()).c_str()); break; }
+        benchmark::DoNotOptimize(r);
+      }
+    })->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(("BM_MatchOpenings/postgres/" + no).c_str(), [&](benchmark::State& st) {
+      for (auto _ : st) {
+        auto r = pg->MatchOpenings(candidate.id(), settings.k);
+        if (!r.ok()) { pg_failed = true; st.SkipWithError(std::string(r.status().message()).c_str()); break; }
+        benchmark::DoNotOptimize(r);
+      }
+    })->Unit(benchmark::kMillisecond);
+  }
   benchmark::RegisterBenchmark("BM_ExplainPair", [&](benchmark::State& st) {
     for (auto _ : st) {
       benchmark::DoNotOptimize(passerelle::engine::ExplainPair(candidate, opening, profile, *w.data, w.index->relations()));
@@ -235,29 +395,59 @@ int main(int argc, char** argv) {
   CollectingReporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
 
-  struct Row { std::string query, scale; double engine_s, scalar_s, bytes; };
+  struct Row { std::string query, scale; double engine_s, scalar_s, postgres_s, bytes; };
   const std::vector<Row> rows = {
       {"MatchCandidates", nc, reporter.seconds["BM_MatchCandidates/engine/" + nc],
-       reporter.seconds["BM_MatchCandidates/scalar/" + nc], CandidateQueryBytes(w, opening)},
+       reporter.seconds["BM_MatchCandidates/scalar/" + nc], reporter.seconds["BM_MatchCandidates/postgres/" + nc],
+       CandidateQueryBytes(w, opening)},
       {"MatchOpenings", no, reporter.seconds["BM_MatchOpenings/engine/" + no],
-       reporter.seconds["BM_MatchOpenings/scalar/" + no], OpeningQueryBytes(w, candidate)}};
-  std::printf("\n%-16s %10s %12s %12s %9s %12s %12s\n", "query", "rows", "engine ms", "scalar ms", "speed-up",
+       reporter.seconds["BM_MatchOpenings/scalar/" + no], reporter.seconds["BM_MatchOpenings/postgres/" + no],
+       OpeningQueryBytes(w, candidate)}};
+  std::printf("\n%-16s %10s %12s %12s %9s %12s %12s", "query", "rows", "engine ms", "scalar ms", "speed-up",
               "bytes read", "of floor");
+  if (pg) std::printf(" %12s %12s", "postgres ms", "vs postgres");
+  std::printf("\n");
   bool faster = true;
   std::string json = "{\"bandwidth_bytes_per_s\": " + std::to_string(bandwidth) + ", \"queries\": [";
   for (const Row& r : rows) {
     const double floor_s = r.bytes / bandwidth;
-    std::printf("%-16s %10s %12.3f %12.3f %8.1fx %11.1fM %11.1f%%\n", r.query.c_str(), r.scale.c_str(),
+    std::printf("%-16s %10s %12.3f %12.3f %8.1fx %11.1fM %11.1f%%", r.query.c_str(), r.scale.c_str(),
                 r.engine_s * 1e3, r.scalar_s * 1e3, r.scalar_s / r.engine_s, r.bytes / 1e6, 100 * floor_s / r.engine_s);
+    if (pg) std::printf(" %12.1f %11.0fx", r.postgres_s * 1e3, r.postgres_s / r.engine_s);
+    std::printf("\n");
     faster = faster && r.engine_s < r.scalar_s;
     json += (r.query == "MatchCandidates" ? "" : ", ") + std::string("{\"query\": \"") + r.query + "\", \"rows\": " +
             r.scale + ", \"engine_s\": " + std::to_string(r.engine_s) + ", \"scalar_s\": " +
-            std::to_string(r.scalar_s) + ", \"bytes\": " + std::to_string(r.bytes) + "}";
+            std::to_string(r.scalar_s) + ", \"bytes\": " + std::to_string(r.bytes);
+    if (pg) {
+      json += ", \"postgres_s\": " + std::to_string(r.postgres_s) +
+              ", \"speedup_vs_postgres\": " + std::to_string(r.postgres_s / r.engine_s);
+    }
+    json += "}";
   }
-  json += "]}\n";
+  json += "]";
+  if (pg) {
+    const int n = settings.postgres_queries;
+    std::printf("\nmix: the %d verified queries of each kind, timed in turn (mean per query)\n", n);
+    std::printf("%-16s %10s %12s %12s %12s\n", "query", "rows", "engine ms", "postgres ms", "vs postgres");
+    json += ", \"postgres_version\": \"" + pg->server_version() + "\", \"mix_queries\": " + std::to_string(n) +
+            ", \"mix\": [";
+    for (const auto& [query, scale] : {std::pair{std::string("MatchCandidates"), nc}, std::pair{std::string("MatchOpenings"), no}}) {
+      const double engine_s = reporter.seconds["BM_" + query + "/engine_mix/" + scale] / n;
+      const double postgres_s = reporter.seconds["BM_" + query + "/postgres_mix/" + scale] / n;
+      std::printf("%-16s %10s %12.3f %12.1f %11.0fx\n", query.c_str(), scale.c_str(), engine_s * 1e3, postgres_s * 1e3,
+                  postgres_s / engine_s);
+      json += (query == "MatchCandidates" ? "" : ", ") + std::string("{\"query\": \"") + query + "\", \"rows\": " +
+              scale + ", \"engine_s\": " + std::to_string(engine_s) + ", \"postgres_s\": " +
+              std::to_string(postgres_s) + ", \"speedup_vs_postgres\": " + std::to_string(postgres_s / engine_s) + "}";
+    }
+    json += "]";
+  }
+  json += "}\n";
   if (!settings.json_path.empty()) {
     if (FILE* f = std::fopen(settings.json_path.c_str(), "w")) std::fputs(json.c_str(), f), std::fclose(f);
   }
   if (!faster) std::fprintf(stderr, "FAIL: the engine is not faster than the scalar peer\n");
-  return faster ? 0 : 1;
+  if (pg_failed) std::fprintf(stderr, "FAIL: a PostgreSQL query failed while timing\n");
+  return faster && !pg_failed ? 0 : 1;
 }
