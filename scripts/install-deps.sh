@@ -9,6 +9,7 @@ packages=(
   librocksdb-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox
+  libpq-dev postgresql-15 postgresql-15-postgis-3
 )
 
 missing=()
