@@ -92,7 +92,8 @@ bool CannotBeEligible(const ResolvedCandidate& c, const BlockSummary& block) {
 
 std::vector<std::shared_ptr<const ResolvedCandidate>> Cohort(const MatchIndex& index, const RerankOptions& options) {
   std::vector<std::shared_ptr<const ResolvedCandidate>> cohort;
-  for (const auto& segment : index.CandidateSnapshot()->segments) {
+  const auto snapshot = options.candidate_snapshot ? options.candidate_snapshot : index.CandidateSnapshot();
+  for (const auto& segment : snapshot->segments) {
     for (int row = 0; row < CandidateSegment::kRows; ++row) {
       const auto& c = segment->record(row);
       if (!c) continue;
@@ -124,16 +125,23 @@ absl::Status Rerank(const MatchIndex& index, const ScoringProfile& profile, cons
   PASSERELLE_RETURN_IF_ERROR(ValidateScoringProfile(profile));
 
   const auto start = std::chrono::steady_clock::now();
-  const GeoBlocks blocks = BuildGeoBlocks(*index.OpeningSnapshot(), index.data());
+  const GeoBlocks blocks =
+      BuildGeoBlocks(options.opening_snapshot ? *options.opening_snapshot : *index.OpeningSnapshot(), index.data());
   const auto cohort = Cohort(index, options);
   std::mutex out_mu;  // serialises sink and progress
   RerankProgress totals;
   totals.candidates_total = static_cast<int64_t>(cohort.size());
   std::atomic<size_t> next{0};
+  std::atomic<bool> stopped{false};
   absl::Status first_error;
 
   auto worker = [&] {
     for (size_t i = next++; i < cohort.size(); i = next++) {
+      if (stopped.load(std::memory_order_relaxed)) return;
+      if (options.cancelled && options.cancelled()) {
+        stopped = true;
+        return;
+      }
       const ResolvedCandidate& c = *cohort[i];
       OpeningSnapshot reachable;
       int64_t pruned = 0;
@@ -163,6 +171,10 @@ absl::Status Rerank(const MatchIndex& index, const ScoringProfile& profile, cons
   std::vector<std::thread> threads;
   for (int t = 0; t < options.threads; ++t) threads.emplace_back(worker);
   for (std::thread& t : threads) t.join();
+  if (stopped) {
+    return absl::CancelledError(absl::StrCat("re-ranking cancelled after ", totals.candidates_done, " of ",
+                                             totals.candidates_total, " candidates"));
+  }
   totals.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   progress(totals);
   return first_error;

@@ -34,6 +34,14 @@ struct RerankOptions {
   bool explain = false;
   // Progress is reported about every this many candidates. Default: 1000.
   int64_t progress_every = 1000;
+  // Asked between candidates; once it returns true the workers stop taking candidates and Rerank returns
+  // Cancelled (a caller whose client went away, a server shutting down). Called from the worker threads,
+  // so it must be thread-safe. Default: empty (never cancelled).
+  std::function<bool()> cancelled;
+  // The versions to re-rank on, when the caller needs to read the same ones (AssignCohort looks up the
+  // openings' positions and the candidates' records on them). Default: null (the index's current ones).
+  std::shared_ptr<const MatchIndex::CandidateTable::Snapshot> candidate_snapshot;
+  std::shared_ptr<const MatchIndex::OpeningTable::Snapshot> opening_snapshot;
 };
 
 struct RerankProgress {
@@ -50,7 +58,9 @@ struct CandidateRanking {
 };
 
 // Calls `sink` once per candidate of the cohort (from one thread at a time, in no fixed order) and
-// `progress` now and then and once at the end. Returns InvalidArgument naming a bad option.
+// `progress` now and then and once at the end. Returns InvalidArgument naming a bad option. When
+// options.cancelled turns true, returns Cancelled without the final progress call: `sink` has then been
+// called for part of the cohort only.
 absl::Status Rerank(const MatchIndex& index, const ScoringProfile& profile, const RerankOptions& options,
                     const std::function<void(CandidateRanking)>& sink,
                     const std::function<void(const RerankProgress&)>& progress);

@@ -2,6 +2,7 @@
 // cannot be eligible), honours cohort filters, and reports progress.
 #include "engine/batch/rerank.h"
 
+#include <atomic>
 #include <map>
 
 #include "gtest/gtest.h"
@@ -99,6 +100,42 @@ TEST_F(RerankTest, BadOptionsAreRejectedNamingTheField) {
   options.threads = 0;
   s = Rerank(index_, DefaultScoringProfile(), options, [](CandidateRanking) {}, [](const RerankProgress&) {});
   EXPECT_NE(s.message().find("threads"), absl::string_view::npos) << s;
+}
+
+TEST_F(RerankTest, CancellationStopsBetweenCandidatesWithoutFinalProgress) {
+  RerankOptions options;
+  options.threads = 2;
+  options.progress_every = 1;
+  std::atomic<int> sunk{0};
+  options.cancelled = [&] { return sunk.load() >= 10; };
+  int progress_calls = 0;
+  RerankProgress last;
+  absl::Status s = Rerank(
+      index_, DefaultScoringProfile(), options, [&](CandidateRanking) { ++sunk; },
+      [&](const RerankProgress& p) {
+        ++progress_calls;
+        last = p;
+      });
+  EXPECT_TRUE(absl::IsCancelled(s)) << s;
+  // Each worker may finish the candidate it had started when the flag turned.
+  EXPECT_GE(sunk.load(), 10);
+  EXPECT_LE(sunk.load(), 12);
+  EXPECT_EQ(progress_calls, sunk.load()) << "no final progress call after a cancellation";
+  EXPECT_LT(last.candidates_done, last.candidates_total);
+}
+
+TEST_F(RerankTest, PinnedSnapshotsIgnoreLaterUpdates) {
+  RerankOptions options;
+  options.candidate_snapshot = index_.CandidateSnapshot();
+  options.opening_snapshot = index_.OpeningSnapshot();
+  index_.RemoveCandidate("c1");
+  Candidate added = MasonCandidate("c-added");
+  index_.UpsertCandidates({*index_.ResolveCandidate(added)});
+  RerankProgress last;
+  auto rankings = RunRerank(options, &last);
+  EXPECT_EQ(rankings.size(), 300u);
+  EXPECT_EQ(rankings.count("c1"), 1u);
+  EXPECT_EQ(rankings.count("c-added"), 0u);
 }
 
 }  // namespace
