@@ -1,0 +1,343 @@
+// What durability costs, side by side in one run:
+// 1. Raw RocksDB: the serialized candidates (the exact key and value bytes the store writes) put in
+//    WriteBatches of --batch records, each written with sync = true, into a fresh database with RocksDB's
+//    default options. This is the floor: nothing but the synced batch writes.
+// 2. The real write path: the same candidates, as the server's import receives them (passerelle.v1.Candidate
+//    messages), decoded (CandidateFromProto) and stored with Catalog::PutCandidates in batches of --batch,
+//    one synced WriteBatch each (engine/store/catalog.h: resolve, ownership check, synced write, index
+//    update), into a fresh data directory. Records per second of both, and the ratio.
+// 3. Start-up: closes the catalog, then a fresh process (this binary again, --reopen) loads the reference
+//    data and opens the catalog (RocksDB open and the index rebuilt from it), timed. Resident memory
+//    (VmRSS, /proc/self/status, after malloc_trim) before and after the open gives the bytes per candidate
+//    of a started server's engine. The importing process's own VmRSS before and after the import is
+//    reported too (it also holds RocksDB's memtables).
+//
+// Records are generated (CohortGenerator, seed --seed) batch by batch outside the timed sections.
+//
+// Usage: passerelle_durability_benchmark [--candidates=100000] [--batch=1000] [--seed=42] [--dir=DIR]
+//                                         [--keep] [--json=FILE]
+// --dir: where the two databases are made (default: a new folder under $TMPDIR or /tmp, deleted at the
+// end unless --keep). It must be on the disk being measured.
+#include <malloc.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "engine/refdata/reference_data.h"
+#include "engine/sample/cohort_generator.h"
+#include "engine/store/catalog.h"
+#include "engine/store/record_codec.h"
+#include "rocksdb/db.h"
+#include "rocksdb/options.h"
+#include "rocksdb/write_batch.h"
+
+namespace passerelle::benchmarks {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double Since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+struct Settings {
+  int64_t candidates = 100000;
+  int64_t batch = 1000;
+  uint64_t seed = 42;
+  std::string dir;
+  bool keep = false;
+  std::string json_path;
+  std::string reopen_dir;  // child mode
+};
+
+Settings Parse(int argc, char** argv) {
+  Settings s;
+  for (int i = 1; i < argc; ++i) {
+    absl::string_view arg = argv[i];
+    auto take = [&](absl::string_view name, auto* out) {
+      if (!absl::StartsWith(arg, name)) return false;
+      if (!absl::SimpleAtoi(arg.substr(name.size()), out)) {
+        std::fprintf(stderr, "bad value: %s\n", argv[i]);
+        std::exit(2);
+      }
+      return true;
+    };
+    auto text = [&](absl::string_view name, std::string* out) {
+      if (!absl::StartsWith(arg, name)) return false;
+      *out = std::string(arg.substr(name.size()));
+      return true;
+    };
+    if (take("--candidates=", &s.candidates) || take("--batch=", &s.batch) || take("--seed=", &s.seed) ||
+        text("--dir=", &s.dir) || text("--json=", &s.json_path) || text("--reopen=", &s.reopen_dir)) {
+      continue;
+    }
+    if (arg == "--keep") {
+      s.keep = true;
+      continue;
+    }
+    std::fprintf(stderr, "unknown argument: %s\n", argv[i]);
+    std::exit(2);
+  }
+  if (s.candidates < 1 || s.batch < 1) {
+    std::fprintf(stderr, "--candidates and --batch must be at least 1\n");
+    std::exit(2);
+  }
+  return s;
+}
+
+// VmRSS of this process in bytes, after giving freed heap back to the system.
+int64_t ResidentBytes() {
+  malloc_trim(0);
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (absl::StartsWith(line, "VmRSS:")) {
+      int64_t kib = 0;
+      (void)absl::SimpleAtoi(absl::StripAsciiWhitespace(absl::StripSuffix(line.substr(6), "kB")), &kib);
+      return kib * 1024;
+    }
+  }
+  return 0;
+}
+
+std::shared_ptr<const engine::ReferenceData> LoadData() {
+  auto data = engine::ReferenceData::Load(engine::ReferenceData::DefaultDataDir());
+  if (!data.ok()) {
+    std::fprintf(stderr, "reference data: %s\n", std::string(data.status().message()).c_str());
+    std::exit(1);
+  }
+  return *data;
+}
+
+// Child mode: time the start of a catalog over `dir` in a fresh process and print one line
+// "reopen <data_s> <open_s> <load_s> <rss_start> <rss_before> <rss_after> <candidates>".
+int Reopen(const std::string& dir) {
+  const int64_t rss_start = ResidentBytes();
+  const Clock::time_point start = Clock::now();
+  auto data = LoadData();
+  const double data_s = Since(start);
+  const int64_t rss_before = ResidentBytes();
+  const Clock::time_point open_start = Clock::now();
+  auto catalog = engine::Catalog::Open(dir, data, {});
+  const double open_s = Since(open_start);
+  if (!catalog.ok()) {
+    std::fprintf(stderr, "reopen: %s\n", std::string(catalog.status().message()).c_str());
+    return 1;
+  }
+  const int64_t rss_after = ResidentBytes();
+  std::printf("reopen %.6f %.6f %.6f %lld %lld %lld %lld\n", data_s, open_s, (*catalog)->load_report().seconds,
+              static_cast<long long>(rss_start), static_cast<long long>(rss_before), static_cast<long long>(rss_after),
+              static_cast<long long>((*catalog)->load_report().candidates_loaded));
+  return 0;
+}
+
+std::vector<v1::Candidate> Protos(const engine::CohortGenerator& generator, int64_t begin, int64_t end) {
+  std::vector<v1::Candidate> protos;
+  protos.reserve(static_cast<size_t>(end - begin));
+  for (const engine::Candidate& c : generator.CandidateRange(begin, end)) protos.push_back(engine::CandidateToProto(c));
+  return protos;
+}
+
+struct WriteResult {
+  double seconds = 0;  // timed sections only
+  int64_t bytes = 0;   // keys + values
+};
+
+WriteResult RawRocksDb(const engine::CohortGenerator& generator, const Settings& s, const std::string& dir) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status status = rocksdb::DB::Open(options, dir, &raw);
+  if (!status.ok()) {
+    std::fprintf(stderr, "raw rocksdb open: %s\n", status.ToString().c_str());
+    std::exit(1);
+  }
+  std::unique_ptr<rocksdb::DB> db(raw);
+  rocksdb::WriteOptions write_options;
+  write_options.sync = true;
+  WriteResult r;
+  for (int64_t begin = 0; begin < s.candidates; begin += s.batch) {
+    const int64_t end = std::min(s.candidates, begin + s.batch);
+    std::vector<std::pair<std::string, std::string>> kv;
+    for (const v1::Candidate& p : Protos(generator, begin, end)) kv.emplace_back(p.id(), p.SerializeAsString());
+    const Clock::time_point start = Clock::now();
+    rocksdb::WriteBatch batch;
+    for (const auto& [key, value] : kv) {
+      status = batch.Put(key, value);
+      r.bytes += static_cast<int64_t>(key.size() + value.size());
+    }
+    if (status.ok()) status = db->Write(write_options, &batch);
+    r.seconds += Since(start);
+    if (!status.ok()) {
+      std::fprintf(stderr, "raw rocksdb write: %s\n", status.ToString().c_str());
+      std::exit(1);
+    }
+  }
+  db->Close();
+  return r;
+}
+
+WriteResult CatalogImport(const engine::CohortGenerator& generator, std::shared_ptr<const engine::ReferenceData> data,
+                          const Settings& s, const std::string& dir, int64_t* rss_loaded) {
+  auto catalog = engine::Catalog::Open(dir, data, {});
+  if (!catalog.ok()) {
+    std::fprintf(stderr, "catalog open: %s\n", std::string(catalog.status().message()).c_str());
+    std::exit(1);
+  }
+  WriteResult r;
+  for (int64_t begin = 0; begin < s.candidates; begin += s.batch) {
+    const int64_t end = std::min(s.candidates, begin + s.batch);
+    const std::vector<v1::Candidate> protos = Protos(generator, begin, end);
+    for (const v1::Candidate& p : protos) r.bytes += static_cast<int64_t>(p.id().size() + p.ByteSizeLong());
+    const Clock::time_point start = Clock::now();
+    std::vector<engine::Candidate> records;
+    records.reserve(protos.size());
+    for (const v1::Candidate& p : protos) {
+      absl::StatusOr<engine::Candidate> record = engine::CandidateFromProto(p);
+      if (!record.ok()) {
+        std::fprintf(stderr, "decode %s: %s\n", p.id().c_str(), std::string(record.status().message()).c_str());
+        std::exit(1);
+      }
+      records.push_back(*std::move(record));
+    }
+    absl::StatusOr<std::vector<engine::PutOutcome>> outcomes = (*catalog)->PutCandidates(records);
+    r.seconds += Since(start);
+    if (!outcomes.ok()) {
+      std::fprintf(stderr, "catalog put: %s\n", std::string(outcomes.status().message()).c_str());
+      std::exit(1);
+    }
+    for (const engine::PutOutcome& o : *outcomes) {
+      if (!o.status.ok()) {
+        std::fprintf(stderr, "catalog put: a record was rejected: %s\n", std::string(o.status.message()).c_str());
+        std::exit(1);
+      }
+    }
+  }
+  *rss_loaded = ResidentBytes();  // with the catalog still open
+  return r;
+}
+
+struct ReopenResult {
+  double data_s = 0, open_s = 0, load_s = 0;
+  int64_t rss_start = 0, rss_before = 0, rss_after = 0, loaded = 0;
+};
+
+ReopenResult ReopenInChild(const std::string& dir) {
+  const std::string command = absl::StrCat("/proc/", getpid(), "/exe --reopen=", dir);
+  FILE* pipe = popen(command.c_str(), "r");
+  ReopenResult r;
+  if (pipe == nullptr) {
+    std::fprintf(stderr, "cannot run %s\n", command.c_str());
+    std::exit(1);
+  }
+  char line[512] = {};
+  bool found = false;
+  while (std::fgets(line, sizeof line, pipe) != nullptr) {
+    long long a, b, c, d;
+    if (std::sscanf(line, "reopen %lf %lf %lf %lld %lld %lld %lld", &r.data_s, &r.open_s, &r.load_s, &a, &b, &c,
+                    &d) == 7) {
+      r.rss_start = a, r.rss_before = b, r.rss_after = c, r.loaded = d;
+      found = true;
+    }
+  }
+  if (pclose(pipe) != 0 || !found) {
+    std::fprintf(stderr, "the reopen process failed\n");
+    std::exit(1);
+  }
+  return r;
+}
+
+}  // namespace
+}  // namespace passerelle::benchmarks
+
+int main(int argc, char** argv) {
+  using namespace passerelle::benchmarks;  // NOLINT
+  namespace engine = passerelle::engine;
+  const Settings s = Parse(argc, argv);
+  if (!s.reopen_dir.empty()) return Reopen(s.reopen_dir);
+
+  std::string root = s.dir;
+  if (root.empty()) {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern = absl::StrCat(tmp && *tmp ? tmp : "/tmp", "/passerelle-durability-XXXXXX");
+    if (mkdtemp(pattern.data()) == nullptr) {
+      std::fprintf(stderr, "cannot make a temporary folder\n");
+      return 1;
+    }
+    root = pattern;
+  } else {
+    std::filesystem::create_directories(root);
+  }
+  const std::string raw_dir = root + "/raw-rocksdb", catalog_dir = root + "/catalog";
+  std::filesystem::remove_all(raw_dir);
+  std::filesystem::remove_all(catalog_dir);
+
+  auto data = LoadData();
+  engine::CohortOptions options;
+  options.seed = s.seed;
+  options.candidates = s.candidates;
+  options.openings = 0;
+  const engine::CohortGenerator generator(data, options);
+  std::printf("durability: %lld candidates in synced batches of %lld, under %s\n",
+              static_cast<long long>(s.candidates), static_cast<long long>(s.batch), root.c_str());
+
+  const Clock::time_point raw_wall = Clock::now();
+  const WriteResult raw = RawRocksDb(generator, s, raw_dir);
+  std::printf("raw RocksDB synced WriteBatch: %.2f s timed (%.1f s with generation), %.0f records/s, %.1f MB/s\n",
+              raw.seconds, Since(raw_wall), s.candidates / raw.seconds, raw.bytes / raw.seconds / 1e6);
+
+  const int64_t rss_before_import = ResidentBytes();
+  const Clock::time_point catalog_wall = Clock::now();
+  int64_t rss_after_import = 0;
+  const WriteResult imported = CatalogImport(generator, data, s, catalog_dir, &rss_after_import);
+  std::printf("catalog import (decode + PutCandidates): %.2f s timed (%.1f s with generation), %.0f records/s\n",
+              imported.seconds, Since(catalog_wall), s.candidates / imported.seconds);
+  if (imported.bytes != raw.bytes) {
+    std::fprintf(stderr, "the two sides wrote different bytes: %lld vs %lld\n", static_cast<long long>(imported.bytes),
+                 static_cast<long long>(raw.bytes));
+    return 1;
+  }
+  const double ratio = raw.seconds / imported.seconds;
+  std::printf("same bytes (%.1f MB, %.0f B per record); import at %.1f%% of raw RocksDB's synced batch throughput\n",
+              raw.bytes / 1e6, static_cast<double>(raw.bytes) / s.candidates, 100 * ratio);
+
+  const ReopenResult reopen = ReopenInChild(catalog_dir);
+  const double per_candidate = static_cast<double>(reopen.rss_after - reopen.rss_before) / s.candidates;
+  std::printf("start-up in a fresh process: reference data %.3f s + catalog open %.3f s (index rebuild %.3f s) "
+              "= %.3f s for %lld candidates\n",
+              reopen.data_s, reopen.open_s, reopen.load_s, reopen.data_s + reopen.open_s,
+              static_cast<long long>(reopen.loaded));
+  std::printf("resident memory: %.1f MB before the open, %.1f MB after: %.0f bytes per candidate\n",
+              reopen.rss_before / 1e6, reopen.rss_after / 1e6, per_candidate);
+  std::printf("importing process: %.1f MB before the import, %.1f MB after it (catalog open, RocksDB memtables "
+              "included): %.0f bytes per candidate\n",
+              rss_before_import / 1e6, rss_after_import / 1e6,
+              static_cast<double>(rss_after_import - rss_before_import) / s.candidates);
+
+  if (!s.json_path.empty()) {
+    std::ofstream out(s.json_path, std::ios::trunc);
+    out << "{\"candidates\": " << s.candidates << ", \"batch\": " << s.batch << ", \"bytes\": " << raw.bytes
+        << ", \"raw_rocksdb_s\": " << raw.seconds << ", \"raw_rocksdb_records_per_s\": " << s.candidates / raw.seconds
+        << ", \"import_s\": " << imported.seconds << ", \"import_records_per_s\": " << s.candidates / imported.seconds
+        << ", \"import_vs_raw\": " << ratio << ", \"startup_reference_data_s\": " << reopen.data_s
+        << ", \"startup_catalog_open_s\": " << reopen.open_s << ", \"startup_index_load_s\": " << reopen.load_s
+        << ", \"startup_s\": " << reopen.data_s + reopen.open_s << ", \"candidates_loaded\": " << reopen.loaded
+        << ", \"rss_process_start_bytes\": " << reopen.rss_start << ", \"rss_before_open_bytes\": " << reopen.rss_before
+        << ", \"rss_after_open_bytes\": " << reopen.rss_after << ", \"rss_bytes_per_candidate\": " << per_candidate
+        << ", \"import_process_rss_before_bytes\": " << rss_before_import
+        << ", \"import_process_rss_after_bytes\": " << rss_after_import << "}\n";
+  }
+  if (!s.keep) {
+    std::filesystem::remove_all(raw_dir);
+    std::filesystem::remove_all(catalog_dir);
+    if (s.dir.empty()) std::filesystem::remove_all(root);
+  }
+  return 0;
+}
