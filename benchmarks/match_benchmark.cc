@@ -15,7 +15,7 @@
 //
 // Usage: passerelle_match_benchmark [--candidates=N] [--openings=M] [--k=10] [--verify_queries=20]
 //                                   [--postgres] [--postgres_queries=20] [--postgres_conf="jit = off" ...]
-//                                   [--postgres_explain] [--json=FILE]
+//                                   [--postgres_explain] [--postgres_sql] [--json=FILE]
 //                                   [Google Benchmark flags]
 #include <chrono>
 #include <cstdio>
@@ -46,6 +46,7 @@ struct Settings {
   int postgres_queries = 20;
   std::vector<std::string> postgres_conf;  // extra postgresql.conf lines
   bool postgres_explain = false;           // print EXPLAIN ANALYZE of the two timed queries
+  bool postgres_sql = false;               // print the peer's schema, indexes and queries, and exit
   std::string json_path;
 };
 
@@ -66,6 +67,7 @@ Settings ParseSettings(int* argc, char** argv) {
     if (arg == "--postgres") { s.postgres = true; continue; }
     if (auto v = value("--postgres_conf=")) { s.postgres_conf.emplace_back(*v); continue; }
     if (arg == "--postgres_explain") { s.postgres_explain = true; continue; }
+    if (arg == "--postgres_sql") { s.postgres_sql = true; continue; }
     if (auto v = value("--postgres_queries=")) { (void)absl::SimpleAtoi(*v, &s.postgres_queries); continue; }
     if (auto v = value("--json=")) { s.json_path = std::string(*v); continue; }
     argv[out++] = argv[i];
@@ -168,7 +170,9 @@ absl::StatusOr<std::unique_ptr<PostgresPeer>> StartPostgres(const World& w, cons
   if (absl::Status s = (*pg)->Load(*w.data, w.candidates, w.openings, engine::DefaultScoringProfile()); !s.ok()) {
     return s;
   }
-  std::printf("postgres: loaded (COPY, indexes, VACUUM ANALYZE) in %.1f s\n", Seconds(start));
+  const PostgresPeer::LoadTimes& t = (*pg)->load_times();
+  std::printf("postgres: loaded in %.1f s (COPY %.1f s, indexes %.1f s, VACUUM ANALYZE %.1f s)\n", Seconds(start),
+              t.copy_s, t.index_s, t.analyze_s);
   return pg;
 }
 
@@ -222,28 +226,32 @@ bool VerifyAgainstPostgres(const World& w, const Settings& s, PostgresPeer& pg) 
   return true;
 }
 
-// Bytes a query must read: every column the kernel touches, plus the sparse entries it walks.
-double CandidateQueryBytes(const World& w, const engine::ResolvedOpening& o) {
-  double bytes = 0;
+// Bytes a query must read: every column the kernel touches on the rows it scans (segments of
+// candidates or openings that cannot be eligible are skipped, see MatchIndex), plus the sparse entries
+// it walks on those rows (estimated pro rata of the rows scanned).
+double CandidateQueryBytes(const World& w, const engine::ResolvedOpening& o, int64_t rows_scanned) {
+  double postings = 0, rows = 0;
   for (const auto& seg : w.index->CandidateSnapshot()->segments) {
-    bytes += engine::CandidateSegment::kRows * (13 * 4 + 2 * 4 + 4.0);  // 13 float columns, 2 masks, offsets
-    bytes += seg->occupation_rome.size() * 8.0;
-    for (int32_t item : o.required_skill_indices) if (item < seg->skills.cols()) bytes += seg->skills.col(item).nonZeros() * 8.0;
-    for (int32_t item : o.desired_skill_indices) if (item < seg->skills.cols()) bytes += seg->skills.col(item).nonZeros() * 8.0;
+    rows += seg->used_rows;
+    postings += seg->occupation_rome.size();
+    for (int32_t item : o.required_skill_indices) if (item < seg->skills.cols()) postings += seg->skills.col(item).nonZeros();
+    for (int32_t item : o.desired_skill_indices) if (item < seg->skills.cols()) postings += seg->skills.col(item).nonZeros();
   }
-  return bytes;
+  const double share = rows > 0 ? rows_scanned / rows : 0;
+  return rows_scanned * (13 * 4 + 2 * 4 + 4.0) + share * postings * 8.0;  // 13 float columns, 2 masks, offsets
 }
 
-double OpeningQueryBytes(const World& w, const engine::ResolvedCandidate& c) {
-  double bytes = 0;
+double OpeningQueryBytes(const World& w, const engine::ResolvedCandidate& c, int64_t rows_scanned) {
+  double postings = 0, rows = 0;
   for (const auto& seg : w.index->OpeningSnapshot()->segments) {
-    bytes += engine::OpeningSegment::kRows * (13 * 4 + 2 * 4 + 4.0);  // 13 float columns, 2 masks, ROME code
+    rows += seg->used_rows;
     for (int32_t item : c.skill_indices) {
-      if (item < seg->required_skills.cols()) bytes += seg->required_skills.col(item).nonZeros() * 8.0;
-      if (item < seg->desired_skills.cols()) bytes += seg->desired_skills.col(item).nonZeros() * 8.0;
+      if (item < seg->required_skills.cols()) postings += seg->required_skills.col(item).nonZeros();
+      if (item < seg->desired_skills.cols()) postings += seg->desired_skills.col(item).nonZeros();
     }
   }
-  return bytes;
+  const double share = rows > 0 ? rows_scanned / rows : 0;
+  return rows_scanned * (13 * 4 + 2 * 4 + 4.0) + share * postings * 8.0;  // 13 float columns, 2 masks, ROME code
 }
 
 // Streaming read bandwidth of this machine, in bytes per second: best of 5 passes in which every core
@@ -288,6 +296,14 @@ class CollectingReporter : public benchmark::ConsoleReporter {
 int main(int argc, char** argv) {
   using namespace passerelle::benchmarks;  // NOLINT
   const Settings settings = ParseSettings(&argc, argv);
+  if (settings.postgres_sql) {
+    const auto profile = passerelle::engine::DefaultScoringProfile();
+    std::printf("-- schema\n%s\n-- indexes\n%s\n-- MatchCandidates ($1 = opening id, $2 = k)\n%s;\n\n"
+                "-- MatchOpenings ($1 = candidate id, $2 = k)\n%s;\n",
+                PostgresPeer::SchemaSql(), PostgresPeer::IndexSql(), PostgresPeer::MatchCandidatesSql(profile).c_str(),
+                PostgresPeer::MatchOpeningsSql(profile).c_str());
+    return 0;
+  }
   benchmark::Initialize(&argc, argv);
   World w = Build(settings);
   if (!VerifyAgainstPeer(w, settings)) return 1;
@@ -311,9 +327,24 @@ int main(int argc, char** argv) {
   const auto& opening = *w.openings[0];
   const auto& candidate = *w.candidates[0];
   if (pg && settings.postgres_explain) {
-    for (const std::string& sql :
-         {"EXPLAIN (ANALYZE, BUFFERS) EXECUTE match_candidates('" + opening.id() + "', " + std::to_string(settings.k) + ")",
-          "EXPLAIN (ANALYZE, BUFFERS) EXECUTE match_openings('" + candidate.id() + "', " + std::to_string(settings.k) + ")"}) {
+    // The timed queries, and the first verified opening that provides housing (every candidate who would
+    // move is then in reach) and the first verified candidate who would move.
+    std::vector<std::string> statements = {
+        "EXPLAIN (ANALYZE, BUFFERS) EXECUTE match_candidates('" + opening.id() + "', " + std::to_string(settings.k) + ")",
+        "EXPLAIN (ANALYZE, BUFFERS) EXECUTE match_openings('" + candidate.id() + "', " + std::to_string(settings.k) + ")"};
+    for (const auto* o : QueryOpenings(w, settings.postgres_queries)) {
+      if (!o->record.housing_provided) continue;
+      statements.push_back("EXPLAIN (ANALYZE, BUFFERS) EXECUTE match_candidates('" + o->id() + "', " +
+                           std::to_string(settings.k) + ")");
+      break;
+    }
+    for (const auto* c : QueryCandidates(w, settings.postgres_queries)) {
+      if (!c->record.relocation_accepted) continue;
+      statements.push_back("EXPLAIN (ANALYZE, BUFFERS) EXECUTE match_openings('" + c->id() + "', " +
+                           std::to_string(settings.k) + ")");
+      break;
+    }
+    for (const std::string& sql : statements) {
       auto plan = pg->QueryText(sql);
       std::printf("%s\n%s\n\n", sql.c_str(), plan.ok() ? plan->c_str() : std::string(plan.status().message()).c_str());
     }
@@ -399,10 +430,10 @@ int main(int argc, char** argv) {
   const std::vector<Row> rows = {
       {"MatchCandidates", nc, reporter.seconds["BM_MatchCandidates/engine/" + nc],
        reporter.seconds["BM_MatchCandidates/scalar/" + nc], reporter.seconds["BM_MatchCandidates/postgres/" + nc],
-       CandidateQueryBytes(w, opening)},
+       CandidateQueryBytes(w, opening, w.index->MatchCandidatesFor(opening, q, profile)->scored)},
       {"MatchOpenings", no, reporter.seconds["BM_MatchOpenings/engine/" + no],
        reporter.seconds["BM_MatchOpenings/scalar/" + no], reporter.seconds["BM_MatchOpenings/postgres/" + no],
-       OpeningQueryBytes(w, candidate)}};
+       OpeningQueryBytes(w, candidate, w.index->MatchOpeningsFor(candidate, q, profile)->scored)}};
   std::printf("\n%-16s %10s %12s %12s %9s %12s %12s", "query", "rows", "engine ms", "scalar ms", "speed-up",
               "bytes read", "of floor");
   if (pg) std::printf(" %12s %12s", "postgres ms", "vs postgres");

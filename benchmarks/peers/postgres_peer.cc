@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -130,7 +131,9 @@ CREATE INDEX opening_required_skills ON opening USING gin (required_skills gin__
 
 // Everything about one pair (c = candidate row, o = opening row) after the FROM of the reachable rows:
 // p = distance, schedule coverage and French hours; s = the seven criterion scores. Then the hard
-// constraints. Shared by both directions, so they score the same model.
+// constraints. Shared by both directions, so they score the same model; only the occupation criterion
+// (%OCCUPATION%) is written per direction, so that the fixed side's ROME mobility links are read once
+// per query rather than probed per pair.
 constexpr char kPairSql[] = R"sql(
   CROSS JOIN LATERAL (SELECT
     -- great-circle distance from the chord between unit vectors (docs/scoring.md)
@@ -144,17 +147,7 @@ constexpr char kPairSql[] = R"sql(
               - (ARRAY[0, 200, 400, 600, 850, 1150, 1450])[c.french_level + 1])::float8 AS french_hours_needed
   ) AS p
   CROSS JOIN LATERAL (SELECT
-    (SELECT coalesce(max(occ.factor * CASE
-              WHEN occ.code = o.rome_code THEN 1::float8
-              WHEN EXISTS (SELECT FROM rome_mobility m WHERE m.from_code = occ.code AND m.to_code = o.rome_code) THEN 0.7
-              WHEN left(occ.code, 3) = left(o.rome_code, 3) THEN 0.5
-              WHEN left(occ.code, 1) = left(o.rome_code, 1) THEN 0.2
-              ELSE 0 END), 0)
-       FROM (SELECT w.code, greatest(0.85, 1 - 0.05 * (w.rank - 1)::float8)
-               FROM unnest(c.wished_occupations) WITH ORDINALITY AS w(code, rank)
-             UNION ALL
-             SELECT x.code, 0.8 + 0.04 * least(x.years, 5)::float8
-               FROM unnest(c.past_occupations, c.past_years) AS x(code, years)) AS occ(code, factor)) AS occupation,
+    %OCCUPATION% AS occupation,
     CASE WHEN icount(o.required_skills) + icount(o.desired_skills) = 0 THEN 1
          ELSE (icount(c.skills & o.required_skills) + 0.5 * icount(c.skills & o.desired_skills)::float8)
               / (icount(o.required_skills) + 0.5 * icount(o.desired_skills)::float8) END AS skills,
@@ -176,6 +169,39 @@ WHERE c.right_to_work
   AND NOT (o.driving_licence = 2 AND NOT c.driving_licence)
   AND NOT (o.french_requirement = 2 AND c.french_level < o.french_min_level
            AND p.french_hours_needed > o.french_training_hours + c.french_hours_planned))sql";
+
+// The candidate's occupations with their factors: wished (rank r: max(0.85, 1 - 0.05 (r - 1))) and past
+// (0.8 + 0.04 min(years, 5)); a code listed twice counts with its larger factor through max() below.
+constexpr char kCandidateOccupationsSql[] = R"sql(SELECT w.code, greatest(0.85, 1 - 0.05 * (w.rank - 1)::float8) AS factor
+               FROM unnest(c.wished_occupations) WITH ORDINALITY AS w(code, rank)
+             UNION ALL
+             SELECT x.code, 0.8 + 0.04 * least(x.years, 5)::float8
+               FROM unnest(c.past_occupations, c.past_years) AS x(code, years))sql";
+
+// Occupation for MatchCandidates: the opening's o.mobility_from (codes ROME links to its code) is read
+// once; each candidate's codes are unnested per pair.
+constexpr char kOccupationByOpeningSql[] = R"sql((SELECT coalesce(max(occ.factor * CASE
+              WHEN occ.code = o.rome_code THEN 1::float8
+              WHEN occ.code = ANY (o.mobility_from) THEN 0.7
+              WHEN left(occ.code, 3) = left(o.rome_code, 3) THEN 0.5
+              WHEN left(occ.code, 1) = left(o.rome_code, 1) THEN 0.2
+              ELSE 0 END), 0)
+       FROM (%CANDIDATE_OCCUPATIONS%) AS occ))sql";
+
+// Occupation for MatchOpenings: the candidate's codes, factors and mobility targets are read once
+// (candidate_occupation), then looked at per opening.
+constexpr char kOccupationByCandidateSql[] = R"sql((SELECT coalesce(max(occ.factor * CASE
+              WHEN occ.code = o.rome_code THEN 1::float8
+              WHEN o.rome_code = ANY (occ.mobility_to) THEN 0.7
+              WHEN left(occ.code, 3) = left(o.rome_code, 3) THEN 0.5
+              WHEN left(occ.code, 1) = left(o.rome_code, 1) THEN 0.2
+              ELSE 0 END), 0)
+       FROM candidate_occupation AS occ))sql";
+
+std::string PairSql(const char* occupation) {
+  return absl::StrReplaceAll(absl::StrReplaceAll(kPairSql, {{"%OCCUPATION%", occupation}}),
+                             {{"%CANDIDATE_OCCUPATIONS%", kCandidateOccupationsSql}});
+}
 
 // total = Σ (w_k / Σ w) s_k, summed in criterion order.
 std::string TotalSql(const engine::ScoringProfile& profile) {
@@ -237,7 +263,9 @@ const char* PostgresPeer::SchemaSql() { return kSchemaSql; }
 const char* PostgresPeer::IndexSql() { return kIndexSql; }
 
 std::string PostgresPeer::MatchCandidatesSql(const engine::ScoringProfile& profile) {
-  return absl::StrCat(R"sql(WITH o AS (SELECT * FROM opening WHERE id = $1),
+  return absl::StrCat(R"sql(WITH o AS (
+  SELECT opening.*, ARRAY(SELECT m.from_code FROM rome_mobility m WHERE m.to_code = opening.rome_code) AS mobility_from
+    FROM opening WHERE id = $1),
 reach AS (
   -- candidates whose commute may reach the opening: GiST, bounded by the largest radius anyone has
   -- (+100 m: the centroids' geography and the stored unit vectors differ by under a metre)
@@ -250,12 +278,17 @@ reach AS (
      AND NOT ST_DWithin(c.geog, o.geog, (SELECT max(radius_km) FROM candidate) * 1000 + 100, false)
 )
 SELECT c.id, )sql",
-                      TotalSql(profile), " AS score\nFROM o CROSS JOIN reach AS c", kPairSql, StrictSql(profile),
+                      TotalSql(profile), " AS score\nFROM o CROSS JOIN reach AS c", PairSql(kOccupationByOpeningSql), StrictSql(profile),
                       "\nORDER BY score DESC, c.id\nLIMIT $2");
 }
 
 std::string PostgresPeer::MatchOpeningsSql(const engine::ScoringProfile& profile) {
   return absl::StrCat(R"sql(WITH c AS (SELECT * FROM candidate WHERE id = $1),
+candidate_occupation AS (
+  SELECT occ.code, max(occ.factor) AS factor,
+         ARRAY(SELECT m.to_code FROM rome_mobility m WHERE m.from_code = occ.code) AS mobility_to
+    FROM c, LATERAL ()sql", kCandidateOccupationsSql, R"sql() AS occ
+   GROUP BY occ.code),
 reach AS (
   -- openings within the person's commute radius: GiST (+100 m, as for candidates)
   SELECT o.* FROM c JOIN opening o ON ST_DWithin(o.geog, c.geog, c.radius_km * 1000 + 100, false)
@@ -266,7 +299,7 @@ reach AS (
      AND NOT ST_DWithin(o.geog, c.geog, c.radius_km * 1000 + 100, false)
 )
 SELECT o.id, )sql",
-                      TotalSql(profile), " AS score\nFROM c CROSS JOIN reach AS o", kPairSql, StrictSql(profile),
+                      TotalSql(profile), " AS score\nFROM c CROSS JOIN reach AS o", PairSql(kOccupationByCandidateSql), StrictSql(profile),
                       "\nORDER BY score DESC, o.id\nLIMIT $2");
 }
 
@@ -487,6 +520,13 @@ absl::Status PostgresPeer::Load(const engine::ReferenceData& data,
                                 absl::Span<const std::shared_ptr<const engine::ResolvedCandidate>> candidates,
                                 absl::Span<const std::shared_ptr<const engine::ResolvedOpening>> openings,
                                 const engine::ScoringProfile& profile) {
+  auto start = std::chrono::steady_clock::now();
+  auto lap = [&start] {
+    const auto now = std::chrono::steady_clock::now();
+    const double seconds = std::chrono::duration<double>(now - start).count();
+    start = now;
+    return seconds;
+  };
   if (absl::Status s = Exec(kSchemaSql); !s.ok()) return s;
 
   std::string rows;
@@ -560,8 +600,11 @@ absl::Status PostgresPeer::Load(const engine::ReferenceData& data,
   }
   rows.clear();
   rows.shrink_to_fit();
+  load_times_.copy_s = lap();
   if (absl::Status s = Exec(kIndexSql); !s.ok()) return s;
+  load_times_.index_s = lap();
   if (absl::Status s = Exec("VACUUM ANALYZE"); !s.ok()) return s;
+  load_times_.analyze_s = lap();
 
   // Prepared once, as an application would; the server plans them per its plan cache.
   for (auto [name, sql] : {std::pair{"match_candidates", MatchCandidatesSql(profile)},

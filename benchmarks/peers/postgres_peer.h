@@ -80,6 +80,12 @@ class PostgresPeer {
   static const char* SchemaSql();
   static const char* IndexSql();
 
+  // Wall time of Load's phases, in seconds: schema and COPY of every table; index builds; VACUUM ANALYZE.
+  struct LoadTimes {
+    double copy_s = 0, index_s = 0, analyze_s = 0;
+  };
+  const LoadTimes& load_times() const { return load_times_; }
+
   const std::string& directory() const { return dir_; }
   const std::string& server_version() const { return server_version_; }
 
@@ -100,6 +106,7 @@ class PostgresPeer {
   int watchdog_fd_ = -1;  // write end of the pipe the watchdog waits on
   pg_conn* conn_ = nullptr;
   std::string server_version_;
+  LoadTimes load_times_;
 };
 
 }  // namespace passerelle::benchmarks
