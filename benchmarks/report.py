@@ -1,0 +1,372 @@
+#!/usr/bin/env python3
+"""Writes report.md and PNG plots (gnuplot) from the JSON files benchmarks/run_report.sh collected.
+
+    python3 benchmarks/report.py benchmarks/results/2026-03-02
+
+Reads machine.json, run.json, match-*.json, batch-*.json, durability-*.json, server.json and load.json from
+the folder (each optional), and notes.md when present (a hand-written analysis, included as is). Writes
+report.md, latency-vs-scale.png, qps-vs-concurrency.png and the plots' data under plot-data/. Standard
+library only.
+"""
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+# Targets of the performance issue, on a 2-core machine.
+TARGET_MATCH_OF_HEALTH = 0.5   # match QPS / health QPS at the same concurrency, served cohort 100k / 10k
+TARGET_IMPORT_OF_RAW = 0.5     # import records/s / raw RocksDB synced batch records/s, 1M candidates
+TARGET_STARTUP_S = 5.0         # start-up with 1M stored candidates
+TARGET_BYTES_PER_CANDIDATE = 500
+
+
+def load(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def fmt_ms(seconds):
+    if seconds is None:
+        return "-"
+    ms = seconds * 1e3
+    return f"{ms:.3f}" if ms < 10 else f"{ms:.1f}" if ms < 1000 else f"{ms:.0f}"
+
+
+def fmt_n(x):
+    if x is None:
+        return "-"
+    if x >= 1e6:
+        return f"{x / 1e6:.2f}M"
+    if x >= 1e4:
+        return f"{x / 1e3:.0f}k"
+    return f"{x:,.0f}"
+
+
+def fmt_bytes(b):
+    return f"{b / 1e6:.1f} MB" if b >= 1e6 else f"{b / 1e3:.1f} kB"
+
+
+def met(ok):
+    return "**met**" if ok else "**missed**"
+
+
+def point_key(path):
+    m = re.search(r"match-(\d+)x(\d+)\.json$", path)
+    return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+
+
+def main(folder):
+    machine = load(os.path.join(folder, "machine.json")) or {}
+    run = load(os.path.join(folder, "run.json")) or {}
+    server = load(os.path.join(folder, "server.json"))
+    load_runs = load(os.path.join(folder, "load.json"))
+    no_explain = load(os.path.join(folder, "load-no-explain.json"))
+    matches = [(point_key(p), load(p)) for p in sorted(glob.glob(os.path.join(folder, "match-*.json")), key=point_key)]
+    matches = [(k, m) for k, m in matches if m]
+    batches = [load(p) for p in sorted(glob.glob(os.path.join(folder, "batch-*.json")))]
+    batches = [b for b in batches if b]
+    durabilities = [load(p) for p in sorted(glob.glob(os.path.join(folder, "durability-*.json")))]
+    durabilities = sorted([d for d in durabilities if d], key=lambda d: d["candidates"])
+
+    out = []
+    w = out.append
+    w(f"# Passerelle benchmark report, {machine.get('date', '?')} (scale: {machine.get('scale', '?')})")
+    w("")
+    w("Every figure below was measured in one run of `benchmarks/run_report.sh "
+      f"{machine.get('scale', 'medium')}` on the machine described here; ratios compare sides measured in "
+      "the same run. The JSON files beside this report hold every number; `logs/` holds each tool's output.")
+    w("")
+    w("## Machine")
+    w("")
+    w("| | |")
+    w("|---|---|")
+    w(f"| CPU | {machine.get('cpu_model', '?')} |")
+    w(f"| cores (`nproc`) | {machine.get('nproc', '?')} |")
+    if machine.get("memory_bytes"):
+        w(f"| memory | {machine['memory_bytes'] / 2**30:.1f} GiB |")
+    w(f"| load average at start (1, 5, 15 min) | {machine.get('load_average_at_start', '?')} |")
+    if run.get("load_average_at_end"):
+        w(f"| load average at end | {run['load_average_at_end']} |")
+    w(f"| kernel | {machine.get('kernel', '?')} |")
+    w(f"| commit | {machine.get('commit', '?')}{' (with local changes)' if machine.get('tree_modified') else ''} |")
+    w(f"| started (UTC) | {machine.get('started', '?')} |")
+    w("")
+    w("The machine is shared: other processes ran beside the benchmarks (see the load average), and the "
+      "load generator runs on the same two cores as the server it loads.")
+    w("")
+
+    # ---- targets
+    targets = []
+    if load_runs:
+        n = load_runs.get("candidates")
+        at = f"served cohort {fmt_n(n)} candidates / {fmt_n(load_runs.get('openings'))} openings"
+        for rpc in ("match_openings", "match_candidates"):
+            rows = [r for r in load_runs["runs"] if r["rpc"] == rpc]
+            if not rows:
+                continue
+            fr = ", ".join(f"{r['fraction_of_health'] * 100:.0f}% at {r['concurrency']}" for r in rows)
+            ok = all(r["fraction_of_health"] >= TARGET_MATCH_OF_HEALTH for r in rows)
+            plain = [r for r in (no_explain or {}).get("runs", []) if r["rpc"] == rpc]
+            if plain:
+                fr += "; without explanations " + ", ".join(
+                    f"{r['fraction_of_health'] * 100:.0f}%" for r in plain)
+            note = "" if n == 100000 else f" (the target is stated at 100k; this run served {fmt_n(n)})"
+            targets.append((f"gRPC {rpc} QPS >= 50% of the health rpc's at the same concurrency", f"{fr} ({at})",
+                            met(ok) + note))
+    for d in durabilities:
+        n = d["candidates"]
+        note = "" if n >= 1000000 else f" (stated at 1M; measured at {fmt_n(n)})"
+        targets.append(("import with synced writes >= 50% of raw RocksDB synced batches",
+                        f"{d['import_vs_raw'] * 100:.0f}% ({d['import_records_per_s']:,.0f} vs "
+                        f"{d['raw_rocksdb_records_per_s']:,.0f} records/s, {fmt_n(n)} candidates)",
+                        met(d["import_vs_raw"] >= TARGET_IMPORT_OF_RAW) + note))
+        targets.append(("start-up with 1M stored candidates < 5 s",
+                        f"{d['startup_s']:.2f} s with {fmt_n(d['candidates_loaded'])} stored",
+                        met(d["startup_s"] < TARGET_STARTUP_S) + note))
+        targets.append(("resident memory < 500 bytes per candidate",
+                        f"{d['rss_bytes_per_candidate']:.0f} B",
+                        met(d["rss_bytes_per_candidate"] < TARGET_BYTES_PER_CANDIDATE) + note))
+    if targets:
+        w("## Targets")
+        w("")
+        w("| target (2-core machine) | reached | |")
+        w("|---|---|---|")
+        for t in targets:
+            w(f"| {t[0]} | {t[1]} | {t[2]} |")
+        w("")
+
+    # ---- match latency
+    if matches:
+        has_pg = any("postgres_s" in q for _, m in matches for q in m.get("queries", []))
+        w("## Match latency vs scale (in process, one query, k=10, no sentences)")
+        w("")
+        w("`passerelle_match_benchmark`: the engine's top-k was checked equal to the scalar peer's"
+          + (" and PostgreSQL's" if has_pg else "") + " before timing. Floor: the bytes the query must read "
+          "divided by the machine's measured read bandwidth.")
+        w("")
+        head = "| query | rows | engine ms | scalar ms | engine vs scalar |"
+        sep = "|---|---:|---:|---:|---:|"
+        if has_pg:
+            head += " PostgreSQL ms | engine vs PostgreSQL |"
+            sep += "---:|---:|"
+        head += " MB read | of the floor |"
+        sep += "---:|---:|"
+        w(head)
+        w(sep)
+        for _, m in matches:
+            bw = m.get("bandwidth_bytes_per_s", 0)
+            for q in m.get("queries", []):
+                row = (f"| {q['query']} | {fmt_n(q['rows'])} | {fmt_ms(q['engine_s'])} | {fmt_ms(q['scalar_s'])} | "
+                       f"{q['scalar_s'] / q['engine_s']:.1f}x |")
+                if has_pg:
+                    pg = q.get("postgres_s")
+                    vs = f"{pg / q['engine_s']:.0f}x" if pg else "-"
+                    row += f" {fmt_ms(pg)} | {vs} |"
+                floor = q["bytes"] / bw / q["engine_s"] * 100 if bw else 0
+                row += f" {q['bytes'] / 1e6:.1f} | {floor:.0f}% |"
+                w(row)
+        bws = [m.get("bandwidth_bytes_per_s", 0) for _, m in matches]
+        w("")
+        w(f"Measured read bandwidth: {', '.join(f'{b / 1e9:.1f}' for b in bws)} GB/s (one measurement per point).")
+        if not has_pg:
+            w("PostgreSQL peer: not in this run (PostgreSQL or the benchmark's `--postgres` flag was missing, or the run failed; see run.json).")
+        w("")
+        w("![latency vs scale](latency-vs-scale.png)")
+        w("")
+
+    # ---- batch
+    for b in batches:
+        w(f"## Batch re-ranking and assignment ({fmt_n(b['candidates'])} candidates x {fmt_n(b['openings'])} openings)")
+        w("")
+        w(f"Re-ranking: {b['rerank_s']:.1f} s, {b['engine_pairs_per_s'] / 1e6:.1f}M pairs/s "
+          f"(scalar peer: {b['scalar_pairs_per_s'] / 1e6:.2f}M pairs/s, "
+          f"{b['engine_pairs_per_s'] / b['scalar_pairs_per_s']:.0f}x).")
+        w("")
+        w("| mechanism | seconds | assigned | total score | vs greedy |")
+        w("|---|---:|---:|---:|---:|")
+        for a in b.get("assignment", []):
+            g = a.get("greedy_total_score") or 0
+            w(f"| {a['mechanism']} | {a['seconds']:.2f} | {a['assigned']:,} | {a['total_score']:.1f} | "
+              f"{(a['total_score'] / g - 1) * 100:+.1f}% |" if g else f"| {a['mechanism']} | {a['seconds']:.2f} | "
+              f"{a['assigned']:,} | {a['total_score']:.1f} | - |")
+        w("")
+
+    # ---- durability
+    for d in durabilities:
+        n = d["candidates"]
+        w(f"## Durability ({fmt_n(n)} candidates, synced batches of {d['batch']})")
+        w("")
+        w("`passerelle_durability_benchmark`: the same serialized records "
+          f"({d['bytes'] / 1e6:.0f} MB, {d['bytes'] / n:.0f} B each) written twice into fresh databases on the "
+          "same disk.")
+        w("")
+        w("| | seconds | records/s | vs raw |")
+        w("|---|---:|---:|---:|")
+        w(f"| raw RocksDB: WriteBatch of {d['batch']}, sync, default options | {d['raw_rocksdb_s']:.2f} | "
+          f"{d['raw_rocksdb_records_per_s']:,.0f} | 100% |")
+        w(f"| import: decode + Catalog::PutCandidates (resolve, owner check, synced batch, index update) | "
+          f"{d['import_s']:.2f} | {d['import_records_per_s']:,.0f} | {d['import_vs_raw'] * 100:.0f}% |")
+        w("")
+        w("| start-up in a fresh process | |")
+        w("|---|---:|")
+        w(f"| reference data | {d['startup_reference_data_s']:.3f} s |")
+        w(f"| catalog open (RocksDB open, index rebuilt from it) | {d['startup_catalog_open_s']:.3f} s |")
+        w(f"| of which the index load | {d['startup_index_load_s']:.3f} s |")
+        w(f"| total, {fmt_n(d['candidates_loaded'])} candidates | **{d['startup_s']:.2f} s** |")
+        w(f"| VmRSS before the open / after | {fmt_bytes(d['rss_before_open_bytes'])} / "
+          f"{fmt_bytes(d['rss_after_open_bytes'])} |")
+        w(f"| resident bytes per candidate | **{d['rss_bytes_per_candidate']:.0f} B** |")
+        if d.get("import_process_rss_after_bytes"):
+            per = (d["import_process_rss_after_bytes"] - d["import_process_rss_before_bytes"]) / n
+            w(f"| importing process, after the import (memtables included) | {per:.0f} B per candidate |")
+        w("")
+
+    # ---- server
+    if server:
+        w(f"## The server ({fmt_n(server['candidates'])} candidates, {fmt_n(server['openings'])} openings, over gRPC)")
+        w("")
+        records = server["candidates"] + server["openings"]
+        w("| | |")
+        w("|---|---:|")
+        w(f"| `passerelle import candidates` (CLI -> ImportCandidates, synced batches of 1000) | "
+          f"{server['import_candidates_s']:.1f} s, {server['import_candidates_per_s']:,.0f} records/s |")
+        w(f"| `passerelle import openings` | {server['import_openings_s']:.1f} s |")
+        w(f"| VmRSS empty / with the cohort / after the load runs | {fmt_bytes(server['rss_empty_bytes'])} / "
+          f"{fmt_bytes(server['rss_loaded_bytes'])} / {fmt_bytes(server['rss_after_load_bytes'])} |")
+        w(f"| VmRSS after a restart over the cohort | {fmt_bytes(server['rss_restarted_bytes'])} "
+          f"({(server['rss_restarted_bytes'] - server['rss_empty_bytes']) / records:.0f} B per record above empty) |")
+        w(f"| start, empty data directory (launch to serving) | {server['fresh_startup_s']:.2f} s |")
+        w(f"| stop (SIGTERM to exit) / start over the cohort | {server['stop_s']:.2f} s / {server['restart_s']:.2f} s |")
+        w("")
+
+    # ---- load
+    if load_runs:
+        w(f"## End to end over gRPC (closed loop, loopback, {fmt_n(load_runs['candidates'])} candidates / "
+          f"{fmt_n(load_runs['openings'])} openings)")
+        w("")
+        w(f"`passerelle-load`: each stream sends its next request when the previous one returns; one channel "
+          f"per stream; each run stops at {load_runs['max_requests']:,} answers or {load_runs['max_seconds']:g} s, "
+          f"after 1 s of warm-up. k={load_runs['k']}, explanations {'on' if load_runs['explain'] else 'off'} "
+          "(the server's default). `grpc.health.v1.Health/Check`, served by the same server, is the no-op "
+          "baseline, run just before the others at each concurrency. put_candidate re-puts the cohort's own "
+          "records (a synced write each).")
+        w("")
+        w("| rpc | concurrency | answers | QPS | of health | p50 ms | p90 ms | p99 ms | p99.9 ms | errors |")
+        w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+        for r in load_runs["runs"]:
+            errors = ", ".join(f"{k} {v}" for k, v in r["errors"].items()) or "none"
+            of = "-" if r["rpc"] == "health" else f"{r['fraction_of_health'] * 100:.0f}%"
+            w(f"| {r['rpc']} | {r['concurrency']} | {r['answers']:,} | {r['qps']:,.0f} | {of} | {r['p50_ms']:.3f} | "
+              f"{r['p90_ms']:.3f} | {r['p99_ms']:.3f} | {r['p999_ms']:.3f} | {errors} |")
+        w("")
+        if no_explain:
+            w("The match rpcs again with `explain: false` (scores and contributions, no sentences), each next to "
+              "a health run of its own:")
+            w("")
+            w("| rpc | concurrency | QPS | of health | p50 ms | p99 ms | QPS with explanations |")
+            w("|---|---:|---:|---:|---:|---:|---:|")
+            with_explain = {(r["rpc"], r["concurrency"]): r["qps"] for r in load_runs["runs"]}
+            for r in no_explain["runs"]:
+                if r["rpc"] == "health":
+                    continue
+                w(f"| {r['rpc']} | {r['concurrency']} | {r['qps']:,.0f} | {r['fraction_of_health'] * 100:.0f}% | "
+                  f"{r['p50_ms']:.3f} | {r['p99_ms']:.3f} | {with_explain.get((r['rpc'], r['concurrency']), 0):,.0f} |")
+            w("")
+        w("![QPS vs concurrency](qps-vs-concurrency.png)")
+        w("")
+
+    notes = os.path.join(folder, "notes.md")
+    if os.path.exists(notes):
+        with open(notes) as f:
+            w(f.read().rstrip())
+        w("")
+
+    failures = run.get("failures") or []
+    w("## Failures in this run")
+    w("")
+    if failures:
+        for f in failures:
+            w(f"- {f}")
+    else:
+        w("None: every step exited 0.")
+    w("")
+
+    with open(os.path.join(folder, "report.md"), "w") as f:
+        f.write("\n".join(out))
+    plots(folder, matches, load_runs)
+
+
+def gnuplot(script, folder):
+    if not shutil.which("gnuplot"):
+        print("gnuplot is not installed: no plots (scripts/install-deps.sh installs gnuplot-nox)", file=sys.stderr)
+        return
+    subprocess.run(["gnuplot"], input=script, text=True, cwd=folder, check=True)
+
+
+def plots(folder, matches, load_runs):
+    data_dir = os.path.join(folder, "plot-data")
+    os.makedirs(data_dir, exist_ok=True)
+    if matches:
+        series = {}
+        for _, m in matches:
+            for q in m.get("queries", []):
+                for side in ("engine", "scalar", "postgres"):
+                    if q.get(f"{side}_s"):
+                        series.setdefault((q["query"], side), []).append((q["rows"], q[f"{side}_s"] * 1e3))
+        panels = []
+        for query, xlabel in (("MatchCandidates", "candidates scanned"), ("MatchOpenings", "openings scanned")):
+            lines = []
+            for side, style in (("engine", "lc rgb '#1b7837' pt 7"), ("scalar", "lc rgb '#762a83' pt 5"),
+                                ("postgres", "lc rgb '#2166ac' pt 9")):
+                pts = series.get((query, side))
+                if not pts:
+                    continue
+                name = f"plot-data/latency-{query}-{side}.dat"
+                with open(os.path.join(folder, name), "w") as f:
+                    f.write("# rows ms\n" + "".join(f"{x} {y}\n" for x, y in sorted(pts)))
+                lines.append(f"'{name}' using 1:2 with linespoints lw 2 {style} title '{side}'")
+            if lines:
+                panels.append(f"set title '{query}: one query, k=10'\nset xlabel '{xlabel}'\n"
+                              f"plot {', '.join(lines)}\n")
+        if panels:
+            gnuplot("set terminal pngcairo size 1200,500 font 'sans,10'\nset output 'latency-vs-scale.png'\n"
+                    f"set multiplot layout 1,{len(panels)}\nset logscale xy\nset grid\nset key top left\n"
+                    "set ylabel 'milliseconds per query (log)'\nset format x '%.0s%c'\n" + "".join(panels) +
+                    "unset multiplot\n", folder)
+    if load_runs:
+        rpcs = []
+        for r in load_runs["runs"]:
+            if r["rpc"] not in rpcs:
+                rpcs.append(r["rpc"])
+        qps_lines, p99_lines = [], []
+        for rpc in rpcs:
+            name = f"plot-data/load-{rpc}.dat"
+            with open(os.path.join(folder, name), "w") as f:
+                f.write("# concurrency qps p50_ms p99_ms\n")
+                for r in load_runs["runs"]:
+                    if r["rpc"] == rpc:
+                        f.write(f"{r['concurrency']} {r['qps']} {r['p50_ms']} {r['p99_ms']}\n")
+            dash = " dt 2" if rpc == "health" else ""
+            qps_lines.append(f"'{name}' using 1:2 with linespoints lw 2{dash} title '{rpc}'")
+            p99_lines.append(f"'{name}' using 1:4 with linespoints lw 2{dash} title '{rpc}'")
+        gnuplot("set terminal pngcairo size 1200,500 font 'sans,10'\nset output 'qps-vs-concurrency.png'\n"
+                "set multiplot layout 1,2\nset logscale x 2\nset grid\nset key outside right\n"
+                "set xlabel 'concurrent streams (closed loop)'\n"
+                f"set title 'QPS over gRPC, {fmt_n(load_runs['candidates'])} candidates'\nset logscale y\n"
+                "set ylabel 'answers per second (log)'\n"
+                f"plot {', '.join(qps_lines)}\n"
+                "set title 'p99 latency'\nset ylabel 'ms (log)'\n"
+                f"plot {', '.join(p99_lines)}\nunset multiplot\n", folder)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
+    main(sys.argv[1])

@@ -1,0 +1,241 @@
+#!/usr/bin/env bash
+# Runs the benchmark suite at one scale and writes benchmarks/results/<YYYY-MM-DD>/: report.md, one JSON
+# file per benchmark, the logs, and PNG plots (gnuplot). See docs/benchmarks.md, "Report".
+#
+#   benchmarks/run_report.sh [small|medium|large]        (default: medium)
+#
+#   scale    served cohort (candidates / openings)   durability benchmark   match benchmark points
+#   small    10k / 1k                                 100k candidates        10k/1k, 100k/10k
+#   medium   100k / 10k                               1M candidates          10k/1k, 100k/10k
+#   large    1M / 100k                                1M candidates          10k/1k, 100k/10k, 1M/100k
+#
+# Steps: Release build (cmake -G Ninja into build-bench, -j2); passerelle_match_benchmark at every point
+# (with --postgres when PostgreSQL 15 is installed and the binary knows the flag; without it otherwise, or
+# when that run fails); passerelle_batch_benchmark (medium and large); passerelle_durability_benchmark;
+# then passerelle-server on 127.0.0.1 (a free port) over a temporary data directory, the generated cohort
+# imported with `passerelle import`, passerelle-load for each rpc at concurrency 1, 4 and 16 next to the
+# health rpc (and the match rpcs again without explanations), a timed restart over the imported data, and SIGTERM. Every network call stays on loopback;
+# every load run is bounded in requests and time.
+#
+# Environment overrides: BUILD_DIR (build-bench), RESULTS_DIR (benchmarks/results/<date>), JOBS (2),
+# LOAD_CONCURRENCY (1,4,16), LOAD_REQUESTS (200000), LOAD_SECONDS (10), DURABILITY_CANDIDATES,
+# MATCH_POINTS ("10000x1000 100000x10000"), POSTGRES (auto|off).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+SCALE=${1:-medium}
+case "$SCALE" in
+  small) CANDIDATES=10000 OPENINGS=1000 DURABILITY=100000 POINTS="10000x1000 100000x10000" ;;
+  medium) CANDIDATES=100000 OPENINGS=10000 DURABILITY=1000000 POINTS="10000x1000 100000x10000" ;;
+  large) CANDIDATES=1000000 OPENINGS=100000 DURABILITY=1000000 POINTS="10000x1000 100000x10000 1000000x100000" ;;
+  -h | --help)
+    sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
+    exit 0
+    ;;
+  *)
+    echo "usage: $0 [small|medium|large]" >&2
+    exit 2
+    ;;
+esac
+DURABILITY=${DURABILITY_CANDIDATES:-$DURABILITY}
+POINTS=${MATCH_POINTS:-$POINTS}
+BUILD_DIR=${BUILD_DIR:-$ROOT/build-bench}
+JOBS=${JOBS:-2}
+DATE=$(date +%F)
+OUT=${RESULTS_DIR:-$ROOT/benchmarks/results/$DATE}
+LOAD_CONCURRENCY=${LOAD_CONCURRENCY:-1,4,16}
+LOAD_REQUESTS=${LOAD_REQUESTS:-200000}
+LOAD_SECONDS=${LOAD_SECONDS:-10}
+POSTGRES=${POSTGRES:-auto}
+
+step() { printf '\n==> %s\n' "$*"; }
+mkdir -p "$OUT/logs"
+
+step "Machine"
+LOAD_AT_START=$(cut -d ' ' -f 1-3 /proc/loadavg)
+MODEL=$(lscpu | sed -n 's/^Model name: *//p' | head -n 1)
+MEM_KIB=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
+COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+DIRTY=$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo true || echo false)
+cat >"$OUT/machine.json" <<EOF
+{"date": "$DATE", "started": "$(date -u +%FT%TZ)", "scale": "$SCALE", "nproc": $(nproc), "cpu_model": "$MODEL",
+ "memory_bytes": $((MEM_KIB * 1024)), "load_average_at_start": "$LOAD_AT_START", "kernel": "$(uname -r)",
+ "commit": "$COMMIT", "tree_modified": $DIRTY, "candidates": $CANDIDATES, "openings": $OPENINGS,
+ "durability_candidates": $DURABILITY, "match_points": "$POINTS", "load_concurrency": "$LOAD_CONCURRENCY",
+ "load_requests": $LOAD_REQUESTS, "load_seconds": $LOAD_SECONDS}
+EOF
+cat "$OUT/machine.json"
+
+step "Dependencies (scripts/install-deps.sh; quick when installed)"
+bash scripts/install-deps.sh
+
+step "Release build into $BUILD_DIR (-j$JOBS)"
+TARGETS="passerelle-server passerelle passerelle-generate passerelle-load passerelle_match_benchmark
+         passerelle_batch_benchmark passerelle_durability_benchmark"
+if ! { cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release &&
+       cmake --build "$BUILD_DIR" -j "$JOBS" --target $TARGETS; } >"$OUT/logs/build.log" 2>&1; then
+  tail -n 40 "$OUT/logs/build.log" >&2
+  echo "build failed; the log is in $OUT/logs/build.log" >&2
+  exit 1
+fi
+BIN="$BUILD_DIR"
+MATCH_BIN="$BIN/benchmarks/passerelle_match_benchmark"
+
+# PostgreSQL peer: when PostgreSQL is installed and the benchmark knows --postgres.
+USE_PG=false
+if [ "$POSTGRES" != off ] && { command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } &&
+   grep -aq -- '--postgres' "$MATCH_BIN"; then
+  USE_PG=true
+fi
+echo "PostgreSQL peer: $USE_PG"
+
+FAILURES=()
+for point in $POINTS; do
+  c=${point%x*} o=${point#*x}
+  step "Match benchmark at $c candidates / $o openings (postgres: $USE_PG)"
+  log="$OUT/logs/match-$point.log" json="$OUT/match-$point.json"
+  rm -f "$json"
+  if $USE_PG; then
+    if "$MATCH_BIN" --candidates="$c" --openings="$o" --postgres --json="$json" >"$log" 2>&1; then
+      tail -n 6 "$log"
+      continue
+    fi
+    echo "with --postgres it failed (log: $log); again without PostgreSQL" >&2
+    mv "$log" "$OUT/logs/match-$point-postgres-failed.log"
+    FAILURES+=("match benchmark $point with --postgres failed: logs/match-$point-postgres-failed.log")
+  fi
+  if ! "$MATCH_BIN" --candidates="$c" --openings="$o" --json="$json" >"$log" 2>&1; then
+    FAILURES+=("match benchmark $point exited non-zero: logs/match-$point.log")
+  fi
+  tail -n 6 "$log"
+done
+
+if [ "$SCALE" != small ]; then
+  step "Batch benchmark at $CANDIDATES / $OPENINGS"
+  if ! "$BIN/benchmarks/passerelle_batch_benchmark" --candidates="$CANDIDATES" --openings="$OPENINGS" \
+      --json="$OUT/batch-${CANDIDATES}x$OPENINGS.json" >"$OUT/logs/batch.log" 2>&1; then
+    FAILURES+=("batch benchmark exited non-zero: logs/batch.log")
+  fi
+  tail -n 8 "$OUT/logs/batch.log"
+fi
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/passerelle-report.XXXXXX")
+SERVER_PID=""
+stop_server() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  SERVER_PID=""
+}
+cleanup() {
+  stop_server
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+step "Durability benchmark: $DURABILITY candidates"
+if ! "$BIN/benchmarks/passerelle_durability_benchmark" --candidates="$DURABILITY" --dir="$WORK/durability" \
+    --json="$OUT/durability-$DURABILITY.json" >"$OUT/logs/durability.log" 2>&1; then
+  FAILURES+=("durability benchmark exited non-zero: logs/durability.log")
+fi
+rm -rf "$WORK/durability"
+cat "$OUT/logs/durability.log"
+
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
+divide() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'; }
+rss_of() { awk '/^VmRSS:/ { printf "%d", $2 * 1024 }' "/proc/$1/status"; }
+# Starts passerelle-server over $WORK/data; sets SERVER_PID, PORT and STARTUP_S (launch to serving).
+start_server() {
+  rm -f "$WORK/port"
+  local t0
+  t0=$(now)
+  "$BIN/server/passerelle-server" --listen=127.0.0.1:0 --data_dir="$WORK/data" --port_file="$WORK/port" \
+    2>>"$WORK/server.log" &
+  SERVER_PID=$!
+  for _ in $(seq 1 1200); do
+    [ -s "$WORK/port" ] && break
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      tail -n 20 "$WORK/server.log" >&2
+      echo "passerelle-server stopped before serving" >&2
+      exit 1
+    fi
+    sleep 0.05
+  done
+  [ -s "$WORK/port" ] || { echo "passerelle-server did not serve within 60 s" >&2; exit 1; }
+  STARTUP_S=$(since "$t0")
+  PORT=$(cat "$WORK/port")
+}
+
+step "Cohort: $CANDIDATES candidates, $OPENINGS openings (passerelle-generate, seed 42)"
+"$BIN/clients/passerelle-generate" --seed 42 --candidates "$CANDIDATES" --openings "$OPENINGS" --threads 2 \
+  --out-dir "$WORK/cohort" >"$OUT/logs/generate.log" 2>&1
+
+step "passerelle-server on 127.0.0.1, fresh data directory"
+start_server
+FRESH_STARTUP_S=$STARTUP_S
+SERVER="127.0.0.1:$PORT"
+RSS_EMPTY=$(rss_of "$SERVER_PID")
+CLI=("$BIN/clients/passerelle" --server "$SERVER")
+"${CLI[@]}" health --wait 30 >/dev/null
+
+step "Import over gRPC (passerelle import, synced batches of 1000)"
+t0=$(now)
+"${CLI[@]}" import candidates "$WORK/cohort/candidates.jsonl" --quiet | tee "$OUT/logs/import.log"
+IMPORT_CANDIDATES_S=$(since "$t0")
+t0=$(now)
+"${CLI[@]}" import openings "$WORK/cohort/openings.jsonl" --quiet | tee -a "$OUT/logs/import.log"
+IMPORT_OPENINGS_S=$(since "$t0")
+RSS_LOADED=$(rss_of "$SERVER_PID")
+echo "server VmRSS: $RSS_EMPTY bytes empty, $RSS_LOADED bytes with the cohort"
+
+step "Load: passerelle-load, concurrency $LOAD_CONCURRENCY, each run at most $LOAD_REQUESTS answers and $LOAD_SECONDS s"
+if ! "$BIN/benchmarks/passerelle-load" --server="$SERVER" \
+    --rpc=match_openings,match_candidates,explain,put_candidate --concurrency="$LOAD_CONCURRENCY" \
+    --requests="$LOAD_REQUESTS" --duration_seconds="$LOAD_SECONDS" --candidates="$CANDIDATES" \
+    --openings="$OPENINGS" --json="$OUT/load.json" 2>&1 | tee "$OUT/logs/load.log"; then
+  FAILURES+=("passerelle-load failed: logs/load.log")
+fi
+step "Load without explanations (match rpcs, explain=false): what the sentences cost"
+if ! "$BIN/benchmarks/passerelle-load" --server="$SERVER" --rpc=match_openings,match_candidates --explain=false \
+    --concurrency="$LOAD_CONCURRENCY" --requests="$LOAD_REQUESTS" --duration_seconds="$LOAD_SECONDS" \
+    --candidates="$CANDIDATES" --openings="$OPENINGS" --json="$OUT/load-no-explain.json" 2>&1 |
+    tee "$OUT/logs/load-no-explain.log"; then
+  FAILURES+=("passerelle-load (explain=false) failed: logs/load-no-explain.log")
+fi
+RSS_AFTER_LOAD=$(rss_of "$SERVER_PID")
+
+step "Restart over the imported data (SIGTERM, then start until serving)"
+t0=$(now)
+stop_server
+STOP_S=$(since "$t0")
+start_server
+RESTART_S=$STARTUP_S
+RSS_RESTARTED=$(rss_of "$SERVER_PID")
+"$BIN/clients/passerelle" --server "127.0.0.1:$PORT" health --wait 30 >/dev/null
+stop_server
+echo "stop ${STOP_S} s, start ${RESTART_S} s (fresh start was ${FRESH_STARTUP_S} s)"
+grep -h '"event":"load"' "$WORK/server.log" | tail -n 1 >"$OUT/logs/server-load-event.json" || true
+grep -h '"event":"\(fatal\|invalid_record\)"' "$WORK/server.log" >"$OUT/logs/server-errors.log" || true
+
+cat >"$OUT/server.json" <<EOF
+{"candidates": $CANDIDATES, "openings": $OPENINGS, "fresh_startup_s": $FRESH_STARTUP_S,
+ "import_candidates_s": $IMPORT_CANDIDATES_S, "import_openings_s": $IMPORT_OPENINGS_S,
+ "import_candidates_per_s": $(divide "$CANDIDATES" "$IMPORT_CANDIDATES_S"),
+ "rss_empty_bytes": $RSS_EMPTY, "rss_loaded_bytes": $RSS_LOADED, "rss_after_load_bytes": $RSS_AFTER_LOAD,
+ "rss_restarted_bytes": $RSS_RESTARTED, "stop_s": $STOP_S, "restart_s": $RESTART_S}
+EOF
+
+FAILURES_JSON=$(printf '%s\n' "${FAILURES[@]:-}" | python3 -c 'import json,sys; print(json.dumps([l.strip() for l in sys.stdin if l.strip()]))')
+echo "{\"failures\": $FAILURES_JSON, \"load_average_at_end\": \"$(cut -d ' ' -f 1-3 /proc/loadavg)\", \"postgres\": $USE_PG}" \
+  >"$OUT/run.json"
+
+step "Report"
+python3 "$ROOT/benchmarks/report.py" "$OUT"
+echo "Written: $OUT/report.md"
+if [ ${#FAILURES[@]} -gt 0 ]; then
+  printf 'failures:\n' >&2
+  printf '  %s\n' "${FAILURES[@]}" >&2
+fi
