@@ -226,28 +226,32 @@ bool VerifyAgainstPostgres(const World& w, const Settings& s, PostgresPeer& pg) 
   return true;
 }
 
-// Bytes a query must read: every column the kernel touches, plus the sparse entries it walks.
-double CandidateQueryBytes(const World& w, const engine::ResolvedOpening& o) {
-  double bytes = 0;
+// Bytes a query must read: every column the kernel touches on the rows it scans (segments of
+// candidates or openings that cannot be eligible are skipped, see MatchIndex), plus the sparse entries
+// it walks on those rows (estimated pro rata of the rows scanned).
+double CandidateQueryBytes(const World& w, const engine::ResolvedOpening& o, int64_t rows_scanned) {
+  double postings = 0, rows = 0;
   for (const auto& seg : w.index->CandidateSnapshot()->segments) {
-    bytes += engine::CandidateSegment::kRows * (13 * 4 + 2 * 4 + 4.0);  // 13 float columns, 2 masks, offsets
-    bytes += seg->occupation_rome.size() * 8.0;
-    for (int32_t item : o.required_skill_indices) if (item < seg->skills.cols()) bytes += seg->skills.col(item).nonZeros() * 8.0;
-    for (int32_t item : o.desired_skill_indices) if (item < seg->skills.cols()) bytes += seg->skills.col(item).nonZeros() * 8.0;
+    rows += seg->used_rows;
+    postings += seg->occupation_rome.size();
+    for (int32_t item : o.required_skill_indices) if (item < seg->skills.cols()) postings += seg->skills.col(item).nonZeros();
+    for (int32_t item : o.desired_skill_indices) if (item < seg->skills.cols()) postings += seg->skills.col(item).nonZeros();
   }
-  return bytes;
+  const double share = rows > 0 ? rows_scanned / rows : 0;
+  return rows_scanned * (13 * 4 + 2 * 4 + 4.0) + share * postings * 8.0;  // 13 float columns, 2 masks, offsets
 }
 
-double OpeningQueryBytes(const World& w, const engine::ResolvedCandidate& c) {
-  double bytes = 0;
+double OpeningQueryBytes(const World& w, const engine::ResolvedCandidate& c, int64_t rows_scanned) {
+  double postings = 0, rows = 0;
   for (const auto& seg : w.index->OpeningSnapshot()->segments) {
-    bytes += engine::OpeningSegment::kRows * (13 * 4 + 2 * 4 + 4.0);  // 13 float columns, 2 masks, ROME code
+    rows += seg->used_rows;
     for (int32_t item : c.skill_indices) {
-      if (item < seg->required_skills.cols()) bytes += seg->required_skills.col(item).nonZeros() * 8.0;
-      if (item < seg->desired_skills.cols()) bytes += seg->desired_skills.col(item).nonZeros() * 8.0;
+      if (item < seg->required_skills.cols()) postings += seg->required_skills.col(item).nonZeros();
+      if (item < seg->desired_skills.cols()) postings += seg->desired_skills.col(item).nonZeros();
     }
   }
-  return bytes;
+  const double share = rows > 0 ? rows_scanned / rows : 0;
+  return rows_scanned * (13 * 4 + 2 * 4 + 4.0) + share * postings * 8.0;  // 13 float columns, 2 masks, ROME code
 }
 
 // Streaming read bandwidth of this machine, in bytes per second: best of 5 passes in which every core
@@ -426,10 +430,10 @@ int main(int argc, char** argv) {
   const std::vector<Row> rows = {
       {"MatchCandidates", nc, reporter.seconds["BM_MatchCandidates/engine/" + nc],
        reporter.seconds["BM_MatchCandidates/scalar/" + nc], reporter.seconds["BM_MatchCandidates/postgres/" + nc],
-       CandidateQueryBytes(w, opening)},
+       CandidateQueryBytes(w, opening, w.index->MatchCandidatesFor(opening, q, profile)->scored)},
       {"MatchOpenings", no, reporter.seconds["BM_MatchOpenings/engine/" + no],
        reporter.seconds["BM_MatchOpenings/scalar/" + no], reporter.seconds["BM_MatchOpenings/postgres/" + no],
-       OpeningQueryBytes(w, candidate)}};
+       OpeningQueryBytes(w, candidate, w.index->MatchOpeningsFor(candidate, q, profile)->scored)}};
   std::printf("\n%-16s %10s %12s %12s %9s %12s %12s", "query", "rows", "engine ms", "scalar ms", "speed-up",
               "bytes read", "of floor");
   if (pg) std::printf(" %12s %12s", "postgres ms", "vs postgres");

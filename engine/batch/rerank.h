@@ -1,10 +1,10 @@
 // Batch re-ranking: every candidate of a cohort against every opening, on one consistent snapshot, on
 // several threads, streaming each candidate's top-k as it is ready.
 //
-// Openings are first regrouped into geographic blocks (sorted by région, département, latitude) so that
-// a block far beyond a candidate's commute radius, with no housing for a move, or with no contract the
-// candidate accepts, is pruned before any pair in it is scored. Candidates without the right to work
-// have no eligible pair and are skipped.
+// The index keeps openings in segments of one département (and housing provided or not), so a segment
+// far beyond a candidate's commute radius, with no housing for a move, is pruned before any pair in it is
+// scored; candidates without the right to work have no eligible pair and score nothing. Each worker
+// scores one candidate against the remaining blocks at a time.
 //
 // Thread-safety: Rerank may run while the index is updated; it sees the versions current at its start.
 #ifndef PASSERELLE_ENGINE_BATCH_RERANK_H_

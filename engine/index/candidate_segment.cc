@@ -1,6 +1,7 @@
 #include "engine/index/candidate_segment.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace passerelle::engine {
 
@@ -37,6 +38,7 @@ CandidateRowFeatures EncodeCandidateRow(const ResolvedCandidate& c) {
 void CandidateSegment::Set(int row, std::shared_ptr<const ResolvedCandidate> candidate) {
   const CandidateRowFeatures f = EncodeCandidateRow(*candidate);
   alive[row] = 1;
+  used_rows = std::max(used_rows, row + 1);
   x[row] = f.x;
   y[row] = f.y;
   z[row] = f.z;
@@ -78,6 +80,19 @@ void CandidateSegment::Finish() {
     }
   }
   occupation_offsets[kRows] = static_cast<int32_t>(occupation_rome.size());
+  summary = Summary{};
+  double sx = 0, sy = 0, sz = 0;
+  for (int row = 0; row < used_rows; ++row) {
+    if (records_[row]) sx += x[row], sy += y[row], sz += z[row];
+  }
+  const double norm = std::max(1e-12, std::sqrt(sx * sx + sy * sy + sz * sz));
+  summary.center = {static_cast<float>(sx / norm), static_cast<float>(sy / norm), static_cast<float>(sz / norm)};
+  for (int row = 0; row < used_rows; ++row) {
+    if (!records_[row]) continue;
+    const float reach = GreatCircleKm(summary.center, records_[row]->position) + radius_km[row];
+    summary.max_reach_km = std::max(summary.max_reach_km, reach);
+    summary.any_relocating |= relocation_accepted[row] > 0.5f;
+  }
   skills = SkillMatrix(kRows, columns);
   skills.setFromTriplets(triplets.begin(), triplets.end());
   skills.makeCompressed();

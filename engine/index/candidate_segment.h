@@ -47,6 +47,17 @@ class CandidateSegment {
 
   const std::shared_ptr<const ResolvedCandidate>& record(int row) const { return records_[row]; }
 
+  // Rows [0, used_rows) may be live; queries scan only these.
+  int used_rows = 0;
+
+  // What a query needs to skip the whole segment; recomputed by Finish().
+  struct Summary {
+    UnitVector center;          // normalised mean of the live rows' positions
+    float max_reach_km = 0;     // max over live rows of (distance from center + commute radius)
+    bool any_relocating = false;  // some live row accepts to move for a job
+  };
+  Summary summary;
+
   // Feature columns, kRows long; a cleared row has alive = 0 and neutral values elsewhere.
   FloatColumn alive, x, y, z, radius_km;
   FloatColumn french_level, french_attested, french_hours_planned;

@@ -73,7 +73,7 @@ struct Selection {
   template <class Segment, class ExtraFilter>
   void Consider(const Segment& segment, int32_t segment_index, const sc::BlockScores& scores, ExtraFilter extra_ok,
                 MatchResult* result) {
-    for (int row = 0; row < Segment::kRows; ++row) {
+    for (int row = 0; row < segment.used_rows; ++row) {
       if (segment.alive[row] < 0.5f) continue;
       ++result->scored;
       const float total = scores.total[row];
@@ -115,6 +115,19 @@ struct Selection {
   TopK<KeptRow> matches;
   TopK<KeptRow> near_misses;
 };
+
+// A segment can be skipped when none of its rows can be eligible: all of them are beyond the commute
+// radius and no move is possible (nobody in it would move, or the opening provides no housing). 1 km
+// of slack covers the kernel's float distance.
+bool CannotBeEligible(const ResolvedOpening& opening, const CandidateSegment::Summary& segment) {
+  if (opening.record.housing_provided && segment.any_relocating) return false;
+  return GreatCircleKm(opening.position, segment.center) > segment.max_reach_km + 1.0f;
+}
+bool CannotBeEligible(const ResolvedCandidate& candidate, const OpeningSegment::Summary& segment) {
+  if (!candidate.record.right_to_work) return true;
+  if (candidate.record.relocation_accepted && segment.any_housing) return false;
+  return GreatCircleKm(candidate.position, segment.center) - segment.max_distance_km > candidate.radius_km + 1.0f;
+}
 
 // Scans segments [0, count) with `scan(begin, end, selection, counts)`, split over up to `threads` threads
 // when there are enough rows to pay for a thread, and merges the parts into `selection` and `result`.
@@ -160,8 +173,34 @@ absl::Status ValidateMatchQuery(const MatchQuery& query, const ReferenceData& da
   return OccupationFilter(query, data).status();
 }
 
+namespace {
+
+// Dense index of each commune's département, so records can be bucketed by place.
+std::vector<uint32_t> CommuneDepartements(const ReferenceData& data) {
+  absl::flat_hash_map<std::string, uint32_t> index;
+  std::vector<uint32_t> out;
+  out.reserve(data.communes().size());
+  for (const Commune& c : data.communes()) {
+    out.push_back(index.try_emplace(c.departement_code, static_cast<uint32_t>(index.size())).first->second);
+  }
+  return out;
+}
+
+}  // namespace
+
+// Candidates are bucketed by département and whether they would move, openings by département and whether
+// they provide housing: a query then skips segments nobody in which can be eligible (see CanSkip*).
 MatchIndex::MatchIndex(std::shared_ptr<const ReferenceData> data, MatchIndexOptions options)
-    : data_(std::move(data)), options_(options), relations_(*data_) {}
+    : data_(std::move(data)),
+      options_(options),
+      relations_(*data_),
+      commune_departement_(CommuneDepartements(*data_)),
+      candidates_([this](const ResolvedCandidate& c) {
+        return commune_departement_[c.commune_index] * 2 + (c.record.relocation_accepted ? 1 : 0);
+      }),
+      openings_([this](const ResolvedOpening& o) {
+        return commune_departement_[o.commune_index] * 2 + (o.record.housing_provided ? 1 : 0);
+      }) {}
 
 absl::StatusOr<std::shared_ptr<const ResolvedCandidate>> MatchIndex::ResolveCandidate(const Candidate& candidate) const {
   PASSERELLE_ASSIGN_OR_RETURN(ResolvedCandidate resolved, engine::ResolveCandidate(candidate, *data_));
@@ -209,7 +248,7 @@ absl::StatusOr<MatchResult> MatchIndex::MatchOpeningsIn(const OpeningTable::Snap
   PASSERELLE_ASSIGN_OR_RETURN(const std::vector<uint8_t> allowed_rome, OccupationFilter(query, *data_));
   const sc::KernelParams params = sc::MakeKernelParams(profile);
   const std::vector<float> best_by_rome = sc::BestOccupationScoresFrom(relations_, candidate);
-  const sc::CandidateBroadcast candidate_side(candidate, OpeningSegment::kRows);
+  const bool may_skip = query.near_misses == 0;
 
   MatchResult result;
   Selection selection(query);
@@ -218,9 +257,10 @@ absl::StatusOr<MatchResult> MatchIndex::MatchOpeningsIn(const OpeningTable::Snap
     sc::BlockScores scores;
     for (size_t s = begin; s < end; ++s) {
       const OpeningSegment& segment = *snapshot.segments[s];
+      if (segment.used_rows == 0 || (may_skip && CannotBeEligible(candidate, segment.summary))) continue;
       sc::WalkOpeningSegment(segment, candidate, best_by_rome, &walked);
-      sc::ScorePairs(candidate_side, sc::OpeningColumns{segment}, walked.occupation, walked.skills,
-                     walked.missing_required, params, &scores);
+      sc::ScorePairs(sc::CandidateBroadcast(candidate, segment.used_rows), sc::OpeningColumns{segment, segment.used_rows},
+                     walked.occupation, walked.skills, walked.missing_required, params, &scores);
       part.Consider(segment, static_cast<int32_t>(s), scores, [&](int row) {
         return (query.contract_types == 0 || (query.contract_types & segment.contract_bit[row]) != 0) &&
                (allowed_rome.empty() || allowed_rome[segment.rome[row]]);
@@ -240,7 +280,7 @@ absl::StatusOr<MatchResult> MatchIndex::MatchCandidatesFor(const ResolvedOpening
   PASSERELLE_RETURN_IF_ERROR(ValidateMatchQuery(query, *data_));
   const sc::KernelParams params = sc::MakeKernelParams(profile);
   const std::vector<float> relation_to = sc::RelationScoresTo(relations_, opening.rome_index);
-  const sc::OpeningBroadcast opening_side(opening, CandidateSegment::kRows);
+  const bool may_skip = query.near_misses == 0;
   std::shared_ptr<const CandidateTable::Snapshot> snapshot = candidates_.snapshot();
 
   MatchResult result;
@@ -250,9 +290,10 @@ absl::StatusOr<MatchResult> MatchIndex::MatchCandidatesFor(const ResolvedOpening
     sc::BlockScores scores;
     for (size_t s = begin; s < end; ++s) {
       const CandidateSegment& segment = *snapshot->segments[s];
+      if (segment.used_rows == 0 || (may_skip && CannotBeEligible(opening, segment.summary))) continue;
       sc::WalkCandidateSegment(segment, opening, relation_to, &walked);
-      sc::ScorePairs(sc::CandidateColumns{segment}, opening_side, walked.occupation, walked.skills,
-                     walked.missing_required, params, &scores);
+      sc::ScorePairs(sc::CandidateColumns{segment, segment.used_rows}, sc::OpeningBroadcast(opening, segment.used_rows),
+                     walked.occupation, walked.skills, walked.missing_required, params, &scores);
       part.Consider(segment, static_cast<int32_t>(s), scores, [](int) { return true; }, &counts);
     }
   };

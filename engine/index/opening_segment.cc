@@ -1,6 +1,7 @@
 #include "engine/index/opening_segment.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace passerelle::engine {
 namespace {
@@ -49,6 +50,7 @@ void OpeningSegment::Set(int row, std::shared_ptr<const ResolvedOpening> opening
   const ResolvedOpening& o = *opening;
   const OpeningRowFeatures f = EncodeOpeningRow(o);
   alive[row] = 1;
+  used_rows = std::max(used_rows, row + 1);
   x[row] = f.x;
   y[row] = f.y;
   z[row] = f.z;
@@ -89,6 +91,18 @@ void OpeningSegment::Finish() {
   }
   required_skills = BuildSkillMatrix(required, columns);
   desired_skills = BuildSkillMatrix(desired, columns);
+  summary = Summary{};
+  double sx = 0, sy = 0, sz = 0;
+  for (int row = 0; row < used_rows; ++row) {
+    if (records_[row]) sx += x[row], sy += y[row], sz += z[row];
+  }
+  const double norm = std::max(1e-12, std::sqrt(sx * sx + sy * sy + sz * sz));
+  summary.center = {static_cast<float>(sx / norm), static_cast<float>(sy / norm), static_cast<float>(sz / norm)};
+  for (int row = 0; row < used_rows; ++row) {
+    if (!records_[row]) continue;
+    summary.max_distance_km = std::max(summary.max_distance_km, GreatCircleKm(summary.center, records_[row]->position));
+    summary.any_housing |= housing_provided[row] > 0.5f;
+  }
 }
 
 }  // namespace passerelle::engine

@@ -37,6 +37,17 @@ class OpeningSegment {
 
   const std::shared_ptr<const ResolvedOpening>& record(int row) const { return records_[row]; }
 
+  // Rows [0, used_rows) may be live; queries scan only these.
+  int used_rows = 0;
+
+  // What a query needs to skip the whole segment; recomputed by Finish().
+  struct Summary {
+    UnitVector center;            // normalised mean of the live rows' positions
+    float max_distance_km = 0;    // every live row is within this of the center
+    bool any_housing = false;     // some live row provides housing (a far candidate who moves may take it)
+  };
+  Summary summary;
+
   FloatColumn alive, x, y, z;
   FloatColumn french_min_level, french_requirement, french_training_hours;  // requirement: 0 none, 1 S, 2 E
   FloatColumn licence_requirement;                                          // 0 none, 1 S, 2 E

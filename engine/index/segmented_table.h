@@ -6,6 +6,11 @@
 // Readers hold a shared_ptr to the snapshot they started with, so old segments live as long as a query
 // uses them.
 //
+// Records can be grouped into buckets (for example by département): a segment then holds rows of one
+// bucket only, so that a query can skip whole segments by a summary of what they hold (see
+// CandidateSegment::summary). Rows fill each bucket's open segment from row 0, and a segment's
+// `used_rows` bounds the rows queries scan.
+//
 // Segment requirements: `static constexpr int kRows`; default-constructible; copyable;
 // `void Set(int row, std::shared_ptr<const Record>)`, `void Clear(int row)`, `void Finish()` (rebuild
 // derived structures after a batch of Set/Clear); `const std::shared_ptr<const Record>& record(int row)`.
@@ -16,6 +21,7 @@
 #ifndef PASSERELLE_ENGINE_INDEX_SEGMENTED_TABLE_H_
 #define PASSERELLE_ENGINE_INDEX_SEGMENTED_TABLE_H_
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -34,7 +40,11 @@ class SegmentedTable {
     size_t live_rows = 0;
   };
 
-  SegmentedTable() : snapshot_(std::make_shared<const Snapshot>()) {}
+  // Bucket of a record; records of different buckets never share a segment. Empty = one bucket.
+  using BucketFn = std::function<uint32_t(const Record&)>;
+
+  explicit SegmentedTable(BucketFn bucket_of = nullptr)
+      : bucket_of_(std::move(bucket_of)), snapshot_(std::make_shared<const Snapshot>()) {}
 
   // The current version of the whole table.
   std::shared_ptr<const Snapshot> snapshot() const {
@@ -62,7 +72,7 @@ class SegmentedTable {
     Pending pending;
     size_t erased = 0;
     for (const std::shared_ptr<const Record>& record : upserts) {
-      const int64_t slot = SlotFor(record->id(), pending);
+      const int64_t slot = SlotFor(*record, pending, batch);
       batch.Mutable(slot / Segment::kRows)->Set(slot % Segment::kRows, record);
       pending[record->id()] = Entry{slot, record};
     }
@@ -71,7 +81,7 @@ class SegmentedTable {
       if (slot < 0) continue;
       batch.Mutable(slot / Segment::kRows)->Clear(slot % Segment::kRows);
       ++erased;
-      free_slots_.push_back(slot);
+      ReleaseSlot(slot);
       pending[id] = Entry{slot, nullptr};
     }
     Publish(std::move(batch), std::move(pending));
@@ -115,15 +125,37 @@ class SegmentedTable {
     return found == rows_.end() ? -1 : found->second.slot;
   }
 
-  int64_t SlotFor(const std::string& id, const Pending& pending) {
-    const int64_t existing = PendingSlot(id, pending);
-    if (existing >= 0) return existing;
-    if (!free_slots_.empty()) {
-      const int64_t slot = free_slots_.back();
-      free_slots_.pop_back();
+  // Where a bucket puts its next rows.
+  struct BucketState {
+    std::vector<int64_t> free_slots;
+    int64_t open_segment = -1;
+    int next_row = Segment::kRows;  // kRows = no open segment with room
+  };
+
+  void ReleaseSlot(int64_t slot) { buckets_[segment_bucket_[slot / Segment::kRows]].free_slots.push_back(slot); }
+
+  // The record's current slot if it stays in the same bucket, else a free slot of its bucket (clearing
+  // its old row when it moved), else the next row of the bucket's open segment or of a new segment.
+  int64_t SlotFor(const Record& record, const Pending& pending, Batch& batch) {
+    const uint32_t bucket = bucket_of_ ? bucket_of_(record) : 0;
+    const int64_t existing = PendingSlot(record.id(), pending);
+    if (existing >= 0) {
+      if (segment_bucket_[existing / Segment::kRows] == bucket) return existing;
+      batch.Mutable(existing / Segment::kRows)->Clear(existing % Segment::kRows);
+      ReleaseSlot(existing);
+    }
+    BucketState& state = buckets_[bucket];
+    if (!state.free_slots.empty()) {
+      const int64_t slot = state.free_slots.back();
+      state.free_slots.pop_back();
       return slot;
     }
-    return next_slot_++;
+    if (state.next_row == Segment::kRows) {
+      state.open_segment = static_cast<int64_t>(segment_bucket_.size());
+      segment_bucket_.push_back(bucket);
+      state.next_row = 0;
+    }
+    return state.open_segment * Segment::kRows + state.next_row++;
   }
 
   void Publish(Batch batch, Pending entries) {
@@ -142,9 +174,10 @@ class SegmentedTable {
     snapshot_ = std::move(next);
   }
 
-  std::mutex write_mu_;                            // serialises Apply
-  std::vector<int64_t> free_slots_;                 // GUARDED_BY(write_mu_)
-  int64_t next_slot_ = 0;                           // GUARDED_BY(write_mu_)
+  const BucketFn bucket_of_;
+  std::mutex write_mu_;                              // serialises Apply
+  absl::flat_hash_map<uint32_t, BucketState> buckets_;  // GUARDED_BY(write_mu_)
+  std::vector<uint32_t> segment_bucket_;             // GUARDED_BY(write_mu_); bucket of each segment
   // std::mutex rather than absl::Mutex: ThreadSanitizer understands it without an instrumented Abseil.
   mutable std::mutex publish_mu_;
   std::shared_ptr<const Snapshot> snapshot_;        // GUARDED_BY(publish_mu_)

@@ -39,7 +39,7 @@ std::vector<float> BestOccupationScoresFrom(const OccupationRelations& relations
 
 void WalkCandidateSegment(const CandidateSegment& segment, const ResolvedOpening& opening,
                           absl::Span<const float> relation_to_opening, WalkedCriteria* out) {
-  const int n = CandidateSegment::kRows;
+  const int n = segment.used_rows;
   out->occupation.setZero(n);
   for (int row = 0; row < n; ++row) {
     float best = 0;
@@ -61,8 +61,8 @@ void WalkCandidateSegment(const CandidateSegment& segment, const ResolvedOpening
 
 void WalkOpeningSegment(const OpeningSegment& segment, const ResolvedCandidate& candidate,
                         absl::Span<const float> best_occupation_by_rome, WalkedCriteria* out) {
-  const int n = OpeningSegment::kRows;
-  out->occupation = segment.rome.unaryExpr([&](int32_t rome) {
+  const int n = segment.used_rows;
+  out->occupation = segment.rome.head(n).unaryExpr([&](int32_t rome) {
     return rome < 0 ? 0.0f : best_occupation_by_rome[rome];
   });
   FloatColumn covered_required = FloatColumn::Zero(n), covered_desired = FloatColumn::Zero(n);
@@ -75,7 +75,7 @@ void WalkOpeningSegment(const OpeningSegment& segment, const ResolvedCandidate& 
     out->skills[row] = SkillCoverage(covered_required[row], covered_desired[row], segment.required_skill_count[row],
                                      segment.desired_skill_count[row]);
   }
-  out->missing_required = segment.required_skill_count - covered_required;
+  out->missing_required = segment.required_skill_count.head(n) - covered_required;
 }
 
 void WalkPair(const ResolvedCandidate& candidate, const ResolvedOpening& opening,

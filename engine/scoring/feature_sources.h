@@ -14,40 +14,42 @@ namespace passerelle::engine::scoring {
 using ConstantFloats = decltype(FloatColumn::Constant(0, 0.0f));
 using ConstantMasks = decltype(MaskColumn::Constant(0, 0u));
 
-// Candidate side, many rows: the segment's columns.
+// Candidate side, many rows: the first n rows of the segment's columns.
 struct CandidateColumns {
   const CandidateSegment& s;
-  const FloatColumn& x() const { return s.x; }
-  const FloatColumn& y() const { return s.y; }
-  const FloatColumn& z() const { return s.z; }
-  const FloatColumn& radius_km() const { return s.radius_km; }
-  const FloatColumn& french_level() const { return s.french_level; }
-  const FloatColumn& french_attested() const { return s.french_attested; }
-  const FloatColumn& french_hours_planned() const { return s.french_hours_planned; }
-  const FloatColumn& needs_housing_locally() const { return s.needs_housing_locally; }
-  const FloatColumn& relocation_accepted() const { return s.relocation_accepted; }
-  const FloatColumn& driving_licence() const { return s.driving_licence; }
-  const FloatColumn& right_to_work() const { return s.right_to_work; }
-  const FloatColumn& available_from() const { return s.available_from; }
-  const MaskColumn& accepted_contracts() const { return s.accepted_contracts; }
-  const MaskColumn& weekly_availability() const { return s.weekly_availability; }
+  Eigen::Index n;
+  auto x() const { return s.x.head(n); }
+  auto y() const { return s.y.head(n); }
+  auto z() const { return s.z.head(n); }
+  auto radius_km() const { return s.radius_km.head(n); }
+  auto french_level() const { return s.french_level.head(n); }
+  auto french_attested() const { return s.french_attested.head(n); }
+  auto french_hours_planned() const { return s.french_hours_planned.head(n); }
+  auto needs_housing_locally() const { return s.needs_housing_locally.head(n); }
+  auto relocation_accepted() const { return s.relocation_accepted.head(n); }
+  auto driving_licence() const { return s.driving_licence.head(n); }
+  auto right_to_work() const { return s.right_to_work.head(n); }
+  auto available_from() const { return s.available_from.head(n); }
+  auto accepted_contracts() const { return s.accepted_contracts.head(n); }
+  auto weekly_availability() const { return s.weekly_availability.head(n); }
 };
 
-// Opening side, many rows: the segment's columns.
+// Opening side, many rows: the first n rows of the segment's columns.
 struct OpeningColumns {
   const OpeningSegment& s;
-  const FloatColumn& x() const { return s.x; }
-  const FloatColumn& y() const { return s.y; }
-  const FloatColumn& z() const { return s.z; }
-  const FloatColumn& french_min_level() const { return s.french_min_level; }
-  const FloatColumn& french_requirement() const { return s.french_requirement; }
-  const FloatColumn& french_training_hours() const { return s.french_training_hours; }
-  const FloatColumn& licence_requirement() const { return s.licence_requirement; }
-  const FloatColumn& start_date() const { return s.start_date; }
-  const FloatColumn& housing_provided() const { return s.housing_provided; }
-  const FloatColumn& tension() const { return s.tension; }
-  const MaskColumn& contract_bit() const { return s.contract_bit; }
-  const MaskColumn& weekly_schedule() const { return s.weekly_schedule; }
+  Eigen::Index n;
+  auto x() const { return s.x.head(n); }
+  auto y() const { return s.y.head(n); }
+  auto z() const { return s.z.head(n); }
+  auto french_min_level() const { return s.french_min_level.head(n); }
+  auto french_requirement() const { return s.french_requirement.head(n); }
+  auto french_training_hours() const { return s.french_training_hours.head(n); }
+  auto licence_requirement() const { return s.licence_requirement.head(n); }
+  auto start_date() const { return s.start_date.head(n); }
+  auto housing_provided() const { return s.housing_provided.head(n); }
+  auto tension() const { return s.tension.head(n); }
+  auto contract_bit() const { return s.contract_bit.head(n); }
+  auto weekly_schedule() const { return s.weekly_schedule.head(n); }
 };
 
 // One candidate repeated n times (constant expressions: nothing is materialised). Encoded by the same
