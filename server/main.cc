@@ -29,6 +29,8 @@ ABSL_FLAG(int32_t, max_message_bytes, 4 << 20, "Largest message accepted, in byt
 ABSL_FLAG(int32_t, max_k, 1000, "Largest k and near_misses a match request may ask, in [1, 1000].");
 ABSL_FLAG(int32_t, import_batch_items, 1000, "Import items committed per synced RocksDB batch.");
 ABSL_FLAG(int64_t, max_import_items, 100000, "Items one import stream may carry; later items are rejected.");
+ABSL_FLAG(int32_t, max_batch_calls, 2,
+          "Batch calls (Rerank, Assign) that may run at once, in [1, 64]; more fail with RESOURCE_EXHAUSTED.");
 ABSL_FLAG(double, shutdown_grace_seconds, 5, "Time in-flight calls get to finish after SIGTERM, in seconds.");
 ABSL_FLAG(bool, erase_on_delete, true,
           "After a delete, flush and compact so the record's bytes leave the data files before answering.");
@@ -50,6 +52,7 @@ ServerOptions OptionsFromFlags() {
   options.limits.max_k = absl::GetFlag(FLAGS_max_k);
   options.limits.import_batch_items = absl::GetFlag(FLAGS_import_batch_items);
   options.limits.max_import_items = absl::GetFlag(FLAGS_max_import_items);
+  options.limits.max_batch_calls = absl::GetFlag(FLAGS_max_batch_calls);
   options.shutdown_grace_seconds = absl::GetFlag(FLAGS_shutdown_grace_seconds);
   options.catalog.erase_on_delete = absl::GetFlag(FLAGS_erase_on_delete);
   options.catalog.store.block_cache_mib = static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_block_cache_mib)));

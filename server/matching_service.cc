@@ -1,12 +1,17 @@
 #include "server/matching_service.h"
 
+#include <atomic>
 #include <chrono>
 #include <utility>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
+#include "engine/batch/cohort_assignment.h"
+#include "engine/batch/rerank.h"
 #include "engine/common/status_macros.h"
 #include "engine/store/record_codec.h"
 #include "server/api_convert.h"
+#include "server/batch_convert.h"
 #include "server/call_log.h"
 #include "server/status_convert.h"
 
@@ -92,6 +97,7 @@ grpc::Status MatchingService::Run(absl::string_view method, Fn&& fn) {
 }
 
 bool MatchingService::Drain(absl::Duration grace) {
+  stopping_ = true;
   absl::MutexLock lock(&mu_);
   draining_ = true;
   return mu_.AwaitWithTimeout(absl::Condition(
@@ -370,6 +376,108 @@ grpc::Status MatchingService::GetStatus(grpc::ServerContext* context, const v1::
       out->set_id(invalid.id);
       out->set_reason(invalid.reason);
     }
+    return absl::OkStatus();
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Batch rpcs.
+
+absl::Status MatchingService::EnterBatch() {
+  absl::MutexLock lock(&mu_);
+  if (batch_running_ >= limits_.max_batch_calls) {
+    return absl::ResourceExhaustedError(absl::StrCat(batch_running_, " batch calls (Rerank, Assign) are already running,",
+                                                     " the server's limit; retry when one has finished"));
+  }
+  ++batch_running_;
+  return absl::OkStatus();
+}
+
+void MatchingService::LeaveBatch() {
+  absl::MutexLock lock(&mu_);
+  --batch_running_;
+}
+
+bool MatchingService::BatchShouldStop(const grpc::ServerContext* context) const {
+  return stopping_.load(std::memory_order_relaxed) || context->deadline() <= std::chrono::system_clock::now() ||
+         context->IsCancelled();
+}
+
+absl::Status MatchingService::BatchStopStatus(const grpc::ServerContext* context, absl::string_view what) const {
+  if (stopping_) return absl::UnavailableError(absl::StrCat("the server is shutting down: ", what));
+  if (context->deadline() <= std::chrono::system_clock::now()) {
+    return absl::DeadlineExceededError(absl::StrCat("deadline exceeded: ", what));
+  }
+  return absl::CancelledError(absl::StrCat("call cancelled: ", what));
+}
+
+grpc::Status MatchingService::Rerank(grpc::ServerContext* context, const v1::RerankRequest* request,
+                                     grpc::ServerWriter<v1::RerankResponse>* writer) {
+  return Run("Rerank", [&](CallLog& log) -> absl::Status {
+    PASSERELLE_ASSIGN_OR_RETURN(engine::RerankOptions options,
+                                RerankOptionsFromProto(*request, limits_.max_k, catalog_->data()));
+    absl::StatusOr<engine::ScoringProfile> profile = catalog_->GetProfile(request->scoring_profile());
+    if (!profile.ok()) return PrefixFieldPath(profile.status(), "scoring_profile");
+    PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
+    PASSERELLE_RETURN_IF_ERROR(EnterBatch());
+    absl::Cleanup leave = [this] { LeaveBatch(); };
+
+    // The engine calls both functions below from one thread at a time, so writes never overlap.
+    std::atomic<bool> write_failed{false};
+    options.cancelled = [&] { return write_failed.load() || BatchShouldStop(context); };
+    engine::RerankProgress last;
+    auto send = [&](v1::RerankResponse& response) {
+      if (!write_failed && !writer->Write(response)) write_failed = true;
+    };
+    absl::Status status = engine::Rerank(
+        catalog_->index(), *profile, options,
+        [&](engine::CandidateRanking ranking) {
+          v1::RerankResponse response;
+          v1::CandidateRanking* out = response.mutable_ranking();
+          out->set_candidate_id(std::move(ranking.candidate_id));
+          for (const engine::ScoredMatch& m : ranking.matches) MatchToProto(m, *profile, options.explain, out->add_matches());
+          send(response);
+        },
+        [&](const engine::RerankProgress& progress) {
+          last = progress;
+          // The final figures go out once Rerank has returned, marked done.
+          if (progress.candidates_done == progress.candidates_total) return;
+          v1::RerankResponse response;
+          RerankProgressToProto(progress, /*done=*/false, response.mutable_progress());
+          send(response);
+        });
+    log.Count("candidates", last.candidates_done);
+    log.Count("pairs_scored", last.pairs_scored);
+    if (absl::IsCancelled(status)) return BatchStopStatus(context, status.message());
+    PASSERELLE_RETURN_IF_ERROR(status);
+    v1::RerankResponse final_progress;
+    RerankProgressToProto(last, /*done=*/true, final_progress.mutable_progress());
+    send(final_progress);
+    if (write_failed) return BatchStopStatus(context, "the client stopped reading");
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status MatchingService::Assign(grpc::ServerContext* context, const v1::AssignRequest* request,
+                                     v1::AssignResponse* response) {
+  return Run("Assign", [&](CallLog& log) -> absl::Status {
+    PASSERELLE_ASSIGN_OR_RETURN(engine::CohortAssignmentOptions options,
+                                CohortAssignmentOptionsFromProto(*request, limits_.max_k, catalog_->data()));
+    absl::StatusOr<engine::ScoringProfile> profile = catalog_->GetProfile(request->scoring_profile());
+    if (!profile.ok()) return PrefixFieldPath(profile.status(), "scoring_profile");
+    PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
+    PASSERELLE_RETURN_IF_ERROR(EnterBatch());
+    absl::Cleanup leave = [this] { LeaveBatch(); };
+
+    options.cancelled = [&] { return BatchShouldStop(context); };
+    absl::StatusOr<engine::CohortAssignment> run = engine::AssignCohort(catalog_->index(), *profile, options);
+    if (absl::IsCancelled(run.status())) return BatchStopStatus(context, run.status().message());
+    PASSERELLE_RETURN_IF_ERROR(run.status());
+    const int listed = request->max_left_out_listed() == 0 ? kDefaultMaxLeftOutListed : request->max_left_out_listed();
+    CohortAssignmentToProto(*run, listed, response);
+    response->set_scoring_profile(profile->name);
+    log.Count("candidates", run->report.candidate_count);
+    log.Count("assigned", run->report.assigned_count);
     return absl::OkStatus();
   });
 }

@@ -2,7 +2,9 @@
 // over an engine::Catalog. absl::Status inside; grpc::Status only at the return of each handler.
 //
 // Deadlines: every handler checks the call's deadline and cancellation before it writes or runs a query,
-// and an import checks between items: a call whose deadline has passed writes nothing more.
+// and an import checks between items: a call whose deadline has passed writes nothing more. The batch
+// rpcs (Rerank, Assign) also check between candidates and stop when the client cancels, the deadline
+// passes or a shutdown starts.
 //
 // Shutdown: Drain() refuses new calls and waits for running ones, so that the gRPC server can then be
 // stopped at once instead of waiting for idle client connections to go away.
@@ -11,6 +13,7 @@
 #ifndef PASSERELLE_SERVER_MATCHING_SERVICE_H_
 #define PASSERELLE_SERVER_MATCHING_SERVICE_H_
 
+#include <atomic>
 #include <cstdint>
 
 #include "absl/base/thread_annotations.h"
@@ -32,6 +35,10 @@ struct ServiceLimits {
   // Items one import stream may carry; items past it are rejected (RESOURCE_EXHAUSTED) and not stored.
   // Default: 100000
   int64_t max_import_items = 100000;
+  // Batch calls (Rerank, Assign) that may run at once; more fail with RESOURCE_EXHAUSTED. Each uses all
+  // cores for seconds to minutes, so this keeps interactive queries responsive.
+  // Default: 2
+  int max_batch_calls = 2;
 };
 
 class MatchingService final : public v1::Matching::Service {
@@ -39,8 +46,9 @@ class MatchingService final : public v1::Matching::Service {
   // `catalog` must outlive the service.
   MatchingService(engine::Catalog* catalog, const ServiceLimits& limits) : catalog_(catalog), limits_(limits) {}
 
-  // Starts refusing new calls (UNAVAILABLE, nothing done) and waits until the calls already running have
-  // returned, or `grace` has passed; returns whether they all returned.
+  // Starts refusing new calls (UNAVAILABLE, nothing done), tells running batch calls to stop, and waits
+  // until the calls already running have returned, or `grace` has passed; returns whether they all
+  // returned.
   bool Drain(absl::Duration grace);
 
   grpc::Status PutCandidate(grpc::ServerContext* context, const v1::PutCandidateRequest* request,
@@ -73,6 +81,10 @@ class MatchingService final : public v1::Matching::Service {
                                    v1::ListScoringProfilesResponse* response) override;
   grpc::Status GetStatus(grpc::ServerContext* context, const v1::GetStatusRequest* request,
                          v1::GetStatusResponse* response) override;
+  grpc::Status Rerank(grpc::ServerContext* context, const v1::RerankRequest* request,
+                      grpc::ServerWriter<v1::RerankResponse>* writer) override;
+  grpc::Status Assign(grpc::ServerContext* context, const v1::AssignRequest* request,
+                      v1::AssignResponse* response) override;
 
  private:
   template <class Kind>
@@ -83,11 +95,23 @@ class MatchingService final : public v1::Matching::Service {
   template <class Fn>
   grpc::Status Run(absl::string_view method, Fn&& fn);
 
+  // Takes one of the limits_.max_batch_calls slots (ResourceExhausted when none is free); LeaveBatch()
+  // gives it back.
+  absl::Status EnterBatch();
+  void LeaveBatch();
+  // True once a batch call should stop: the client cancelled, the deadline passed, or a shutdown started.
+  bool BatchShouldStop(const grpc::ServerContext* context) const;
+  // The status of a batch call the engine stopped (Cancelled), by the reason it stopped: Unavailable
+  // (shutdown), DeadlineExceeded or Cancelled; `what` (the engine's message) says how far it went.
+  absl::Status BatchStopStatus(const grpc::ServerContext* context, absl::string_view what) const;
+
   engine::Catalog* const catalog_;
   const ServiceLimits limits_;
   absl::Mutex mu_;
   int running_ ABSL_GUARDED_BY(mu_) = 0;  // calls admitted and not yet returned
   bool draining_ ABSL_GUARDED_BY(mu_) = false;
+  int batch_running_ ABSL_GUARDED_BY(mu_) = 0;  // batch calls holding a slot
+  std::atomic<bool> stopping_{false};            // set by Drain(); read by running batch calls
 };
 
 }  // namespace passerelle::server

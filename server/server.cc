@@ -58,6 +58,9 @@ absl::Status ValidateServerOptions(const ServerOptions& o) {
     return absl::InvalidArgumentError("import_batch_items: must be in [1, 100000]");
   }
   if (o.limits.max_import_items < 1) return absl::InvalidArgumentError("max_import_items: must be at least 1");
+  if (o.limits.max_batch_calls < 1 || o.limits.max_batch_calls > 64) {
+    return absl::InvalidArgumentError("max_batch_calls: must be in [1, 64]");
+  }
   if (!(o.shutdown_grace_seconds >= 0 && o.shutdown_grace_seconds <= 600)) {
     return absl::InvalidArgumentError("shutdown_grace_seconds: must be in [0, 600]");
   }

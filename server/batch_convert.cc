@@ -1,0 +1,198 @@
+#include "server/batch_convert.h"
+
+#include <algorithm>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "engine/common/status_macros.h"
+#include "server/api_convert.h"
+
+namespace passerelle::server {
+namespace {
+
+// The largest counts a request may ask for where the API says [0, 1000000] or [0, 1e9].
+constexpr int64_t kMaxProgressEvery = 1000000000;
+constexpr int32_t kMaxCount = 1000000;
+
+absl::StatusOr<std::vector<std::string>> Departements(const google::protobuf::RepeatedPtrField<std::string>& codes,
+                                                      const engine::ReferenceData& data) {
+  absl::flat_hash_set<std::string> known;
+  for (const engine::Commune& commune : data.communes()) known.insert(commune.departement_code);
+  for (int i = 0; i < codes.size(); ++i) {
+    if (!known.contains(codes[i])) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("departements[", i, "]: unknown département code \"", codes[i], "\" (INSEE, e.g. \"93\")"));
+    }
+  }
+  return std::vector<std::string>(codes.begin(), codes.end());
+}
+
+absl::StatusOr<int> CountOrDefault(int64_t value, int fallback, int64_t max, absl::string_view field) {
+  if (value == 0) return fallback;
+  if (value < 1 || value > max) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": must be in [1, ", max, "] (0 = ", fallback, "), got ", value));
+  }
+  return static_cast<int>(value);
+}
+
+absl::StatusOr<engine::AssignmentMechanism> MechanismFromProto(v1::AssignmentMechanism mechanism) {
+  switch (mechanism) {
+    case v1::ASSIGNMENT_MECHANISM_UNSPECIFIED:
+    case v1::ASSIGNMENT_MECHANISM_OPTIMAL:
+      return engine::AssignmentMechanism::kOptimal;
+    case v1::ASSIGNMENT_MECHANISM_STABLE:
+      return engine::AssignmentMechanism::kStableDeferredAcceptance;
+    case v1::ASSIGNMENT_MECHANISM_GREEDY:
+      return engine::AssignmentMechanism::kGreedy;
+    default:
+      return absl::InvalidArgumentError(absl::StrCat("mechanism: unknown value ", static_cast<int>(mechanism)));
+  }
+}
+
+v1::AssignmentMechanism MechanismToProto(engine::AssignmentMechanism mechanism) {
+  switch (mechanism) {
+    case engine::AssignmentMechanism::kOptimal:
+      return v1::ASSIGNMENT_MECHANISM_OPTIMAL;
+    case engine::AssignmentMechanism::kStableDeferredAcceptance:
+      return v1::ASSIGNMENT_MECHANISM_STABLE;
+    case engine::AssignmentMechanism::kGreedy:
+      return v1::ASSIGNMENT_MECHANISM_GREEDY;
+  }
+  return v1::ASSIGNMENT_MECHANISM_UNSPECIFIED;
+}
+
+absl::StatusOr<engine::ReserveCohort> ReserveFromProto(const v1::ReserveCohort& proto) {
+  engine::ReserveCohort reserve;
+  if (!v1::CefrLevel_IsValid(proto.french_below())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("reserve_for.french_below: unknown value ", static_cast<int>(proto.french_below())));
+  }
+  // proto values are the engine's plus one; UNSPECIFIED (0) means no condition.
+  if (proto.french_below() != v1::CEFR_LEVEL_UNSPECIFIED) {
+    reserve.french_below = static_cast<engine::CefrLevel>(proto.french_below() - 1);
+  }
+  for (int i = 0; i < proto.housing_size(); ++i) {
+    const int value = proto.housing(i);
+    if (value == v1::HOUSING_STATUS_UNSPECIFIED || !v1::HousingStatus_IsValid(value)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("reserve_for.housing[", i, "]: must be a housing status other than unspecified, got ", value));
+    }
+    reserve.housing.push_back(static_cast<engine::HousingStatus>(value - 1));
+  }
+  return reserve;
+}
+
+void SpreadToProto(const engine::ExposureSpread& spread, v1::ExposureSpread* out) {
+  out->set_total(spread.total);
+  out->set_gini(spread.gini);
+  out->set_top_1pct_share(spread.top_1pct_share);
+  out->set_max_per_opening(spread.max_per_opening);
+}
+
+void ReportToProto(const engine::AssignmentReport& r, v1::AssignmentReport* out) {
+  out->set_mechanism(MechanismToProto(r.mechanism));
+  out->set_candidate_count(r.candidate_count);
+  out->set_cohort_candidate_count(r.cohort_candidate_count);
+  out->set_assigned_count(r.assigned_count);
+  out->set_cohort_assigned_count(r.cohort_assigned_count);
+  out->set_total_score(r.total_score);
+  out->set_mean_score(r.mean_score);
+  out->set_position_count(r.position_count);
+  out->set_positions_left_empty(r.positions_left_empty);
+  out->set_positions_reserved(r.positions_reserved);
+  out->set_left_out_no_eligible_pair(r.left_out_no_eligible_pair);
+  out->set_left_out_cut_by_congestion_cap(r.left_out_cut_by_congestion_cap);
+  out->set_left_out_lost_to_competition(r.left_out_lost_to_competition);
+  SpreadToProto(r.considered, out->mutable_considered());
+  SpreadToProto(r.proposals, out->mutable_proposals());
+  SpreadToProto(r.assignments, out->mutable_assignments());
+}
+
+}  // namespace
+
+absl::StatusOr<engine::RerankOptions> RerankOptionsFromProto(const v1::RerankRequest& request, int max_k,
+                                                             const engine::ReferenceData& data) {
+  engine::RerankOptions options;
+  PASSERELLE_ASSIGN_OR_RETURN(options.k, CountOrDefault(request.k(), kDefaultRerankK, max_k, "k"));
+  if (request.progress_every() < 0 || request.progress_every() > kMaxProgressEvery) {
+    return absl::InvalidArgumentError(absl::StrCat("progress_every: must be in [0, ", kMaxProgressEvery, "] (0 = ",
+                                                   kDefaultProgressEvery, "), got ", request.progress_every()));
+  }
+  options.progress_every = request.progress_every() == 0 ? kDefaultProgressEvery : request.progress_every();
+  options.owner_id = request.owner_id();
+  PASSERELLE_ASSIGN_OR_RETURN(options.departements, Departements(request.departements(), data));
+  options.occupations.assign(request.occupations().begin(), request.occupations().end());
+  options.explain = request.explain();
+  return options;
+}
+
+absl::StatusOr<engine::CohortAssignmentOptions> CohortAssignmentOptionsFromProto(const v1::AssignRequest& request,
+                                                                                 int max_k,
+                                                                                 const engine::ReferenceData& data) {
+  engine::CohortAssignmentOptions options;
+  PASSERELLE_ASSIGN_OR_RETURN(options.assignment.mechanism, MechanismFromProto(request.mechanism()));
+  PASSERELLE_ASSIGN_OR_RETURN(
+      options.openings_per_candidate,
+      CountOrDefault(request.openings_per_candidate(), kDefaultOpeningsPerCandidate, max_k, "openings_per_candidate"));
+  if (request.max_proposals_per_opening() < 0 || request.max_proposals_per_opening() > kMaxCount) {
+    return absl::InvalidArgumentError(absl::StrCat("max_proposals_per_opening: must be in [0, ", kMaxCount,
+                                                   "] (0 = no cap), got ", request.max_proposals_per_opening()));
+  }
+  options.assignment.max_proposals_per_opening = request.max_proposals_per_opening();
+  if (!(request.reserved_share() >= 0 && request.reserved_share() <= 1)) {  // NaN fails too
+    return absl::InvalidArgumentError(
+        absl::StrCat("reserved_share: must be in [0, 1], got ", request.reserved_share()));
+  }
+  options.assignment.reserved_share = request.reserved_share();
+  PASSERELLE_ASSIGN_OR_RETURN(options.reserve_for, ReserveFromProto(request.reserve_for()));
+  if (options.assignment.reserved_share > 0 && options.reserve_for.empty()) {
+    return absl::InvalidArgumentError(
+        "reserve_for: required when reserved_share > 0 (set french_below or housing)");
+  }
+  options.owner_id = request.owner_id();
+  PASSERELLE_ASSIGN_OR_RETURN(options.departements, Departements(request.departements(), data));
+  options.occupations.assign(request.occupations().begin(), request.occupations().end());
+  if (request.max_left_out_listed() < 0 || request.max_left_out_listed() > kMaxCount) {
+    return absl::InvalidArgumentError(absl::StrCat("max_left_out_listed: must be in [0, ", kMaxCount, "] (0 = ",
+                                                   kDefaultMaxLeftOutListed, "), got ", request.max_left_out_listed()));
+  }
+  return options;
+}
+
+void RerankProgressToProto(const engine::RerankProgress& progress, bool done, v1::RerankProgress* out) {
+  out->set_candidates_done(progress.candidates_done);
+  out->set_candidates_total(progress.candidates_total);
+  out->set_pairs_scored(progress.pairs_scored);
+  out->set_pairs_pruned(progress.pairs_pruned);
+  out->set_elapsed_seconds(progress.elapsed_seconds);
+  out->set_done(done);
+}
+
+void CohortAssignmentToProto(const engine::CohortAssignment& run, int max_left_out_listed, v1::AssignResponse* out) {
+  out->mutable_assignments()->Reserve(static_cast<int>(run.placements.size()));
+  for (const engine::CohortPlacement& p : run.placements) {
+    v1::Assignment* a = out->add_assignments();
+    a->set_candidate_id(p.candidate_id);
+    a->set_opening_id(p.opening_id);
+    a->set_score(p.score);
+  }
+  ReportToProto(run.report, out->mutable_report());
+  if (run.greedy_baseline) ReportToProto(*run.greedy_baseline, out->mutable_greedy_baseline());
+  const size_t listed = std::min(run.left_out.size(), static_cast<size_t>(max_left_out_listed));
+  for (size_t i = 0; i < listed; ++i) {
+    v1::LeftOutCandidate* l = out->add_left_out();
+    l->set_candidate_id(run.left_out[i].candidate_id);
+    // The proto values are the engine's plus one.
+    l->set_reason(static_cast<v1::LeftOutReason>(static_cast<int>(run.left_out[i].reason) + 1));
+  }
+  out->set_left_out_truncated(listed < run.left_out.size());
+  out->set_left_out_no_right_to_work(run.left_out_no_right_to_work);
+  out->set_opening_count(run.opening_count);
+  out->set_pool_pairs(run.pool_pairs);
+  out->set_pairs_scored(run.rerank.pairs_scored);
+  out->set_pairs_pruned(run.rerank.pairs_pruned);
+  out->set_rerank_seconds(run.rerank.elapsed_seconds);
+  out->set_assignment_seconds(run.assignment_seconds);
+}
+
+}  // namespace passerelle::server
