@@ -182,6 +182,7 @@ std::vector<Command> AllCommands() {
   AddImportCommands(commands);
   AddMatchCommands(commands);
   AddProfileCommands(commands);
+  AddBatchCommands(commands);
   return commands;
 }
 

@@ -59,6 +59,7 @@ void AddRecordCommands(std::vector<Command>& commands);   // put, get, delete, s
 void AddImportCommands(std::vector<Command>& commands);   // import
 void AddMatchCommands(std::vector<Command>& commands);    // match openings|candidates, explain
 void AddProfileCommands(std::vector<Command>& commands);  // profiles put|get|list
+void AddBatchCommands(std::vector<Command>& commands);    // rerank, assign
 std::vector<Command> AllCommands();
 
 // Runs the command line (without argv[0]) and returns the process exit code. Results go to `out`,

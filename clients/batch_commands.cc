@@ -1,0 +1,237 @@
+// `passerelle rerank` and `passerelle assign`: the batch rpcs (docs/batch.md) from a shell.
+//
+// Both run for as long as the cohort needs: they have no deadline unless --timeout is given.
+#include <ostream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "clients/batch_view.h"
+#include "clients/command.h"
+#include "clients/json_io.h"
+#include "clients/record_view.h"
+#include "engine/common/status_macros.h"
+
+namespace passerelle::clients {
+namespace {
+
+using Stub = v1::Matching::Stub;
+
+// The largest k the server accepts by default (its --max_k flag); the server has the last word.
+constexpr int64_t kMaxK = 1000;
+
+std::vector<OptionSpec> CohortOptions() {
+  return {
+      {"owner", "ID", "Only candidates owned by this organisation. Default: every owner."},
+      {"departement", "LIST", "Only candidates living in these départements, e.g. 93,94,2A. Default: all."},
+      {"occupation", "LIST", "Only openings with these ROME codes, domaines (F17) or grands domaines (F). Default: all."},
+      {"profile", "NAME", "Scoring profile (see 'passerelle profiles list'). Default: default."},
+      {"no-titles", "", "Tables: do not fetch the openings' titles."},
+  };
+}
+
+template <typename Request>
+void FillCohort(const ParsedArgs& args, Request& request) {
+  request.set_owner_id(args.Get("owner"));
+  for (std::string& code : SplitList(args.Get("departement"))) request.add_departements(std::move(code));
+  for (std::string& code : SplitList(args.Get("occupation"))) request.add_occupations(std::move(code));
+  request.set_scoring_profile(args.Get("profile"));
+}
+
+// Batch calls take as long as the cohort needs: a deadline only when --timeout is given.
+std::unique_ptr<grpc::ClientContext> BatchContext(Session& session, const ParsedArgs& args) {
+  return session.NewContext(/*with_deadline=*/args.Has("timeout"));
+}
+
+// Titles of `ids` (one GetOpening each; a title that cannot be fetched is left blank).
+template <typename Ids>
+void FetchTitles(Session& session, const Ids& ids, absl::flat_hash_map<std::string, std::string>& titles) {
+  for (const std::string& id : ids) {
+    if (titles.contains(id)) continue;
+    v1::GetOpeningRequest request;
+    request.set_opening_id(id);
+    v1::GetOpeningResponse opening;
+    titles[id] = CallMatching(session, &Stub::GetOpening, request, opening).ok() ? opening.opening().title() : "";
+  }
+}
+
+absl::StatusOr<CommandOutcome> Rerank(Session& session, const ParsedArgs& args) {
+  v1::RerankRequest request;
+  PASSERELLE_ASSIGN_OR_RETURN(int64_t k, args.GetInt("k", 10, 1, kMaxK));
+  PASSERELLE_ASSIGN_OR_RETURN(int64_t show, args.GetInt("show", 3, 0, 1000));
+  PASSERELLE_ASSIGN_OR_RETURN(int64_t every, args.GetInt("progress-every", 1000, 1, 1000000000));
+  request.set_k(static_cast<int32_t>(k));
+  request.set_progress_every(every);
+  request.set_explain(args.Has("explain"));
+  FillCohort(args, request);
+
+  std::unique_ptr<grpc::ClientContext> context = BatchContext(session, args);
+  std::unique_ptr<grpc::ClientReader<v1::RerankResponse>> reader = session.matching().Rerank(context.get(), request);
+  BatchProgressLine progress(session.err(), !args.Has("quiet"));
+  RerankTally tally(static_cast<int>(show));
+  const JsonStyle lines{.single_line = true, .include_defaults = true};
+  v1::RerankResponse response;
+  while (reader->Read(&response)) {
+    if (response.has_progress()) {
+      progress.Update(response.progress());
+      if (response.progress().done()) tally.SetFinal(response.progress());
+    } else if (session.json()) {
+      session.out() << ToJson(response.ranking(), lines) << "\n";
+    } else {
+      tally.Add(std::move(*response.mutable_ranking()));
+    }
+  }
+  PASSERELLE_RETURN_IF_ERROR(session.FromGrpc(reader->Finish()));
+  if (session.json()) return CommandOutcome{};
+
+  RerankView view;
+  view.k = static_cast<int>(k);
+  view.show = static_cast<int>(show);
+  view.profile = request.scoring_profile();
+  if (!args.Has("no-titles")) {
+    std::vector<std::string> ids;
+    for (const auto& [id, count] : tally.MostListed(view.top_openings)) ids.push_back(id);
+    for (const v1::CandidateRanking& r : tally.first()) {
+      for (const v1::Match& m : r.matches()) ids.push_back(m.id());
+    }
+    FetchTitles(session, ids, view.titles);
+  }
+  session.out() << tally.Summary(view);
+  return CommandOutcome{};
+}
+
+// --reserve-for: "below-a2", "emergency-housing", or several joined by commas (a union).
+absl::Status FillReserve(const std::string& text, v1::ReserveCohort& reserve) {
+  for (const std::string& item : SplitList(absl::AsciiStrToLower(text))) {
+    if (absl::StartsWith(item, "below-")) {
+      PASSERELLE_ASSIGN_OR_RETURN(int level, EnumValueByLabel(*v1::CefrLevel_descriptor(), item.substr(6), "--reserve-for below-"));
+      if (level == v1::CEFR_LEVEL_UNSPECIFIED) return UsageError("--reserve-for: below-LEVEL needs a CEFR level, e.g. below-a2");
+      reserve.set_french_below(static_cast<v1::CefrLevel>(level));
+    } else if (item == "emergency-housing") {
+      reserve.add_housing(v1::HOUSING_STATUS_EMERGENCY);
+    } else if (item == "no-housing") {
+      reserve.add_housing(v1::HOUSING_STATUS_NONE);
+    } else if (item == "temporary-housing") {
+      reserve.add_housing(v1::HOUSING_STATUS_TEMPORARY);
+    } else {
+      return UsageError(absl::StrCat("--reserve-for: unknown cohort '", item,
+                                     "'; use below-a1 .. below-c2, emergency-housing, no-housing or temporary-housing"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::AssignmentMechanism> ParseMechanism(const std::string& name) {
+  const std::string lower = absl::AsciiStrToLower(name);
+  if (lower == "optimal") return v1::ASSIGNMENT_MECHANISM_OPTIMAL;
+  if (lower == "stable") return v1::ASSIGNMENT_MECHANISM_STABLE;
+  if (lower == "greedy") return v1::ASSIGNMENT_MECHANISM_GREEDY;
+  return UsageError(absl::StrCat("--mechanism must be optimal, stable or greedy, got '", name, "'"));
+}
+
+absl::StatusOr<CommandOutcome> Assign(Session& session, const ParsedArgs& args) {
+  v1::AssignRequest request;
+  PASSERELLE_ASSIGN_OR_RETURN(v1::AssignmentMechanism mechanism, ParseMechanism(args.Get("mechanism", "optimal")));
+  PASSERELLE_ASSIGN_OR_RETURN(int64_t pool, args.GetInt("pool", 50, 1, kMaxK));
+  PASSERELLE_ASSIGN_OR_RETURN(int64_t cap, args.GetInt("cap", 0, 0, 1000000));
+  PASSERELLE_ASSIGN_OR_RETURN(double share, args.GetDouble("reserve-share", 0, 0, 1));
+  PASSERELLE_ASSIGN_OR_RETURN(int64_t show, args.GetInt("show", 10, 0, 1000000));
+  PASSERELLE_ASSIGN_OR_RETURN(int64_t left_out, args.GetInt("max-left-out", 1000, 0, 1000000));
+  if (share > 0 && args.Get("reserve-for").empty()) {
+    return UsageError("--reserve-share needs --reserve-for (e.g. below-a2 or emergency-housing)");
+  }
+  request.set_mechanism(mechanism);
+  request.set_openings_per_candidate(static_cast<int32_t>(pool));
+  request.set_max_proposals_per_opening(static_cast<int32_t>(cap));
+  request.set_reserved_share(share);
+  PASSERELLE_RETURN_IF_ERROR(FillReserve(args.Get("reserve-for"), *request.mutable_reserve_for()));
+  // 0 would mean the server's default (1000); "none" is what the person asked for.
+  request.set_max_left_out_listed(static_cast<int32_t>(std::max<int64_t>(left_out, 1)));
+  FillCohort(args, request);
+
+  v1::AssignResponse response;
+  std::unique_ptr<grpc::ClientContext> context = BatchContext(session, args);
+  PASSERELLE_RETURN_IF_ERROR(session.FromGrpc(session.matching().Assign(context.get(), request, &response)));
+  if (left_out == 0) response.clear_left_out();
+  if (session.json()) {
+    PrintJson(session, response);
+    return CommandOutcome{};
+  }
+  AssignView view;
+  view.show = static_cast<int>(show);
+  view.reserve_for = absl::AsciiStrToLower(args.Get("reserve-for"));
+  view.reserved_share = share;
+  view.max_proposals_per_opening = static_cast<int32_t>(cap);
+  view.openings_per_candidate = static_cast<int32_t>(pool);
+  if (!args.Has("no-titles")) {
+    std::vector<std::string> ids;
+    for (int i = 0; i < std::min<int>(view.show, response.assignments_size()); ++i) {
+      ids.push_back(response.assignments(i).opening_id());
+    }
+    FetchTitles(session, ids, view.titles);
+  }
+  session.out() << RenderAssignReport(view, response);
+  return CommandOutcome{};
+}
+
+}  // namespace
+
+void AddBatchCommands(std::vector<Command>& commands) {
+  Command rerank;
+  rerank.path = {"rerank"};
+  rerank.summary = "Re-rank a whole cohort: every candidate's best openings, on one snapshot.";
+  rerank.details =
+      "Scores every candidate of the cohort (all, or filtered by --owner and --departement) against every\n"
+      "opening in scope on one consistent snapshot of the server's data, and streams each candidate's top k.\n"
+      "Progress goes to stderr. Prints a summary: pairs scored and pruned, how many candidates have an\n"
+      "eligible opening, the openings listed most often, and the first candidates' rankings. With --json,\n"
+      "prints one CandidateRanking per line (JSON Lines) instead, in no fixed order. No deadline unless\n"
+      "--timeout is given; Ctrl-C cancels the run on the server too. See docs/batch.md.";
+  rerank.options = {
+      {"k", "N", "Openings per candidate. Default: 10."},
+      {"show", "N", "Tables: print the rankings of the first N candidates (by id) with an eligible opening. Default: 3."},
+      {"explain", "", "Ask for full explanations (much larger output; useful with --json)."},
+      {"progress-every", "N", "The server reports progress every N candidates. Default: 1000."},
+      {"quiet", "", "No progress line on stderr."},
+  };
+  for (OptionSpec& spec : CohortOptions()) rerank.options.push_back(std::move(spec));
+  rerank.examples = {"passerelle rerank",
+                     "passerelle rerank --k 5 --departement 93,94 --occupation F17 --show 5",
+                     "passerelle rerank --owner ft-agence-bobigny --json > rankings.jsonl"};
+  rerank.run = Rerank;
+  commands.push_back(std::move(rerank));
+
+  Command assign;
+  assign.path = {"assign"};
+  assign.summary = "Assign a cohort to openings under capacities, with a report against greedy.";
+  assign.details =
+      "Places each candidate of the cohort in at most one opening, each opening taking at most its number\n"
+      "of positions, over eligible pairs only (each candidate's --pool best openings). Mechanisms:\n"
+      "  optimal  maximises the total score (programme managers filling cohorts and multi-post openings)\n"
+      "  stable   deferred acceptance: nobody is passed over by someone with a lower score for that\n"
+      "           opening (decisions explained to each person)\n"
+      "  greedy   candidates in id order take their best free opening (the baseline; not for decisions)\n"
+      "Prints how many were placed, total and mean score, positions left empty, who was left out and why,\n"
+      "beside the greedy baseline with the gain, then how concentrated pairs, applications and placements\n"
+      "are on few openings (exposure spread). --reserve-for takes below-a1 .. below-c2, emergency-housing,\n"
+      "no-housing, temporary-housing, or several joined by commas (a candidate in any of them counts).\n"
+      "No deadline unless --timeout is given. See docs/batch.md.";
+  assign.options = {
+      {"mechanism", "optimal|stable|greedy", "How to assign. Default: optimal."},
+      {"cap", "N", "Congestion cap: each opening is proposed to at most its N best candidates. Default: 0 (none)."},
+      {"reserve-share", "X", "Share of each opening's positions kept for the --reserve-for cohort, in [0, 1]. Default: 0."},
+      {"reserve-for", "LIST", "The cohort of the reserve, e.g. below-a2 or emergency-housing. Default: none."},
+      {"pool", "N", "Best eligible openings per candidate the mechanism may choose from. Default: 50."},
+      {"show", "N", "Tables: list the first N assignments and left-out candidates. Default: 10."},
+      {"max-left-out", "N", "--json: list at most N left-out candidates (counts cover all). Default: 1000."},
+  };
+  for (OptionSpec& spec : CohortOptions()) assign.options.push_back(std::move(spec));
+  assign.examples = {"passerelle assign",
+                     "passerelle assign --mechanism stable --cap 20",
+                     "passerelle assign --reserve-share 0.2 --reserve-for below-a2,emergency-housing --json"};
+  assign.run = Assign;
+  commands.push_back(std::move(assign));
+}
+
+}  // namespace passerelle::clients

@@ -1,0 +1,132 @@
+// The passerelle CLI end to end on batch work: `rerank` and `assign` on the shipped sample cohort
+// (data/sample: 500 candidates, 150 openings), against the real server.
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "passerelle/v1/matching.pb.h"
+#include "tests/cli/cli_fixture.h"
+
+namespace passerelle::clients::testing {
+namespace {
+
+using ::testing::ContainsRegex;
+using ::testing::HasSubstr;
+
+class CliBatchTest : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    for (const char* kind : {"candidates", "openings"}) {
+      const std::string file = std::string(PASSERELLE_SOURCE_DIR) + "/data/sample/" + kind + ".jsonl";
+      ProcessResult result = Cli({"import", kind, file, "--quiet"});
+      ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+    }
+  }
+};
+
+TEST_F(CliBatchTest, RerankPrintsASummaryAndTheFirstCandidatesRankings) {
+  ProcessResult result = Cli({"rerank", "--k", "5", "--show", "2"});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_THAT(result.out, HasSubstr("Re-ranked 500 candidates in "));
+  EXPECT_THAT(result.out, HasSubstr("top 5 openings each, scoring profile default"));
+  EXPECT_THAT(result.out, ContainsRegex("Pairs: [0-9,]+ scored, [0-9,]+ pruned before scoring"));
+  EXPECT_THAT(result.out, ContainsRegex("With at least one eligible opening: [0-9,]+ candidates"));
+  EXPECT_THAT(result.out, HasSubstr("Most listed openings"));
+  EXPECT_THAT(result.out, HasSubstr("First 2 candidates with an eligible opening, by id:"));
+  // Two rankings, each a table whose first row is the candidate's best opening.
+  EXPECT_THAT(result.out, ContainsRegex("\ncand-[0-9]+: [1-5] openings?\n#  opening +title +score +occup"));
+  EXPECT_THAT(result.out, ContainsRegex("\n1  open-[0-9]+ "));
+  size_t rankings = 0;
+  for (size_t at = result.out.find("\ncand-"); at != std::string::npos; at = result.out.find("\ncand-", at + 1)) {
+    ++rankings;
+  }
+  EXPECT_EQ(rankings, 2u);
+  // The progress line goes to stderr and ends with the final figures.
+  EXPECT_THAT(result.err, HasSubstr("rerank: 500 of 500 candidates (100%)"));
+  EXPECT_THAT(result.err, HasSubstr(", done"));
+}
+
+TEST_F(CliBatchTest, RerankJsonPrintsOneRankingPerCandidate) {
+  ProcessResult result = Cli({"rerank", "--k", "3", "--json", "--quiet", "--departement", "75,93"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(result.err.empty()) << result.err;
+  std::set<std::string> ids;
+  int matches = 0;
+  std::istringstream lines(result.out);
+  for (std::string line; std::getline(lines, line);) {
+    v1::CandidateRanking ranking;
+    auto status = google::protobuf::util::JsonStringToMessage(line, &ranking);
+    ASSERT_TRUE(status.ok()) << status.ToString() << "\n" << line;
+    EXPECT_TRUE(ids.insert(ranking.candidate_id()).second);
+    EXPECT_LE(ranking.matches_size(), 3);
+    matches += ranking.matches_size();
+  }
+  EXPECT_GT(ids.size(), 5u);
+  EXPECT_LT(ids.size(), 500u) << "only the candidates living in Paris and Seine-Saint-Denis";
+  EXPECT_GT(matches, 0);
+}
+
+TEST_F(CliBatchTest, AssignPrintsTheReportBesideTheGreedyBaseline) {
+  ProcessResult result = Cli({"assign"});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_THAT(result.out, HasSubstr("Assignment of 500 candidates to 150 openings"));
+  EXPECT_THAT(result.out, HasSubstr("mechanism optimal"));
+  EXPECT_THAT(result.out, HasSubstr("greedy baseline"));
+  EXPECT_THAT(result.out, ContainsRegex("placed +[0-9,]+ +[0-9,]+ +[-+]?[0-9,]+"));
+  EXPECT_THAT(result.out, ContainsRegex("total score +[0-9.]+ +[0-9.]+ +[-+][0-9.]+%"));
+  EXPECT_THAT(result.out, HasSubstr("positions left empty"));
+  EXPECT_THAT(result.out, HasSubstr("lost to competition"));
+  EXPECT_THAT(result.out, HasSubstr("Exposure spread over the 150 openings"));
+  EXPECT_THAT(result.out, HasSubstr("Gini"));
+  EXPECT_THAT(result.out, HasSubstr("top 1% of openings"));
+  EXPECT_THAT(result.out, HasSubstr("First 10 assignments"));
+}
+
+TEST_F(CliBatchTest, AssignJsonFiguresAddUpAndTheOptimumBeatsGreedy) {
+  auto response = ParseOutput<v1::AssignResponse>(Cli({"assign", "--json"}));
+  const v1::AssignmentReport& r = response.report();
+  EXPECT_EQ(r.candidate_count(), 500);
+  EXPECT_EQ(response.opening_count(), 150);
+  EXPECT_EQ(response.assignments_size(), r.assigned_count());
+  EXPECT_GT(r.assigned_count(), 50);
+  EXPECT_GE(r.total_score(), response.greedy_baseline().total_score() - 1e-3);
+  EXPECT_EQ(r.positions_left_empty(), r.position_count() - r.assigned_count());
+  EXPECT_EQ(response.left_out_size(), r.candidate_count() - r.assigned_count());
+}
+
+TEST_F(CliBatchTest, AssignStableWithCapAndReserve) {
+  ProcessResult result = Cli({"assign", "--mechanism", "stable", "--cap", "10", "--reserve-share", "0.2",
+                              "--reserve-for", "below-a2,emergency-housing", "--show", "3"});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_THAT(result.out, HasSubstr("mechanism stable"));
+  EXPECT_THAT(result.out, HasSubstr("Congestion cap: each opening is proposed to at most its 10 best candidates."));
+  EXPECT_THAT(result.out, ContainsRegex("Cohort \\(below-a2,emergency-housing\\): [0-9,]+ candidates; 20.0% of each "
+                                        "opening's positions kept for them, [0-9,]+ in all."));
+  EXPECT_THAT(result.out, ContainsRegex("  from the cohort +[0-9,]+ +[0-9,]+"));
+  EXPECT_THAT(result.out, HasSubstr("First 3 assignments"));
+  auto response = ParseOutput<v1::AssignResponse>(Cli({"assign", "--mechanism", "stable", "--cap", "10",
+                                                       "--reserve-share", "0.2", "--reserve-for", "below-a2", "--json"}));
+  EXPECT_LE(response.report().proposals().max_per_opening(), 10);
+  EXPECT_GT(response.report().positions_reserved(), 0);
+}
+
+TEST_F(CliBatchTest, AssignRejectsABadCommandLine) {
+  ProcessResult share = Cli({"assign", "--reserve-share", "0.2"});
+  EXPECT_EQ(share.exit_code, 2);
+  EXPECT_THAT(share.err, HasSubstr("--reserve-share needs --reserve-for"));
+  ProcessResult mechanism = Cli({"assign", "--mechanism", "lottery"});
+  EXPECT_EQ(mechanism.exit_code, 2);
+  EXPECT_THAT(mechanism.err, HasSubstr("optimal, stable or greedy"));
+  ProcessResult cohort = Cli({"assign", "--reserve-share", "0.2", "--reserve-for", "refugees"});
+  EXPECT_EQ(cohort.exit_code, 2);
+  EXPECT_THAT(cohort.err, HasSubstr("unknown cohort 'refugees'"));
+  ProcessResult departement = Cli({"rerank", "--departement", "999"});
+  EXPECT_EQ(departement.exit_code, 1);
+  EXPECT_THAT(departement.err, HasSubstr("INVALID_ARGUMENT: departements[0]"));
+}
+
+}  // namespace
+}  // namespace passerelle::clients::testing
