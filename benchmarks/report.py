@@ -302,6 +302,15 @@ def main(folder):
     plots(folder, matches, load_runs)
 
 
+RPC_STYLES = {
+    "health": "lc rgb '#000000' dt 2 pt 1",
+    "match_openings": "lc rgb '#1b7837' pt 7",
+    "match_candidates": "lc rgb '#2166ac' pt 5",
+    "explain": "lc rgb '#e08214' pt 9",
+    "put_candidate": "lc rgb '#b2182b' pt 13",
+}
+
+
 def gnuplot(script, folder):
     if not shutil.which("gnuplot"):
         print("gnuplot is not installed: no plots (scripts/install-deps.sh installs gnuplot-nox)", file=sys.stderr)
@@ -335,7 +344,7 @@ def plots(folder, matches, load_runs):
                 panels.append(f"set title '{query}: one query, k=10'\nset xlabel '{xlabel}'\n"
                               f"plot {', '.join(lines)}\n")
         if panels:
-            gnuplot("set terminal pngcairo size 1200,500 font 'sans,10'\nset output 'latency-vs-scale.png'\n"
+            gnuplot("set terminal pngcairo size 1200,500 font 'sans,10' noenhanced\nset output 'latency-vs-scale.png'\n"
                     f"set multiplot layout 1,{len(panels)}\nset logscale xy\nset grid\nset key top left\n"
                     "set ylabel 'milliseconds per query (log)'\nset format x '%.0s%c'\n" + "".join(panels) +
                     "unset multiplot\n", folder)
@@ -352,11 +361,11 @@ def plots(folder, matches, load_runs):
                 for r in load_runs["runs"]:
                     if r["rpc"] == rpc:
                         f.write(f"{r['concurrency']} {r['qps']} {r['p50_ms']} {r['p99_ms']}\n")
-            dash = " dt 2" if rpc == "health" else ""
-            qps_lines.append(f"'{name}' using 1:2 with linespoints lw 2{dash} title '{rpc}'")
-            p99_lines.append(f"'{name}' using 1:4 with linespoints lw 2{dash} title '{rpc}'")
-        gnuplot("set terminal pngcairo size 1200,500 font 'sans,10'\nset output 'qps-vs-concurrency.png'\n"
-                "set multiplot layout 1,2\nset logscale x 2\nset grid\nset key outside right\n"
+            style = RPC_STYLES.get(rpc, "lc rgb '#444444' pt 1")
+            qps_lines.append(f"'{name}' using 1:2 with linespoints lw 2 {style} title '{rpc}'")
+            p99_lines.append(f"'{name}' using 1:4 with linespoints lw 2 {style} title '{rpc}'")
+        gnuplot("set terminal pngcairo size 1200,550 font 'sans,10' noenhanced\nset output 'qps-vs-concurrency.png'\n"
+                "set multiplot layout 1,2\nset logscale x 2\nset grid\nset key below horizontal\n"
                 "set xlabel 'concurrent streams (closed loop)'\n"
                 f"set title 'QPS over gRPC, {fmt_n(load_runs['candidates'])} candidates'\nset logscale y\n"
                 "set ylabel 'answers per second (log)'\n"
