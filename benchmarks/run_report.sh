@@ -97,7 +97,7 @@ for point in $POINTS; do
   log="$OUT/logs/match-$point.log" json="$OUT/match-$point.json"
   rm -f "$json"
   if $USE_PG; then
-    if "$MATCH_BIN" --candidates="$c" --openings="$o" --postgres --json="$json" >"$log" 2>&1; then
+    if "$MATCH_BIN" --candidates="$c" --openings="$o" --postgres --benchmark_color=false --json="$json" >"$log" 2>&1; then
       tail -n 6 "$log"
       continue
     fi
@@ -105,7 +105,7 @@ for point in $POINTS; do
     mv "$log" "$OUT/logs/match-$point-postgres-failed.log"
     FAILURES+=("match benchmark $point with --postgres failed: logs/match-$point-postgres-failed.log")
   fi
-  if ! "$MATCH_BIN" --candidates="$c" --openings="$o" --json="$json" >"$log" 2>&1; then
+  if ! "$MATCH_BIN" --candidates="$c" --openings="$o" --benchmark_color=false --json="$json" >"$log" 2>&1; then
     FAILURES+=("match benchmark $point exited non-zero: logs/match-$point.log")
   fi
   tail -n 6 "$log"
