@@ -50,6 +50,15 @@ LOAD_SECONDS=${LOAD_SECONDS:-10}
 POSTGRES=${POSTGRES:-auto}
 
 step() { printf '\n==> %s\n' "$*"; }
+# A folder from an earlier run the same day: its figures go, so that none is mixed with this run's. Its
+# hand-written analysis is kept aside (it describes the earlier figures, so the new report leaves it out).
+if [ -d "$OUT" ]; then
+  rm -rf "$OUT"/*.json "$OUT"/*.png "$OUT/report.md" "$OUT/plot-data" "$OUT/logs"
+  if [ -f "$OUT/notes.md" ]; then
+    mv "$OUT/notes.md" "$OUT/notes-previous-run.md"
+    echo "kept the earlier run's analysis as $OUT/notes-previous-run.md"
+  fi
+fi
 mkdir -p "$OUT/logs"
 
 step "Machine"
@@ -71,6 +80,13 @@ step "Dependencies (scripts/install-deps.sh; quick when installed)"
 bash scripts/install-deps.sh
 
 step "Release build into $BUILD_DIR (-j$JOBS)"
+if [ -f "$BUILD_DIR/CMakeCache.txt" ]; then
+  CACHED_SOURCE=$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$BUILD_DIR/CMakeCache.txt")
+  if [ -n "$CACHED_SOURCE" ] && [ "$(cd "$CACHED_SOURCE" 2>/dev/null && pwd -P)" != "$(pwd -P)" ]; then
+    echo "$BUILD_DIR was configured for $CACHED_SOURCE, not $ROOT: set BUILD_DIR to another folder or remove it" >&2
+    exit 1
+  fi
+fi
 TARGETS="passerelle-server passerelle passerelle-generate passerelle-load passerelle_match_benchmark
          passerelle_batch_benchmark passerelle_durability_benchmark"
 if ! { cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release &&
