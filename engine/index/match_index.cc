@@ -188,8 +188,9 @@ std::vector<uint32_t> CommuneDepartements(const ReferenceData& data) {
 
 }  // namespace
 
-// Candidates are bucketed by département and whether they would move, openings by département and whether
-// they provide housing: a query then skips segments nobody in which can be eligible (see CanSkip*).
+// Candidates are bucketed by département and whether they would move, openings by région (there are ten to
+// a hundred times fewer openings, and a segment per département would hold a handful of rows) and whether
+// they provide housing: a query then skips segments nobody in which can be eligible (CannotBeEligible).
 MatchIndex::MatchIndex(std::shared_ptr<const ReferenceData> data, MatchIndexOptions options)
     : data_(std::move(data)),
       options_(options),
@@ -198,8 +199,8 @@ MatchIndex::MatchIndex(std::shared_ptr<const ReferenceData> data, MatchIndexOpti
       candidates_([this](const ResolvedCandidate& c) {
         return commune_departement_[c.commune_index] * 2 + (c.record.relocation_accepted ? 1 : 0);
       }),
-      openings_([this](const ResolvedOpening& o) {
-        return commune_departement_[o.commune_index] * 2 + (o.record.housing_provided ? 1 : 0);
+      openings_([](const ResolvedOpening& o) {
+        return static_cast<uint32_t>(o.region_index) * 2 + (o.record.housing_provided ? 1 : 0);
       }) {}
 
 absl::StatusOr<std::shared_ptr<const ResolvedCandidate>> MatchIndex::ResolveCandidate(const Candidate& candidate) const {
