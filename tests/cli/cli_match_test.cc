@@ -41,7 +41,9 @@ TEST_F(CliTest, MatchOpeningsJsonRanksTheNearOpeningFirstWithExplanations) {
   ASSERT_FALSE(response.matches().empty());
   EXPECT_EQ(response.matches(0).id(), "o-bobigny");
   EXPECT_THAT(Ids(response.matches()), Not(Contains("o-lyon"))) << "390 km is beyond a 30 km commute";
-  EXPECT_EQ(response.scored_pairs(), 3);
+  // Lyon's segment (another département, no housing, beyond the commute) is skipped unscored since the
+  // index prunes segments (docs/scoring.md, section 4): Bobigny and the Paris kitchen are scored.
+  EXPECT_EQ(response.scored_pairs(), 2);
   EXPECT_EQ(response.scoring_profile(), "default");
   for (int i = 1; i < response.matches_size(); ++i) {
     EXPECT_GE(response.matches(i - 1).total(), response.matches(i).total());
