@@ -99,15 +99,15 @@ std::vector<FigureRow> Figures(const v1::AssignResponse& r, const std::string& r
   };
   std::vector<FigureRow> rows;
   rows.push_back(counts("placed", a.assigned_count(), g.assigned_count()));
+  if (!reserve_for.empty() || a.cohort_candidate_count() > 0) {
+    rows.push_back(counts("  from the cohort", a.cohort_assigned_count(), g.cohort_assigned_count()));
+  }
   const double gain = g.total_score() > 0 ? a.total_score() / g.total_score() - 1 : 0;
   rows.push_back({"total score", absl::StrFormat("%.2f", a.total_score()), absl::StrFormat("%.2f", g.total_score()),
                   absl::StrFormat("%+.1f%%", 100 * gain)});
   rows.push_back({"mean score", FormatScore(a.mean_score()), FormatScore(g.mean_score()),
                   absl::StrFormat("%+.2f", a.mean_score() - g.mean_score())});
   rows.push_back(counts("positions left empty", a.positions_left_empty(), g.positions_left_empty()));
-  if (!reserve_for.empty() || a.cohort_candidate_count() > 0) {
-    rows.push_back(counts("  from the cohort", a.cohort_assigned_count(), g.cohort_assigned_count()));
-  }
   rows.push_back(counts("left out", left_out(a), left_out(g)));
   const int64_t no_rtw = r.left_out_no_right_to_work();
   rows.push_back(counts("  no right to work", no_rtw, no_rtw));
@@ -232,8 +232,8 @@ std::string RerankTally::Summary(const RerankView& view) const {
                                     Thousands(candidates_), Seconds(final_.elapsed_seconds()), view.k,
                                     view.profile.empty() ? "default" : view.profile);
   absl::StrAppendFormat(&out,
-                        "Pairs: %s scored, %s pruned before scoring (%s of %s): out of reach with no housing for a\n"
-                        "move, no accepted contract type, or no right to work.\n",
+                        "Pairs: %s scored, %s pruned before scoring (%s of %s): too far with no housing for a move,\n"
+                        "or no right to work.\n",
                         Thousands(scored), Thousands(pruned),
                         Percent(static_cast<double>(pruned) / std::max<int64_t>(1, scored + pruned)),
                         Thousands(scored + pruned));
@@ -249,7 +249,8 @@ std::string RerankTally::Summary(const RerankView& view) const {
                     MostListedTable(MostListed(view.top_openings), candidates_, view));
   }
   if (first_.empty()) return out;
-  absl::StrAppend(&out, "\nFirst ", first_.size(), " candidates with an eligible opening, by id:\n");
+  absl::StrAppend(&out, "\n", first_.size() == 1 ? "First candidate" : absl::StrCat("First ", first_.size(), " candidates"),
+                  " with an eligible opening, by id:\n");
   for (const v1::CandidateRanking& ranking : first_) {
     absl::StrAppend(&out, "\n", ranking.candidate_id(), ": ", ranking.matches_size(),
                     ranking.matches_size() == 1 ? " opening\n" : " openings\n", RankingTable(ranking, view));
