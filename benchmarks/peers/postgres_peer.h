@@ -5,9 +5,9 @@
 // The peer runs its own throwaway cluster: Start() creates a temporary directory, runs initdb and pg_ctl
 // from the PostgreSQL 15 binaries, and the server listens only on a unix socket inside that directory
 // (listen_addresses = ''). initdb refuses to run as root, so when the process is root every server
-// command runs as the `postgres` system user (runuser) and the directory is handed to that user. The
-// destructor stops the server and deletes the directory; a watchdog process does the same if this
-// process dies without running it (crash, signal).
+// command runs as the `postgres` system user (setgid/setuid in the forked child, before exec) and the
+// directory is handed to that user. The destructor stops the server and deletes the directory; a
+// watchdog process does the same if this process dies without running it (crash, signal).
 //
 // The schema, the indexes and both queries are in postgres_peer.cc and docs/benchmarks.md.
 //
