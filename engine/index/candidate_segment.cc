@@ -81,12 +81,7 @@ void CandidateSegment::Finish() {
   }
   occupation_offsets[kRows] = static_cast<int32_t>(occupation_rome.size());
   summary = Summary{};
-  double sx = 0, sy = 0, sz = 0;
-  for (int row = 0; row < used_rows; ++row) {
-    if (records_[row]) sx += x[row], sy += y[row], sz += z[row];
-  }
-  const double norm = std::max(1e-12, std::sqrt(sx * sx + sy * sy + sz * sz));
-  summary.center = {static_cast<float>(sx / norm), static_cast<float>(sy / norm), static_cast<float>(sz / norm)};
+  summary.center = LiveCenter(*this);
   for (int row = 0; row < used_rows; ++row) {
     if (!records_[row]) continue;
     const float reach = GreatCircleKm(summary.center, records_[row]->position) + radius_km[row];

@@ -5,6 +5,8 @@
 #ifndef PASSERELLE_ENGINE_INDEX_CANDIDATE_SEGMENT_H_
 #define PASSERELLE_ENGINE_INDEX_CANDIDATE_SEGMENT_H_
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -75,6 +77,17 @@ class CandidateSegment {
  private:
   std::vector<std::shared_ptr<const ResolvedCandidate>> records_;
 };
+
+// Normalised mean position of a segment's live rows (its x, y, z columns), the centre of its summary.
+template <class Segment>
+UnitVector LiveCenter(const Segment& segment) {
+  double sx = 0, sy = 0, sz = 0;
+  for (int row = 0; row < segment.used_rows; ++row) {
+    if (segment.record(row)) sx += segment.x[row], sy += segment.y[row], sz += segment.z[row];
+  }
+  const double norm = std::max(1e-12, std::sqrt(sx * sx + sy * sy + sz * sz));
+  return {static_cast<float>(sx / norm), static_cast<float>(sy / norm), static_cast<float>(sz / norm)};
+}
 
 }  // namespace passerelle::engine
 

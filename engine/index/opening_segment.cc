@@ -92,12 +92,7 @@ void OpeningSegment::Finish() {
   required_skills = BuildSkillMatrix(required, columns);
   desired_skills = BuildSkillMatrix(desired, columns);
   summary = Summary{};
-  double sx = 0, sy = 0, sz = 0;
-  for (int row = 0; row < used_rows; ++row) {
-    if (records_[row]) sx += x[row], sy += y[row], sz += z[row];
-  }
-  const double norm = std::max(1e-12, std::sqrt(sx * sx + sy * sy + sz * sz));
-  summary.center = {static_cast<float>(sx / norm), static_cast<float>(sy / norm), static_cast<float>(sz / norm)};
+  summary.center = LiveCenter(*this);
   for (int row = 0; row < used_rows; ++row) {
     if (!records_[row]) continue;
     summary.max_distance_km = std::max(summary.max_distance_km, GreatCircleKm(summary.center, records_[row]->position));
