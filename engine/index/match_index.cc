@@ -132,9 +132,9 @@ bool CannotBeEligible(const ResolvedCandidate& candidate, const OpeningSegment::
 // Scans segments [0, count) with `scan(begin, end, selection, counts)`, split over up to `threads` threads
 // when there are enough rows to pay for a thread, and merges the parts into `selection` and `result`.
 template <class ScanFn>
-void ScanSegments(size_t count, int64_t rows_per_segment, const MatchIndexOptions& options, const MatchQuery& query,
+void ScanSegments(size_t count, int64_t live_rows, const MatchIndexOptions& options, const MatchQuery& query,
                   ScanFn scan, Selection* selection, MatchResult* result) {
-  const int64_t rows = static_cast<int64_t>(count) * rows_per_segment;
+  const int64_t rows = live_rows;
   const size_t parts = static_cast<size_t>(
       std::max<int64_t>(1, std::min<int64_t>(options.query_threads, rows / options.min_rows_per_thread)));
   if (parts <= 1 || count < parts) {
@@ -173,32 +173,16 @@ absl::Status ValidateMatchQuery(const MatchQuery& query, const ReferenceData& da
   return OccupationFilter(query, data).status();
 }
 
-namespace {
-
-// Dense index of each commune's département, so records can be bucketed by place.
-std::vector<uint32_t> CommuneDepartements(const ReferenceData& data) {
-  absl::flat_hash_map<std::string, uint32_t> index;
-  std::vector<uint32_t> out;
-  out.reserve(data.communes().size());
-  for (const Commune& c : data.communes()) {
-    out.push_back(index.try_emplace(c.departement_code, static_cast<uint32_t>(index.size())).first->second);
-  }
-  return out;
-}
-
-}  // namespace
-
-// Candidates are bucketed by département and whether they would move, openings by région (there are ten to
-// a hundred times fewer openings, and a segment per département would hold a handful of rows) and whether
-// they provide housing: a query then skips segments nobody in which can be eligible (CannotBeEligible).
+// Openings are bucketed by région and whether they provide housing, so a candidate's query skips the
+// segments none of which it can reach (CannotBeEligible). Candidates are not bucketed: a batch of writes
+// scattered over many buckets copies and rebuilds a 4,096-row segment per bucket it touches, which made
+// imports about 10x slower and start-up 7x slower at 1M candidates (benchmarks/results/2026-11-23); their
+// segment summaries still let a query skip a segment when it happens to be out of reach.
 MatchIndex::MatchIndex(std::shared_ptr<const ReferenceData> data, MatchIndexOptions options)
     : data_(std::move(data)),
       options_(options),
       relations_(*data_),
-      commune_departement_(CommuneDepartements(*data_)),
-      candidates_([this](const ResolvedCandidate& c) {
-        return commune_departement_[c.commune_index] * 2 + (c.record.relocation_accepted ? 1 : 0);
-      }),
+      candidates_(),
       openings_([](const ResolvedOpening& o) {
         return static_cast<uint32_t>(o.region_index) * 2 + (o.record.housing_provided ? 1 : 0);
       }) {}
@@ -268,7 +252,7 @@ absl::StatusOr<MatchResult> MatchIndex::MatchOpeningsIn(const OpeningTable::Snap
       }, &counts);
     }
   };
-  ScanSegments(snapshot.segments.size(), OpeningSegment::kRows, options_, query, scan, &selection, &result);
+  ScanSegments(snapshot.segments.size(), static_cast<int64_t>(snapshot.live_rows), options_, query, scan, &selection, &result);
   selection.Finish(params, [&](const KeptRow& kept) {
     return ExplainPair(candidate, *snapshot.segments[kept.segment]->record(kept.row), profile, *data_, relations_);
   }, &result);
@@ -298,7 +282,7 @@ absl::StatusOr<MatchResult> MatchIndex::MatchCandidatesFor(const ResolvedOpening
       part.Consider(segment, static_cast<int32_t>(s), scores, [](int) { return true; }, &counts);
     }
   };
-  ScanSegments(snapshot->segments.size(), CandidateSegment::kRows, options_, query, scan, &selection, &result);
+  ScanSegments(snapshot->segments.size(), static_cast<int64_t>(snapshot->live_rows), options_, query, scan, &selection, &result);
   selection.Finish(params, [&](const KeptRow& kept) {
     return ExplainPair(*snapshot->segments[kept.segment]->record(kept.row), opening, profile, *data_, relations_);
   }, &result);

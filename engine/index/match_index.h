@@ -130,7 +130,6 @@ class MatchIndex {
   std::shared_ptr<const ReferenceData> data_;
   MatchIndexOptions options_;
   OccupationRelations relations_;
-  std::vector<uint32_t> commune_departement_;  // dense département index of each commune
   CandidateTable candidates_;
   OpeningTable openings_;
 };
