@@ -102,17 +102,17 @@ absl::StatusOr<std::vector<Pool>> RerankPools(const MatchIndex& index, const Sco
   return pools;
 }
 
-// The candidates of `snapshot` by id (views into records the snapshot keeps alive).
-absl::flat_hash_map<absl::string_view, const Candidate*> CandidatesById(
+// Where each candidate of `snapshot` lives, by id (views into the snapshot's segments).
+absl::flat_hash_map<absl::string_view, std::pair<const CandidateSegment*, int>> CandidateRows(
     const MatchIndex::CandidateTable::Snapshot& snapshot) {
-  absl::flat_hash_map<absl::string_view, const Candidate*> by_id;
-  by_id.reserve(snapshot.live_rows);
+  absl::flat_hash_map<absl::string_view, std::pair<const CandidateSegment*, int>> rows;
+  rows.reserve(snapshot.live_rows);
   for (const auto& segment : snapshot.segments) {
-    for (int row = 0; row < CandidateSegment::kRows; ++row) {
-      if (const auto& c = segment->record(row)) by_id[c->record.id] = &c->record;
+    for (int row = 0; row < segment->used_rows; ++row) {
+      if (segment->live(row)) rows[segment->id(row)] = {segment.get(), row};
     }
   }
-  return by_id;
+  return rows;
 }
 
 // Per unassigned candidate, the reason the report counts them under (the same rules as
@@ -180,14 +180,16 @@ absl::StatusOr<CohortAssignment> AssignCohort(const MatchIndex& index, const Sco
   if (options.cancelled && options.cancelled()) return absl::CancelledError("assignment cancelled after re-ranking");
 
   const auto start = Clock::now();
-  const auto candidates = CandidatesById(*rerank.candidate_snapshot);
+  const auto candidate_rows = CandidateRows(*rerank.candidate_snapshot);
   AssignmentProblem problem;
   problem.candidate_count = static_cast<int32_t>(pools.size());
   problem.opening_capacity = scope.capacity;
   std::vector<uint8_t> right_to_work(pools.size());
   if (!options.reserve_for.empty()) problem.reserved_cohort.assign(pools.size(), 0);
   for (size_t i = 0; i < pools.size(); ++i) {
-    const Candidate& c = *candidates.at(pools[i].candidate_id);
+    const auto [segment, row] = candidate_rows.at(pools[i].candidate_id);
+    const std::shared_ptr<const ResolvedCandidate> resolved = segment->record(row);
+    const Candidate& c = resolved->record;
     right_to_work[i] = c.right_to_work;
     if (!problem.reserved_cohort.empty()) problem.reserved_cohort[i] = options.reserve_for.Contains(c);
     for (const auto& [j, score] : pools[i].openings) {

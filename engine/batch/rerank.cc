@@ -12,21 +12,28 @@
 namespace passerelle::engine {
 namespace {
 
-std::vector<std::shared_ptr<const ResolvedCandidate>> Cohort(const MatchIndex& index, const RerankOptions& options) {
-  std::vector<std::shared_ptr<const ResolvedCandidate>> cohort;
-  const auto snapshot = options.candidate_snapshot ? options.candidate_snapshot : index.CandidateSnapshot();
-  for (const auto& segment : snapshot->segments) {
-    for (int row = 0; row < CandidateSegment::kRows; ++row) {
-      const auto& c = segment->record(row);
-      if (!c) continue;
-      if (!options.owner_id.empty() && c->record.owner_id != options.owner_id) continue;
+// A candidate of the cohort: a row of the pinned snapshot, unpacked when its worker reaches it (a whole
+// cohort of unpacked records would cost hundreds of megabytes at national scale).
+struct CohortRow {
+  const CandidateSegment* segment;
+  int row;
+};
+
+std::vector<CohortRow> Cohort(const MatchIndex::CandidateTable::Snapshot& snapshot, const MatchIndex& index,
+                              const RerankOptions& options) {
+  std::vector<CohortRow> cohort;
+  for (const auto& segment : snapshot.segments) {
+    for (int row = 0; row < segment->used_rows; ++row) {
+      if (!segment->live(row)) continue;
+      const PackedCandidateView c(segment->packed(row));
+      if (!options.owner_id.empty() && c.owner_id != options.owner_id) continue;
       if (!options.departements.empty()) {
-        const std::string& dept = index.data().communes()[c->commune_index].departement_code;
+        const std::string& dept = index.data().communes()[c.commune_index].departement_code;
         if (std::find(options.departements.begin(), options.departements.end(), dept) == options.departements.end()) {
           continue;
         }
       }
-      cohort.push_back(c);
+      cohort.push_back({segment.get(), row});
     }
   }
   return cohort;
@@ -49,7 +56,8 @@ absl::Status Rerank(const MatchIndex& index, const ScoringProfile& profile, cons
   const auto start = std::chrono::steady_clock::now();
   const std::shared_ptr<const MatchIndex::OpeningTable::Snapshot> openings =
       options.opening_snapshot ? options.opening_snapshot : index.OpeningSnapshot();
-  const auto cohort = Cohort(index, options);
+  const auto candidates = options.candidate_snapshot ? options.candidate_snapshot : index.CandidateSnapshot();
+  const auto cohort = Cohort(*candidates, index, options);
   std::mutex out_mu;  // serialises sink and progress
   RerankProgress totals;
   totals.candidates_total = static_cast<int64_t>(cohort.size());
@@ -64,7 +72,8 @@ absl::Status Rerank(const MatchIndex& index, const ScoringProfile& profile, cons
         stopped = true;
         return;
       }
-      const ResolvedCandidate& c = *cohort[i];
+      const std::shared_ptr<const ResolvedCandidate> candidate = cohort[i].segment->record(cohort[i].row);
+      const ResolvedCandidate& c = *candidate;
       // The index skips segments of openings that cannot be eligible for this candidate.
       absl::StatusOr<MatchResult> result = index.MatchOpeningsIn(*openings, c, query, profile);
       std::lock_guard<std::mutex> lock(out_mu);

@@ -13,7 +13,7 @@ CandidateSegment::CandidateSegment()
       driving_licence(FloatColumn::Zero(kRows)), right_to_work(FloatColumn::Zero(kRows)),
       available_from(FloatColumn::Zero(kRows)), accepted_contracts(MaskColumn::Zero(kRows)),
       weekly_availability(MaskColumn::Zero(kRows)), skills(kRows, 0), occupation_offsets(kRows + 1, 0),
-      records_(kRows) {}
+      packed_offset_(kRows, 0), packed_size_(kRows, 0) {}
 
 CandidateRowFeatures EncodeCandidateRow(const ResolvedCandidate& c) {
   const Candidate& r = c.record;
@@ -35,7 +35,17 @@ CandidateRowFeatures EncodeCandidateRow(const ResolvedCandidate& c) {
   return f;
 }
 
-void CandidateSegment::Set(int row, std::shared_ptr<const ResolvedCandidate> candidate) {
+std::shared_ptr<const ResolvedCandidate> CandidateSegment::record(int row) const {
+  if (!live(row)) return nullptr;
+  return std::make_shared<const ResolvedCandidate>(UnpackCandidate(packed(row)));
+}
+
+absl::string_view CandidateSegment::id(int row) const {
+  if (!live(row)) return {};
+  return PackedCandidateView(packed(row)).id;
+}
+
+void CandidateSegment::Set(int row, const std::shared_ptr<const ResolvedCandidate>& candidate) {
   const CandidateRowFeatures f = EncodeCandidateRow(*candidate);
   alive[row] = 1;
   used_rows = std::max(used_rows, row + 1);
@@ -53,28 +63,51 @@ void CandidateSegment::Set(int row, std::shared_ptr<const ResolvedCandidate> can
   available_from[row] = f.available_from;
   accepted_contracts[row] = f.accepted_contracts;
   weekly_availability[row] = f.weekly_availability;
-  records_[row] = std::move(candidate);
+  dead_bytes_ += packed_size_[row];
+  packed_offset_[row] = static_cast<uint32_t>(arena_.size());
+  AppendPackedCandidate(*candidate, &arena_);
+  packed_size_[row] = static_cast<uint32_t>(arena_.size() - packed_offset_[row]);
 }
 
 void CandidateSegment::Clear(int row) {
   alive[row] = 0;
   right_to_work[row] = 0;
-  records_[row] = nullptr;
+  dead_bytes_ += packed_size_[row];
+  packed_size_[row] = 0;
+}
+
+void CandidateSegment::CompactArena() {
+  std::string compact;
+  compact.reserve(arena_.size() - dead_bytes_);
+  for (int row = 0; row < used_rows; ++row) {
+    if (!live(row)) continue;
+    const absl::string_view bytes = packed(row);
+    packed_offset_[row] = static_cast<uint32_t>(compact.size());
+    compact.append(bytes.data(), bytes.size());
+  }
+  arena_ = std::move(compact);
+  dead_bytes_ = 0;
 }
 
 void CandidateSegment::Finish() {
+  // Appending grows the arena's capacity up to twice its size, and replaced rows leave dead bytes: an
+  // exact copy keeps the index at the packed size (the arena is most of a candidate's memory).
+  if (dead_bytes_ > 0 || arena_.capacity() > arena_.size() + arena_.size() / 8) CompactArena();
   std::vector<Eigen::Triplet<float, int32_t>> triplets;
+  std::vector<int32_t> skill_indices;
+  std::vector<WeightedOccupation> occupations;
   int32_t columns = 0;
   occupation_rome.clear();
   occupation_factor.clear();
   for (int row = 0; row < kRows; ++row) {
     occupation_offsets[row] = static_cast<int32_t>(occupation_rome.size());
-    if (!records_[row]) continue;
-    for (int32_t item : records_[row]->skill_indices) {
+    if (!live(row)) continue;
+    PackedFeatures(packed(row), &skill_indices, &occupations);
+    for (int32_t item : skill_indices) {
       triplets.emplace_back(row, item, 1.0f);
       columns = std::max(columns, item + 1);
     }
-    for (const WeightedOccupation& o : records_[row]->occupations) {
+    for (const WeightedOccupation& o : occupations) {
       occupation_rome.push_back(o.rome_index);
       occupation_factor.push_back(o.factor);
     }
@@ -83,8 +116,8 @@ void CandidateSegment::Finish() {
   summary = Summary{};
   summary.center = LiveCenter(*this);
   for (int row = 0; row < used_rows; ++row) {
-    if (!records_[row]) continue;
-    const float reach = GreatCircleKm(summary.center, records_[row]->position) + radius_km[row];
+    if (!live(row)) continue;
+    const float reach = GreatCircleKm(summary.center, UnitVector{x[row], y[row], z[row]}) + radius_km[row];
     summary.max_reach_km = std::max(summary.max_reach_km, reach);
     summary.any_relocating |= relocation_accepted[row] > 0.5f;
   }

@@ -1,5 +1,7 @@
 // Candidates as columns: one segment holds kRows rows, one Eigen array per numeric feature, a sparse
 // matrix of skill items (rows = candidates, columns = items) and a compressed list of occupations.
+// The records themselves are kept packed (engine/model/candidate_pack.h) in one byte arena per segment,
+// not as objects: queries read the columns, and only the rows they explain are unpacked.
 //
 // Thread-safety: thread-compatible; published segments are immutable and read by any thread.
 #ifndef PASSERELLE_ENGINE_INDEX_CANDIDATE_SEGMENT_H_
@@ -14,6 +16,8 @@
 #include <Eigen/Core>
 #include <Eigen/SparseCore>
 
+#include "absl/strings/string_view.h"
+#include "engine/model/candidate_pack.h"
 #include "engine/model/resolve.h"
 
 namespace passerelle::engine {
@@ -42,12 +46,19 @@ class CandidateSegment {
 
   CandidateSegment();
 
-  void Set(int row, std::shared_ptr<const ResolvedCandidate> candidate);
+  void Set(int row, const std::shared_ptr<const ResolvedCandidate>& candidate);
   void Clear(int row);
-  // Rebuilds the skill matrix and the occupation lists after Set/Clear.
+  // Rebuilds the skill matrix, the occupation lists and the summary after Set/Clear, and drops the bytes
+  // of replaced or cleared rows from the arena.
   void Finish();
 
-  const std::shared_ptr<const ResolvedCandidate>& record(int row) const { return records_[row]; }
+  bool live(int row) const { return packed_size_[row] > 0; }
+  // The row's record, unpacked (a copy), or nullptr when the row is not live.
+  std::shared_ptr<const ResolvedCandidate> record(int row) const;
+  // The row's id, pointing into this segment; empty when the row is not live.
+  absl::string_view id(int row) const;
+  // The row's packed bytes; empty when the row is not live.
+  absl::string_view packed(int row) const { return absl::string_view(arena_).substr(packed_offset_[row], packed_size_[row]); }
 
   // Rows [0, used_rows) may be live; queries scan only these.
   int used_rows = 0;
@@ -75,7 +86,12 @@ class CandidateSegment {
   std::vector<float> occupation_factor;
 
  private:
-  std::vector<std::shared_ptr<const ResolvedCandidate>> records_;
+  void CompactArena();
+
+  std::string arena_;                   // packed records, back to back
+  size_t dead_bytes_ = 0;               // bytes of replaced or cleared rows still in arena_
+  std::vector<uint32_t> packed_offset_;  // kRows; where a row's bytes start in arena_
+  std::vector<uint32_t> packed_size_;    // kRows; 0 = no record
 };
 
 // Normalised mean position of a segment's live rows (its x, y, z columns), the centre of its summary.
@@ -83,7 +99,7 @@ template <class Segment>
 UnitVector LiveCenter(const Segment& segment) {
   double sx = 0, sy = 0, sz = 0;
   for (int row = 0; row < segment.used_rows; ++row) {
-    if (segment.record(row)) sx += segment.x[row], sy += segment.y[row], sz += segment.z[row];
+    if (segment.live(row)) sx += segment.x[row], sy += segment.y[row], sz += segment.z[row];
   }
   const double norm = std::max(1e-12, std::sqrt(sx * sx + sy * sy + sz * sz));
   return {static_cast<float>(sx / norm), static_cast<float>(sy / norm), static_cast<float>(sz / norm)};

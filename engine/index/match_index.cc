@@ -56,7 +56,7 @@ absl::StatusOr<std::vector<uint8_t>> OccupationFilter(const MatchQuery& query, c
 
 ScoredMatch MakeMatch(const TopK<KeptRow>::Entry& entry, const sc::KernelParams& params) {
   ScoredMatch m;
-  m.id = *entry.id;
+  m.id = std::string(entry.id);
   m.total = entry.score;
   m.distance_km = entry.payload.distance_km;
   m.blockers = entry.payload.blockers;
@@ -83,17 +83,17 @@ struct Selection {
       if (blockers == 0) {
         if (!extra_ok(row)) continue;
         ++result->eligible;
-        if (matches.MayAccept(total)) matches.Push(total, segment.record(row)->record.id, Keep(scores, segment_index, row));
+        if (matches.MayAccept(total)) matches.Push(total, segment.id(row), Keep(scores, segment_index, row));
       } else if ((blockers & ~sc::kRelaxableBlockers) == 0 && near_misses.MayAccept(total) && extra_ok(row)) {
-        near_misses.Push(total, segment.record(row)->record.id, Keep(scores, segment_index, row));
+        near_misses.Push(total, segment.id(row), Keep(scores, segment_index, row));
       }
     }
   }
 
   // Adds the other part's selections and counts (the other part scanned other segments).
   void Merge(Selection& other, const MatchResult& other_counts, MatchResult* result) {
-    for (auto& entry : other.matches.Take()) matches.Push(entry.score, *entry.id, entry.payload);
-    for (auto& entry : other.near_misses.Take()) near_misses.Push(entry.score, *entry.id, entry.payload);
+    for (auto& entry : other.matches.Take()) matches.Push(entry.score, entry.id, entry.payload);
+    for (auto& entry : other.near_misses.Take()) near_misses.Push(entry.score, entry.id, entry.payload);
     result->scored += other_counts.scored;
     result->eligible += other_counts.eligible;
   }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/index/candidate_segment.h"
+#include "absl/strings/string_view.h"
 #include "engine/model/resolve.h"
 
 namespace passerelle::engine {
@@ -35,7 +36,10 @@ class OpeningSegment {
   // Rebuilds the skill matrices after Set/Clear.
   void Finish();
 
+  bool live(int row) const { return records_[row] != nullptr; }
   const std::shared_ptr<const ResolvedOpening>& record(int row) const { return records_[row]; }
+  // The row's id (pointing into its record, which the segment keeps); empty when the row is not live.
+  absl::string_view id(int row) const { return records_[row] ? absl::string_view(records_[row]->record.id) : absl::string_view(); }
 
   // Rows [0, used_rows) may be live; queries scan only these.
   int used_rows = 0;

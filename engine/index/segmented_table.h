@@ -12,9 +12,10 @@
 // `used_rows` bounds the rows queries scan.
 //
 // Segment requirements: `static constexpr int kRows`; default-constructible; copyable;
-// `void Set(int row, std::shared_ptr<const Record>)`, `void Clear(int row)`, `void Finish()` (rebuild
-// derived structures after a batch of Set/Clear); `const std::shared_ptr<const Record>& record(int row)`.
-// Record requirement: `record.id()` is its key.
+// `void Set(int row, const std::shared_ptr<const Record>&)`, `void Clear(int row)`, `void Finish()`
+// (rebuild derived structures after a batch of Set/Clear); `record(int row)` returning a
+// std::shared_ptr<const Record> (the segment may keep the record in another form and rebuild it).
+// Record requirement: `record.id()` is its key. The table keeps only ids and slots besides the segments.
 //
 // Thread-safety: thread-safe. Writers are serialised; readers never block on a writer's work, only on
 // the few instructions of a pointer swap.
@@ -54,9 +55,16 @@ class SegmentedTable {
 
   // The current version of one record, or nullptr.
   std::shared_ptr<const Record> Find(const std::string& id) const {
-    std::lock_guard<std::mutex> lock(publish_mu_);
-    auto it = rows_.find(id);
-    return it == rows_.end() ? nullptr : it->second.record;
+    std::shared_ptr<const Snapshot> snapshot;
+    int64_t slot = -1;
+    {
+      std::lock_guard<std::mutex> lock(publish_mu_);
+      auto it = rows_.find(id);
+      if (it == rows_.end()) return nullptr;
+      snapshot = snapshot_;  // published together with rows_, so the slot is in it
+      slot = it->second;
+    }
+    return snapshot->segments[slot / Segment::kRows]->record(slot % Segment::kRows);
   }
 
   size_t size() const {
@@ -74,7 +82,7 @@ class SegmentedTable {
     for (const std::shared_ptr<const Record>& record : upserts) {
       const int64_t slot = SlotFor(*record, pending, batch);
       batch.Mutable(slot / Segment::kRows)->Set(slot % Segment::kRows, record);
-      pending[record->id()] = Entry{slot, record};
+      pending[record->id()] = Entry{slot, true};
     }
     for (const std::string& id : removals) {
       const int64_t slot = PendingSlot(id, pending);
@@ -82,16 +90,17 @@ class SegmentedTable {
       batch.Mutable(slot / Segment::kRows)->Clear(slot % Segment::kRows);
       ++erased;
       ReleaseSlot(slot);
-      pending[id] = Entry{slot, nullptr};
+      pending[id] = Entry{slot, false};
     }
     Publish(std::move(batch), std::move(pending));
     return erased;
   }
 
  private:
+  // A change of the version being written.
   struct Entry {
     int64_t slot = -1;
-    std::shared_ptr<const Record> record;  // nullptr in a pending entry means "removed"
+    bool live = true;  // false: removed
   };
 
   // The segments of the version being written: untouched ones shared, touched ones copied once.
@@ -119,10 +128,10 @@ class SegmentedTable {
 
   // Slot of `id` in the version being written (pending change first, else published), or -1.
   int64_t PendingSlot(const std::string& id, const Pending& pending) {
-    if (auto it = pending.find(id); it != pending.end()) return it->second.record ? it->second.slot : -1;
+    if (auto it = pending.find(id); it != pending.end()) return it->second.live ? it->second.slot : -1;
     std::lock_guard<std::mutex> lock(publish_mu_);
     auto found = rows_.find(id);
-    return found == rows_.end() ? -1 : found->second.slot;
+    return found == rows_.end() ? -1 : found->second;
   }
 
   // Where a bucket puts its next rows.
@@ -164,8 +173,8 @@ class SegmentedTable {
     next->segments = std::move(batch.segments);
     std::lock_guard<std::mutex> lock(publish_mu_);
     for (auto& [id, entry] : entries) {
-      if (entry.record) {
-        rows_[id] = std::move(entry);
+      if (entry.live) {
+        rows_[id] = entry.slot;
       } else {
         rows_.erase(id);
       }
@@ -181,7 +190,7 @@ class SegmentedTable {
   // std::mutex rather than absl::Mutex: ThreadSanitizer understands it without an instrumented Abseil.
   mutable std::mutex publish_mu_;
   std::shared_ptr<const Snapshot> snapshot_;        // GUARDED_BY(publish_mu_)
-  absl::flat_hash_map<std::string, Entry> rows_;    // GUARDED_BY(publish_mu_); written only under write_mu_ too
+  absl::flat_hash_map<std::string, int64_t> rows_;  // GUARDED_BY(publish_mu_); id -> slot; written only under write_mu_ too
 };
 
 }  // namespace passerelle::engine

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
+
 namespace passerelle::engine {
 
 template <class Payload>
@@ -16,7 +18,7 @@ class TopK {
  public:
   struct Entry {
     float score;
-    const std::string* id;  // must outlive the TopK (points into a record of the query's snapshot)
+    absl::string_view id;  // must outlive the TopK (points into a segment of the query's snapshot)
     Payload payload;
   };
 
@@ -25,9 +27,9 @@ class TopK {
   // Cheap pre-check: false when `score` cannot enter the selection.
   bool MayAccept(float score) const { return k_ > 0 && (heap_.size() < k_ || score >= heap_.front().score); }
 
-  void Push(float score, const std::string& id, Payload payload) {
+  void Push(float score, absl::string_view id, Payload payload) {
     if (k_ == 0) return;
-    Entry entry{score, &id, std::move(payload)};
+    Entry entry{score, id, std::move(payload)};
     if (heap_.size() < k_) {
       heap_.push_back(std::move(entry));
       std::push_heap(heap_.begin(), heap_.end(), Better);
@@ -50,7 +52,7 @@ class TopK {
   // With this order the heap's front is the worst entry kept.
   static bool Better(const Entry& a, const Entry& b) {
     if (a.score != b.score) return a.score > b.score;
-    return *a.id < *b.id;
+    return a.id < b.id;
   }
 
   size_t k_;

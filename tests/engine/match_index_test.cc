@@ -1,6 +1,7 @@
 // The index's two queries: order, ties, filters, near-misses, validation, updates, and the realistic
 // mason scenario of the engine issue.
 #include "engine/index/match_index.h"
+#include "engine/model/candidate_pack.h"
 
 #include <cmath>
 #include <functional>
@@ -214,7 +215,14 @@ TEST_F(MatchIndexTest, BadRecordsAreRejectedNamingTheFieldAndChangeNothing) {
     EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
     EXPECT_TRUE(absl::StartsWith(r.status().message(), k.field + ":")) << r.status();
   }
-  EXPECT_EQ(index_.FindCandidate("cand-mason"), stored);
+  // FindCandidate unpacks a copy: compare what is stored, byte for byte.
+  auto packed = [](const std::shared_ptr<const ResolvedCandidate>& c) {
+    std::string bytes;
+    if (c) AppendPackedCandidate(*c, &bytes);
+    return bytes;
+  };
+  ASSERT_NE(stored, nullptr);
+  EXPECT_EQ(packed(index_.FindCandidate("cand-mason")), packed(stored));
   Opening o = MasonOpening();
   o.rome_code = "";
   EXPECT_NE(index_.ResolveOpening(o).status().message().find("rome_code"), absl::string_view::npos);

@@ -11,7 +11,7 @@ TEST(TopKTest, KeepsTheBestKWithTiesBrokenById) {
   TopK<int> top(4);
   for (size_t i = 0; i < ids.size(); ++i) top.Push(scores[i], ids[i], static_cast<int>(i));
   std::vector<std::string> got;
-  for (const auto& e : top.Take()) got.push_back(*e.id);
+  for (const auto& e : top.Take()) got.emplace_back(e.id);
   EXPECT_EQ(got, (std::vector<std::string>{"b", "c", "f", "a"}));
 }
 

@@ -1,0 +1,149 @@
+#include "engine/model/candidate_pack.h"
+
+#include <cstring>
+
+#include "engine/index/candidate_segment.h"
+#include "engine/sample/cohort_generator.h"
+#include "gtest/gtest.h"
+#include "tests/engine/test_fixtures.h"
+
+namespace passerelle::engine {
+namespace {
+
+using testing::SharedReferenceData;
+
+// Field-by-field equality, floats compared by their bits: unpacking must give back exactly what was packed.
+void ExpectSame(const ResolvedCandidate& a, const ResolvedCandidate& b) {
+  auto same_bits = [](float x, float y) { return std::memcmp(&x, &y, sizeof(float)) == 0; };
+  const Candidate& r = a.record;
+  const Candidate& s = b.record;
+  EXPECT_EQ(r.id, s.id);
+  EXPECT_EQ(r.owner_id, s.owner_id);
+  EXPECT_EQ(r.commune_insee, s.commune_insee);
+  EXPECT_EQ(r.transport_mode, s.transport_mode);
+  EXPECT_TRUE(same_bits(r.max_commute_km, s.max_commute_km));
+  EXPECT_EQ(r.driving_licence, s.driving_licence);
+  EXPECT_EQ(r.vehicle, s.vehicle);
+  EXPECT_EQ(r.relocation_accepted, s.relocation_accepted);
+  EXPECT_EQ(r.housing, s.housing);
+  EXPECT_EQ(r.french_level, s.french_level);
+  EXPECT_EQ(r.french_attested, s.french_attested);
+  EXPECT_TRUE(same_bits(r.french_hours_planned, s.french_hours_planned));
+  EXPECT_EQ(r.skills, s.skills);
+  ASSERT_EQ(r.past_occupations.size(), s.past_occupations.size());
+  for (size_t i = 0; i < r.past_occupations.size(); ++i) {
+    EXPECT_EQ(r.past_occupations[i].rome_code, s.past_occupations[i].rome_code);
+    EXPECT_TRUE(same_bits(r.past_occupations[i].years, s.past_occupations[i].years));
+  }
+  EXPECT_EQ(r.wished_occupations, s.wished_occupations);
+  EXPECT_EQ(r.accepted_contracts, s.accepted_contracts);
+  EXPECT_EQ(r.available_from, s.available_from);
+  EXPECT_EQ(r.weekly_availability, s.weekly_availability);
+  EXPECT_EQ(r.right_to_work, s.right_to_work);
+
+  EXPECT_EQ(a.commune_index, b.commune_index);
+  EXPECT_TRUE(same_bits(a.position.x, b.position.x));
+  EXPECT_TRUE(same_bits(a.position.y, b.position.y));
+  EXPECT_TRUE(same_bits(a.position.z, b.position.z));
+  EXPECT_TRUE(same_bits(a.radius_km, b.radius_km));
+  ASSERT_EQ(a.occupations.size(), b.occupations.size());
+  for (size_t i = 0; i < a.occupations.size(); ++i) {
+    EXPECT_EQ(a.occupations[i].rome_index, b.occupations[i].rome_index);
+    EXPECT_TRUE(same_bits(a.occupations[i].factor, b.occupations[i].factor));
+  }
+  EXPECT_EQ(a.skill_indices, b.skill_indices);
+}
+
+ResolvedCandidate Resolve(const Candidate& c) {
+  absl::StatusOr<ResolvedCandidate> resolved = ResolveCandidate(c, *SharedReferenceData());
+  EXPECT_TRUE(resolved.ok()) << resolved.status();
+  return *resolved;
+}
+
+TEST(CandidatePackTest, EveryFieldRoundTrips) {
+  Candidate c = testing::MasonCandidate("cand-with-a-rather-long-identifier-0001");
+  c.transport_mode = TransportMode::kCar;
+  c.max_commute_km = 37.25f;
+  c.driving_licence = true;
+  c.vehicle = true;
+  c.relocation_accepted = true;
+  c.housing = HousingStatus::kEmergency;
+  c.french_level = CefrLevel::kB1;
+  c.french_attested = false;
+  c.french_hours_planned = 120.5f;
+  c.skills = {testing::kMasonSkillD, testing::kMasonSkillA, testing::kMasonSkillA};  // order and duplicate kept
+  c.past_occupations = {{"F1606", 3.5f}, {"F1703", 0.25f}};
+  c.wished_occupations = {"F1703", "G1602"};
+  c.weekly_availability = WeeklySlotBit(0, 0) | WeeklySlotBit(6, 3);
+  c.right_to_work = true;
+  const ResolvedCandidate resolved = Resolve(c);
+
+  std::string packed;
+  AppendPackedCandidate(resolved, &packed);
+  ExpectSame(resolved, UnpackCandidate(packed));
+
+  const PackedCandidateView view(packed);
+  EXPECT_EQ(view.id, c.id);
+  EXPECT_EQ(view.owner_id, c.owner_id);
+  EXPECT_EQ(view.commune_index, resolved.commune_index);
+
+  std::vector<int32_t> skills = {42};
+  std::vector<WeightedOccupation> occupations;
+  PackedFeatures(packed, &skills, &occupations);
+  EXPECT_EQ(skills, resolved.skill_indices);
+  ASSERT_EQ(occupations.size(), resolved.occupations.size());
+  EXPECT_EQ(occupations[0].rome_index, resolved.occupations[0].rome_index);
+}
+
+TEST(CandidatePackTest, GeneratedCohortRoundTripsAndStaysSmall) {
+  CohortOptions options;
+  options.candidates = 2000;
+  const std::vector<Candidate> candidates = CohortGenerator(SharedReferenceData(), options).Candidates();
+  size_t bytes = 0;
+  for (const Candidate& c : candidates) {
+    const ResolvedCandidate resolved = Resolve(c);
+    std::string packed;
+    AppendPackedCandidate(resolved, &packed);
+    bytes += packed.size();
+    ExpectSame(resolved, UnpackCandidate(packed));
+  }
+  // The point of packing: a realistic candidate takes a small fraction of its ~600 bytes as objects.
+  EXPECT_LT(bytes / candidates.size(), 200u);
+}
+
+TEST(CandidatePackTest, SegmentKeepsRecordsPackedAcrossReplaceAndClear) {
+  CandidateSegment segment;
+  const ResolvedCandidate a = Resolve(testing::MasonCandidate("cand-a"));
+  Candidate b_record = testing::MasonCandidate("cand-b");
+  b_record.commune_insee = testing::kLyon;
+  const ResolvedCandidate b = Resolve(b_record);
+  segment.Set(0, std::make_shared<const ResolvedCandidate>(a));
+  segment.Set(1, std::make_shared<const ResolvedCandidate>(b));
+  segment.Finish();
+  EXPECT_EQ(segment.id(0), "cand-a");
+  EXPECT_EQ(segment.id(1), "cand-b");
+
+  // Row 0 replaced by b's record under another id, row 1 cleared: the arena drops the dead bytes.
+  Candidate c_record = b_record;
+  c_record.id = "cand-c";
+  segment.Set(0, std::make_shared<const ResolvedCandidate>(Resolve(c_record)));
+  segment.Clear(1);
+  segment.Finish();
+  EXPECT_TRUE(segment.live(0));
+  EXPECT_FALSE(segment.live(1));
+  EXPECT_EQ(segment.record(1), nullptr);
+  EXPECT_EQ(segment.id(1), "");
+  ASSERT_NE(segment.record(0), nullptr);
+  EXPECT_EQ(segment.record(0)->record.commune_insee, testing::kLyon);
+  EXPECT_EQ(segment.id(0), "cand-c");
+  EXPECT_EQ(segment.packed(0).size(), [&] {
+    std::string packed;
+    AppendPackedCandidate(*segment.record(0), &packed);
+    return packed.size();
+  }());
+  // The skill matrix was rebuilt from the packed features: row 0 holds c's items, row 1 none.
+  EXPECT_EQ(segment.skills.col(segment.record(0)->skill_indices[0]).nonZeros(), 1);
+}
+
+}  // namespace
+}  // namespace passerelle::engine
