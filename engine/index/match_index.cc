@@ -1,5 +1,6 @@
 #include "engine/index/match_index.h"
 
+#include <atomic>
 #include <cmath>
 #include <thread>
 
@@ -129,14 +130,28 @@ bool CannotBeEligible(const ResolvedCandidate& candidate, const OpeningSegment::
   return GreatCircleKm(candidate.position, segment.center) - segment.max_distance_km > candidate.radius_km + 1.0f;
 }
 
-// Scans segments [0, count) with `scan(begin, end, selection, counts)`, split over up to `threads` threads
-// when there are enough rows to pay for a thread, and merges the parts into `selection` and `result`.
+// Counts the queries running in an index while in scope; returns how many others were running.
+class RunningQuery {
+ public:
+  explicit RunningQuery(std::atomic<int>& running) : running_(running), others_(running.fetch_add(1)) {}
+  ~RunningQuery() { running_.fetch_sub(1); }
+  int others() const { return others_; }
+
+ private:
+  std::atomic<int>& running_;
+  const int others_;
+};
+
+// Scans segments [0, count) with `scan(begin, end, selection, counts)`, split over up to
+// options.query_threads threads when there are enough rows to pay for a thread and cores to spare (each
+// other query running takes one), and merges the parts into `selection` and `result`.
 template <class ScanFn>
-void ScanSegments(size_t count, int64_t live_rows, const MatchIndexOptions& options, const MatchQuery& query,
-                  ScanFn scan, Selection* selection, MatchResult* result) {
+void ScanSegments(size_t count, int64_t live_rows, const MatchIndexOptions& options, int other_queries,
+                  const MatchQuery& query, ScanFn scan, Selection* selection, MatchResult* result) {
   const int64_t rows = live_rows;
-  const size_t parts = static_cast<size_t>(
-      std::max<int64_t>(1, std::min<int64_t>(options.query_threads, rows / options.min_rows_per_thread)));
+  const int64_t spare_threads = std::max(1, options.query_threads - other_queries);
+  const size_t parts =
+      static_cast<size_t>(std::max<int64_t>(1, std::min<int64_t>(spare_threads, rows / options.min_rows_per_thread)));
   if (parts <= 1 || count < parts) {
     scan(0, count, *selection, *result);
     return;
@@ -252,7 +267,9 @@ absl::StatusOr<MatchResult> MatchIndex::MatchOpeningsIn(const OpeningTable::Snap
       }, &counts);
     }
   };
-  ScanSegments(snapshot.segments.size(), static_cast<int64_t>(snapshot.live_rows), options_, query, scan, &selection, &result);
+  const RunningQuery running(running_queries_);
+  ScanSegments(snapshot.segments.size(), static_cast<int64_t>(snapshot.live_rows), options_, running.others(), query,
+               scan, &selection, &result);
   selection.Finish(params, [&](const KeptRow& kept) {
     return ExplainPair(candidate, *snapshot.segments[kept.segment]->record(kept.row), profile, *data_, relations_);
   }, &result);
@@ -282,7 +299,9 @@ absl::StatusOr<MatchResult> MatchIndex::MatchCandidatesFor(const ResolvedOpening
       part.Consider(segment, static_cast<int32_t>(s), scores, [](int) { return true; }, &counts);
     }
   };
-  ScanSegments(snapshot->segments.size(), static_cast<int64_t>(snapshot->live_rows), options_, query, scan, &selection, &result);
+  const RunningQuery running(running_queries_);
+  ScanSegments(snapshot->segments.size(), static_cast<int64_t>(snapshot->live_rows), options_, running.others(), query,
+               scan, &selection, &result);
   selection.Finish(params, [&](const KeptRow& kept) {
     return ExplainPair(*snapshot->segments[kept.segment]->record(kept.row), opening, profile, *data_, relations_);
   }, &result);

@@ -16,6 +16,7 @@
 #define PASSERELLE_ENGINE_INDEX_MATCH_INDEX_H_
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -55,7 +56,8 @@ struct MatchQuery {
 };
 
 struct MatchIndexOptions {
-  // Threads one query may use to scan a large table. Default: 2 (the machines have 2 cores).
+  // Threads one query may use to scan a large table, less one per other query running at the same time
+  // (under concurrent load a helper thread only adds overhead). Default: 2 (the machines have 2 cores).
   int query_threads = 2;
   // A query uses one more thread per this many rows to scan; smaller scans stay on the calling thread.
   // Default: 65536.
@@ -132,6 +134,7 @@ class MatchIndex {
   OccupationRelations relations_;
   CandidateTable candidates_;
   OpeningTable openings_;
+  mutable std::atomic<int> running_queries_{0};  // queries scanning now, to decide on helper threads
 };
 
 // Checks k, min_score, max_distance_km, near_misses and the occupation filters; names the bad field.
