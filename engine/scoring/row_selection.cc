@@ -1,0 +1,168 @@
+#include "engine/scoring/row_selection.h"
+
+#include <algorithm>
+
+#include "engine/scoring/constants.h"
+
+namespace passerelle::engine::scoring {
+namespace {
+
+// The kernel's distance is 2·R·asin(chord / 2) >= R·chord (every term of its asin polynomial is
+// positive), so a row whose R·chord exceeds the radius is beyond it. The margins (relative and absolute)
+// are far above float rounding in either computation, so no row within the radius is ever dropped; rows
+// kept by the margin are decided by the kernel.
+constexpr float kRadiusMargin = 1.001f;
+constexpr float kDistanceMarginKm = 0.5f;
+
+// Slots are 0 except for the selected rows, so a new selection only resets the previous one's rows
+// rather than writing a slot for every row.
+void Prepare(int capacity, RowSelection* out) {
+  if (static_cast<int>(out->rows.size()) < capacity) {
+    out->rows.resize(capacity);
+    out->slot.resize(capacity, 0);
+  }
+  for (int i = 0; i < out->count; ++i) out->slot[out->rows[i]] = 0;
+  out->count = 0;
+}
+
+// Selects the rows [0, n) with reach[row] >= 0 and row_ok(row), in ascending order. `reach` holds
+// PaddedRows(n) values.
+template <class RowOk>
+void Compact(const FloatColumn& reach, int n, RowOk row_ok, RowSelection* out) {
+  int m = 0;
+  for (int base = 0; base < n; base += kBlockRowMultiple) {
+    // Most chunks hold nobody in reach: one vectorised test skips them.
+    if (reach.segment<kBlockRowMultiple>(base).maxCoeff() < 0.0f) continue;
+    const int end = std::min(base + kBlockRowMultiple, n);
+    for (int row = base; row < end; ++row) {
+      if (reach[row] >= 0.0f && row_ok(row)) {
+        out->rows[m] = row;
+        out->slot[row] = ++m;
+      }
+    }
+  }
+  out->count = m;
+}
+
+template <class Column>
+void GatherColumn(const Column& from, const RowSelection& selection, Column* to) {
+  const int32_t* rows = selection.rows.data();
+  for (int i = 0; i < selection.count; ++i) (*to)[i] = from[rows[i]];
+  for (int i = selection.count; i < selection.padded(); ++i) (*to)[i] = (*to)[0];
+}
+
+// A pair's schedule blocks it exactly when the kernel's coverage is 0.
+bool ScheduleOverlaps(uint32_t availability, uint32_t schedule) { return ScheduleCoverage(availability, schedule) > 0; }
+
+}  // namespace
+
+void SelectAllRows(int used_rows, int capacity, RowSelection* out) {
+  Prepare(capacity, out);
+  for (int row = 0; row < used_rows; ++row) out->rows[row] = row, out->slot[row] = row + 1;
+  out->count = used_rows;
+}
+
+void SelectEligibleCandidateRows(const CandidateSegment& segment, const OpeningRowFeatures& o, FloatColumn* scratch,
+                                 RowSelection* out) {
+  Prepare(CandidateSegment::kRows, out);
+  const int n = segment.used_rows;
+  const int padded = PaddedRows(n);
+  if (scratch->size() < CandidateSegment::kRows) scratch->resize(CandidateSegment::kRows);
+  // One vectorised pass over four columns: >= 0 where the row may be within reach.
+  auto reach = scratch->head(padded);
+  reach = (segment.radius_km.head(padded) * kRadiusMargin + kDistanceMarginKm).square() -
+          ((segment.x.head(padded) - o.x).square() + (segment.y.head(padded) - o.y).square() +
+           (segment.z.head(padded) - o.z).square()) *
+              (kEarthRadiusKm * kEarthRadiusKm);
+  // With housing, whoever would move is in reach wherever they live.
+  if (o.housing_provided > 0.5f) reach = reach.max(segment.relocation_accepted.head(padded) - 0.5f);
+
+  // The other cheap hard constraints, on the rows in reach only.
+  const bool licence_required = o.licence_requirement > 1.5f;
+  Compact(*scratch, n, [&](int row) {
+    return segment.alive[row] > 0.5f && segment.right_to_work[row] > 0.5f &&
+           ContractAccepted(segment.accepted_contracts[row], o.contract_bit) > 0 &&
+           ScheduleOverlaps(segment.weekly_availability[row], o.weekly_schedule) &&
+           !(licence_required && segment.driving_licence[row] < 0.5f);
+  }, out);
+}
+
+void SelectEligibleOpeningRows(const OpeningSegment& segment, const CandidateRowFeatures& c, FloatColumn* scratch,
+                               RowSelection* out) {
+  Prepare(OpeningSegment::kRows, out);
+  const int n = segment.used_rows;
+  if (c.right_to_work < 0.5f) return;
+  const int padded = PaddedRows(n);
+  if (scratch->size() < OpeningSegment::kRows) scratch->resize(OpeningSegment::kRows);
+  const float limit = c.radius_km * kRadiusMargin + kDistanceMarginKm;
+  auto reach = scratch->head(padded);
+  reach = limit * limit - ((segment.x.head(padded) - c.x).square() + (segment.y.head(padded) - c.y).square() +
+                           (segment.z.head(padded) - c.z).square()) *
+                              (kEarthRadiusKm * kEarthRadiusKm);
+  if (c.relocation_accepted > 0.5f) reach = reach.max(segment.housing_provided.head(padded) - 0.5f);
+
+  const bool no_licence = c.driving_licence < 0.5f;
+  Compact(*scratch, n, [&](int row) {
+    return segment.alive[row] > 0.5f && ContractAccepted(c.accepted_contracts, segment.contract_bit[row]) > 0 &&
+           ScheduleOverlaps(c.weekly_availability, segment.weekly_schedule[row]) &&
+           !(no_licence && segment.licence_requirement[row] > 1.5f);
+  }, out);
+}
+
+CandidateBlock::CandidateBlock()
+    : x(FloatColumn::Zero(CandidateSegment::kRows)), y(FloatColumn::Zero(CandidateSegment::kRows)),
+      z(FloatColumn::Zero(CandidateSegment::kRows)), radius_km(FloatColumn::Ones(CandidateSegment::kRows)),
+      french_level(FloatColumn::Zero(CandidateSegment::kRows)),
+      french_attested(FloatColumn::Zero(CandidateSegment::kRows)),
+      french_hours_planned(FloatColumn::Zero(CandidateSegment::kRows)),
+      needs_housing_locally(FloatColumn::Zero(CandidateSegment::kRows)),
+      relocation_accepted(FloatColumn::Zero(CandidateSegment::kRows)),
+      driving_licence(FloatColumn::Zero(CandidateSegment::kRows)),
+      right_to_work(FloatColumn::Zero(CandidateSegment::kRows)),
+      available_from(FloatColumn::Zero(CandidateSegment::kRows)),
+      accepted_contracts(MaskColumn::Zero(CandidateSegment::kRows)),
+      weekly_availability(MaskColumn::Zero(CandidateSegment::kRows)) {}
+
+void GatherCandidateRows(const CandidateSegment& s, const RowSelection& selection, CandidateBlock* out) {
+  GatherColumn(s.x, selection, &out->x);
+  GatherColumn(s.y, selection, &out->y);
+  GatherColumn(s.z, selection, &out->z);
+  GatherColumn(s.radius_km, selection, &out->radius_km);
+  GatherColumn(s.french_level, selection, &out->french_level);
+  GatherColumn(s.french_attested, selection, &out->french_attested);
+  GatherColumn(s.french_hours_planned, selection, &out->french_hours_planned);
+  GatherColumn(s.needs_housing_locally, selection, &out->needs_housing_locally);
+  GatherColumn(s.relocation_accepted, selection, &out->relocation_accepted);
+  GatherColumn(s.driving_licence, selection, &out->driving_licence);
+  GatherColumn(s.right_to_work, selection, &out->right_to_work);
+  GatherColumn(s.available_from, selection, &out->available_from);
+  GatherColumn(s.accepted_contracts, selection, &out->accepted_contracts);
+  GatherColumn(s.weekly_availability, selection, &out->weekly_availability);
+}
+
+OpeningBlock::OpeningBlock()
+    : x(FloatColumn::Zero(OpeningSegment::kRows)), y(FloatColumn::Zero(OpeningSegment::kRows)),
+      z(FloatColumn::Zero(OpeningSegment::kRows)), french_min_level(FloatColumn::Zero(OpeningSegment::kRows)),
+      french_requirement(FloatColumn::Zero(OpeningSegment::kRows)),
+      french_training_hours(FloatColumn::Zero(OpeningSegment::kRows)),
+      licence_requirement(FloatColumn::Zero(OpeningSegment::kRows)),
+      start_date(FloatColumn::Zero(OpeningSegment::kRows)),
+      housing_provided(FloatColumn::Zero(OpeningSegment::kRows)), tension(FloatColumn::Zero(OpeningSegment::kRows)),
+      contract_bit(MaskColumn::Zero(OpeningSegment::kRows)), weekly_schedule(MaskColumn::Zero(OpeningSegment::kRows)) {}
+
+void GatherOpeningRows(const OpeningSegment& s, const RowSelection& selection, OpeningBlock* out) {
+  GatherColumn(s.x, selection, &out->x);
+  GatherColumn(s.y, selection, &out->y);
+  GatherColumn(s.z, selection, &out->z);
+  GatherColumn(s.french_min_level, selection, &out->french_min_level);
+  GatherColumn(s.french_requirement, selection, &out->french_requirement);
+  GatherColumn(s.french_training_hours, selection, &out->french_training_hours);
+  GatherColumn(s.licence_requirement, selection, &out->licence_requirement);
+  GatherColumn(s.start_date, selection, &out->start_date);
+  GatherColumn(s.housing_provided, selection, &out->housing_provided);
+  GatherColumn(s.tension, selection, &out->tension);
+  GatherColumn(s.contract_bit, selection, &out->contract_bit);
+  GatherColumn(s.weekly_schedule, selection, &out->weekly_schedule);
+}
+
+}  // namespace passerelle::engine::scoring
