@@ -61,13 +61,13 @@ struct BlockScores {
   FloatColumn distance_km;
   MaskColumn blockers;
   // Intermediates the kernel reads more than once.
-  FloatColumn beyond, no_licence, licence_required, gap, closable, required, met, coverage;
+  FloatColumn beyond, no_licence, licence_required, gap, closable, required, met, coverage, contract_ok;
 
   void Reserve(Eigen::Index n) {
     if (total.size() >= n) return;
     for (FloatColumn& c : criteria) c.resize(n);
     for (FloatColumn* c : {&total, &distance_km, &beyond, &no_licence, &licence_required, &gap, &closable, &required,
-                           &met, &coverage}) {
+                           &met, &coverage, &contract_ok}) {
       c->resize(n);
     }
     blockers.resize(n);
@@ -181,10 +181,20 @@ void ScorePairs(const CandidateSide& c, const OpeningSide& o, const FloatColumn&
   criterion(Criterion::kFrench) = Blend(Step(o.french_requirement() - 0.5f),
                                         Blend(met, Blend(c.french_attested(), 1.0f, kFrenchDeclaredOnly), unmet), 1.0f);
 
-  // Timing: halves every kTimingHalfLifeDays of wait; part of it scaled by schedule coverage.
-  H(out->coverage) = c.weekly_availability().binaryExpr(
-      o.weekly_schedule(), [](uint32_t a, uint32_t s) { return ScheduleCoverage(a, s); });
+  // The two bit-mask conditions as plain loops: Eigen has no packet form for a lambda, and one
+  // binaryExpr would make the whole expression it sits in scalar. GCC vectorises these loops.
+  const auto availability = c.weekly_availability();
+  const auto schedule = o.weekly_schedule();
+  const auto accepted = c.accepted_contracts();
+  const auto contract = o.contract_bit();
+  for (Eigen::Index i = 0; i < n; ++i) {
+    out->coverage[i] = ScheduleCoverage(availability.coeff(i), schedule.coeff(i));
+    out->contract_ok[i] = ContractAccepted(accepted.coeff(i), contract.coeff(i));
+  }
   const auto coverage = H(out->coverage);
+  const auto contract_ok = H(out->contract_ok);
+
+  // Timing: halves every kTimingHalfLifeDays of wait; part of it scaled by schedule coverage.
   criterion(Criterion::kTiming) = ((c.available_from() - o.start_date()).max(0.0f) * (-std::log(2.0f) / kTimingHalfLifeDays)).exp() *
                                   ((1.0f - kScheduleShare) + kScheduleShare * coverage);
 
@@ -194,8 +204,6 @@ void ScorePairs(const CandidateSide& c, const OpeningSide& o, const FloatColumn&
 
   // Hard constraints as a sum of bit values (exact in float up to 2^24), cast once. The sum is built in
   // the total's array, which is overwritten below.
-  const auto contract_ok = c.accepted_contracts().binaryExpr(
-      o.contract_bit(), [](uint32_t a, uint32_t b) { return ContractAccepted(a, b); });
   auto bits = H(out->total);
   bits = (1.0f - c.right_to_work()) * float{kNoRightToWork} + (1.0f - contract_ok) * float{kContractMismatch} +
          (1.0f - Step(coverage)) * float{kScheduleConflict} +
@@ -204,7 +212,8 @@ void ScorePairs(const CandidateSide& c, const OpeningSide& o, const FloatColumn&
          beyond * c.relocation_accepted() * (1.0f - o.housing_provided()) * float{kRelocationNeedsHousing} +
          licence_required * no_licence * float{kLicenceRequired};
   if (params.strict_required_skills) bits += Step(missing_required.head(n) - 0.5f) * float{kMissingRequiredSkills};
-  H(out->blockers) = bits.template cast<uint32_t>();
+  // Through int32 (exact below 2^8), which vectorises where a float -> uint32 cast does not.
+  for (Eigen::Index i = 0; i < n; ++i) out->blockers[i] = static_cast<uint32_t>(static_cast<int32_t>(bits[i]));
 
   // Summed in criterion order, exactly as the explanation adds contributions.
   auto total = H(out->total);

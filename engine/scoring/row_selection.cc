@@ -82,29 +82,51 @@ void SelectAllRows(int used_rows, int capacity, RowSelection* out) {
   out->count = used_rows;
 }
 
+namespace {
+
+// keep[i] = 1 where row i may be eligible, else -1, for rows [0, padded): one branch-free pass over the
+// columns that decide the cheap hard constraints, which GCC vectorises. Streaming these columns whole
+// costs less than fetching the rows in reach one by one (a few percent of rows, but on a third of the
+// cache lines), and nothing more when many rows are in reach (an opening with housing).
+template <bool kHousing, bool kLicenceRequired>
+void CandidateKeepPass(const CandidateSegment& s, const OpeningRowFeatures& o, int padded, float* keep) {
+  const float *x = s.x.data(), *y = s.y.data(), *z = s.z.data(), *radius = s.radius_km.data();
+  const float *alive = s.alive.data(), *right_to_work = s.right_to_work.data();
+  const float *relocation = s.relocation_accepted.data(), *licence = s.driving_licence.data();
+  const uint32_t *accepted = s.accepted_contracts.data(), *availability = s.weekly_availability.data();
+  const float r2 = kEarthRadiusKm * kEarthRadiusKm;
+  const bool no_schedule = o.weekly_schedule == 0;
+  for (int i = 0; i < padded; ++i) {
+    const float dx = x[i] - o.x, dy = y[i] - o.y, dz = z[i] - o.z;
+    const float limit = radius[i] * kRadiusMargin + kDistanceMarginKm;
+    bool ok = limit * limit - (dx * dx + dy * dy + dz * dz) * r2 >= 0.0f;
+    if constexpr (kHousing) ok |= relocation[i] > 0.5f;  // whoever would move is in reach wherever they live
+    ok &= (alive[i] > 0.5f) & (right_to_work[i] > 0.5f);
+    ok &= (accepted[i] == 0) | ((accepted[i] & o.contract_bit) != 0);                         // ContractAccepted
+    ok &= no_schedule | (availability[i] == 0) | ((availability[i] & o.weekly_schedule) != 0);  // coverage > 0
+    if constexpr (kLicenceRequired) ok &= licence[i] > 0.5f;
+    keep[i] = ok ? 1.0f : -1.0f;
+  }
+}
+
+}  // namespace
+
 void SelectEligibleCandidateRows(const CandidateSegment& segment, const OpeningRowFeatures& o, FloatColumn* scratch,
                                  RowSelection* out) {
   Prepare(CandidateSegment::kRows, out);
   const int n = segment.used_rows;
   const int padded = PaddedRows(n);
   if (scratch->size() < CandidateSegment::kRows) scratch->resize(CandidateSegment::kRows);
-  // One vectorised pass over four columns: >= 0 where the row may be within reach.
-  auto reach = scratch->head(padded);
-  reach = (segment.radius_km.head(padded) * kRadiusMargin + kDistanceMarginKm).square() -
-          ((segment.x.head(padded) - o.x).square() + (segment.y.head(padded) - o.y).square() +
-           (segment.z.head(padded) - o.z).square()) *
-              (kEarthRadiusKm * kEarthRadiusKm);
-  // With housing, whoever would move is in reach wherever they live.
-  if (o.housing_provided > 0.5f) reach = reach.max(segment.relocation_accepted.head(padded) - 0.5f);
-
-  // The other cheap hard constraints, on the rows in reach only.
-  const bool licence_required = o.licence_requirement > 1.5f;
-  Compact(*scratch, n, [&](int row) {
-    return segment.alive[row] > 0.5f && segment.right_to_work[row] > 0.5f &&
-           ContractAccepted(segment.accepted_contracts[row], o.contract_bit) > 0 &&
-           ScheduleOverlaps(segment.weekly_availability[row], o.weekly_schedule) &&
-           !(licence_required && segment.driving_licence[row] < 0.5f);
-  }, out);
+  const bool housing = o.housing_provided > 0.5f, licence_required = o.licence_requirement > 1.5f;
+  float* keep = scratch->data();
+  if (housing) {
+    licence_required ? CandidateKeepPass<true, true>(segment, o, padded, keep)
+                     : CandidateKeepPass<true, false>(segment, o, padded, keep);
+  } else {
+    licence_required ? CandidateKeepPass<false, true>(segment, o, padded, keep)
+                     : CandidateKeepPass<false, false>(segment, o, padded, keep);
+  }
+  Compact(*scratch, n, [](int) { return true; }, out);
 }
 
 void SelectEligibleOpeningRows(const OpeningSegment& segment, const CandidateRowFeatures& c, FloatColumn* scratch,
