@@ -26,8 +26,13 @@ void Prepare(int capacity, RowSelection* out) {
     out->rows.resize(capacity);
     out->slot.resize(capacity, 0);
   }
-  for (int i = 0; i < out->count; ++i) out->slot[out->rows[i]] = 0;
+  if (out->all_rows) {
+    std::fill_n(out->slot.begin(), out->count, 0);
+  } else {
+    for (int i = 0; i < out->count; ++i) out->slot[out->rows[i]] = 0;
+  }
   out->count = 0;
+  out->all_rows = false;
 }
 
 // Bit j set when chunk[j] >= 0, for kBlockRowMultiple values. GCC does not vectorise the loop in
@@ -80,6 +85,7 @@ void SelectAllRows(int used_rows, int capacity, RowSelection* out) {
   Prepare(capacity, out);
   for (int row = 0; row < used_rows; ++row) out->rows[row] = row, out->slot[row] = row + 1;
   out->count = used_rows;
+  out->all_rows = true;
 }
 
 namespace {

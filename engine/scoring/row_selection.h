@@ -31,6 +31,8 @@ struct RowSelection {
   int count = 0;
   // Rows the kernel computes: count rounded up to kBlockRowMultiple.
   int padded() const { return PaddedRows(count); }
+  // Set by SelectAllRows: the slots to reset next time are a prefix.
+  bool all_rows = false;
 };
 
 // Every row [0, used_rows) of the segment, dead ones included (the selection of matches skips them):
