@@ -37,7 +37,7 @@ void Prepare(int capacity, RowSelection* out) {
 
 // Bit j set when chunk[j] >= 0, for kBlockRowMultiple values. GCC does not vectorise the loop in
 // context, hence one AVX-512 compare where available (the same test: ordered, >=).
-inline uint32_t InReachBits(const float* chunk) {
+inline uint32_t KeptBits(const float* chunk) {
 #if defined(__AVX512F__)
   static_assert(kBlockRowMultiple == 16, "one 16-lane compare per chunk");
   return _mm512_cmp_ps_mask(_mm512_loadu_ps(chunk), _mm512_setzero_ps(), _CMP_GE_OQ);
@@ -48,22 +48,18 @@ inline uint32_t InReachBits(const float* chunk) {
 #endif
 }
 
-// Selects the rows [0, n) with reach[row] >= 0 and row_ok(row), in ascending order. `reach` holds
-// PaddedRows(n) values.
-template <class RowOk>
-void Compact(const FloatColumn& reach, int n, RowOk row_ok, RowSelection* out) {
+// Selects the rows [0, n) with keep[row] >= 0, in ascending order. `keep` holds PaddedRows(n) values.
+void Compact(const FloatColumn& keep, int n, RowSelection* out) {
   static_assert(kBlockRowMultiple <= 32, "one bit per row of a chunk");
   int m = 0;
   for (int base = 0; base < n; base += kBlockRowMultiple) {
-    // A bit per row in reach, so that the rows out of reach (most of them) cost no branch each.
-    uint32_t bits = InReachBits(reach.data() + base);
+    // A bit per row kept, so that the rows left out (most of them) cost no branch each.
+    uint32_t bits = KeptBits(keep.data() + base);
     if (n - base < kBlockRowMultiple) bits &= (1u << (n - base)) - 1;
     for (; bits != 0; bits &= bits - 1) {
       const int row = base + std::countr_zero(bits);
-      if (row_ok(row)) {
-        out->rows[m] = row;
-        out->slot[row] = ++m;
-      }
+      out->rows[m] = row;
+      out->slot[row] = ++m;
     }
   }
   out->count = m;
@@ -76,8 +72,6 @@ void GatherColumn(const Column& from, const RowSelection& selection, Column* to)
   for (int i = selection.count; i < selection.padded(); ++i) (*to)[i] = (*to)[0];
 }
 
-// A pair's schedule blocks it exactly when the kernel's coverage is 0.
-bool ScheduleOverlaps(uint32_t availability, uint32_t schedule) { return ScheduleCoverage(availability, schedule) > 0; }
 
 }  // namespace
 
@@ -132,29 +126,51 @@ void SelectEligibleCandidateRows(const CandidateSegment& segment, const OpeningR
     licence_required ? CandidateKeepPass<false, true>(segment, o, padded, keep)
                      : CandidateKeepPass<false, false>(segment, o, padded, keep);
   }
-  Compact(*scratch, n, [](int) { return true; }, out);
+  Compact(*scratch, n, out);
 }
+
+namespace {
+
+// The same for one candidate against a segment of openings.
+template <bool kRelocates, bool kNoLicence>
+void OpeningKeepPass(const OpeningSegment& s, const CandidateRowFeatures& c, int padded, float* keep) {
+  const float *x = s.x.data(), *y = s.y.data(), *z = s.z.data(), *alive = s.alive.data();
+  const float *housing = s.housing_provided.data(), *licence = s.licence_requirement.data();
+  const uint32_t *contract = s.contract_bit.data(), *schedule = s.weekly_schedule.data();
+  const float limit = c.radius_km * kRadiusMargin + kDistanceMarginKm;
+  const float limit2 = limit * limit, r2 = kEarthRadiusKm * kEarthRadiusKm;
+  const bool any_contract = c.accepted_contracts == 0, no_availability = c.weekly_availability == 0;
+  for (int i = 0; i < padded; ++i) {
+    const float dx = x[i] - c.x, dy = y[i] - c.y, dz = z[i] - c.z;
+    bool ok = limit2 - (dx * dx + dy * dy + dz * dz) * r2 >= 0.0f;
+    if constexpr (kRelocates) ok |= housing[i] > 0.5f;  // a move is possible wherever the housing is
+    ok &= alive[i] > 0.5f;
+    ok &= any_contract | ((c.accepted_contracts & contract[i]) != 0);                             // ContractAccepted
+    ok &= no_availability | (schedule[i] == 0) | ((c.weekly_availability & schedule[i]) != 0);  // coverage > 0
+    if constexpr (kNoLicence) ok &= licence[i] < 1.5f;  // no licence: a required one blocks
+    keep[i] = ok ? 1.0f : -1.0f;
+  }
+}
+
+}  // namespace
 
 void SelectEligibleOpeningRows(const OpeningSegment& segment, const CandidateRowFeatures& c, FloatColumn* scratch,
                                RowSelection* out) {
   Prepare(OpeningSegment::kRows, out);
-  const int n = segment.used_rows;
   if (c.right_to_work < 0.5f) return;
+  const int n = segment.used_rows;
   const int padded = PaddedRows(n);
   if (scratch->size() < OpeningSegment::kRows) scratch->resize(OpeningSegment::kRows);
-  const float limit = c.radius_km * kRadiusMargin + kDistanceMarginKm;
-  auto reach = scratch->head(padded);
-  reach = limit * limit - ((segment.x.head(padded) - c.x).square() + (segment.y.head(padded) - c.y).square() +
-                           (segment.z.head(padded) - c.z).square()) *
-                              (kEarthRadiusKm * kEarthRadiusKm);
-  if (c.relocation_accepted > 0.5f) reach = reach.max(segment.housing_provided.head(padded) - 0.5f);
-
-  const bool no_licence = c.driving_licence < 0.5f;
-  Compact(*scratch, n, [&](int row) {
-    return segment.alive[row] > 0.5f && ContractAccepted(c.accepted_contracts, segment.contract_bit[row]) > 0 &&
-           ScheduleOverlaps(c.weekly_availability, segment.weekly_schedule[row]) &&
-           !(no_licence && segment.licence_requirement[row] > 1.5f);
-  }, out);
+  const bool relocates = c.relocation_accepted > 0.5f, no_licence = c.driving_licence < 0.5f;
+  float* keep = scratch->data();
+  if (relocates) {
+    no_licence ? OpeningKeepPass<true, true>(segment, c, padded, keep)
+               : OpeningKeepPass<true, false>(segment, c, padded, keep);
+  } else {
+    no_licence ? OpeningKeepPass<false, true>(segment, c, padded, keep)
+               : OpeningKeepPass<false, false>(segment, c, padded, keep);
+  }
+  Compact(*scratch, n, out);
 }
 
 CandidateBlock::CandidateBlock()
