@@ -160,7 +160,7 @@ template <class Block>
 struct ScanScratch {
   sc::RowSelection selection;
   Block block;
-  FloatColumn reach;
+  FloatColumn keep;  // the selection's working array
   sc::WalkedCriteria walked;
   sc::BlockScores scores;
 };
@@ -294,7 +294,7 @@ absl::StatusOr<MatchResult> MatchIndex::MatchOpeningsIn(const OpeningTable::Snap
         continue;
       }
       if (may_skip) {
-        sc::SelectEligibleOpeningRows(segment, candidate_features, &w.reach, &w.selection);
+        sc::SelectEligibleOpeningRows(segment, candidate_features, &w.keep, &w.selection);
         if (w.selection.count == 0) continue;
         sc::GatherOpeningRows(segment, w.selection, &w.block);
       } else {
@@ -345,7 +345,7 @@ absl::StatusOr<MatchResult> MatchIndex::MatchCandidatesFor(const ResolvedOpening
         continue;
       }
       if (may_skip) {
-        sc::SelectEligibleCandidateRows(segment, opening_features, &w.reach, &w.selection);
+        sc::SelectEligibleCandidateRows(segment, opening_features, &w.keep, &w.selection);
         if (w.selection.count == 0) continue;
         sc::GatherCandidateRows(segment, w.selection, &w.block);
       } else {

@@ -7,9 +7,9 @@
 // on the whole segment.
 //
 // The selection is conservative: a row it drops fails some hard constraint of ScorePairs (distance with
-// a margin, right to work, contract, schedule, required licence), so the matches are exactly those of
-// scoring every row (tests/engine/row_selection_test.cc). Dropped rows are never near-misses' concern:
-// queries that ask for near-misses score every row (Select*AllRows).
+// a margin, alive, right to work, contract, schedule, required licence), so the matches are exactly
+// those of scoring every row (tests/engine/row_selection_test.cc). A dropped row might have been a
+// near-miss, so queries that ask for near-misses score every row (SelectAllRows).
 #ifndef PASSERELLE_ENGINE_SCORING_ROW_SELECTION_H_
 #define PASSERELLE_ENGINE_SCORING_ROW_SELECTION_H_
 
@@ -39,7 +39,8 @@ struct RowSelection {
 // block row i is segment row i.
 void SelectAllRows(int used_rows, int capacity, RowSelection* out);
 
-// One opening against a candidate segment: the rows that may be eligible. `scratch` is working space.
+// One opening against a candidate segment: the rows that may be eligible, from one vectorised pass over
+// the columns those constraints read. `scratch` is working space.
 void SelectEligibleCandidateRows(const CandidateSegment& segment, const OpeningRowFeatures& opening,
                                  FloatColumn* scratch, RowSelection* out);
 
