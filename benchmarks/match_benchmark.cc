@@ -13,11 +13,17 @@
 //    floor reached. Exit status 1 on any error, on a mismatch, or when the engine is not faster than the
 //    scalar peer (never on an absolute time, nor on the ratio to PostgreSQL).
 //
+// 5. Times each verified query on its own, --latency_rounds times (default 5), and prints the engine's
+//    latency percentiles per direction.
+//
 // Usage: passerelle_match_benchmark [--candidates=N] [--openings=M] [--k=10] [--verify_queries=20]
+//                                   [--latency_rounds=5]
 //                                   [--postgres] [--postgres_queries=20] [--postgres_conf="jit = off" ...]
 //                                   [--postgres_explain] [--postgres_sql] [--json=FILE]
 //                                   [Google Benchmark flags]
+#include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <map>
 #include <numeric>
@@ -31,6 +37,7 @@
 #include "benchmarks/peers/scalar_peer.h"
 #include "engine/index/match_index.h"
 #include "engine/sample/cohort_generator.h"
+#include "engine/scoring/row_selection.h"
 
 namespace passerelle::benchmarks {
 namespace {
@@ -42,6 +49,7 @@ struct Settings {
   int64_t openings = 1000;
   int k = 10;
   int verify_queries = 20;
+  int latency_rounds = 5;  // rounds of the verified queries timed one by one (percentiles); 0 = none
   bool postgres = false;  // also compare with and time the PostgreSQL peer
   int postgres_queries = 20;
   std::vector<std::string> postgres_conf;  // extra postgresql.conf lines
@@ -64,6 +72,7 @@ Settings ParseSettings(int* argc, char** argv) {
     if (auto v = value("--openings=")) { (void)absl::SimpleAtoi(*v, &s.openings); continue; }
     if (auto v = value("--k=")) { (void)absl::SimpleAtoi(*v, &s.k); continue; }
     if (auto v = value("--verify_queries=")) { (void)absl::SimpleAtoi(*v, &s.verify_queries); continue; }
+    if (auto v = value("--latency_rounds=")) { (void)absl::SimpleAtoi(*v, &s.latency_rounds); continue; }
     if (arg == "--postgres") { s.postgres = true; continue; }
     if (auto v = value("--postgres_conf=")) { s.postgres_conf.emplace_back(*v); continue; }
     if (arg == "--postgres_explain") { s.postgres_explain = true; continue; }
@@ -153,6 +162,12 @@ bool VerifyAgainstPeer(const World& w, const Settings& s) {
   return true;
 }
 
+double ProcessCpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + t.tv_nsec * 1e-9;
+}
+
 double Seconds(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -226,9 +241,10 @@ bool VerifyAgainstPostgres(const World& w, const Settings& s, PostgresPeer& pg) 
   return true;
 }
 
-// Bytes a query must read: every column the kernel touches on the rows it scans (segments of
-// candidates or openings that cannot be eligible are skipped, see MatchIndex), plus the sparse entries
-// it walks on those rows (estimated pro rata of the rows scanned).
+// Bytes a full scan must read: every column the kernel reads on every row of the segments scanned
+// (segments of candidates or openings that cannot be eligible are skipped, see MatchIndex), plus the
+// sparse entries it walks on those rows (estimated pro rata of the rows scanned). This is the floor the
+// "of floor" column uses. A query without near-misses reads less (see SelectedCandidateQueryBytes).
 double CandidateQueryBytes(const World& w, const engine::ResolvedOpening& o, int64_t rows_scanned) {
   double postings = 0, rows = 0;
   for (const auto& seg : w.index->CandidateSnapshot()->segments) {
@@ -239,6 +255,37 @@ double CandidateQueryBytes(const World& w, const engine::ResolvedOpening& o, int
   }
   const double share = rows > 0 ? rows_scanned / rows : 0;
   return rows_scanned * (13 * 4 + 2 * 4 + 4.0) + share * postings * 8.0;  // 13 float columns, 2 masks, offsets
+}
+
+// Bytes MatchCandidates without near-misses reads (docs/scoring.md, section 4): the columns that decide
+// the cheap hard constraints on every row (position, radius, alive, right to work, contracts,
+// availability; relocation when the opening provides housing, licence when it requires one), then, for
+// the rows the selection keeps, the 64-byte lines holding them in the other columns and in the
+// occupation lists, and the skill postings of the opening's items. Estimated by running the selection
+// on every segment.
+double SelectedCandidateQueryBytes(const World& w, const engine::ResolvedOpening& o) {
+  const engine::OpeningRowFeatures features = engine::EncodeOpeningRow(o);
+  const int streamed = 8 + (features.housing_provided > 0.5f) + (features.licence_requirement > 1.5f);
+  engine::scoring::RowSelection selection;
+  engine::FloatColumn scratch;
+  double bytes = 0;
+  for (const auto& seg : w.index->CandidateSnapshot()->segments) {
+    bytes += seg->used_rows * 4.0 * streamed;
+    engine::scoring::SelectEligibleCandidateRows(*seg, features, &scratch, &selection);
+    int lines = 0;
+    for (int i = 0, last = -1; i < selection.count; ++i) {
+      const int line = selection.rows[i] / 16;
+      lines += line != last;
+      last = line;
+    }
+    // The other feature columns (15 in all) and the occupation offsets by line; occupation codes and
+    // factors, about a line each per row.
+    bytes += 64.0 * ((15 - streamed + 1) * lines + 2 * selection.count);
+    for (const auto& items : {o.required_skill_indices, o.desired_skill_indices}) {
+      for (int32_t item : items) if (item < seg->skills.cols()) bytes += 4.0 * seg->skills.col(item).nonZeros();
+    }
+  }
+  return bytes;
 }
 
 double OpeningQueryBytes(const World& w, const engine::ResolvedCandidate& c, int64_t rows_scanned) {
@@ -463,6 +510,14 @@ int main(int argc, char** argv) {
     json += "}";
   }
   json += "]";
+  {
+    // The floor of what the selected scan reads, next to the full scan's above.
+    const double bytes = SelectedCandidateQueryBytes(w, opening);
+    const double engine_s = rows[0].engine_s;
+    std::printf("MatchCandidates without near-misses reads about %.1fM (selected rows, docs/scoring.md section 4): "
+                "%.1f%% of that floor\n", bytes / 1e6, 100 * bytes / bandwidth / engine_s);
+    json += ", \"match_candidates_selected_bytes\": " + std::to_string(bytes);
+  }
   if (pg) {
     const int n = settings.postgres_queries;
     std::printf("\nmix: the %d verified queries of each kind, timed in turn (mean per query)\n", n);
@@ -479,6 +534,42 @@ int main(int argc, char** argv) {
               std::to_string(postgres_s) + ", \"speedup_vs_postgres\": " + std::to_string(postgres_s / engine_s) + "}";
     }
     json += "]";
+  }
+  // Latency over the verified queries rather than one: an opening that provides housing puts every
+  // candidate who would move in reach, which is where the slow queries are.
+  if (settings.latency_rounds > 0) {
+    auto percentiles = [&](const char* name, auto run_one, int queries) {
+      // Wall time, and the process's CPU time (all query threads), which a loaded machine inflates less.
+      std::vector<double> wall_ms, cpu_ms;
+      for (int round = 0; round < settings.latency_rounds; ++round) {
+        for (int i = 0; i < queries; ++i) {
+          const double cpu_start = ProcessCpuSeconds();
+          const auto start = std::chrono::steady_clock::now();
+          run_one(i);
+          wall_ms.push_back(Seconds(start) * 1e3);
+          cpu_ms.push_back((ProcessCpuSeconds() - cpu_start) * 1e3);
+        }
+      }
+      for (auto* ms : {&wall_ms, &cpu_ms}) std::sort(ms->begin(), ms->end());
+      auto at = [](const std::vector<double>& ms, double p) {
+        return ms[std::min(ms.size() - 1, static_cast<size_t>(p * ms.size()))];
+      };
+      std::printf("%-16s %d queries x %d rounds: wall p50 %.3f / p90 %.3f / p99 %.3f / max %.3f ms; "
+                  "cpu p50 %.3f / p99 %.3f ms\n",
+                  name, queries, settings.latency_rounds, at(wall_ms, 0.5), at(wall_ms, 0.9), at(wall_ms, 0.99),
+                  wall_ms.back(), at(cpu_ms, 0.5), at(cpu_ms, 0.99));
+      json += std::string(", \"") + name + "_latency_ms\": {\"p50\": " + std::to_string(at(wall_ms, 0.5)) +
+              ", \"p90\": " + std::to_string(at(wall_ms, 0.9)) + ", \"p99\": " + std::to_string(at(wall_ms, 0.99)) +
+              ", \"max\": " + std::to_string(wall_ms.back()) + ", \"cpu_p50\": " + std::to_string(at(cpu_ms, 0.5)) +
+              ", \"cpu_p99\": " + std::to_string(at(cpu_ms, 0.99)) + "}";
+    };
+    const auto openings = QueryOpenings(w, settings.verify_queries);
+    const auto candidates = QueryCandidates(w, settings.verify_queries);
+    std::printf("\n");
+    percentiles("MatchCandidates", [&](int i) { benchmark::DoNotOptimize(w.index->MatchCandidatesFor(*openings[i], q, profile)); },
+                settings.verify_queries);
+    percentiles("MatchOpenings", [&](int i) { benchmark::DoNotOptimize(w.index->MatchOpeningsFor(*candidates[i], q, profile)); },
+                settings.verify_queries);
   }
   json += "}\n";
   if (!settings.json_path.empty()) {

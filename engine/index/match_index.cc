@@ -10,6 +10,7 @@
 #include "engine/scoring/criteria_walks.h"
 #include "engine/scoring/feature_sources.h"
 #include "engine/scoring/pair_kernel.h"
+#include "engine/scoring/row_selection.h"
 
 namespace passerelle::engine {
 namespace {
@@ -168,6 +169,44 @@ void ScanSegments(size_t count, int64_t live_rows, const MatchIndexOptions& opti
   for (size_t p = 1; p < parts; ++p) selection->Merge(part_selections[p - 1], part_counts[p - 1], result);
 }
 
+// Working arrays of one scanning thread, allocated once per query rather than per segment.
+template <class Block>
+struct ScanScratch {
+  sc::RowSelection selection;
+  Block block;
+  FloatColumn keep;  // the selection's working array
+  sc::WalkedCriteria walked;
+  sc::BlockScores scores;
+};
+
+// Live rows of a segment, for MatchResult::scored of segments skipped whole.
+template <class Segment>
+int64_t LiveRows(const Segment& segment) {
+  return static_cast<int64_t>(segment.alive.head(segment.used_rows).sum());
+}
+
+// Selection::Consider for a block of selected rows (block row i = segment row selection.rows[i]), in a
+// query without near-misses: every row the selection left out fails a hard constraint. Counts
+// `eligible`; `scored` (every live row of the segment) is the caller's.
+template <class Segment, class ExtraFilter>
+void ConsiderSelected(Selection& part, const Segment& segment, int32_t segment_index,
+                      const sc::RowSelection& selection, const sc::BlockScores& scores, ExtraFilter extra_ok,
+                      MatchResult* result) {
+  const MatchQuery& query = part.query;
+  for (int i = 0; i < selection.count; ++i) {
+    const float total = scores.total[i];
+    if (scores.blockers[i] != 0 || total < query.min_score) continue;
+    if (query.max_distance_km > 0 && scores.distance_km[i] > query.max_distance_km) continue;
+    const int row = selection.rows[i];
+    if (!extra_ok(row)) continue;
+    ++result->eligible;
+    if (!part.matches.MayAccept(total)) continue;
+    KeptRow kept = Keep(scores, segment_index, i);
+    kept.row = row;
+    part.matches.Push(total, segment.id(row), std::move(kept));
+  }
+}
+
 }  // namespace
 
 absl::Status ValidateMatchQuery(const MatchQuery& query, const ReferenceData& data) {
@@ -251,24 +290,47 @@ absl::StatusOr<MatchResult> MatchIndex::MatchOpeningsIn(const OpeningTable::Snap
 
   MatchResult result;
   Selection selection(query);
+  // Without near-misses only eligible pairs count: the walks and the kernel run on the rows that may
+  // be eligible, gathered (sc::SelectEligibleOpeningRows), and `scored` is every live row of the
+  // segments not skipped whole, added below.
+  const CandidateRowFeatures candidate_features = EncodeCandidateRow(candidate);
   auto scan = [&](size_t begin, size_t end, Selection& part, MatchResult& counts) {
-    sc::WalkedCriteria walked;
-    sc::BlockScores scores;
+    ScanScratch<sc::OpeningBlock> w;
+    auto extra_ok = [&](const OpeningSegment& segment, int row) {
+      return (query.contract_types == 0 || (query.contract_types & segment.contract_bit[row]) != 0) &&
+             (allowed_rome.empty() || allowed_rome[segment.rome[row]]);
+    };
     for (size_t s = begin; s < end; ++s) {
       const OpeningSegment& segment = *snapshot.segments[s];
-      if (segment.used_rows == 0 || (may_skip && CannotBeEligible(candidate, segment.summary))) continue;
-      sc::WalkOpeningSegment(segment, candidate, best_by_rome, &walked);
-      sc::ScorePairs(sc::CandidateBroadcast(candidate, segment.used_rows), sc::OpeningColumns{segment, segment.used_rows},
-                     walked.occupation, walked.skills, walked.missing_required, params, &scores);
-      part.Consider(segment, static_cast<int32_t>(s), scores, [&](int row) {
-        return (query.contract_types == 0 || (query.contract_types & segment.contract_bit[row]) != 0) &&
-               (allowed_rome.empty() || allowed_rome[segment.rome[row]]);
-      }, &counts);
+      if (segment.used_rows == 0) continue;
+      if (may_skip && CannotBeEligible(candidate, segment.summary)) {
+        counts.scored -= LiveRows(segment);
+        continue;
+      }
+      if (may_skip) {
+        sc::SelectEligibleOpeningRows(segment, candidate_features, &w.keep, &w.selection);
+        if (w.selection.count == 0) continue;
+        sc::GatherOpeningRows(segment, w.selection, &w.block);
+      } else {
+        sc::SelectAllRows(segment.used_rows, OpeningSegment::kRows, &w.selection);
+      }
+      const int padded = w.selection.padded();
+      sc::WalkOpeningSegment(segment, candidate, best_by_rome, w.selection, &w.walked);
+      sc::ScoreOpeningBlock(sc::CandidateBroadcast(candidate, padded),
+                            may_skip ? sc::OpeningColumns(w.block, padded) : sc::OpeningColumns(segment, padded),
+                            w.walked.occupation, w.walked.skills, w.walked.missing_required, params, &w.scores);
+      const auto segment_ok = [&](int row) { return extra_ok(segment, row); };
+      if (may_skip) {
+        ConsiderSelected(part, segment, static_cast<int32_t>(s), w.selection, w.scores, segment_ok, &counts);
+      } else {
+        part.Consider(segment, static_cast<int32_t>(s), w.scores, segment_ok, &counts);
+      }
     }
   };
   const RunningQuery running(running_queries_);
   ScanSegments(snapshot.segments.size(), static_cast<int64_t>(snapshot.live_rows), options_, running.others(), query,
                scan, &selection, &result);
+  if (may_skip) result.scored += static_cast<int64_t>(snapshot.live_rows);
   selection.Finish(params, [&](const KeptRow& kept) {
     return ExplainPair(candidate, *snapshot.segments[kept.segment]->record(kept.row), profile, *data_, relations_);
   }, &result);
@@ -286,21 +348,41 @@ absl::StatusOr<MatchResult> MatchIndex::MatchCandidatesFor(const ResolvedOpening
 
   MatchResult result;
   Selection selection(query);
+  // As in MatchOpeningsIn: without near-misses, only the rows that may be eligible are walked and scored.
+  const OpeningRowFeatures opening_features = EncodeOpeningRow(opening);
   auto scan = [&](size_t begin, size_t end, Selection& part, MatchResult& counts) {
-    sc::WalkedCriteria walked;
-    sc::BlockScores scores;
+    ScanScratch<sc::CandidateBlock> w;
+    const auto all = [](int) { return true; };
     for (size_t s = begin; s < end; ++s) {
       const CandidateSegment& segment = *snapshot->segments[s];
-      if (segment.used_rows == 0 || (may_skip && CannotBeEligible(opening, segment.summary))) continue;
-      sc::WalkCandidateSegment(segment, opening, relation_to, &walked);
-      sc::ScorePairs(sc::CandidateColumns{segment, segment.used_rows}, sc::OpeningBroadcast(opening, segment.used_rows),
-                     walked.occupation, walked.skills, walked.missing_required, params, &scores);
-      part.Consider(segment, static_cast<int32_t>(s), scores, [](int) { return true; }, &counts);
+      if (segment.used_rows == 0) continue;
+      if (may_skip && CannotBeEligible(opening, segment.summary)) {
+        counts.scored -= LiveRows(segment);
+        continue;
+      }
+      if (may_skip) {
+        sc::SelectEligibleCandidateRows(segment, opening_features, &w.keep, &w.selection);
+        if (w.selection.count == 0) continue;
+        sc::GatherCandidateRows(segment, w.selection, &w.block);
+      } else {
+        sc::SelectAllRows(segment.used_rows, CandidateSegment::kRows, &w.selection);
+      }
+      const int padded = w.selection.padded();
+      sc::WalkCandidateSegment(segment, opening, relation_to, w.selection, &w.walked);
+      sc::ScoreCandidateBlock(may_skip ? sc::CandidateColumns(w.block, padded) : sc::CandidateColumns(segment, padded),
+                              sc::OpeningBroadcast(opening, padded), w.walked.occupation, w.walked.skills,
+                              w.walked.missing_required, params, &w.scores);
+      if (may_skip) {
+        ConsiderSelected(part, segment, static_cast<int32_t>(s), w.selection, w.scores, all, &counts);
+      } else {
+        part.Consider(segment, static_cast<int32_t>(s), w.scores, all, &counts);
+      }
     }
   };
   const RunningQuery running(running_queries_);
   ScanSegments(snapshot->segments.size(), static_cast<int64_t>(snapshot->live_rows), options_, running.others(), query,
                scan, &selection, &result);
+  if (may_skip) result.scored += static_cast<int64_t>(snapshot->live_rows);
   selection.Finish(params, [&](const KeptRow& kept) {
     return ExplainPair(*snapshot->segments[kept.segment]->record(kept.row), opening, profile, *data_, relations_);
   }, &result);

@@ -7,10 +7,30 @@
 namespace passerelle::engine::scoring {
 namespace {
 
-// Adds 1 to `counts[row]` for every row of `matrix` holding item `item`.
-void AddColumn(const SkillMatrix& matrix, int32_t item, FloatColumn* counts) {
+// Adds 1 to `counts[slot[row]]` for every row of `matrix` holding item `item`.
+void AddColumn(const SkillMatrix& matrix, int32_t item, const int32_t* slot, FloatColumn* counts) {
   if (item >= matrix.cols()) return;
-  for (SkillMatrix::InnerIterator it(matrix, item); it; ++it) (*counts)[it.row()] += 1.0f;
+  for (SkillMatrix::InnerIterator it(matrix, item); it; ++it) (*counts)[slot[it.row()]] += 1.0f;
+}
+
+// Sizes the block arrays for `padded` rows (growing only) and clears the slot counts.
+void PrepareWalk(const RowSelection& selection, WalkedCriteria* out) {
+  const Eigen::Index capacity = std::max<Eigen::Index>(selection.padded(), 1);
+  for (FloatColumn* c : {&out->occupation, &out->skills, &out->missing_required}) {
+    if (c->size() < capacity) c->resize(capacity);
+  }
+  for (FloatColumn* c : {&out->covered_required, &out->covered_desired}) {
+    if (c->size() < capacity + 1) c->resize(capacity + 1);
+    c->head(selection.count + 1).setZero();
+  }
+}
+
+// Padding rows score nothing; the kernel computes them and nobody reads them.
+void ClearPadding(const RowSelection& selection, WalkedCriteria* out) {
+  const int pad = selection.padded() - selection.count;
+  out->occupation.segment(selection.count, pad).setZero();
+  out->skills.segment(selection.count, pad).setZero();
+  out->missing_required.segment(selection.count, pad).setZero();
 }
 
 }  // namespace
@@ -38,44 +58,53 @@ std::vector<float> BestOccupationScoresFrom(const OccupationRelations& relations
 }
 
 void WalkCandidateSegment(const CandidateSegment& segment, const ResolvedOpening& opening,
-                          absl::Span<const float> relation_to_opening, WalkedCriteria* out) {
-  const int n = segment.used_rows;
-  out->occupation.setZero(n);
-  for (int row = 0; row < n; ++row) {
+                          absl::Span<const float> relation_to_opening, const RowSelection& selection,
+                          WalkedCriteria* out) {
+  PrepareWalk(selection, out);
+  const int m = selection.count;
+  const int32_t* rows = selection.rows.data();
+  for (int i = 0; i < m; ++i) {
+    const int row = rows[i];
     float best = 0;
-    for (int32_t i = segment.occupation_offsets[row]; i < segment.occupation_offsets[row + 1]; ++i) {
-      best = std::max(best, segment.occupation_factor[i] * relation_to_opening[segment.occupation_rome[i]]);
+    for (int32_t k = segment.occupation_offsets[row]; k < segment.occupation_offsets[row + 1]; ++k) {
+      best = std::max(best, segment.occupation_factor[k] * relation_to_opening[segment.occupation_rome[k]]);
     }
-    out->occupation[row] = best;
+    out->occupation[i] = best;
   }
-  FloatColumn covered_required = FloatColumn::Zero(n), covered_desired = FloatColumn::Zero(n);
-  for (int32_t item : opening.required_skill_indices) AddColumn(segment.skills, item, &covered_required);
-  for (int32_t item : opening.desired_skill_indices) AddColumn(segment.skills, item, &covered_desired);
+  const int32_t* slot = selection.slot.data();
+  for (int32_t item : opening.required_skill_indices) AddColumn(segment.skills, item, slot, &out->covered_required);
+  for (int32_t item : opening.desired_skill_indices) AddColumn(segment.skills, item, slot, &out->covered_desired);
   const float required = static_cast<float>(opening.required_skill_indices.size());
   const float desired = static_cast<float>(opening.desired_skill_indices.size());
-  out->skills = covered_required.binaryExpr(covered_desired, [required, desired](float r, float d) {
-    return SkillCoverage(r, d, required, desired);
-  });
-  out->missing_required = required - covered_required;
+  for (int i = 0; i < m; ++i) {
+    const float covered_required = out->covered_required[i + 1];
+    out->skills[i] = SkillCoverage(covered_required, out->covered_desired[i + 1], required, desired);
+    out->missing_required[i] = required - covered_required;
+  }
+  ClearPadding(selection, out);
 }
 
 void WalkOpeningSegment(const OpeningSegment& segment, const ResolvedCandidate& candidate,
-                        absl::Span<const float> best_occupation_by_rome, WalkedCriteria* out) {
-  const int n = segment.used_rows;
-  out->occupation = segment.rome.head(n).unaryExpr([&](int32_t rome) {
-    return rome < 0 ? 0.0f : best_occupation_by_rome[rome];
-  });
-  FloatColumn covered_required = FloatColumn::Zero(n), covered_desired = FloatColumn::Zero(n);
+                        absl::Span<const float> best_occupation_by_rome, const RowSelection& selection,
+                        WalkedCriteria* out) {
+  PrepareWalk(selection, out);
+  const int m = selection.count;
+  const int32_t* slot = selection.slot.data();
   for (int32_t item : candidate.skill_indices) {
-    AddColumn(segment.required_skills, item, &covered_required);
-    AddColumn(segment.desired_skills, item, &covered_desired);
+    AddColumn(segment.required_skills, item, slot, &out->covered_required);
+    AddColumn(segment.desired_skills, item, slot, &out->covered_desired);
   }
-  out->skills.resize(n);
-  for (int row = 0; row < n; ++row) {
-    out->skills[row] = SkillCoverage(covered_required[row], covered_desired[row], segment.required_skill_count[row],
-                                     segment.desired_skill_count[row]);
+  const int32_t* rows = selection.rows.data();
+  for (int i = 0; i < m; ++i) {
+    const int row = rows[i];
+    const int32_t rome = segment.rome[row];
+    out->occupation[i] = rome < 0 ? 0.0f : best_occupation_by_rome[rome];
+    const float covered_required = out->covered_required[i + 1];
+    out->skills[i] = SkillCoverage(covered_required, out->covered_desired[i + 1], segment.required_skill_count[row],
+                                   segment.desired_skill_count[row]);
+    out->missing_required[i] = segment.required_skill_count[row] - covered_required;
   }
-  out->missing_required = segment.required_skill_count.head(n) - covered_required;
+  ClearPadding(selection, out);
 }
 
 void WalkPair(const ResolvedCandidate& candidate, const ResolvedOpening& opening,

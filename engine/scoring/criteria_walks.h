@@ -14,14 +14,19 @@
 #include "engine/index/opening_segment.h"
 #include "engine/model/resolve.h"
 #include "engine/scoring/occupation_relations.h"
+#include "engine/scoring/row_selection.h"
 
 namespace passerelle::engine::scoring {
 
-// Precomputed criteria for one block of pairs.
+// Precomputed criteria for one block of pairs, on block rows [0, n). Segment walks write the selection's
+// padded() rows (padding rows 0) and only grow the arrays, so a scan reusing one WalkedCriteria
+// allocates once.
 struct WalkedCriteria {
   FloatColumn occupation;
   FloatColumn skills;
   FloatColumn missing_required;  // required items the candidate lacks
+  // Skill items counted per slot (RowSelection::slot; slot 0 collects the rows not selected).
+  FloatColumn covered_required, covered_desired;
 };
 
 // For scoring one opening against candidate segments: the relation score of every ROME code to the
@@ -31,13 +36,17 @@ std::vector<float> RelationScoresTo(const OccupationRelations& relations, int32_
 // possible opening code, computed once per query.
 std::vector<float> BestOccupationScoresFrom(const OccupationRelations& relations, const ResolvedCandidate& c);
 
-// One opening against all rows of a candidate segment. Skills walk only the opening's item columns.
+// One opening against the selected rows of a candidate segment (block row i = selection.rows[i]). Skills
+// walk only the opening's item columns.
 void WalkCandidateSegment(const CandidateSegment& segment, const ResolvedOpening& opening,
-                          absl::Span<const float> relation_to_opening, WalkedCriteria* out);
+                          absl::Span<const float> relation_to_opening, const RowSelection& selection,
+                          WalkedCriteria* out);
 
-// One candidate against all rows of an opening segment. Skills walk only the candidate's item columns.
+// One candidate against the selected rows of an opening segment. Skills walk only the candidate's item
+// columns.
 void WalkOpeningSegment(const OpeningSegment& segment, const ResolvedCandidate& candidate,
-                        absl::Span<const float> best_occupation_by_rome, WalkedCriteria* out);
+                        absl::Span<const float> best_occupation_by_rome, const RowSelection& selection,
+                        WalkedCriteria* out);
 
 // One pair (n = 1).
 void WalkPair(const ResolvedCandidate& candidate, const ResolvedOpening& opening,

@@ -8,48 +8,82 @@
 #include "engine/index/candidate_segment.h"
 #include "engine/index/opening_segment.h"
 #include "engine/model/resolve.h"
+#include "engine/scoring/pair_kernel.h"
 
 namespace passerelle::engine::scoring {
 
 using ConstantFloats = decltype(FloatColumn::Constant(0, 0.0f));
 using ConstantMasks = decltype(MaskColumn::Constant(0, 0u));
 
-// Candidate side, many rows: the first n rows of the segment's columns.
-struct CandidateColumns {
-  const CandidateSegment& s;
-  Eigen::Index n;
-  auto x() const { return s.x.head(n); }
-  auto y() const { return s.y.head(n); }
-  auto z() const { return s.z.head(n); }
-  auto radius_km() const { return s.radius_km.head(n); }
-  auto french_level() const { return s.french_level.head(n); }
-  auto french_attested() const { return s.french_attested.head(n); }
-  auto french_hours_planned() const { return s.french_hours_planned.head(n); }
-  auto needs_housing_locally() const { return s.needs_housing_locally.head(n); }
-  auto relocation_accepted() const { return s.relocation_accepted.head(n); }
-  auto driving_licence() const { return s.driving_licence.head(n); }
-  auto right_to_work() const { return s.right_to_work.head(n); }
-  auto available_from() const { return s.available_from.head(n); }
-  auto accepted_contracts() const { return s.accepted_contracts.head(n); }
-  auto weekly_availability() const { return s.weekly_availability.head(n); }
+using ColumnMap = Eigen::Map<const FloatColumn>;
+using MaskMap = Eigen::Map<const MaskColumn>;
+
+// Candidate side, many rows: the first n rows of a set of candidate columns, either a segment's own or
+// a block gathered from it (CandidateBlock). One type for both, so that both run the very same
+// compiled kernel and score a pair bit for bit the same.
+class CandidateColumns {
+ public:
+  template <class Columns>
+  CandidateColumns(const Columns& s, Eigen::Index n)
+      : x_(s.x.data()), y_(s.y.data()), z_(s.z.data()), radius_km_(s.radius_km.data()),
+        french_level_(s.french_level.data()), french_attested_(s.french_attested.data()),
+        french_hours_planned_(s.french_hours_planned.data()), needs_housing_locally_(s.needs_housing_locally.data()),
+        relocation_accepted_(s.relocation_accepted.data()), driving_licence_(s.driving_licence.data()),
+        right_to_work_(s.right_to_work.data()), available_from_(s.available_from.data()),
+        accepted_contracts_(s.accepted_contracts.data()), weekly_availability_(s.weekly_availability.data()), n_(n) {}
+  ColumnMap x() const { return F(x_); }
+  ColumnMap y() const { return F(y_); }
+  ColumnMap z() const { return F(z_); }
+  ColumnMap radius_km() const { return F(radius_km_); }
+  ColumnMap french_level() const { return F(french_level_); }
+  ColumnMap french_attested() const { return F(french_attested_); }
+  ColumnMap french_hours_planned() const { return F(french_hours_planned_); }
+  ColumnMap needs_housing_locally() const { return F(needs_housing_locally_); }
+  ColumnMap relocation_accepted() const { return F(relocation_accepted_); }
+  ColumnMap driving_licence() const { return F(driving_licence_); }
+  ColumnMap right_to_work() const { return F(right_to_work_); }
+  ColumnMap available_from() const { return F(available_from_); }
+  MaskMap accepted_contracts() const { return MaskMap(accepted_contracts_, n_); }
+  MaskMap weekly_availability() const { return MaskMap(weekly_availability_, n_); }
+
+ private:
+  ColumnMap F(const float* p) const { return ColumnMap(p, n_); }
+  const float *x_, *y_, *z_, *radius_km_, *french_level_, *french_attested_, *french_hours_planned_,
+      *needs_housing_locally_, *relocation_accepted_, *driving_licence_, *right_to_work_, *available_from_;
+  const uint32_t *accepted_contracts_, *weekly_availability_;
+  Eigen::Index n_;
 };
 
-// Opening side, many rows: the first n rows of the segment's columns.
-struct OpeningColumns {
-  const OpeningSegment& s;
-  Eigen::Index n;
-  auto x() const { return s.x.head(n); }
-  auto y() const { return s.y.head(n); }
-  auto z() const { return s.z.head(n); }
-  auto french_min_level() const { return s.french_min_level.head(n); }
-  auto french_requirement() const { return s.french_requirement.head(n); }
-  auto french_training_hours() const { return s.french_training_hours.head(n); }
-  auto licence_requirement() const { return s.licence_requirement.head(n); }
-  auto start_date() const { return s.start_date.head(n); }
-  auto housing_provided() const { return s.housing_provided.head(n); }
-  auto tension() const { return s.tension.head(n); }
-  auto contract_bit() const { return s.contract_bit.head(n); }
-  auto weekly_schedule() const { return s.weekly_schedule.head(n); }
+// Opening side, many rows: the first n rows of a segment's opening columns or of a gathered OpeningBlock
+// (one type for both, as for candidates).
+class OpeningColumns {
+ public:
+  template <class Columns>
+  OpeningColumns(const Columns& s, Eigen::Index n)
+      : x_(s.x.data()), y_(s.y.data()), z_(s.z.data()), french_min_level_(s.french_min_level.data()),
+        french_requirement_(s.french_requirement.data()), french_training_hours_(s.french_training_hours.data()),
+        licence_requirement_(s.licence_requirement.data()), start_date_(s.start_date.data()),
+        housing_provided_(s.housing_provided.data()), tension_(s.tension.data()),
+        contract_bit_(s.contract_bit.data()), weekly_schedule_(s.weekly_schedule.data()), n_(n) {}
+  ColumnMap x() const { return F(x_); }
+  ColumnMap y() const { return F(y_); }
+  ColumnMap z() const { return F(z_); }
+  ColumnMap french_min_level() const { return F(french_min_level_); }
+  ColumnMap french_requirement() const { return F(french_requirement_); }
+  ColumnMap french_training_hours() const { return F(french_training_hours_); }
+  ColumnMap licence_requirement() const { return F(licence_requirement_); }
+  ColumnMap start_date() const { return F(start_date_); }
+  ColumnMap housing_provided() const { return F(housing_provided_); }
+  ColumnMap tension() const { return F(tension_); }
+  MaskMap contract_bit() const { return MaskMap(contract_bit_, n_); }
+  MaskMap weekly_schedule() const { return MaskMap(weekly_schedule_, n_); }
+
+ private:
+  ColumnMap F(const float* p) const { return ColumnMap(p, n_); }
+  const float *x_, *y_, *z_, *french_min_level_, *french_requirement_, *french_training_hours_,
+      *licence_requirement_, *start_date_, *housing_provided_, *tension_;
+  const uint32_t *contract_bit_, *weekly_schedule_;
+  Eigen::Index n_;
 };
 
 // One candidate repeated n times (constant expressions: nothing is materialised). Encoded by the same
@@ -100,6 +134,16 @@ class OpeningBroadcast {
   OpeningRowFeatures f_;
   Eigen::Index n_;
 };
+
+// ScorePairs for the two segment directions, compiled once in pair_kernel.cc: every block of a
+// direction, a whole segment or gathered rows, runs the same machine code, so a pair's scores do not
+// depend on which rows were scored with it (see kBlockRowMultiple for the other half of that promise).
+void ScoreCandidateBlock(const CandidateColumns& c, const OpeningBroadcast& o, const FloatColumn& occupation,
+                         const FloatColumn& skills, const FloatColumn& missing_required, const KernelParams& params,
+                         BlockScores* out);
+void ScoreOpeningBlock(const CandidateBroadcast& c, const OpeningColumns& o, const FloatColumn& occupation,
+                       const FloatColumn& skills, const FloatColumn& missing_required, const KernelParams& params,
+                       BlockScores* out);
 
 }  // namespace passerelle::engine::scoring
 

@@ -47,12 +47,31 @@ struct KernelParams {
 };
 KernelParams MakeKernelParams(const ScoringProfile& profile);
 
-// Output of one kernel call; arrays are resized to n.
+// Blocks are scored in multiples of this many rows (the widest float packet, AVX-512), so that every
+// real row goes through the vectorised code and never the scalar tail (see ScorePairs).
+inline constexpr int kBlockRowMultiple = 16;
+inline constexpr int PaddedRows(int n) { return (n + kBlockRowMultiple - 1) / kBlockRowMultiple * kBlockRowMultiple; }
+static_assert(CandidateSegment::kRows % kBlockRowMultiple == 0, "segments hold whole padded blocks");
+
+// Output of one kernel call: rows [0, n) of every array hold the n pairs. The arrays only ever grow
+// (Reserve), so a scan that reuses one BlockScores allocates once rather than per segment.
 struct BlockScores {
   std::array<FloatColumn, kCriterionCount> criteria;
   FloatColumn total;
   FloatColumn distance_km;
   MaskColumn blockers;
+  // Intermediates the kernel reads more than once.
+  FloatColumn beyond, no_licence, licence_required, gap, closable, required, met, coverage, contract_ok;
+
+  void Reserve(Eigen::Index n) {
+    if (total.size() >= n) return;
+    for (FloatColumn& c : criteria) c.resize(n);
+    for (FloatColumn* c : {&total, &distance_km, &beyond, &no_licence, &licence_required, &gap, &closable, &required,
+                           &met, &coverage, &contract_ok}) {
+      c->resize(n);
+    }
+    blockers.resize(n);
+  }
 };
 
 // Cumulative hours of French from pre-A1 to each CEFR level (0, 200, 400, ...).
@@ -76,18 +95,26 @@ auto AsinSmall(const Array& x) {
   return x * (1.0f + x2 * (1.0f / 6 + x2 * (3.0f / 40 + x2 * (5.0f / 112 + x2 * (35.0f / 1152 + x2 * (63.0f / 2816))))));
 }
 
+// Bits set in x. std::popcount is one instruction, but GCC 12 does not vectorise it; this form it does.
+inline uint32_t PopCount(uint32_t x) {
+  x = x - ((x >> 1) & 0x55555555u);
+  x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+  x = (x + (x >> 4)) & 0x0F0F0F0Fu;
+  return (x * 0x01010101u) >> 24;
+}
 // 1 if `accepted` (0 = any) contains the opening's contract bit, else 0.
 inline float ContractAccepted(uint32_t accepted, uint32_t contract_bit) {
-  return (accepted == 0 || (accepted & contract_bit) != 0) ? 1.0f : 0.0f;
+  return static_cast<float>((accepted == 0) | ((accepted & contract_bit) != 0));
 }
-// Share of the opening's shifts the person can cover; 1 when either side states no schedule.
+// Share of the opening's shifts the person can cover; 1 when either side states no schedule. Without
+// branches, so that the kernel's loop over a block vectorises.
 inline float ScheduleCoverage(uint32_t availability, uint32_t schedule) {
-  if (availability == 0 || schedule == 0) return 1.0f;
-  return static_cast<float>(std::popcount(availability & schedule)) / static_cast<float>(std::popcount(schedule));
+  const float share = static_cast<float>(PopCount(availability & schedule)) /
+                      static_cast<float>(PopCount(schedule) + (schedule == 0));
+  const float none = static_cast<float>((availability == 0) | (schedule == 0));
+  return none + (1.0f - none) * share;
 }
 
-// Scores n pairs. `occupation` and `skills` are the precomputed criterion scores (length n), and
-// `missing_required` the count of required skill items each candidate lacks.
 // 1 where x > 0, else 0, as arithmetic so that Eigen vectorises it (Eigen 3.4's select() and boolean
 // arrays are evaluated one coefficient at a time). Inputs here are distances, levels, hours and 0/1 flags,
 // never within 1e-30 of zero unless exactly zero.
@@ -113,70 +140,96 @@ static_assert(kHoursPerCefrStep[0] == kHoursPerCefrStep[1] && kHoursPerCefrStep[
                   kHoursPerCefrStep[4] == kHoursPerCefrStep[5],
               "CumulativeHours assumes equal steps up to B1 and beyond B2");
 
-// Scores n pairs. `occupation` and `skills` are the precomputed criterion scores (length n), and
-// `missing_required` the count of required skill items each candidate lacks. Conditions are 0/1 float
-// arrays combined with Step and Blend, so every line is one vectorised pass over the block.
+// Scores n pairs. `occupation`, `skills` and `missing_required` (required skill items the candidate
+// lacks) are the walked criteria, read on rows [0, n). Conditions are 0/1 float arrays combined with
+// Step and Blend, so every line is one vectorised pass over the block. Every pass writes into `out`'s
+// reserved arrays: nothing is allocated once `out` has held n rows.
+//
+// Each pair's values depend only on its own row, but Eigen computes whole packets with vectorised
+// exp/sqrt and a scalar tail with libm, which can differ in the last bit: callers that compare blocks of
+// different sizes pass n rounded up to kBlockRowMultiple (padding rows are computed and ignored).
 template <class CandidateSide, class OpeningSide>
 void ScorePairs(const CandidateSide& c, const OpeningSide& o, const FloatColumn& occupation,
                 const FloatColumn& skills, const FloatColumn& missing_required, const KernelParams& params,
                 BlockScores* out) {
+  const Eigen::Index n = c.x().size();
+  out->Reserve(n);
+  auto H = [n](auto& column) { return column.head(n); };
+  auto criterion = [&](Criterion k) { return out->criteria[static_cast<int>(k)].head(n); };
+
   // Mobility: great-circle distance from the chord between unit vectors; Gaussian decay, 0.5 at the radius.
-  const FloatColumn chord2 = (c.x() - o.x()).square() + (c.y() - o.y()).square() + (c.z() - o.z()).square();
-  out->distance_km = (2.0f * kEarthRadiusKm) * AsinSmall((chord2.sqrt() * 0.5f).min(1.0f));
-  const FloatColumn beyond = Step(out->distance_km - c.radius_km());
-  const FloatColumn no_licence = 1.0f - c.driving_licence();
-  const FloatColumn licence_required = Step(o.licence_requirement() - 1.5f);
-  const FloatColumn licence_desired_missing =
-      Step(o.licence_requirement() - 0.5f) * (1.0f - licence_required) * no_licence;
-  const FloatColumn gaussian = ((out->distance_km / c.radius_km()).square() * -std::log(2.0f)).exp();
-  out->criteria[static_cast<int>(Criterion::kMobility)] =
-      Blend(beyond, kRelocationMobilityScore, gaussian) * Blend(licence_desired_missing, kDesiredLicenceMissingFactor, 1.0f);
+  H(out->distance_km) = (2.0f * kEarthRadiusKm) *
+      AsinSmall((((c.x() - o.x()).square() + (c.y() - o.y()).square() + (c.z() - o.z()).square()).sqrt() * 0.5f).min(1.0f));
+  const auto distance = H(out->distance_km);
+  H(out->beyond) = Step(distance - c.radius_km());
+  H(out->no_licence) = 1.0f - c.driving_licence();
+  H(out->licence_required) = Step(o.licence_requirement() - 1.5f);
+  const auto beyond = H(out->beyond);
+  const auto no_licence = H(out->no_licence);
+  const auto licence_required = H(out->licence_required);
+  criterion(Criterion::kMobility) =
+      Blend(beyond, kRelocationMobilityScore, ((distance / c.radius_km()).square() * -std::log(2.0f)).exp()) *
+      Blend(Step(o.licence_requirement() - 0.5f) * (1.0f - licence_required) * no_licence,
+            kDesiredLicenceMissingFactor, 1.0f);
 
   // Housing: needed when the person has no stable base or must move; a barrier unless provided.
-  const FloatColumn housing_barrier = c.needs_housing_locally().max(beyond) * (1.0f - o.housing_provided());
-  out->criteria[static_cast<int>(Criterion::kHousing)] = Blend(housing_barrier, kHousingBarrierScore, 1.0f);
+  criterion(Criterion::kHousing) =
+      Blend(c.needs_housing_locally().max(beyond) * (1.0f - o.housing_provided()), kHousingBarrierScore, 1.0f);
 
   // French: level gap, hours to close it, and whether the route's training (plus planned hours) covers them.
-  const FloatColumn gap = (o.french_min_level() - c.french_level()).max(0.0f);
-  const FloatColumn hours_needed = (CumulativeHours(o.french_min_level()) - CumulativeHours(c.french_level())).max(0.0f);
-  const FloatColumn closable =
-      1.0f - Step(hours_needed - (o.french_training_hours() + c.french_hours_planned()));
-  const FloatColumn has_requirement = Step(o.french_requirement() - 0.5f);
-  const FloatColumn required = Step(o.french_requirement() - 1.5f);
-  const FloatColumn met = 1.0f - Step(gap - 0.5f);
-  const FloatColumn desired_gap = (1.0f - kFrenchDesiredGapPenalty * gap).max(0.0f);
-  const FloatColumn unmet =
-      Blend(closable, kFrenchGapClosable, Blend(required, kFrenchGapClosable, desired_gap));
-  out->criteria[static_cast<int>(Criterion::kFrench)] =
-      Blend(has_requirement, Blend(met, Blend(c.french_attested(), 1.0f, kFrenchDeclaredOnly), unmet), 1.0f);
+  H(out->gap) = (o.french_min_level() - c.french_level()).max(0.0f);
+  H(out->closable) = 1.0f - Step((CumulativeHours(o.french_min_level()) - CumulativeHours(c.french_level())).max(0.0f) -
+                                 (o.french_training_hours() + c.french_hours_planned()));
+  H(out->required) = Step(o.french_requirement() - 1.5f);
+  H(out->met) = 1.0f - Step(H(out->gap) - 0.5f);
+  const auto gap = H(out->gap);
+  const auto closable = H(out->closable);
+  const auto required = H(out->required);
+  const auto met = H(out->met);
+  const auto unmet = Blend(closable, kFrenchGapClosable,
+                           Blend(required, kFrenchGapClosable, (1.0f - kFrenchDesiredGapPenalty * gap).max(0.0f)));
+  criterion(Criterion::kFrench) = Blend(Step(o.french_requirement() - 0.5f),
+                                        Blend(met, Blend(c.french_attested(), 1.0f, kFrenchDeclaredOnly), unmet), 1.0f);
+
+  // The two bit-mask conditions as plain loops: Eigen has no packet form for a lambda, and one
+  // binaryExpr would make the whole expression it sits in scalar. GCC vectorises these loops (the
+  // functions are branch-free).
+  const auto availability = c.weekly_availability();
+  const auto schedule = o.weekly_schedule();
+  const auto accepted = c.accepted_contracts();
+  const auto contract = o.contract_bit();
+  float* coverage_out = out->coverage.data();
+  float* contract_out = out->contract_ok.data();
+  for (Eigen::Index i = 0; i < n; ++i) coverage_out[i] = ScheduleCoverage(availability.coeff(i), schedule.coeff(i));
+  for (Eigen::Index i = 0; i < n; ++i) contract_out[i] = ContractAccepted(accepted.coeff(i), contract.coeff(i));
+  const auto coverage = H(out->coverage);
+  const auto contract_ok = H(out->contract_ok);
 
   // Timing: halves every kTimingHalfLifeDays of wait; part of it scaled by schedule coverage.
-  const FloatColumn coverage = c.weekly_availability().binaryExpr(
-      o.weekly_schedule(), [](uint32_t a, uint32_t s) { return ScheduleCoverage(a, s); });
-  const FloatColumn wait_days = (c.available_from() - o.start_date()).max(0.0f);
-  out->criteria[static_cast<int>(Criterion::kTiming)] = (wait_days * (-std::log(2.0f) / kTimingHalfLifeDays)).exp() *
-                                                        ((1.0f - kScheduleShare) + kScheduleShare * coverage);
+  criterion(Criterion::kTiming) = ((c.available_from() - o.start_date()).max(0.0f) * (-std::log(2.0f) / kTimingHalfLifeDays)).exp() *
+                                  ((1.0f - kScheduleShare) + kScheduleShare * coverage);
 
-  out->criteria[static_cast<int>(Criterion::kOccupation)] = occupation;
-  out->criteria[static_cast<int>(Criterion::kSkills)] = skills;
-  out->criteria[static_cast<int>(Criterion::kTension)] = o.tension();
+  criterion(Criterion::kOccupation) = occupation.head(n);
+  criterion(Criterion::kSkills) = skills.head(n);
+  criterion(Criterion::kTension) = o.tension();
 
-  // Hard constraints as a sum of bit values (exact in float up to 2^24), cast once.
-  const FloatColumn contract_ok = c.accepted_contracts().binaryExpr(
-      o.contract_bit(), [](uint32_t a, uint32_t b) { return ContractAccepted(a, b); });
-  FloatColumn bits = (1.0f - c.right_to_work()) * float{kNoRightToWork} +
-                     (1.0f - contract_ok) * float{kContractMismatch} +
-                     (1.0f - Step(coverage)) * float{kScheduleConflict} +
-                     required * (1.0f - met) * (1.0f - closable) * float{kFrenchGap} +
-                     beyond * (1.0f - c.relocation_accepted()) * float{kTooFar} +
-                     beyond * c.relocation_accepted() * (1.0f - o.housing_provided()) * float{kRelocationNeedsHousing} +
-                     licence_required * no_licence * float{kLicenceRequired};
-  if (params.strict_required_skills) bits += Step(missing_required - 0.5f) * float{kMissingRequiredSkills};
-  out->blockers = bits.template cast<uint32_t>();
+  // Hard constraints as a sum of bit values (exact in float up to 2^24), cast once. The sum is built in
+  // the total's array, which is overwritten below.
+  auto bits = H(out->total);
+  bits = (1.0f - c.right_to_work()) * float{kNoRightToWork} + (1.0f - contract_ok) * float{kContractMismatch} +
+         (1.0f - Step(coverage)) * float{kScheduleConflict} +
+         required * (1.0f - met) * (1.0f - closable) * float{kFrenchGap} +
+         beyond * (1.0f - c.relocation_accepted()) * float{kTooFar} +
+         beyond * c.relocation_accepted() * (1.0f - o.housing_provided()) * float{kRelocationNeedsHousing} +
+         licence_required * no_licence * float{kLicenceRequired};
+  if (params.strict_required_skills) bits += Step(missing_required.head(n) - 0.5f) * float{kMissingRequiredSkills};
+  // Through int32 (exact below 2^8), which vectorises where a float -> uint32 cast does not.
+  for (Eigen::Index i = 0; i < n; ++i) out->blockers[i] = static_cast<uint32_t>(static_cast<int32_t>(bits[i]));
 
   // Summed in criterion order, exactly as the explanation adds contributions.
-  out->total = params.normalized_weights[0] * out->criteria[0];
-  for (int k = 1; k < kCriterionCount; ++k) out->total += params.normalized_weights[k] * out->criteria[k];
+  auto total = H(out->total);
+  total = params.normalized_weights[0] * out->criteria[0].head(n);
+  for (int k = 1; k < kCriterionCount; ++k) total += params.normalized_weights[k] * out->criteria[k].head(n);
 }
 
 }  // namespace passerelle::engine::scoring

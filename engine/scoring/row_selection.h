@@ -1,0 +1,77 @@
+// Which rows of a segment a query scores, and those rows gathered into a compact block.
+//
+// Why: a query without near-misses keeps only eligible pairs, and most pairs fail a hard constraint that
+// a few columns decide, above all the distance: the other side lives beyond the commute radius and no
+// move is possible. The Select*EligibleRows functions find, from those columns alone, the rows that may
+// be eligible; the walks and the kernel then run on these rows only, gathered into a block, instead of
+// on the whole segment.
+//
+// The selection is conservative: a row it drops fails some hard constraint of ScorePairs (distance with
+// a margin, alive, right to work, contract, schedule, required licence), so the matches are exactly
+// those of scoring every row (tests/engine/row_selection_test.cc). A dropped row might have been a
+// near-miss, so queries that ask for near-misses score every row (SelectAllRows).
+#ifndef PASSERELLE_ENGINE_SCORING_ROW_SELECTION_H_
+#define PASSERELLE_ENGINE_SCORING_ROW_SELECTION_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "engine/index/candidate_segment.h"
+#include "engine/index/opening_segment.h"
+#include "engine/scoring/pair_kernel.h"
+
+namespace passerelle::engine::scoring {
+
+// Rows of one segment to score. Block row i is segment row rows[i]; slot[row] is the block row + 1 of
+// a selected segment row and 0 otherwise (the walks count skill items through it, slot 0 collecting
+// the rows not selected).
+struct RowSelection {
+  std::vector<int32_t> rows;
+  std::vector<int32_t> slot;
+  int count = 0;
+  // Rows the kernel computes: count rounded up to kBlockRowMultiple.
+  int padded() const { return PaddedRows(count); }
+  // Set by SelectAllRows: the slots to reset next time are a prefix.
+  bool all_rows = false;
+};
+
+// Every row [0, used_rows) of the segment, dead ones included (the selection of matches skips them):
+// block row i is segment row i.
+void SelectAllRows(int used_rows, int capacity, RowSelection* out);
+
+// One opening against a candidate segment: the rows that may be eligible, from one vectorised pass over
+// the columns those constraints read. `scratch` is working space.
+void SelectEligibleCandidateRows(const CandidateSegment& segment, const OpeningRowFeatures& opening,
+                                 FloatColumn* scratch, RowSelection* out);
+
+// One candidate against an opening segment: the rows that may be eligible. `scratch` is working space.
+void SelectEligibleOpeningRows(const OpeningSegment& segment, const CandidateRowFeatures& candidate,
+                               FloatColumn* scratch, RowSelection* out);
+
+// The candidate feature columns of selected rows, block row i = segment row rows[i]; the rows from count
+// to padded() repeat block row 0 so that the kernel computes on valid values there.
+struct CandidateBlock {
+  CandidateBlock();
+  FloatColumn x, y, z, radius_km;
+  FloatColumn french_level, french_attested, french_hours_planned;
+  FloatColumn needs_housing_locally;
+  FloatColumn relocation_accepted, driving_licence, right_to_work;
+  FloatColumn available_from;
+  MaskColumn accepted_contracts, weekly_availability;
+};
+void GatherCandidateRows(const CandidateSegment& segment, const RowSelection& selection, CandidateBlock* out);
+
+// The same for openings.
+struct OpeningBlock {
+  OpeningBlock();
+  FloatColumn x, y, z;
+  FloatColumn french_min_level, french_requirement, french_training_hours;
+  FloatColumn licence_requirement;
+  FloatColumn start_date, housing_provided, tension;
+  MaskColumn contract_bit, weekly_schedule;
+};
+void GatherOpeningRows(const OpeningSegment& segment, const RowSelection& selection, OpeningBlock* out);
+
+}  // namespace passerelle::engine::scoring
+
+#endif  // PASSERELLE_ENGINE_SCORING_ROW_SELECTION_H_
