@@ -3,33 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "engine/scoring/constants.h"
-
 namespace passerelle::engine {
-namespace {
-
-// Spreads the low 16 bits of `v` to the even bits of the result.
-uint32_t SpreadBits(uint32_t v) {
-  v &= 0xffff;
-  v = (v | (v << 8)) & 0x00ff00ff;
-  v = (v | (v << 4)) & 0x0f0f0f0f;
-  v = (v | (v << 2)) & 0x33333333;
-  v = (v | (v << 1)) & 0x55555555;
-  return v;
-}
-
-// Sort key of a row for spatial_order: the relocation flag in the top bit, then a Z-order (Morton) code of
-// latitude (15 bits) and longitude (16 bits), so that rows close in the key are mostly close on the map.
-uint32_t SpatialKey(const CandidateRowFeatures& f) {
-  const double latitude = std::asin(std::clamp(f.z, -1.0f, 1.0f));  // radians
-  const double longitude = std::atan2(f.y, f.x);
-  const auto lat_cell = static_cast<uint32_t>(std::clamp((latitude / M_PI + 0.5) * 32767.0, 0.0, 32767.0));
-  const auto lon_cell = static_cast<uint32_t>(std::clamp((longitude / (2 * M_PI) + 0.5) * 65535.0, 0.0, 65535.0));
-  const uint32_t morton = (SpreadBits(lat_cell) << 1) | SpreadBits(lon_cell);  // bit 31 is free: lat < 2^15
-  return (f.relocation_accepted > 0.5f ? 0x80000000u : 0u) | morton;
-}
-
-}  // namespace
 
 CandidateSegment::CandidateSegment()
     : alive(FloatColumn::Zero(kRows)), x(FloatColumn::Zero(kRows)), y(FloatColumn::Zero(kRows)),
@@ -39,7 +13,7 @@ CandidateSegment::CandidateSegment()
       driving_licence(FloatColumn::Zero(kRows)), right_to_work(FloatColumn::Zero(kRows)),
       available_from(FloatColumn::Zero(kRows)), accepted_contracts(MaskColumn::Zero(kRows)),
       weekly_availability(MaskColumn::Zero(kRows)), skills(kRows, 0), occupation_offsets(kRows + 1, 0),
-      packed_offset_(kRows, 0), packed_size_(kRows, 0), spatial_key_(kRows, 0) {}
+      packed_offset_(kRows, 0), packed_size_(kRows, 0) {}
 
 CandidateRowFeatures EncodeCandidateRow(const ResolvedCandidate& c) {
   const Candidate& r = c.record;
@@ -89,7 +63,6 @@ void CandidateSegment::Set(int row, const std::shared_ptr<const ResolvedCandidat
   available_from[row] = f.available_from;
   accepted_contracts[row] = f.accepted_contracts;
   weekly_availability[row] = f.weekly_availability;
-  spatial_key_[row] = SpatialKey(f);
   dead_bytes_ += packed_size_[row];
   packed_offset_[row] = static_cast<uint32_t>(arena_.size());
   AppendPackedCandidate(*candidate, &arena_);
@@ -148,62 +121,9 @@ void CandidateSegment::Finish() {
     summary.max_reach_km = std::max(summary.max_reach_km, reach);
     summary.any_relocating |= relocation_accepted[row] > 0.5f;
   }
-  BuildBlocks();
   skills = SkillMatrix(kRows, columns);
   skills.setFromTriplets(triplets.begin(), triplets.end());
   skills.makeCompressed();
-}
-
-}  // namespace passerelle::engine
-
-namespace passerelle::engine {
-
-void CandidateSegment::BuildBlocks() {
-  std::vector<uint64_t> keyed;  // key << 16 | row: one sort orders rows by key, ties by row
-  keyed.reserve(used_rows);
-  for (int row = 0; row < used_rows; ++row) {
-    if (live(row)) keyed.push_back(static_cast<uint64_t>(spatial_key_[row]) << 16 | static_cast<uint64_t>(row));
-  }
-  std::sort(keyed.begin(), keyed.end());
-  spatial_order.resize(keyed.size());
-  for (size_t i = 0; i < keyed.size(); ++i) spatial_order[i] = static_cast<uint16_t>(keyed[i] & 0xffff);
-
-  blocks.clear();
-  for (size_t begin = 0; begin < spatial_order.size(); begin += kBlockRows) {
-    const size_t end = std::min(spatial_order.size(), begin + kBlockRows);
-    double sx = 0, sy = 0, sz = 0;
-    for (size_t i = begin; i < end; ++i) {
-      const int row = spatial_order[i];
-      sx += x[row], sy += y[row], sz += z[row];
-    }
-    const double norm = std::max(1e-12, std::sqrt(sx * sx + sy * sy + sz * sz));
-    Summary block;
-    block.center = {static_cast<float>(sx / norm), static_cast<float>(sy / norm), static_cast<float>(sz / norm)};
-    for (size_t i = begin; i < end; ++i) {
-      const int row = spatial_order[i];
-      const float reach = GreatCircleKm(block.center, UnitVector{x[row], y[row], z[row]}) + radius_km[row];
-      block.max_reach_km = std::max(block.max_reach_km, reach);
-      block.any_relocating |= relocation_accepted[row] > 0.5f;
-    }
-    const double angle = std::min(M_PI, (block.max_reach_km + 1.0) / scoring::kEarthRadiusKm);
-    const double chord = 2.0 * std::sin(angle / 2.0);
-    block.reach_chord2 = static_cast<float>(chord * chord) * (1.0f + 1e-5f);  // rounding: keep, never drop
-    blocks.push_back(block);
-  }
-}
-
-void CandidateSegment::AppendReachableRows(const UnitVector& position, bool housing_provided,
-                                           std::vector<uint16_t>* rows) const {
-  for (size_t b = 0; b < blocks.size(); ++b) {
-    const Summary& block = blocks[b];
-    if (!(housing_provided && block.any_relocating)) {
-      const float dx = position.x - block.center.x, dy = position.y - block.center.y, dz = position.z - block.center.z;
-      if (dx * dx + dy * dy + dz * dz > block.reach_chord2) continue;  // OutOfReach(block, ...)
-    }
-    const size_t begin = b * kBlockRows;
-    const size_t end = std::min(spatial_order.size(), begin + kBlockRows);
-    rows->insert(rows->end(), spatial_order.begin() + begin, spatial_order.begin() + end);
-  }
 }
 
 }  // namespace passerelle::engine

@@ -63,29 +63,13 @@ class CandidateSegment {
   // Rows [0, used_rows) may be live; queries scan only these.
   int used_rows = 0;
 
-  // What a query needs to skip a set of rows (the whole segment, or one block); recomputed by Finish().
+  // What a query needs to skip the whole segment; recomputed by Finish().
   struct Summary {
-    UnitVector center;          // normalised mean of the rows' positions
-    float max_reach_km = 0;     // max over the rows of (distance from center + commute radius)
-    bool any_relocating = false;  // some row accepts to move for a job
-    // Squared chord (unit sphere) of max_reach_km + 1 km: the same test as OutOfReach without asin, for
-    // the many block checks of a query. Blocks only.
-    float reach_chord2 = 0;
+    UnitVector center;          // normalised mean of the live rows' positions
+    float max_reach_km = 0;     // max over live rows of (distance from center + commute radius)
+    bool any_relocating = false;  // some live row accepts to move for a job
   };
   Summary summary;
-
-  // The live rows in spatial order (candidates who would relocate after the others, each group along a
-  // Z-order curve over latitude and longitude), cut into blocks of kBlockRows rows with a summary each.
-  // Why: rows arrive in any order, so a segment spans the whole country; a block spans a small area, and
-  // an opening's query scores only the blocks it can reach (AppendReachableRows). Recomputed by Finish().
-  static constexpr int kBlockRows = 32;
-  std::vector<uint16_t> spatial_order;
-  std::vector<Summary> blocks;  // block b summarises spatial_order[b * kBlockRows, (b + 1) * kBlockRows)
-
-  // Appends the rows of every block in which a candidate may be eligible for an opening at `position`
-  // (OutOfReach is false), in spatial order. A row left out is beyond its commute radius from the opening
-  // and cannot move there.
-  void AppendReachableRows(const UnitVector& position, bool housing_provided, std::vector<uint16_t>* rows) const;
 
   // Feature columns, kRows long; a cleared row has alive = 0 and neutral values elsewhere.
   FloatColumn alive, x, y, z, radius_km;
@@ -103,22 +87,12 @@ class CandidateSegment {
 
  private:
   void CompactArena();
-  void BuildBlocks();
 
   std::string arena_;                   // packed records, back to back
   size_t dead_bytes_ = 0;               // bytes of replaced or cleared rows still in arena_
   std::vector<uint32_t> packed_offset_;  // kRows; where a row's bytes start in arena_
   std::vector<uint32_t> packed_size_;    // kRows; 0 = no record
-  std::vector<uint32_t> spatial_key_;    // kRows; the row's place in spatial_order (SpatialKey)
 };
-
-// True when no candidate summarised by `s` can be eligible for an opening at `position`: all of them live
-// beyond their commute radius from it, and none can move there (none would relocate, or the opening
-// provides no housing). 1 km of slack covers the kernel's float distance.
-inline bool OutOfReach(const CandidateSegment::Summary& s, const UnitVector& position, bool housing_provided) {
-  if (housing_provided && s.any_relocating) return false;
-  return GreatCircleKm(position, s.center) > s.max_reach_km + 1.0f;
-}
 
 // Normalised mean position of a segment's live rows (its x, y, z columns), the centre of its summary.
 template <class Segment>

@@ -122,7 +122,8 @@ struct Selection {
 // radius and no move is possible (nobody in it would move, or the opening provides no housing). 1 km
 // of slack covers the kernel's float distance.
 bool CannotBeEligible(const ResolvedOpening& opening, const CandidateSegment::Summary& segment) {
-  return OutOfReach(segment, opening.position, opening.record.housing_provided);
+  if (opening.record.housing_provided && segment.any_relocating) return false;
+  return GreatCircleKm(opening.position, segment.center) > segment.max_reach_km + 1.0f;
 }
 bool CannotBeEligible(const ResolvedCandidate& candidate, const OpeningSegment::Summary& segment) {
   if (!candidate.record.right_to_work) return true;
