@@ -1,7 +1,9 @@
 #include "engine/store/catalog.h"
 
 #include <algorithm>
+#include <condition_variable>
 #include <deque>
+#include <mutex>
 #include <thread>
 
 #include "absl/cleanup/cleanup.h"
@@ -104,7 +106,7 @@ absl::Status Catalog::Load() {
     PASSERELLE_RETURN_IF_ERROR(store_->Commit(writes));
   }
   {
-    absl::MutexLock lock(&state_mu_);
+    std::lock_guard<std::mutex> lock(state_mu_);
     for (const auto& [key, reason] : invalid_) load_report_.invalid.push_back({key.first, key.second, reason});
   }
   load_report_.seconds = absl::ToDoubleSeconds(absl::Now() - start);
@@ -126,12 +128,13 @@ absl::Status Catalog::LoadRecords(int64_t* loaded) {
     std::vector<std::pair<std::string, std::string>> invalid;  // id -> reason
   };
   struct Pipeline {
-    absl::Mutex mu;
-    std::deque<std::pair<uint64_t, Chunk>> todo ABSL_GUARDED_BY(mu);
-    absl::flat_hash_map<uint64_t, Result> done ABSL_GUARDED_BY(mu);
-    uint64_t scanned ABSL_GUARDED_BY(mu) = 0;  // chunks handed over
-    uint64_t applied ABSL_GUARDED_BY(mu) = 0;  // chunks applied to the index
-    bool scan_over ABSL_GUARDED_BY(mu) = false;
+    std::mutex mu;  // guards the rest
+    std::condition_variable changed;
+    std::deque<std::pair<uint64_t, Chunk>> todo;
+    absl::flat_hash_map<uint64_t, Result> done;
+    uint64_t scanned = 0;  // chunks handed over
+    uint64_t applied = 0;  // chunks applied to the index
+    bool scan_over = false;
   } pipe;
 
   auto process = [this](const Chunk& chunk) {
@@ -171,16 +174,19 @@ absl::Status Catalog::LoadRecords(int64_t* loaded) {
     while (true) {
       std::pair<uint64_t, Chunk> job;
       {
-        absl::MutexLock lock(&pipe.mu);
-        pipe.mu.Await(absl::Condition(
-            +[](Pipeline* p) ABSL_NO_THREAD_SAFETY_ANALYSIS { return !p->todo.empty() || p->scan_over; }, &pipe));
+        std::unique_lock<std::mutex> lock(pipe.mu);
+        pipe.changed.wait(lock, [&pipe] { return !pipe.todo.empty() || pipe.scan_over; });
         if (pipe.todo.empty()) return;
         job = std::move(pipe.todo.front());
         pipe.todo.pop_front();
       }
+      pipe.changed.notify_all();  // room for the scanner
       Result result = process(job.second);
-      absl::MutexLock lock(&pipe.mu);
-      pipe.done.emplace(job.first, std::move(result));
+      {
+        std::lock_guard<std::mutex> lock(pipe.mu);
+        pipe.done.emplace(job.first, std::move(result));
+      }
+      pipe.changed.notify_all();
     }
   };
 
@@ -194,20 +200,19 @@ absl::Status Catalog::LoadRecords(int64_t* loaded) {
     while (true) {
       Result result;
       {
-        absl::MutexLock lock(&pipe.mu);
-        pipe.mu.Await(absl::Condition(
-            +[](Pipeline* p) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-              return p->done.contains(p->applied) || (p->scan_over && p->applied == p->scanned);
-            },
-            &pipe));
+        std::unique_lock<std::mutex> lock(pipe.mu);
+        pipe.changed.wait(lock, [&pipe] {
+          return pipe.done.contains(pipe.applied) || (pipe.scan_over && pipe.applied == pipe.scanned);
+        });
         auto it = pipe.done.find(pipe.applied);
         if (it == pipe.done.end()) break;  // everything scanned is applied
         result = std::move(it->second);
         pipe.done.erase(it);
         ++pipe.applied;
       }
+      pipe.changed.notify_all();  // room for the scanner
       if (!result.invalid.empty()) {
-        absl::MutexLock lock(&state_mu_);
+        std::lock_guard<std::mutex> lock(state_mu_);
         for (auto& [id, reason] : result.invalid) invalid_[{Kind::kKind, std::move(id)}] = std::move(reason);
       }
       for (auto& r : result.resolved) batch.push_back(std::move(r));
@@ -223,11 +228,12 @@ absl::Status Catalog::LoadRecords(int64_t* loaded) {
 
   Chunk chunk;
   auto hand_over = [&pipe, &chunk] {
-    absl::MutexLock lock(&pipe.mu);
-    pipe.mu.Await(absl::Condition(
-        +[](Pipeline* p) ABSL_NO_THREAD_SAFETY_ANALYSIS { return p->scanned - p->applied < kLoadChunksAhead; },
-        &pipe));
-    pipe.todo.emplace_back(pipe.scanned++, std::move(chunk));
+    {
+      std::unique_lock<std::mutex> lock(pipe.mu);
+      pipe.changed.wait(lock, [&pipe] { return pipe.scanned - pipe.applied < kLoadChunksAhead; });
+      pipe.todo.emplace_back(pipe.scanned++, std::move(chunk));
+    }
+    pipe.changed.notify_all();
     chunk = Chunk();
   };
   const absl::Status scanned = store_->ForEach(Kind::kKind, [&](absl::string_view key, absl::string_view value) {
@@ -239,9 +245,10 @@ absl::Status Catalog::LoadRecords(int64_t* loaded) {
   });
   if (scanned.ok() && !chunk.entries.empty()) hand_over();
   {
-    absl::MutexLock lock(&pipe.mu);
+    std::lock_guard<std::mutex> lock(pipe.mu);
     pipe.scan_over = true;
   }
+  pipe.changed.notify_all();
   for (std::thread& t : threads) t.join();
   return scanned;
 }
@@ -257,7 +264,7 @@ absl::Status Catalog::LoadProfiles() {
     }
     ScoringProfile profile = ScoringProfileFromProto(proto);
     if (status.ok()) status = ValidateScoringProfile(profile);
-    absl::MutexLock lock(&state_mu_);
+    std::lock_guard<std::mutex> lock(state_mu_);
     if (!status.ok()) {
       invalid_[{RecordKind::kProfile, std::string(key)}] = std::string(status.message());
     } else {
@@ -274,26 +281,21 @@ std::vector<Catalog::InvalidKey> Catalog::ReserveIds(RecordKind kind, const std:
   for (const std::string& id : ids) keys.emplace_back(kind, id);
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-  struct Wait {
-    Catalog* catalog;
-    const std::vector<InvalidKey>* keys;
-  } wait{this, &keys};
-  absl::MutexLock lock(&write_mu_);
-  write_mu_.Await(absl::Condition(
-      +[](Wait* w) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-        for (const InvalidKey& key : *w->keys) {
-          if (w->catalog->in_flight_.contains(key)) return false;
-        }
-        return true;
-      },
-      &wait));
+  std::unique_lock<std::mutex> lock(write_mu_);
+  ids_released_.wait(lock, [&] {
+    return std::none_of(keys.begin(), keys.end(), [&](const InvalidKey& key) { return in_flight_.contains(key); });
+  });
   for (const InvalidKey& key : keys) in_flight_.insert(key);
   return keys;
 }
 
 void Catalog::ReleaseIds(const std::vector<InvalidKey>& keys) {
-  absl::MutexLock lock(&write_mu_);
-  for (const InvalidKey& key : keys) in_flight_.erase(key);
+  if (keys.empty()) return;
+  {
+    std::lock_guard<std::mutex> lock(write_mu_);
+    for (const InvalidKey& key : keys) in_flight_.erase(key);
+  }
+  ids_released_.notify_all();
 }
 
 template <class Kind>
@@ -351,7 +353,7 @@ absl::StatusOr<std::vector<PutOutcome>> Catalog::PutRecords(absl::Span<const typ
   // Outside any lock: concurrent puts share RocksDB's group commit (one log sync for all of them).
   PASSERELLE_RETURN_IF_ERROR(store_->Commit(writes));
   Kind::Upsert(index_, applied);
-  absl::MutexLock lock(&state_mu_);
+  std::lock_guard<std::mutex> lock(state_mu_);
   for (const auto& record : applied) invalid_.erase({Kind::kKind, record->id()});
   return outcomes;
 }
@@ -385,7 +387,7 @@ absl::Status Catalog::DeleteRecord(const std::string& id) {
     writes.Delete(Kind::kKind, id);
     PASSERELLE_RETURN_IF_ERROR(store_->Commit(writes));
     Kind::Remove(index_, id);
-    absl::MutexLock lock(&state_mu_);
+    std::lock_guard<std::mutex> lock(state_mu_);
     invalid_.erase({Kind::kKind, id});
   }
   // After the id is released: flushing and compacting may take a while and need not block other writes.
@@ -405,12 +407,12 @@ absl::StatusOr<bool> Catalog::PutProfile(const ScoringProfile& profile) {
   if (profile.name == kDefaultProfileName) {
     return absl::InvalidArgumentError("name: \"default\" is built in and cannot be replaced; choose another name");
   }
-  absl::MutexLock write_lock(&profile_write_mu_);
+  std::lock_guard<std::mutex> write_lock(profile_write_mu_);
   PASSERELLE_ASSIGN_OR_RETURN(const bool existed, store_->Contains(RecordKind::kProfile, profile.name));
   WriteSet writes;
   writes.Put(ScoringProfileToProto(profile));
   PASSERELLE_RETURN_IF_ERROR(store_->Commit(writes));
-  absl::MutexLock lock(&state_mu_);
+  std::lock_guard<std::mutex> lock(state_mu_);
   profiles_[profile.name] = profile;
   invalid_.erase({RecordKind::kProfile, profile.name});
   return !existed;
@@ -418,7 +420,7 @@ absl::StatusOr<bool> Catalog::PutProfile(const ScoringProfile& profile) {
 
 absl::StatusOr<ScoringProfile> Catalog::GetProfile(absl::string_view name) const {
   if (name.empty() || name == kDefaultProfileName) return DefaultScoringProfile();
-  absl::MutexLock lock(&state_mu_);
+  std::lock_guard<std::mutex> lock(state_mu_);
   auto it = profiles_.find(std::string(name));
   if (it == profiles_.end()) return absl::NotFoundError(absl::StrCat("no scoring profile \"", name, "\""));
   return it->second;
@@ -426,20 +428,20 @@ absl::StatusOr<ScoringProfile> Catalog::GetProfile(absl::string_view name) const
 
 std::vector<ScoringProfile> Catalog::ListProfiles() const {
   std::vector<ScoringProfile> out = {DefaultScoringProfile()};
-  absl::MutexLock lock(&state_mu_);
+  std::lock_guard<std::mutex> lock(state_mu_);
   for (const auto& [name, profile] : profiles_) out.push_back(profile);
   return out;
 }
 
 std::vector<InvalidRecord> Catalog::InvalidRecords() const {
   std::vector<InvalidRecord> out;
-  absl::MutexLock lock(&state_mu_);
+  std::lock_guard<std::mutex> lock(state_mu_);
   for (const auto& [key, reason] : invalid_) out.push_back({key.first, key.second, reason});
   return out;
 }
 
 int64_t Catalog::InvalidCount(RecordKind kind) const {
-  absl::MutexLock lock(&state_mu_);
+  std::lock_guard<std::mutex> lock(state_mu_);
   int64_t count = 0;
   for (const auto& [key, reason] : invalid_) count += key.first == kind;
   return count;
