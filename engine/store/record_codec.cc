@@ -190,6 +190,7 @@ absl::StatusOr<Candidate> CandidateFromProto(const v1::Candidate& p) {
   c.french_attested = p.french_attested();
   c.french_hours_planned = p.french_hours_planned();
   c.skills.assign(p.skills().begin(), p.skills().end());
+  c.past_occupations.reserve(p.past_occupations_size());
   for (int i = 0; i < p.past_occupations_size(); ++i) {
     c.past_occupations.push_back({p.past_occupations(i).rome_code(), p.past_occupations(i).years()});
   }
