@@ -11,7 +11,8 @@
 //
 // Durability: Commit() applies a WriteSet atomically and, with sync_writes (the default), returns only
 // once the batch is in the write-ahead log and the log is synced: an acknowledged write survives kill -9
-// and power loss.
+// and power loss. Destroying the Store flushes the memtables first, so that the next Open() after a clean
+// close has no log to replay (after a crash it replays it).
 //
 // Erasure: a RocksDB delete only writes a tombstone. Erase() makes the old bytes leave the data files:
 // it flushes every family (so no memtable, and once the log rolls, no live log file holds them) and
