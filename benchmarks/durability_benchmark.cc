@@ -6,6 +6,11 @@
 //    messages), decoded (CandidateFromProto) and stored with Catalog::PutCandidates in batches of --batch,
 //    one synced WriteBatch each (engine/store/catalog.h: resolve, ownership check, synced write, index
 //    update), into a fresh data directory. Records per second of both, and the ratio.
+// 2b. With --streams=N (N > 1, default 2): the same import again into another fresh directory, by N
+//    threads calling PutCandidates at once, as a server does with N concurrent import streams; each takes
+//    the next batch in turn. Records are generated in rounds of 16 batches per stream, untimed, between
+//    the timed rounds. Their synced writes share RocksDB's group commit and their CPU work overlaps the
+//    other streams' syncs.
 // 3. Start-up: closes the catalog, then a fresh process (this binary again, --reopen) loads the reference
 //    data and opens the catalog (RocksDB open and the index rebuilt from it), timed. Resident memory
 //    (VmRSS, /proc/self/status, after malloc_trim) before and after the open gives the bytes per candidate
@@ -14,19 +19,21 @@
 //
 // Records are generated (CohortGenerator, seed --seed) batch by batch outside the timed sections.
 //
-// Usage: passerelle_durability_benchmark [--candidates=100000] [--batch=1000] [--seed=42] [--dir=DIR]
-//                                         [--keep] [--json=FILE]
+// Usage: passerelle_durability_benchmark [--candidates=100000] [--batch=1000] [--streams=2] [--seed=42]
+//                                         [--dir=DIR] [--keep] [--json=FILE]
 // --dir: where the two databases are made (default: a new folder under $TMPDIR or /tmp, deleted at the
 // end unless --keep). It must be on the disk being measured.
 #include <malloc.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -51,6 +58,7 @@ double Since(Clock::time_point start) { return std::chrono::duration<double>(Clo
 struct Settings {
   int64_t candidates = 100000;
   int64_t batch = 1000;
+  int64_t streams = 2;
   uint64_t seed = 42;
   std::string dir;
   bool keep = false;
@@ -75,7 +83,8 @@ Settings Parse(int argc, char** argv) {
       *out = std::string(arg.substr(name.size()));
       return true;
     };
-    if (take("--candidates=", &s.candidates) || take("--batch=", &s.batch) || take("--seed=", &s.seed) ||
+    if (take("--candidates=", &s.candidates) || take("--batch=", &s.batch) || take("--streams=", &s.streams) ||
+        take("--seed=", &s.seed) ||
         text("--dir=", &s.dir) || text("--json=", &s.json_path) || text("--reopen=", &s.reopen_dir)) {
       continue;
     }
@@ -86,8 +95,8 @@ Settings Parse(int argc, char** argv) {
     std::fprintf(stderr, "unknown argument: %s\n", argv[i]);
     std::exit(2);
   }
-  if (s.candidates < 1 || s.batch < 1) {
-    std::fprintf(stderr, "--candidates and --batch must be at least 1\n");
+  if (s.candidates < 1 || s.batch < 1 || s.streams < 1) {
+    std::fprintf(stderr, "--candidates, --batch and --streams must be at least 1\n");
     std::exit(2);
   }
   return s;
@@ -224,6 +233,64 @@ WriteResult CatalogImport(const engine::CohortGenerator& generator, std::shared_
   return r;
 }
 
+// Decodes and puts one batch; exits on any failure or rejected record.
+void DecodeAndPut(engine::Catalog& catalog, const std::vector<v1::Candidate>& protos) {
+  std::vector<engine::Candidate> records;
+  records.reserve(protos.size());
+  for (const v1::Candidate& p : protos) {
+    absl::StatusOr<engine::Candidate> record = engine::CandidateFromProto(p);
+    if (!record.ok()) {
+      std::fprintf(stderr, "decode %s: %s\n", p.id().c_str(), std::string(record.status().message()).c_str());
+      std::exit(1);
+    }
+    records.push_back(*std::move(record));
+  }
+  absl::StatusOr<std::vector<engine::PutOutcome>> outcomes = catalog.PutCandidates(records);
+  if (!outcomes.ok()) {
+    std::fprintf(stderr, "catalog put: %s\n", std::string(outcomes.status().message()).c_str());
+    std::exit(1);
+  }
+  for (const engine::PutOutcome& o : *outcomes) {
+    if (!o.status.ok()) {
+      std::fprintf(stderr, "catalog put: a record was rejected: %s\n", std::string(o.status.message()).c_str());
+      std::exit(1);
+    }
+  }
+}
+
+// 2b in the file comment: s.streams threads putting batches at once; wall time of the timed rounds.
+WriteResult CatalogImportStreams(const engine::CohortGenerator& generator,
+                                 std::shared_ptr<const engine::ReferenceData> data, const Settings& s,
+                                 const std::string& dir) {
+  constexpr int64_t kBatchesPerStreamRound = 16;
+  auto catalog = engine::Catalog::Open(dir, data, {});
+  if (!catalog.ok()) {
+    std::fprintf(stderr, "catalog open: %s\n", std::string(catalog.status().message()).c_str());
+    std::exit(1);
+  }
+  WriteResult r;
+  const int64_t batches = (s.candidates + s.batch - 1) / s.batch;
+  for (int64_t first = 0; first < batches; first += s.streams * kBatchesPerStreamRound) {
+    const int64_t last = std::min(batches, first + s.streams * kBatchesPerStreamRound);
+    std::vector<std::vector<v1::Candidate>> round;
+    for (int64_t b = first; b < last; ++b) {
+      round.push_back(Protos(generator, b * s.batch, std::min(s.candidates, (b + 1) * s.batch)));
+      for (const v1::Candidate& p : round.back()) r.bytes += static_cast<int64_t>(p.id().size() + p.ByteSizeLong());
+    }
+    const Clock::time_point start = Clock::now();
+    std::atomic<size_t> next{0};
+    std::vector<std::thread> streams;
+    for (int64_t t = 0; t < s.streams; ++t) {
+      streams.emplace_back([&] {
+        for (size_t b = next++; b < round.size(); b = next++) DecodeAndPut(**catalog, round[b]);
+      });
+    }
+    for (std::thread& t : streams) t.join();
+    r.seconds += Since(start);
+  }
+  return r;
+}
+
 struct ReopenResult {
   double data_s = 0, open_s = 0, load_s = 0;
   int64_t rss_start = 0, rss_before = 0, rss_after = 0, loaded = 0;
@@ -275,9 +342,11 @@ int main(int argc, char** argv) {
   } else {
     std::filesystem::create_directories(root);
   }
-  const std::string raw_dir = root + "/raw-rocksdb", catalog_dir = root + "/catalog";
+  const std::string raw_dir = root + "/raw-rocksdb", catalog_dir = root + "/catalog",
+                    streams_dir = root + "/catalog-streams";
   std::filesystem::remove_all(raw_dir);
   std::filesystem::remove_all(catalog_dir);
+  std::filesystem::remove_all(streams_dir);
 
   auto data = LoadData();
   engine::CohortOptions options;
@@ -308,6 +377,24 @@ int main(int argc, char** argv) {
   std::printf("same bytes (%.1f MB, %.0f B per record); import at %.1f%% of raw RocksDB's synced batch throughput\n",
               raw.bytes / 1e6, static_cast<double>(raw.bytes) / s.candidates, 100 * ratio);
 
+  WriteResult streamed;
+  double streamed_ratio = 0;
+  if (s.streams > 1) {
+    const Clock::time_point streams_wall = Clock::now();
+    streamed = CatalogImportStreams(generator, data, s, streams_dir);
+    streamed_ratio = raw.seconds / streamed.seconds;
+    std::printf("catalog import, %lld concurrent streams: %.2f s timed (%.1f s with generation), %.0f records/s, "
+                "%.1f%% of raw RocksDB's synced batch throughput\n",
+                static_cast<long long>(s.streams), streamed.seconds, Since(streams_wall),
+                s.candidates / streamed.seconds, 100 * streamed_ratio);
+    if (streamed.bytes != raw.bytes) {
+      std::fprintf(stderr, "the streamed import wrote different bytes: %lld vs %lld\n",
+                   static_cast<long long>(streamed.bytes), static_cast<long long>(raw.bytes));
+      return 1;
+    }
+    std::filesystem::remove_all(streams_dir);  // only the first catalog is reopened
+  }
+
   const ReopenResult reopen = ReopenInChild(catalog_dir);
   const double per_candidate = static_cast<double>(reopen.rss_after - reopen.rss_before) / s.candidates;
   std::printf("start-up in a fresh process: reference data %.3f s + catalog open %.3f s (index rebuild %.3f s) "
@@ -326,7 +413,10 @@ int main(int argc, char** argv) {
     out << "{\"candidates\": " << s.candidates << ", \"batch\": " << s.batch << ", \"bytes\": " << raw.bytes
         << ", \"raw_rocksdb_s\": " << raw.seconds << ", \"raw_rocksdb_records_per_s\": " << s.candidates / raw.seconds
         << ", \"import_s\": " << imported.seconds << ", \"import_records_per_s\": " << s.candidates / imported.seconds
-        << ", \"import_vs_raw\": " << ratio << ", \"startup_reference_data_s\": " << reopen.data_s
+        << ", \"import_vs_raw\": " << ratio << ", \"import_streams\": " << s.streams
+        << ", \"import_streams_s\": " << streamed.seconds
+        << ", \"import_streams_records_per_s\": " << (s.streams > 1 ? s.candidates / streamed.seconds : 0)
+        << ", \"import_streams_vs_raw\": " << streamed_ratio << ", \"startup_reference_data_s\": " << reopen.data_s
         << ", \"startup_catalog_open_s\": " << reopen.open_s << ", \"startup_index_load_s\": " << reopen.load_s
         << ", \"startup_s\": " << reopen.data_s + reopen.open_s << ", \"candidates_loaded\": " << reopen.loaded
         << ", \"rss_process_start_bytes\": " << reopen.rss_start << ", \"rss_before_open_bytes\": " << reopen.rss_before

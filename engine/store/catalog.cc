@@ -1,5 +1,12 @@
 #include "engine/store/catalog.h"
 
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "absl/cleanup/cleanup.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -24,9 +31,8 @@ struct CandidateKind {
   }
   static void Remove(MatchIndex& index, const std::string& id) { index.RemoveCandidate(id); }
   static bool Indexed(const MatchIndex& index, const std::string& id) { return index.FindCandidate(id) != nullptr; }
-  static Proto Encode(const Record& r) { return CandidateToProto(r); }
+  static std::string Encode(const Record& r, google::protobuf::Arena* arena) { return EncodeCandidate(r, arena); }
   static absl::StatusOr<Record> Decode(const Proto& p) { return CandidateFromProto(p); }
-  static absl::StatusOr<Proto> Get(const Store& store, const std::string& id) { return store.GetCandidate(id); }
 };
 
 struct OpeningKind {
@@ -40,19 +46,36 @@ struct OpeningKind {
   }
   static void Remove(MatchIndex& index, const std::string& id) { index.RemoveOpening(id); }
   static bool Indexed(const MatchIndex& index, const std::string& id) { return index.FindOpening(id) != nullptr; }
-  static Proto Encode(const Record& r) { return OpeningToProto(r); }
+  static std::string Encode(const Record& r, google::protobuf::Arena* arena) { return EncodeOpening(r, arena); }
   static absl::StatusOr<Record> Decode(const Proto& p) { return OpeningFromProto(p); }
-  static absl::StatusOr<Proto> Get(const Store& store, const std::string& id) { return store.GetOpening(id); }
 };
 
-// The owner of the stored record `id`, or "" when none is stored.
-template <class Kind>
-absl::StatusOr<std::string> StoredOwner(const Store& store, const std::string& id) {
-  absl::StatusOr<typename Kind::Proto> stored = Kind::Get(store, id);
-  if (absl::IsNotFound(stored.status())) return std::string();
-  PASSERELLE_RETURN_IF_ERROR(stored.status());
-  return stored->owner_id();
+int ThreadsOr(int requested) {
+  if (requested > 0) return requested;
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
 }
+
+// Calls fn(begin, end) over [0, n) split into `threads` contiguous ranges, one on the calling thread.
+template <class Fn>
+void ParallelRanges(size_t n, int threads, const Fn& fn) {
+  const size_t parts = std::min(static_cast<size_t>(std::max(threads, 1)), std::max<size_t>(n, 1));
+  if (parts <= 1) {
+    fn(size_t{0}, n);
+    return;
+  }
+  std::vector<std::thread> helpers;
+  helpers.reserve(parts - 1);
+  for (size_t p = 1; p < parts; ++p) helpers.emplace_back([&fn, n, parts, p] { fn(n * p / parts, n * (p + 1) / parts); });
+  fn(size_t{0}, n / parts);
+  for (std::thread& t : helpers) t.join();
+}
+
+// Below this many records a put resolves on the caller's thread: starting a thread costs more.
+constexpr size_t kParallelPutRecords = 64;
+// Stored records handed to a load worker at a time, and how many such chunks may be scanned ahead of the
+// index (bounds the memory held by the pipeline).
+constexpr size_t kLoadChunkRecords = 512;
+constexpr size_t kLoadChunksAhead = 16;
 
 absl::Status OwnerConflict(RecordKind kind, const std::string& id) {
   return absl::AlreadyExistsError(absl::StrCat("id: ", RecordKindName(kind), " \"", id,
@@ -83,40 +106,151 @@ absl::Status Catalog::Load() {
     PASSERELLE_RETURN_IF_ERROR(store_->Commit(writes));
   }
   {
-    absl::MutexLock lock(&state_mu_);
+    std::lock_guard<std::mutex> lock(state_mu_);
     for (const auto& [key, reason] : invalid_) load_report_.invalid.push_back({key.first, key.second, reason});
   }
   load_report_.seconds = absl::ToDoubleSeconds(absl::Now() - start);
   return absl::OkStatus();
 }
 
+// Start-up pipeline: this thread scans RocksDB into chunks of raw bytes; workers parse, decode and resolve
+// chunks in any order; an applier thread takes the results in scan order, applies the resolved records to
+// the index in batches of load_batch_records and records the invalid ones. The per-record checks are the
+// same as a single-threaded load, so the index and the invalid list do not depend on the thread count.
 template <class Kind>
 absl::Status Catalog::LoadRecords(int64_t* loaded) {
-  std::vector<std::shared_ptr<const typename Kind::Resolved>> batch;
-  auto flush = [&] {
-    Kind::Upsert(index_, batch);
-    *loaded += static_cast<int64_t>(batch.size());
-    batch.clear();
+  struct Chunk {
+    std::string bytes;                                // keys and values, back to back
+    std::vector<std::pair<size_t, size_t>> entries;  // (key size, value size) in `bytes` order
   };
-  PASSERELLE_RETURN_IF_ERROR(store_->ForEach(Kind::kKind, [&](absl::string_view key, absl::string_view value) {
-    auto invalid = [&](std::string reason) {
-      absl::MutexLock lock(&state_mu_);
-      invalid_[{Kind::kKind, std::string(key)}] = std::move(reason);
-      return absl::OkStatus();
+  struct Result {
+    std::vector<std::shared_ptr<const typename Kind::Resolved>> resolved;
+    std::vector<std::pair<std::string, std::string>> invalid;  // id -> reason
+  };
+  struct Pipeline {
+    std::mutex mu;  // guards the rest
+    std::condition_variable changed;
+    std::deque<std::pair<uint64_t, Chunk>> todo;
+    absl::flat_hash_map<uint64_t, Result> done;
+    uint64_t scanned = 0;  // chunks handed over
+    uint64_t applied = 0;  // chunks applied to the index
+    bool scan_over = false;
+  } pipe;
+
+  auto process = [this](const Chunk& chunk) {
+    Result result;
+    result.resolved.reserve(chunk.entries.size());
+    size_t offset = 0;
+    for (const auto& [key_size, value_size] : chunk.entries) {
+      const absl::string_view key(chunk.bytes.data() + offset, key_size);
+      const char* value = chunk.bytes.data() + offset + key_size;
+      offset += key_size + value_size;
+      auto invalid = [&](std::string reason) { result.invalid.emplace_back(std::string(key), std::move(reason)); };
+      typename Kind::Proto proto;
+      if (!proto.ParseFromArray(value, static_cast<int>(value_size))) {
+        invalid("stored bytes do not parse");
+        continue;
+      }
+      if (proto.id() != key) {
+        invalid(absl::StrCat("id: stored under another key: \"", proto.id(), "\""));
+        continue;
+      }
+      absl::StatusOr<typename Kind::Record> record = Kind::Decode(proto);
+      if (!record.ok()) {
+        invalid(std::string(record.status().message()));
+        continue;
+      }
+      auto resolved = Kind::Resolve(index_, *record);
+      if (!resolved.ok()) {
+        invalid(std::string(resolved.status().message()));
+        continue;
+      }
+      result.resolved.push_back(*std::move(resolved));
+    }
+    return result;
+  };
+
+  auto worker = [&pipe, &process] {
+    while (true) {
+      std::pair<uint64_t, Chunk> job;
+      {
+        std::unique_lock<std::mutex> lock(pipe.mu);
+        pipe.changed.wait(lock, [&pipe] { return !pipe.todo.empty() || pipe.scan_over; });
+        if (pipe.todo.empty()) return;
+        job = std::move(pipe.todo.front());
+        pipe.todo.pop_front();
+      }
+      pipe.changed.notify_all();  // room for the scanner
+      Result result = process(job.second);
+      {
+        std::lock_guard<std::mutex> lock(pipe.mu);
+        pipe.done.emplace(job.first, std::move(result));
+      }
+      pipe.changed.notify_all();
+    }
+  };
+
+  auto applier = [this, &pipe, loaded] {
+    std::vector<std::shared_ptr<const typename Kind::Resolved>> batch;
+    auto flush = [&] {
+      Kind::Upsert(index_, batch);
+      *loaded += static_cast<int64_t>(batch.size());
+      batch.clear();
     };
-    typename Kind::Proto proto;
-    if (!proto.ParseFromArray(value.data(), static_cast<int>(value.size()))) return invalid("stored bytes do not parse");
-    if (proto.id() != key) return invalid(absl::StrCat("id: stored under another key: \"", proto.id(), "\""));
-    absl::StatusOr<typename Kind::Record> record = Kind::Decode(proto);
-    if (!record.ok()) return invalid(std::string(record.status().message()));
-    auto resolved = Kind::Resolve(index_, *record);
-    if (!resolved.ok()) return invalid(std::string(resolved.status().message()));
-    batch.push_back(*std::move(resolved));
-    if (batch.size() >= options_.load_batch_records) flush();
+    while (true) {
+      Result result;
+      {
+        std::unique_lock<std::mutex> lock(pipe.mu);
+        pipe.changed.wait(lock, [&pipe] {
+          return pipe.done.contains(pipe.applied) || (pipe.scan_over && pipe.applied == pipe.scanned);
+        });
+        auto it = pipe.done.find(pipe.applied);
+        if (it == pipe.done.end()) break;  // everything scanned is applied
+        result = std::move(it->second);
+        pipe.done.erase(it);
+        ++pipe.applied;
+      }
+      pipe.changed.notify_all();  // room for the scanner
+      if (!result.invalid.empty()) {
+        std::lock_guard<std::mutex> lock(state_mu_);
+        for (auto& [id, reason] : result.invalid) invalid_[{Kind::kKind, std::move(id)}] = std::move(reason);
+      }
+      for (auto& r : result.resolved) batch.push_back(std::move(r));
+      if (batch.size() >= options_.load_batch_records) flush();
+    }
+    flush();
+  };
+
+  std::vector<std::thread> threads;
+  const int workers = ThreadsOr(options_.load_threads);
+  for (int i = 0; i < workers; ++i) threads.emplace_back(worker);
+  threads.emplace_back(applier);
+
+  Chunk chunk;
+  auto hand_over = [&pipe, &chunk] {
+    {
+      std::unique_lock<std::mutex> lock(pipe.mu);
+      pipe.changed.wait(lock, [&pipe] { return pipe.scanned - pipe.applied < kLoadChunksAhead; });
+      pipe.todo.emplace_back(pipe.scanned++, std::move(chunk));
+    }
+    pipe.changed.notify_all();
+    chunk = Chunk();
+  };
+  const absl::Status scanned = store_->ForEach(Kind::kKind, [&](absl::string_view key, absl::string_view value) {
+    chunk.bytes.append(key.data(), key.size());
+    chunk.bytes.append(value.data(), value.size());
+    chunk.entries.emplace_back(key.size(), value.size());
+    if (chunk.entries.size() >= kLoadChunkRecords) hand_over();
     return absl::OkStatus();
-  }));
-  flush();
-  return absl::OkStatus();
+  });
+  if (scanned.ok() && !chunk.entries.empty()) hand_over();
+  {
+    std::lock_guard<std::mutex> lock(pipe.mu);
+    pipe.scan_over = true;
+  }
+  pipe.changed.notify_all();
+  for (std::thread& t : threads) t.join();
+  return scanned;
 }
 
 absl::Status Catalog::LoadProfiles() {
@@ -130,7 +264,7 @@ absl::Status Catalog::LoadProfiles() {
     }
     ScoringProfile profile = ScoringProfileFromProto(proto);
     if (status.ok()) status = ValidateScoringProfile(profile);
-    absl::MutexLock lock(&state_mu_);
+    std::lock_guard<std::mutex> lock(state_mu_);
     if (!status.ok()) {
       invalid_[{RecordKind::kProfile, std::string(key)}] = std::string(status.message());
     } else {
@@ -141,44 +275,85 @@ absl::Status Catalog::LoadProfiles() {
   });
 }
 
+std::vector<Catalog::InvalidKey> Catalog::ReserveIds(RecordKind kind, const std::vector<std::string>& ids) {
+  std::vector<InvalidKey> keys;
+  keys.reserve(ids.size());
+  for (const std::string& id : ids) keys.emplace_back(kind, id);
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  std::unique_lock<std::mutex> lock(write_mu_);
+  ids_released_.wait(lock, [&] {
+    return std::none_of(keys.begin(), keys.end(), [&](const InvalidKey& key) { return in_flight_.contains(key); });
+  });
+  for (const InvalidKey& key : keys) in_flight_.insert(key);
+  return keys;
+}
+
+void Catalog::ReleaseIds(const std::vector<InvalidKey>& keys) {
+  if (keys.empty()) return;
+  {
+    std::lock_guard<std::mutex> lock(write_mu_);
+    for (const InvalidKey& key : keys) in_flight_.erase(key);
+  }
+  ids_released_.notify_all();
+}
+
 template <class Kind>
 absl::StatusOr<std::vector<PutOutcome>> Catalog::PutRecords(absl::Span<const typename Kind::Record> records) {
-  std::vector<PutOutcome> outcomes(records.size());
-  std::vector<std::shared_ptr<const typename Kind::Resolved>> resolved(records.size());
-  for (size_t i = 0; i < records.size(); ++i) {  // CPU work, outside the writers' lock
-    auto r = Kind::Resolve(index_, records[i]);
-    if (r.ok()) {
+  const size_t n = records.size();
+  std::vector<PutOutcome> outcomes(n);
+  std::vector<std::shared_ptr<const typename Kind::Resolved>> resolved(n);
+  std::vector<std::string> encoded(n);
+  // CPU work first, on several threads for large puts, and before this put waits for anything.
+  ParallelRanges(n, n >= kParallelPutRecords ? ThreadsOr(options_.put_threads) : 1, [&](size_t begin, size_t end) {
+    google::protobuf::Arena arena;
+    for (size_t i = begin; i < end; ++i) {
+      auto r = Kind::Resolve(index_, records[i]);
+      if (!r.ok()) {
+        outcomes[i].status = r.status();
+        continue;
+      }
       resolved[i] = *std::move(r);
-    } else {
-      outcomes[i].status = r.status();
+      encoded[i] = Kind::Encode(records[i], &arena);
+      if ((i - begin) % 64 == 63) arena.Reset();  // keep the arena's blocks few and warm
     }
-  }
+  });
 
-  absl::MutexLock write_lock(&write_mu_);
+  std::vector<std::string> ids;
+  ids.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (resolved[i]) ids.push_back(records[i].id);
+  }
+  // From here until the index is updated no other write touches these ids, so the stored owners read
+  // next stay current and this write's place in RocksDB's log cannot be reordered against another
+  // write of the same record.
+  const std::vector<InvalidKey> reserved = ReserveIds(Kind::kKind, ids);
+  absl::Cleanup release = [this, &reserved] { ReleaseIds(reserved); };
+  PASSERELLE_ASSIGN_OR_RETURN(const std::vector<std::string> stored_owners, store_->GetOwners(Kind::kKind, ids));
+
   WriteSet writes;
-  absl::flat_hash_map<std::string, std::string> batch_owner;  // id -> owner, for records earlier in this batch
+  absl::flat_hash_map<std::string, std::string> owner;  // id -> owner, stored or set earlier in this batch
+  owner.reserve(ids.size());
+  for (size_t j = 0; j < ids.size(); ++j) owner.try_emplace(ids[j], stored_owners[j]);
   std::vector<std::shared_ptr<const typename Kind::Resolved>> applied;
-  for (size_t i = 0; i < records.size(); ++i) {
+  applied.reserve(ids.size());
+  for (size_t i = 0; i < n; ++i) {
     if (!resolved[i]) continue;
     const typename Kind::Record& record = records[i];
-    std::string owner;
-    if (auto it = batch_owner.find(record.id); it != batch_owner.end()) {
-      owner = it->second;
-    } else {
-      PASSERELLE_ASSIGN_OR_RETURN(owner, StoredOwner<Kind>(*store_, record.id));
-    }
-    if (!owner.empty() && owner != record.owner_id) {
+    std::string& current = owner[record.id];
+    if (!current.empty() && current != record.owner_id) {
       outcomes[i].status = OwnerConflict(Kind::kKind, record.id);
       continue;
     }
-    outcomes[i].created = owner.empty();
-    batch_owner[record.id] = record.owner_id;
-    writes.Put(Kind::Encode(record));
+    outcomes[i].created = current.empty();
+    current = record.owner_id;
+    writes.PutSerialized(Kind::kKind, record.id, std::move(encoded[i]));
     applied.push_back(std::move(resolved[i]));
   }
+  // Outside any lock: concurrent puts share RocksDB's group commit (one log sync for all of them).
   PASSERELLE_RETURN_IF_ERROR(store_->Commit(writes));
   Kind::Upsert(index_, applied);
-  absl::MutexLock lock(&state_mu_);
+  std::lock_guard<std::mutex> lock(state_mu_);
   for (const auto& record : applied) invalid_.erase({Kind::kKind, record->id()});
   return outcomes;
 }
@@ -204,17 +379,18 @@ absl::StatusOr<StoredRecord<v1::Opening>> Catalog::GetOpening(const std::string&
 template <class Kind>
 absl::Status Catalog::DeleteRecord(const std::string& id) {
   {
-    absl::MutexLock write_lock(&write_mu_);
+    const std::vector<InvalidKey> reserved = ReserveIds(Kind::kKind, {id});
+    absl::Cleanup release = [this, &reserved] { ReleaseIds(reserved); };
     PASSERELLE_ASSIGN_OR_RETURN(const bool stored, store_->Contains(Kind::kKind, id));
     if (!stored) return absl::NotFoundError(absl::StrCat("no ", RecordKindName(Kind::kKind), " \"", id, "\""));
     WriteSet writes;
     writes.Delete(Kind::kKind, id);
     PASSERELLE_RETURN_IF_ERROR(store_->Commit(writes));
     Kind::Remove(index_, id);
-    absl::MutexLock lock(&state_mu_);
+    std::lock_guard<std::mutex> lock(state_mu_);
     invalid_.erase({Kind::kKind, id});
   }
-  // Outside the writers' lock: flushing and compacting may take a while and need not block other writes.
+  // After the id is released: flushing and compacting may take a while and need not block other writes.
   if (!options_.erase_on_delete) return absl::OkStatus();
   const absl::Status erased = store_->Erase(Kind::kKind, {id});
   if (erased.ok()) return erased;
@@ -231,12 +407,12 @@ absl::StatusOr<bool> Catalog::PutProfile(const ScoringProfile& profile) {
   if (profile.name == kDefaultProfileName) {
     return absl::InvalidArgumentError("name: \"default\" is built in and cannot be replaced; choose another name");
   }
-  absl::MutexLock write_lock(&write_mu_);
+  std::lock_guard<std::mutex> write_lock(profile_write_mu_);
   PASSERELLE_ASSIGN_OR_RETURN(const bool existed, store_->Contains(RecordKind::kProfile, profile.name));
   WriteSet writes;
   writes.Put(ScoringProfileToProto(profile));
   PASSERELLE_RETURN_IF_ERROR(store_->Commit(writes));
-  absl::MutexLock lock(&state_mu_);
+  std::lock_guard<std::mutex> lock(state_mu_);
   profiles_[profile.name] = profile;
   invalid_.erase({RecordKind::kProfile, profile.name});
   return !existed;
@@ -244,7 +420,7 @@ absl::StatusOr<bool> Catalog::PutProfile(const ScoringProfile& profile) {
 
 absl::StatusOr<ScoringProfile> Catalog::GetProfile(absl::string_view name) const {
   if (name.empty() || name == kDefaultProfileName) return DefaultScoringProfile();
-  absl::MutexLock lock(&state_mu_);
+  std::lock_guard<std::mutex> lock(state_mu_);
   auto it = profiles_.find(std::string(name));
   if (it == profiles_.end()) return absl::NotFoundError(absl::StrCat("no scoring profile \"", name, "\""));
   return it->second;
@@ -252,20 +428,20 @@ absl::StatusOr<ScoringProfile> Catalog::GetProfile(absl::string_view name) const
 
 std::vector<ScoringProfile> Catalog::ListProfiles() const {
   std::vector<ScoringProfile> out = {DefaultScoringProfile()};
-  absl::MutexLock lock(&state_mu_);
+  std::lock_guard<std::mutex> lock(state_mu_);
   for (const auto& [name, profile] : profiles_) out.push_back(profile);
   return out;
 }
 
 std::vector<InvalidRecord> Catalog::InvalidRecords() const {
   std::vector<InvalidRecord> out;
-  absl::MutexLock lock(&state_mu_);
+  std::lock_guard<std::mutex> lock(state_mu_);
   for (const auto& [key, reason] : invalid_) out.push_back({key.first, key.second, reason});
   return out;
 }
 
 int64_t Catalog::InvalidCount(RecordKind kind) const {
-  absl::MutexLock lock(&state_mu_);
+  std::lock_guard<std::mutex> lock(state_mu_);
   int64_t count = 0;
   for (const auto& [key, reason] : invalid_) count += key.first == kind;
   return count;

@@ -82,6 +82,71 @@ absl::StatusOr<uint32_t> WeekMaskFromProto(const google::protobuf::RepeatedPtrFi
   return mask;
 }
 
+// Dates are on every record, so start-up decodes a million of them: the common well-formed case is done by
+// hand here (absl's civil-time parsing and StrFormat dominated decoding), anything else goes to
+// ParseDay / FormatDay so that errors and edge cases stay theirs.
+constexpr Day kLastFastDay = 84000;  // ParseDay's upper bound
+
+// Days since 1970-01-01 of a proleptic Gregorian date (era-based, valid for years >= 1).
+int64_t DaysFromCivil(int y, int m, int d) {
+  y -= m <= 2;
+  const int era = y / 400;
+  const int yoe = y - era * 400;
+  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return static_cast<int64_t>(era) * 146097 + doe - 719468;
+}
+
+bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+absl::StatusOr<Day> DecodeDay(const std::string& text, absl::string_view field) {
+  if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
+    int digits[8];
+    int n = 0;
+    bool ok = true;
+    for (int i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+      const unsigned v = static_cast<unsigned char>(text[i]) - '0';
+      ok &= v <= 9;
+      digits[n++] = static_cast<int>(v);
+    }
+    if (ok) {
+      const int y = digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3];
+      const int m = digits[4] * 10 + digits[5];
+      const int d = digits[6] * 10 + digits[7];
+      static constexpr int kMonthDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+      if (y >= 1970 && m >= 1 && m <= 12 && d >= 1 && d <= kMonthDays[m - 1] + (m == 2 && IsLeap(y))) {
+        const int64_t days = DaysFromCivil(y, m, d);
+        if (days <= kLastFastDay) return static_cast<Day>(days);
+      }
+    }
+  }
+  return ParseDay(text, field);
+}
+
+std::string EncodeDay(Day day) {
+  if (day <= 0 || day > kLastFastDay) return FormatDay(day);
+  // Inverse of DaysFromCivil.
+  const int64_t z = static_cast<int64_t>(day) + 719468;
+  const int64_t era = z / 146097;
+  const int doe = static_cast<int>(z - era * 146097);
+  const int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int mp = (5 * doy + 2) / 153;
+  const int d = doy - (153 * mp + 2) / 5 + 1;
+  const int m = mp + (mp < 10 ? 3 : -9);
+  const int y = static_cast<int>(yoe + era * 400) + (m <= 2);
+  std::string out(10, '-');
+  out[0] = static_cast<char>('0' + y / 1000);
+  out[1] = static_cast<char>('0' + y / 100 % 10);
+  out[2] = static_cast<char>('0' + y / 10 % 10);
+  out[3] = static_cast<char>('0' + y % 10);
+  out[5] = static_cast<char>('0' + m / 10);
+  out[6] = static_cast<char>('0' + m % 10);
+  out[8] = static_cast<char>('0' + d / 10);
+  out[9] = static_cast<char>('0' + d % 10);
+  return out;
+}
+
 void WeekMaskToProto(uint32_t mask, google::protobuf::RepeatedPtrField<v1::WeeklySlot>* out) {
   for (int day = 0; day < 7; ++day) {
     for (int part = 0; part < kSlotsPerDay; ++part) {
@@ -125,19 +190,21 @@ absl::StatusOr<Candidate> CandidateFromProto(const v1::Candidate& p) {
   c.french_attested = p.french_attested();
   c.french_hours_planned = p.french_hours_planned();
   c.skills.assign(p.skills().begin(), p.skills().end());
+  c.past_occupations.reserve(p.past_occupations_size());
   for (int i = 0; i < p.past_occupations_size(); ++i) {
     c.past_occupations.push_back({p.past_occupations(i).rome_code(), p.past_occupations(i).years()});
   }
   c.wished_occupations.assign(p.wished_occupations().begin(), p.wished_occupations().end());
   PASSERELLE_ASSIGN_OR_RETURN(c.accepted_contracts, ContractMaskFromProto(p.accepted_contracts(), "accepted_contracts"));
-  PASSERELLE_ASSIGN_OR_RETURN(c.available_from, ParseDay(p.available_from(), "available_from"));
+  PASSERELLE_ASSIGN_OR_RETURN(c.available_from, DecodeDay(p.available_from(), "available_from"));
   PASSERELLE_ASSIGN_OR_RETURN(c.weekly_availability, WeekMaskFromProto(p.weekly_availability(), "weekly_availability"));
   c.right_to_work = p.right_to_work();
   return c;
 }
 
-v1::Candidate CandidateToProto(const Candidate& c) {
-  v1::Candidate p;
+namespace {
+
+void FillCandidate(const Candidate& c, v1::Candidate& p) {
   p.set_id(c.id);
   p.set_owner_id(c.owner_id);
   p.set_commune_insee(c.commune_insee);
@@ -158,10 +225,23 @@ v1::Candidate CandidateToProto(const Candidate& c) {
   }
   for (const std::string& wish : c.wished_occupations) p.add_wished_occupations(wish);
   ContractMaskToProto(c.accepted_contracts, p.mutable_accepted_contracts());
-  p.set_available_from(FormatDay(c.available_from));
+  p.set_available_from(EncodeDay(c.available_from));
   WeekMaskToProto(c.weekly_availability, p.mutable_weekly_availability());
   p.set_right_to_work(c.right_to_work);
+}
+
+}  // namespace
+
+v1::Candidate CandidateToProto(const Candidate& c) {
+  v1::Candidate p;
+  FillCandidate(c, p);
   return p;
+}
+
+std::string EncodeCandidate(const Candidate& candidate, google::protobuf::Arena* arena) {
+  v1::Candidate* p = google::protobuf::Arena::CreateMessage<v1::Candidate>(arena);
+  FillCandidate(candidate, *p);
+  return p->SerializeAsString();
 }
 
 absl::StatusOr<Opening> OpeningFromProto(const v1::Opening& p) {
@@ -184,7 +264,7 @@ absl::StatusOr<Opening> OpeningFromProto(const v1::Opening& p) {
   o.driving_licence = RequirementFromProto(p.driving_licence());
   PASSERELLE_RETURN_IF_ERROR(ContractBitFromProto(p.contract(), "contract").status());
   o.contract = static_cast<ContractType>(p.contract() - 1);
-  PASSERELLE_ASSIGN_OR_RETURN(o.start_date, ParseDay(p.start_date(), "start_date"));
+  PASSERELLE_ASSIGN_OR_RETURN(o.start_date, DecodeDay(p.start_date(), "start_date"));
   PASSERELLE_ASSIGN_OR_RETURN(o.weekly_schedule, WeekMaskFromProto(p.weekly_schedule(), "weekly_schedule"));
   o.positions = p.has_positions() ? p.positions() : 1;
   o.housing_provided = p.housing_provided();
@@ -193,8 +273,9 @@ absl::StatusOr<Opening> OpeningFromProto(const v1::Opening& p) {
   return o;
 }
 
-v1::Opening OpeningToProto(const Opening& o) {
-  v1::Opening p;
+namespace {
+
+void FillOpening(const Opening& o, v1::Opening& p) {
   p.set_id(o.id);
   p.set_owner_id(o.owner_id);
   p.set_employer_id(o.employer_id);
@@ -209,13 +290,26 @@ v1::Opening OpeningToProto(const Opening& o) {
   p.set_french_training_hours(o.french_training_hours);
   p.set_driving_licence(RequirementToProto(o.driving_licence));
   p.set_contract(ContractTypeToProto(o.contract));
-  p.set_start_date(FormatDay(o.start_date));
+  p.set_start_date(EncodeDay(o.start_date));
   WeekMaskToProto(o.weekly_schedule, p.mutable_weekly_schedule());
   p.set_positions(o.positions);
   p.set_housing_provided(o.housing_provided);
   p.set_training_provided(o.training_provided);
   p.set_hard_to_fill(o.hard_to_fill);
+}
+
+}  // namespace
+
+v1::Opening OpeningToProto(const Opening& o) {
+  v1::Opening p;
+  FillOpening(o, p);
   return p;
+}
+
+std::string EncodeOpening(const Opening& opening, google::protobuf::Arena* arena) {
+  v1::Opening* p = google::protobuf::Arena::CreateMessage<v1::Opening>(arena);
+  FillOpening(opening, *p);
+  return p->SerializeAsString();
 }
 
 ScoringProfile ScoringProfileFromProto(const v1::ScoringProfile& p) {

@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "engine/model/types.h"
+#include "google/protobuf/arena.h"
 #include "engine/scoring/profile.h"
 #include "passerelle/v1/records.pb.h"
 
@@ -29,6 +30,11 @@ v1::Candidate CandidateToProto(const Candidate& candidate);
 
 absl::StatusOr<Opening> OpeningFromProto(const v1::Opening& proto);
 v1::Opening OpeningToProto(const Opening& opening);
+
+// CandidateToProto(candidate).SerializeAsString() (same bytes), with the message built on `arena`: far
+// fewer allocations when encoding many records. The message stays on the arena until it is reset.
+std::string EncodeCandidate(const Candidate& candidate, google::protobuf::Arena* arena);
+std::string EncodeOpening(const Opening& opening, google::protobuf::Arena* arena);
 
 // Weights are copied as given; ValidateScoringProfile checks them.
 ScoringProfile ScoringProfileFromProto(const v1::ScoringProfile& proto);

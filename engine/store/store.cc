@@ -41,6 +41,10 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));  // point lookups of absent ids skip files
   rocksdb::ColumnFamilyOptions family;
   family.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  // A bloom filter over the memtable's keys too: a put checks the owner of every id it writes, and on an
+  // import most ids are new, so most of those lookups are misses that would otherwise search the memtable.
+  family.memtable_prefix_bloom_size_ratio = 0.02;
+  family.memtable_whole_key_filtering = true;
   return family;
 }
 
@@ -79,6 +83,9 @@ void WriteSet::Put(const v1::Opening& o) {
 }
 void WriteSet::Put(const v1::ScoringProfile& p) {
   ops_.push_back({static_cast<int>(RecordKind::kProfile), p.name(), p.SerializeAsString()});
+}
+void WriteSet::PutSerialized(RecordKind kind, std::string id, std::string bytes) {
+  ops_.push_back({static_cast<int>(kind), std::move(id), std::move(bytes)});
 }
 void WriteSet::Delete(RecordKind kind, absl::string_view id) {
   ops_.push_back({static_cast<int>(kind), std::string(id), std::nullopt});
@@ -132,6 +139,12 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, const
 
 Store::~Store() {
   if (!db_) return;
+  // Flushing the memtables on a clean close spares the next Open() replaying the write-ahead log (about
+  // 0.7 s per 1M candidates). Best effort: if it fails, the log still holds everything.
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  flush.allow_write_stall = true;
+  (void)db_->Flush(flush, handles_);
   for (rocksdb::ColumnFamilyHandle* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
   db_->Close();
 }
@@ -193,6 +206,41 @@ absl::StatusOr<bool> Store::Contains(RecordKind kind, absl::string_view id) cons
   if (absl::IsNotFound(raw.status())) return false;
   PASSERELLE_RETURN_IF_ERROR(raw.status());
   return true;
+}
+
+absl::StatusOr<std::vector<std::string>> Store::GetOwners(RecordKind kind,
+                                                         const std::vector<std::string>& ids) const {
+  std::vector<std::string> owners(ids.size());
+  if (ids.empty()) return owners;
+  std::vector<rocksdb::Slice> keys;
+  keys.reserve(ids.size());
+  for (const std::string& id : ids) keys.emplace_back(id);
+  std::vector<rocksdb::PinnableSlice> values(ids.size());
+  std::vector<rocksdb::Status> statuses(ids.size());
+  db_->MultiGet(rocksdb::ReadOptions(), handles_[static_cast<int>(kind)], ids.size(), keys.data(), values.data(),
+                statuses.data());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    PASSERELLE_RETURN_IF_ERROR(FromRocks(statuses[i], "reading"));
+    bool parsed = false;
+    const int size = static_cast<int>(values[i].size());
+    if (kind == RecordKind::kCandidate) {
+      v1::Candidate record;
+      parsed = record.ParseFromArray(values[i].data(), size);
+      owners[i] = record.owner_id();
+    } else if (kind == RecordKind::kOpening) {
+      v1::Opening record;
+      parsed = record.ParseFromArray(values[i].data(), size);
+      owners[i] = record.owner_id();
+    } else {
+      return absl::InvalidArgumentError("storage: scoring profiles have no owner");
+    }
+    if (!parsed) {
+      return absl::DataLossError(
+          absl::StrCat("storage: stored ", RecordKindName(kind), " \"", ids[i], "\" does not parse"));
+    }
+  }
+  return owners;
 }
 
 absl::Status Store::ForEach(RecordKind kind,

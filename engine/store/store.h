@@ -11,7 +11,8 @@
 //
 // Durability: Commit() applies a WriteSet atomically and, with sync_writes (the default), returns only
 // once the batch is in the write-ahead log and the log is synced: an acknowledged write survives kill -9
-// and power loss.
+// and power loss. Destroying the Store flushes the memtables first, so that the next Open() after a clean
+// close has no log to replay (after a crash it replays it).
 //
 // Erasure: a RocksDB delete only writes a tombstone. Erase() makes the old bytes leave the data files:
 // it flushes every family (so no memtable, and once the log rolls, no live log file holds them) and
@@ -73,6 +74,9 @@ class WriteSet {
   void Put(const v1::Candidate& candidate);
   void Put(const v1::Opening& opening);
   void Put(const v1::ScoringProfile& profile);
+  // A candidate or opening already serialized: `bytes` must be the binary form of its message, whose id
+  // is `id`. Lets callers encode outside their critical sections and without a second copy.
+  void PutSerialized(RecordKind kind, std::string id, std::string bytes);
   void Delete(RecordKind kind, absl::string_view id);
   void PutMetadata(absl::string_view key, absl::string_view value);
   bool empty() const { return ops_.empty(); }
@@ -108,6 +112,10 @@ class Store {
   absl::StatusOr<v1::ScoringProfile> GetProfile(absl::string_view name) const;
   // Whether a record of `kind` is stored under `id`.
   absl::StatusOr<bool> Contains(RecordKind kind, absl::string_view id) const;
+  // The owner_id of the candidate or opening stored under each of `ids`, "" where none is stored: one
+  // batched lookup (RocksDB MultiGet) instead of one point read per id. DataLoss when a stored record
+  // does not parse.
+  absl::StatusOr<std::vector<std::string>> GetOwners(RecordKind kind, const std::vector<std::string>& ids) const;
 
   // Calls fn(key, value bytes) for every record of `kind`, in key order, on a consistent snapshot.
   // Stops at, and returns, the first error fn returns.

@@ -1,0 +1,346 @@
+// The catalog's load and write paths: a start-up on several threads gives the same index and the same
+// invalid list as on one; owner checks hold within a put, across puts and for stored records that no
+// longer validate; a rejected record changes nothing stored; concurrent puts of the same ids leave RocksDB
+// and the index agreeing; the date fast path agrees with ParseDay / FormatDay.
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "engine/model/dates.h"
+#include "engine/sample/cohort_generator.h"
+#include "engine/store/catalog.h"
+#include "engine/store/record_codec.h"
+#include "engine/store/store.h"
+#include "gtest/gtest.h"
+#include "tests/engine/test_fixtures.h"
+
+namespace passerelle::engine {
+namespace {
+
+using ::passerelle::engine::testing::MasonCandidate;
+using ::passerelle::engine::testing::SharedReferenceData;
+
+class TempDir {
+ public:
+  TempDir() {
+    const char* base = std::getenv("TEST_TMPDIR");
+    std::string pattern = std::string(base ? base : "/tmp") + "/passerelle-catalog-test-XXXXXX";
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::unique_ptr<Catalog> OpenCatalog(const std::string& dir, CatalogOptions options = {}) {
+  auto catalog = Catalog::Open(dir, SharedReferenceData(), options);
+  EXPECT_TRUE(catalog.ok()) << catalog.status();
+  return catalog.ok() ? *std::move(catalog) : nullptr;
+}
+
+// id -> serialized record of every candidate in the index.
+std::map<std::string, std::string> IndexedCandidates(const Catalog& catalog, const std::vector<std::string>& ids) {
+  std::map<std::string, std::string> out;
+  for (const std::string& id : ids) {
+    if (auto found = catalog.index().FindCandidate(id)) out[id] = CandidateToProto(found->record).SerializeAsString();
+  }
+  return out;
+}
+
+// A store of generated candidates with, every few records, one that cannot be loaded: bytes that do not
+// parse, stored under another key, a date that does not decode, a commune that does not resolve.
+std::vector<std::string> WriteMixedStore(const std::string& dir, int count) {
+  CohortOptions options;
+  options.seed = 7;
+  options.candidates = count;
+  options.openings = 0;
+  const CohortGenerator generator(SharedReferenceData(), options);
+  auto store = Store::Open(dir, {});
+  EXPECT_TRUE(store.ok()) << store.status();
+  std::vector<std::string> ids;
+  WriteSet writes;
+  for (const Candidate& c : generator.Candidates()) {
+    ids.push_back(c.id);
+    v1::Candidate p = CandidateToProto(c);
+    const int64_t i = static_cast<int64_t>(ids.size());
+    if (i % 97 == 0) {
+      writes.PutSerialized(RecordKind::kCandidate, c.id, "\xff\xff\xff not a message");
+      continue;
+    }
+    if (i % 89 == 0) p.set_id(c.id + "-elsewhere");
+    if (i % 83 == 0) p.set_available_from("2026-02-30");
+    if (i % 79 == 0) p.set_commune_insee("97999");
+    writes.PutSerialized(RecordKind::kCandidate, c.id, p.SerializeAsString());
+  }
+  EXPECT_TRUE((*store)->Commit(writes).ok());
+  return ids;
+}
+
+TEST(CatalogLoadTest, SeveralThreadsGiveTheSameIndexAndInvalidListAsOne) {
+  TempDir dir;
+  const std::vector<std::string> ids = WriteMixedStore(dir.path(), 5000);
+
+  CatalogOptions one;
+  one.load_threads = 1;
+  one.load_batch_records = 4096;
+  std::map<std::string, std::string> indexed_one;
+  LoadReport report_one;
+  {
+    auto catalog = OpenCatalog(dir.path(), one);
+    ASSERT_NE(catalog, nullptr);
+    indexed_one = IndexedCandidates(*catalog, ids);
+    report_one = catalog->load_report();
+  }
+  EXPECT_EQ(report_one.candidates_loaded, static_cast<int64_t>(indexed_one.size()));
+  // Each kind of bad record is there, with its reason.
+  std::map<std::string, std::string> reasons;
+  for (const InvalidRecord& r : report_one.invalid) reasons[r.id] = r.reason;
+  EXPECT_EQ(reasons[ids[96]], "stored bytes do not parse");
+  EXPECT_TRUE(absl::StartsWith(reasons[ids[88]], "id: stored under another key")) << reasons[ids[88]];
+  EXPECT_TRUE(absl::StartsWith(reasons[ids[82]], "available_from: ")) << reasons[ids[82]];
+  EXPECT_TRUE(absl::StartsWith(reasons[ids[78]], "commune_insee: ")) << reasons[ids[78]];
+
+  for (int threads : {2, 4, 7}) {
+    for (size_t batch : {size_t{1}, size_t{333}, size_t{100000}}) {
+      CatalogOptions many;
+      many.load_threads = threads;
+      many.load_batch_records = batch;
+      auto catalog = OpenCatalog(dir.path(), many);
+      ASSERT_NE(catalog, nullptr);
+      SCOPED_TRACE(absl::StrCat(threads, " threads, batches of ", batch));
+      EXPECT_EQ(IndexedCandidates(*catalog, ids), indexed_one);
+      const LoadReport& report = catalog->load_report();
+      EXPECT_EQ(report.candidates_loaded, report_one.candidates_loaded);
+      ASSERT_EQ(report.invalid.size(), report_one.invalid.size());
+      for (size_t i = 0; i < report.invalid.size(); ++i) {
+        EXPECT_EQ(report.invalid[i].id, report_one.invalid[i].id);
+        EXPECT_EQ(report.invalid[i].reason, report_one.invalid[i].reason);
+      }
+      // Every stored record is either in the index or in the invalid list, never both.
+      EXPECT_EQ(catalog->candidate_count(), static_cast<int64_t>(ids.size()));
+      for (const InvalidRecord& r : report.invalid) EXPECT_EQ(catalog->index().FindCandidate(r.id), nullptr);
+    }
+  }
+}
+
+TEST(CatalogLoadTest, EmptyStoreLoadsNothing) {
+  TempDir dir;
+  CatalogOptions options;
+  options.load_threads = 3;
+  auto catalog = OpenCatalog(dir.path(), options);
+  ASSERT_NE(catalog, nullptr);
+  EXPECT_EQ(catalog->load_report().candidates_loaded, 0);
+  EXPECT_TRUE(catalog->load_report().invalid.empty());
+}
+
+Candidate Owned(const std::string& id, const std::string& owner, int french_hours = 0) {
+  Candidate c = MasonCandidate(id);
+  c.owner_id = owner;
+  c.french_hours_planned = french_hours;
+  return c;
+}
+
+TEST(CatalogPutTest, OwnerConflictsWithinAndAcrossPuts) {
+  TempDir dir;
+  auto catalog = OpenCatalog(dir.path());
+  ASSERT_NE(catalog, nullptr);
+  // Within one put: a later record of another owner for an id the put already gives is refused.
+  auto outcomes = catalog->PutCandidates({Owned("a", "org-1"), Owned("b", "org-1"), Owned("a", "org-2"),
+                                          Owned("a", "org-1", 40)});
+  ASSERT_TRUE(outcomes.ok()) << outcomes.status();
+  ASSERT_EQ(outcomes->size(), 4u);
+  EXPECT_TRUE((*outcomes)[0].status.ok());
+  EXPECT_TRUE((*outcomes)[0].created);
+  EXPECT_TRUE((*outcomes)[1].created);
+  EXPECT_EQ((*outcomes)[2].status.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_TRUE((*outcomes)[3].status.ok());
+  EXPECT_FALSE((*outcomes)[3].created);
+  // The later record of the same owner replaced the earlier one, in RocksDB and in the index.
+  EXPECT_EQ(catalog->GetCandidate("a")->record.french_hours_planned(), 40);
+  EXPECT_EQ(catalog->index().FindCandidate("a")->record.french_hours_planned, 40);
+
+  // Across puts: the stored owner is checked, in a put large enough to resolve on several threads.
+  std::vector<Candidate> batch;
+  for (int i = 0; i < 200; ++i) batch.push_back(Owned(absl::StrCat("x", i), "org-1"));
+  batch.push_back(Owned("a", "org-2"));
+  batch.push_back(Owned("b", "org-1", 12));
+  outcomes = catalog->PutCandidates(batch);
+  ASSERT_TRUE(outcomes.ok()) << outcomes.status();
+  for (int i = 0; i < 200; ++i) EXPECT_TRUE((*outcomes)[i].created) << i;
+  EXPECT_EQ((*outcomes)[200].status.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_TRUE(absl::StartsWith((*outcomes)[200].status.message(), "id: candidate \"a\" already exists"))
+      << (*outcomes)[200].status;
+  EXPECT_TRUE((*outcomes)[201].status.ok());
+  EXPECT_FALSE((*outcomes)[201].created);
+  EXPECT_EQ(catalog->GetCandidate("a")->record.owner_id(), "org-1");
+  EXPECT_EQ(catalog->candidate_count(), 202);
+
+  // After a restart too.
+  catalog.reset();
+  catalog = OpenCatalog(dir.path());
+  ASSERT_NE(catalog, nullptr);
+  outcomes = catalog->PutCandidates({Owned("x7", "org-2")});
+  ASSERT_TRUE(outcomes.ok());
+  EXPECT_EQ((*outcomes)[0].status.code(), absl::StatusCode::kAlreadyExists);
+}
+
+TEST(CatalogPutTest, RejectedRecordsChangeNothingStored) {
+  TempDir dir;
+  auto catalog = OpenCatalog(dir.path());
+  ASSERT_NE(catalog, nullptr);
+  ASSERT_TRUE(catalog->PutCandidates({Owned("a", "org-1", 10), Owned("b", "org-1", 10)}).ok());
+  const std::string stored_a = catalog->GetCandidate("a")->record.SerializeAsString();
+  const std::string stored_b = catalog->GetCandidate("b")->record.SerializeAsString();
+
+  Candidate unresolvable = Owned("a", "org-1", 99);
+  unresolvable.commune_insee = "97999";
+  Candidate new_bad = Owned("c", "org-1");
+  new_bad.commune_insee = "97999";
+  auto outcomes = catalog->PutCandidates({unresolvable, Owned("b", "org-2", 99), new_bad, Owned("d", "org-1")});
+  ASSERT_TRUE(outcomes.ok());
+  EXPECT_EQ((*outcomes)[0].status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ((*outcomes)[1].status.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ((*outcomes)[2].status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE((*outcomes)[3].status.ok());
+
+  EXPECT_EQ(catalog->GetCandidate("a")->record.SerializeAsString(), stored_a);
+  EXPECT_EQ(catalog->GetCandidate("b")->record.SerializeAsString(), stored_b);
+  EXPECT_EQ(catalog->index().FindCandidate("a")->record.french_hours_planned, 10);
+  EXPECT_EQ(catalog->index().FindCandidate("b")->record.french_hours_planned, 10);
+  EXPECT_TRUE(absl::IsNotFound(catalog->GetCandidate("c").status()));
+  EXPECT_EQ(catalog->index().FindCandidate("c"), nullptr);
+  EXPECT_EQ(catalog->candidate_count(), 3);
+}
+
+TEST(CatalogPutTest, StoredRecordThatNoLongerValidatesStillOwnsItsId) {
+  TempDir dir;
+  {
+    auto store = Store::Open(dir.path(), {});
+    ASSERT_TRUE(store.ok());
+    v1::Candidate stale = CandidateToProto(Owned("stale", "org-1"));
+    stale.set_commune_insee("97999");
+    WriteSet writes;
+    writes.Put(stale);
+    ASSERT_TRUE((*store)->Commit(writes).ok());
+  }
+  auto catalog = OpenCatalog(dir.path());
+  ASSERT_NE(catalog, nullptr);
+  ASSERT_EQ(catalog->InvalidRecords().size(), 1u);
+  auto outcomes = catalog->PutCandidates({Owned("stale", "org-2")});
+  ASSERT_TRUE(outcomes.ok());
+  EXPECT_EQ((*outcomes)[0].status.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(catalog->InvalidRecords().size(), 1u);
+  outcomes = catalog->PutCandidates({Owned("stale", "org-1")});
+  ASSERT_TRUE(outcomes.ok());
+  EXPECT_TRUE((*outcomes)[0].status.ok());
+  EXPECT_FALSE((*outcomes)[0].created);
+  EXPECT_TRUE(catalog->InvalidRecords().empty());
+  EXPECT_NE(catalog->index().FindCandidate("stale"), nullptr);
+}
+
+// Writers on several threads put and delete overlapping ids under two owners. Whatever the interleaving,
+// each id ends with one owner, RocksDB and the index hold the same record, and a restart loads it back.
+TEST(CatalogPutTest, ConcurrentWritersOfTheSameIdsKeepStoreAndIndexInStep) {
+  TempDir dir;
+  auto catalog = OpenCatalog(dir.path());
+  ASSERT_NE(catalog, nullptr);
+  constexpr int kIds = 40, kThreads = 4, kRounds = 30;
+  std::vector<std::string> ids;
+  for (int i = 0; i < kIds; ++i) ids.push_back(absl::StrCat("shared-", i));
+  std::vector<std::thread> threads;
+  std::vector<int> created(kThreads, 0), conflicts(kThreads, 0);
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      const std::string owner = t % 2 == 0 ? "org-even" : "org-odd";
+      for (int round = 0; round < kRounds; ++round) {
+        std::vector<Candidate> batch;
+        for (int i = (t + round) % 3; i < kIds; i += 2) batch.push_back(Owned(ids[i], owner, t * 100 + round));
+        auto outcomes = catalog->PutCandidates(batch);
+        ASSERT_TRUE(outcomes.ok()) << outcomes.status();
+        for (const PutOutcome& o : *outcomes) {
+          created[t] += o.created;
+          conflicts[t] += o.status.code() == absl::StatusCode::kAlreadyExists;
+        }
+        if (round % 10 == 9) (void)catalog->DeleteCandidate(ids[(t * 7 + round) % kIds]);
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  int total_conflicts = 0;
+  for (int c : conflicts) total_conflicts += c;
+  EXPECT_GT(total_conflicts, 0);
+
+  std::map<std::string, std::string> stored;
+  for (const std::string& id : ids) {
+    auto got = catalog->GetCandidate(id);
+    const auto indexed = catalog->index().FindCandidate(id);
+    if (!got.ok()) {
+      EXPECT_TRUE(absl::IsNotFound(got.status()));
+      EXPECT_EQ(indexed, nullptr) << id;
+      continue;
+    }
+    ASSERT_NE(indexed, nullptr) << id;
+    EXPECT_EQ(CandidateToProto(indexed->record).SerializeAsString(), got->record.SerializeAsString()) << id;
+    stored[id] = got->record.SerializeAsString();
+  }
+  EXPECT_EQ(catalog->candidate_count(), static_cast<int64_t>(stored.size()));
+  catalog.reset();
+  catalog = OpenCatalog(dir.path());
+  ASSERT_NE(catalog, nullptr);
+  EXPECT_EQ(IndexedCandidates(*catalog, ids), stored);
+}
+
+TEST(RecordCodecTest, ArenaEncodingGivesTheSameBytes) {
+  CohortOptions options;
+  options.candidates = 300;
+  options.openings = 300;
+  const CohortGenerator generator(SharedReferenceData(), options);
+  google::protobuf::Arena arena;
+  for (const Candidate& c : generator.Candidates()) {
+    EXPECT_EQ(EncodeCandidate(c, &arena), CandidateToProto(c).SerializeAsString()) << c.id;
+  }
+  for (const Opening& o : generator.Openings()) {
+    EXPECT_EQ(EncodeOpening(o, &arena), OpeningToProto(o).SerializeAsString()) << o.id;
+  }
+}
+
+// The codec decodes and encodes well-formed dates itself; it must agree with ParseDay and FormatDay.
+TEST(RecordCodecDatesTest, AgreeWithParseDayAndFormatDay) {
+  Candidate c = MasonCandidate();
+  for (Day day = 0; day <= 84001; ++day) {
+    c.available_from = day;
+    const v1::Candidate p = CandidateToProto(c);
+    ASSERT_EQ(p.available_from(), FormatDay(day)) << day;
+    auto back = CandidateFromProto(p);
+    auto parsed = ParseDay(p.available_from(), "available_from");
+    ASSERT_EQ(back.ok(), parsed.ok()) << day;
+    if (parsed.ok()) ASSERT_EQ(back->available_from, *parsed) << day;
+  }
+  v1::Candidate p = CandidateToProto(c);
+  for (const char* text : {"2026-02-29", "2024-02-29", "2026-13-01", "2026-00-10", "2026-04-31", "1969-12-31",
+                           "2200-01-01", "2199-12-31", "0000-01-01", "20260101", "2026-1-01", "2026/01/01",
+                           " 2026-01-01", "2026-01-01 ", "+026-01-01", "2026-01-0a", "9999-12-31", ""}) {
+    p.set_available_from(text);
+    auto decoded = CandidateFromProto(p);
+    auto parsed = ParseDay(text, "available_from");
+    ASSERT_EQ(decoded.ok(), parsed.ok()) << text;
+    if (parsed.ok()) {
+      EXPECT_EQ(decoded->available_from, *parsed) << text;
+    } else {
+      EXPECT_EQ(decoded.status(), parsed.status()) << text;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace passerelle::engine
