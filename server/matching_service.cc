@@ -21,7 +21,7 @@ namespace {
 using engine::PrefixFieldPath;
 
 // OK while the call is live; DeadlineExceeded or Cancelled once the client can no longer get an answer.
-absl::Status CheckLive(const grpc::ServerContext* context) {
+absl::Status CheckLive(const grpc::ServerContextBase* context) {
   if (context->deadline() <= std::chrono::system_clock::now()) {
     return absl::DeadlineExceededError("deadline exceeded; nothing more was written");
   }
@@ -262,9 +262,19 @@ grpc::Status MatchingService::ImportOpenings(grpc::ServerContext* context,
   });
 }
 
-grpc::Status MatchingService::MatchOpenings(grpc::ServerContext* context, const v1::MatchOpeningsRequest* request,
-                                            v1::MatchOpeningsResponse* response) {
-  return Run("MatchOpenings", [&](CallLog& log) -> absl::Status {
+namespace {
+// Answers a callback-API call at once with `status`.
+grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context, const grpc::Status& status) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(status);
+  return reactor;
+}
+}  // namespace
+
+grpc::ServerUnaryReactor* MatchingService::MatchOpenings(grpc::CallbackServerContext* context,
+                                                         const v1::MatchOpeningsRequest* request,
+                                                         v1::MatchOpeningsResponse* response) {
+  return FinishNow(context, Run("MatchOpenings", [&](CallLog& log) -> absl::Status {
     PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->candidate_id(), "candidate_id"));
     PASSERELLE_ASSIGN_OR_RETURN(const engine::MatchQuery query, MatchQueryFromProto(*request, limits_.max_k));
     absl::StatusOr<engine::ScoringProfile> profile = catalog_->GetProfile(request->scoring_profile());
@@ -279,12 +289,13 @@ grpc::Status MatchingService::MatchOpenings(grpc::ServerContext* context, const 
     log.Count("results", response->matches_size());
     log.Count("near_misses", response->near_misses_size());
     return absl::OkStatus();
-  });
+  }));
 }
 
-grpc::Status MatchingService::MatchCandidates(grpc::ServerContext* context, const v1::MatchCandidatesRequest* request,
-                                              v1::MatchCandidatesResponse* response) {
-  return Run("MatchCandidates", [&](CallLog& log) -> absl::Status {
+grpc::ServerUnaryReactor* MatchingService::MatchCandidates(grpc::CallbackServerContext* context,
+                                                           const v1::MatchCandidatesRequest* request,
+                                                           v1::MatchCandidatesResponse* response) {
+  return FinishNow(context, Run("MatchCandidates", [&](CallLog& log) -> absl::Status {
     PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->opening_id(), "opening_id"));
     PASSERELLE_ASSIGN_OR_RETURN(const engine::MatchQuery query, MatchQueryFromProto(*request, limits_.max_k));
     absl::StatusOr<engine::ScoringProfile> profile = catalog_->GetProfile(request->scoring_profile());
@@ -299,12 +310,12 @@ grpc::Status MatchingService::MatchCandidates(grpc::ServerContext* context, cons
     log.Count("results", response->matches_size());
     log.Count("near_misses", response->near_misses_size());
     return absl::OkStatus();
-  });
+  }));
 }
 
-grpc::Status MatchingService::Explain(grpc::ServerContext* context, const v1::ExplainRequest* request,
-                                      v1::ExplainResponse* response) {
-  return Run("Explain", [&](CallLog& log) -> absl::Status {
+grpc::ServerUnaryReactor* MatchingService::Explain(grpc::CallbackServerContext* context,
+                                                   const v1::ExplainRequest* request, v1::ExplainResponse* response) {
+  return FinishNow(context, Run("Explain", [&](CallLog& log) -> absl::Status {
     PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->candidate_id(), "candidate_id"));
     PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->opening_id(), "opening_id"));
     absl::StatusOr<engine::ScoringProfile> profile = catalog_->GetProfile(request->scoring_profile());
@@ -321,7 +332,7 @@ grpc::Status MatchingService::Explain(grpc::ServerContext* context, const v1::Ex
     ExplanationToProto(*explanation, response->mutable_explanation());
     response->set_scoring_profile(profile->name);
     return absl::OkStatus();
-  });
+  }));
 }
 
 grpc::Status MatchingService::PutScoringProfile(grpc::ServerContext* context,

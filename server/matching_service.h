@@ -41,7 +41,14 @@ struct ServiceLimits {
   int max_batch_calls = 2;
 };
 
-class MatchingService final : public v1::Matching::Service {
+// The query rpcs (MatchOpenings, MatchCandidates, Explain) use gRPC's callback API: they only read memory,
+// so they run on the thread that received the call instead of being handed to a synchronous worker
+// thread, which cost about as much as the query itself (a thread switch each way). Everything that
+// writes to disk or runs long (puts, imports, Rerank, Assign) stays synchronous, where blocking is fine.
+using MatchingServiceBase = v1::Matching::WithCallbackMethod_MatchOpenings<
+    v1::Matching::WithCallbackMethod_MatchCandidates<v1::Matching::WithCallbackMethod_Explain<v1::Matching::Service>>>;
+
+class MatchingService final : public MatchingServiceBase {
  public:
   // `catalog` must outlive the service.
   MatchingService(engine::Catalog* catalog, const ServiceLimits& limits) : catalog_(catalog), limits_(limits) {}
@@ -67,12 +74,13 @@ class MatchingService final : public v1::Matching::Service {
                                 v1::ImportResponse* response) override;
   grpc::Status ImportOpenings(grpc::ServerContext* context, grpc::ServerReader<v1::ImportOpeningsRequest>* reader,
                               v1::ImportResponse* response) override;
-  grpc::Status MatchOpenings(grpc::ServerContext* context, const v1::MatchOpeningsRequest* request,
-                             v1::MatchOpeningsResponse* response) override;
-  grpc::Status MatchCandidates(grpc::ServerContext* context, const v1::MatchCandidatesRequest* request,
-                               v1::MatchCandidatesResponse* response) override;
-  grpc::Status Explain(grpc::ServerContext* context, const v1::ExplainRequest* request,
-                       v1::ExplainResponse* response) override;
+  grpc::ServerUnaryReactor* MatchOpenings(grpc::CallbackServerContext* context, const v1::MatchOpeningsRequest* request,
+                                          v1::MatchOpeningsResponse* response) override;
+  grpc::ServerUnaryReactor* MatchCandidates(grpc::CallbackServerContext* context,
+                                            const v1::MatchCandidatesRequest* request,
+                                            v1::MatchCandidatesResponse* response) override;
+  grpc::ServerUnaryReactor* Explain(grpc::CallbackServerContext* context, const v1::ExplainRequest* request,
+                                    v1::ExplainResponse* response) override;
   grpc::Status PutScoringProfile(grpc::ServerContext* context, const v1::PutScoringProfileRequest* request,
                                  v1::PutScoringProfileResponse* response) override;
   grpc::Status GetScoringProfile(grpc::ServerContext* context, const v1::GetScoringProfileRequest* request,
