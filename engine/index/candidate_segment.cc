@@ -117,6 +117,7 @@ void CandidateSegment::Finish() {
   summary.center = LiveCenter(*this);
   for (int row = 0; row < used_rows; ++row) {
     if (!live(row)) continue;
+    ++summary.live_rows;
     const float reach = GreatCircleKm(summary.center, UnitVector{x[row], y[row], z[row]}) + radius_km[row];
     summary.max_reach_km = std::max(summary.max_reach_km, reach);
     summary.any_relocating |= relocation_accepted[row] > 0.5f;

@@ -68,6 +68,7 @@ class CandidateSegment {
     UnitVector center;          // normalised mean of the live rows' positions
     float max_reach_km = 0;     // max over live rows of (distance from center + commute radius)
     bool any_relocating = false;  // some live row accepts to move for a job
+    int live_rows = 0;            // rows holding a record (a skipped segment still counts them as scored)
   };
   Summary summary;
 

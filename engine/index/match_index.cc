@@ -180,10 +180,11 @@ struct ScanScratch {
   sc::BlockScores scores;
 };
 
-// Live rows of a segment, for MatchResult::scored of segments skipped whole.
+// Live rows of a segment, for MatchResult::scored of segments skipped whole (counted by Finish: summing
+// the alive column of every skipped segment was a fair share of a short query).
 template <class Segment>
 int64_t LiveRows(const Segment& segment) {
-  return static_cast<int64_t>(segment.alive.head(segment.used_rows).sum());
+  return segment.summary.live_rows;
 }
 
 // Selection::Consider for a block of selected rows (block row i = segment row selection.rows[i]), in a

@@ -95,6 +95,7 @@ void OpeningSegment::Finish() {
   summary.center = LiveCenter(*this);
   for (int row = 0; row < used_rows; ++row) {
     if (!records_[row]) continue;
+    ++summary.live_rows;
     summary.max_distance_km = std::max(summary.max_distance_km, GreatCircleKm(summary.center, records_[row]->position));
     summary.any_housing |= housing_provided[row] > 0.5f;
   }

@@ -49,6 +49,7 @@ class OpeningSegment {
     UnitVector center;            // normalised mean of the live rows' positions
     float max_distance_km = 0;    // every live row is within this of the center
     bool any_housing = false;     // some live row provides housing (a far candidate who moves may take it)
+    int live_rows = 0;            // rows holding a record (a skipped segment still counts them as scored)
   };
   Summary summary;
 
