@@ -171,6 +171,21 @@ def main(folder):
                 floor = q["bytes"] / bw / q["engine_s"] * 100 if bw else 0
                 row += f" {q['bytes'] / 1e6:.1f} | {floor:.0f}% |"
                 w(row)
+        mixed = [(key, m) for key, m in matches if m.get("mix")]
+        if mixed:
+            w("")
+            w("The same points on a mix of queries (the mean over the mix, against PostgreSQL) and the latency "
+              "percentiles over the verified queries, each timed alone for several rounds:")
+            w("")
+            w("| query | rows | mix of | engine ms | PostgreSQL ms | engine vs PostgreSQL | p50 ms | p99 ms |")
+            w("|---|---:|---:|---:|---:|---:|---:|---:|")
+            for _, m in mixed:
+                for q in m["mix"]:
+                    lat = m.get(f"{q['query']}_latency_ms", {})
+                    p50 = f"{lat['p50']:.3f}" if "p50" in lat else "-"
+                    p99 = f"{lat['p99']:.3f}" if "p99" in lat else "-"
+                    w(f"| {q['query']} | {fmt_n(q['rows'])} | {m.get('mix_queries', '-')} | {fmt_ms(q['engine_s'])} | "
+                      f"{fmt_ms(q['postgres_s'])} | {q['postgres_s'] / q['engine_s']:.0f}x | {p50} | {p99} |")
         bws = [m.get("bandwidth_bytes_per_s", 0) for _, m in matches]
         w("")
         w(f"Measured read bandwidth: {', '.join(f'{b / 1e9:.1f}' for b in bws)} GB/s (one measurement per point).")
