@@ -34,6 +34,7 @@
 #include "absl/strings/numbers.h"
 #include "benchmark/benchmark.h"
 #include "benchmarks/peers/postgres_peer.h"
+#include "benchmarks/collecting_reporter.h"
 #include "benchmarks/peers/scalar_peer.h"
 #include "engine/index/match_index.h"
 #include "engine/sample/cohort_generator.h"
@@ -326,20 +327,6 @@ double MeasureReadBandwidth() {
   }
   return best;
 }
-
-// Keeps each benchmark's mean real time per iteration, by name.
-class CollectingReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& run : runs) {
-      std::string name = run.benchmark_name();
-      if (absl::EndsWith(name, "/real_time")) name.resize(name.size() - std::string_view("/real_time").size());
-      seconds[name] = run.real_accumulated_time / static_cast<double>(run.iterations);
-    }
-    ConsoleReporter::ReportRuns(runs);
-  }
-  std::map<std::string, double> seconds;  // wall seconds per query
-};
 
 }  // namespace
 }  // namespace passerelle::benchmarks

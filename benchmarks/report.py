@@ -71,6 +71,8 @@ def main(folder):
     matches = [(k, m) for k, m in matches if m]
     batches = [load(p) for p in sorted(glob.glob(os.path.join(folder, "batch-*.json")))]
     batches = [b for b in batches if b]
+    micros = [load(p) for p in sorted(glob.glob(os.path.join(folder, "micro-*.json")))]
+    micros = [m for m in micros if m]
     durabilities = [load(p) for p in sorted(glob.glob(os.path.join(folder, "durability-*.json")))]
     durabilities = sorted([d for d in durabilities if d], key=lambda d: d["candidates"])
 
@@ -210,6 +212,38 @@ def main(folder):
             w(f"| {a['mechanism']} | {a['seconds']:.2f} | {a['assigned']:,} | {a['total_score']:.1f} | "
               f"{(a['total_score'] / g - 1) * 100:+.1f}% |" if g else f"| {a['mechanism']} | {a['seconds']:.2f} | "
               f"{a['assigned']:,} | {a['total_score']:.1f} | - |")
+        w("")
+
+    # ---- micro benchmarks
+    for m in micros:
+        t = m.get("seconds", {})
+        nc, no = m["candidates"], m["openings"]
+
+        def ratio(a, b):
+            return f"{t[a] / t[b]:.2f}x" if t.get(a) and t.get(b) else "-"
+
+        w(f"## Micro benchmarks ({fmt_n(nc)} candidates, {fmt_n(no)} openings)")
+        w("")
+        w("`passerelle_micro_benchmark`: each part of the engine next to a peer in the same run"
+          + ("" if m.get("ok") else " (**a check failed**: see logs/micro.log)") + ".")
+        w("")
+        w("| part | engine | peer | peer / engine (above 1: the engine side is faster) |")
+        w("|---|---:|---:|---:|")
+        for side, rows in (("candidates", nc), ("openings", no)):
+            e, p = t.get(f"BM_Kernel/{side}/engine"), t.get(f"BM_Kernel/{side}/scalar")
+            if e and p:
+                what = "one opening x every candidate" if side == "candidates" else "one candidate x every opening"
+                w(f"| full kernel, {what} (no row selection) | {e / rows * 1e9:.1f} ns/pair | "
+                  f"{p / rows * 1e9:.1f} ns/pair (scalar peer) | {p / e:.1f}x |")
+        if t.get("BM_TopK/heap"):
+            w(f"| top-{m['k']} of {fmt_n(nc)} scores, TopK | {t['BM_TopK/heap'] * 1e3:.3f} ms | "
+              f"{t['BM_TopK/partial_sort'] * 1e3:.3f} ms (std::partial_sort) | {ratio('BM_TopK/partial_sort', 'BM_TopK/heap')} |")
+            w(f"| same | | {t['BM_TopK/full_sort'] * 1e3:.3f} ms (std::sort) | {ratio('BM_TopK/full_sort', 'BM_TopK/heap')} |")
+        if t.get("BM_Update/alone"):
+            w(f"| upsert of 1,000 candidates, under queries vs alone | {t['BM_Update/under_queries'] * 1e3:.2f} ms | "
+              f"{t['BM_Update/alone'] * 1e3:.2f} ms alone | {ratio('BM_Update/alone', 'BM_Update/under_queries')} |")
+            w(f"| MatchCandidates during updates vs alone | {t['BM_Query/during_updates'] * 1e3:.3f} ms | "
+              f"{t['BM_Query/alone'] * 1e3:.3f} ms alone | {ratio('BM_Query/alone', 'BM_Query/during_updates')} |")
         w("")
 
     # ---- durability

@@ -11,7 +11,8 @@
 #
 # Steps: Release build (cmake -G Ninja into build-bench, -j2); passerelle_match_benchmark at every point
 # (with --postgres when PostgreSQL 15 is installed and the binary knows the flag; without it otherwise, or
-# when that run fails); passerelle_batch_benchmark (medium and large); passerelle_durability_benchmark;
+# when that run fails); passerelle_batch_benchmark (medium and large); passerelle_micro_benchmark (kernels,
+# top-k, updates under queries) at the served scale; passerelle_durability_benchmark;
 # then passerelle-server on 127.0.0.1 (a free port) over a temporary data directory, the generated cohort
 # imported with `passerelle import`, passerelle-load for each rpc at concurrency 1, 4 and 16 next to the
 # health rpc (and the match rpcs again without explanations), a timed restart over the imported data, and SIGTERM. Every network call stays on loopback;
@@ -88,7 +89,7 @@ if [ -f "$BUILD_DIR/CMakeCache.txt" ]; then
   fi
 fi
 TARGETS="passerelle-server passerelle passerelle-generate passerelle-load passerelle_match_benchmark
-         passerelle_batch_benchmark passerelle_durability_benchmark"
+         passerelle_batch_benchmark passerelle_durability_benchmark passerelle_micro_benchmark"
 if ! { cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release &&
        cmake --build "$BUILD_DIR" -j "$JOBS" --target $TARGETS; } >"$OUT/logs/build.log" 2>&1; then
   tail -n 40 "$OUT/logs/build.log" >&2
@@ -146,6 +147,13 @@ if [ "$SCALE" != small ]; then
   fi
   tail -n 8 "$OUT/logs/batch.log"
 fi
+
+step "Micro benchmarks at $CANDIDATES / $OPENINGS (kernels, top-k, updates under queries)"
+if ! "$BIN/benchmarks/passerelle_micro_benchmark" --candidates="$CANDIDATES" --openings="$OPENINGS" \
+    --json="$OUT/micro-${CANDIDATES}x$OPENINGS.json" >"$OUT/logs/micro.log" 2>&1; then
+  FAILURES+=("micro benchmark exited non-zero: logs/micro.log")
+fi
+tail -n 5 "$OUT/logs/micro.log"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/passerelle-report.XXXXXX")
 SERVER_PID=""

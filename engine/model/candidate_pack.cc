@@ -77,13 +77,11 @@ void ReadFeatures(Reader& in, std::vector<int32_t>* skill_indices, std::vector<W
 }
 
 // Record flags, one bit each.
-enum : uint32_t {
-  kDrivingLicence = 1u << 0,
-  kVehicle = 1u << 1,
-  kRelocationAccepted = 1u << 2,
-  kFrenchAttested = 1u << 3,
-  kRightToWork = 1u << 4,
-};
+constexpr uint32_t kDrivingLicence = 1u << 0;
+constexpr uint32_t kVehicle = 1u << 1;
+constexpr uint32_t kRelocationAccepted = 1u << 2;
+constexpr uint32_t kFrenchAttested = 1u << 3;
+constexpr uint32_t kRightToWork = 1u << 4;
 
 }  // namespace
 
@@ -112,9 +110,9 @@ void AppendPackedCandidate(const ResolvedCandidate& c, std::string* out) {
   PutString(r.commune_insee, out);
   PutVarint(static_cast<uint32_t>(r.transport_mode), out);
   PutFloat(r.max_commute_km, out);
-  PutVarint((r.driving_licence ? kDrivingLicence : 0) | (r.vehicle ? kVehicle : 0) |
-                (r.relocation_accepted ? kRelocationAccepted : 0) | (r.french_attested ? kFrenchAttested : 0) |
-                (r.right_to_work ? kRightToWork : 0),
+  PutVarint((r.driving_licence ? kDrivingLicence : 0u) | (r.vehicle ? kVehicle : 0u) |
+                (r.relocation_accepted ? kRelocationAccepted : 0u) | (r.french_attested ? kFrenchAttested : 0u) |
+                (r.right_to_work ? kRightToWork : 0u),
             out);
   PutVarint(static_cast<uint32_t>(r.housing), out);
   PutVarint(static_cast<uint32_t>(r.french_level), out);
