@@ -225,7 +225,7 @@ def main(folder):
         w(f"## Micro benchmarks ({fmt_n(nc)} candidates, {fmt_n(no)} openings)")
         w("")
         w("`passerelle_micro_benchmark`: each part of the engine next to a peer in the same run"
-          + ("" if m.get("ok") else " (**a check failed**: see logs/micro.log)") + ".")
+          + ("" if m.get("ok") else f" (**a check failed**: see logs/micro-{nc}x{no}.log)") + ".")
         w("")
         w("| part | engine | peer | peer / engine (above 1: the engine side is faster) |")
         w("|---|---:|---:|---:|")

@@ -12,7 +12,7 @@
 # Steps: Release build (cmake -G Ninja into build-bench, -j2); passerelle_match_benchmark at every point
 # (with --postgres when PostgreSQL 15 is installed and the binary knows the flag; without it otherwise, or
 # when that run fails); passerelle_batch_benchmark (medium and large); passerelle_micro_benchmark (kernels,
-# top-k, updates under queries) at the served scale; passerelle_durability_benchmark;
+# top-k, updates under queries) at every point; passerelle_durability_benchmark;
 # then passerelle-server on 127.0.0.1 (a free port) over a temporary data directory, the generated cohort
 # imported with `passerelle import`, passerelle-load for each rpc at concurrency 1, 4 and 16 next to the
 # health rpc (and the match rpcs again without explanations), a timed restart over the imported data, and SIGTERM. Every network call stays on loopback;
@@ -148,12 +148,15 @@ if [ "$SCALE" != small ]; then
   tail -n 8 "$OUT/logs/batch.log"
 fi
 
-step "Micro benchmarks at $CANDIDATES / $OPENINGS (kernels, top-k, updates under queries)"
-if ! "$BIN/benchmarks/passerelle_micro_benchmark" --candidates="$CANDIDATES" --openings="$OPENINGS" \
-    --json="$OUT/micro-${CANDIDATES}x$OPENINGS.json" >"$OUT/logs/micro.log" 2>&1; then
-  FAILURES+=("micro benchmark exited non-zero: logs/micro.log")
-fi
-tail -n 5 "$OUT/logs/micro.log"
+for point in $POINTS; do
+  c=${point%x*} o=${point#*x}
+  step "Micro benchmarks at $c / $o (kernels, top-k, updates under queries)"
+  if ! "$BIN/benchmarks/passerelle_micro_benchmark" --candidates="$c" --openings="$o" \
+      --json="$OUT/micro-${c}x$o.json" >"$OUT/logs/micro-${c}x$o.log" 2>&1; then
+    FAILURES+=("micro benchmark at $point exited non-zero: logs/micro-${c}x$o.log")
+  fi
+  tail -n 5 "$OUT/logs/micro-${c}x$o.log"
+done
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/passerelle-report.XXXXXX")
 SERVER_PID=""
