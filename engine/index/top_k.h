@@ -6,6 +6,7 @@
 #define PASSERELLE_ENGINE_INDEX_TOP_K_H_
 
 #include <algorithm>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -22,10 +23,10 @@ class TopK {
     Payload payload;
   };
 
-  explicit TopK(size_t k) : k_(k) { heap_.reserve(k); }
+  explicit TopK(size_t k) : k_(k), threshold_(k == 0 ? kNever : kAnything) { heap_.reserve(k); }
 
-  // Cheap pre-check: false when `score` cannot enter the selection.
-  bool MayAccept(float score) const { return k_ > 0 && (heap_.size() < k_ || score >= heap_.front().score); }
+  // Cheap pre-check, called for every scored row: false when `score` cannot enter the selection.
+  bool MayAccept(float score) const { return score >= threshold_; }
 
   void Push(float score, absl::string_view id, Payload payload) {
     if (k_ == 0) return;
@@ -38,11 +39,13 @@ class TopK {
       heap_.back() = std::move(entry);
       std::push_heap(heap_.begin(), heap_.end(), Better);
     }
+    if (heap_.size() == k_) threshold_ = heap_.front().score;  // ties may still enter, by id
   }
 
   // The selection, best first. Leaves the TopK empty.
   std::vector<Entry> Take() {
     std::sort_heap(heap_.begin(), heap_.end(), Better);
+    threshold_ = k_ == 0 ? kNever : kAnything;
     return std::move(heap_);
   }
 
@@ -55,7 +58,11 @@ class TopK {
     return a.id < b.id;
   }
 
+  static constexpr float kAnything = -std::numeric_limits<float>::infinity();
+  static constexpr float kNever = std::numeric_limits<float>::infinity();
+
   size_t k_;
+  float threshold_;  // the worst kept score once k are kept (one load per row in MayAccept)
   std::vector<Entry> heap_;
 };
 
