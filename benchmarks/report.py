@@ -72,7 +72,7 @@ def main(folder):
     batches = [load(p) for p in sorted(glob.glob(os.path.join(folder, "batch-*.json")))]
     batches = [b for b in batches if b]
     micros = [load(p) for p in sorted(glob.glob(os.path.join(folder, "micro-*.json")))]
-    micros = [m for m in micros if m]
+    micros = sorted([m for m in micros if m], key=lambda m: (m["candidates"], m["openings"]))
     durabilities = [load(p) for p in sorted(glob.glob(os.path.join(folder, "durability-*.json")))]
     durabilities = sorted([d for d in durabilities if d], key=lambda d: d["candidates"])
 
