@@ -115,7 +115,7 @@ TEST_F(BatchRpcTest, RerankStreamsEveryCandidateOnceWithProgressAndAFinalProgres
     for (int i = 0; i < r.matches_size(); ++i) {
       EXPECT_EQ(r.matches(i).criteria_size(), 7);
       EXPECT_FALSE(r.matches(i).has_explanation()) << "explain defaults to false";
-      if (i > 0) EXPECT_GE(r.matches(i - 1).total(), r.matches(i).total());
+      if (i > 0) { EXPECT_GE(r.matches(i - 1).total(), r.matches(i).total()); }
     }
   }
   EXPECT_EQ(ids.size(), static_cast<size_t>(kCandidates));
@@ -363,7 +363,7 @@ TEST_F(BatchRpcTest, EveryMechanismRespectsCapacitiesAndReportsConsistentFigures
     EXPECT_EQ(g.mechanism(), v1::ASSIGNMENT_MECHANISM_GREEDY);
     EXPECT_EQ(g.candidate_count(), r.candidate_count());
     EXPECT_EQ(g.position_count(), r.position_count());
-    if (mechanism == v1::ASSIGNMENT_MECHANISM_OPTIMAL) EXPECT_GE(r.total_score(), g.total_score() - 1e-3);
+    if (mechanism == v1::ASSIGNMENT_MECHANISM_OPTIMAL) { EXPECT_GE(r.total_score(), g.total_score() - 1e-3); }
   }
 }
 
