@@ -1,7 +1,9 @@
 #include "server/api_convert.h"
 
 #include "absl/strings/str_cat.h"
+#include "engine/common/field_status.h"
 #include "engine/common/status_macros.h"
+#include "engine/store/enum_codec.h"
 #include "engine/store/record_codec.h"
 
 namespace passerelle::server {
@@ -15,11 +17,11 @@ absl::StatusOr<engine::MatchQuery> CommonQuery(const Request& request, int max_k
   engine::MatchQuery query;
   query.k = request.k() == 0 ? 10 : request.k();
   if (query.k < 1 || query.k > max_k) {
-    return absl::InvalidArgumentError(absl::StrCat("k: must be in [1, ", max_k, "] (0 = 10), got ", request.k()));
+    return engine::InvalidFieldError("k", absl::StrCat("must be in [1, ", max_k, "] (0 = 10), got ", request.k()));
   }
   if (request.near_misses() < 0 || request.near_misses() > max_k) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("near_misses: must be in [0, ", max_k, "], got ", request.near_misses()));
+    return engine::InvalidFieldError("near_misses",
+                                     absl::StrCat("must be in [0, ", max_k, "], got ", request.near_misses()));
   }
   query.near_misses = request.near_misses();
   query.min_score = request.min_score();
@@ -29,7 +31,7 @@ absl::StatusOr<engine::MatchQuery> CommonQuery(const Request& request, int max_k
 }
 
 void CriterionToProto(int k, float score, float weight, float contribution, v1::CriterionScore* out) {
-  out->set_criterion(static_cast<v1::Criterion>(k + 1));
+  out->set_criterion(engine::CriterionToProto(static_cast<engine::Criterion>(k)));
   out->set_score(score);
   out->set_weight(weight);
   out->set_contribution(contribution);

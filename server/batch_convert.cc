@@ -1,10 +1,13 @@
 #include "server/batch_convert.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "engine/common/field_status.h"
 #include "engine/common/status_macros.h"
+#include "engine/store/enum_codec.h"
 #include "server/api_convert.h"
 
 namespace passerelle::server {
@@ -20,8 +23,9 @@ absl::StatusOr<std::vector<std::string>> Departements(const google::protobuf::Re
   for (const engine::Commune& commune : data.communes()) known.insert(commune.departement_code);
   for (int i = 0; i < codes.size(); ++i) {
     if (!known.contains(codes[i])) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("departements[", i, "]: unknown département code \"", codes[i], "\" (INSEE, e.g. \"93\")"));
+      return engine::InvalidFieldError(
+          absl::StrCat("departements[", i, "]"),
+          absl::StrCat("unknown département code \"", codes[i], "\" (INSEE, e.g. \"93\")"));
     }
   }
   return std::vector<std::string>(codes.begin(), codes.end());
@@ -30,54 +34,36 @@ absl::StatusOr<std::vector<std::string>> Departements(const google::protobuf::Re
 absl::StatusOr<int> CountOrDefault(int64_t value, int fallback, int64_t max, absl::string_view field) {
   if (value == 0) return fallback;
   if (value < 1 || value > max) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": must be in [1, ", max, "] (0 = ", fallback, "), got ", value));
+    return engine::InvalidFieldError(field, absl::StrCat("must be in [1, ", max, "] (0 = ", fallback, "), got ", value));
   }
   return static_cast<int>(value);
 }
 
 absl::StatusOr<engine::AssignmentMechanism> MechanismFromProto(v1::AssignmentMechanism mechanism) {
-  switch (mechanism) {
-    case v1::ASSIGNMENT_MECHANISM_UNSPECIFIED:
-    case v1::ASSIGNMENT_MECHANISM_OPTIMAL:
-      return engine::AssignmentMechanism::kOptimal;
-    case v1::ASSIGNMENT_MECHANISM_STABLE:
-      return engine::AssignmentMechanism::kStableDeferredAcceptance;
-    case v1::ASSIGNMENT_MECHANISM_GREEDY:
-      return engine::AssignmentMechanism::kGreedy;
-    default:
-      return absl::InvalidArgumentError(absl::StrCat("mechanism: unknown value ", static_cast<int>(mechanism)));
+  const std::optional<engine::AssignmentMechanism> value = engine::AssignmentMechanismFromProto(mechanism);
+  if (!value) {
+    return engine::InvalidFieldError("mechanism", absl::StrCat("unknown value ", static_cast<int>(mechanism)));
   }
-}
-
-v1::AssignmentMechanism MechanismToProto(engine::AssignmentMechanism mechanism) {
-  switch (mechanism) {
-    case engine::AssignmentMechanism::kOptimal:
-      return v1::ASSIGNMENT_MECHANISM_OPTIMAL;
-    case engine::AssignmentMechanism::kStableDeferredAcceptance:
-      return v1::ASSIGNMENT_MECHANISM_STABLE;
-    case engine::AssignmentMechanism::kGreedy:
-      return v1::ASSIGNMENT_MECHANISM_GREEDY;
-  }
-  return v1::ASSIGNMENT_MECHANISM_UNSPECIFIED;
+  return *value;
 }
 
 absl::StatusOr<engine::ReserveCohort> ReserveFromProto(const v1::ReserveCohort& proto) {
   engine::ReserveCohort reserve;
   if (!v1::CefrLevel_IsValid(proto.french_below())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("reserve_for.french_below: unknown value ", static_cast<int>(proto.french_below())));
+    return engine::InvalidFieldError("reserve_for.french_below",
+                                     absl::StrCat("unknown value ", static_cast<int>(proto.french_below())));
   }
-  // proto values are the engine's plus one; UNSPECIFIED (0) means no condition.
+  // UNSPECIFIED (0) means no condition.
   if (proto.french_below() != v1::CEFR_LEVEL_UNSPECIFIED) {
-    reserve.french_below = static_cast<engine::CefrLevel>(proto.french_below() - 1);
+    reserve.french_below = engine::CefrLevelFromProto(proto.french_below());
   }
   for (int i = 0; i < proto.housing_size(); ++i) {
     const int value = proto.housing(i);
     if (value == v1::HOUSING_STATUS_UNSPECIFIED || !v1::HousingStatus_IsValid(value)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("reserve_for.housing[", i, "]: must be a housing status other than unspecified, got ", value));
+      return engine::InvalidFieldError(absl::StrCat("reserve_for.housing[", i, "]"),
+                                       absl::StrCat("must be a housing status other than unspecified, got ", value));
     }
-    reserve.housing.push_back(static_cast<engine::HousingStatus>(value - 1));
+    reserve.housing.push_back(engine::HousingStatusFromProto(value));
   }
   return reserve;
 }
@@ -90,7 +76,7 @@ void SpreadToProto(const engine::ExposureSpread& spread, v1::ExposureSpread* out
 }
 
 void ReportToProto(const engine::AssignmentReport& r, v1::AssignmentReport* out) {
-  out->set_mechanism(MechanismToProto(r.mechanism));
+  out->set_mechanism(engine::AssignmentMechanismToProto(r.mechanism));
   out->set_candidate_count(r.candidate_count);
   out->set_cohort_candidate_count(r.cohort_candidate_count);
   out->set_assigned_count(r.assigned_count);
@@ -115,8 +101,9 @@ absl::StatusOr<engine::RerankOptions> RerankOptionsFromProto(const v1::RerankReq
   engine::RerankOptions options;
   PASSERELLE_ASSIGN_OR_RETURN(options.k, CountOrDefault(request.k(), kDefaultRerankK, max_k, "k"));
   if (request.progress_every() < 0 || request.progress_every() > kMaxProgressEvery) {
-    return absl::InvalidArgumentError(absl::StrCat("progress_every: must be in [0, ", kMaxProgressEvery, "] (0 = ",
-                                                   kDefaultProgressEvery, "), got ", request.progress_every()));
+    return engine::InvalidFieldError("progress_every", absl::StrCat("must be in [0, ", kMaxProgressEvery, "] (0 = ",
+                                                                    kDefaultProgressEvery, "), got ",
+                                                                    request.progress_every()));
   }
   options.progress_every = request.progress_every() == 0 ? kDefaultProgressEvery : request.progress_every();
   options.owner_id = request.owner_id();
@@ -135,26 +122,27 @@ absl::StatusOr<engine::CohortAssignmentOptions> CohortAssignmentOptionsFromProto
       options.openings_per_candidate,
       CountOrDefault(request.openings_per_candidate(), kDefaultOpeningsPerCandidate, max_k, "openings_per_candidate"));
   if (request.max_proposals_per_opening() < 0 || request.max_proposals_per_opening() > kMaxCount) {
-    return absl::InvalidArgumentError(absl::StrCat("max_proposals_per_opening: must be in [0, ", kMaxCount,
-                                                   "] (0 = no cap), got ", request.max_proposals_per_opening()));
+    return engine::InvalidFieldError("max_proposals_per_opening",
+                                     absl::StrCat("must be in [0, ", kMaxCount, "] (0 = no cap), got ",
+                                                  request.max_proposals_per_opening()));
   }
   options.assignment.max_proposals_per_opening = request.max_proposals_per_opening();
   if (!(request.reserved_share() >= 0 && request.reserved_share() <= 1)) {  // NaN fails too
-    return absl::InvalidArgumentError(
-        absl::StrCat("reserved_share: must be in [0, 1], got ", request.reserved_share()));
+    return engine::InvalidFieldError("reserved_share",
+                                     absl::StrCat("must be in [0, 1], got ", request.reserved_share()));
   }
   options.assignment.reserved_share = request.reserved_share();
   PASSERELLE_ASSIGN_OR_RETURN(options.reserve_for, ReserveFromProto(request.reserve_for()));
   if (options.assignment.reserved_share > 0 && options.reserve_for.empty()) {
-    return absl::InvalidArgumentError(
-        "reserve_for: required when reserved_share > 0 (set french_below or housing)");
+    return engine::InvalidFieldError("reserve_for", "required when reserved_share > 0 (set french_below or housing)");
   }
   options.owner_id = request.owner_id();
   PASSERELLE_ASSIGN_OR_RETURN(options.departements, Departements(request.departements(), data));
   options.occupations.assign(request.occupations().begin(), request.occupations().end());
   if (request.max_left_out_listed() < 0 || request.max_left_out_listed() > kMaxCount) {
-    return absl::InvalidArgumentError(absl::StrCat("max_left_out_listed: must be in [0, ", kMaxCount, "] (0 = ",
-                                                   kDefaultMaxLeftOutListed, "), got ", request.max_left_out_listed()));
+    return engine::InvalidFieldError("max_left_out_listed",
+                                     absl::StrCat("must be in [0, ", kMaxCount, "] (0 = ", kDefaultMaxLeftOutListed,
+                                                  "), got ", request.max_left_out_listed()));
   }
   return options;
 }
@@ -182,8 +170,7 @@ void CohortAssignmentToProto(const engine::CohortAssignment& run, int max_left_o
   for (size_t i = 0; i < listed; ++i) {
     v1::LeftOutCandidate* l = out->add_left_out();
     l->set_candidate_id(run.left_out[i].candidate_id);
-    // The proto values are the engine's plus one.
-    l->set_reason(static_cast<v1::LeftOutReason>(static_cast<int>(run.left_out[i].reason) + 1));
+    l->set_reason(engine::LeftOutReasonToProto(run.left_out[i].reason));
   }
   out->set_left_out_truncated(listed < run.left_out.size());
   out->set_left_out_no_right_to_work(run.left_out_no_right_to_work);

@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
-#include "engine/store/record_codec.h"
+#include "engine/common/field_status.h"
 #include "server/status_convert.h"
 
 namespace passerelle::server {
@@ -58,20 +58,18 @@ void LogEvent(absl::string_view event, const std::vector<std::pair<std::string, 
   std::fflush(stderr);
 }
 
-grpc::Status CallLog::Finish(grpc::Status status) {
+grpc::Status CallLog::Finish(const absl::Status& status) {
   std::vector<std::pair<std::string, LogValue>> fields = {
       {"method", method_},
-      {"code", StatusCodeName(static_cast<absl::StatusCode>(status.error_code()))},
+      {"code", StatusCodeName(status.code())},
       {"latency_ms", absl::ToDoubleMilliseconds(absl::Now() - start_)},
   };
-  if (!status.ok()) {
-    // The field path only: the rest of the message may quote an id or a value.
-    const std::string field = engine::SplitFieldError(status.error_message()).field;
-    if (!field.empty()) fields.emplace_back("field", field);
-  }
+  // The field path only: the rest of the message may quote an id or a value.
+  const std::string field = engine::FieldPath(status);
+  if (!field.empty()) fields.emplace_back("field", field);
   for (const auto& [key, value] : counts_) fields.emplace_back(key, value);
   LogEvent("rpc", fields);
-  return status;
+  return ToGrpcStatus(status);
 }
 
 }  // namespace passerelle::server

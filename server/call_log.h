@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -45,8 +46,9 @@ class CallLog {
   explicit CallLog(absl::string_view method) : method_(method), start_(absl::Now()) {}
   // Adds a count to the line ("items", "accepted", "rejected", "results").
   void Count(absl::string_view key, int64_t value) { counts_.emplace_back(std::string(key), value); }
-  // Writes the line and returns `status` unchanged.
-  grpc::Status Finish(grpc::Status status);
+  // Writes the line (with the status's field path, engine/common/field_status.h, when it names one) and
+  // returns `status` as a grpc::Status.
+  grpc::Status Finish(const absl::Status& status);
 
  private:
   std::string method_;

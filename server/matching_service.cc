@@ -30,19 +30,20 @@ absl::Status CheckLive(const grpc::ServerContextBase* context) {
 }
 
 absl::Status Required(absl::string_view field) {
-  return absl::InvalidArgumentError(absl::StrCat(field, ": required"));
+  return engine::InvalidFieldError(field, "required");
 }
 
 // A NotFound from the index about `field`, for a record that is stored but no longer validates, says so.
 template <class Stored>
 absl::Status ExplainNotMatchable(absl::Status status, const Stored& stored, absl::string_view field,
                                  absl::string_view kind, absl::string_view id) {
-  if (!absl::IsNotFound(status) || !stored.ok() || engine::SplitFieldError(status.message()).field != field) {
+  if (!absl::IsNotFound(status) || !stored.ok() || engine::FieldPath(status) != field) {
     return status;
   }
-  return absl::FailedPreconditionError(absl::StrCat(field, ": ", kind, " \"", id,
-                                                    "\" is stored but no longer validates against the reference "
-                                                    "data; see GetStatus, then put it again"));
+  return engine::FieldStatus(absl::StatusCode::kFailedPrecondition, field,
+                             absl::StrCat(kind, " \"", id,
+                                          "\" is stored but no longer validates against the reference "
+                                          "data; see GetStatus, then put it again"));
 }
 
 // What differs between the two import streams.
@@ -69,11 +70,10 @@ struct OpeningImport {
 };
 
 void Reject(const absl::Status& status, v1::ImportItemReport* report) {
-  const engine::FieldError parts = engine::SplitFieldError(status.message());
   report->set_status(v1::IMPORT_ITEM_STATUS_REJECTED);
   report->set_code(StatusCodeName(status.code()));
-  report->set_field(parts.field);
-  report->set_reason(parts.reason);
+  report->set_field(engine::FieldPath(status));
+  report->set_reason(engine::FieldReason(status));
 }
 
 }  // namespace
@@ -84,7 +84,7 @@ grpc::Status MatchingService::Run(absl::string_view method, Fn&& fn) {
   {
     absl::MutexLock lock(&mu_);
     if (draining_) {
-      return log.Finish(ToGrpcStatus(absl::UnavailableError("the server is shutting down; nothing was done")));
+      return log.Finish(absl::UnavailableError("the server is shutting down; nothing was done"));
     }
     ++running_;
   }
@@ -93,7 +93,7 @@ grpc::Status MatchingService::Run(absl::string_view method, Fn&& fn) {
     absl::MutexLock lock(&mu_);
     --running_;
   }
-  return log.Finish(ToGrpcStatus(status));
+  return log.Finish(status);
 }
 
 bool MatchingService::Drain(absl::Duration grace) {

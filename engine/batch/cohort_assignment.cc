@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "engine/batch/eligibility_graph.h"
+#include "engine/common/field_status.h"
 #include "engine/common/status_macros.h"
 
 namespace passerelle::engine {
@@ -58,19 +59,19 @@ OpeningScope OpeningsInScope(const MatchIndex::OpeningTable::Snapshot& snapshot,
 
 absl::Status ValidateOptions(const CohortAssignmentOptions& options, const ReferenceData& data) {
   if (options.openings_per_candidate < 1 || options.openings_per_candidate > kMaxK) {
-    return absl::InvalidArgumentError(absl::StrCat("openings_per_candidate: must be in [1, ", kMaxK, "], got ",
-                                                   options.openings_per_candidate));
+    return InvalidFieldError("openings_per_candidate",
+                             absl::StrCat("must be in [1, ", kMaxK, "], got ", options.openings_per_candidate));
   }
   if (options.assignment.max_proposals_per_opening < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("assignment.max_proposals_per_opening: must be >= 0, got ",
-                                                   options.assignment.max_proposals_per_opening));
+    return InvalidFieldError("assignment.max_proposals_per_opening",
+                             absl::StrCat("must be >= 0, got ", options.assignment.max_proposals_per_opening));
   }
   const double share = options.assignment.reserved_share;
   if (!(share >= 0 && share <= 1)) {  // NaN fails too
-    return absl::InvalidArgumentError(absl::StrCat("assignment.reserved_share: must be in [0, 1], got ", share));
+    return InvalidFieldError("assignment.reserved_share", absl::StrCat("must be in [0, 1], got ", share));
   }
   if (share > 0 && options.reserve_for.empty()) {
-    return absl::InvalidArgumentError("reserve_for: required when assignment.reserved_share > 0");
+    return InvalidFieldError("reserve_for", "required when assignment.reserved_share > 0");
   }
   MatchQuery query;
   query.occupations = options.occupations;

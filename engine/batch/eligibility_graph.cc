@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "engine/common/field_status.h"
 #include "engine/common/status_macros.h"
 
 namespace passerelle::engine::assignment_internal {
@@ -31,7 +32,7 @@ absl::Status ValidateOptions(const AssignmentOptions& options) {
     case AssignmentMechanism::kGreedy:
       break;
     default:
-      return absl::InvalidArgumentError(absl::StrCat("mechanism: unknown value ", static_cast<int>(options.mechanism)));
+      return InvalidFieldError("mechanism", absl::StrCat("unknown value ", static_cast<int>(options.mechanism)));
   }
   if (options.max_proposals_per_opening < 0) {
     return absl::InvalidArgumentError(

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "engine/common/field_status.h"
 #include "engine/common/status_macros.h"
 
 namespace passerelle::engine {
@@ -44,8 +45,8 @@ std::vector<CohortRow> Cohort(const MatchIndex::CandidateTable::Snapshot& snapsh
 absl::Status Rerank(const MatchIndex& index, const ScoringProfile& profile, const RerankOptions& options,
                     const std::function<void(CandidateRanking)>& sink,
                     const std::function<void(const RerankProgress&)>& progress) {
-  if (options.threads < 1 || options.threads > 64) return absl::InvalidArgumentError("threads: must be in [1, 64]");
-  if (options.progress_every < 1) return absl::InvalidArgumentError("progress_every: must be >= 1");
+  if (options.threads < 1 || options.threads > 64) return InvalidFieldError("threads", "must be in [1, 64]");
+  if (options.progress_every < 1) return InvalidFieldError("progress_every", "must be >= 1");
   MatchQuery query;
   query.k = options.k;
   query.occupations = options.occupations;

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "engine/common/field_status.h"
 #include "engine/common/status_macros.h"
 #include "engine/index/top_k.h"
 #include "engine/scoring/criteria_walks.h"
@@ -49,8 +50,8 @@ absl::StatusOr<std::vector<uint8_t>> OccupationFilter(const MatchQuery& query, c
       }
     }
     if (!any) {
-      return absl::InvalidArgumentError(absl::StrCat("occupations[", i, "]: \"", code,
-                                                     "\" is neither a ROME 4.0 code, a domaine nor a grand domaine"));
+      return InvalidFieldError(absl::StrCat("occupations[", i, "]"),
+                               absl::StrCat("\"", code, "\" is neither a ROME 4.0 code, a domaine nor a grand domaine"));
     }
   }
   return allowed;
@@ -213,18 +214,18 @@ void ConsiderSelected(Selection& part, const Segment& segment, int32_t segment_i
 
 absl::Status ValidateMatchQuery(const MatchQuery& query, const ReferenceData& data) {
   if (query.k < 1 || query.k > kMaxK) {
-    return absl::InvalidArgumentError(absl::StrCat("k: must be in [1, ", kMaxK, "], got ", query.k));
+    return InvalidFieldError("k", absl::StrCat("must be in [1, ", kMaxK, "], got ", query.k));
   }
   if (!std::isfinite(query.min_score) || query.min_score < 0 || query.min_score > 1) {
-    return absl::InvalidArgumentError(absl::StrCat("min_score: must be in [0, 1], got ", query.min_score));
+    return InvalidFieldError("min_score", absl::StrCat("must be in [0, 1], got ", query.min_score));
   }
   if (!std::isfinite(query.max_distance_km) || query.max_distance_km < 0) {
-    return absl::InvalidArgumentError(absl::StrCat("max_distance_km: must be finite and >= 0, got ", query.max_distance_km));
+    return InvalidFieldError("max_distance_km", absl::StrCat("must be finite and >= 0, got ", query.max_distance_km));
   }
   if (query.near_misses < 0 || query.near_misses > kMaxK) {
-    return absl::InvalidArgumentError(absl::StrCat("near_misses: must be in [0, ", kMaxK, "], got ", query.near_misses));
+    return InvalidFieldError("near_misses", absl::StrCat("must be in [0, ", kMaxK, "], got ", query.near_misses));
   }
-  if (query.contract_types & ~kAllContractsMask) return absl::InvalidArgumentError("contract_types: unknown contract bit");
+  if (query.contract_types & ~kAllContractsMask) return InvalidFieldError("contract_types", "unknown contract bit");
   return OccupationFilter(query, data).status();
 }
 
@@ -264,14 +265,16 @@ bool MatchIndex::RemoveOpening(const std::string& id) { return openings_.Apply({
 absl::StatusOr<MatchResult> MatchIndex::MatchOpenings(const std::string& candidate_id, const MatchQuery& query,
                                                       const ScoringProfile& profile) const {
   std::shared_ptr<const ResolvedCandidate> candidate = FindCandidate(candidate_id);
-  if (!candidate) return absl::NotFoundError(absl::StrCat("candidate_id: no candidate \"", candidate_id, "\""));
+  if (!candidate) return FieldStatus(absl::StatusCode::kNotFound, "candidate_id",
+                                         absl::StrCat("no candidate \"", candidate_id, "\""));
   return MatchOpeningsFor(*candidate, query, profile);
 }
 
 absl::StatusOr<MatchResult> MatchIndex::MatchCandidates(const std::string& opening_id, const MatchQuery& query,
                                                         const ScoringProfile& profile) const {
   std::shared_ptr<const ResolvedOpening> opening = FindOpening(opening_id);
-  if (!opening) return absl::NotFoundError(absl::StrCat("opening_id: no opening \"", opening_id, "\""));
+  if (!opening) return FieldStatus(absl::StatusCode::kNotFound, "opening_id",
+                                         absl::StrCat("no opening \"", opening_id, "\""));
   return MatchCandidatesFor(*opening, query, profile);
 }
 
@@ -395,9 +398,11 @@ absl::StatusOr<Explanation> MatchIndex::Explain(const std::string& candidate_id,
                                                 const ScoringProfile& profile) const {
   PASSERELLE_RETURN_IF_ERROR(ValidateScoringProfile(profile));
   std::shared_ptr<const ResolvedCandidate> candidate = FindCandidate(candidate_id);
-  if (!candidate) return absl::NotFoundError(absl::StrCat("candidate_id: no candidate \"", candidate_id, "\""));
+  if (!candidate) return FieldStatus(absl::StatusCode::kNotFound, "candidate_id",
+                                         absl::StrCat("no candidate \"", candidate_id, "\""));
   std::shared_ptr<const ResolvedOpening> opening = FindOpening(opening_id);
-  if (!opening) return absl::NotFoundError(absl::StrCat("opening_id: no opening \"", opening_id, "\""));
+  if (!opening) return FieldStatus(absl::StatusCode::kNotFound, "opening_id",
+                                         absl::StrCat("no opening \"", opening_id, "\""));
   return ExplainPair(*candidate, *opening, profile, *data_, relations_);
 }
 

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "engine/common/field_status.h"
 #include "engine/common/status_macros.h"
 #include "engine/scoring/constants.h"
 
@@ -14,7 +15,7 @@ namespace {
 namespace sc = scoring;
 
 absl::Status FieldError(absl::string_view field, absl::string_view message) {
-  return absl::InvalidArgumentError(absl::StrCat(field, ": ", message));
+  return InvalidFieldError(field, message);
 }
 
 absl::Status CheckFinite(float value, float min, float max, absl::string_view field) {

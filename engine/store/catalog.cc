@@ -10,6 +10,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "engine/common/field_status.h"
 #include "engine/common/status_macros.h"
 #include "engine/store/record_codec.h"
 
@@ -78,8 +79,8 @@ constexpr size_t kLoadChunkRecords = 512;
 constexpr size_t kLoadChunksAhead = 16;
 
 absl::Status OwnerConflict(RecordKind kind, const std::string& id) {
-  return absl::AlreadyExistsError(absl::StrCat("id: ", RecordKindName(kind), " \"", id,
-                                               "\" already exists and belongs to another owner"));
+  return FieldStatus(absl::StatusCode::kAlreadyExists, "id",
+                     absl::StrCat(RecordKindName(kind), " \"", id, "\" already exists and belongs to another owner"));
 }
 
 }  // namespace
@@ -260,7 +261,7 @@ absl::Status Catalog::LoadProfiles() {
     if (!proto.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
       status = absl::DataLossError("stored bytes do not parse");
     } else if (proto.name() != key) {
-      status = absl::InvalidArgumentError(absl::StrCat("name: stored under another key: \"", proto.name(), "\""));
+      status = InvalidFieldError("name", absl::StrCat("stored under another key: \"", proto.name(), "\""));
     }
     ScoringProfile profile = ScoringProfileFromProto(proto);
     if (status.ok()) status = ValidateScoringProfile(profile);
@@ -405,7 +406,7 @@ absl::StatusOr<bool> Catalog::PutProfile(const ScoringProfile& profile) {
   PASSERELLE_RETURN_IF_ERROR(ValidateId(profile.name, "name"));
   PASSERELLE_RETURN_IF_ERROR(ValidateScoringProfile(profile));
   if (profile.name == kDefaultProfileName) {
-    return absl::InvalidArgumentError("name: \"default\" is built in and cannot be replaced; choose another name");
+    return InvalidFieldError("name", "\"default\" is built in and cannot be replaced; choose another name");
   }
   std::lock_guard<std::mutex> write_lock(profile_write_mu_);
   PASSERELLE_ASSIGN_OR_RETURN(const bool existed, store_->Contains(RecordKind::kProfile, profile.name));

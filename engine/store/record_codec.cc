@@ -2,51 +2,20 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "engine/common/field_status.h"
 #include "engine/common/status_macros.h"
 #include "engine/model/dates.h"
 
 namespace passerelle::engine {
 namespace {
 
-absl::Status Invalid(absl::string_view field, absl::string_view message) {
-  return absl::InvalidArgumentError(absl::StrCat(field, ": ", message));
-}
+absl::Status Invalid(absl::string_view field, absl::string_view message) { return InvalidFieldError(field, message); }
 
 // Proto enums are open: a binary message may carry a value the .proto does not list.
 template <class IsValid>
 absl::Status CheckEnumValue(int value, IsValid is_valid, absl::string_view field) {
   if (!is_valid(value)) return Invalid(field, absl::StrCat("unknown enum value ", value));
   return absl::OkStatus();
-}
-
-CefrLevel CefrFromProto(v1::CefrLevel level) {
-  // UNSPECIFIED (0) and PRE_A1 (1) both mean "no level".
-  return level <= v1::CEFR_LEVEL_PRE_A1 ? CefrLevel::kPreA1 : static_cast<CefrLevel>(level - 1);
-}
-v1::CefrLevel CefrToProto(CefrLevel level) { return static_cast<v1::CefrLevel>(static_cast<int>(level) + 1); }
-
-HousingStatus HousingFromProto(v1::HousingStatus housing) {
-  return housing == v1::HOUSING_STATUS_UNSPECIFIED ? HousingStatus::kStable
-                                                   : static_cast<HousingStatus>(housing - 1);
-}
-v1::HousingStatus HousingToProto(HousingStatus housing) {
-  return static_cast<v1::HousingStatus>(static_cast<int>(housing) + 1);
-}
-
-Requirement RequirementFromProto(v1::Requirement requirement) {
-  switch (requirement) {
-    case v1::REQUIREMENT_DESIRED: return Requirement::kDesired;
-    case v1::REQUIREMENT_REQUIRED: return Requirement::kRequired;
-    default: return Requirement::kNone;
-  }
-}
-v1::Requirement RequirementToProto(Requirement requirement) {
-  switch (requirement) {
-    case Requirement::kDesired: return v1::REQUIREMENT_DESIRED;
-    case Requirement::kRequired: return v1::REQUIREMENT_REQUIRED;
-    case Requirement::kNone: break;
-  }
-  return v1::REQUIREMENT_NONE;
 }
 
 absl::StatusOr<uint32_t> ContractMaskFromProto(const google::protobuf::RepeatedField<int>& types,
@@ -77,7 +46,7 @@ absl::StatusOr<uint32_t> WeekMaskFromProto(const google::protobuf::RepeatedPtrFi
     if (slot.part() == v1::DAY_PART_UNSPECIFIED || !v1::DayPart_IsValid(slot.part())) {
       return Invalid(absl::StrCat(path, ".part"), "must be DAY_PART_MORNING .. DAY_PART_NIGHT");
     }
-    mask |= WeeklySlotBit(slot.day() - 1, slot.part() - 1);
+    mask |= WeeklySlotBit(WeekdayFromProto(slot.day()), DayPartFromProto(slot.part()));
   }
   return mask;
 }
@@ -152,8 +121,8 @@ void WeekMaskToProto(uint32_t mask, google::protobuf::RepeatedPtrField<v1::Weekl
     for (int part = 0; part < kSlotsPerDay; ++part) {
       if (!(mask & WeeklySlotBit(day, part))) continue;
       v1::WeeklySlot* slot = out->Add();
-      slot->set_day(static_cast<v1::Weekday>(day + 1));
-      slot->set_part(static_cast<v1::DayPart>(part + 1));
+      slot->set_day(WeekdayToProto(day));
+      slot->set_part(DayPartToProto(part));
     }
   }
 }
@@ -165,11 +134,7 @@ absl::StatusOr<uint32_t> ContractBitFromProto(int proto_value, absl::string_view
     return Invalid(field, proto_value == 0 ? "must be set (CONTRACT_TYPE_UNSPECIFIED is not a contract type)"
                                            : absl::StrCat("unknown enum value ", proto_value));
   }
-  return ContractBit(static_cast<ContractType>(proto_value - 1));
-}
-
-v1::ContractType ContractTypeToProto(ContractType type) {
-  return static_cast<v1::ContractType>(static_cast<int>(type) + 1);
+  return ContractBit(ContractTypeFromProto(proto_value));
 }
 
 absl::StatusOr<Candidate> CandidateFromProto(const v1::Candidate& p) {
@@ -180,13 +145,13 @@ absl::StatusOr<Candidate> CandidateFromProto(const v1::Candidate& p) {
   c.id = p.id();
   c.owner_id = p.owner_id();
   c.commune_insee = p.commune_insee();
-  c.transport_mode = static_cast<TransportMode>(p.transport_mode());
+  c.transport_mode = TransportModeFromProto(p.transport_mode());
   c.max_commute_km = p.max_commute_km();
   c.driving_licence = p.driving_licence();
   c.vehicle = p.vehicle();
   c.relocation_accepted = p.relocation_accepted();
-  c.housing = HousingFromProto(p.housing());
-  c.french_level = CefrFromProto(p.french_level());
+  c.housing = HousingStatusFromProto(p.housing());
+  c.french_level = CefrLevelFromProto(p.french_level());
   c.french_attested = p.french_attested();
   c.french_hours_planned = p.french_hours_planned();
   c.skills.assign(p.skills().begin(), p.skills().end());
@@ -208,13 +173,13 @@ void FillCandidate(const Candidate& c, v1::Candidate& p) {
   p.set_id(c.id);
   p.set_owner_id(c.owner_id);
   p.set_commune_insee(c.commune_insee);
-  p.set_transport_mode(static_cast<v1::TransportMode>(c.transport_mode));
+  p.set_transport_mode(TransportModeToProto(c.transport_mode));
   p.set_max_commute_km(c.max_commute_km);
   p.set_driving_licence(c.driving_licence);
   p.set_vehicle(c.vehicle);
   p.set_relocation_accepted(c.relocation_accepted);
-  p.set_housing(HousingToProto(c.housing));
-  p.set_french_level(CefrToProto(c.french_level));
+  p.set_housing(HousingStatusToProto(c.housing));
+  p.set_french_level(CefrLevelToProto(c.french_level));
   p.set_french_attested(c.french_attested);
   p.set_french_hours_planned(c.french_hours_planned);
   p.mutable_skills()->Add(c.skills.begin(), c.skills.end());
@@ -258,12 +223,12 @@ absl::StatusOr<Opening> OpeningFromProto(const v1::Opening& p) {
   o.commune_insee = p.commune_insee();
   o.required_skills.assign(p.required_skills().begin(), p.required_skills().end());
   o.desired_skills.assign(p.desired_skills().begin(), p.desired_skills().end());
-  o.french_min_level = CefrFromProto(p.french_min_level());
+  o.french_min_level = CefrLevelFromProto(p.french_min_level());
   o.french_requirement = RequirementFromProto(p.french_requirement());
   o.french_training_hours = p.french_training_hours();
   o.driving_licence = RequirementFromProto(p.driving_licence());
   PASSERELLE_RETURN_IF_ERROR(ContractBitFromProto(p.contract(), "contract").status());
-  o.contract = static_cast<ContractType>(p.contract() - 1);
+  o.contract = ContractTypeFromProto(p.contract());
   PASSERELLE_ASSIGN_OR_RETURN(o.start_date, DecodeDay(p.start_date(), "start_date"));
   PASSERELLE_ASSIGN_OR_RETURN(o.weekly_schedule, WeekMaskFromProto(p.weekly_schedule(), "weekly_schedule"));
   o.positions = p.has_positions() ? p.positions() : 1;
@@ -285,7 +250,7 @@ void FillOpening(const Opening& o, v1::Opening& p) {
   p.set_commune_insee(o.commune_insee);
   p.mutable_required_skills()->Add(o.required_skills.begin(), o.required_skills.end());
   p.mutable_desired_skills()->Add(o.desired_skills.begin(), o.desired_skills.end());
-  p.set_french_min_level(CefrToProto(o.french_min_level));
+  p.set_french_min_level(CefrLevelToProto(o.french_min_level));
   p.set_french_requirement(RequirementToProto(o.french_requirement));
   p.set_french_training_hours(o.french_training_hours);
   p.set_driving_licence(RequirementToProto(o.driving_licence));
@@ -346,14 +311,6 @@ FieldError SplitFieldError(absl::string_view message) {
     }
   }
   return {std::string(path), std::string(message.substr(colon + 2))};
-}
-
-absl::Status PrefixFieldPath(const absl::Status& status, absl::string_view prefix) {
-  if (status.ok()) return status;
-  const FieldError parts = SplitFieldError(status.message());
-  const std::string message = parts.field.empty() ? absl::StrCat(prefix, ": ", parts.reason)
-                                                  : absl::StrCat(prefix, ".", parts.field, ": ", parts.reason);
-  return absl::Status(status.code(), message);
 }
 
 }  // namespace passerelle::engine

@@ -18,9 +18,11 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "engine/common/field_status.h"
 #include "engine/model/types.h"
 #include "google/protobuf/arena.h"
 #include "engine/scoring/profile.h"
+#include "engine/store/enum_codec.h"
 #include "passerelle/v1/records.pb.h"
 
 namespace passerelle::engine {
@@ -40,21 +42,20 @@ std::string EncodeOpening(const Opening& opening, google::protobuf::Arena* arena
 ScoringProfile ScoringProfileFromProto(const v1::ScoringProfile& proto);
 v1::ScoringProfile ScoringProfileToProto(const ScoringProfile& profile);
 
-// Enum conversions, also used for request fields (MatchOpeningsRequest.contract_types).
-// ContractBitFromProto fails on CONTRACT_TYPE_UNSPECIFIED and unknown values, naming `field`.
+// A contract type given in a request or record (MatchOpeningsRequest.contract_types) as its mask bit; fails
+// on CONTRACT_TYPE_UNSPECIFIED and unknown values, naming `field`. The enum conversions are enum_codec.h's.
 absl::StatusOr<uint32_t> ContractBitFromProto(int proto_value, absl::string_view field);
-v1::ContractType ContractTypeToProto(ContractType type);
 
-// A field error split into its parts: "skills[3]: unknown ROME skill item" -> {"skills[3]", "unknown ROME
-// skill item"}. When the message does not start with a field path, field is "" and reason the whole message.
+// A field error kept only as text (the catalog's invalid records keep the message, not the status) split
+// into its parts: "skills[3]: unknown ROME skill item" -> {"skills[3]", "unknown ROME skill item"}. When the
+// message does not start with a field path, field is "" and reason the whole message. A status carries its
+// field path as a payload: read it with FieldPath / FieldReason (engine/common/field_status.h), which also
+// has PrefixFieldPath.
 struct FieldError {
   std::string field;
   std::string reason;
 };
 FieldError SplitFieldError(absl::string_view message);
-
-// `status` with "prefix." put in front of its field path (or "prefix: " when it names no field), code kept.
-absl::Status PrefixFieldPath(const absl::Status& status, absl::string_view prefix);
 
 }  // namespace passerelle::engine
 

@@ -240,7 +240,19 @@ TEST(RecordCodecTest, FieldErrorsSplitIntoPathAndReason) {
   EXPECT_EQ(e.field, "skills[3]");
   EXPECT_EQ(e.reason, "unknown ROME skill item (code_ogr) 1");
   EXPECT_EQ(engine::SplitFieldError("weights must not all be zero").field, "");
-  EXPECT_EQ(engine::PrefixFieldPath(absl::InvalidArgumentError("id: bad"), "candidate").message(), "candidate.id: bad");
+  EXPECT_EQ(engine::PrefixFieldPath(engine::InvalidFieldError("id", "bad"), "candidate").message(), "candidate.id: bad");
+}
+
+TEST(RecordCodecTest, DecodingErrorsCarryTheirFieldPath) {
+  v1::Candidate proto;
+  proto.set_id("cand-1");
+  proto.set_available_from("2026-13-01");
+  const absl::Status status = engine::CandidateFromProto(proto).status();
+  EXPECT_EQ(status.message(), "available_from: expected a date YYYY-MM-DD, got \"2026-13-01\"");
+  EXPECT_EQ(engine::FieldPath(status), "available_from");
+  proto.set_available_from("2026-03-02");
+  proto.add_weekly_availability()->set_part(v1::DAY_PART_MORNING);
+  EXPECT_EQ(engine::FieldPath(engine::CandidateFromProto(proto).status()), "weekly_availability[0].day");
 }
 
 }  // namespace
