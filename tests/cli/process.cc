@@ -75,22 +75,6 @@ int WaitExitCode(pid_t pid) {
 
 }  // namespace
 
-TempDir::TempDir() {
-  const char* base = std::getenv("TEST_TMPDIR");
-  std::string pattern = std::string(base != nullptr ? base : "/tmp") + "/passerelle-cli-test-XXXXXX";
-  path_ = mkdtemp(pattern.data()) != nullptr ? pattern : "";
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-}
-
-std::string TempDir::Write(const std::string& name, const std::string& text) const {
-  std::ofstream(Sub(name), std::ios::binary | std::ios::trunc) << text;
-  return Sub(name);
-}
-
 ProcessResult RunProcess(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
                          const std::string& stdin_path, const TempDir& scratch) {
   static int counter = 0;

@@ -11,25 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "tests/common/temp_dir.h"
+
 namespace passerelle::clients::testing {
 
-// A fresh directory, removed with everything in it when the object goes.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-  // path()/name
-  std::string Sub(const std::string& name) const { return path_ + "/" + name; }
-  // Writes `text` to path()/name and returns that path.
-  std::string Write(const std::string& name, const std::string& text) const;
-
- private:
-  std::string path_;
-};
+using ::passerelle::tests::TempDir;
 
 struct ProcessResult {
   int exit_code = -1;  // 128 + signal number when killed by a signal

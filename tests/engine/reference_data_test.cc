@@ -7,6 +7,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "tests/common/temp_dir.h"
 
 namespace passerelle::engine {
 namespace {
@@ -165,35 +166,35 @@ TEST_F(ReferenceDataTest, MissingPairsGetTheDefault) {
   EXPECT_FLOAT_EQ(data().Tension(-1, 0), 0.25f);
 }
 
-// Copies the real data set to a scratch folder that a test can then damage.
-fs::path CopyDataDir(const std::string& name) {
-  const fs::path dir = fs::path(::testing::TempDir()) / ("passerelle_refdata_" + name);
-  fs::remove_all(dir);
+// Copies the real data set into `scratch`, where a test can then damage it.
+fs::path CopyDataDir(const tests::TempDir& scratch) {
+  const fs::path dir = scratch.Sub("data");
   fs::copy(ReferenceData::DefaultDataDir(), dir, fs::copy_options::recursive);
   return dir;
 }
 
 TEST(ReferenceDataErrorsTest, MissingFileIsNamed) {
-  const fs::path dir = CopyDataDir("missing");
+  const tests::TempDir scratch("passerelle-refdata-missing");
+  const fs::path dir = CopyDataDir(scratch);
   fs::remove(dir / "geo" / "communes.tsv");
   auto loaded = ReferenceData::Load(dir.string());
   ASSERT_FALSE(loaded.ok());
   EXPECT_NE(loaded.status().message().find("communes.tsv"), std::string::npos) << loaded.status();
-  fs::remove_all(dir);
 }
 
 TEST(ReferenceDataErrorsTest, MalformedLineIsNamed) {
-  const fs::path dir = CopyDataDir("malformed");
+  const tests::TempDir scratch("passerelle-refdata-malformed");
+  const fs::path dir = CopyDataDir(scratch);
   std::ofstream(dir / "tension" / "tension.tsv", std::ios::app) << "F1703\t11\tnot-a-number\t0\t3\n";
   auto loaded = ReferenceData::Load(dir.string());
   ASSERT_FALSE(loaded.ok());
   EXPECT_NE(loaded.status().message().find("tension.tsv:"), std::string::npos) << loaded.status();
   EXPECT_NE(loaded.status().message().find("index"), std::string::npos) << loaded.status();
-  fs::remove_all(dir);
 }
 
 TEST(ReferenceDataErrorsTest, WrongFieldCountIsNamedWithLine) {
-  const fs::path dir = CopyDataDir("fields");
+  const tests::TempDir scratch("passerelle-refdata-fields");
+  const fs::path dir = CopyDataDir(scratch);
   std::ofstream(dir / "rome" / "occupations.tsv", std::ios::trunc)
       << "code\tlabel\tdomaine_code\tdomaine_label\tgrand_domaine\tgrand_domaine_label\n"
       << "A1101\tConducteur\tA11\tEngins\tA\tAgriculture\n"
@@ -201,17 +202,16 @@ TEST(ReferenceDataErrorsTest, WrongFieldCountIsNamedWithLine) {
   auto loaded = ReferenceData::Load(dir.string());
   ASSERT_FALSE(loaded.ok());
   EXPECT_NE(loaded.status().message().find("occupations.tsv:3:"), std::string::npos) << loaded.status();
-  fs::remove_all(dir);
 }
 
 TEST(ReferenceDataErrorsTest, UnknownCodeIsNamed) {
-  const fs::path dir = CopyDataDir("unknown");
+  const tests::TempDir scratch("passerelle-refdata-unknown");
+  const fs::path dir = CopyDataDir(scratch);
   std::ofstream(dir / "rome" / "mobility.tsv", std::ios::app) << "F1703\tZ9999\t99\n";
   auto loaded = ReferenceData::Load(dir.string());
   ASSERT_FALSE(loaded.ok());
   EXPECT_NE(loaded.status().message().find("mobility.tsv:14914:"), std::string::npos) << loaded.status();
   EXPECT_NE(loaded.status().message().find("Z9999"), std::string::npos) << loaded.status();
-  fs::remove_all(dir);
 }
 
 TEST(ReferenceDataTestEnv, DefaultDataDirHonoursEnvironment) {

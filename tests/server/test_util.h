@@ -1,4 +1,4 @@
-// Shared helpers for the server tests: temporary directories, proto records built from the engine test
+// Shared helpers for the server tests: proto records built from the engine test
 // fixtures (a mason in Saint-Denis, openings in Bobigny and Lyon), and an in-process server on loopback.
 #ifndef PASSERELLE_TESTS_SERVER_TEST_UTIL_H_
 #define PASSERELLE_TESTS_SERVER_TEST_UTIL_H_
@@ -15,30 +15,13 @@
 #include "passerelle/v1/matching.grpc.pb.h"
 #include "server/call_log.h"
 #include "server/server.h"
+#include "tests/common/temp_dir.h"
 #include "tests/engine/test_fixtures.h"
 
 namespace passerelle::server::testing {
 
 using ::passerelle::engine::testing::SharedReferenceData;
-
-// A fresh directory, removed with everything in it when the object goes.
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TEST_TMPDIR");
-    std::string pattern = std::string(base ? base : "/tmp") + "/passerelle-test-XXXXXX";
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-  std::string Sub(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+using ::passerelle::tests::TempDir;
 
 inline v1::Candidate MasonCandidate(std::string id = "cand-mason") {
   return engine::CandidateToProto(engine::testing::MasonCandidate(std::move(id)));

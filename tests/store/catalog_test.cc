@@ -17,6 +17,7 @@
 #include "engine/store/record_codec.h"
 #include "engine/store/store.h"
 #include "gtest/gtest.h"
+#include "tests/common/temp_dir.h"
 #include "tests/engine/test_fixtures.h"
 
 namespace passerelle::engine {
@@ -24,23 +25,7 @@ namespace {
 
 using ::passerelle::engine::testing::MasonCandidate;
 using ::passerelle::engine::testing::SharedReferenceData;
-
-class TempDir {
- public:
-  TempDir() {
-    const char* base = std::getenv("TEST_TMPDIR");
-    std::string pattern = std::string(base ? base : "/tmp") + "/passerelle-catalog-test-XXXXXX";
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ::passerelle::tests::TempDir;
 
 std::unique_ptr<Catalog> OpenCatalog(const std::string& dir, CatalogOptions options = {}) {
   auto catalog = Catalog::Open(dir, SharedReferenceData(), options);
@@ -324,7 +309,7 @@ TEST(RecordCodecDatesTest, AgreeWithParseDayAndFormatDay) {
     auto back = CandidateFromProto(p);
     auto parsed = ParseDay(p.available_from(), "available_from");
     ASSERT_EQ(back.ok(), parsed.ok()) << day;
-    if (parsed.ok()) ASSERT_EQ(back->available_from, *parsed) << day;
+    if (parsed.ok()) { ASSERT_EQ(back->available_from, *parsed) << day; }
   }
   v1::Candidate p = CandidateToProto(c);
   for (const char* text : {"2026-02-29", "2024-02-29", "2026-13-01", "2026-00-10", "2026-04-31", "1969-12-31",
