@@ -10,14 +10,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
+#include "clients/match_view.h"
 #include "clients/record_view.h"
 #include "clients/table.h"
 
 namespace passerelle::clients {
 namespace {
-
-constexpr size_t kTitleWidth = 28;
-constexpr const char* kCriterionHeaders[] = {"occup", "skills", "french", "mobil", "housing", "tension", "timing"};
 
 // 1234567 -> "1,234,567".
 std::string Thousands(int64_t n) {
@@ -41,31 +39,10 @@ std::string TitleOf(const absl::flat_hash_map<std::string, std::string>& titles,
   return it == titles.end() ? "" : it->second;
 }
 
-// One candidate's ranking as a table: rank, opening, title, score, criteria, distance.
-std::string RankingTable(const v1::CandidateRanking& ranking, const RerankView& view) {
-  std::vector<Column> columns = {{"#", Align::kRight}, {"opening"}};
-  if (!view.titles.empty()) columns.push_back({"title", Align::kLeft, kTitleWidth});
-  columns.push_back({"score", Align::kRight});
-  for (const char* header : kCriterionHeaders) columns.push_back({header, Align::kRight});
-  columns.push_back({"distance", Align::kRight});
-  Table table(std::move(columns));
-  for (int i = 0; i < ranking.matches_size(); ++i) {
-    const v1::Match& m = ranking.matches(i);
-    std::vector<std::string> cells = {absl::StrCat(i + 1), m.id()};
-    if (!view.titles.empty()) cells.push_back(TitleOf(view.titles, m.id()));
-    cells.push_back(FormatScore(m.total()));
-    for (const v1::CriterionScore& c : m.criteria()) cells.push_back(FormatScore(c.score()));
-    cells.resize(cells.size() + (7 - std::min(m.criteria_size(), 7)));
-    cells.push_back(FormatKm(m.distance_km()));
-    table.AddRow(std::move(cells));
-  }
-  return table.Render();
-}
-
 std::string MostListedTable(const std::vector<std::pair<std::string, int64_t>>& top, int64_t candidates,
                             const RerankView& view) {
   std::vector<Column> columns = {{"opening"}};
-  if (!view.titles.empty()) columns.push_back({"title", Align::kLeft, kTitleWidth});
+  if (!view.titles.empty()) columns.push_back({"title", Align::kLeft, kTitleColumnWidth});
   columns.push_back({"in lists of", Align::kRight});
   columns.push_back({"of the cohort", Align::kRight});
   Table table(std::move(columns));
@@ -171,7 +148,7 @@ std::string Listings(const v1::AssignResponse& r, const AssignView& view) {
     absl::StrAppend(&out, "\nFirst ", shown, " assignments (of ", Thousands(r.assignments_size()),
                     "), by candidate id:\n");
     std::vector<Column> columns = {{"candidate"}, {"opening"}};
-    if (!view.titles.empty()) columns.push_back({"title", Align::kLeft, kTitleWidth});
+    if (!view.titles.empty()) columns.push_back({"title", Align::kLeft, kTitleColumnWidth});
     columns.push_back({"score", Align::kRight});
     Table table(std::move(columns));
     for (int i = 0; i < shown; ++i) {
@@ -253,7 +230,7 @@ std::string RerankTally::Summary(const RerankView& view) const {
                   " with an eligible opening, by id:\n");
   for (const v1::CandidateRanking& ranking : first_) {
     absl::StrAppend(&out, "\n", ranking.candidate_id(), ": ", ranking.matches_size(),
-                    ranking.matches_size() == 1 ? " opening\n" : " openings\n", RankingTable(ranking, view));
+                    ranking.matches_size() == 1 ? " opening\n" : " openings\n", RenderMatchTable(ranking.matches(), "opening", view.titles));
   }
   return out;
 }

@@ -1,5 +1,8 @@
 #include "clients/match_view.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -12,53 +15,42 @@ namespace {
 
 // Reasons are wrapped to this many characters so they read well in an 80-column terminal.
 constexpr size_t kReasonWidth = 76;
-// Long titles are cut in tables; the full title is in `get opening`.
-constexpr size_t kTitleWidth = 28;
 
 // Short criterion headers keep the ranked table under 120 columns.
 constexpr const char* kCriterionHeaders[] = {"occup", "skills", "french", "mobil", "housing", "tension", "timing"};
+constexpr int kCriterionColumns = static_cast<int>(std::size(kCriterionHeaders));
 
 std::string Id(const std::string& kind) { return kind == "openings" ? "opening" : "candidate"; }
 
-std::vector<Column> RankedColumns(const MatchListView& view, const std::string& score_header) {
-  std::vector<Column> columns = {{"#", Align::kRight}, {Id(view.kind)}};
-  if (!view.titles.empty()) columns.push_back({"title", Align::kLeft, kTitleWidth});
+using Titles = absl::flat_hash_map<std::string, std::string>;
+
+// Rank, id, title when there are titles, and the score under `score_header`: the columns every ranked
+// table starts with.
+std::vector<Column> RankedColumns(const std::string& id_header, const Titles& titles,
+                                  const std::string& score_header) {
+  std::vector<Column> columns = {{"#", Align::kRight}, {id_header}};
+  if (!titles.empty()) columns.push_back({"title", Align::kLeft, kTitleColumnWidth});
   columns.push_back({score_header, Align::kRight});
   return columns;
 }
 
-std::vector<std::string> RankedCells(const MatchListView& view, size_t rank, const v1::Match& match) {
+std::vector<std::string> RankedCells(const Titles& titles, size_t rank, const v1::Match& match) {
   std::vector<std::string> cells = {absl::StrCat(rank), match.id()};
-  if (!view.titles.empty()) {
-    auto it = view.titles.find(match.id());
-    cells.push_back(it == view.titles.end() ? "" : it->second);
+  if (!titles.empty()) {
+    auto it = titles.find(match.id());
+    cells.push_back(it == titles.end() ? "" : it->second);
   }
   cells.push_back(FormatScore(match.total()));
   return cells;
 }
 
-std::string MatchTable(const MatchListView& view, const google::protobuf::RepeatedPtrField<v1::Match>& matches) {
-  std::vector<Column> columns = RankedColumns(view, "score");
-  for (const char* header : kCriterionHeaders) columns.push_back({header, Align::kRight});
-  columns.push_back({"distance", Align::kRight});
-  Table table(std::move(columns));
-  for (int i = 0; i < matches.size(); ++i) {
-    std::vector<std::string> cells = RankedCells(view, i + 1, matches[i]);
-    for (const v1::CriterionScore& c : matches[i].criteria()) cells.push_back(FormatScore(c.score()));
-    cells.resize(cells.size() + (7 - std::min(matches[i].criteria_size(), 7)));
-    cells.push_back(FormatKm(matches[i].distance_km()));
-    table.AddRow(std::move(cells));
-  }
-  return table.Render();
-}
-
 std::string NearMissTable(const MatchListView& view, const google::protobuf::RepeatedPtrField<v1::Match>& misses) {
-  std::vector<Column> columns = RankedColumns(view, "score if lifted");
+  std::vector<Column> columns = RankedColumns(Id(view.kind), view.titles, "score if lifted");
   columns.push_back({"distance", Align::kRight});
   columns.push_back({"blocked by"});
   Table table(std::move(columns));
   for (int i = 0; i < misses.size(); ++i) {
-    std::vector<std::string> cells = RankedCells(view, i + 1, misses[i]);
+    std::vector<std::string> cells = RankedCells(view.titles, i + 1, misses[i]);
     cells.push_back(FormatKm(misses[i].distance_km()));
     cells.push_back(absl::StrJoin(misses[i].blocker_codes(), ", "));
     table.AddRow(std::move(cells));
@@ -96,6 +88,22 @@ std::string TitleOf(const MatchListView& view, const std::string& id) {
 
 }  // namespace
 
+std::string RenderMatchTable(const google::protobuf::RepeatedPtrField<v1::Match>& matches, const std::string& id_header,
+                             const absl::flat_hash_map<std::string, std::string>& titles) {
+  std::vector<Column> columns = RankedColumns(id_header, titles, "score");
+  for (const char* header : kCriterionHeaders) columns.push_back({header, Align::kRight});
+  columns.push_back({"distance", Align::kRight});
+  Table table(std::move(columns));
+  for (int i = 0; i < matches.size(); ++i) {
+    std::vector<std::string> cells = RankedCells(titles, i + 1, matches[i]);
+    for (const v1::CriterionScore& c : matches[i].criteria()) cells.push_back(FormatScore(c.score()));
+    cells.resize(cells.size() + (kCriterionColumns - std::min(matches[i].criteria_size(), kCriterionColumns)));
+    cells.push_back(FormatKm(matches[i].distance_km()));
+    table.AddRow(std::move(cells));
+  }
+  return table.Render();
+}
+
 const std::string& InLanguage(const v1::Sentence& sentence, Language language) {
   const std::string& wanted = language == Language::kFrench ? sentence.fr() : sentence.en();
   if (!wanted.empty()) return wanted;
@@ -115,7 +123,7 @@ std::string RenderMatchList(const MatchListView& view, const google::protobuf::R
   if (matches.empty()) {
     absl::StrAppend(&out, "No eligible ", view.kind, ". Try --near-misses 5 to see what blocks the closest ones.\n");
   } else {
-    absl::StrAppend(&out, MatchTable(view, matches));
+    absl::StrAppend(&out, RenderMatchTable(matches, Id(view.kind), view.titles));
   }
   int reasons = std::min(view.reasons, matches.size());
   for (int i = 0; i < reasons; ++i) {

@@ -32,6 +32,11 @@ std::string RenderMatchList(const MatchListView& view, const google::protobuf::R
                             const google::protobuf::RepeatedPtrField<v1::Match>& near_misses, int64_t scored,
                             int64_t eligible, const std::string& profile);
 
+// The ranked table of match results, shared by `match` and `rerank`: rank, id (under `id_header`), the
+// title when `titles` has any (cut to 28 characters), the score, each criterion's score, the distance.
+std::string RenderMatchTable(const google::protobuf::RepeatedPtrField<v1::Match>& matches, const std::string& id_header,
+                             const absl::flat_hash_map<std::string, std::string>& titles);
+
 // One explained pair: verdict, criterion table, reasons, blockers and what unlocks them, missing skills.
 // `title` is the opening's title ("" when unknown).
 std::string RenderExplanation(const v1::Explanation& explanation, const std::string& title, const std::string& profile,

@@ -26,6 +26,9 @@ struct Column {
   size_t max_width = 0;
 };
 
+// Width of an opening-title column: long titles are cut in tables; the full title is in `get opening`.
+inline constexpr size_t kTitleColumnWidth = 28;
+
 class Table {
  public:
   explicit Table(std::vector<Column> columns) : columns_(std::move(columns)) {}
