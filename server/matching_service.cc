@@ -383,7 +383,7 @@ grpc::Status MatchingService::GetStatus(grpc::ServerContext* context, const v1::
     response->set_scoring_profile_count(static_cast<int64_t>(catalog_->ListProfiles().size()));
     for (const engine::InvalidRecord& invalid : catalog_->InvalidRecords()) {
       v1::InvalidRecord* out = response->add_invalid_records();
-      out->set_kind(static_cast<v1::RecordKind>(static_cast<int>(invalid.kind) + 1));
+      out->set_kind(engine::RecordKindToProto(invalid.kind));
       out->set_id(invalid.id);
       out->set_reason(invalid.reason);
     }
