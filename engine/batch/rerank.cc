@@ -4,9 +4,9 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "engine/common/parallel.h"
 #include "engine/common/status_macros.h"
 
 namespace passerelle::engine {
@@ -65,7 +65,7 @@ absl::Status Rerank(const MatchIndex& index, const ScoringProfile& profile, cons
   std::atomic<bool> stopped{false};
   absl::Status first_error;
 
-  auto worker = [&] {
+  auto worker = [&](int) {
     for (size_t i = next++; i < cohort.size(); i = next++) {
       if (stopped.load(std::memory_order_relaxed)) return;
       if (options.cancelled && options.cancelled()) {
@@ -91,9 +91,7 @@ absl::Status Rerank(const MatchIndex& index, const ScoringProfile& profile, cons
       }
     }
   };
-  std::vector<std::thread> threads;
-  for (int t = 0; t < options.threads; ++t) threads.emplace_back(worker);
-  for (std::thread& t : threads) t.join();
+  RunOnThreads(options.threads, worker);
   if (stopped) {
     return absl::CancelledError(absl::StrCat("re-ranking cancelled after ", totals.candidates_done, " of ",
                                              totals.candidates_total, " candidates"));

@@ -2,9 +2,9 @@
 
 #include <atomic>
 #include <cmath>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "engine/common/parallel.h"
 #include "engine/common/status_macros.h"
 #include "engine/index/top_k.h"
 #include "engine/scoring/criteria_walks.h"
@@ -159,14 +159,13 @@ void ScanSegments(size_t count, int64_t live_rows, const MatchIndexOptions& opti
   }
   std::vector<Selection> part_selections(parts - 1, Selection(query));
   std::vector<MatchResult> part_counts(parts - 1);
-  std::vector<std::thread> threads;
-  for (size_t p = 1; p < parts; ++p) {
-    threads.emplace_back([&, p] {
-      scan(count * p / parts, count * (p + 1) / parts, part_selections[p - 1], part_counts[p - 1]);
-    });
-  }
-  scan(0, count / parts, *selection, *result);
-  for (std::thread& t : threads) t.join();
+  ParallelRanges(count, parts, [&](size_t part, size_t begin, size_t end) {
+    if (part == 0) {
+      scan(begin, end, *selection, *result);
+    } else {
+      scan(begin, end, part_selections[part - 1], part_counts[part - 1]);
+    }
+  });
   for (size_t p = 1; p < parts; ++p) selection->Merge(part_selections[p - 1], part_counts[p - 1], result);
 }
 
