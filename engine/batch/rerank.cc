@@ -22,9 +22,16 @@ struct CohortRow {
 std::vector<CohortRow> Cohort(const MatchIndex::CandidateTable::Snapshot& snapshot, const MatchIndex& index,
                               const RerankOptions& options) {
   std::vector<CohortRow> cohort;
+  const std::vector<uint8_t> visible_owner = index.VisibleOwnerCodes(options.visibility);
+  const auto visible = [&](const CandidateSegment& segment, int row) {
+    if (!options.visibility.restricted) return true;
+    const uint32_t owner = segment.owner_code[row];
+    return (owner < visible_owner.size() && visible_owner[owner] != 0) ||
+           (options.visibility.include_shared_with_employers && segment.shared_with_employers[row] != 0);
+  };
   for (const auto& segment : snapshot.segments) {
     for (int row = 0; row < segment->used_rows; ++row) {
-      if (!segment->live(row)) continue;
+      if (!segment->live(row) || !visible(*segment, row)) continue;
       const PackedCandidateView c(segment->packed(row));
       if (!options.owner_id.empty() && c.owner_id != options.owner_id) continue;
       if (!options.departements.empty()) {

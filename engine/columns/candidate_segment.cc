@@ -10,6 +10,7 @@ CandidateSegment::CandidateSegment()
       packed_size_(kRows, 0) {
 #define PASSERELLE_INIT(name, type, neutral, encoding) name = Column<type>::Constant(kRows, neutral);
   PASSERELLE_CANDIDATE_FEATURES(PASSERELLE_INIT)
+  PASSERELLE_CANDIDATE_FILTER_COLUMNS(PASSERELLE_INIT)
 #undef PASSERELLE_INIT
 }
 
@@ -17,6 +18,13 @@ CandidateRowFeatures EncodeCandidateRow(const ResolvedCandidate& c) {
   const Candidate& r = c.record;
   CandidateRowFeatures f;
   PASSERELLE_CANDIDATE_FEATURES(PASSERELLE_FEATURE_ENCODE)
+  return f;
+}
+
+CandidateRowFilters EncodeCandidateFilters(const ResolvedCandidate& c) {
+  const Candidate& r = c.record;
+  CandidateRowFilters f;
+  PASSERELLE_CANDIDATE_FILTER_COLUMNS(PASSERELLE_FEATURE_ENCODE)
   return f;
 }
 
@@ -36,6 +44,10 @@ void CandidateSegment::Set(int row, const std::shared_ptr<const ResolvedCandidat
   used_rows = std::max(used_rows, row + 1);
 #define PASSERELLE_SET(name, type, neutral, encoding) name[row] = f.name;
   PASSERELLE_CANDIDATE_FEATURES(PASSERELLE_SET)
+  {
+    const CandidateRowFilters f = EncodeCandidateFilters(*candidate);
+    PASSERELLE_CANDIDATE_FILTER_COLUMNS(PASSERELLE_SET)
+  }
 #undef PASSERELLE_SET
   dead_bytes_ += packed_size_[row];
   packed_offset_[row] = static_cast<uint32_t>(arena_.size());
@@ -46,6 +58,8 @@ void CandidateSegment::Set(int row, const std::shared_ptr<const ResolvedCandidat
 void CandidateSegment::Clear(int row) {
   alive[row] = 0;
   right_to_work[row] = 0;
+  owner_code[row] = 0;
+  shared_with_employers[row] = 0;
   dead_bytes_ += packed_size_[row];
   packed_size_[row] = 0;
 }

@@ -33,6 +33,12 @@ struct CandidateRowFeatures {
 };
 CandidateRowFeatures EncodeCandidateRow(const ResolvedCandidate& c);
 
+// The values of a candidate row's filter columns (PASSERELLE_CANDIDATE_FILTER_COLUMNS).
+struct CandidateRowFilters {
+  PASSERELLE_CANDIDATE_FILTER_COLUMNS(PASSERELLE_FEATURE_FIELD)
+};
+CandidateRowFilters EncodeCandidateFilters(const ResolvedCandidate& c);
+
 class CandidateSegment {
  public:
   static constexpr int kRows = 4096;
@@ -68,6 +74,7 @@ class CandidateSegment {
   // Columns, kRows long; a cleared row has alive = 0 and neutral values elsewhere.
   FloatColumn alive;
   PASSERELLE_CANDIDATE_FEATURES(PASSERELLE_FEATURE_COLUMN)
+  PASSERELLE_CANDIDATE_FILTER_COLUMNS(PASSERELLE_FEATURE_COLUMN)
 
   SkillMatrix skills;  // kRows x (largest item index + 1), value 1 where the person holds the item
   // Occupations of row r: occupation_rome/factor[occupation_offsets[r] .. occupation_offsets[r + 1]).

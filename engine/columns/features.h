@@ -35,6 +35,11 @@ namespace passerelle::engine {
   X(accepted_contracts, uint32_t, 0, r.accepted_contracts)                                               \
   X(weekly_availability, uint32_t, 0, r.weekly_availability)
 
+// Candidate columns only filters read (not gathered, not seen by the kernel): who may see the row.
+#define PASSERELLE_CANDIDATE_FILTER_COLUMNS(X)                                                           \
+  X(owner_code, uint32_t, 0, c.owner_code)                                                               \
+  X(shared_with_employers, uint32_t, 0, r.shared_with_employers ? 1u : 0u)
+
 // Opening features the kernel reads. Requirements are 0 none, 1 desired (S), 2 required (E).
 #define PASSERELLE_OPENING_FEATURES(X)                                                                   \
   X(x, float, 0, c.position.x)                                                                           \

@@ -241,8 +241,29 @@ MatchIndex::MatchIndex(std::shared_ptr<const ReferenceData> data, MatchIndexOpti
         return static_cast<uint32_t>(o.region_index) * 2 + (o.record.housing_provided ? 1 : 0);
       }) {}
 
+uint32_t MatchIndex::OwnerCode(const std::string& owner_id) const {
+  {
+    absl::ReaderMutexLock lock(&owners_mu_);
+    if (auto it = owner_codes_.find(owner_id); it != owner_codes_.end()) return it->second;
+  }
+  absl::MutexLock lock(&owners_mu_);
+  return owner_codes_.try_emplace(owner_id, static_cast<uint32_t>(owner_codes_.size() + 1)).first->second;
+}
+
+std::vector<uint8_t> MatchIndex::VisibleOwnerCodes(const CandidateVisibility& visibility) const {
+  std::vector<uint8_t> allowed;
+  if (!visibility.restricted) return allowed;
+  absl::ReaderMutexLock lock(&owners_mu_);
+  allowed.assign(owner_codes_.size() + 1, 0);
+  for (const std::string& owner : visibility.owner_ids) {
+    if (auto it = owner_codes_.find(owner); it != owner_codes_.end()) allowed[it->second] = 1;
+  }
+  return allowed;
+}
+
 absl::StatusOr<std::shared_ptr<const ResolvedCandidate>> MatchIndex::ResolveCandidate(const Candidate& candidate) const {
   PASSERELLE_ASSIGN_OR_RETURN(ResolvedCandidate resolved, engine::ResolveCandidate(candidate, *data_));
+  resolved.owner_code = OwnerCode(resolved.record.owner_id);
   return std::make_shared<const ResolvedCandidate>(std::move(resolved));
 }
 
@@ -252,7 +273,21 @@ absl::StatusOr<std::shared_ptr<const ResolvedOpening>> MatchIndex::ResolveOpenin
 }
 
 void MatchIndex::UpsertCandidates(absl::Span<const std::shared_ptr<const ResolvedCandidate>> candidates) {
-  candidates_.Apply(candidates, {});
+  // Records resolved by this index carry its codes already; others get a copy that does.
+  std::vector<std::shared_ptr<const ResolvedCandidate>> coded;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const uint32_t code = OwnerCode(candidates[i]->record.owner_id);
+    if (candidates[i]->owner_code == code && coded.empty()) continue;
+    if (coded.empty()) coded.assign(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(i));
+    if (candidates[i]->owner_code == code) {
+      coded.push_back(candidates[i]);
+    } else {
+      auto copy = std::make_shared<ResolvedCandidate>(*candidates[i]);
+      copy->owner_code = code;
+      coded.push_back(std::move(copy));
+    }
+  }
+  candidates_.Apply(coded.empty() ? candidates : absl::MakeConstSpan(coded), {});
 }
 void MatchIndex::UpsertOpenings(absl::Span<const std::shared_ptr<const ResolvedOpening>> openings) {
   openings_.Apply(openings, {});
@@ -351,9 +386,11 @@ absl::StatusOr<MatchResult> MatchIndex::MatchCandidatesFor(const ResolvedOpening
   Selection selection(query);
   // As in MatchOpeningsIn: without near-misses, only the rows that may be eligible are walked and scored.
   const OpeningRowFeatures opening_features = EncodeOpeningRow(opening);
+  const std::vector<uint8_t> visible_owner = VisibleOwnerCodes(query.visibility);
+  const bool restricted = query.visibility.restricted;
+  const bool shared_visible = query.visibility.include_shared_with_employers;
   auto scan = [&](size_t begin, size_t end, Selection& part, MatchResult& counts) {
     ScanScratch<sc::CandidateBlock> w;
-    const auto all = [](int) { return true; };
     for (size_t s = begin; s < end; ++s) {
       const CandidateSegment& segment = *snapshot->segments[s];
       if (segment.used_rows == 0) continue;
@@ -373,10 +410,16 @@ absl::StatusOr<MatchResult> MatchIndex::MatchCandidatesFor(const ResolvedOpening
       sc::ScoreCandidateBlock(may_skip ? sc::CandidateColumns(w.block, padded) : sc::CandidateColumns(segment, padded),
                               sc::OpeningBroadcast(opening, padded), w.walked.occupation, w.walked.skills,
                               w.walked.missing_required, params, &w.scores);
+      const auto visible = [&](int row) {
+        if (!restricted) return true;
+        const uint32_t owner = segment.owner_code[row];
+        return (owner < visible_owner.size() && visible_owner[owner] != 0) ||
+               (shared_visible && segment.shared_with_employers[row] != 0);
+      };
       if (may_skip) {
-        ConsiderSelected(part, segment, static_cast<int32_t>(s), w.selection, w.scores, all, &counts);
+        ConsiderSelected(part, segment, static_cast<int32_t>(s), w.selection, w.scores, visible, &counts);
       } else {
-        part.Consider(segment, static_cast<int32_t>(s), w.scores, all, &counts);
+        part.Consider(segment, static_cast<int32_t>(s), w.scores, visible, &counts);
       }
     }
   };

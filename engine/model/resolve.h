@@ -33,6 +33,8 @@ struct WeightedOccupation {
 struct ResolvedCandidate {
   const std::string& id() const { return record.id; }
   Candidate record;
+  // The owner's code in the index that holds the record (MatchIndex interns owner ids); 0 = not set.
+  uint32_t owner_code = 0;
   int32_t commune_index = -1;
   UnitVector position;
   float radius_km = 0;  // effective commute limit (explicit, or from the transport mode)
