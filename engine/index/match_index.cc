@@ -208,6 +208,94 @@ void ConsiderSelected(Selection& part, const Segment& segment, int32_t segment_i
   }
 }
 
+// What differs between the two directions of a scan: the segments scanned, their gathered block, and
+// the selection, walk and kernel entry points. `Other` is the one record scored against every row.
+struct CandidateRows {  // one opening against candidate segments
+  using Segment = CandidateSegment;
+  using Block = sc::CandidateBlock;
+  using Other = ResolvedOpening;
+  using OtherFeatures = OpeningRowFeatures;
+  static void Select(const Segment& s, const OtherFeatures& o, FloatColumn* keep, sc::RowSelection* out) {
+    sc::SelectEligibleCandidateRows(s, o, keep, out);
+  }
+  static void Gather(const Segment& s, const sc::RowSelection& selection, Block* out) {
+    sc::GatherCandidateRows(s, selection, out);
+  }
+  static void Walk(const Segment& s, const Other& o, absl::Span<const float> lookup, const sc::RowSelection& selection,
+                   sc::WalkedCriteria* out) {
+    sc::WalkCandidateSegment(s, o, lookup, selection, out);
+  }
+  template <class Columns>
+  static void Score(const Columns& rows, const Other& o, int padded, const sc::WalkedCriteria& walked,
+                    const sc::KernelParams& params, sc::BlockScores* out) {
+    sc::ScoreCandidateBlock(sc::CandidateColumns(rows, padded), sc::OpeningBroadcast(o, padded), walked.occupation,
+                            walked.skills, walked.missing_required, params, out);
+  }
+};
+
+struct OpeningRows {  // one candidate against opening segments
+  using Segment = OpeningSegment;
+  using Block = sc::OpeningBlock;
+  using Other = ResolvedCandidate;
+  using OtherFeatures = CandidateRowFeatures;
+  static void Select(const Segment& s, const OtherFeatures& c, FloatColumn* keep, sc::RowSelection* out) {
+    sc::SelectEligibleOpeningRows(s, c, keep, out);
+  }
+  static void Gather(const Segment& s, const sc::RowSelection& selection, Block* out) {
+    sc::GatherOpeningRows(s, selection, out);
+  }
+  static void Walk(const Segment& s, const Other& c, absl::Span<const float> lookup, const sc::RowSelection& selection,
+                   sc::WalkedCriteria* out) {
+    sc::WalkOpeningSegment(s, c, lookup, selection, out);
+  }
+  template <class Columns>
+  static void Score(const Columns& rows, const Other& c, int padded, const sc::WalkedCriteria& walked,
+                    const sc::KernelParams& params, sc::BlockScores* out) {
+    sc::ScoreOpeningBlock(sc::CandidateBroadcast(c, padded), sc::OpeningColumns(rows, padded), walked.occupation,
+                          walked.skills, walked.missing_required, params, out);
+  }
+};
+
+// Scans segments [begin, end) of `segments` for `other`, in either direction. Without near-misses
+// (`may_skip`) only eligible pairs count: segments nobody in which can be eligible are skipped whole
+// (their rows still count in `scored`, added by the caller), and the walks and the kernel run on the
+// rows that may be eligible, gathered. With near-misses every row is scored. `extra_ok(segment, row)`
+// applies the query's filters on the scanned side.
+template <class Rows, class Segments, class ExtraFilter>
+void ScanPart(const Segments& segments, size_t begin, size_t end, const typename Rows::Other& other,
+              const typename Rows::OtherFeatures& other_features, absl::Span<const float> lookup, bool may_skip,
+              const sc::KernelParams& params, ExtraFilter extra_ok, Selection& part, MatchResult& counts) {
+  ScanScratch<typename Rows::Block> w;
+  for (size_t s = begin; s < end; ++s) {
+    const typename Rows::Segment& segment = *segments[s];
+    if (segment.used_rows == 0) continue;
+    if (may_skip && CannotBeEligible(other, segment.summary)) {
+      counts.scored -= LiveRows(segment);
+      continue;
+    }
+    if (may_skip) {
+      Rows::Select(segment, other_features, &w.keep, &w.selection);
+      if (w.selection.count == 0) continue;
+      Rows::Gather(segment, w.selection, &w.block);
+    } else {
+      sc::SelectAllRows(segment.used_rows, Rows::Segment::kRows, &w.selection);
+    }
+    const int padded = w.selection.padded();
+    Rows::Walk(segment, other, lookup, w.selection, &w.walked);
+    if (may_skip) {
+      Rows::Score(w.block, other, padded, w.walked, params, &w.scores);
+    } else {
+      Rows::Score(segment, other, padded, w.walked, params, &w.scores);
+    }
+    const auto segment_ok = [&](int row) { return extra_ok(segment, row); };
+    if (may_skip) {
+      ConsiderSelected(part, segment, static_cast<int32_t>(s), w.selection, w.scores, segment_ok, &counts);
+    } else {
+      part.Consider(segment, static_cast<int32_t>(s), w.scores, segment_ok, &counts);
+    }
+  }
+}
+
 }  // namespace
 
 absl::Status ValidateMatchQuery(const MatchQuery& query, const ReferenceData& data) {
@@ -330,38 +418,13 @@ absl::StatusOr<MatchResult> MatchIndex::MatchOpeningsIn(const OpeningTable::Snap
   // be eligible, gathered (sc::SelectEligibleOpeningRows), and `scored` is every live row of the
   // segments not skipped whole, added below.
   const CandidateRowFeatures candidate_features = EncodeCandidateRow(candidate);
+  const auto extra_ok = [&](const OpeningSegment& segment, int row) {
+    return (query.contract_types == 0 || (query.contract_types & segment.contract_bit[row]) != 0) &&
+           (allowed_rome.empty() || allowed_rome[segment.rome[row]]);
+  };
   auto scan = [&](size_t begin, size_t end, Selection& part, MatchResult& counts) {
-    ScanScratch<sc::OpeningBlock> w;
-    auto extra_ok = [&](const OpeningSegment& segment, int row) {
-      return (query.contract_types == 0 || (query.contract_types & segment.contract_bit[row]) != 0) &&
-             (allowed_rome.empty() || allowed_rome[segment.rome[row]]);
-    };
-    for (size_t s = begin; s < end; ++s) {
-      const OpeningSegment& segment = *snapshot.segments[s];
-      if (segment.used_rows == 0) continue;
-      if (may_skip && CannotBeEligible(candidate, segment.summary)) {
-        counts.scored -= LiveRows(segment);
-        continue;
-      }
-      if (may_skip) {
-        sc::SelectEligibleOpeningRows(segment, candidate_features, &w.keep, &w.selection);
-        if (w.selection.count == 0) continue;
-        sc::GatherOpeningRows(segment, w.selection, &w.block);
-      } else {
-        sc::SelectAllRows(segment.used_rows, OpeningSegment::kRows, &w.selection);
-      }
-      const int padded = w.selection.padded();
-      sc::WalkOpeningSegment(segment, candidate, best_by_rome, w.selection, &w.walked);
-      sc::ScoreOpeningBlock(sc::CandidateBroadcast(candidate, padded),
-                            may_skip ? sc::OpeningColumns(w.block, padded) : sc::OpeningColumns(segment, padded),
-                            w.walked.occupation, w.walked.skills, w.walked.missing_required, params, &w.scores);
-      const auto segment_ok = [&](int row) { return extra_ok(segment, row); };
-      if (may_skip) {
-        ConsiderSelected(part, segment, static_cast<int32_t>(s), w.selection, w.scores, segment_ok, &counts);
-      } else {
-        part.Consider(segment, static_cast<int32_t>(s), w.scores, segment_ok, &counts);
-      }
-    }
+    ScanPart<OpeningRows>(snapshot.segments, begin, end, candidate, candidate_features, best_by_rome, may_skip, params,
+                          extra_ok, part, counts);
   };
   const RunningQuery running(running_queries_);
   ScanSegments(snapshot.segments.size(), static_cast<int64_t>(snapshot.live_rows), options_, running.others(), query,
@@ -389,39 +452,15 @@ absl::StatusOr<MatchResult> MatchIndex::MatchCandidatesFor(const ResolvedOpening
   const std::vector<uint8_t> visible_owner = VisibleOwnerCodes(query.visibility);
   const bool restricted = query.visibility.restricted;
   const bool shared_visible = query.visibility.include_shared_with_employers;
+  const auto visible = [&](const CandidateSegment& segment, int row) {
+    if (!restricted) return true;
+    const uint32_t owner = segment.owner_code[row];
+    return (owner < visible_owner.size() && visible_owner[owner] != 0) ||
+           (shared_visible && segment.shared_with_employers[row] != 0);
+  };
   auto scan = [&](size_t begin, size_t end, Selection& part, MatchResult& counts) {
-    ScanScratch<sc::CandidateBlock> w;
-    for (size_t s = begin; s < end; ++s) {
-      const CandidateSegment& segment = *snapshot->segments[s];
-      if (segment.used_rows == 0) continue;
-      if (may_skip && CannotBeEligible(opening, segment.summary)) {
-        counts.scored -= LiveRows(segment);
-        continue;
-      }
-      if (may_skip) {
-        sc::SelectEligibleCandidateRows(segment, opening_features, &w.keep, &w.selection);
-        if (w.selection.count == 0) continue;
-        sc::GatherCandidateRows(segment, w.selection, &w.block);
-      } else {
-        sc::SelectAllRows(segment.used_rows, CandidateSegment::kRows, &w.selection);
-      }
-      const int padded = w.selection.padded();
-      sc::WalkCandidateSegment(segment, opening, relation_to, w.selection, &w.walked);
-      sc::ScoreCandidateBlock(may_skip ? sc::CandidateColumns(w.block, padded) : sc::CandidateColumns(segment, padded),
-                              sc::OpeningBroadcast(opening, padded), w.walked.occupation, w.walked.skills,
-                              w.walked.missing_required, params, &w.scores);
-      const auto visible = [&](int row) {
-        if (!restricted) return true;
-        const uint32_t owner = segment.owner_code[row];
-        return (owner < visible_owner.size() && visible_owner[owner] != 0) ||
-               (shared_visible && segment.shared_with_employers[row] != 0);
-      };
-      if (may_skip) {
-        ConsiderSelected(part, segment, static_cast<int32_t>(s), w.selection, w.scores, visible, &counts);
-      } else {
-        part.Consider(segment, static_cast<int32_t>(s), w.scores, visible, &counts);
-      }
-    }
+    ScanPart<CandidateRows>(snapshot->segments, begin, end, opening, opening_features, relation_to, may_skip, params,
+                            visible, part, counts);
   };
   const RunningQuery running(running_queries_);
   ScanSegments(snapshot->segments.size(), static_cast<int64_t>(snapshot->live_rows), options_, running.others(), query,
