@@ -38,6 +38,7 @@
 #include "benchmarks/peers/scalar_peer.h"
 #include "engine/index/match_index.h"
 #include "engine/sample/cohort_generator.h"
+#include "engine/scoring/kernel_dispatch.h"
 #include "engine/scoring/row_selection.h"
 
 namespace passerelle::benchmarks {
@@ -361,6 +362,8 @@ int main(int argc, char** argv) {
   }
   const double bandwidth = MeasureReadBandwidth();
   std::printf("memory read bandwidth: %.2f GB/s\n", bandwidth / 1e9);
+  std::printf("kernel path: %s (PASSERELLE_KERNEL may force a lower one)\n",
+              std::string(passerelle::engine::scoring::ActiveKernelPathName()).c_str());
 
   const auto& opening = *w.openings[0];
   const auto& candidate = *w.candidates[0];

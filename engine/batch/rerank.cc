@@ -4,10 +4,10 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "engine/common/field_status.h"
+#include "engine/common/parallel.h"
 #include "engine/common/status_macros.h"
 
 namespace passerelle::engine {
@@ -23,9 +23,16 @@ struct CohortRow {
 std::vector<CohortRow> Cohort(const MatchIndex::CandidateTable::Snapshot& snapshot, const MatchIndex& index,
                               const RerankOptions& options) {
   std::vector<CohortRow> cohort;
+  const std::vector<uint8_t> visible_owner = index.VisibleOwnerCodes(options.visibility);
+  const auto visible = [&](const CandidateSegment& segment, int row) {
+    if (!options.visibility.restricted) return true;
+    const uint32_t owner = segment.owner_code[row];
+    return (owner < visible_owner.size() && visible_owner[owner] != 0) ||
+           (options.visibility.include_shared_with_employers && segment.shared_with_employers[row] != 0);
+  };
   for (const auto& segment : snapshot.segments) {
     for (int row = 0; row < segment->used_rows; ++row) {
-      if (!segment->live(row)) continue;
+      if (!segment->live(row) || !visible(*segment, row)) continue;
       const PackedCandidateView c(segment->packed(row));
       if (!options.owner_id.empty() && c.owner_id != options.owner_id) continue;
       if (!options.departements.empty()) {
@@ -66,7 +73,7 @@ absl::Status Rerank(const MatchIndex& index, const ScoringProfile& profile, cons
   std::atomic<bool> stopped{false};
   absl::Status first_error;
 
-  auto worker = [&] {
+  auto worker = [&](int) {
     for (size_t i = next++; i < cohort.size(); i = next++) {
       if (stopped.load(std::memory_order_relaxed)) return;
       if (options.cancelled && options.cancelled()) {
@@ -92,9 +99,7 @@ absl::Status Rerank(const MatchIndex& index, const ScoringProfile& profile, cons
       }
     }
   };
-  std::vector<std::thread> threads;
-  for (int t = 0; t < options.threads; ++t) threads.emplace_back(worker);
-  for (std::thread& t : threads) t.join();
+  RunOnThreads(options.threads, worker);
   if (stopped) {
     return absl::CancelledError(absl::StrCat("re-ranking cancelled after ", totals.candidates_done, " of ",
                                              totals.candidates_total, " candidates"));

@@ -27,6 +27,8 @@ struct RerankOptions {
   int threads = 2;
   // Cohort filters on candidates; empty = no filter. Default: empty.
   std::string owner_id;                   // organisation that owns the candidate records
+  // The candidates the caller may see; the others are left out of the cohort. Default: unrestricted.
+  CandidateVisibility visibility;
   std::vector<std::string> departements;  // INSEE département codes of the candidate's commune ("93")
   // Opening filter: ROME codes, domaines ("F17") or grands domaines ("F"). Default: empty (all).
   std::vector<std::string> occupations;

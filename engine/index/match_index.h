@@ -22,12 +22,15 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
-#include "engine/index/candidate_segment.h"
-#include "engine/index/opening_segment.h"
-#include "engine/index/segmented_table.h"
+#include "engine/columns/candidate_segment.h"
+#include "engine/columns/opening_segment.h"
+#include "engine/columns/segmented_table.h"
 #include "engine/model/resolve.h"
+#include "engine/scoring/resolution.h"
 #include "engine/scoring/explanation.h"
 #include "engine/scoring/occupation_relations.h"
 #include "engine/scoring/profile.h"
@@ -35,6 +38,17 @@
 namespace passerelle::engine {
 
 inline constexpr int kMaxK = 1000;
+
+// Which candidates a query may see, for callers that serve several organisations.
+struct CandidateVisibility {
+  // When false every candidate is visible (and owner_ids is ignored). Default: false.
+  bool restricted = false;
+  // Organisations whose candidates are visible (Candidate::owner_id). Default: empty.
+  std::vector<std::string> owner_ids;
+  // Also the candidates whose owner lets employer organisations see them
+  // (Candidate::shared_with_employers). Default: false.
+  bool include_shared_with_employers = false;
+};
 
 struct MatchQuery {
   // How many results. Range 1..kMaxK. Default: 10.
@@ -53,6 +67,9 @@ struct MatchQuery {
   int near_misses = 0;
   // Attach a full explanation (sentences) to each result. Default: true.
   bool explain = true;
+  // MatchCandidates only: the candidates the caller may see; the others are neither matches nor
+  // near-misses (nor counted as eligible). Default: unrestricted.
+  CandidateVisibility visibility;
 };
 
 struct MatchIndexOptions {
@@ -93,11 +110,12 @@ class MatchIndex {
   const ReferenceData& data() const { return *data_; }
   const OccupationRelations& relations() const { return relations_; }
 
-  // Validation and resolution; nothing is stored.
+  // Validation and resolution; nothing is stored. The candidate gets this index's owner code.
   absl::StatusOr<std::shared_ptr<const ResolvedCandidate>> ResolveCandidate(const Candidate& candidate) const;
   absl::StatusOr<std::shared_ptr<const ResolvedOpening>> ResolveOpening(const Opening& opening) const;
 
-  // Inserts or replaces records by id; the batch becomes visible to queries at once.
+  // Inserts or replaces records by id; the batch becomes visible to queries at once. A candidate resolved
+  // elsewhere is given this index's owner code on the way in.
   void UpsertCandidates(absl::Span<const std::shared_ptr<const ResolvedCandidate>> candidates);
   void UpsertOpenings(absl::Span<const std::shared_ptr<const ResolvedOpening>> openings);
   // Returns false when the id was not present.
@@ -124,6 +142,10 @@ class MatchIndex {
                                               const ScoringProfile& profile) const;
   absl::StatusOr<MatchResult> MatchCandidatesFor(const ResolvedOpening& opening, const MatchQuery& query,
                                                  const ScoringProfile& profile) const;
+  // For each candidate row, whether `visibility` lets the caller see it: allowed[owner code] is 1 for the
+  // listed owners (empty when unrestricted). Owners the index has never seen match no row.
+  std::vector<uint8_t> VisibleOwnerCodes(const CandidateVisibility& visibility) const;
+
   // One pair, scored and explained, eligible or not.
   absl::StatusOr<Explanation> Explain(const std::string& candidate_id, const std::string& opening_id,
                                       const ScoringProfile& profile) const;
@@ -135,6 +157,10 @@ class MatchIndex {
   CandidateTable candidates_;
   OpeningTable openings_;
   mutable std::atomic<int> running_queries_{0};  // queries scanning now, to decide on helper threads
+  // Owner id -> code (1, 2, ...), for the candidates' owner_code column; codes are never reused.
+  uint32_t OwnerCode(const std::string& owner_id) const;
+  mutable absl::Mutex owners_mu_;
+  mutable absl::flat_hash_map<std::string, uint32_t> owner_codes_ ABSL_GUARDED_BY(owners_mu_);
 };
 
 // Checks k, min_score, max_distance_km, near_misses and the occupation filters; names the bad field.

@@ -82,6 +82,7 @@ constexpr uint32_t kVehicle = 1u << 1;
 constexpr uint32_t kRelocationAccepted = 1u << 2;
 constexpr uint32_t kFrenchAttested = 1u << 3;
 constexpr uint32_t kRightToWork = 1u << 4;
+constexpr uint32_t kSharedWithEmployers = 1u << 5;
 
 }  // namespace
 
@@ -112,7 +113,7 @@ void AppendPackedCandidate(const ResolvedCandidate& c, std::string* out) {
   PutFloat(r.max_commute_km, out);
   PutVarint((r.driving_licence ? kDrivingLicence : 0u) | (r.vehicle ? kVehicle : 0u) |
                 (r.relocation_accepted ? kRelocationAccepted : 0u) | (r.french_attested ? kFrenchAttested : 0u) |
-                (r.right_to_work ? kRightToWork : 0u),
+                (r.right_to_work ? kRightToWork : 0u) | (r.shared_with_employers ? kSharedWithEmployers : 0u),
             out);
   PutVarint(static_cast<uint32_t>(r.housing), out);
   PutVarint(static_cast<uint32_t>(r.french_level), out);
@@ -153,6 +154,7 @@ ResolvedCandidate UnpackCandidate(absl::string_view packed) {
   r.relocation_accepted = flags & kRelocationAccepted;
   r.french_attested = flags & kFrenchAttested;
   r.right_to_work = flags & kRightToWork;
+  r.shared_with_employers = flags & kSharedWithEmployers;
   r.housing = static_cast<HousingStatus>(in.Varint());
   r.french_level = static_cast<CefrLevel>(in.Varint());
   r.french_hours_planned = in.Float();

@@ -7,12 +7,9 @@
 #include "absl/strings/str_format.h"
 #include "engine/common/field_status.h"
 #include "engine/common/status_macros.h"
-#include "engine/scoring/constants.h"
 
 namespace passerelle::engine {
 namespace {
-
-namespace sc = scoring;
 
 absl::Status FieldError(absl::string_view field, absl::string_view message) {
   return InvalidFieldError(field, message);
@@ -63,7 +60,8 @@ absl::Status CheckEnum(int value, int max, absl::string_view field) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<WeightedOccupation>> ResolveOccupations(const Candidate& c, const ReferenceData& data) {
+absl::StatusOr<std::vector<WeightedOccupation>> ResolveOccupations(const Candidate& c, const ReferenceData& data,
+                                                                   const ResolutionPolicy& policy) {
   if (c.wished_occupations.size() + c.past_occupations.size() > kMaxOccupationsPerCandidate) {
     return FieldError("wished_occupations", absl::StrCat("wished and past occupations together: at most ",
                                                          kMaxOccupationsPerCandidate));
@@ -78,14 +76,14 @@ absl::StatusOr<std::vector<WeightedOccupation>> ResolveOccupations(const Candida
   for (size_t r = 0; r < c.wished_occupations.size(); ++r) {
     PASSERELLE_ASSIGN_OR_RETURN(int32_t rome, ResolveRome(c.wished_occupations[r], data,
                                                           absl::StrCat("wished_occupations[", r, "]")));
-    keep_best(rome, std::max(sc::kWishRankFloor, 1.0f - sc::kWishRankStep * static_cast<float>(r)));
+    keep_best(rome, policy.wished_occupation_factor(r));
   }
   for (size_t p = 0; p < c.past_occupations.size(); ++p) {
     const std::string field = absl::StrCat("past_occupations[", p, "]");
     PASSERELLE_ASSIGN_OR_RETURN(int32_t rome, ResolveRome(c.past_occupations[p].rome_code, data,
                                                           absl::StrCat(field, ".rome_code")));
     PASSERELLE_RETURN_IF_ERROR(CheckFinite(c.past_occupations[p].years, 0, 80, absl::StrCat(field, ".years")));
-    keep_best(rome, sc::kPastBase + sc::kPastPerYear * std::min(c.past_occupations[p].years, sc::kPastYearsCap));
+    keep_best(rome, policy.past_occupation_factor(c.past_occupations[p].years));
   }
   // Sorted by ROME index so that equal records resolve to equal features.
   std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.rome_index < b.rome_index; });
@@ -109,20 +107,7 @@ UnitVector UnitVectorFromDegrees(double latitude_deg, double longitude_deg) {
 float GreatCircleKm(const UnitVector& a, const UnitVector& b) {
   const float dx = a.x - b.x, dy = a.y - b.y, dz = a.z - b.z;
   const float half_chord = std::min(1.0f, std::sqrt(dx * dx + dy * dy + dz * dz) * 0.5f);
-  return 2.0f * sc::kEarthRadiusKm * std::asin(half_chord);
-}
-
-float EffectiveRadiusKm(const Candidate& c) {
-  if (c.max_commute_km > 0) return c.max_commute_km;
-  switch (c.transport_mode) {
-    case TransportMode::kWalking: return sc::kRadiusWalkingKm;
-    case TransportMode::kBicycle: return sc::kRadiusBicycleKm;
-    case TransportMode::kCar:
-      return (c.driving_licence && c.vehicle) ? sc::kRadiusCarKm : sc::kRadiusPublicTransportKm;
-    case TransportMode::kPublicTransport:
-    case TransportMode::kUnspecified: return sc::kRadiusPublicTransportKm;
-  }
-  return sc::kRadiusPublicTransportKm;
+  return 2.0f * kEarthRadiusKm * std::asin(half_chord);
 }
 
 absl::Status ValidateId(absl::string_view id, absl::string_view field) {
@@ -134,7 +119,8 @@ absl::Status ValidateId(absl::string_view id, absl::string_view field) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<ResolvedCandidate> ResolveCandidate(const Candidate& c, const ReferenceData& data) {
+absl::StatusOr<ResolvedCandidate> ResolveCandidateWith(const Candidate& c, const ReferenceData& data,
+                                                       const ResolutionPolicy& policy) {
   PASSERELLE_RETURN_IF_ERROR(ValidateId(c.id, "id"));
   PASSERELLE_RETURN_IF_ERROR(ValidateId(c.owner_id, "owner_id"));
   PASSERELLE_RETURN_IF_ERROR(CheckEnum(static_cast<int>(c.transport_mode), 4, "transport_mode"));
@@ -148,16 +134,17 @@ absl::StatusOr<ResolvedCandidate> ResolveCandidate(const Candidate& c, const Ref
 
   ResolvedCandidate out;
   PASSERELLE_ASSIGN_OR_RETURN(out.commune_index, ResolveCommune(c.commune_insee, data));
-  PASSERELLE_ASSIGN_OR_RETURN(out.occupations, ResolveOccupations(c, data));
+  PASSERELLE_ASSIGN_OR_RETURN(out.occupations, ResolveOccupations(c, data, policy));
   PASSERELLE_ASSIGN_OR_RETURN(out.skill_indices, ResolveSkills(c.skills, data, "skills"));
   const Commune& commune = data.communes()[out.commune_index];
   out.position = UnitVectorFromDegrees(commune.latitude_deg, commune.longitude_deg);
-  out.radius_km = EffectiveRadiusKm(c);
+  out.radius_km = policy.commute_radius_km(c);
   out.record = c;
   return out;
 }
 
-absl::StatusOr<ResolvedOpening> ResolveOpening(const Opening& o, const ReferenceData& data) {
+absl::StatusOr<ResolvedOpening> ResolveOpeningWith(const Opening& o, const ReferenceData& data,
+                                                   const ResolutionPolicy& policy) {
   PASSERELLE_RETURN_IF_ERROR(ValidateId(o.id, "id"));
   PASSERELLE_RETURN_IF_ERROR(ValidateId(o.owner_id, "owner_id"));
   if (!o.employer_id.empty()) PASSERELLE_RETURN_IF_ERROR(ValidateId(o.employer_id, "employer_id"));
@@ -194,8 +181,7 @@ absl::StatusOr<ResolvedOpening> ResolveOpening(const Opening& o, const Reference
   const Commune& commune = data.communes()[out.commune_index];
   out.region_index = commune.region_index;
   out.position = UnitVectorFromDegrees(commune.latitude_deg, commune.longitude_deg);
-  out.tension = data.Tension(out.rome_index, out.region_index);
-  if (o.hard_to_fill) out.tension = std::max(out.tension, scoring::kHardToFillTensionFloor);
+  out.tension = policy.opening_tension(data.Tension(out.rome_index, out.region_index), o.hard_to_fill);
   out.record = o;
   if (out.record.rome_code.empty()) out.record.rome_code = data.occupations()[out.rome_index].code;
   return out;

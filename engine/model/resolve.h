@@ -1,6 +1,8 @@
 // Validation and resolution of records against the reference data. A record that passes is turned into
 // the numeric features scoring needs (indices, a unit vector for the commune centroid, a commute radius),
-// once, at write time, so that queries never parse codes.
+// once, at write time, so that queries never parse codes. The values that are scoring policy (occupation
+// factors, commute radius, tension) come from a ResolutionPolicy: the scoring layer supplies it, and
+// engine/scoring/resolution.h is what callers use.
 #ifndef PASSERELLE_ENGINE_MODEL_RESOLVE_H_
 #define PASSERELLE_ENGINE_MODEL_RESOLVE_H_
 
@@ -15,6 +17,7 @@ namespace passerelle::engine {
 
 // A point on the unit sphere: the chord between two points gives the great-circle distance without
 // trigonometry per pair (d = 2 R asin(chord / 2)).
+inline constexpr float kEarthRadiusKm = 6371.0088f;  // mean Earth radius (IUGG)
 struct UnitVector {
   float x = 0, y = 0, z = 0;
 };
@@ -30,6 +33,8 @@ struct WeightedOccupation {
 struct ResolvedCandidate {
   const std::string& id() const { return record.id; }
   Candidate record;
+  // The owner's code in the index that holds the record (MatchIndex interns owner ids); 0 = not set.
+  uint32_t owner_code = 0;
   int32_t commune_index = -1;
   UnitVector position;
   float radius_km = 0;  // effective commute limit (explicit, or from the transport mode)
@@ -54,14 +59,20 @@ inline constexpr size_t kMaxIdBytes = 128;
 inline constexpr size_t kMaxSkillsPerRecord = 512;
 inline constexpr size_t kMaxOccupationsPerCandidate = 32;
 
+// The scoring rules resolution applies (engine/scoring/criteria/: occupation, mobility, tension).
+struct ResolutionPolicy {
+  float (*wished_occupation_factor)(size_t index);  // 0-based position in wished_occupations
+  float (*past_occupation_factor)(float years);
+  float (*commute_radius_km)(const Candidate& candidate);
+  float (*opening_tension)(float region_index_value, bool hard_to_fill);
+};
+
 // Checks every field and resolves codes. On error returns InvalidArgument whose message starts with the
 // field path ("commune_insee: unknown INSEE commune code \"99999\"") and resolves nothing.
-absl::StatusOr<ResolvedCandidate> ResolveCandidate(const Candidate& candidate, const ReferenceData& data);
-absl::StatusOr<ResolvedOpening> ResolveOpening(const Opening& opening, const ReferenceData& data);
-
-// Effective commute radius for a candidate: the explicit limit if set, else the transport mode's default
-// (a car without licence and vehicle counts as public transport).
-float EffectiveRadiusKm(const Candidate& candidate);
+absl::StatusOr<ResolvedCandidate> ResolveCandidateWith(const Candidate& candidate, const ReferenceData& data,
+                                                       const ResolutionPolicy& policy);
+absl::StatusOr<ResolvedOpening> ResolveOpeningWith(const Opening& opening, const ReferenceData& data,
+                                                   const ResolutionPolicy& policy);
 
 // Checks an id (non-empty, printable, at most kMaxIdBytes); `field` names it in the error.
 absl::Status ValidateId(absl::string_view id, absl::string_view field);

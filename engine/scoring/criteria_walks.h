@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "absl/types/span.h"
-#include "engine/index/candidate_segment.h"
-#include "engine/index/opening_segment.h"
+#include "engine/columns/candidate_segment.h"
+#include "engine/columns/opening_segment.h"
 #include "engine/model/resolve.h"
 #include "engine/scoring/occupation_relations.h"
 #include "engine/scoring/row_selection.h"

@@ -99,9 +99,9 @@ std::vector<int64_t> Missing(const std::vector<int32_t>& items, const ResolvedCa
 
 std::string SkillList(const std::vector<int64_t>& codes, const ReferenceData& data, bool french) {
   std::vector<std::string> labels;
-  for (size_t i = 0; i < codes.size() && i < 3; ++i) labels.push_back(data.skills()[*data.FindSkill(codes[i])].label);
+  for (size_t i = 0; i < codes.size() && i < size_t{sc::kMissingSkillsNamed}; ++i) labels.push_back(data.skills()[*data.FindSkill(codes[i])].label);
   std::string out = absl::StrJoin(labels, ", ");
-  if (codes.size() > 3) absl::StrAppend(&out, french ? " et " : " and ", codes.size() - 3, french ? " autre(s)" : " more");
+  if (codes.size() > size_t{sc::kMissingSkillsNamed}) absl::StrAppend(&out, french ? " et " : " and ", codes.size() - sc::kMissingSkillsNamed, french ? " autre(s)" : " more");
   return out;
 }
 
@@ -193,8 +193,8 @@ Sentence HousingReason(float score, const ResolvedOpening& o) {
 
 Sentence TensionReason(float t, const ResolvedOpening& o, const ReferenceData& data) {
   const std::string& region = data.regions()[o.region_index].name;
-  const char* level_fr = t >= 0.6f ? "forte" : t >= 0.35f ? "moyenne" : "faible";
-  const char* level_en = t >= 0.6f ? "high" : t >= 0.35f ? "medium" : "low";
+  const char* level_fr = t >= sc::kTensionHighFrom ? "forte" : t >= sc::kTensionMediumFrom ? "moyenne" : "faible";
+  const char* level_en = t >= sc::kTensionHighFrom ? "high" : t >= sc::kTensionMediumFrom ? "medium" : "low";
   Sentence s{absl::StrCat("Tension ", level_fr, " sur ce métier en ", region, " (indice ", FrNumber(t, 2), ")"),
              absl::StrFormat("%s hiring difficulty for this occupation in %s (index %.2f)", level_en, region, t)};
   s.en[0] = static_cast<char>(std::toupper(s.en[0]));
@@ -297,8 +297,8 @@ Explanation ExplainPair(const ResolvedCandidate& candidate, const ResolvedOpenin
   sc::WalkedCriteria walked;
   sc::WalkPair(candidate, opening, relations, &walked);
   sc::BlockScores scores;
-  sc::ScorePairs(sc::CandidateBroadcast(candidate, 1), sc::OpeningBroadcast(opening, 1), walked.occupation,
-                 walked.skills, walked.missing_required, params, &scores);
+  sc::ScoreOnePair(sc::CandidateBroadcast(candidate, 1), sc::OpeningBroadcast(opening, 1), walked.occupation,
+                   walked.skills, walked.missing_required, params, &scores);
 
   Explanation e;
   e.candidate_id = candidate.record.id;

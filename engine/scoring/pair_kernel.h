@@ -20,7 +20,7 @@
 #include <cmath>
 #include <cstdint>
 
-#include "engine/index/candidate_segment.h"
+#include "engine/columns/candidate_segment.h"
 #include "engine/scoring/constants.h"
 #include "engine/scoring/profile.h"
 
@@ -74,17 +74,6 @@ struct BlockScores {
   }
 };
 
-// Cumulative hours of French from pre-A1 to each CEFR level (0, 200, 400, ...).
-inline constexpr std::array<float, kCefrLevelCount> kCumulativeFrenchHours = [] {
-  std::array<float, kCefrLevelCount> hours{};
-  for (int i = 1; i < kCefrLevelCount; ++i) hours[i] = hours[i - 1] + kHoursPerCefrStep[i - 1];
-  return hours;
-}();
-inline float CumulativeFrenchHours(float level) {
-  const int index = static_cast<int>(level + 0.5f);
-  return kCumulativeFrenchHours[index < 0 ? 0 : (index >= kCefrLevelCount ? kCefrLevelCount - 1 : index)];
-}
-
 // asin(x) for x in [0, 1] as an odd polynomial (terms to x^11), which Eigen vectorises where std::asin
 // would be a libm call per pair. Relative error below 1e-9 for x < 0.1 (distances under 1,270 km, all of
 // metropolitan France) and below 1e-4 at x = 0.6 (overseas distances), where only the displayed
@@ -128,17 +117,6 @@ template <class Mask, class A, class B>
 auto Blend(const Mask& mask, const A& a, const B& b) {
   return mask * a + (1.0f - mask) * b;
 }
-
-// Cumulative hours from pre-A1 to an integral level l, piecewise linear so that it vectorises:
-// 200 per step up to B1 (3), 250 for B1->B2, 300 per step beyond (kHoursPerCefrStep).
-template <class Array>
-auto CumulativeHours(const Array& level) {
-  return kHoursPerCefrStep[0] * level.min(3.0f) + kHoursPerCefrStep[3] * (level - 3.0f).max(0.0f).min(1.0f) +
-         kHoursPerCefrStep[4] * (level - 4.0f).max(0.0f);
-}
-static_assert(kHoursPerCefrStep[0] == kHoursPerCefrStep[1] && kHoursPerCefrStep[1] == kHoursPerCefrStep[2] &&
-                  kHoursPerCefrStep[4] == kHoursPerCefrStep[5],
-              "CumulativeHours assumes equal steps up to B1 and beyond B2");
 
 // Scores n pairs. `occupation`, `skills` and `missing_required` (required skill items the candidate
 // lacks) are the walked criteria, read on rows [0, n). Conditions are 0/1 float arrays combined with

@@ -16,8 +16,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "engine/index/candidate_segment.h"
-#include "engine/index/opening_segment.h"
+#include "engine/columns/candidate_segment.h"
+#include "engine/columns/features.h"
+#include "engine/columns/opening_segment.h"
 #include "engine/scoring/pair_kernel.h"
 
 namespace passerelle::engine::scoring {
@@ -52,23 +53,14 @@ void SelectEligibleOpeningRows(const OpeningSegment& segment, const CandidateRow
 // to padded() repeat block row 0 so that the kernel computes on valid values there.
 struct CandidateBlock {
   CandidateBlock();
-  FloatColumn x, y, z, radius_km;
-  FloatColumn french_level, french_attested, french_hours_planned;
-  FloatColumn needs_housing_locally;
-  FloatColumn relocation_accepted, driving_licence, right_to_work;
-  FloatColumn available_from;
-  MaskColumn accepted_contracts, weekly_availability;
+  PASSERELLE_CANDIDATE_FEATURES(PASSERELLE_FEATURE_COLUMN)
 };
 void GatherCandidateRows(const CandidateSegment& segment, const RowSelection& selection, CandidateBlock* out);
 
 // The same for openings.
 struct OpeningBlock {
   OpeningBlock();
-  FloatColumn x, y, z;
-  FloatColumn french_min_level, french_requirement, french_training_hours;
-  FloatColumn licence_requirement;
-  FloatColumn start_date, housing_provided, tension;
-  MaskColumn contract_bit, weekly_schedule;
+  PASSERELLE_OPENING_FEATURES(PASSERELLE_FEATURE_COLUMN)
 };
 void GatherOpeningRows(const OpeningSegment& segment, const RowSelection& selection, OpeningBlock* out);
 

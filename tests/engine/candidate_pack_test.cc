@@ -2,8 +2,9 @@
 
 #include <cstring>
 
-#include "engine/index/candidate_segment.h"
+#include "engine/columns/candidate_segment.h"
 #include "engine/sample/cohort_generator.h"
+#include "engine/scoring/resolution.h"
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
 

@@ -12,7 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "engine/model/resolve.h"
+#include "engine/scoring/resolution.h"
 #include "engine/sample/counter_rng.h"
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"

@@ -4,7 +4,7 @@
 
 #include "absl/status/status.h"
 #include "engine/model/dates.h"
-#include "engine/model/resolve.h"
+#include "engine/scoring/resolution.h"
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
 

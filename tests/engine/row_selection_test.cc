@@ -149,8 +149,12 @@ TEST_F(RowSelectionTest, EverySelectionKeepsEveryEligibleRow) {
         const bool is_eligible = segment->alive[row] > 0.5f && scores.blockers[row] == 0;
         eligible += is_eligible;
         dropped += segment->alive[row] > 0.5f && some.slot[row] == 0;
-        if (is_eligible) { EXPECT_NE(some.slot[row], 0) << opening->id() << " row " << row; }
-        if (some.slot[row] != 0) { EXPECT_EQ(some.rows[some.slot[row] - 1], row); }
+        if (is_eligible) {
+          EXPECT_NE(some.slot[row], 0) << opening->id() << " row " << row;
+        }
+        if (some.slot[row] != 0) {
+          EXPECT_EQ(some.rows[some.slot[row] - 1], row);
+        }
       }
     }
     auto candidate = index_->FindCandidate((*candidate_ids_)[(i * 307) % candidate_ids_->size()]);
@@ -165,7 +169,9 @@ TEST_F(RowSelectionTest, EverySelectionKeepsEveryEligibleRow) {
         const bool is_eligible = segment->alive[row] > 0.5f && scores.blockers[row] == 0;
         eligible += is_eligible;
         dropped += segment->alive[row] > 0.5f && some.slot[row] == 0;
-        if (is_eligible) { EXPECT_NE(some.slot[row], 0) << candidate->id() << " opening row " << row; }
+        if (is_eligible) {
+          EXPECT_NE(some.slot[row], 0) << candidate->id() << " opening row " << row;
+        }
       }
     }
   }

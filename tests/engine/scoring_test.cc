@@ -1,7 +1,7 @@
 // Each criterion of scoring model v1 and its edges, through ExplainPair (the ranking kernel with n = 1).
 #include <cmath>
 
-#include "engine/model/resolve.h"
+#include "engine/scoring/resolution.h"
 #include "engine/scoring/constants.h"
 #include "engine/scoring/explanation.h"
 #include "engine/scoring/pair_kernel.h"

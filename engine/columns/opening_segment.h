@@ -2,26 +2,23 @@
 // matrices of skill items (required, desired; rows = openings, columns = items).
 //
 // Thread-safety: thread-compatible; published segments are immutable and read by any thread.
-#ifndef PASSERELLE_ENGINE_INDEX_OPENING_SEGMENT_H_
-#define PASSERELLE_ENGINE_INDEX_OPENING_SEGMENT_H_
+#ifndef PASSERELLE_ENGINE_COLUMNS_OPENING_SEGMENT_H_
+#define PASSERELLE_ENGINE_COLUMNS_OPENING_SEGMENT_H_
 
 #include <cstdint>
 #include <memory>
 #include <vector>
 
-#include "engine/index/candidate_segment.h"
 #include "absl/strings/string_view.h"
+#include "engine/columns/candidate_segment.h"
+#include "engine/columns/features.h"
 #include "engine/model/resolve.h"
 
 namespace passerelle::engine {
 
-// The numeric features of one opening row, as the kernel reads them.
+// The numeric features of one opening row, as the kernel reads them (PASSERELLE_OPENING_FEATURES).
 struct OpeningRowFeatures {
-  float x = 0, y = 0, z = 0;
-  float french_min_level = 0, french_requirement = 0, french_training_hours = 0;  // requirement: 0 none, 1 S, 2 E
-  float licence_requirement = 0;                                                  // 0 none, 1 S, 2 E
-  float start_date = 0, housing_provided = 0, tension = 0;
-  uint32_t contract_bit = 0, weekly_schedule = 0;
+  PASSERELLE_OPENING_FEATURES(PASSERELLE_FEATURE_FIELD)
 };
 OpeningRowFeatures EncodeOpeningRow(const ResolvedOpening& o);
 
@@ -53,12 +50,9 @@ class OpeningSegment {
   };
   Summary summary;
 
-  FloatColumn alive, x, y, z;
-  FloatColumn french_min_level, french_requirement, french_training_hours;  // requirement: 0 none, 1 S, 2 E
-  FloatColumn licence_requirement;                                          // 0 none, 1 S, 2 E
-  FloatColumn start_date, housing_provided, tension;
+  FloatColumn alive;
+  PASSERELLE_OPENING_FEATURES(PASSERELLE_FEATURE_COLUMN)
   FloatColumn required_skill_count, desired_skill_count;
-  MaskColumn contract_bit, weekly_schedule;
   Eigen::Array<int32_t, Eigen::Dynamic, 1> rome;  // -1 on a cleared row
 
   SkillMatrix required_skills, desired_skills;  // kRows x items, value 1
@@ -69,4 +63,4 @@ class OpeningSegment {
 
 }  // namespace passerelle::engine
 
-#endif  // PASSERELLE_ENGINE_INDEX_OPENING_SEGMENT_H_
+#endif  // PASSERELLE_ENGINE_COLUMNS_OPENING_SEGMENT_H_

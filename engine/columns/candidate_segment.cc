@@ -1,4 +1,4 @@
-#include "engine/index/candidate_segment.h"
+#include "engine/columns/candidate_segment.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,32 +6,25 @@
 namespace passerelle::engine {
 
 CandidateSegment::CandidateSegment()
-    : alive(FloatColumn::Zero(kRows)), x(FloatColumn::Zero(kRows)), y(FloatColumn::Zero(kRows)),
-      z(FloatColumn::Zero(kRows)), radius_km(FloatColumn::Ones(kRows)), french_level(FloatColumn::Zero(kRows)),
-      french_attested(FloatColumn::Zero(kRows)), french_hours_planned(FloatColumn::Zero(kRows)),
-      needs_housing_locally(FloatColumn::Zero(kRows)), relocation_accepted(FloatColumn::Zero(kRows)),
-      driving_licence(FloatColumn::Zero(kRows)), right_to_work(FloatColumn::Zero(kRows)),
-      available_from(FloatColumn::Zero(kRows)), accepted_contracts(MaskColumn::Zero(kRows)),
-      weekly_availability(MaskColumn::Zero(kRows)), skills(kRows, 0), occupation_offsets(kRows + 1, 0),
-      packed_offset_(kRows, 0), packed_size_(kRows, 0) {}
+    : alive(FloatColumn::Zero(kRows)), skills(kRows, 0), occupation_offsets(kRows + 1, 0), packed_offset_(kRows, 0),
+      packed_size_(kRows, 0) {
+#define PASSERELLE_INIT(name, type, neutral, encoding) name = Column<type>::Constant(kRows, neutral);
+  PASSERELLE_CANDIDATE_FEATURES(PASSERELLE_INIT)
+  PASSERELLE_CANDIDATE_FILTER_COLUMNS(PASSERELLE_INIT)
+#undef PASSERELLE_INIT
+}
 
 CandidateRowFeatures EncodeCandidateRow(const ResolvedCandidate& c) {
   const Candidate& r = c.record;
   CandidateRowFeatures f;
-  f.x = c.position.x;
-  f.y = c.position.y;
-  f.z = c.position.z;
-  f.radius_km = c.radius_km;
-  f.french_level = static_cast<float>(r.french_level);
-  f.french_attested = r.french_attested ? 1 : 0;
-  f.french_hours_planned = r.french_hours_planned;
-  f.needs_housing_locally = (r.housing == HousingStatus::kEmergency || r.housing == HousingStatus::kNone) ? 1 : 0;
-  f.relocation_accepted = r.relocation_accepted ? 1 : 0;
-  f.driving_licence = r.driving_licence ? 1 : 0;
-  f.right_to_work = r.right_to_work ? 1 : 0;
-  f.available_from = static_cast<float>(r.available_from);
-  f.accepted_contracts = r.accepted_contracts;
-  f.weekly_availability = r.weekly_availability;
+  PASSERELLE_CANDIDATE_FEATURES(PASSERELLE_FEATURE_ENCODE)
+  return f;
+}
+
+CandidateRowFilters EncodeCandidateFilters(const ResolvedCandidate& c) {
+  const Candidate& r = c.record;
+  CandidateRowFilters f;
+  PASSERELLE_CANDIDATE_FILTER_COLUMNS(PASSERELLE_FEATURE_ENCODE)
   return f;
 }
 
@@ -49,20 +42,13 @@ void CandidateSegment::Set(int row, const std::shared_ptr<const ResolvedCandidat
   const CandidateRowFeatures f = EncodeCandidateRow(*candidate);
   alive[row] = 1;
   used_rows = std::max(used_rows, row + 1);
-  x[row] = f.x;
-  y[row] = f.y;
-  z[row] = f.z;
-  radius_km[row] = f.radius_km;
-  french_level[row] = f.french_level;
-  french_attested[row] = f.french_attested;
-  french_hours_planned[row] = f.french_hours_planned;
-  needs_housing_locally[row] = f.needs_housing_locally;
-  relocation_accepted[row] = f.relocation_accepted;
-  driving_licence[row] = f.driving_licence;
-  right_to_work[row] = f.right_to_work;
-  available_from[row] = f.available_from;
-  accepted_contracts[row] = f.accepted_contracts;
-  weekly_availability[row] = f.weekly_availability;
+#define PASSERELLE_SET(name, type, neutral, encoding) name[row] = f.name;
+  PASSERELLE_CANDIDATE_FEATURES(PASSERELLE_SET)
+  {
+    const CandidateRowFilters f = EncodeCandidateFilters(*candidate);
+    PASSERELLE_CANDIDATE_FILTER_COLUMNS(PASSERELLE_SET)
+  }
+#undef PASSERELLE_SET
   dead_bytes_ += packed_size_[row];
   packed_offset_[row] = static_cast<uint32_t>(arena_.size());
   AppendPackedCandidate(*candidate, &arena_);
@@ -72,6 +58,8 @@ void CandidateSegment::Set(int row, const std::shared_ptr<const ResolvedCandidat
 void CandidateSegment::Clear(int row) {
   alive[row] = 0;
   right_to_work[row] = 0;
+  owner_code[row] = 0;
+  shared_with_employers[row] = 0;
   dead_bytes_ += packed_size_[row];
   packed_size_[row] = 0;
 }

@@ -4,8 +4,8 @@
 // not as objects: queries read the columns, and only the rows they explain are unpacked.
 //
 // Thread-safety: thread-compatible; published segments are immutable and read by any thread.
-#ifndef PASSERELLE_ENGINE_INDEX_CANDIDATE_SEGMENT_H_
-#define PASSERELLE_ENGINE_INDEX_CANDIDATE_SEGMENT_H_
+#ifndef PASSERELLE_ENGINE_COLUMNS_CANDIDATE_SEGMENT_H_
+#define PASSERELLE_ENGINE_COLUMNS_CANDIDATE_SEGMENT_H_
 
 #include <algorithm>
 #include <cmath>
@@ -17,28 +17,27 @@
 #include <Eigen/SparseCore>
 
 #include "absl/strings/string_view.h"
+#include "engine/columns/features.h"
 #include "engine/model/candidate_pack.h"
 #include "engine/model/resolve.h"
 
 namespace passerelle::engine {
 
-using FloatColumn = Eigen::ArrayXf;
-using MaskColumn = Eigen::Array<uint32_t, Eigen::Dynamic, 1>;
 // Column-major so that the rows holding one skill item are contiguous: scoring one opening walks only
 // the columns of its items (an inverted-index walk).
 using SkillMatrix = Eigen::SparseMatrix<float, Eigen::ColMajor, int32_t>;
 
-// The numeric features of one candidate row, as the kernel reads them (flags as 0/1 floats so that the
-// kernel is pure float arithmetic).
+// The numeric features of one candidate row, as the kernel reads them (PASSERELLE_CANDIDATE_FEATURES).
 struct CandidateRowFeatures {
-  float x = 0, y = 0, z = 0, radius_km = 1;
-  float french_level = 0, french_attested = 0, french_hours_planned = 0;
-  float needs_housing_locally = 0;  // 1 for emergency shelter or no housing
-  float relocation_accepted = 0, driving_licence = 0, right_to_work = 0;
-  float available_from = 0;  // day number
-  uint32_t accepted_contracts = 0, weekly_availability = 0;
+  PASSERELLE_CANDIDATE_FEATURES(PASSERELLE_FEATURE_FIELD)
 };
 CandidateRowFeatures EncodeCandidateRow(const ResolvedCandidate& c);
+
+// The values of a candidate row's filter columns (PASSERELLE_CANDIDATE_FILTER_COLUMNS).
+struct CandidateRowFilters {
+  PASSERELLE_CANDIDATE_FILTER_COLUMNS(PASSERELLE_FEATURE_FIELD)
+};
+CandidateRowFilters EncodeCandidateFilters(const ResolvedCandidate& c);
 
 class CandidateSegment {
  public:
@@ -72,13 +71,10 @@ class CandidateSegment {
   };
   Summary summary;
 
-  // Feature columns, kRows long; a cleared row has alive = 0 and neutral values elsewhere.
-  FloatColumn alive, x, y, z, radius_km;
-  FloatColumn french_level, french_attested, french_hours_planned;
-  FloatColumn needs_housing_locally;  // 1 for emergency shelter or no housing
-  FloatColumn relocation_accepted, driving_licence, right_to_work;
-  FloatColumn available_from;         // day number
-  MaskColumn accepted_contracts, weekly_availability;
+  // Columns, kRows long; a cleared row has alive = 0 and neutral values elsewhere.
+  FloatColumn alive;
+  PASSERELLE_CANDIDATE_FEATURES(PASSERELLE_FEATURE_COLUMN)
+  PASSERELLE_CANDIDATE_FILTER_COLUMNS(PASSERELLE_FEATURE_COLUMN)
 
   SkillMatrix skills;  // kRows x (largest item index + 1), value 1 where the person holds the item
   // Occupations of row r: occupation_rome/factor[occupation_offsets[r] .. occupation_offsets[r + 1]).
@@ -108,4 +104,4 @@ UnitVector LiveCenter(const Segment& segment) {
 
 }  // namespace passerelle::engine
 
-#endif  // PASSERELLE_ENGINE_INDEX_CANDIDATE_SEGMENT_H_
+#endif  // PASSERELLE_ENGINE_COLUMNS_CANDIDATE_SEGMENT_H_

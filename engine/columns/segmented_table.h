@@ -19,8 +19,8 @@
 //
 // Thread-safety: thread-safe. Writers are serialised; readers never block on a writer's work, only on
 // the few instructions of a pointer swap.
-#ifndef PASSERELLE_ENGINE_INDEX_SEGMENTED_TABLE_H_
-#define PASSERELLE_ENGINE_INDEX_SEGMENTED_TABLE_H_
+#ifndef PASSERELLE_ENGINE_COLUMNS_SEGMENTED_TABLE_H_
+#define PASSERELLE_ENGINE_COLUMNS_SEGMENTED_TABLE_H_
 
 #include <functional>
 #include <memory>
@@ -195,4 +195,4 @@ class SegmentedTable {
 
 }  // namespace passerelle::engine
 
-#endif  // PASSERELLE_ENGINE_INDEX_SEGMENTED_TABLE_H_
+#endif  // PASSERELLE_ENGINE_COLUMNS_SEGMENTED_TABLE_H_

@@ -1,0 +1,285 @@
+// How MatchIndex scans a table of segments for one record, in either direction: which segments and rows
+// it skips, how the walks and the kernel run on the rest, how the best matches and near-misses are kept,
+// and how a large scan is split over threads. Internal to engine/index/match_index.cc.
+#ifndef PASSERELLE_ENGINE_INDEX_SEGMENT_SCAN_H_
+#define PASSERELLE_ENGINE_INDEX_SEGMENT_SCAN_H_
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "absl/types/span.h"
+#include "engine/common/parallel.h"
+#include "engine/index/match_index.h"
+#include "engine/index/top_k.h"
+#include "engine/scoring/criteria_walks.h"
+#include "engine/scoring/feature_sources.h"
+#include "engine/scoring/pair_kernel.h"
+#include "engine/scoring/row_selection.h"
+
+namespace passerelle::engine::scan_internal {
+
+namespace sc = scoring;
+
+// A row kept by the selection: where it lives in the query's snapshot and its scores, copied out of the
+// block arrays (which the next segment overwrites).
+struct KeptRow {
+  int32_t segment = 0;
+  int32_t row = 0;
+  std::array<float, kCriterionCount> criteria{};
+  float distance_km = 0;
+  uint32_t blockers = 0;
+};
+
+inline KeptRow Keep(const sc::BlockScores& scores, int32_t segment, int32_t row) {
+  KeptRow kept{segment, row, {}, scores.distance_km[row], scores.blockers[row]};
+  for (int k = 0; k < kCriterionCount; ++k) kept.criteria[k] = scores.criteria[k][row];
+  return kept;
+}
+
+inline ScoredMatch MakeMatch(const TopK<KeptRow>::Entry& entry, const sc::KernelParams& params) {
+  ScoredMatch m;
+  m.id = std::string(entry.id);
+  m.total = entry.score;
+  m.distance_km = entry.payload.distance_km;
+  m.blockers = entry.payload.blockers;
+  m.criteria = entry.payload.criteria;
+  for (int k = 0; k < kCriterionCount; ++k) m.contributions[k] = params.normalized_weights[k] * m.criteria[k];
+  return m;
+}
+
+// Selection state of one query: the best matches and, optionally, the best near-misses.
+struct Selection {
+  Selection(const MatchQuery& q) : query(q), matches(q.k), near_misses(q.near_misses) {}
+
+  // Considers every live row of one scored segment; `extra_ok(row)` applies direction-specific filters.
+  template <class Segment, class ExtraFilter>
+  void Consider(const Segment& segment, int32_t segment_index, const sc::BlockScores& scores, ExtraFilter extra_ok,
+                MatchResult* result) {
+    for (int row = 0; row < segment.used_rows; ++row) {
+      if (segment.alive[row] < 0.5f) continue;
+      ++result->scored;
+      const float total = scores.total[row];
+      const uint32_t blockers = scores.blockers[row];
+      if (total < query.min_score) continue;
+      if (query.max_distance_km > 0 && scores.distance_km[row] > query.max_distance_km) continue;
+      if (blockers == 0) {
+        if (!extra_ok(row)) continue;
+        ++result->eligible;
+        if (matches.MayAccept(total)) matches.Push(total, segment.id(row), Keep(scores, segment_index, row));
+      } else if ((blockers & ~sc::kRelaxableBlockers) == 0 && near_misses.MayAccept(total) && extra_ok(row)) {
+        near_misses.Push(total, segment.id(row), Keep(scores, segment_index, row));
+      }
+    }
+  }
+
+  // Adds the other part's selections and counts (the other part scanned other segments).
+  void Merge(Selection& other, const MatchResult& other_counts, MatchResult* result) {
+    for (auto& entry : other.matches.Take()) matches.Push(entry.score, entry.id, entry.payload);
+    for (auto& entry : other.near_misses.Take()) near_misses.Push(entry.score, entry.id, entry.payload);
+    result->scored += other_counts.scored;
+    result->eligible += other_counts.eligible;
+  }
+
+  // Moves the selections into `result`; `explain(kept)` explains one kept row.
+  template <class ExplainFn>
+  void Finish(const sc::KernelParams& params, ExplainFn explain, MatchResult* result) {
+    auto drain = [&](TopK<KeptRow>& top, std::vector<ScoredMatch>* out) {
+      for (const auto& entry : top.Take()) {
+        out->push_back(MakeMatch(entry, params));
+        if (query.explain) out->back().explanation = std::make_shared<const Explanation>(explain(entry.payload));
+      }
+    };
+    drain(matches, &result->matches);
+    drain(near_misses, &result->near_misses);
+  }
+
+  const MatchQuery& query;
+  TopK<KeptRow> matches;
+  TopK<KeptRow> near_misses;
+};
+
+// A segment can be skipped when none of its rows can be eligible: all of them are beyond the commute
+// radius and no move is possible (nobody in it would move, or the opening provides no housing). 1 km
+// of slack covers the kernel's float distance.
+inline bool CannotBeEligible(const ResolvedOpening& opening, const CandidateSegment::Summary& segment) {
+  if (opening.record.housing_provided && segment.any_relocating) return false;
+  return GreatCircleKm(opening.position, segment.center) > segment.max_reach_km + 1.0f;
+}
+inline bool CannotBeEligible(const ResolvedCandidate& candidate, const OpeningSegment::Summary& segment) {
+  if (!candidate.record.right_to_work) return true;
+  if (candidate.record.relocation_accepted && segment.any_housing) return false;
+  return GreatCircleKm(candidate.position, segment.center) - segment.max_distance_km > candidate.radius_km + 1.0f;
+}
+
+// Counts the queries running in an index while in scope; returns how many others were running.
+class RunningQuery {
+ public:
+  explicit RunningQuery(std::atomic<int>& running) : running_(running), others_(running.fetch_add(1)) {}
+  ~RunningQuery() { running_.fetch_sub(1); }
+  int others() const { return others_; }
+
+ private:
+  std::atomic<int>& running_;
+  const int others_;
+};
+
+// Scans segments [0, count) with `scan(begin, end, selection, counts)`, split over up to
+// options.query_threads threads when there are enough rows to pay for a thread and cores to spare (each
+// other query running takes one), and merges the parts into `selection` and `result`.
+template <class ScanFn>
+void ScanSegments(size_t count, int64_t live_rows, const MatchIndexOptions& options, int other_queries,
+                  const MatchQuery& query, ScanFn scan, Selection* selection, MatchResult* result) {
+  const int64_t rows = live_rows;
+  const int64_t spare_threads = std::max(1, options.query_threads - other_queries);
+  const size_t parts =
+      static_cast<size_t>(std::max<int64_t>(1, std::min<int64_t>(spare_threads, rows / options.min_rows_per_thread)));
+  if (parts <= 1 || count < parts) {
+    scan(0, count, *selection, *result);
+    return;
+  }
+  std::vector<Selection> part_selections(parts - 1, Selection(query));
+  std::vector<MatchResult> part_counts(parts - 1);
+  ParallelRanges(count, parts, [&](size_t part, size_t begin, size_t end) {
+    if (part == 0) {
+      scan(begin, end, *selection, *result);
+    } else {
+      scan(begin, end, part_selections[part - 1], part_counts[part - 1]);
+    }
+  });
+  for (size_t p = 1; p < parts; ++p) selection->Merge(part_selections[p - 1], part_counts[p - 1], result);
+}
+
+// Working arrays of one scanning thread, allocated once per query rather than per segment.
+template <class Block>
+struct ScanScratch {
+  sc::RowSelection selection;
+  Block block;
+  FloatColumn keep;  // the selection's working array
+  sc::WalkedCriteria walked;
+  sc::BlockScores scores;
+};
+
+// Live rows of a segment, for MatchResult::scored of segments skipped whole (counted by Finish: summing
+// the alive column of every skipped segment was a fair share of a short query).
+template <class Segment>
+int64_t LiveRows(const Segment& segment) {
+  return segment.summary.live_rows;
+}
+
+// Selection::Consider for a block of selected rows (block row i = segment row selection.rows[i]), in a
+// query without near-misses: every row the selection left out fails a hard constraint. Counts
+// `eligible`; `scored` (every live row of the segment) is the caller's.
+template <class Segment, class ExtraFilter>
+void ConsiderSelected(Selection& part, const Segment& segment, int32_t segment_index,
+                      const sc::RowSelection& selection, const sc::BlockScores& scores, ExtraFilter extra_ok,
+                      MatchResult* result) {
+  const MatchQuery& query = part.query;
+  for (int i = 0; i < selection.count; ++i) {
+    const float total = scores.total[i];
+    if (scores.blockers[i] != 0 || total < query.min_score) continue;
+    if (query.max_distance_km > 0 && scores.distance_km[i] > query.max_distance_km) continue;
+    const int row = selection.rows[i];
+    if (!extra_ok(row)) continue;
+    ++result->eligible;
+    if (!part.matches.MayAccept(total)) continue;
+    KeptRow kept = Keep(scores, segment_index, i);
+    kept.row = row;
+    part.matches.Push(total, segment.id(row), std::move(kept));
+  }
+}
+
+// What differs between the two directions of a scan: the segments scanned, their gathered block, and
+// the selection, walk and kernel entry points. `Other` is the one record scored against every row.
+struct CandidateRows {  // one opening against candidate segments
+  using Segment = CandidateSegment;
+  using Block = sc::CandidateBlock;
+  using Other = ResolvedOpening;
+  using OtherFeatures = OpeningRowFeatures;
+  static void Select(const Segment& s, const OtherFeatures& o, FloatColumn* keep, sc::RowSelection* out) {
+    sc::SelectEligibleCandidateRows(s, o, keep, out);
+  }
+  static void Gather(const Segment& s, const sc::RowSelection& selection, Block* out) {
+    sc::GatherCandidateRows(s, selection, out);
+  }
+  static void Walk(const Segment& s, const Other& o, absl::Span<const float> lookup, const sc::RowSelection& selection,
+                   sc::WalkedCriteria* out) {
+    sc::WalkCandidateSegment(s, o, lookup, selection, out);
+  }
+  template <class Columns>
+  static void Score(const Columns& rows, const Other& o, int padded, const sc::WalkedCriteria& walked,
+                    const sc::KernelParams& params, sc::BlockScores* out) {
+    sc::ScoreCandidateBlock(sc::CandidateColumns(rows, padded), sc::OpeningBroadcast(o, padded), walked.occupation,
+                            walked.skills, walked.missing_required, params, out);
+  }
+};
+
+struct OpeningRows {  // one candidate against opening segments
+  using Segment = OpeningSegment;
+  using Block = sc::OpeningBlock;
+  using Other = ResolvedCandidate;
+  using OtherFeatures = CandidateRowFeatures;
+  static void Select(const Segment& s, const OtherFeatures& c, FloatColumn* keep, sc::RowSelection* out) {
+    sc::SelectEligibleOpeningRows(s, c, keep, out);
+  }
+  static void Gather(const Segment& s, const sc::RowSelection& selection, Block* out) {
+    sc::GatherOpeningRows(s, selection, out);
+  }
+  static void Walk(const Segment& s, const Other& c, absl::Span<const float> lookup, const sc::RowSelection& selection,
+                   sc::WalkedCriteria* out) {
+    sc::WalkOpeningSegment(s, c, lookup, selection, out);
+  }
+  template <class Columns>
+  static void Score(const Columns& rows, const Other& c, int padded, const sc::WalkedCriteria& walked,
+                    const sc::KernelParams& params, sc::BlockScores* out) {
+    sc::ScoreOpeningBlock(sc::CandidateBroadcast(c, padded), sc::OpeningColumns(rows, padded), walked.occupation,
+                          walked.skills, walked.missing_required, params, out);
+  }
+};
+
+// Scans segments [begin, end) of `segments` for `other`, in either direction. Without near-misses
+// (`may_skip`) only eligible pairs count: segments nobody in which can be eligible are skipped whole
+// (their rows still count in `scored`, added by the caller), and the walks and the kernel run on the
+// rows that may be eligible, gathered. With near-misses every row is scored. `extra_ok(segment, row)`
+// applies the query's filters on the scanned side.
+template <class Rows, class Segments, class ExtraFilter>
+void ScanPart(const Segments& segments, size_t begin, size_t end, const typename Rows::Other& other,
+              const typename Rows::OtherFeatures& other_features, absl::Span<const float> lookup, bool may_skip,
+              const sc::KernelParams& params, ExtraFilter extra_ok, Selection& part, MatchResult& counts) {
+  ScanScratch<typename Rows::Block> w;
+  for (size_t s = begin; s < end; ++s) {
+    const typename Rows::Segment& segment = *segments[s];
+    if (segment.used_rows == 0) continue;
+    if (may_skip && CannotBeEligible(other, segment.summary)) {
+      counts.scored -= LiveRows(segment);
+      continue;
+    }
+    if (may_skip) {
+      Rows::Select(segment, other_features, &w.keep, &w.selection);
+      if (w.selection.count == 0) continue;
+      Rows::Gather(segment, w.selection, &w.block);
+    } else {
+      sc::SelectAllRows(segment.used_rows, Rows::Segment::kRows, &w.selection);
+    }
+    const int padded = w.selection.padded();
+    Rows::Walk(segment, other, lookup, w.selection, &w.walked);
+    if (may_skip) {
+      Rows::Score(w.block, other, padded, w.walked, params, &w.scores);
+    } else {
+      Rows::Score(segment, other, padded, w.walked, params, &w.scores);
+    }
+    const auto segment_ok = [&](int row) { return extra_ok(segment, row); };
+    if (may_skip) {
+      ConsiderSelected(part, segment, static_cast<int32_t>(s), w.selection, w.scores, segment_ok, &counts);
+    } else {
+      part.Consider(segment, static_cast<int32_t>(s), w.scores, segment_ok, &counts);
+    }
+  }
+}
+
+}  // namespace passerelle::engine::scan_internal
+
+#endif  // PASSERELLE_ENGINE_INDEX_SEGMENT_SCAN_H_

@@ -1,0 +1,243 @@
+// One vector path of the kernels. This file is compiled once per instruction set
+// (engine/cmake/kernel_variants.cmake), each time with PASSERELLE_KERNEL_NS naming the path's namespace,
+// and engine/scoring/kernel_dispatch.cc picks one at run time. Only PASSERELLE_KERNEL_NS::Path() stays a
+// global symbol of the object: every inline, template and Eigen function instantiated here is made local
+// to it, so no path's machine code can stand in for another's at link time (engine/README.md).
+#include <algorithm>
+#include <bit>
+
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
+#include "engine/scoring/constants.h"
+#include "engine/scoring/feature_sources.h"
+#include "engine/scoring/kernel_dispatch.h"
+#include "engine/scoring/pair_kernel.h"
+#include "engine/scoring/row_selection.h"
+
+#ifndef PASSERELLE_KERNEL_NS
+#error "compile with -DPASSERELLE_KERNEL_NS=<path name> (engine/cmake/kernel_variants.cmake)"
+#endif
+#define PASSERELLE_STRINGIFY_(x) #x
+#define PASSERELLE_STRINGIFY(x) PASSERELLE_STRINGIFY_(x)
+
+namespace passerelle::engine::scoring::PASSERELLE_KERNEL_NS {
+
+namespace {
+
+// The kernel's distance is 2·R·asin(chord / 2) >= R·chord (every term of its asin polynomial is
+// positive), so a row whose R·chord exceeds the radius is beyond it. The margins (relative and absolute)
+// are far above float rounding in either computation, so no row within the radius is ever dropped; rows
+// kept by the margin are decided by the kernel.
+constexpr float kRadiusMargin = 1.001f;
+constexpr float kDistanceMarginKm = 0.5f;
+
+// Slots are 0 except for the selected rows, so a new selection only resets the previous one's rows
+// rather than writing a slot for every row.
+void Prepare(int capacity, RowSelection* out) {
+  if (static_cast<int>(out->rows.size()) < capacity) {
+    out->rows.resize(capacity);
+    out->slot.resize(capacity, 0);
+  }
+  if (out->all_rows) {
+    std::fill_n(out->slot.begin(), out->count, 0);
+  } else {
+    for (int i = 0; i < out->count; ++i) out->slot[out->rows[i]] = 0;
+  }
+  out->count = 0;
+  out->all_rows = false;
+}
+
+// Bit j set when chunk[j] >= 0, for kBlockRowMultiple values. GCC does not vectorise the loop in
+// context, hence one AVX-512 compare where available (the same test: ordered, >=).
+inline uint32_t KeptBits(const float* chunk) {
+#if defined(__AVX512F__)
+  static_assert(kBlockRowMultiple == 16, "one 16-lane compare per chunk");
+  return _mm512_cmp_ps_mask(_mm512_loadu_ps(chunk), _mm512_setzero_ps(), _CMP_GE_OQ);
+#else
+  uint32_t bits = 0;
+  for (int j = 0; j < kBlockRowMultiple; ++j) bits |= static_cast<uint32_t>(chunk[j] >= 0.0f) << j;
+  return bits;
+#endif
+}
+
+// Selects the rows [0, n) with keep[row] >= 0, in ascending order. `keep` holds PaddedRows(n) values.
+void Compact(const FloatColumn& keep, int n, RowSelection* out) {
+  static_assert(kBlockRowMultiple <= 32, "one bit per row of a chunk");
+  int m = 0;
+  for (int base = 0; base < n; base += kBlockRowMultiple) {
+    // A bit per row kept, so that the rows left out (most of them) cost no branch each.
+    uint32_t bits = KeptBits(keep.data() + base);
+    if (n - base < kBlockRowMultiple) bits &= (1u << (n - base)) - 1;
+    for (; bits != 0; bits &= bits - 1) {
+      const int row = base + std::countr_zero(bits);
+      out->rows[m] = row;
+      out->slot[row] = ++m;
+    }
+  }
+  out->count = m;
+}
+
+
+
+}  // namespace
+
+void SelectAll(int used_rows, int capacity, RowSelection* out) {
+  Prepare(capacity, out);
+  for (int row = 0; row < used_rows; ++row) out->rows[row] = row, out->slot[row] = row + 1;
+  out->count = used_rows;
+  out->all_rows = true;
+}
+
+namespace {
+
+// keep[i] = 1 where row i may be eligible, else -1, for rows [0, padded): one branch-free pass over the
+// columns that decide the cheap hard constraints, which GCC vectorises. Streaming these columns whole
+// costs less than fetching the rows in reach one by one (a few percent of rows, but on a third of the
+// cache lines), and nothing more when many rows are in reach (an opening with housing).
+template <bool kHousing, bool kLicenceRequired>
+void CandidateKeepPass(const CandidateSegment& s, const OpeningRowFeatures& o, int padded, float* keep) {
+  const float *x = s.x.data(), *y = s.y.data(), *z = s.z.data(), *radius = s.radius_km.data();
+  const float *alive = s.alive.data(), *right_to_work = s.right_to_work.data();
+  const float *relocation = s.relocation_accepted.data(), *licence = s.driving_licence.data();
+  const uint32_t *accepted = s.accepted_contracts.data(), *availability = s.weekly_availability.data();
+  const float r2 = kEarthRadiusKm * kEarthRadiusKm;
+  const bool no_schedule = o.weekly_schedule == 0;
+  for (int i = 0; i < padded; ++i) {
+    const float dx = x[i] - o.x, dy = y[i] - o.y, dz = z[i] - o.z;
+    const float limit = radius[i] * kRadiusMargin + kDistanceMarginKm;
+    bool ok = limit * limit - (dx * dx + dy * dy + dz * dz) * r2 >= 0.0f;
+    if constexpr (kHousing) ok |= relocation[i] > 0.5f;  // whoever would move is in reach wherever they live
+    ok &= (alive[i] > 0.5f) & (right_to_work[i] > 0.5f);
+    ok &= (accepted[i] == 0) | ((accepted[i] & o.contract_bit) != 0);                         // ContractAccepted
+    ok &= no_schedule | (availability[i] == 0) | ((availability[i] & o.weekly_schedule) != 0);  // coverage > 0
+    if constexpr (kLicenceRequired) ok &= licence[i] > 0.5f;
+    keep[i] = ok ? 1.0f : -1.0f;
+  }
+}
+
+}  // namespace
+
+void SelectCandidates(const CandidateSegment& segment, const OpeningRowFeatures& o, FloatColumn* scratch,
+                      RowSelection* out) {
+  Prepare(CandidateSegment::kRows, out);
+  const int n = segment.used_rows;
+  const int padded = PaddedRows(n);
+  if (scratch->size() < CandidateSegment::kRows) scratch->resize(CandidateSegment::kRows);
+  const bool housing = o.housing_provided > 0.5f, licence_required = o.licence_requirement > 1.5f;
+  float* keep = scratch->data();
+  if (housing) {
+    licence_required ? CandidateKeepPass<true, true>(segment, o, padded, keep)
+                     : CandidateKeepPass<true, false>(segment, o, padded, keep);
+  } else {
+    licence_required ? CandidateKeepPass<false, true>(segment, o, padded, keep)
+                     : CandidateKeepPass<false, false>(segment, o, padded, keep);
+  }
+  Compact(*scratch, n, out);
+}
+
+namespace {
+
+// The same for one candidate against a segment of openings.
+template <bool kRelocates, bool kNoLicence>
+void OpeningKeepPass(const OpeningSegment& s, const CandidateRowFeatures& c, int padded, float* keep) {
+  const float *x = s.x.data(), *y = s.y.data(), *z = s.z.data(), *alive = s.alive.data();
+  const float *housing = s.housing_provided.data(), *licence = s.licence_requirement.data();
+  const uint32_t *contract = s.contract_bit.data(), *schedule = s.weekly_schedule.data();
+  const float limit = c.radius_km * kRadiusMargin + kDistanceMarginKm;
+  const float limit2 = limit * limit, r2 = kEarthRadiusKm * kEarthRadiusKm;
+  const bool any_contract = c.accepted_contracts == 0, no_availability = c.weekly_availability == 0;
+  for (int i = 0; i < padded; ++i) {
+    const float dx = x[i] - c.x, dy = y[i] - c.y, dz = z[i] - c.z;
+    bool ok = limit2 - (dx * dx + dy * dy + dz * dz) * r2 >= 0.0f;
+    if constexpr (kRelocates) ok |= housing[i] > 0.5f;  // a move is possible wherever the housing is
+    ok &= alive[i] > 0.5f;
+    ok &= any_contract | ((c.accepted_contracts & contract[i]) != 0);                             // ContractAccepted
+    ok &= no_availability | (schedule[i] == 0) | ((c.weekly_availability & schedule[i]) != 0);  // coverage > 0
+    if constexpr (kNoLicence) ok &= licence[i] < 1.5f;  // no licence: a required one blocks
+    keep[i] = ok ? 1.0f : -1.0f;
+  }
+}
+
+}  // namespace
+
+void SelectOpenings(const OpeningSegment& segment, const CandidateRowFeatures& c, FloatColumn* scratch,
+                    RowSelection* out) {
+  Prepare(OpeningSegment::kRows, out);
+  if (c.right_to_work < 0.5f) return;
+  const int n = segment.used_rows;
+  const int padded = PaddedRows(n);
+  if (scratch->size() < OpeningSegment::kRows) scratch->resize(OpeningSegment::kRows);
+  const bool relocates = c.relocation_accepted > 0.5f, no_licence = c.driving_licence < 0.5f;
+  float* keep = scratch->data();
+  if (relocates) {
+    no_licence ? OpeningKeepPass<true, true>(segment, c, padded, keep)
+               : OpeningKeepPass<true, false>(segment, c, padded, keep);
+  } else {
+    no_licence ? OpeningKeepPass<false, true>(segment, c, padded, keep)
+               : OpeningKeepPass<false, false>(segment, c, padded, keep);
+  }
+  Compact(*scratch, n, out);
+}
+
+
+namespace {
+
+template <class Column>
+void GatherColumn(const Column& from, const RowSelection& selection, Column* to) {
+  const int32_t* rows = selection.rows.data();
+  for (int i = 0; i < selection.count; ++i) (*to)[i] = from[rows[i]];
+  for (int i = selection.count; i < selection.padded(); ++i) (*to)[i] = (*to)[0];
+}
+
+#define PASSERELLE_GATHER(name, type, neutral, encoding) GatherColumn(s.name, selection, &out->name);
+
+void GatherCandidates(const CandidateSegment& s, const RowSelection& selection, CandidateBlock* out) {
+  PASSERELLE_CANDIDATE_FEATURES(PASSERELLE_GATHER)
+}
+
+void GatherOpenings(const OpeningSegment& s, const RowSelection& selection, OpeningBlock* out) {
+  PASSERELLE_OPENING_FEATURES(PASSERELLE_GATHER)
+}
+
+#undef PASSERELLE_GATHER
+
+// ScorePairs, instantiated once per direction (and once for one pair) in this path: every block of a
+// direction, a whole segment or gathered rows, runs the same machine code.
+void ScoreCandidates(const CandidateColumns& c, const OpeningBroadcast& o, const FloatColumn& occupation,
+                     const FloatColumn& skills, const FloatColumn& missing_required, const KernelParams& params,
+                     BlockScores* out) {
+  ScorePairs(c, o, occupation, skills, missing_required, params, out);
+}
+
+void ScoreOpenings(const CandidateBroadcast& c, const OpeningColumns& o, const FloatColumn& occupation,
+                   const FloatColumn& skills, const FloatColumn& missing_required, const KernelParams& params,
+                   BlockScores* out) {
+  ScorePairs(c, o, occupation, skills, missing_required, params, out);
+}
+
+void ScorePair(const CandidateBroadcast& c, const OpeningBroadcast& o, const FloatColumn& occupation,
+               const FloatColumn& skills, const FloatColumn& missing_required, const KernelParams& params,
+               BlockScores* out) {
+  ScorePairs(c, o, occupation, skills, missing_required, params, out);
+}
+
+}  // namespace
+
+__attribute__((visibility("default"))) const KernelPath& Path() {
+  static constexpr KernelPath kPath{
+      .name = PASSERELLE_STRINGIFY(PASSERELLE_KERNEL_NS),
+      .score_candidate_block = ScoreCandidates,
+      .score_opening_block = ScoreOpenings,
+      .score_pair = ScorePair,
+      .select_all_rows = SelectAll,
+      .select_candidate_rows = SelectCandidates,
+      .select_opening_rows = SelectOpenings,
+      .gather_candidate_rows = GatherCandidates,
+      .gather_opening_rows = GatherOpenings,
+  };
+  return kPath;
+}
+
+}  // namespace passerelle::engine::scoring::PASSERELLE_KERNEL_NS
