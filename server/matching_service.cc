@@ -485,6 +485,10 @@ grpc::Status MatchingService::GetStatus(grpc::ServerContext* context, const v1::
       out->set_id(invalid.id);
       out->set_reason(invalid.reason);
     }
+    const engine::SweepReport swept = catalog_->sweep_totals();
+    response->set_retention_candidates_erased(swept.candidates_erased);
+    response->set_retention_openings_erased(swept.openings_erased);
+    response->set_retention_audit_entries_deleted(swept.audit_entries_deleted);
     return absl::OkStatus();
   });
 }

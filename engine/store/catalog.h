@@ -191,6 +191,8 @@ class Catalog {
                                                            int within_days, const RetentionOptions& retention) const;
   // Erases every candidate and opening `organisation` owns (off-boarding).
   absl::StatusOr<OffboardReport> EraseOrganisation(absl::string_view organisation);
+  // What every Sweep() since Open() erased, summed.
+  SweepReport sweep_totals() const;
 
   // Validates and stores a scoring profile; returns whether the name was new. The name "default" is
   // reserved (InvalidArgument).
@@ -255,6 +257,7 @@ class Catalog {
   mutable std::mutex state_mu_;                // guards profiles_ and invalid_
   std::map<std::string, ScoringProfile> profiles_;  // "default" not included
   std::map<InvalidKey, std::string> invalid_;       // (kind, qualified id) -> reason
+  SweepReport sweep_totals_;                        // guarded by state_mu_
 };
 
 }  // namespace passerelle::engine

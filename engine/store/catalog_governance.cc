@@ -129,7 +129,16 @@ absl::StatusOr<SweepReport> Catalog::Sweep(absl::Time now, const RetentionOption
 
   PASSERELLE_ASSIGN_OR_RETURN(report.audit_entries_deleted,
                               audit_->DeleteBefore(now - absl::Hours(24) * retention.audit_retention_days));
+  std::lock_guard<std::mutex> lock(state_mu_);
+  sweep_totals_.candidates_erased += report.candidates_erased;
+  sweep_totals_.openings_erased += report.openings_erased;
+  sweep_totals_.audit_entries_deleted += report.audit_entries_deleted;
   return report;
+}
+
+SweepReport Catalog::sweep_totals() const {
+  std::lock_guard<std::mutex> lock(state_mu_);
+  return sweep_totals_;
 }
 
 absl::StatusOr<std::vector<ExpiringRecord>> Catalog::ListExpiring(absl::string_view organisation, absl::Time now,

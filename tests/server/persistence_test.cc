@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "absl/strings/match.h"
+#include "absl/time/clock.h"
 #include "engine/store/catalog.h"
 #include "engine/store/store.h"
 #include "google/protobuf/util/json_util.h"
@@ -134,12 +135,12 @@ TEST(PersistenceTest, RecordThatNoLongerValidatesIsReportedAndKept) {
     stale.set_owner_id("local");  // the organisation of calls without credentials on this branch
     stale.set_commune_insee("97999");
     writes.PutRecord(engine::RecordKind::kCandidate, (*store)->RecordKey("local", "stale"),
-                     engine::EncodeStoredValue(0, stale.SerializeAsString()));
+                     engine::EncodeStoredValue(absl::ToUnixSeconds(absl::Now()), stale.SerializeAsString()));
     v1::Opening stale_opening = MasonOpening("stale-opening");
     stale_opening.set_owner_id("local");
     stale_opening.set_rome_code("Z9999");
     writes.PutRecord(engine::RecordKind::kOpening, (*store)->RecordKey("local", "stale-opening"),
-                     engine::EncodeStoredValue(0, stale_opening.SerializeAsString()));
+                     engine::EncodeStoredValue(absl::ToUnixSeconds(absl::Now()), stale_opening.SerializeAsString()));
     ASSERT_TRUE((*store)->Commit(writes).ok());
   }
   server.Start();
