@@ -104,7 +104,7 @@ struct SweepReport {
 struct ExpiringRecord {
   RecordKind kind = RecordKind::kCandidate;
   std::string id;  // the organisation's own id
-  Day erased_on = 0;  // first day the sweeper erases it
+  Day erased_on = 0;  // first day a sweep may erase it
 };
 
 // What EraseOrganisation() erased.

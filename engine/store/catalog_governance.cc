@@ -44,10 +44,11 @@ bool ParseRecord(RecordKind kind, absl::string_view bytes, Parsed* out) {
   return true;
 }
 
-// The first day the sweeper erases the record, 0 when it never does.
+// The first day a sweep may erase the record, 0 when none does: for a candidate the day its retention
+// ends (from that time of day on), for an opening the day after its expires_on.
 Day ErasedOn(RecordKind kind, const StoredValue& value, const Parsed& parsed, const RetentionOptions& retention) {
   if (kind == RecordKind::kCandidate) {
-    return DayOf(value.updated_unix_seconds + retention.candidate_retention_days * kSecondsPerDay) + 1;
+    return DayOf(value.updated_unix_seconds + retention.candidate_retention_days * kSecondsPerDay);
   }
   return parsed.expires_on == 0 ? 0 : parsed.expires_on + 1;
 }
@@ -69,11 +70,10 @@ absl::StatusOr<std::vector<std::string>> Catalog::FindStored(
 
 absl::StatusOr<int64_t> Catalog::DeleteStored(RecordKind kind, const std::vector<std::string>& all_keys,
                                               const std::function<bool(const StoredValue&)>& due) {
-  int64_t deleted = 0;
+  std::vector<std::string> erased;
   for (size_t begin = 0; begin < all_keys.size(); begin += kDeleteChunk) {
     const std::vector<std::string> keys(all_keys.begin() + begin,
                                         all_keys.begin() + std::min(all_keys.size(), begin + kDeleteChunk));
-    std::vector<std::string> erased;
     {
       const std::vector<InvalidKey> reserved = ReserveIds(kind, keys);
       absl::Cleanup release = [this, &reserved] { ReleaseIds(reserved); };
@@ -101,10 +101,10 @@ absl::StatusOr<int64_t> Catalog::DeleteStored(RecordKind kind, const std::vector
         invalid_.erase({kind, id});
       }
     }
-    deleted += static_cast<int64_t>(erased.size());
-    PASSERELLE_RETURN_IF_ERROR(store_->Erase(kind, erased));
   }
-  return deleted;
+  // One flush and compaction for all the chunks: the keys are hashes spread over the whole range.
+  PASSERELLE_RETURN_IF_ERROR(store_->Erase(kind, erased));
+  return static_cast<int64_t>(erased.size());
 }
 
 absl::StatusOr<SweepReport> Catalog::Sweep(absl::Time now, const RetentionOptions& retention) {

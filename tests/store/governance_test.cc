@@ -167,7 +167,7 @@ TEST(SweeperTest, ErasesStaleCandidatesExpiredOpeningsAndOldAuditEntries) {
   ASSERT_TRUE(expiring.ok()) << expiring.status();
   ASSERT_EQ(expiring->size(), 1u);
   EXPECT_EQ((*expiring)[0].id, "old");
-  EXPECT_EQ((*expiring)[0].erased_on, today + 731);
+  EXPECT_EQ((*expiring)[0].erased_on, today + 730);
   EXPECT_TRUE(catalog->ListExpiring("org-a", clock.now, 20, retention)->empty());
   // org-e's openings: both dated ones are past or soon.
   auto openings = catalog->ListExpiring("org-e", start, 30, retention);
