@@ -27,7 +27,7 @@ absl::Status CallGovernance(Session& session,
 std::string CandidateList(const v1::AuditEntry& e) {
   std::vector<std::string> names;
   for (const v1::AuditCandidate& c : e.candidates()) {
-    names.push_back(c.erased() ? absl::StrCat(c.organisation(), ":(erased)") : absl::StrCat(c.organisation(), ":", c.id()));
+    names.push_back(absl::StrCat(c.organisation(), ":", c.erased() ? "(erased)" : c.id()));
   }
   if (names.size() > 5) {
     const size_t more = names.size() - 5;

@@ -133,11 +133,12 @@ absl::StatusOr<AuditPage> AuditLog::List(const AuditFilter& filter) const {
 absl::StatusOr<int64_t> AuditLog::DeleteBefore(absl::Time cutoff) {
   const std::string end = KeyAt(Micros(cutoff), 0);
   int64_t count = 0;
-  PASSERELLE_RETURN_IF_ERROR(store_->ForEachAudit("", [&](absl::string_view key, absl::string_view) -> absl::StatusOr<bool> {
+  auto count_older = [&](absl::string_view key, absl::string_view) -> absl::StatusOr<bool> {
     if (key >= absl::string_view(end)) return false;
     ++count;
     return true;
-  }));
+  };
+  PASSERELLE_RETURN_IF_ERROR(store_->ForEachAudit("", count_older));
   if (count > 0) PASSERELLE_RETURN_IF_ERROR(store_->DeleteAuditBefore(end));
   return count;
 }

@@ -26,10 +26,10 @@
 //
 // Thread-safety: thread-safe. Concurrent writers do not wait for each other's synced write (RocksDB
 // commits them together, one log sync for the group), but a write waits while another one in flight
-// touches one of its ids: writes in flight at the same time hold disjoint ids, so the order in which RocksDB
-// logs them and the order in which the index applies them cannot disagree about any record, and the
-// ownership check of a record always sees its last completed write. The index is updated after the
-// synced write returns and before the put does: nothing is visible before it is durable.
+// touches one of its records: writes in flight at the same time hold disjoint records, so the order in
+// which RocksDB logs them and the order in which the index applies them cannot disagree about any record,
+// and a put's `created` (and a sweep's re-check of a record) sees its last completed write. The index is
+// updated after the synced write returns and before the put does: nothing is visible before it is durable.
 // Readers never wait for writers, except GetProfile/ListProfiles/InvalidRecords for a map lookup.
 //
 // Example:

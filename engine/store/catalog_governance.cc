@@ -15,7 +15,8 @@ constexpr int64_t kSecondsPerDay = 86400;
 constexpr size_t kDeleteChunk = 1024;
 
 Day DayOf(int64_t unix_seconds) {
-  return static_cast<Day>(unix_seconds >= 0 ? unix_seconds / kSecondsPerDay : (unix_seconds - kSecondsPerDay + 1) / kSecondsPerDay);
+  const int64_t floor = unix_seconds >= 0 ? unix_seconds : unix_seconds - kSecondsPerDay + 1;
+  return static_cast<Day>(floor / kSecondsPerDay);
 }
 
 // owner_id, id and (openings) the expiry of a stored record; false when it does not parse.
