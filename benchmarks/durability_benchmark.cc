@@ -4,7 +4,7 @@
 //    default options. This is the floor: nothing but the synced batch writes.
 // 2. The real write path: the same candidates, as the server's import receives them (passerelle.v1.Candidate
 //    messages), decoded (CandidateFromProto) and stored with Catalog::PutCandidates in batches of --batch,
-//    one synced WriteBatch each (engine/store/catalog.h: resolve, ownership check, synced write, index
+//    one synced WriteBatch each (engine/store/catalog.h: resolve, synced write, index
 //    update), into a fresh data directory. Records per second of both, and the ratio.
 // 2b. With --streams=N (N > 1, default 2): the same import again into another fresh directory, by N
 //    threads calling PutCandidates at once, as a server does with N concurrent import streams; each takes
@@ -137,7 +137,7 @@ void DecodeAndPut(engine::Catalog& catalog, const std::vector<v1::Candidate>& pr
     }
     records.push_back(*std::move(record));
   }
-  absl::StatusOr<std::vector<engine::PutOutcome>> outcomes = catalog.PutCandidates(records);
+  absl::StatusOr<std::vector<engine::PutOutcome>> outcomes = catalog.PutCandidates("sample", records);
   if (!outcomes.ok()) {
     std::fprintf(stderr, "catalog put: %s\n", std::string(outcomes.status().message()).c_str());
     std::exit(1);

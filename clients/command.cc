@@ -183,6 +183,7 @@ std::vector<Command> AllCommands() {
   AddMatchCommands(commands);
   AddProfileCommands(commands);
   AddBatchCommands(commands);
+  AddGovernanceCommands(commands);
   return commands;
 }
 

@@ -37,6 +37,11 @@ ABSL_FLAG(bool, erase_on_delete, true,
 ABSL_FLAG(int32_t, block_cache_mib, 64, "RocksDB block cache, in MiB.");
 ABSL_FLAG(std::string, backup_dir, "",
           "Where SIGUSR1 writes RocksDB checkpoints (one subdirectory per signal). Empty: SIGUSR1 is ignored.");
+ABSL_FLAG(int32_t, candidate_retention_days, 730,
+          "Candidates not updated for this many days are erased by the retention sweeper (docs/security.md).");
+ABSL_FLAG(int32_t, audit_retention_days, 365, "Audit log entries older than this many days are deleted.");
+ABSL_FLAG(int32_t, sweep_interval_seconds, 3600,
+          "Seconds between two retention sweeps (the first runs at start); 0 turns the sweeper off.");
 ABSL_FLAG(std::string, port_file, "",
           "If set, the bound port is written to this file once the server is serving (for scripts and tests).");
 
@@ -56,6 +61,9 @@ ServerOptions OptionsFromFlags() {
   options.shutdown_grace_seconds = absl::GetFlag(FLAGS_shutdown_grace_seconds);
   options.catalog.erase_on_delete = absl::GetFlag(FLAGS_erase_on_delete);
   options.catalog.store.block_cache_mib = static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_block_cache_mib)));
+  options.retention.candidate_retention_days = absl::GetFlag(FLAGS_candidate_retention_days);
+  options.retention.audit_retention_days = absl::GetFlag(FLAGS_audit_retention_days);
+  options.sweep_interval_seconds = absl::GetFlag(FLAGS_sweep_interval_seconds);
   return options;
 }
 
@@ -124,7 +132,7 @@ int Run() {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "The Passerelle matching service (gRPC passerelle.v1.Matching, health, reflection).\n"
+      "The Passerelle matching service (gRPC passerelle.v1.Matching and Governance, health, reflection).\n"
       "Usage: passerelle-server [--listen=127.0.0.1:50051] [--data_dir=./passerelle-data] [flags]");
   absl::ParseCommandLine(argc, argv);
   return passerelle::server::Run();

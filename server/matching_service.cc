@@ -10,6 +10,8 @@
 #include "engine/batch/rerank.h"
 #include "engine/common/status_macros.h"
 #include "engine/store/record_codec.h"
+#include "engine/store/record_key.h"
+#include "server/auth/claims.h"
 #include "server/api_convert.h"
 #include "server/batch_convert.h"
 #include "server/call_log.h"
@@ -33,6 +35,62 @@ absl::Status Required(absl::string_view field) {
   return engine::InvalidFieldError(field, "required");
 }
 
+// The organisation the call acts for: the credential's, never the request's.
+// TODO(trust-auth merge): the authentication step refuses calls without claims; until it is merged such
+// calls act for one organisation, "local".
+std::string OrganisationOf(const grpc::ServerContextBase& context) {
+  std::optional<Claims> claims = ClaimsOf(context);
+  return claims ? claims->organisation : std::string("local");
+}
+
+// Audit entries name at most this many candidates each (a batch call writes several).
+constexpr size_t kAuditCandidatesPerEntry = 1000;
+
+// Appends the audit entries of a call that returns candidate data (docs/security.md), before it returns
+// them: synced, like records. `candidates` hold qualified ids.
+absl::Status AuditCall(engine::Catalog* catalog, const grpc::ServerContextBase& context, absl::string_view rpc,
+                       const std::vector<std::string>& candidates) {
+  std::optional<Claims> claims = ClaimsOf(context);
+  engine::AuditEvent event;
+  event.organisation = claims ? claims->organisation : "local";
+  event.key_id = claims ? claims->key_id : "";
+  event.acting_person = claims ? claims->acting_person : "";
+  event.rpc = std::string(rpc);
+  for (size_t begin = 0; begin < candidates.size(); begin += kAuditCandidatesPerEntry) {
+    event.candidates.clear();
+    for (size_t i = begin; i < std::min(candidates.size(), begin + kAuditCandidatesPerEntry); ++i) {
+      const auto [organisation, id] = engine::SplitQualifiedId(candidates[i]);
+      event.candidates.push_back({std::string(organisation), std::string(id)});
+    }
+    PASSERELLE_RETURN_IF_ERROR(catalog->AppendAudit(event));
+  }
+  return absl::OkStatus();
+}
+
+// Index results carry qualified ids ("<organisation>:<id>"); answers carry the records' own ids.
+void StripIds(google::protobuf::RepeatedPtrField<v1::Match>* matches) {
+  for (v1::Match& m : *matches) {
+    m.set_id(std::string(engine::UnqualifiedId(m.id())));
+    if (m.has_explanation()) {
+      v1::Explanation* e = m.mutable_explanation();
+      e->set_candidate_id(std::string(engine::UnqualifiedId(e->candidate_id())));
+      e->set_opening_id(std::string(engine::UnqualifiedId(e->opening_id())));
+    }
+  }
+}
+
+// The index's NotFound names the qualified id; the caller knows the record by its own.
+absl::Status Unqualify(absl::Status status, absl::string_view qualified, absl::string_view id) {
+  if (status.ok()) return status;
+  std::string message(status.message());
+  const size_t at = message.find(qualified.data(), 0, qualified.size());
+  if (at != std::string::npos) message.replace(at, qualified.size(), id.data(), id.size());
+  absl::Status unqualified(status.code(), message);
+  status.ForEachPayload(
+      [&](absl::string_view type_url, const absl::Cord& payload) { unqualified.SetPayload(type_url, payload); });
+  return unqualified;
+}
+
 // A NotFound from the index about `field`, for a record that is stored but no longer validates, says so.
 template <class Stored>
 absl::Status ExplainNotMatchable(absl::Status status, const Stored& stored, absl::string_view field,
@@ -53,8 +111,10 @@ struct CandidateImport {
   static bool Has(const Request& r) { return r.has_candidate(); }
   static const std::string& Id(const Request& r) { return r.candidate().id(); }
   static auto Decode(const Request& r) { return engine::CandidateFromProto(r.candidate()); }
-  static auto Put(engine::Catalog* catalog, absl::Span<const engine::Candidate> items) {
-    return catalog->PutCandidates(items);
+  static engine::Day Expiry(const Request&) { return 0; }
+  static auto Put(engine::Catalog* catalog, absl::string_view organisation,
+                  absl::Span<const engine::Candidate> items, absl::Span<const engine::Day>) {
+    return catalog->PutCandidates(organisation, items);
   }
 };
 
@@ -63,9 +123,15 @@ struct OpeningImport {
   static constexpr char kField[] = "opening";
   static bool Has(const Request& r) { return r.has_opening(); }
   static const std::string& Id(const Request& r) { return r.opening().id(); }
-  static auto Decode(const Request& r) { return engine::OpeningFromProto(r.opening()); }
-  static auto Put(engine::Catalog* catalog, absl::Span<const engine::Opening> items) {
-    return catalog->PutOpenings(items);
+  static absl::StatusOr<engine::Opening> Decode(const Request& r) {
+    PASSERELLE_RETURN_IF_ERROR(engine::OpeningExpiryFromProto(r.opening()).status());
+    return engine::OpeningFromProto(r.opening());
+  }
+  // Decode() has checked it.
+  static engine::Day Expiry(const Request& r) { return engine::OpeningExpiryFromProto(r.opening()).value_or(0); }
+  static auto Put(engine::Catalog* catalog, absl::string_view organisation, absl::Span<const engine::Opening> items,
+                  absl::Span<const engine::Day> expires_on) {
+    return catalog->PutOpenings(organisation, items, expires_on);
   }
 };
 
@@ -112,7 +178,8 @@ grpc::Status MatchingService::PutCandidate(grpc::ServerContext* context, const v
     absl::StatusOr<engine::Candidate> record = engine::CandidateFromProto(request->candidate());
     if (!record.ok()) return PrefixFieldPath(record.status(), "candidate");
     PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
-    PASSERELLE_ASSIGN_OR_RETURN(std::vector<engine::PutOutcome> outcomes, catalog_->PutCandidates({*record}));
+    PASSERELLE_ASSIGN_OR_RETURN(std::vector<engine::PutOutcome> outcomes,
+                                catalog_->PutCandidates(OrganisationOf(*context), {*record}));
     if (!outcomes[0].status.ok()) return PrefixFieldPath(outcomes[0].status, "candidate");
     response->set_created(outcomes[0].created);
     return absl::OkStatus();
@@ -125,8 +192,11 @@ grpc::Status MatchingService::PutOpening(grpc::ServerContext* context, const v1:
     if (!request->has_opening()) return Required("opening");
     absl::StatusOr<engine::Opening> record = engine::OpeningFromProto(request->opening());
     if (!record.ok()) return PrefixFieldPath(record.status(), "opening");
+    absl::StatusOr<engine::Day> expires_on = engine::OpeningExpiryFromProto(request->opening());
+    if (!expires_on.ok()) return PrefixFieldPath(expires_on.status(), "opening");
     PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
-    PASSERELLE_ASSIGN_OR_RETURN(std::vector<engine::PutOutcome> outcomes, catalog_->PutOpenings({*record}));
+    PASSERELLE_ASSIGN_OR_RETURN(std::vector<engine::PutOutcome> outcomes,
+                                catalog_->PutOpenings(OrganisationOf(*context), {*record}, {*expires_on}));
     if (!outcomes[0].status.ok()) return PrefixFieldPath(outcomes[0].status, "opening");
     response->set_created(outcomes[0].created);
     return absl::OkStatus();
@@ -137,8 +207,11 @@ grpc::Status MatchingService::GetCandidate(grpc::ServerContext* context, const v
                                            v1::GetCandidateResponse* response) {
   return Run("GetCandidate", [&](CallLog& log) -> absl::Status {
     PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->candidate_id(), "candidate_id"));
-    auto stored = catalog_->GetCandidate(request->candidate_id());
+    const std::string organisation = OrganisationOf(*context);
+    auto stored = catalog_->GetCandidate(organisation, request->candidate_id());
     if (!stored.ok()) return PrefixFieldPath(stored.status(), "candidate_id");
+    PASSERELLE_RETURN_IF_ERROR(
+        AuditCall(catalog_, *context, "GetCandidate", {engine::QualifiedId(organisation, request->candidate_id())}));
     *response->mutable_candidate() = std::move(stored->record);
     response->set_matchable(stored->matchable);
     return absl::OkStatus();
@@ -149,7 +222,7 @@ grpc::Status MatchingService::GetOpening(grpc::ServerContext* context, const v1:
                                          v1::GetOpeningResponse* response) {
   return Run("GetOpening", [&](CallLog& log) -> absl::Status {
     PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->opening_id(), "opening_id"));
-    auto stored = catalog_->GetOpening(request->opening_id());
+    auto stored = catalog_->GetOpening(OrganisationOf(*context), request->opening_id());
     if (!stored.ok()) return PrefixFieldPath(stored.status(), "opening_id");
     *response->mutable_opening() = std::move(stored->record);
     response->set_matchable(stored->matchable);
@@ -162,7 +235,8 @@ grpc::Status MatchingService::DeleteCandidate(grpc::ServerContext* context, cons
   return Run("DeleteCandidate", [&](CallLog& log) -> absl::Status {
     PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->candidate_id(), "candidate_id"));
     PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
-    return PrefixFieldPath(catalog_->DeleteCandidate(request->candidate_id()), "candidate_id");
+    return PrefixFieldPath(catalog_->DeleteCandidate(OrganisationOf(*context), request->candidate_id()),
+                           "candidate_id");
   });
 }
 
@@ -171,7 +245,7 @@ grpc::Status MatchingService::DeleteOpening(grpc::ServerContext* context, const 
   return Run("DeleteOpening", [&](CallLog& log) -> absl::Status {
     PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->opening_id(), "opening_id"));
     PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
-    return PrefixFieldPath(catalog_->DeleteOpening(request->opening_id()), "opening_id");
+    return PrefixFieldPath(catalog_->DeleteOpening(OrganisationOf(*context), request->opening_id()), "opening_id");
   });
 }
 
@@ -183,11 +257,14 @@ absl::Status MatchingService::Import(grpc::ServerContext* context,
                                      v1::ImportResponse* response) {
   using Record = typename decltype(Kind::Decode(std::declval<typename Kind::Request>()))::value_type;
   std::vector<Record> batch;
+  std::vector<engine::Day> expiries;  // one per batch entry
   std::vector<int> batch_reports;  // index into response->items() of each batch entry
+  const std::string organisation = OrganisationOf(*context);
   auto commit = [&]() -> absl::Status {
     if (batch.empty()) return absl::OkStatus();
     PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
-    PASSERELLE_ASSIGN_OR_RETURN(std::vector<engine::PutOutcome> outcomes, Kind::Put(catalog_, batch));
+    PASSERELLE_ASSIGN_OR_RETURN(std::vector<engine::PutOutcome> outcomes,
+                                Kind::Put(catalog_, organisation, batch, expiries));
     for (size_t i = 0; i < outcomes.size(); ++i) {
       v1::ImportItemReport* report = response->mutable_items(batch_reports[i]);
       if (outcomes[i].status.ok()) {
@@ -197,6 +274,7 @@ absl::Status MatchingService::Import(grpc::ServerContext* context,
       }
     }
     batch.clear();
+    expiries.clear();
     batch_reports.clear();
     return absl::OkStatus();
   };
@@ -226,6 +304,7 @@ absl::Status MatchingService::Import(grpc::ServerContext* context,
       continue;
     }
     batch.push_back(*std::move(record));
+    expiries.push_back(Kind::Expiry(item));
     batch_reports.push_back(response->items_size() - 1);
     if (static_cast<int>(batch.size()) >= limits_.import_batch_items) PASSERELLE_RETURN_IF_ERROR(commit());
   }
@@ -280,12 +359,18 @@ grpc::ServerUnaryReactor* MatchingService::MatchOpenings(grpc::CallbackServerCon
     absl::StatusOr<engine::ScoringProfile> profile = catalog_->GetProfile(request->scoring_profile());
     if (!profile.ok()) return PrefixFieldPath(profile.status(), "scoring_profile");
     PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
-    absl::StatusOr<engine::MatchResult> result = catalog_->index().MatchOpenings(request->candidate_id(), query, *profile);
+    const std::string organisation = OrganisationOf(*context);
+    const std::string candidate = engine::QualifiedId(organisation, request->candidate_id());
+    absl::StatusOr<engine::MatchResult> result = catalog_->index().MatchOpenings(candidate, query, *profile);
     if (!result.ok()) {
-      return ExplainNotMatchable(result.status(), catalog_->GetCandidate(request->candidate_id()), "candidate_id",
+      return ExplainNotMatchable(Unqualify(result.status(), candidate, request->candidate_id()),
+                                 catalog_->GetCandidate(organisation, request->candidate_id()), "candidate_id",
                                  "candidate", request->candidate_id());
     }
+    PASSERELLE_RETURN_IF_ERROR(AuditCall(catalog_, *context, "MatchOpenings", {candidate}));
     MatchResultToProto(*result, *profile, query.explain, response);
+    StripIds(response->mutable_matches());
+    StripIds(response->mutable_near_misses());
     log.Count("results", response->matches_size());
     log.Count("near_misses", response->near_misses_size());
     return absl::OkStatus();
@@ -301,12 +386,21 @@ grpc::ServerUnaryReactor* MatchingService::MatchCandidates(grpc::CallbackServerC
     absl::StatusOr<engine::ScoringProfile> profile = catalog_->GetProfile(request->scoring_profile());
     if (!profile.ok()) return PrefixFieldPath(profile.status(), "scoring_profile");
     PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
-    absl::StatusOr<engine::MatchResult> result = catalog_->index().MatchCandidates(request->opening_id(), query, *profile);
+    const std::string organisation = OrganisationOf(*context);
+    const std::string opening = engine::QualifiedId(organisation, request->opening_id());
+    absl::StatusOr<engine::MatchResult> result = catalog_->index().MatchCandidates(opening, query, *profile);
     if (!result.ok()) {
-      return ExplainNotMatchable(result.status(), catalog_->GetOpening(request->opening_id()), "opening_id", "opening",
+      return ExplainNotMatchable(Unqualify(result.status(), opening, request->opening_id()),
+                                 catalog_->GetOpening(organisation, request->opening_id()), "opening_id", "opening",
                                  request->opening_id());
     }
     MatchResultToProto(*result, *profile, query.explain, response);
+    std::vector<std::string> returned;
+    for (const v1::Match& m : response->matches()) returned.push_back(m.id());
+    for (const v1::Match& m : response->near_misses()) returned.push_back(m.id());
+    PASSERELLE_RETURN_IF_ERROR(AuditCall(catalog_, *context, "MatchCandidates", returned));
+    StripIds(response->mutable_matches());
+    StripIds(response->mutable_near_misses());
     log.Count("results", response->matches_size());
     log.Count("near_misses", response->near_misses_size());
     return absl::OkStatus();
@@ -321,15 +415,22 @@ grpc::ServerUnaryReactor* MatchingService::Explain(grpc::CallbackServerContext* 
     absl::StatusOr<engine::ScoringProfile> profile = catalog_->GetProfile(request->scoring_profile());
     if (!profile.ok()) return PrefixFieldPath(profile.status(), "scoring_profile");
     PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
-    absl::StatusOr<engine::Explanation> explanation =
-        catalog_->index().Explain(request->candidate_id(), request->opening_id(), *profile);
+    const std::string organisation = OrganisationOf(*context);
+    const std::string candidate = engine::QualifiedId(organisation, request->candidate_id());
+    const std::string opening = engine::QualifiedId(organisation, request->opening_id());
+    absl::StatusOr<engine::Explanation> explanation = catalog_->index().Explain(candidate, opening, *profile);
     if (!explanation.ok()) {
-      absl::Status status = ExplainNotMatchable(explanation.status(), catalog_->GetCandidate(request->candidate_id()),
-                                                "candidate_id", "candidate", request->candidate_id());
-      return ExplainNotMatchable(status, catalog_->GetOpening(request->opening_id()), "opening_id", "opening",
-                                 request->opening_id());
+      absl::Status status = Unqualify(Unqualify(explanation.status(), candidate, request->candidate_id()), opening,
+                                      request->opening_id());
+      status = ExplainNotMatchable(status, catalog_->GetCandidate(organisation, request->candidate_id()),
+                                   "candidate_id", "candidate", request->candidate_id());
+      return ExplainNotMatchable(status, catalog_->GetOpening(organisation, request->opening_id()), "opening_id",
+                                 "opening", request->opening_id());
     }
+    PASSERELLE_RETURN_IF_ERROR(AuditCall(catalog_, *context, "Explain", {candidate}));
     ExplanationToProto(*explanation, response->mutable_explanation());
+    response->mutable_explanation()->set_candidate_id(request->candidate_id());
+    response->mutable_explanation()->set_opening_id(request->opening_id());
     response->set_scoring_profile(profile->name);
     return absl::OkStatus();
   }));
@@ -387,6 +488,10 @@ grpc::Status MatchingService::GetStatus(grpc::ServerContext* context, const v1::
       out->set_id(invalid.id);
       out->set_reason(invalid.reason);
     }
+    const engine::SweepReport swept = catalog_->sweep_totals();
+    response->set_retention_candidates_erased(swept.candidates_erased);
+    response->set_retention_openings_erased(swept.openings_erased);
+    response->set_retention_audit_entries_deleted(swept.audit_entries_deleted);
     return absl::OkStatus();
   });
 }
@@ -435,10 +540,35 @@ grpc::Status MatchingService::Rerank(grpc::ServerContext* context, const v1::Rer
 
     // The engine calls both functions below from one thread at a time, so writes never overlap.
     std::atomic<bool> write_failed{false};
-    options.cancelled = [&] { return write_failed.load() || BatchShouldStop(context); };
+    absl::Status audit_status;
+    options.cancelled = [&] { return write_failed.load() || !audit_status.ok() || BatchShouldStop(context); };
     engine::RerankProgress last;
-    auto send = [&](v1::RerankResponse& response) {
+    auto write = [&](v1::RerankResponse& response) {
       if (!write_failed && !writer->Write(response)) write_failed = true;
+    };
+    // Rankings wait here until their audit entry is written (one synced write per chunk).
+    std::vector<v1::RerankResponse> held;
+    std::vector<std::string> held_candidates;
+    auto release = [&] {
+      if (held.empty() || !audit_status.ok()) return;
+      audit_status = AuditCall(catalog_, *context, "Rerank", held_candidates);
+      if (audit_status.ok()) {
+        for (v1::RerankResponse& r : held) write(r);
+      }
+      held.clear();
+      held_candidates.clear();
+    };
+    auto send = [&](v1::RerankResponse& response) {
+      if (response.has_ranking()) {
+        held_candidates.push_back(response.ranking().candidate_id());
+        response.mutable_ranking()->set_candidate_id(std::string(engine::UnqualifiedId(held_candidates.back())));
+        StripIds(response.mutable_ranking()->mutable_matches());
+        held.push_back(std::move(response));
+        if (held.size() >= kAuditCandidatesPerEntry) release();
+        return;
+      }
+      release();
+      write(response);
     };
     absl::Status status = engine::Rerank(
         catalog_->index(), *profile, options,
@@ -457,8 +587,10 @@ grpc::Status MatchingService::Rerank(grpc::ServerContext* context, const v1::Rer
           RerankProgressToProto(progress, /*done=*/false, response.mutable_progress());
           send(response);
         });
+    release();
     log.Count("candidates", last.candidates_done);
     log.Count("pairs_scored", last.pairs_scored);
+    PASSERELLE_RETURN_IF_ERROR(audit_status);
     if (absl::IsCancelled(status)) return BatchStopStatus(context, status.message());
     PASSERELLE_RETURN_IF_ERROR(status);
     v1::RerankResponse final_progress;
@@ -485,7 +617,20 @@ grpc::Status MatchingService::Assign(grpc::ServerContext* context, const v1::Ass
     if (absl::IsCancelled(run.status())) return BatchStopStatus(context, run.status().message());
     PASSERELLE_RETURN_IF_ERROR(run.status());
     const int listed = request->max_left_out_listed() == 0 ? kDefaultMaxLeftOutListed : request->max_left_out_listed();
+    std::vector<std::string> returned;
+    for (const engine::CohortPlacement& p : run->placements) returned.push_back(p.candidate_id);
+    for (size_t i = 0; i < run->left_out.size() && i < static_cast<size_t>(listed); ++i) {
+      returned.push_back(run->left_out[i].candidate_id);
+    }
+    PASSERELLE_RETURN_IF_ERROR(AuditCall(catalog_, *context, "Assign", returned));
     CohortAssignmentToProto(*run, listed, response);
+    for (v1::Assignment& a : *response->mutable_assignments()) {
+      a.set_candidate_id(std::string(engine::UnqualifiedId(a.candidate_id())));
+      a.set_opening_id(std::string(engine::UnqualifiedId(a.opening_id())));
+    }
+    for (v1::LeftOutCandidate& l : *response->mutable_left_out()) {
+      l.set_candidate_id(std::string(engine::UnqualifiedId(l.candidate_id())));
+    }
     response->set_scoring_profile(profile->name);
     log.Count("candidates", run->report.candidate_count);
     log.Count("assigned", run->report.assigned_count);

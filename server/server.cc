@@ -10,6 +10,7 @@
 #include "grpcpp/server_builder.h"
 #include "engine/store/record_codec.h"
 #include "server/call_log.h"
+#include "server/status_convert.h"
 
 namespace passerelle::server {
 namespace {
@@ -61,6 +62,10 @@ absl::Status ValidateServerOptions(const ServerOptions& o) {
   if (o.limits.max_batch_calls < 1 || o.limits.max_batch_calls > 64) {
     return absl::InvalidArgumentError("max_batch_calls: must be in [1, 64]");
   }
+  if (o.retention.candidate_retention_days < 1 || o.retention.audit_retention_days < 1) {
+    return absl::InvalidArgumentError("candidate_retention_days, audit_retention_days: must be at least 1");
+  }
+  if (o.sweep_interval_seconds < 0) return absl::InvalidArgumentError("sweep_interval_seconds: must be >= 0");
   if (!(o.shutdown_grace_seconds >= 0 && o.shutdown_grace_seconds <= 600)) {
     return absl::InvalidArgumentError("shutdown_grace_seconds: must be in [0, 600]");
   }
@@ -80,6 +85,7 @@ absl::StatusOr<std::unique_ptr<PasserelleServer>> PasserelleServer::Start(const 
   PASSERELLE_ASSIGN_OR_RETURN(server->catalog_, engine::Catalog::Open(options.data_dir, data, options.catalog));
   LogLoadReport(*server->catalog_, options);
   server->service_ = std::make_unique<MatchingService>(server->catalog_.get(), options.limits);
+  server->governance_ = std::make_unique<GovernanceService>(server->catalog_.get(), options.retention);
 
   // Both are process-wide switches read by the next BuildAndStart.
   grpc::EnableDefaultHealthCheckService(true);
@@ -88,6 +94,7 @@ absl::StatusOr<std::unique_ptr<PasserelleServer>> PasserelleServer::Start(const 
   builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(), &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   builder.RegisterService(server->service_.get());
+  builder.RegisterService(server->governance_.get());
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("listen: cannot listen on \"", options.listen_address,
@@ -95,13 +102,40 @@ absl::StatusOr<std::unique_ptr<PasserelleServer>> PasserelleServer::Start(const 
   }
   server->server_->GetHealthCheckService()->SetServingStatus(kServiceName, true);
   LogEvent("serving", {{"listen", options.listen_address}, {"port", server->port_}});
+  if (options.sweep_interval_seconds > 0) server->sweeper_ = std::thread([s = server.get()] { s->SweepLoop(); });
   return server;
+}
+
+void PasserelleServer::SweepLoop() {
+  absl::MutexLock lock(&sweeper_mu_);
+  while (!sweeper_stop_) {
+    sweeper_mu_.Unlock();
+    const absl::StatusOr<engine::SweepReport> report = catalog_->Sweep(absl::Now(), options_.retention);
+    // Counts only: the log line holds no id.
+    if (report.ok()) {
+      LogEvent("retention_sweep", {{"candidates_erased", report->candidates_erased},
+                                   {"openings_erased", report->openings_erased},
+                                   {"audit_entries_deleted", report->audit_entries_deleted}});
+    } else {
+      LogEvent("retention_sweep", {{"code", StatusCodeName(report.status().code())},
+                                   {"message", report.status().message()}});
+    }
+    sweeper_mu_.Lock();
+    sweeper_mu_.AwaitWithTimeout(absl::Condition(&sweeper_stop_), absl::Seconds(options_.sweep_interval_seconds));
+  }
 }
 
 void PasserelleServer::Shutdown() {
   absl::MutexLock lock(&shutdown_mu_);
   if (stopped_) return;
   stopped_ = true;
+  if (sweeper_.joinable()) {
+    {
+      absl::MutexLock sweeper_lock(&sweeper_mu_);
+      sweeper_stop_ = true;
+    }
+    sweeper_.join();  // a sweep in progress finishes first
+  }
   if (server_) {
     LogEvent("shutdown", {{"grace_seconds", options_.shutdown_grace_seconds}});
     // Sets every service NOT_SERVING and tells Watch callers, before anything else changes.
@@ -115,6 +149,7 @@ void PasserelleServer::Shutdown() {
     server_.reset();
   }
   service_.reset();
+  governance_.reset();
   catalog_.reset();  // closes RocksDB
   LogEvent("stopped", {});
 }

@@ -18,12 +18,14 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "engine/refdata/reference_data.h"
 #include "engine/store/catalog.h"
 #include "grpcpp/server.h"
+#include "server/governance_service.h"
 #include "server/matching_service.h"
 
 namespace passerelle::server {
@@ -50,6 +52,11 @@ struct ServerOptions {
   double shutdown_grace_seconds = 5;
   ServiceLimits limits;
   engine::CatalogOptions catalog;
+  // What the retention sweeper erases (docs/security.md).
+  engine::RetentionOptions retention;
+  // Seconds between two retention sweeps (the first runs at start); 0 = no sweeper.
+  // Default: 3600
+  int sweep_interval_seconds = 3600;
 };
 
 // Checks the options' ranges; names the bad option.
@@ -69,10 +76,16 @@ class PasserelleServer {
 
  private:
   PasserelleServer() = default;
+  // The retention sweeper's thread: a sweep, then one every sweep_interval_seconds until Shutdown().
+  void SweepLoop();
 
   ServerOptions options_;
   std::unique_ptr<engine::Catalog> catalog_;
   std::unique_ptr<MatchingService> service_;
+  std::unique_ptr<GovernanceService> governance_;
+  std::thread sweeper_;
+  absl::Mutex sweeper_mu_;
+  bool sweeper_stop_ ABSL_GUARDED_BY(sweeper_mu_) = false;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   absl::Mutex shutdown_mu_;

@@ -8,10 +8,12 @@
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "engine/common/field_status.h"
 #include "engine/common/status_macros.h"
+#include "engine/model/dates.h"
 #include "engine/store/record_codec.h"
 
 namespace passerelle::engine {
@@ -26,7 +28,12 @@ struct CandidateKind {
   using Resolved = ResolvedCandidate;
   using Proto = v1::Candidate;
   static constexpr RecordKind kKind = RecordKind::kCandidate;
-  static auto Resolve(const MatchIndex& index, const Record& r) { return index.ResolveCandidate(r); }
+  // Validated with the record's own id, then known to the index by its qualified id.
+  static absl::StatusOr<std::shared_ptr<const Resolved>> Resolve(const MatchIndex& index, const Record& r) {
+    PASSERELLE_ASSIGN_OR_RETURN(Resolved resolved, ResolveCandidate(r, index.data()));
+    resolved.record.id = QualifiedId(r.owner_id, r.id);
+    return std::make_shared<const Resolved>(std::move(resolved));
+  }
   static void Upsert(MatchIndex& index, absl::Span<const std::shared_ptr<const Resolved>> rs) {
     index.UpsertCandidates(rs);
   }
@@ -41,7 +48,12 @@ struct OpeningKind {
   using Resolved = ResolvedOpening;
   using Proto = v1::Opening;
   static constexpr RecordKind kKind = RecordKind::kOpening;
-  static auto Resolve(const MatchIndex& index, const Record& r) { return index.ResolveOpening(r); }
+  // Validated with the record's own id, then known to the index by its qualified id.
+  static absl::StatusOr<std::shared_ptr<const Resolved>> Resolve(const MatchIndex& index, const Record& r) {
+    PASSERELLE_ASSIGN_OR_RETURN(Resolved resolved, ResolveOpening(r, index.data()));
+    resolved.record.id = QualifiedId(r.owner_id, r.id);
+    return std::make_shared<const Resolved>(std::move(resolved));
+  }
   static void Upsert(MatchIndex& index, absl::Span<const std::shared_ptr<const Resolved>> rs) {
     index.UpsertOpenings(rs);
   }
@@ -50,6 +62,15 @@ struct OpeningKind {
   static std::string Encode(const Record& r, google::protobuf::Arena* arena) { return EncodeOpening(r, arena); }
   static absl::StatusOr<Record> Decode(const Proto& p) { return OpeningFromProto(p); }
 };
+
+// Appends expires_on to an encoded opening: protobuf merges concatenated messages, so the bytes parse as
+// the opening with its expiry.
+void AppendExpiry(Day expires_on, std::string* encoded) {
+  if (expires_on == 0) return;
+  v1::Opening tail;
+  tail.set_expires_on(FormatDay(expires_on));
+  encoded->append(tail.SerializeAsString());
+}
 
 int ThreadsOr(int requested) {
   if (requested > 0) return requested;
@@ -78,9 +99,20 @@ constexpr size_t kParallelPutRecords = 64;
 constexpr size_t kLoadChunkRecords = 512;
 constexpr size_t kLoadChunksAhead = 16;
 
-absl::Status OwnerConflict(RecordKind kind, const std::string& id) {
-  return FieldStatus(absl::StatusCode::kAlreadyExists, "id",
-                     absl::StrCat(RecordKindName(kind), " \"", id, "\" already exists and belongs to another owner"));
+absl::Status NoRecord(RecordKind kind, absl::string_view id) {
+  return absl::NotFoundError(absl::StrCat("no ", RecordKindName(kind), " \"", id, "\""));
+}
+
+// Organisation ids: [a-z0-9][a-z0-9._-]{0,63} (server/auth enforces the same pattern on credentials).
+absl::Status ValidateOrganisation(absl::string_view organisation) {
+  bool ok = !organisation.empty() && organisation.size() <= kMaxOrganisationBytes &&
+            organisation[0] != '.' && organisation[0] != '_' && organisation[0] != '-';
+  for (char ch : organisation) {
+    ok &= (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-';
+  }
+  if (ok) return absl::OkStatus();
+  return InvalidFieldError(
+      "owner_id", absl::StrCat("organisation \"", organisation, "\" does not match [a-z0-9][a-z0-9._-]{0,63}"));
 }
 
 }  // namespace
@@ -90,6 +122,7 @@ absl::StatusOr<std::unique_ptr<Catalog>> Catalog::Open(const std::string& dir,
                                                        const CatalogOptions& options) {
   std::unique_ptr<Catalog> catalog(new Catalog(std::move(data), options));
   PASSERELLE_ASSIGN_OR_RETURN(catalog->store_, Store::Open(dir, options.store));
+  PASSERELLE_ASSIGN_OR_RETURN(catalog->audit_, AuditLog::Open(catalog->store_.get()));
   PASSERELLE_RETURN_IF_ERROR(catalog->Load());
   return catalog;
 }
@@ -126,7 +159,7 @@ absl::Status Catalog::LoadRecords(int64_t* loaded) {
   };
   struct Result {
     std::vector<std::shared_ptr<const typename Kind::Resolved>> resolved;
-    std::vector<std::pair<std::string, std::string>> invalid;  // id -> reason
+    std::vector<std::pair<std::string, std::string>> invalid;  // qualified id -> reason
   };
   struct Pipeline {
     std::mutex mu;  // guards the rest
@@ -146,14 +179,19 @@ absl::Status Catalog::LoadRecords(int64_t* loaded) {
       const absl::string_view key(chunk.bytes.data() + offset, key_size);
       const char* value = chunk.bytes.data() + offset + key_size;
       offset += key_size + value_size;
-      auto invalid = [&](std::string reason) { result.invalid.emplace_back(std::string(key), std::move(reason)); };
+      // Named by its qualified id once it parses; before that by its stored key, in hex.
+      std::string name = absl::StrCat("?", absl::BytesToHexString(key));
+      auto invalid = [&](std::string reason) { result.invalid.emplace_back(name, std::move(reason)); };
+      absl::StatusOr<StoredValue> stored = DecodeStoredValue(absl::string_view(value, value_size));
       typename Kind::Proto proto;
-      if (!proto.ParseFromArray(value, static_cast<int>(value_size))) {
+      if (!stored.ok() ||
+          !proto.ParseFromArray(stored->record.data(), static_cast<int>(stored->record.size()))) {
         invalid("stored bytes do not parse");
         continue;
       }
-      if (proto.id() != key) {
-        invalid(absl::StrCat("id: stored under another key: \"", proto.id(), "\""));
+      name = QualifiedId(proto.owner_id(), proto.id());
+      if (store_->RecordKey(proto.owner_id(), proto.id()) != key) {
+        invalid("id: stored under another key");
         continue;
       }
       absl::StatusOr<typename Kind::Record> record = Kind::Decode(proto);
@@ -300,55 +338,61 @@ void Catalog::ReleaseIds(const std::vector<InvalidKey>& keys) {
 }
 
 template <class Kind>
-absl::StatusOr<std::vector<PutOutcome>> Catalog::PutRecords(absl::Span<const typename Kind::Record> records) {
+absl::StatusOr<std::vector<PutOutcome>> Catalog::PutRecords(absl::string_view organisation,
+                                                            absl::Span<const typename Kind::Record> records,
+                                                            absl::Span<const Day> expires_on) {
+  PASSERELLE_RETURN_IF_ERROR(ValidateOrganisation(organisation));
+  if (!expires_on.empty() && expires_on.size() != records.size()) {
+    return InvalidFieldError("expires_on", "one per opening, or none");
+  }
   const size_t n = records.size();
   std::vector<PutOutcome> outcomes(n);
   std::vector<std::shared_ptr<const typename Kind::Resolved>> resolved(n);
   std::vector<std::string> encoded(n);
+  std::vector<std::string> keys(n);
   // CPU work first, on several threads for large puts, and before this put waits for anything.
   ParallelRanges(n, n >= kParallelPutRecords ? ThreadsOr(options_.put_threads) : 1, [&](size_t begin, size_t end) {
     google::protobuf::Arena arena;
     for (size_t i = begin; i < end; ++i) {
-      auto r = Kind::Resolve(index_, records[i]);
+      typename Kind::Record record = records[i];
+      record.owner_id = std::string(organisation);  // the caller's, whatever the record said
+      auto r = Kind::Resolve(index_, record);
       if (!r.ok()) {
         outcomes[i].status = r.status();
         continue;
       }
       resolved[i] = *std::move(r);
-      encoded[i] = Kind::Encode(records[i], &arena);
+      encoded[i] = Kind::Encode(record, &arena);
+      if (!expires_on.empty()) AppendExpiry(expires_on[i], &encoded[i]);
+      keys[i] = store_->RecordKey(organisation, record.id);
       if ((i - begin) % 64 == 63) arena.Reset();  // keep the arena's blocks few and warm
     }
   });
 
-  std::vector<std::string> ids;
-  ids.reserve(n);
+  std::vector<std::string> valid_keys;
+  valid_keys.reserve(n);
   for (size_t i = 0; i < n; ++i) {
-    if (resolved[i]) ids.push_back(records[i].id);
+    if (resolved[i]) valid_keys.push_back(keys[i]);
   }
-  // From here until the index is updated no other write touches these ids, so the stored owners read
-  // next stay current and this write's place in RocksDB's log cannot be reordered against another
+  // From here until the index is updated no other write touches these records, so whether each one
+  // exists stays current and this write's place in RocksDB's log cannot be reordered against another
   // write of the same record.
-  const std::vector<InvalidKey> reserved = ReserveIds(Kind::kKind, ids);
+  const std::vector<InvalidKey> reserved = ReserveIds(Kind::kKind, valid_keys);
   absl::Cleanup release = [this, &reserved] { ReleaseIds(reserved); };
-  PASSERELLE_ASSIGN_OR_RETURN(const std::vector<std::string> stored_owners, store_->GetOwners(Kind::kKind, ids));
+  PASSERELLE_ASSIGN_OR_RETURN(const std::vector<bool> stored, store_->ContainsEach(Kind::kKind, valid_keys));
+  absl::flat_hash_set<std::string> existing;
+  for (size_t j = 0; j < valid_keys.size(); ++j) {
+    if (stored[j]) existing.insert(valid_keys[j]);
+  }
 
+  const int64_t now = absl::ToUnixSeconds(Now());
   WriteSet writes;
-  absl::flat_hash_map<std::string, std::string> owner;  // id -> owner, stored or set earlier in this batch
-  owner.reserve(ids.size());
-  for (size_t j = 0; j < ids.size(); ++j) owner.try_emplace(ids[j], stored_owners[j]);
   std::vector<std::shared_ptr<const typename Kind::Resolved>> applied;
-  applied.reserve(ids.size());
+  applied.reserve(valid_keys.size());
   for (size_t i = 0; i < n; ++i) {
     if (!resolved[i]) continue;
-    const typename Kind::Record& record = records[i];
-    std::string& current = owner[record.id];
-    if (!current.empty() && current != record.owner_id) {
-      outcomes[i].status = OwnerConflict(Kind::kKind, record.id);
-      continue;
-    }
-    outcomes[i].created = current.empty();
-    current = record.owner_id;
-    writes.PutSerialized(Kind::kKind, record.id, std::move(encoded[i]));
+    outcomes[i].created = existing.insert(keys[i]).second;
+    writes.PutRecord(Kind::kKind, std::move(keys[i]), EncodeStoredValue(now, encoded[i]));
     applied.push_back(std::move(resolved[i]));
   }
   // Outside any lock: concurrent puts share RocksDB's group commit (one log sync for all of them).
@@ -359,48 +403,82 @@ absl::StatusOr<std::vector<PutOutcome>> Catalog::PutRecords(absl::Span<const typ
   return outcomes;
 }
 
-absl::StatusOr<std::vector<PutOutcome>> Catalog::PutCandidates(absl::Span<const Candidate> candidates) {
-  return PutRecords<CandidateKind>(candidates);
+absl::StatusOr<std::vector<PutOutcome>> Catalog::PutCandidates(absl::string_view organisation,
+                                                               absl::Span<const Candidate> candidates) {
+  return PutRecords<CandidateKind>(organisation, candidates, {});
 }
 
-absl::StatusOr<std::vector<PutOutcome>> Catalog::PutOpenings(absl::Span<const Opening> openings) {
-  return PutRecords<OpeningKind>(openings);
+absl::StatusOr<std::vector<PutOutcome>> Catalog::PutOpenings(absl::string_view organisation,
+                                                             absl::Span<const Opening> openings,
+                                                             absl::Span<const Day> expires_on) {
+  return PutRecords<OpeningKind>(organisation, openings, expires_on);
 }
 
-absl::StatusOr<StoredRecord<v1::Candidate>> Catalog::GetCandidate(const std::string& id) const {
-  PASSERELLE_ASSIGN_OR_RETURN(v1::Candidate record, store_->GetCandidate(id));
-  return StoredRecord<v1::Candidate>{std::move(record), CandidateKind::Indexed(index_, id)};
+namespace {
+
+template <class Message>
+absl::StatusOr<Message> ParseValue(absl::StatusOr<std::optional<std::string>> value, RecordKind kind,
+                                   absl::string_view id) {
+  PASSERELLE_RETURN_IF_ERROR(value.status());
+  if (!*value) return NoRecord(kind, id);
+  PASSERELLE_ASSIGN_OR_RETURN(StoredValue stored, DecodeStoredValue(**value));
+  Message message;
+  if (!message.ParseFromArray(stored.record.data(), static_cast<int>(stored.record.size()))) {
+    return absl::DataLossError(absl::StrCat("storage: stored ", RecordKindName(kind), " \"", id, "\" does not parse"));
+  }
+  return message;
 }
 
-absl::StatusOr<StoredRecord<v1::Opening>> Catalog::GetOpening(const std::string& id) const {
-  PASSERELLE_ASSIGN_OR_RETURN(v1::Opening record, store_->GetOpening(id));
-  return StoredRecord<v1::Opening>{std::move(record), OpeningKind::Indexed(index_, id)};
+}  // namespace
+
+absl::StatusOr<StoredRecord<v1::Candidate>> Catalog::GetCandidate(absl::string_view organisation,
+                                                                  absl::string_view id) const {
+  PASSERELLE_ASSIGN_OR_RETURN(v1::Candidate record,
+                              ParseValue<v1::Candidate>(store_->GetValue(RecordKind::kCandidate,
+                                                                         store_->RecordKey(organisation, id)),
+                                                        RecordKind::kCandidate, id));
+  return StoredRecord<v1::Candidate>{std::move(record), CandidateKind::Indexed(index_, QualifiedId(organisation, id))};
+}
+
+absl::StatusOr<StoredRecord<v1::Opening>> Catalog::GetOpening(absl::string_view organisation,
+                                                              absl::string_view id) const {
+  PASSERELLE_ASSIGN_OR_RETURN(v1::Opening record,
+                              ParseValue<v1::Opening>(store_->GetValue(RecordKind::kOpening,
+                                                                       store_->RecordKey(organisation, id)),
+                                                      RecordKind::kOpening, id));
+  return StoredRecord<v1::Opening>{std::move(record), OpeningKind::Indexed(index_, QualifiedId(organisation, id))};
 }
 
 template <class Kind>
-absl::Status Catalog::DeleteRecord(const std::string& id) {
+absl::Status Catalog::DeleteRecord(absl::string_view organisation, absl::string_view id) {
+  const std::string key = store_->RecordKey(organisation, id);
   {
-    const std::vector<InvalidKey> reserved = ReserveIds(Kind::kKind, {id});
+    const std::vector<InvalidKey> reserved = ReserveIds(Kind::kKind, {key});
     absl::Cleanup release = [this, &reserved] { ReleaseIds(reserved); };
-    PASSERELLE_ASSIGN_OR_RETURN(const bool stored, store_->Contains(Kind::kKind, id));
-    if (!stored) return absl::NotFoundError(absl::StrCat("no ", RecordKindName(Kind::kKind), " \"", id, "\""));
+    PASSERELLE_ASSIGN_OR_RETURN(const bool stored, store_->Contains(Kind::kKind, key));
+    if (!stored) return NoRecord(Kind::kKind, id);
     WriteSet writes;
-    writes.Delete(Kind::kKind, id);
+    writes.Delete(Kind::kKind, key);
     PASSERELLE_RETURN_IF_ERROR(store_->Commit(writes));
-    Kind::Remove(index_, id);
+    const std::string qualified = QualifiedId(organisation, id);
+    Kind::Remove(index_, qualified);
     std::lock_guard<std::mutex> lock(state_mu_);
-    invalid_.erase({Kind::kKind, id});
+    invalid_.erase({Kind::kKind, qualified});
   }
   // After the id is released: flushing and compacting may take a while and need not block other writes.
   if (!options_.erase_on_delete) return absl::OkStatus();
-  const absl::Status erased = store_->Erase(Kind::kKind, {id});
+  const absl::Status erased = store_->Erase(Kind::kKind, {key});
   if (erased.ok()) return erased;
   return absl::Status(erased.code(), absl::StrCat("deleted, but erasing it from the data files failed (the next "
                                                   "compaction will): ", erased.message()));
 }
 
-absl::Status Catalog::DeleteCandidate(const std::string& id) { return DeleteRecord<CandidateKind>(id); }
-absl::Status Catalog::DeleteOpening(const std::string& id) { return DeleteRecord<OpeningKind>(id); }
+absl::Status Catalog::DeleteCandidate(absl::string_view organisation, absl::string_view id) {
+  return DeleteRecord<CandidateKind>(organisation, id);
+}
+absl::Status Catalog::DeleteOpening(absl::string_view organisation, absl::string_view id) {
+  return DeleteRecord<OpeningKind>(organisation, id);
+}
 
 absl::StatusOr<bool> Catalog::PutProfile(const ScoringProfile& profile) {
   PASSERELLE_RETURN_IF_ERROR(ValidateId(profile.name, "name"));

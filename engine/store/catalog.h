@@ -1,9 +1,20 @@
 // The records Passerelle holds: RocksDB (the source of truth, engine/store/store.h) kept in step with the
 // in-memory MatchIndex that answers queries, plus the named scoring profiles.
 //
-// Write path: validate and resolve each record against the reference data -> check that its id is not
-// held by another owner -> one synced RocksDB batch -> apply to the index -> return. A record that fails
-// is reported on its own and changes nothing; the others of the batch go through.
+// Tenancy: a record is named by (organisation, id); ids are unique within an organisation only. Writes
+// take the caller's organisation (from its credential, never from the record) and set the records'
+// owner_id to it; another organisation's put of the same id makes a record of its own. RocksDB keys
+// records by a keyed hash of the pair (record_key.h). The index knows each record by its qualified id
+// QualifiedId(organisation, id) = "<organisation>:<id>": index queries take and return qualified ids,
+// and the server strips them (UnqualifiedId) before answering. InvalidRecord::id is qualified too.
+//
+// Write path: validate and resolve each record against the reference data -> one synced RocksDB batch
+// (each record with its update time from CatalogOptions::clock) -> apply to the index -> return. A
+// record that fails is reported on its own and changes nothing; the others of the batch go through.
+//
+// Governance (catalog_governance.cc, audit_log.h): the audit log of candidate reads, the retention
+// sweeper (Sweep, driven by a "now" the caller passes), the list of records about to expire, and the
+// erasure of everything an organisation owns.
 //
 // Start: Open() rebuilds the index from RocksDB. A stored record that no longer validates (the reference
 // data changed under it) is kept in RocksDB, left out of the index, and listed in the load report and
@@ -15,21 +26,23 @@
 //
 // Thread-safety: thread-safe. Concurrent writers do not wait for each other's synced write (RocksDB
 // commits them together, one log sync for the group), but a write waits while another one in flight
-// touches one of its ids: writes in flight at the same time hold disjoint ids, so the order in which RocksDB
-// logs them and the order in which the index applies them cannot disagree about any record, and the
-// ownership check of a record always sees its last completed write. The index is updated after the
-// synced write returns and before the put does: nothing is visible before it is durable.
+// touches one of its records: writes in flight at the same time hold disjoint records, so the order in
+// which RocksDB logs them and the order in which the index applies them cannot disagree about any record,
+// and a put's `created` (and a sweep's re-check of a record) sees its last completed write. The index is
+// updated after the synced write returns and before the put does: nothing is visible before it is durable.
 // Readers never wait for writers, except GetProfile/ListProfiles/InvalidRecords for a map lookup.
 //
 // Example:
 //   PASSERELLE_ASSIGN_OR_RETURN(auto catalog, Catalog::Open("passerelle-data", data, {}));
-//   PASSERELLE_ASSIGN_OR_RETURN(std::vector<PutOutcome> outcomes, catalog->PutCandidates({candidate}));
-//   auto result = catalog->index().MatchOpenings(candidate.id, MatchQuery{}, DefaultScoringProfile());
+//   PASSERELLE_ASSIGN_OR_RETURN(std::vector<PutOutcome> outcomes, catalog->PutCandidates("ft-93", {candidate}));
+//   auto result = catalog->index().MatchOpenings(QualifiedId("ft-93", candidate.id), MatchQuery{},
+//                                                DefaultScoringProfile());
 #ifndef PASSERELLE_ENGINE_STORE_CATALOG_H_
 #define PASSERELLE_ENGINE_STORE_CATALOG_H_
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -39,8 +52,11 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "engine/index/match_index.h"
+#include "engine/store/audit_log.h"
+#include "engine/store/record_key.h"
 #include "engine/store/store.h"
 
 namespace passerelle::engine {
@@ -61,6 +77,40 @@ struct CatalogOptions {
   // 64 records stay on the caller's thread); 0 means one per core.
   // Default: 0
   int put_threads = 0;
+  // The time a put records as the record's last update (read by the retention sweeper); tests inject a
+  // clock of their own. Empty means absl::Now.
+  // Default: absl::Now
+  std::function<absl::Time()> clock;
+};
+
+// What the retention sweeper erases (docs/security.md).
+struct RetentionOptions {
+  // Candidates not updated for this many days are erased.
+  // Default: 730 (24 months)
+  int candidate_retention_days = 730;
+  // Audit entries older than this many days are deleted.
+  // Default: 365
+  int audit_retention_days = 365;
+};
+
+// What one Sweep() erased.
+struct SweepReport {
+  int64_t candidates_erased = 0;
+  int64_t openings_erased = 0;  // past their expires_on
+  int64_t audit_entries_deleted = 0;
+};
+
+// A record the sweeper will erase soon.
+struct ExpiringRecord {
+  RecordKind kind = RecordKind::kCandidate;
+  std::string id;  // the organisation's own id
+  Day erased_on = 0;  // first day a sweep may erase it
+};
+
+// What EraseOrganisation() erased.
+struct OffboardReport {
+  int64_t candidates_erased = 0;
+  int64_t openings_erased = 0;
 };
 
 // A stored record that does not validate against the current reference data.
@@ -83,8 +133,7 @@ struct LoadReport {
 
 // Outcome of one record of a put.
 struct PutOutcome {
-  // OK; InvalidArgument whose message starts with the field path; AlreadyExists when another owner
-  // holds the id.
+  // OK, or InvalidArgument whose message starts with the field path.
   absl::Status status;
   bool created = false;  // when OK: the id was new
 };
@@ -107,22 +156,43 @@ class Catalog {
   const ReferenceData& data() const { return index_.data(); }
   const LoadReport& load_report() const { return load_report_; }
 
-  // Stores each valid record (insert or replace by id) in one synced batch and applies them to the
-  // index; returns one outcome per record, in order. Within a batch a later record with the same id
-  // replaces an earlier one. A non-OK return means the batch could not be written: nothing of it was
-  // stored or applied.
-  absl::StatusOr<std::vector<PutOutcome>> PutCandidates(absl::Span<const Candidate> candidates);
-  absl::StatusOr<std::vector<PutOutcome>> PutOpenings(absl::Span<const Opening> openings);
+  // Stores each valid record of `organisation` (insert or replace by id; owner_id set to
+  // `organisation`) in one synced batch and applies them to the index; returns one outcome per record,
+  // in order. Within a batch a later record with the same id replaces an earlier one. A non-OK return
+  // means the batch could not be written: nothing of it was stored or applied. `expires_on`: empty, or
+  // one Day per opening (0 = no expiry), stored in the record's expires_on.
+  absl::StatusOr<std::vector<PutOutcome>> PutCandidates(absl::string_view organisation,
+                                                        absl::Span<const Candidate> candidates);
+  absl::StatusOr<std::vector<PutOutcome>> PutOpenings(absl::string_view organisation,
+                                                      absl::Span<const Opening> openings,
+                                                      absl::Span<const Day> expires_on = {});
 
-  // The stored record, or NotFound ("no candidate \"c-42\"").
-  absl::StatusOr<StoredRecord<v1::Candidate>> GetCandidate(const std::string& id) const;
-  absl::StatusOr<StoredRecord<v1::Opening>> GetOpening(const std::string& id) const;
+  // The record `id` of `organisation`, or NotFound ("no candidate \"c-42\""), also when only another
+  // organisation has that id.
+  absl::StatusOr<StoredRecord<v1::Candidate>> GetCandidate(absl::string_view organisation,
+                                                           absl::string_view id) const;
+  absl::StatusOr<StoredRecord<v1::Opening>> GetOpening(absl::string_view organisation, absl::string_view id) const;
 
   // Deletes the record (synced), removes it from the index and, with erase_on_delete, from the data
   // files. NotFound when absent. If erasure fails after the delete, returns its error: the record is
   // deleted and will leave the files at the next compaction.
-  absl::Status DeleteCandidate(const std::string& id);
-  absl::Status DeleteOpening(const std::string& id);
+  absl::Status DeleteCandidate(absl::string_view organisation, absl::string_view id);
+  absl::Status DeleteOpening(absl::string_view organisation, absl::string_view id);
+
+  // Governance (catalog_governance.cc).
+  // Appends an audit entry naming `event.candidates` (synced, one write).
+  absl::Status AppendAudit(const AuditEvent& event) { return audit_->Append(event, Now()); }
+  absl::StatusOr<AuditPage> ListAudit(const AuditFilter& filter) const { return audit_->List(filter); }
+  // Erases candidates not updated for candidate_retention_days before `now`, openings whose expires_on
+  // is before `now`'s day, and audit entries older than audit_retention_days.
+  absl::StatusOr<SweepReport> Sweep(absl::Time now, const RetentionOptions& retention);
+  // The records of `organisation` that Sweep() would erase before now + within_days, soonest first.
+  absl::StatusOr<std::vector<ExpiringRecord>> ListExpiring(absl::string_view organisation, absl::Time now,
+                                                           int within_days, const RetentionOptions& retention) const;
+  // Erases every candidate and opening `organisation` owns (off-boarding).
+  absl::StatusOr<OffboardReport> EraseOrganisation(absl::string_view organisation);
+  // What every Sweep() since Open() erased, summed.
+  SweepReport sweep_totals() const;
 
   // Validates and stores a scoring profile; returns whether the name was new. The name "default" is
   // reserved (InvalidArgument).
@@ -145,24 +215,36 @@ class Catalog {
   Catalog(std::shared_ptr<const ReferenceData> data, const CatalogOptions& options)
       : options_(options), index_(std::move(data)) {}
 
+  absl::Time Now() const { return options_.clock ? options_.clock() : absl::Now(); }
   absl::Status Load();
   template <class Kind>
   absl::Status LoadRecords(int64_t* loaded);
   absl::Status LoadProfiles();
   template <class Kind>
-  absl::StatusOr<std::vector<PutOutcome>> PutRecords(absl::Span<const typename Kind::Record> records);
+  absl::StatusOr<std::vector<PutOutcome>> PutRecords(absl::string_view organisation,
+                                                     absl::Span<const typename Kind::Record> records,
+                                                     absl::Span<const Day> expires_on);
   template <class Kind>
-  absl::Status DeleteRecord(const std::string& id);
+  absl::Status DeleteRecord(absl::string_view organisation, absl::string_view id);
+  // Deletes each record stored under `keys` for which due(stored value) still holds once its key is
+  // reserved, from RocksDB, the index and the files; returns how many. Used by the sweeper and
+  // off-boarding.
+  absl::StatusOr<int64_t> DeleteStored(RecordKind kind, const std::vector<std::string>& keys,
+                                       const std::function<bool(const StoredValue&)>& due);
+  // Keys of the records of `kind` for which due(value, owner) holds, scanning the whole family.
+  absl::StatusOr<std::vector<std::string>> FindStored(
+      RecordKind kind, const std::function<bool(const StoredValue&, absl::string_view owner)>& due) const;
   int64_t InvalidCount(RecordKind kind) const;
 
   using InvalidKey = std::pair<RecordKind, std::string>;
 
   const CatalogOptions options_;
   std::unique_ptr<Store> store_;
+  std::unique_ptr<AuditLog> audit_;
   MatchIndex index_;
   LoadReport load_report_;  // written by Open() only
 
-  // Ids of records being written (kind, id): a write waits until none of its ids is here, then adds them
+  // Stored keys of records being written (kind, key): a write waits until none of its ids is here, then adds them
   // for its duration (see the file comment).
   std::vector<InvalidKey> ReserveIds(RecordKind kind, const std::vector<std::string>& ids);
   void ReleaseIds(const std::vector<InvalidKey>& keys);
@@ -174,7 +256,8 @@ class Catalog {
   std::mutex profile_write_mu_;                // serialises profile writers (existence check, then write)
   mutable std::mutex state_mu_;                // guards profiles_ and invalid_
   std::map<std::string, ScoringProfile> profiles_;  // "default" not included
-  std::map<InvalidKey, std::string> invalid_;       // -> reason
+  std::map<InvalidKey, std::string> invalid_;       // (kind, qualified id) -> reason
+  SweepReport sweep_totals_;                        // guarded by state_mu_
 };
 
 }  // namespace passerelle::engine

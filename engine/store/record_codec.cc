@@ -164,6 +164,7 @@ absl::StatusOr<Candidate> CandidateFromProto(const v1::Candidate& p) {
   PASSERELLE_ASSIGN_OR_RETURN(c.available_from, DecodeDay(p.available_from(), "available_from"));
   PASSERELLE_ASSIGN_OR_RETURN(c.weekly_availability, WeekMaskFromProto(p.weekly_availability(), "weekly_availability"));
   c.right_to_work = p.right_to_work();
+  c.shared_with_employers = p.shared_with_employers();
   return c;
 }
 
@@ -193,6 +194,7 @@ void FillCandidate(const Candidate& c, v1::Candidate& p) {
   p.set_available_from(EncodeDay(c.available_from));
   WeekMaskToProto(c.weekly_availability, p.mutable_weekly_availability());
   p.set_right_to_work(c.right_to_work);
+  p.set_shared_with_employers(c.shared_with_employers);
 }
 
 }  // namespace
@@ -207,6 +209,11 @@ std::string EncodeCandidate(const Candidate& candidate, google::protobuf::Arena*
   v1::Candidate* p = google::protobuf::Arena::CreateMessage<v1::Candidate>(arena);
   FillCandidate(candidate, *p);
   return p->SerializeAsString();
+}
+
+absl::StatusOr<Day> OpeningExpiryFromProto(const v1::Opening& p) {
+  if (p.expires_on().empty()) return Day{0};
+  return DecodeDay(p.expires_on(), "expires_on");
 }
 
 absl::StatusOr<Opening> OpeningFromProto(const v1::Opening& p) {

@@ -31,6 +31,9 @@ absl::StatusOr<Candidate> CandidateFromProto(const v1::Candidate& proto);
 v1::Candidate CandidateToProto(const Candidate& candidate);
 
 absl::StatusOr<Opening> OpeningFromProto(const v1::Opening& proto);
+// The opening's expires_on as a Day, 0 when "" (no expiry); InvalidArgument naming expires_on. The
+// engine's Opening does not carry it (never scored): the catalog stores it beside the record.
+absl::StatusOr<Day> OpeningExpiryFromProto(const v1::Opening& proto);
 v1::Opening OpeningToProto(const Opening& opening);
 
 // CandidateToProto(candidate).SerializeAsString() (same bytes), with the message built on `arena`: far

@@ -2,9 +2,16 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
+#include <fstream>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/time/clock.h"
 #include "engine/common/status_macros.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/db.h"
@@ -16,10 +23,12 @@ namespace passerelle::engine {
 namespace {
 
 constexpr int kMetadataFamily = kRecordKindCount;
+constexpr int kAuditFamily = kRecordKindCount + 1;
 // Family names, indexed like Store::handles_.
-constexpr std::array<const char*, kRecordKindCount + 1> kFamilyNames = {"candidates", "openings", "profiles",
-                                                                         "metadata"};
+constexpr std::array<const char*, kRecordKindCount + 2> kFamilyNames = {"candidates", "openings", "profiles",
+                                                                         "metadata", "audit"};
 constexpr char kSchemaVersionKey[] = "schema_version";
+constexpr char kSecretFile[] = "record-key.secret";
 
 // RocksDB's Status stops here: every failure becomes an absl::Status saying what was being done.
 absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
@@ -75,23 +84,20 @@ absl::string_view RecordKindName(RecordKind kind) {
   return "record";
 }
 
-void WriteSet::Put(const v1::Candidate& c) {
-  ops_.push_back({static_cast<int>(RecordKind::kCandidate), c.id(), c.SerializeAsString()});
-}
-void WriteSet::Put(const v1::Opening& o) {
-  ops_.push_back({static_cast<int>(RecordKind::kOpening), o.id(), o.SerializeAsString()});
+void WriteSet::PutRecord(RecordKind kind, std::string key, std::string value) {
+  ops_.push_back({static_cast<int>(kind), std::move(key), std::move(value)});
 }
 void WriteSet::Put(const v1::ScoringProfile& p) {
   ops_.push_back({static_cast<int>(RecordKind::kProfile), p.name(), p.SerializeAsString()});
-}
-void WriteSet::PutSerialized(RecordKind kind, std::string id, std::string bytes) {
-  ops_.push_back({static_cast<int>(kind), std::move(id), std::move(bytes)});
 }
 void WriteSet::Delete(RecordKind kind, absl::string_view id) {
   ops_.push_back({static_cast<int>(kind), std::string(id), std::nullopt});
 }
 void WriteSet::PutMetadata(absl::string_view key, absl::string_view value) {
   ops_.push_back({kMetadataFamily, std::string(key), std::string(value)});
+}
+void WriteSet::PutAudit(std::string key, std::string value) {
+  ops_.push_back({kAuditFamily, std::move(key), std::move(value)});
 }
 
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOptions& options) {
@@ -122,6 +128,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, const
   store->db_.reset(db);
 
   PASSERELLE_ASSIGN_OR_RETURN(std::optional<std::string> schema, store->GetMetadata(kSchemaVersionKey));
+  PASSERELLE_RETURN_IF_ERROR(store->LoadOrCreateSecret(!schema.has_value()));
   if (!schema) {
     WriteSet writes;
     writes.PutMetadata(kSchemaVersionKey, std::to_string(kStoreSchemaVersion));
@@ -132,6 +139,12 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, const
     if (error != std::errc() || end != schema->data() + schema->size() || version > kStoreSchemaVersion) {
       return absl::FailedPreconditionError(absl::StrCat("storage: \"", dir, "\" has schema version \"", *schema,
                                                         "\"; this build reads up to ", kStoreSchemaVersion));
+    }
+    if (version == 1) {
+      PASSERELLE_RETURN_IF_ERROR(store->MigrateFromVersion1());
+      // The MANIFEST still names the old files' key ranges, i.e. bare ids; an Open writes a new one.
+      store.reset();
+      return Open(dir, options);
     }
   }
   return store;
@@ -188,12 +201,11 @@ absl::StatusOr<Message> ParseStored(absl::StatusOr<std::string> raw, RecordKind 
 
 }  // namespace
 
-absl::StatusOr<v1::Candidate> Store::GetCandidate(absl::string_view id) const {
-  return ParseStored<v1::Candidate>(GetRaw(static_cast<int>(RecordKind::kCandidate), id), RecordKind::kCandidate, id);
-}
-
-absl::StatusOr<v1::Opening> Store::GetOpening(absl::string_view id) const {
-  return ParseStored<v1::Opening>(GetRaw(static_cast<int>(RecordKind::kOpening), id), RecordKind::kOpening, id);
+absl::StatusOr<std::optional<std::string>> Store::GetValue(RecordKind kind, absl::string_view key) const {
+  absl::StatusOr<std::string> raw = GetRaw(static_cast<int>(kind), key);
+  if (absl::IsNotFound(raw.status())) return std::optional<std::string>();
+  PASSERELLE_RETURN_IF_ERROR(raw.status());
+  return std::optional<std::string>(std::move(*raw));
 }
 
 absl::StatusOr<v1::ScoringProfile> Store::GetProfile(absl::string_view name) const {
@@ -201,46 +213,27 @@ absl::StatusOr<v1::ScoringProfile> Store::GetProfile(absl::string_view name) con
                                          name);
 }
 
-absl::StatusOr<bool> Store::Contains(RecordKind kind, absl::string_view id) const {
-  absl::StatusOr<std::string> raw = GetRaw(static_cast<int>(kind), id);
+absl::StatusOr<bool> Store::Contains(RecordKind kind, absl::string_view key) const {
+  absl::StatusOr<std::string> raw = GetRaw(static_cast<int>(kind), key);
   if (absl::IsNotFound(raw.status())) return false;
   PASSERELLE_RETURN_IF_ERROR(raw.status());
   return true;
 }
 
-absl::StatusOr<std::vector<std::string>> Store::GetOwners(RecordKind kind,
-                                                         const std::vector<std::string>& ids) const {
-  std::vector<std::string> owners(ids.size());
-  if (ids.empty()) return owners;
-  std::vector<rocksdb::Slice> keys;
-  keys.reserve(ids.size());
-  for (const std::string& id : ids) keys.emplace_back(id);
-  std::vector<rocksdb::PinnableSlice> values(ids.size());
-  std::vector<rocksdb::Status> statuses(ids.size());
-  db_->MultiGet(rocksdb::ReadOptions(), handles_[static_cast<int>(kind)], ids.size(), keys.data(), values.data(),
+absl::StatusOr<std::vector<bool>> Store::ContainsEach(RecordKind kind, const std::vector<std::string>& keys) const {
+  std::vector<bool> found(keys.size(), false);
+  if (keys.empty()) return found;
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  db_->MultiGet(rocksdb::ReadOptions(), handles_[static_cast<int>(kind)], keys.size(), slices.data(), values.data(),
                 statuses.data());
-  for (size_t i = 0; i < ids.size(); ++i) {
+  for (size_t i = 0; i < keys.size(); ++i) {
     if (statuses[i].IsNotFound()) continue;
     PASSERELLE_RETURN_IF_ERROR(FromRocks(statuses[i], "reading"));
-    bool parsed = false;
-    const int size = static_cast<int>(values[i].size());
-    if (kind == RecordKind::kCandidate) {
-      v1::Candidate record;
-      parsed = record.ParseFromArray(values[i].data(), size);
-      owners[i] = record.owner_id();
-    } else if (kind == RecordKind::kOpening) {
-      v1::Opening record;
-      parsed = record.ParseFromArray(values[i].data(), size);
-      owners[i] = record.owner_id();
-    } else {
-      return absl::InvalidArgumentError("storage: scoring profiles have no owner");
-    }
-    if (!parsed) {
-      return absl::DataLossError(
-          absl::StrCat("storage: stored ", RecordKindName(kind), " \"", ids[i], "\" does not parse"));
-    }
+    found[i] = true;
   }
-  return owners;
+  return found;
 }
 
 absl::Status Store::ForEach(RecordKind kind,
@@ -265,6 +258,7 @@ absl::StatusOr<std::optional<std::string>> Store::GetMetadata(absl::string_view 
 
 absl::Status Store::Erase(RecordKind kind, const std::vector<std::string>& ids) {
   if (ids.empty()) return absl::OkStatus();
+  // Obsolete log files are deleted by the flush below (DatabaseOptions: no archive, no recycling).
   // 1. Every family, so that the log files that held the record stop being live and are deleted.
   rocksdb::FlushOptions flush;
   flush.wait = true;
@@ -283,7 +277,114 @@ absl::Status Store::Checkpoint(const std::string& checkpoint_dir) const {
   rocksdb::Checkpoint* raw = nullptr;
   PASSERELLE_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "preparing a checkpoint"));
   std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
-  return FromRocks(checkpoint->CreateCheckpoint(checkpoint_dir), absl::StrCat("checkpoint to \"", checkpoint_dir, "\""));
+  PASSERELLE_RETURN_IF_ERROR(FromRocks(checkpoint->CreateCheckpoint(checkpoint_dir),
+                                       absl::StrCat("checkpoint to \"", checkpoint_dir, "\"")));
+  std::error_code error;
+  std::filesystem::copy_file(std::filesystem::path(dir_) / kSecretFile,
+                             std::filesystem::path(checkpoint_dir) / kSecretFile, error);
+  if (error) {
+    return absl::UnavailableError(
+        absl::StrCat("storage: copying the record key secret into \"", checkpoint_dir, "\": ", error.message()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Store::LoadOrCreateSecret(bool new_directory) {
+  const std::string path = (std::filesystem::path(dir_) / kSecretFile).string();
+  std::ifstream in(path, std::ios::binary);
+  if (in) {
+    std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (secret.size() != kRecordSecretBytes) {
+      return absl::DataLossError(absl::StrCat("storage: \"", path, "\" is not a record key secret"));
+    }
+    keyer_ = std::make_unique<RecordKeyer>(std::move(secret));
+    return absl::OkStatus();
+  }
+  // A directory whose records are keyed (schema 2) but whose secret is gone cannot find them again.
+  if (!new_directory && GetMetadata(kSchemaVersionKey).value_or(std::nullopt) != std::optional<std::string>("1")) {
+    return absl::FailedPreconditionError(absl::StrCat("storage: \"", path,
+                                                      "\" is missing; restore it from the backup the data "
+                                                      "directory comes from (records are keyed with it)"));
+  }
+  PASSERELLE_ASSIGN_OR_RETURN(std::string secret, NewRecordSecret());
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0) return absl::UnavailableError(absl::StrCat("storage: cannot create \"", path, "\""));
+  const bool written = ::write(fd, secret.data(), secret.size()) == static_cast<ssize_t>(secret.size()) &&
+                       ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written) return absl::UnavailableError(absl::StrCat("storage: cannot write \"", path, "\""));
+  keyer_ = std::make_unique<RecordKeyer>(std::move(secret));
+  return absl::OkStatus();
+}
+
+// Schema 1 keyed records by bare id. Rewrites each under RecordKey(owner_id, id), update time = now, and
+// drops the old keys from the files, all before the directory is used.
+absl::Status Store::MigrateFromVersion1() {
+  const int64_t now = absl::ToUnixSeconds(absl::Now());
+  for (RecordKind kind : {RecordKind::kCandidate, RecordKind::kOpening}) {
+    WriteSet writes;
+    PASSERELLE_RETURN_IF_ERROR(ForEach(kind, [&](absl::string_view key, absl::string_view value) {
+      std::string owner;
+      bool parsed = false;
+      if (kind == RecordKind::kCandidate) {
+        v1::Candidate record;
+        parsed = record.ParseFromArray(value.data(), static_cast<int>(value.size()));
+        owner = record.owner_id();
+      } else {
+        v1::Opening record;
+        parsed = record.ParseFromArray(value.data(), static_cast<int>(value.size()));
+        owner = record.owner_id();
+      }
+      writes.Delete(kind, key);
+      // A record that does not parse has no owner to key it by: it is dropped (it could not load anyway).
+      if (parsed) writes.PutRecord(kind, RecordKey(owner, key), EncodeStoredValue(now, value));
+      return absl::OkStatus();
+    }));
+    PASSERELLE_RETURN_IF_ERROR(Commit(writes));
+  }
+  WriteSet version;
+  version.PutMetadata(kSchemaVersionKey, std::to_string(kStoreSchemaVersion));
+  PASSERELLE_RETURN_IF_ERROR(Commit(version));
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  PASSERELLE_RETURN_IF_ERROR(FromRocks(db_->Flush(flush, handles_), "flushing after migration"));
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  for (RecordKind kind : {RecordKind::kCandidate, RecordKind::kOpening}) {
+    PASSERELLE_RETURN_IF_ERROR(FromRocks(db_->CompactRange(compact, handles_[static_cast<int>(kind)], nullptr, nullptr),
+                                         "compacting after migration"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Store::ForEachAudit(
+    absl::string_view start_key,
+    const std::function<absl::StatusOr<bool>(absl::string_view, absl::string_view)>& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[kAuditFamily]));
+  for (it->Seek(rocksdb::Slice(start_key.data(), start_key.size())); it->Valid(); it->Next()) {
+    PASSERELLE_ASSIGN_OR_RETURN(const bool more, fn(absl::string_view(it->key().data(), it->key().size()),
+                                                    absl::string_view(it->value().data(), it->value().size())));
+    if (!more) return absl::OkStatus();
+  }
+  return FromRocks(it->status(), "scanning the audit log");
+}
+
+absl::StatusOr<std::string> Store::LastAuditKey() const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[kAuditFamily]));
+  it->SeekToLast();
+  PASSERELLE_RETURN_IF_ERROR(FromRocks(it->status(), "reading the audit log"));
+  return it->Valid() ? it->key().ToString() : std::string();
+}
+
+absl::Status Store::DeleteAuditBefore(absl::string_view end_key) {
+  const rocksdb::Slice begin(""), end(end_key.data(), end_key.size());
+  rocksdb::WriteOptions write_options;
+  write_options.sync = options_.sync_writes;
+  PASSERELLE_RETURN_IF_ERROR(FromRocks(db_->DeleteRange(write_options, handles_[kAuditFamily], begin, end),
+                                       "deleting old audit entries"));
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  return FromRocks(db_->CompactRange(compact, handles_[kAuditFamily], nullptr, &end), "compacting the audit log");
 }
 
 }  // namespace passerelle::engine

@@ -1,13 +1,19 @@
 // Durable storage of Passerelle's records in RocksDB, under one data directory.
 //
-// Layout: one column family per kind of record, plus one for metadata.
-//   candidates  key = candidate id        value = passerelle.v1.Candidate (binary protobuf)
-//   openings    key = opening id          value = passerelle.v1.Opening
+// Layout: one column family per kind of record, plus metadata and the audit log.
+//   candidates  key = RecordKey(owner, id)  value = EncodeStoredValue(update time, passerelle.v1.Candidate)
+//   openings    key = RecordKey(owner, id)  value = EncodeStoredValue(update time, passerelle.v1.Opening)
 //   profiles    key = scoring profile name value = passerelle.v1.ScoringProfile
 //   metadata    key = "schema_version", "reference_data_version"; value = text
-// Keys are bare ids because ids are unique across owners (the in-memory index keys by id). The owning
-// organisation is inside the value (owner_id). Per-owner access checks compare that field; per-owner
-// listing can be added later as a family keyed "<owner_id>\0<id>" written in the same batches.
+//   audit       key = big-endian microseconds + sequence (engine/store/audit_log.h)
+// An id is unique within its organisation: the stored key is a keyed hash of the pair (record_key.h), so
+// no file of the data directory, MANIFEST included, holds an id in its key boundaries. The secret of that
+// hash lives beside RocksDB's files in the file record-key.secret (created with the data directory, mode
+// 0600, copied into checkpoints); losing it makes the records unreachable by id.
+//
+// Schema versions: 1 keyed records by bare id; Open() migrates such a directory in place (each record
+// rewritten under its new key with its owner_id, update time = the time of the migration, the old keys
+// deleted and compacted away).
 //
 // Durability: Commit() applies a WriteSet atomically and, with sync_writes (the default), returns only
 // once the batch is in the write-ahead log and the log is synced: an acknowledged write survives kill -9
@@ -23,7 +29,7 @@
 // Example:
 //   PASSERELLE_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open("passerelle-data", {}));
 //   WriteSet writes;
-//   writes.Put(CandidateToProto(candidate));
+//   writes.PutRecord(RecordKind::kCandidate, store->RecordKey("ft-93", "c-1"), EncodeStoredValue(now, bytes));
 //   PASSERELLE_RETURN_IF_ERROR(store->Commit(writes));
 #ifndef PASSERELLE_ENGINE_STORE_STORE_H_
 #define PASSERELLE_ENGINE_STORE_STORE_H_
@@ -39,6 +45,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "engine/store/record_key.h"
 #include "passerelle/v1/records.pb.h"
 
 namespace rocksdb {
@@ -49,7 +56,7 @@ class DB;
 namespace passerelle::engine {
 
 // Version of the layout above. Open() refuses a data directory written by a newer layout.
-inline constexpr int kStoreSchemaVersion = 1;
+inline constexpr int kStoreSchemaVersion = 2;
 
 enum class RecordKind : int { kCandidate = 0, kOpening = 1, kProfile = 2 };
 inline constexpr int kRecordKindCount = 3;
@@ -71,21 +78,21 @@ struct StoreOptions {
 // Puts and deletes applied together by Store::Commit, in the order they were added.
 class WriteSet {
  public:
-  void Put(const v1::Candidate& candidate);
-  void Put(const v1::Opening& opening);
+  // A candidate or opening: `key` from Store::RecordKey, `value` from EncodeStoredValue.
+  void PutRecord(RecordKind kind, std::string key, std::string value);
   void Put(const v1::ScoringProfile& profile);
-  // A candidate or opening already serialized: `bytes` must be the binary form of its message, whose id
-  // is `id`. Lets callers encode outside their critical sections and without a second copy.
-  void PutSerialized(RecordKind kind, std::string id, std::string bytes);
-  void Delete(RecordKind kind, absl::string_view id);
+  // `key`: the record's stored key (a profile's name).
+  void Delete(RecordKind kind, absl::string_view key);
   void PutMetadata(absl::string_view key, absl::string_view value);
+  // An audit log entry (engine/store/audit_log.h encodes both).
+  void PutAudit(std::string key, std::string value);
   bool empty() const { return ops_.empty(); }
   size_t size() const { return ops_.size(); }
 
  private:
   friend class Store;
   struct Op {
-    int family = 0;  // RecordKind, or kMetadataFamily
+    int family = 0;  // RecordKind, or kMetadataFamily, kAuditFamily
     std::string key;
     std::optional<std::string> value;  // nullopt = delete
   };
@@ -106,16 +113,18 @@ class Store {
   // Applies every operation of `writes` atomically (all or none) and, with sync_writes, durably.
   absl::Status Commit(const WriteSet& writes);
 
-  // The stored record, or NotFound naming `id`.
-  absl::StatusOr<v1::Candidate> GetCandidate(absl::string_view id) const;
-  absl::StatusOr<v1::Opening> GetOpening(absl::string_view id) const;
+  // The stored key of record `id` of `organisation` (a keyed hash, see record_key.h).
+  std::string RecordKey(absl::string_view organisation, absl::string_view id) const {
+    return keyer_->Key(organisation, id);
+  }
+
+  // The stored value under `key`, or nullopt.
+  absl::StatusOr<std::optional<std::string>> GetValue(RecordKind kind, absl::string_view key) const;
   absl::StatusOr<v1::ScoringProfile> GetProfile(absl::string_view name) const;
-  // Whether a record of `kind` is stored under `id`.
-  absl::StatusOr<bool> Contains(RecordKind kind, absl::string_view id) const;
-  // The owner_id of the candidate or opening stored under each of `ids`, "" where none is stored: one
-  // batched lookup (RocksDB MultiGet) instead of one point read per id. DataLoss when a stored record
-  // does not parse.
-  absl::StatusOr<std::vector<std::string>> GetOwners(RecordKind kind, const std::vector<std::string>& ids) const;
+  // Whether a record of `kind` is stored under `key`.
+  absl::StatusOr<bool> Contains(RecordKind kind, absl::string_view key) const;
+  // Whether a record is stored under each of `keys`: one batched lookup (RocksDB MultiGet).
+  absl::StatusOr<std::vector<bool>> ContainsEach(RecordKind kind, const std::vector<std::string>& keys) const;
 
   // Calls fn(key, value bytes) for every record of `kind`, in key order, on a consistent snapshot.
   // Stops at, and returns, the first error fn returns.
@@ -126,22 +135,35 @@ class Store {
   absl::StatusOr<std::optional<std::string>> GetMetadata(absl::string_view key) const;
 
   // Removes the bytes of deleted records from the data files (see the file comment). Call after the
-  // Commit that deleted `ids`.
-  absl::Status Erase(RecordKind kind, const std::vector<std::string>& ids);
+  // Commit that deleted `keys`.
+  absl::Status Erase(RecordKind kind, const std::vector<std::string>& keys);
 
   // Writes a consistent, openable copy of the store to `checkpoint_dir` (which must not exist), hard
-  // linking the immutable files where possible. For backups: copy that directory elsewhere.
+  // linking the immutable files where possible, plus the record key secret. For backups: copy that
+  // directory elsewhere. Erasure does not reach a checkpoint already taken (docs/operations.md).
   absl::Status Checkpoint(const std::string& checkpoint_dir) const;
+
+  // Audit log family: calls fn(key, value) from the first key >= `start_key` in key order until fn
+  // returns false or an error.
+  absl::Status ForEachAudit(absl::string_view start_key,
+                            const std::function<absl::StatusOr<bool>(absl::string_view, absl::string_view)>& fn) const;
+  // The last audit key, "" when the log is empty.
+  absl::StatusOr<std::string> LastAuditKey() const;
+  // Deletes every audit entry whose key is < `end_key` (synced), and compacts that range away.
+  absl::Status DeleteAuditBefore(absl::string_view end_key);
 
  private:
   Store() = default;
   absl::StatusOr<std::string> GetRaw(int family, absl::string_view key) const;
+  absl::Status LoadOrCreateSecret(bool new_directory);
+  absl::Status MigrateFromVersion1();
 
   std::string dir_;
   StoreOptions options_;
-  // Indexed by RecordKind, then kMetadataFamily; the default family last (unused, but RocksDB needs it).
+  // Indexed by RecordKind, then kMetadataFamily, kAuditFamily; the default family last (unused, but RocksDB needs it).
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::unique_ptr<rocksdb::DB> db_;
+  std::unique_ptr<RecordKeyer> keyer_;
 };
 
 }  // namespace passerelle::engine

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "absl/strings/match.h"
+#include "engine/store/record_key.h"
 #include "engine/sample/cohort_generator.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -30,16 +31,17 @@ MATCHER_P2(IsGrpcError, code, field_prefix, "") {
 }
 
 // A generated cohort stored through the catalog (faster than rpcs; the rpcs are tested elsewhere).
+// Stored for "local", the organisation of calls without credentials until the auth step is merged.
 void StoreCohort(engine::Catalog& catalog) {
   engine::CohortOptions options;
   options.seed = 11;
   options.candidates = kCandidates;
   options.openings = kOpenings;
   engine::CohortGenerator generator(SharedReferenceData(), options);
-  absl::StatusOr<std::vector<engine::PutOutcome>> candidates = catalog.PutCandidates(generator.Candidates());
+  absl::StatusOr<std::vector<engine::PutOutcome>> candidates = catalog.PutCandidates("local", generator.Candidates());
   ASSERT_TRUE(candidates.ok()) << candidates.status();
   for (const engine::PutOutcome& outcome : *candidates) ASSERT_TRUE(outcome.status.ok()) << outcome.status;
-  absl::StatusOr<std::vector<engine::PutOutcome>> openings = catalog.PutOpenings(generator.Openings());
+  absl::StatusOr<std::vector<engine::PutOutcome>> openings = catalog.PutOpenings("local", generator.Openings());
   ASSERT_TRUE(openings.ok()) << openings.status();
   for (const engine::PutOutcome& outcome : *openings) ASSERT_TRUE(outcome.status.ok()) << outcome.status;
 }
@@ -87,11 +89,16 @@ class BatchRpcTest : public ::testing::Test {
     return server_.stub().Assign(&context, request, response);
   }
 
+  // The record as StoreCohort put it (the index knows it by its qualified id).
   const engine::Candidate Candidate(const std::string& id) {
-    return server_.server().catalog().index().FindCandidate(id)->record;
+    engine::Candidate c = server_.server().catalog().index().FindCandidate(engine::QualifiedId("local", id))->record;
+    c.id = id;
+    return c;
   }
   const engine::Opening Opening(const std::string& id) {
-    return server_.server().catalog().index().FindOpening(id)->record;
+    engine::Opening o = server_.server().catalog().index().FindOpening(engine::QualifiedId("local", id))->record;
+    o.id = id;
+    return o;
   }
 
   InProcessServer server_;
@@ -166,7 +173,7 @@ TEST_F(BatchRpcTest, RerankFiltersByOwnerDepartementAndOccupation) {
   engine::Candidate mine = Candidate("cand-000001");
   mine.id = "c-other-owner";
   mine.owner_id = "ft-agence-bobigny";
-  absl::StatusOr<std::vector<engine::PutOutcome>> put = catalog.PutCandidates({mine});
+  absl::StatusOr<std::vector<engine::PutOutcome>> put = catalog.PutCandidates("ft-agence-bobigny", {mine});
   ASSERT_TRUE(put.ok() && (*put)[0].status.ok());
 
   v1::RerankRequest by_owner;
@@ -262,7 +269,7 @@ class OneBatchCallTest : public BatchRpcTest {
     options.candidates = 3000;
     std::vector<engine::Candidate> more = engine::CohortGenerator(SharedReferenceData(), options).Candidates();
     for (engine::Candidate& c : more) c.id = "more-" + c.id;
-    absl::StatusOr<std::vector<engine::PutOutcome>> put = server_.server().catalog().PutCandidates(more);
+    absl::StatusOr<std::vector<engine::PutOutcome>> put = server_.server().catalog().PutCandidates("local", more);
     EXPECT_TRUE(put.ok()) << put.status();
   }
 };

@@ -1,5 +1,5 @@
 // The passerelle.v1.Matching API through an in-process server on 127.0.0.1: every rpc, and every error
-// code the service promises (INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION,
+// code the service promises (INVALID_ARGUMENT, NOT_FOUND, FAILED_PRECONDITION,
 // DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED), each naming the field.
 #include <chrono>
 #include <cmath>
@@ -98,7 +98,9 @@ TEST_F(MatchingServiceTest, PutCandidateThenGetReturnsTheStoredRecord) {
   v1::GetCandidateResponse got;
   ASSERT_TRUE(GetCandidate("cand-mason", &got).ok());
   EXPECT_TRUE(got.matchable());
-  EXPECT_EQ(got.candidate().SerializeAsString(), MasonCandidate().SerializeAsString());
+  v1::Candidate expected = MasonCandidate();
+  expected.set_owner_id("local");  // the caller's organisation (calls without credentials: "local")
+  EXPECT_EQ(got.candidate().SerializeAsString(), expected.SerializeAsString());
   EXPECT_EQ(got.candidate().available_from(), "2026-03-02");
   EXPECT_EQ(got.candidate().french_level(), v1::CEFR_LEVEL_A2);
 }
@@ -112,7 +114,7 @@ TEST_F(MatchingServiceTest, PutOpeningThenGetReturnsTheStoredRecord) {
   EXPECT_TRUE(got.matchable());
   EXPECT_EQ(got.opening().contract(), v1::CONTRACT_TYPE_CDI);
   EXPECT_EQ(got.opening().positions(), 2);
-  EXPECT_EQ(got.opening().owner_id(), "platform-horizon");
+  EXPECT_EQ(got.opening().owner_id(), "local");  // from the caller, not from the body
 }
 
 TEST_F(MatchingServiceTest, PutCandidateWithUnknownCommuneReturnsInvalidArgument) {
@@ -152,16 +154,19 @@ TEST_F(MatchingServiceTest, PutOpeningWithUnsetSlotDayReturnsInvalidArgument) {
   EXPECT_THAT(Put(o), IsGrpcError(grpc::StatusCode::INVALID_ARGUMENT, "opening.weekly_schedule[0].day: "));
 }
 
-TEST_F(MatchingServiceTest, PutOfAnIdHeldByAnotherOwnerReturnsAlreadyExistsAndKeepsTheRecord) {
+// The owner comes from the caller's credential: an owner_id in the body changes nothing.
+TEST_F(MatchingServiceTest, PutTakesTheOwnerFromTheCallerNeverFromTheBody) {
   ASSERT_TRUE(Put(MasonCandidate()).ok());
   v1::Candidate other = MasonCandidate();
   other.set_owner_id("another-platform");
   other.set_commune_insee(engine::testing::kLyon);
-  EXPECT_THAT(Put(other), IsGrpcError(grpc::StatusCode::ALREADY_EXISTS, "candidate.id: "));
+  v1::PutCandidateResponse put;
+  ASSERT_TRUE(Put(other, &put).ok());
+  EXPECT_FALSE(put.created());  // the caller's own record, replaced
   v1::GetCandidateResponse got;
   ASSERT_TRUE(GetCandidate("cand-mason", &got).ok());
-  EXPECT_EQ(got.candidate().owner_id(), "ft-agence-bobigny");
-  EXPECT_EQ(got.candidate().commune_insee(), engine::testing::kSaintDenis);
+  EXPECT_EQ(got.candidate().owner_id(), "local");
+  EXPECT_EQ(got.candidate().commune_insee(), engine::testing::kLyon);
 }
 
 TEST_F(MatchingServiceTest, BadPutChangesNothingStored) {
@@ -269,8 +274,8 @@ TEST_F(SmallBatchImportTest, StreamWithBadItemsInTheMiddleStoresTheGoodOnes) {
   v1::ImportResponse response;
   ASSERT_TRUE(ImportCandidates(items, &response).ok());
   EXPECT_EQ(response.received_count(), 7);
-  EXPECT_EQ(response.accepted_count(), 3);
-  EXPECT_EQ(response.rejected_count(), 4);
+  EXPECT_EQ(response.accepted_count(), 4);
+  EXPECT_EQ(response.rejected_count(), 3);
   ASSERT_EQ(response.items_size(), 7);
   for (int i = 0; i < 7; ++i) EXPECT_EQ(response.items(i).index(), i);
   EXPECT_EQ(response.items(0).status(), v1::IMPORT_ITEM_STATUS_ACCEPTED);
@@ -281,8 +286,7 @@ TEST_F(SmallBatchImportTest, StreamWithBadItemsInTheMiddleStoresTheGoodOnes) {
   EXPECT_EQ(response.items(2).id(), "c-2");
   EXPECT_EQ(response.items(3).field(), "candidate");
   EXPECT_EQ(response.items(4).field(), "available_from");
-  EXPECT_EQ(response.items(5).code(), "ALREADY_EXISTS");
-  EXPECT_EQ(response.items(5).field(), "id");
+  EXPECT_EQ(response.items(5).status(), v1::IMPORT_ITEM_STATUS_ACCEPTED);  // the body's owner_id is ignored
   EXPECT_EQ(response.items(6).status(), v1::IMPORT_ITEM_STATUS_ACCEPTED);
 
   v1::GetCandidateResponse got;
@@ -291,7 +295,7 @@ TEST_F(SmallBatchImportTest, StreamWithBadItemsInTheMiddleStoresTheGoodOnes) {
   EXPECT_FALSE(GetCandidate("c-2", &got).ok());
   EXPECT_FALSE(GetCandidate("c-4", &got).ok());
   ASSERT_TRUE(GetCandidate("held-elsewhere", &got).ok());
-  EXPECT_EQ(got.candidate().owner_id(), "ft-agence-bobigny");
+  EXPECT_EQ(got.candidate().owner_id(), "local");
 }
 
 TEST_F(SmallBatchImportTest, ItemsPastTheStreamLimitAreRejected) {
@@ -586,7 +590,7 @@ TEST_F(MatchingWithDataTest, GetStatusCountsRecords) {
   grpc::ClientContext context;
   v1::GetStatusResponse status;
   ASSERT_TRUE(stub().GetStatus(&context, v1::GetStatusRequest(), &status).ok());
-  EXPECT_EQ(status.schema_version(), 1);
+  EXPECT_EQ(status.schema_version(), 2);
   EXPECT_EQ(status.candidate_count(), 1);
   EXPECT_EQ(status.opening_count(), 3);
   EXPECT_EQ(status.scoring_profile_count(), 1);

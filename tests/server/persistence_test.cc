@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "absl/strings/match.h"
+#include "absl/time/clock.h"
 #include "engine/store/catalog.h"
 #include "engine/store/store.h"
 #include "google/protobuf/util/json_util.h"
@@ -81,7 +82,9 @@ TEST(PersistenceTest, RecordsAndProfilesSurviveRestart) {
   server.Restart();
   v1::GetCandidateResponse got;
   ASSERT_TRUE(Get(server.stub(), "cand-mason", &got).ok());
-  EXPECT_EQ(got.candidate().SerializeAsString(), MasonCandidate().SerializeAsString());
+  v1::Candidate expected = MasonCandidate();
+  expected.set_owner_id("local");  // the caller's organisation (calls without credentials: "local")
+  EXPECT_EQ(got.candidate().SerializeAsString(), expected.SerializeAsString());
   grpc::ClientContext context;
   v1::MatchOpeningsRequest request;
   request.set_candidate_id("cand-mason");
@@ -98,22 +101,20 @@ TEST(PersistenceTest, RecordsAndProfilesSurviveRestart) {
 TEST(PersistenceTest, DeletedCandidateLeavesTheDataFiles) {
   InProcessServer server;
   const std::string id = "cand-erase-7f3a9c";
-  const std::string owner = "owner-marker-5b1d0e";  // stands for the record's contents
   v1::Candidate c = MasonCandidate(id);
-  c.set_owner_id(owner);
   ASSERT_TRUE(Put(server.stub(), c).ok());
   for (int i = 0; i < 20; ++i) ASSERT_TRUE(Put(server.stub(), MasonCandidate("other-" + std::to_string(i))).ok());
   server.Restart();  // the record now sits in a table file, not only in the log
   const std::string data_dir = server.options().data_dir;
-  ASSERT_FALSE(FilesContaining(data_dir, owner).empty());
+  ASSERT_FALSE(FilesContaining(data_dir, id).empty());
 
   grpc::ClientContext context;
   v1::DeleteCandidateRequest request;
   request.set_candidate_id(id);
   v1::DeleteCandidateResponse response;
   ASSERT_TRUE(server.stub().DeleteCandidate(&context, request, &response).ok());
-  EXPECT_EQ(FilesContaining(data_dir, owner), std::vector<std::string>());
-  // The id (pseudonymous) may stay in the MANIFEST as a file boundary until the next start rewrites it.
+  // Records are keyed by a keyed hash of (organisation, id): no file boundary in the MANIFEST holds the id.
+  EXPECT_EQ(FilesContaining(data_dir, id), std::vector<std::string>());
   server.Restart();
   EXPECT_EQ(FilesContaining(data_dir, id), std::vector<std::string>());
   v1::GetCandidateResponse got;
@@ -131,11 +132,15 @@ TEST(PersistenceTest, RecordThatNoLongerValidatesIsReportedAndKept) {
     ASSERT_TRUE(store.ok()) << store.status();
     engine::WriteSet writes;
     v1::Candidate stale = MasonCandidate("stale");
+    stale.set_owner_id("local");  // the organisation of calls without credentials on this branch
     stale.set_commune_insee("97999");
-    writes.Put(stale);
+    writes.PutRecord(engine::RecordKind::kCandidate, (*store)->RecordKey("local", "stale"),
+                     engine::EncodeStoredValue(absl::ToUnixSeconds(absl::Now()), stale.SerializeAsString()));
     v1::Opening stale_opening = MasonOpening("stale-opening");
+    stale_opening.set_owner_id("local");
     stale_opening.set_rome_code("Z9999");
-    writes.Put(stale_opening);
+    writes.PutRecord(engine::RecordKind::kOpening, (*store)->RecordKey("local", "stale-opening"),
+                     engine::EncodeStoredValue(absl::ToUnixSeconds(absl::Now()), stale_opening.SerializeAsString()));
     ASSERT_TRUE((*store)->Commit(writes).ok());
   }
   server.Start();
@@ -145,7 +150,7 @@ TEST(PersistenceTest, RecordThatNoLongerValidatesIsReportedAndKept) {
   EXPECT_EQ(status.opening_count(), 1);
   ASSERT_EQ(status.invalid_records_size(), 2);
   EXPECT_EQ(status.invalid_records(0).kind(), v1::RECORD_KIND_CANDIDATE);
-  EXPECT_EQ(status.invalid_records(0).id(), "stale");
+  EXPECT_EQ(status.invalid_records(0).id(), "local:stale");  // qualified by its organisation
   EXPECT_TRUE(absl::StartsWith(status.invalid_records(0).reason(), "commune_insee: ")) << status.invalid_records(0).reason();
   EXPECT_EQ(status.invalid_records(1).kind(), v1::RECORD_KIND_OPENING);
   EXPECT_TRUE(absl::StartsWith(status.invalid_records(1).reason(), "rome_code: "));
@@ -177,8 +182,8 @@ TEST(PersistenceTest, CheckpointIsAnOpenableCopy) {
   ASSERT_TRUE(Put(server.stub(), MasonCandidate("after-backup")).ok());
   auto copy = engine::Catalog::Open(checkpoint, SharedReferenceData(), {});
   ASSERT_TRUE(copy.ok()) << copy.status();
-  EXPECT_TRUE((*copy)->GetCandidate("cand-mason").ok());
-  EXPECT_FALSE((*copy)->GetCandidate("after-backup").ok());
+  EXPECT_TRUE((*copy)->GetCandidate("local", "cand-mason").ok());
+  EXPECT_FALSE((*copy)->GetCandidate("local", "after-backup").ok());
   EXPECT_EQ((*copy)->index().candidate_count(), 1u);
 }
 

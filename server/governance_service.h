@@ -1,0 +1,36 @@
+// passerelle.v1.Governance (proto/passerelle/v1/governance.proto): the audit log, the records about to
+// expire, and off-boarding, over an engine::Catalog. Every handler reads the caller's claims
+// (server/auth/claims.h) and scopes what it returns to them: an admin sees the whole audit log and may
+// erase an organisation; any other role sees only the audit entries about its organisation's candidates
+// and only its own expiring records. No claims: UNAUTHENTICATED.
+//
+// Thread-safety: thread-safe (the catalog is).
+#ifndef PASSERELLE_SERVER_GOVERNANCE_SERVICE_H_
+#define PASSERELLE_SERVER_GOVERNANCE_SERVICE_H_
+
+#include "engine/store/catalog.h"
+#include "passerelle/v1/governance.grpc.pb.h"
+
+namespace passerelle::server {
+
+class GovernanceService final : public v1::Governance::Service {
+ public:
+  // `catalog` must outlive the service; `retention` is what the server's sweeper applies.
+  GovernanceService(engine::Catalog* catalog, const engine::RetentionOptions& retention)
+      : catalog_(catalog), retention_(retention) {}
+
+  grpc::Status ListAuditEntries(grpc::ServerContext* context, const v1::ListAuditEntriesRequest* request,
+                                v1::ListAuditEntriesResponse* response) override;
+  grpc::Status ListExpiringRecords(grpc::ServerContext* context, const v1::ListExpiringRecordsRequest* request,
+                                   v1::ListExpiringRecordsResponse* response) override;
+  grpc::Status EraseOrganisation(grpc::ServerContext* context, const v1::EraseOrganisationRequest* request,
+                                 v1::EraseOrganisationResponse* response) override;
+
+ private:
+  engine::Catalog* const catalog_;
+  const engine::RetentionOptions retention_;
+};
+
+}  // namespace passerelle::server
+
+#endif  // PASSERELLE_SERVER_GOVERNANCE_SERVICE_H_
