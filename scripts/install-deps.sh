@@ -7,6 +7,7 @@ packages=(
   libabsl-dev libeigen3-dev
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev
+  libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox python3
   libpq-dev postgresql-15 postgresql-15-postgis-3

@@ -33,11 +33,11 @@ absl::Status Required(absl::string_view field) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": required"));
 }
 
-// A NotFound from the index about `field`, for a record that is stored but no longer validates, says so.
-template <class Stored>
-absl::Status ExplainNotMatchable(absl::Status status, const Stored& stored, absl::string_view field,
-                                 absl::string_view kind, absl::string_view id) {
-  if (!absl::IsNotFound(status) || !stored.ok() || engine::SplitFieldError(status.message()).field != field) {
+// A NotFound from the index about `field`, for a record the caller read from the store (so it is stored
+// but no longer validates), says so.
+absl::Status ExplainNotMatchable(absl::Status status, absl::string_view field, absl::string_view kind,
+                                 absl::string_view id) {
+  if (!absl::IsNotFound(status) || engine::SplitFieldError(status.message()).field != field) {
     return status;
   }
   return absl::FailedPreconditionError(absl::StrCat(field, ": ", kind, " \"", id,
@@ -45,28 +45,64 @@ absl::Status ExplainNotMatchable(absl::Status status, const Stored& stored, absl
                                                     "data; see GetStatus, then put it again"));
 }
 
-// What differs between the two import streams.
-struct CandidateImport {
-  using Request = v1::ImportCandidatesRequest;
+// What differs between the two kinds of record, for the Put/Get/Delete/Import handlers written once.
+struct CandidateKind {
+  using Message = v1::Candidate;
+  using ImportRequest = v1::ImportCandidatesRequest;
   static constexpr char kField[] = "candidate";
-  static bool Has(const Request& r) { return r.has_candidate(); }
-  static const std::string& Id(const Request& r) { return r.candidate().id(); }
-  static auto Decode(const Request& r) { return engine::CandidateFromProto(r.candidate()); }
+  static constexpr char kIdField[] = "candidate_id";
+  static bool Has(const ImportRequest& r) { return r.has_candidate(); }
+  static const Message& Of(const ImportRequest& r) { return r.candidate(); }
+  static auto Decode(const Message& m) { return engine::CandidateFromProto(m); }
   static auto Put(engine::Catalog* catalog, absl::Span<const engine::Candidate> items) {
     return catalog->PutCandidates(items);
   }
+  static auto Get(const engine::Catalog& catalog, const std::string& id) { return catalog.GetCandidate(id); }
+  static absl::Status Delete(engine::Catalog* catalog, const std::string& id) { return catalog->DeleteCandidate(id); }
+  static bool CanRead(const Authorizer& a, const Claims& c, const Message& m) { return a.CanReadCandidate(c, m); }
+  static bool CanWrite(const Authorizer& a, const Claims& c, absl::string_view owner) {
+    return a.CanWriteCandidate(c, owner);
+  }
+  static void View(const Claims& c, Message* m) { Authorizer::ViewFor(c, m); }
 };
 
-struct OpeningImport {
-  using Request = v1::ImportOpeningsRequest;
+struct OpeningKind {
+  using Message = v1::Opening;
+  using ImportRequest = v1::ImportOpeningsRequest;
   static constexpr char kField[] = "opening";
-  static bool Has(const Request& r) { return r.has_opening(); }
-  static const std::string& Id(const Request& r) { return r.opening().id(); }
-  static auto Decode(const Request& r) { return engine::OpeningFromProto(r.opening()); }
+  static constexpr char kIdField[] = "opening_id";
+  static bool Has(const ImportRequest& r) { return r.has_opening(); }
+  static const Message& Of(const ImportRequest& r) { return r.opening(); }
+  static auto Decode(const Message& m) { return engine::OpeningFromProto(m); }
   static auto Put(engine::Catalog* catalog, absl::Span<const engine::Opening> items) {
     return catalog->PutOpenings(items);
   }
+  static auto Get(const engine::Catalog& catalog, const std::string& id) { return catalog.GetOpening(id); }
+  static absl::Status Delete(engine::Catalog* catalog, const std::string& id) { return catalog->DeleteOpening(id); }
+  static bool CanRead(const Authorizer& a, const Claims& c, const Message& m) { return a.CanReadOpening(c, m); }
+  static bool CanWrite(const Authorizer& a, const Claims& c, absl::string_view owner) {
+    return a.CanWriteOpening(c, owner);
+  }
+  static void View(const Claims& c, Message* m) {}
 };
+
+// The same answer as for an absent record: a record the caller may not see does not exist for it.
+absl::Status Absent(absl::string_view kind, absl::string_view id) {
+  return absl::NotFoundError(absl::StrCat("no ", kind, " \"", id, "\""));
+}
+
+// Decodes a record written by `claims`' organisation: the owner comes from the credential, never from
+// the body (whose owner_id must be "" or that organisation).
+// TODO(integrator): with the catalog keyed by (organisation, id) (trust-data), this owner_id is also the
+// organisation the catalog stores the record under: the one place a handler names it.
+template <class Kind>
+auto DecodeOwned(const Claims& claims, const typename Kind::Message& message)
+    -> decltype(Kind::Decode(message)) {
+  PASSERELLE_RETURN_IF_ERROR(Authorizer::CheckBodyOwner(claims, message.owner_id(), "owner_id"));
+  auto record = Kind::Decode(message);
+  if (record.ok()) record->owner_id = claims.organisation;
+  return record;
+}
 
 void Reject(const absl::Status& status, v1::ImportItemReport* report) {
   const engine::FieldError parts = engine::SplitFieldError(status.message());
@@ -79,7 +115,7 @@ void Reject(const absl::Status& status, v1::ImportItemReport* report) {
 }  // namespace
 
 template <class Fn>
-grpc::Status MatchingService::Run(absl::string_view method, Fn&& fn) {
+grpc::Status MatchingService::Run(const grpc::ServerContextBase& context, absl::string_view method, Fn&& fn) {
   CallLog log(method);
   {
     absl::MutexLock lock(&mu_);
@@ -88,7 +124,14 @@ grpc::Status MatchingService::Run(absl::string_view method, Fn&& fn) {
     }
     ++running_;
   }
-  const absl::Status status = fn(log);
+  absl::Status status;
+  absl::StatusOr<Claims> claims = gate_->Enter(context, method, log);
+  if (claims.ok()) {
+    status = fn(log, *claims);
+    gate_->Leave(*claims);
+  } else {
+    status = claims.status();
+  }
   {
     absl::MutexLock lock(&mu_);
     --running_;
@@ -105,83 +148,116 @@ bool MatchingService::Drain(absl::Duration grace) {
                               grace);
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Put, Get, Delete and Import, once for both kinds of record.
+
+template <class Kind>
+absl::StatusOr<engine::StoredRecord<typename Kind::Message>> MatchingService::Readable(const Claims& claims,
+                                                                               const std::string& id) const {
+  PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(id, Kind::kIdField));
+  auto stored = Kind::Get(*catalog_, id);
+  if (stored.ok() && !Kind::CanRead(gate_->authorizer(), claims, stored->record)) {
+    return PrefixFieldPath(Absent(Kind::kField, id), Kind::kIdField);
+  }
+  if (!stored.ok()) return PrefixFieldPath(stored.status(), Kind::kIdField);
+  return stored;
+}
+
+template <class Kind>
+absl::StatusOr<bool> MatchingService::PutRecord(const grpc::ServerContext* context, const Claims& claims,
+                                                const typename Kind::Message* message) {
+  if (message == nullptr) return Required(Kind::kField);
+  auto record = DecodeOwned<Kind>(claims, *message);
+  if (!record.ok()) return PrefixFieldPath(record.status(), Kind::kField);
+  PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
+  PASSERELLE_ASSIGN_OR_RETURN(std::vector<engine::PutOutcome> outcomes, Kind::Put(catalog_, {*record}));
+  if (!outcomes[0].status.ok()) return PrefixFieldPath(outcomes[0].status, Kind::kField);
+  return outcomes[0].created;
+}
+
+template <class Kind>
+absl::Status MatchingService::GetRecord(const Claims& claims, const std::string& id, typename Kind::Message* out,
+                                        bool* matchable) const {
+  PASSERELLE_ASSIGN_OR_RETURN(auto stored, Readable<Kind>(claims, id));
+  Kind::View(claims, &stored.record);
+  *out = std::move(stored.record);
+  *matchable = stored.matchable;
+  return absl::OkStatus();
+}
+
+template <class Kind>
+absl::Status MatchingService::DeleteRecord(const grpc::ServerContext* context, const Claims& claims,
+                                           const std::string& id) {
+  PASSERELLE_ASSIGN_OR_RETURN(auto stored, Readable<Kind>(claims, id));
+  if (!Kind::CanWrite(gate_->authorizer(), claims, stored.record.owner_id())) {
+    return PrefixFieldPath(Absent(Kind::kField, id), Kind::kIdField);
+  }
+  PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
+  return PrefixFieldPath(Kind::Delete(catalog_, id), Kind::kIdField);
+}
+
 grpc::Status MatchingService::PutCandidate(grpc::ServerContext* context, const v1::PutCandidateRequest* request,
                                            v1::PutCandidateResponse* response) {
-  return Run("PutCandidate", [&](CallLog& log) -> absl::Status {
-    if (!request->has_candidate()) return Required("candidate");
-    absl::StatusOr<engine::Candidate> record = engine::CandidateFromProto(request->candidate());
-    if (!record.ok()) return PrefixFieldPath(record.status(), "candidate");
-    PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
-    PASSERELLE_ASSIGN_OR_RETURN(std::vector<engine::PutOutcome> outcomes, catalog_->PutCandidates({*record}));
-    if (!outcomes[0].status.ok()) return PrefixFieldPath(outcomes[0].status, "candidate");
-    response->set_created(outcomes[0].created);
+  return Run(*context, "PutCandidate", [&](CallLog& log, const Claims& claims) -> absl::Status {
+    PASSERELLE_ASSIGN_OR_RETURN(bool created, PutRecord<CandidateKind>(
+                                                  context, claims, request->has_candidate() ? &request->candidate() : nullptr));
+    response->set_created(created);
     return absl::OkStatus();
   });
 }
 
 grpc::Status MatchingService::PutOpening(grpc::ServerContext* context, const v1::PutOpeningRequest* request,
                                          v1::PutOpeningResponse* response) {
-  return Run("PutOpening", [&](CallLog& log) -> absl::Status {
-    if (!request->has_opening()) return Required("opening");
-    absl::StatusOr<engine::Opening> record = engine::OpeningFromProto(request->opening());
-    if (!record.ok()) return PrefixFieldPath(record.status(), "opening");
-    PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
-    PASSERELLE_ASSIGN_OR_RETURN(std::vector<engine::PutOutcome> outcomes, catalog_->PutOpenings({*record}));
-    if (!outcomes[0].status.ok()) return PrefixFieldPath(outcomes[0].status, "opening");
-    response->set_created(outcomes[0].created);
+  return Run(*context, "PutOpening", [&](CallLog& log, const Claims& claims) -> absl::Status {
+    PASSERELLE_ASSIGN_OR_RETURN(bool created, PutRecord<OpeningKind>(
+                                                  context, claims, request->has_opening() ? &request->opening() : nullptr));
+    response->set_created(created);
     return absl::OkStatus();
   });
 }
 
 grpc::Status MatchingService::GetCandidate(grpc::ServerContext* context, const v1::GetCandidateRequest* request,
                                            v1::GetCandidateResponse* response) {
-  return Run("GetCandidate", [&](CallLog& log) -> absl::Status {
-    PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->candidate_id(), "candidate_id"));
-    auto stored = catalog_->GetCandidate(request->candidate_id());
-    if (!stored.ok()) return PrefixFieldPath(stored.status(), "candidate_id");
-    *response->mutable_candidate() = std::move(stored->record);
-    response->set_matchable(stored->matchable);
-    return absl::OkStatus();
+  return Run(*context, "GetCandidate", [&](CallLog& log, const Claims& claims) {
+    bool matchable = false;
+    absl::Status status =
+        GetRecord<CandidateKind>(claims, request->candidate_id(), response->mutable_candidate(), &matchable);
+    response->set_matchable(matchable);
+    return status;
   });
 }
 
 grpc::Status MatchingService::GetOpening(grpc::ServerContext* context, const v1::GetOpeningRequest* request,
                                          v1::GetOpeningResponse* response) {
-  return Run("GetOpening", [&](CallLog& log) -> absl::Status {
-    PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->opening_id(), "opening_id"));
-    auto stored = catalog_->GetOpening(request->opening_id());
-    if (!stored.ok()) return PrefixFieldPath(stored.status(), "opening_id");
-    *response->mutable_opening() = std::move(stored->record);
-    response->set_matchable(stored->matchable);
-    return absl::OkStatus();
+  return Run(*context, "GetOpening", [&](CallLog& log, const Claims& claims) {
+    bool matchable = false;
+    absl::Status status = GetRecord<OpeningKind>(claims, request->opening_id(), response->mutable_opening(), &matchable);
+    response->set_matchable(matchable);
+    return status;
   });
 }
 
 grpc::Status MatchingService::DeleteCandidate(grpc::ServerContext* context, const v1::DeleteCandidateRequest* request,
                                               v1::DeleteCandidateResponse* response) {
-  return Run("DeleteCandidate", [&](CallLog& log) -> absl::Status {
-    PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->candidate_id(), "candidate_id"));
-    PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
-    return PrefixFieldPath(catalog_->DeleteCandidate(request->candidate_id()), "candidate_id");
+  return Run(*context, "DeleteCandidate", [&](CallLog& log, const Claims& claims) {
+    return DeleteRecord<CandidateKind>(context, claims, request->candidate_id());
   });
 }
 
 grpc::Status MatchingService::DeleteOpening(grpc::ServerContext* context, const v1::DeleteOpeningRequest* request,
                                             v1::DeleteOpeningResponse* response) {
-  return Run("DeleteOpening", [&](CallLog& log) -> absl::Status {
-    PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->opening_id(), "opening_id"));
-    PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
-    return PrefixFieldPath(catalog_->DeleteOpening(request->opening_id()), "opening_id");
+  return Run(*context, "DeleteOpening", [&](CallLog& log, const Claims& claims) {
+    return DeleteRecord<OpeningKind>(context, claims, request->opening_id());
   });
 }
 
 // Reads the stream, decoding each item at once (a bad one is reported and skipped) and committing the
 // good ones every import_batch_items and at the end. Reports are final only once their batch committed.
 template <class Kind>
-absl::Status MatchingService::Import(grpc::ServerContext* context,
-                                     grpc::ServerReader<typename Kind::Request>* reader,
+absl::Status MatchingService::Import(grpc::ServerContext* context, const Claims& claims,
+                                     grpc::ServerReader<typename Kind::ImportRequest>* reader,
                                      v1::ImportResponse* response) {
-  using Record = typename decltype(Kind::Decode(std::declval<typename Kind::Request>()))::value_type;
+  using Record = typename decltype(Kind::Decode(std::declval<typename Kind::Message>()))::value_type;
   std::vector<Record> batch;
   std::vector<int> batch_reports;  // index into response->items() of each batch entry
   auto commit = [&]() -> absl::Status {
@@ -204,12 +280,12 @@ absl::Status MatchingService::Import(grpc::ServerContext* context,
   // Tells the client the stream is in the server's hands (a call that has started survives a shutdown's
   // grace period; one still queued does not).
   reader->SendInitialMetadata();
-  typename Kind::Request item;
+  typename Kind::ImportRequest item;
   int64_t received = 0;
   while (reader->Read(&item)) {
     v1::ImportItemReport* report = response->add_items();
     report->set_index(received++);
-    report->set_id(Kind::Id(item));
+    report->set_id(Kind::Of(item).id());
     if (received > limits_.max_import_items) {
       Reject(absl::ResourceExhaustedError(absl::StrCat("this stream carries more than ", limits_.max_import_items,
                                                        " items; send the rest in another stream")),
@@ -220,7 +296,7 @@ absl::Status MatchingService::Import(grpc::ServerContext* context,
       Reject(Required(Kind::kField), report);
       continue;
     }
-    auto record = Kind::Decode(item);
+    auto record = DecodeOwned<Kind>(claims, Kind::Of(item));
     if (!record.ok()) {
       Reject(record.status(), report);
       continue;
@@ -243,8 +319,8 @@ absl::Status MatchingService::Import(grpc::ServerContext* context,
 grpc::Status MatchingService::ImportCandidates(grpc::ServerContext* context,
                                                grpc::ServerReader<v1::ImportCandidatesRequest>* reader,
                                                v1::ImportResponse* response) {
-  return Run("ImportCandidates", [&](CallLog& log) {
-    const absl::Status status = Import<CandidateImport>(context, reader, response);
+  return Run(*context, "ImportCandidates", [&](CallLog& log, const Claims& claims) {
+    const absl::Status status = Import<CandidateKind>(context, claims, reader, response);
     log.Count("items", response->items_size());
     log.Count("accepted", response->accepted_count());
     return status;
@@ -254,8 +330,8 @@ grpc::Status MatchingService::ImportCandidates(grpc::ServerContext* context,
 grpc::Status MatchingService::ImportOpenings(grpc::ServerContext* context,
                                              grpc::ServerReader<v1::ImportOpeningsRequest>* reader,
                                              v1::ImportResponse* response) {
-  return Run("ImportOpenings", [&](CallLog& log) {
-    const absl::Status status = Import<OpeningImport>(context, reader, response);
+  return Run(*context, "ImportOpenings", [&](CallLog& log, const Claims& claims) {
+    const absl::Status status = Import<OpeningKind>(context, claims, reader, response);
     log.Count("items", response->items_size());
     log.Count("accepted", response->accepted_count());
     return status;
@@ -274,16 +350,16 @@ grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context, const 
 grpc::ServerUnaryReactor* MatchingService::MatchOpenings(grpc::CallbackServerContext* context,
                                                          const v1::MatchOpeningsRequest* request,
                                                          v1::MatchOpeningsResponse* response) {
-  return FinishNow(context, Run("MatchOpenings", [&](CallLog& log) -> absl::Status {
-    PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->candidate_id(), "candidate_id"));
+  return FinishNow(context, Run(*context, "MatchOpenings", [&](CallLog& log, const Claims& claims) -> absl::Status {
+    PASSERELLE_RETURN_IF_ERROR(Readable<CandidateKind>(claims, request->candidate_id()).status());
     PASSERELLE_ASSIGN_OR_RETURN(const engine::MatchQuery query, MatchQueryFromProto(*request, limits_.max_k));
     absl::StatusOr<engine::ScoringProfile> profile = catalog_->GetProfile(request->scoring_profile());
     if (!profile.ok()) return PrefixFieldPath(profile.status(), "scoring_profile");
     PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
+    // Every opening is published to the roles that may call this (counsellor, reader): no filter.
     absl::StatusOr<engine::MatchResult> result = catalog_->index().MatchOpenings(request->candidate_id(), query, *profile);
     if (!result.ok()) {
-      return ExplainNotMatchable(result.status(), catalog_->GetCandidate(request->candidate_id()), "candidate_id",
-                                 "candidate", request->candidate_id());
+      return ExplainNotMatchable(result.status(), "candidate_id", "candidate", request->candidate_id());
     }
     MatchResultToProto(*result, *profile, query.explain, response);
     log.Count("results", response->matches_size());
@@ -295,17 +371,23 @@ grpc::ServerUnaryReactor* MatchingService::MatchOpenings(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* MatchingService::MatchCandidates(grpc::CallbackServerContext* context,
                                                            const v1::MatchCandidatesRequest* request,
                                                            v1::MatchCandidatesResponse* response) {
-  return FinishNow(context, Run("MatchCandidates", [&](CallLog& log) -> absl::Status {
-    PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->opening_id(), "opening_id"));
+  return FinishNow(context, Run(*context, "MatchCandidates", [&](CallLog& log, const Claims& claims) -> absl::Status {
+    PASSERELLE_RETURN_IF_ERROR(Readable<OpeningKind>(claims, request->opening_id()).status());
     PASSERELLE_ASSIGN_OR_RETURN(const engine::MatchQuery query, MatchQueryFromProto(*request, limits_.max_k));
     absl::StatusOr<engine::ScoringProfile> profile = catalog_->GetProfile(request->scoring_profile());
     if (!profile.ok()) return PrefixFieldPath(profile.status(), "scoring_profile");
     PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
+    const CandidateScope scope = gate_->authorizer().CandidatesVisibleTo(claims);
+    // TODO(integrator): pass `scope` to the engine here, as query.visibility (engine::CandidateVisibility:
+    // restricted, owner_ids, include_shared_with_employers), so that the top k are the top k the caller
+    // may see. Until then the results are filtered below and may hold fewer than k.
     absl::StatusOr<engine::MatchResult> result = catalog_->index().MatchCandidates(request->opening_id(), query, *profile);
     if (!result.ok()) {
-      return ExplainNotMatchable(result.status(), catalog_->GetOpening(request->opening_id()), "opening_id", "opening",
-                                 request->opening_id());
+      return ExplainNotMatchable(result.status(), "opening_id", "opening", request->opening_id());
     }
+    // Kept after the engine filters too: a second check costs a lookup per result and guards the rule.
+    PASSERELLE_RETURN_IF_ERROR(KeepVisible(scope, &result->matches));
+    PASSERELLE_RETURN_IF_ERROR(KeepVisible(scope, &result->near_misses));
     MatchResultToProto(*result, *profile, query.explain, response);
     log.Count("results", response->matches_size());
     log.Count("near_misses", response->near_misses_size());
@@ -313,20 +395,33 @@ grpc::ServerUnaryReactor* MatchingService::MatchCandidates(grpc::CallbackServerC
   }));
 }
 
+absl::Status MatchingService::KeepVisible(const CandidateScope& scope, std::vector<engine::ScoredMatch>* matches) const {
+  std::vector<engine::ScoredMatch> kept;
+  for (engine::ScoredMatch& match : *matches) {
+    auto stored = catalog_->GetCandidate(match.id);
+    if (absl::IsNotFound(stored.status())) continue;  // deleted since the query ran
+    PASSERELLE_RETURN_IF_ERROR(stored.status());
+    if (Authorizer::InScope(scope, stored->record.owner_id(), stored->record.share_with_employers())) {
+      kept.push_back(std::move(match));
+    }
+  }
+  *matches = std::move(kept);
+  return absl::OkStatus();
+}
+
 grpc::ServerUnaryReactor* MatchingService::Explain(grpc::CallbackServerContext* context,
                                                    const v1::ExplainRequest* request, v1::ExplainResponse* response) {
-  return FinishNow(context, Run("Explain", [&](CallLog& log) -> absl::Status {
-    PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->candidate_id(), "candidate_id"));
-    PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(request->opening_id(), "opening_id"));
+  return FinishNow(context, Run(*context, "Explain", [&](CallLog& log, const Claims& claims) -> absl::Status {
+    PASSERELLE_RETURN_IF_ERROR(Readable<CandidateKind>(claims, request->candidate_id()).status());
+    PASSERELLE_RETURN_IF_ERROR(Readable<OpeningKind>(claims, request->opening_id()).status());
     absl::StatusOr<engine::ScoringProfile> profile = catalog_->GetProfile(request->scoring_profile());
     if (!profile.ok()) return PrefixFieldPath(profile.status(), "scoring_profile");
     PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
     absl::StatusOr<engine::Explanation> explanation =
         catalog_->index().Explain(request->candidate_id(), request->opening_id(), *profile);
     if (!explanation.ok()) {
-      absl::Status status = ExplainNotMatchable(explanation.status(), catalog_->GetCandidate(request->candidate_id()),
-                                                "candidate_id", "candidate", request->candidate_id());
-      return ExplainNotMatchable(status, catalog_->GetOpening(request->opening_id()), "opening_id", "opening",
+      absl::Status status = ExplainNotMatchable(explanation.status(), "candidate_id", "candidate", request->candidate_id());
+      return ExplainNotMatchable(status, "opening_id", "opening",
                                  request->opening_id());
     }
     ExplanationToProto(*explanation, response->mutable_explanation());
@@ -338,7 +433,7 @@ grpc::ServerUnaryReactor* MatchingService::Explain(grpc::CallbackServerContext* 
 grpc::Status MatchingService::PutScoringProfile(grpc::ServerContext* context,
                                                 const v1::PutScoringProfileRequest* request,
                                                 v1::PutScoringProfileResponse* response) {
-  return Run("PutScoringProfile", [&](CallLog& log) -> absl::Status {
+  return Run(*context, "PutScoringProfile", [&](CallLog& log, const Claims& claims) -> absl::Status {
     if (!request->has_profile()) return Required("profile");
     PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
     absl::StatusOr<bool> created = catalog_->PutProfile(engine::ScoringProfileFromProto(request->profile()));
@@ -351,7 +446,7 @@ grpc::Status MatchingService::PutScoringProfile(grpc::ServerContext* context,
 grpc::Status MatchingService::GetScoringProfile(grpc::ServerContext* context,
                                                 const v1::GetScoringProfileRequest* request,
                                                 v1::GetScoringProfileResponse* response) {
-  return Run("GetScoringProfile", [&](CallLog& log) -> absl::Status {
+  return Run(*context, "GetScoringProfile", [&](CallLog& log, const Claims& claims) -> absl::Status {
     if (request->name().empty()) return Required("name");
     absl::StatusOr<engine::ScoringProfile> profile = catalog_->GetProfile(request->name());
     if (!profile.ok()) return PrefixFieldPath(profile.status(), "name");
@@ -363,7 +458,7 @@ grpc::Status MatchingService::GetScoringProfile(grpc::ServerContext* context,
 grpc::Status MatchingService::ListScoringProfiles(grpc::ServerContext* context,
                                                   const v1::ListScoringProfilesRequest* request,
                                                   v1::ListScoringProfilesResponse* response) {
-  return Run("ListScoringProfiles", [&](CallLog& log) {
+  return Run(*context, "ListScoringProfiles", [&](CallLog& log, const Claims& claims) {
     for (const engine::ScoringProfile& profile : catalog_->ListProfiles()) {
       *response->add_profiles() = engine::ScoringProfileToProto(profile);
     }
@@ -374,7 +469,7 @@ grpc::Status MatchingService::ListScoringProfiles(grpc::ServerContext* context,
 
 grpc::Status MatchingService::GetStatus(grpc::ServerContext* context, const v1::GetStatusRequest* request,
                                         v1::GetStatusResponse* response) {
-  return Run("GetStatus", [&](CallLog& log) {
+  return Run(*context, "GetStatus", [&](CallLog& log, const Claims& claims) {
     response->set_schema_version(engine::kStoreSchemaVersion);
     response->set_reference_data_version(catalog_->data().version());
     response->set_previous_reference_data_version(catalog_->load_report().previous_reference_data_version);
@@ -394,9 +489,11 @@ grpc::Status MatchingService::GetStatus(grpc::ServerContext* context, const v1::
 // ---------------------------------------------------------------------------------------------------
 // Batch rpcs.
 
-absl::Status MatchingService::EnterBatch() {
+absl::Status MatchingService::EnterBatch(const Claims& claims) {
+  PASSERELLE_RETURN_IF_ERROR(gate_->limits().EnterBatch(claims.organisation));
   absl::MutexLock lock(&mu_);
   if (batch_running_ >= limits_.max_batch_calls) {
+    gate_->limits().LeaveBatch(claims.organisation);
     return absl::ResourceExhaustedError(absl::StrCat(batch_running_, " batch calls (Rerank, Assign) are already running,",
                                                      " the server's limit; retry when one has finished"));
   }
@@ -404,7 +501,8 @@ absl::Status MatchingService::EnterBatch() {
   return absl::OkStatus();
 }
 
-void MatchingService::LeaveBatch() {
+void MatchingService::LeaveBatch(const Claims& claims) {
+  gate_->limits().LeaveBatch(claims.organisation);
   absl::MutexLock lock(&mu_);
   --batch_running_;
 }
@@ -424,14 +522,16 @@ absl::Status MatchingService::BatchStopStatus(const grpc::ServerContext* context
 
 grpc::Status MatchingService::Rerank(grpc::ServerContext* context, const v1::RerankRequest* request,
                                      grpc::ServerWriter<v1::RerankResponse>* writer) {
-  return Run("Rerank", [&](CallLog& log) -> absl::Status {
+  return Run(*context, "Rerank", [&](CallLog& log, const Claims& claims) -> absl::Status {
+    PASSERELLE_RETURN_IF_ERROR(Authorizer::CheckBodyOwner(claims, request->owner_id(), "owner_id"));
     PASSERELLE_ASSIGN_OR_RETURN(engine::RerankOptions options,
                                 RerankOptionsFromProto(*request, limits_.max_k, catalog_->data()));
+    options.owner_id = claims.organisation;  // a batch job sees its organisation's candidates only
     absl::StatusOr<engine::ScoringProfile> profile = catalog_->GetProfile(request->scoring_profile());
     if (!profile.ok()) return PrefixFieldPath(profile.status(), "scoring_profile");
     PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
-    PASSERELLE_RETURN_IF_ERROR(EnterBatch());
-    absl::Cleanup leave = [this] { LeaveBatch(); };
+    PASSERELLE_RETURN_IF_ERROR(EnterBatch(claims));
+    absl::Cleanup leave = [&] { LeaveBatch(claims); };
 
     // The engine calls both functions below from one thread at a time, so writes never overlap.
     std::atomic<bool> write_failed{false};
@@ -471,14 +571,16 @@ grpc::Status MatchingService::Rerank(grpc::ServerContext* context, const v1::Rer
 
 grpc::Status MatchingService::Assign(grpc::ServerContext* context, const v1::AssignRequest* request,
                                      v1::AssignResponse* response) {
-  return Run("Assign", [&](CallLog& log) -> absl::Status {
+  return Run(*context, "Assign", [&](CallLog& log, const Claims& claims) -> absl::Status {
+    PASSERELLE_RETURN_IF_ERROR(Authorizer::CheckBodyOwner(claims, request->owner_id(), "owner_id"));
     PASSERELLE_ASSIGN_OR_RETURN(engine::CohortAssignmentOptions options,
                                 CohortAssignmentOptionsFromProto(*request, limits_.max_k, catalog_->data()));
+    options.owner_id = claims.organisation;
     absl::StatusOr<engine::ScoringProfile> profile = catalog_->GetProfile(request->scoring_profile());
     if (!profile.ok()) return PrefixFieldPath(profile.status(), "scoring_profile");
     PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
-    PASSERELLE_RETURN_IF_ERROR(EnterBatch());
-    absl::Cleanup leave = [this] { LeaveBatch(); };
+    PASSERELLE_RETURN_IF_ERROR(EnterBatch(claims));
+    absl::Cleanup leave = [&] { LeaveBatch(claims); };
 
     options.cancelled = [&] { return BatchShouldStop(context); };
     absl::StatusOr<engine::CohortAssignment> run = engine::AssignCohort(catalog_->index(), *profile, options);

@@ -95,6 +95,7 @@ struct Candidate {
   Day available_from = 0;           // first day the person can start
   uint32_t weekly_availability = 0; // WeeklySlotBit mask; 0 = any time (e.g. no childcare constraint)
   bool right_to_work = false;       // protection status or permit allows work in France
+  bool share_with_employers = false;  // consent: employers may see the record (never scored)
 };
 
 struct Opening {

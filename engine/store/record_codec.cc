@@ -199,6 +199,7 @@ absl::StatusOr<Candidate> CandidateFromProto(const v1::Candidate& p) {
   PASSERELLE_ASSIGN_OR_RETURN(c.available_from, DecodeDay(p.available_from(), "available_from"));
   PASSERELLE_ASSIGN_OR_RETURN(c.weekly_availability, WeekMaskFromProto(p.weekly_availability(), "weekly_availability"));
   c.right_to_work = p.right_to_work();
+  c.share_with_employers = p.share_with_employers();
   return c;
 }
 
@@ -228,6 +229,7 @@ void FillCandidate(const Candidate& c, v1::Candidate& p) {
   p.set_available_from(EncodeDay(c.available_from));
   WeekMaskToProto(c.weekly_availability, p.mutable_weekly_availability());
   p.set_right_to_work(c.right_to_work);
+  p.set_share_with_employers(c.share_with_employers);
 }
 
 }  // namespace

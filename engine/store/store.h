@@ -31,7 +31,9 @@
 #include <array>
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -133,6 +135,15 @@ class Store {
   // linking the immutable files where possible. For backups: copy that directory elsewhere.
   absl::Status Checkpoint(const std::string& checkpoint_dir) const;
 
+  // Small records of a named space (access keys, sharing agreements), each space a column family of its
+  // own, created on first use. Writes are synced whatever sync_writes says: they are rare and must
+  // survive a crash (a revoked key must stay revoked).
+  absl::Status PutInSpace(absl::string_view space, absl::string_view key, absl::string_view value);
+  absl::Status DeleteInSpace(absl::string_view space, absl::string_view key);
+  // Every (key, value) of `space` whose key starts with `prefix`, in key order.
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ScanSpace(absl::string_view space,
+                                                                             absl::string_view prefix) const;
+
  private:
   Store() = default;
   absl::StatusOr<std::string> GetRaw(int family, absl::string_view key) const;
@@ -142,6 +153,10 @@ class Store {
   // Indexed by RecordKind, then kMetadataFamily; the default family last (unused, but RocksDB needs it).
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::unique_ptr<rocksdb::DB> db_;
+  // The family of `space`: one opened with the others, or one created now.
+  absl::StatusOr<rocksdb::ColumnFamilyHandle*> SpaceFamily(absl::string_view space) const;
+  mutable std::mutex spaces_mu_;
+  mutable std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> spaces_;  // created by SpaceFamily
 };
 
 }  // namespace passerelle::engine
