@@ -10,13 +10,11 @@ absl::StatusOr<Claims> CallGate::Enter(const grpc::ServerContextBase& context, a
                                        CallLog& log) {
   std::optional<Claims> claims = ClaimsOf(context);
   if (!claims && authenticate_metadata_) {
-    auto it = context.client_metadata().find("authorization");
+    auto it = context.client_metadata().find(kAuthorizationMetadata);
     if (it != context.client_metadata().end()) {
-      absl::string_view value(it->second.data(), it->second.size());
-      if (!absl::ConsumePrefix(&value, "Bearer ")) {
-        return absl::UnauthenticatedError("authorization metadata: expected \"Bearer <API key>\"");
-      }
-      PASSERELLE_ASSIGN_OR_RETURN(claims, registry_->Authenticate(value));
+      absl::string_view secret = SecretOfBearer(absl::string_view(it->second.data(), it->second.size()));
+      if (secret.empty()) return absl::UnauthenticatedError("authorization metadata: expected \"Bearer <API key>\"");
+      PASSERELLE_ASSIGN_OR_RETURN(claims, registry_->Authenticate(secret));
     }
   }
   if (!claims) {

@@ -13,8 +13,6 @@
 namespace passerelle::server {
 namespace {
 
-constexpr char kAuthorizationMetadata[] = "authorization";
-constexpr char kBearerPrefix[] = "Bearer ";
 // Set by gRPC's TLS credentials on the peer's AuthContext.
 constexpr char kPeerPemProperty[] = "x509_pem_cert";
 
@@ -61,17 +59,6 @@ absl::StatusOr<Claims> ClaimsFromCertificate(absl::string_view pem) {
   return claims;
 }
 
-void SetClaims(const Claims& claims, grpc::AuthContext* context) {
-  context->AddProperty(kOrganisationProperty, claims.organisation);
-  context->AddProperty(kRoleProperty, std::string(RoleName(claims.role)));
-  context->AddProperty(kKeyIdProperty, claims.key_id);
-}
-
-// The single value of `property` on `context`, "" when absent or repeated.
-std::string Single(const grpc::AuthContext& context, const char* property) {
-  std::vector<grpc::string_ref> values = context.FindPropertyValues(property);
-  return values.size() == 1 ? std::string(values[0].data(), values[0].size()) : "";
-}
 
 absl::StatusOr<std::optional<Claims>> AuthProcessor::CallClaims(const InputMetadata& metadata,
                                                                const grpc::AuthContext& context) const {
@@ -84,11 +71,9 @@ absl::StatusOr<std::optional<Claims>> AuthProcessor::CallClaims(const InputMetad
   }
   auto it = metadata.find(kAuthorizationMetadata);
   if (it == metadata.end()) return from_cert;
-  absl::string_view value(it->second.data(), it->second.size());
-  if (!absl::ConsumePrefix(&value, kBearerPrefix)) {
-    return absl::UnauthenticatedError("authorization metadata: expected \"Bearer <API key>\"");
-  }
-  absl::StatusOr<Claims> claims = registry_->Authenticate(value);
+  absl::string_view secret = SecretOfBearer(absl::string_view(it->second.data(), it->second.size()));
+  if (secret.empty()) return absl::UnauthenticatedError("authorization metadata: expected \"Bearer <API key>\"");
+  absl::StatusOr<Claims> claims = registry_->Authenticate(secret);
   if (!claims.ok()) return claims.status();
   if (from_cert && from_cert->organisation != claims->organisation) {
     return absl::UnauthenticatedError("the API key and the client certificate name different organisations");
@@ -100,25 +85,17 @@ grpc::Status AuthProcessor::Process(const InputMetadata& auth_metadata, grpc::Au
                                     OutputMetadata* consumed_auth_metadata, OutputMetadata* response_metadata) {
   absl::StatusOr<std::optional<Claims>> claims = CallClaims(auth_metadata, *context);
   if (!claims.ok()) return Unauthenticated(claims.status().message());
-  // gRPC 1.51 hands every call of a connection the connection's AuthContext: properties set here stay
-  // for the connection's later calls. So the first authenticated call binds the connection to its
-  // credential, and every later call must present the same one (checked again, so a revocation stops it).
-  absl::MutexLock lock(&mu_);
-  const std::string bound_key = Single(*context, kKeyIdProperty);
-  const bool bound = !bound_key.empty() || !context->FindPropertyValues(kOrganisationProperty).empty();
-  if (!claims->has_value()) {
-    auto path = auth_metadata.find(":path");
-    const bool ours = path != auth_metadata.end() && absl::StartsWith(absl::string_view(path->second.data(),
-                                                                                        path->second.size()),
-                                                                       "/passerelle.");
-    if (bound && ours) return Unauthenticated("no credentials on this call (this connection carried some)");
-    return grpc::Status::OK;  // health and reflection need none; the service refuses its own calls
-  }
-  if (!bound) {
-    SetClaims(**claims, context);
-  } else if (bound_key != (*claims)->key_id) {
-    return Unauthenticated("this connection already carries another credential: use one channel per API key");
-  }
+  if (!claims->has_value()) return grpc::Status::OK;  // health and reflection need none; the service refuses
+  const Claims& c = **claims;
+  // The context is the connection's (see claims.h): each credential's claims are added once, under
+  // names no other credential shares, and stay valid as long as the credential does (checked per call).
+  absl::MutexLock lock(&AuthContextMutex());
+  const bool from_key = !c.key_id.empty() && !absl::StartsWith(c.key_id, "cert:");
+  const std::string org_name = from_key ? KeyProperty(kOrganisationProperty, c.key_id) : kOrganisationProperty;
+  if (!context->FindPropertyValues(org_name).empty()) return grpc::Status::OK;
+  context->AddProperty(org_name, c.organisation);
+  context->AddProperty(from_key ? KeyProperty(kRoleProperty, c.key_id) : kRoleProperty, std::string(RoleName(c.role)));
+  if (!from_key) context->AddProperty(kKeyIdProperty, c.key_id);
   return grpc::Status::OK;
 }
 

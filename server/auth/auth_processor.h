@@ -3,17 +3,17 @@
 // AuthMetadataProcessor.
 //
 //   - `authorization: Bearer <secret>` metadata: the API key's organisation and role (AccessRegistry).
-//     A wrong, revoked or expired key fails the call with UNAUTHENTICATED here.
+//     A wrong, revoked or expired key fails the call with UNAUTHENTICATED here. The metadata is not
+//     consumed: ClaimsOf() reads the key id from it.
 //   - under mutual TLS, a verified client certificate whose subject has O=<organisation> and OU=<role>:
 //     those claims, key id "cert:<first 16 hex digits of the certificate's SHA-256>". When a key is sent
 //     too, its organisation must be the certificate's.
 //   - neither: the call goes on without claims; the service answers UNAUTHENTICATED (health checks and
 //     reflection need none).
 //
-// One credential per connection: gRPC 1.51 gives every call of a connection the connection's AuthContext
-// (checked: properties added for a call are seen by the next one), so the first call with a credential
-// binds the connection to it; a later call with another credential, or (to a passerelle.* method) with
-// none, fails with UNAUTHENTICATED. Every call's key is checked again, so a revoked key stops at once.
+// gRPC 1.51 gives every call of a connection the connection's AuthContext (checked: properties added for
+// a call are seen by the next one), so claims are recorded per credential (claims.h) and ClaimsOf() picks
+// those of the key the call sent. Every call's key is verified here, so a revoked key stops at once.
 //
 // Process() never blocks (short locks and one SHA-256), so it runs inline on gRPC's thread.
 #ifndef PASSERELLE_SERVER_AUTH_AUTH_PROCESSOR_H_
@@ -45,11 +45,7 @@ class AuthProcessor : public grpc::AuthMetadataProcessor {
   absl::StatusOr<std::optional<Claims>> CallClaims(const InputMetadata& metadata,
                                                    const grpc::AuthContext& context) const;
   const AccessRegistry* const registry_;
-  absl::Mutex mu_;  // a connection's first calls bind it one at a time
 };
-
-// Records `claims` on the call's context under claims.h's property names.
-void SetClaims(const Claims& claims, grpc::AuthContext* context);
 
 }  // namespace passerelle::server
 

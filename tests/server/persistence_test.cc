@@ -98,9 +98,10 @@ TEST(PersistenceTest, RecordsAndProfilesSurviveRestart) {
 TEST(PersistenceTest, DeletedCandidateLeavesTheDataFiles) {
   InProcessServer server;
   const std::string id = "cand-erase-7f3a9c";
-  const std::string owner = "owner-marker-5b1d0e";  // stands for the record's contents
+  // Stands for the record's contents (not the owner: organisations are also named in the access space).
+  const std::string owner = "2031-07-19";
   v1::Candidate c = MasonCandidate(id);
-  c.set_owner_id(owner);
+  c.set_available_from(owner);
   ASSERT_TRUE(Put(server.stub(), c).ok());
   for (int i = 0; i < 20; ++i) ASSERT_TRUE(Put(server.stub(), MasonCandidate("other-" + std::to_string(i))).ok());
   server.Restart();  // the record now sits in a table file, not only in the log
