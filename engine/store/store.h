@@ -5,6 +5,8 @@
 //   openings    key = opening id          value = passerelle.v1.Opening
 //   profiles    key = scoring profile name value = passerelle.v1.ScoringProfile
 //   metadata    key = "schema_version", "reference_data_version"; value = text
+//   <space>     created on first use by PutInSpace/ScanSpace: "access" holds API keys and sharing
+//               agreements (server/auth/access_registry.h)
 // Keys are bare ids because ids are unique across owners (the in-memory index keys by id). The owning
 // organisation is inside the value (owner_id). Per-owner access checks compare that field; per-owner
 // listing can be added later as a family keyed "<owner_id>\0<id>" written in the same batches.

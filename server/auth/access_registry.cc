@@ -1,6 +1,7 @@
 #include "server/auth/access_registry.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
@@ -11,7 +12,7 @@
 #include "engine/common/status_macros.h"
 #include "openssl/crypto.h"
 #include "openssl/rand.h"
-#include "openssl/sha.h"
+#include "openssl/evp.h"
 
 namespace passerelle::server {
 namespace {
@@ -32,13 +33,18 @@ absl::StatusOr<std::string> RandomBytes(int n) {
   return out;
 }
 
+// SHA-256(salt || secret); "" if OpenSSL fails (then no key matches).
 std::string Hash(absl::string_view salt, absl::string_view secret) {
-  SHA256_CTX ctx;
-  SHA256_Init(&ctx);
-  SHA256_Update(&ctx, salt.data(), salt.size());
-  SHA256_Update(&ctx, secret.data(), secret.size());
-  std::string digest(SHA256_DIGEST_LENGTH, '\0');
-  SHA256_Final(reinterpret_cast<unsigned char*>(digest.data()), &ctx);
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  std::string digest(EVP_MAX_MD_SIZE, '\0');
+  unsigned int length = 0;
+  if (ctx == nullptr || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), salt.data(), salt.size()) != 1 ||
+      EVP_DigestUpdate(ctx.get(), secret.data(), secret.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(digest.data()), &length) != 1) {
+    return "";
+  }
+  digest.resize(length);
   return digest;
 }
 
@@ -125,7 +131,7 @@ absl::StatusOr<Claims> AccessRegistry::Authenticate(absl::string_view secret) co
   if (it == keys_.end()) return invalid;
   const KeyRecord& key = it->second;
   const std::string digest = Hash(key.salt, absl::StrCat(kSecretPrefix, secret));
-  if (digest.size() != key.hash.size() || CRYPTO_memcmp(digest.data(), key.hash.data(), digest.size()) != 0) {
+  if (digest.empty() || digest.size() != key.hash.size() || CRYPTO_memcmp(digest.data(), key.hash.data(), digest.size()) != 0) {
     return invalid;
   }
   const absl::Time now = now_();
@@ -162,6 +168,7 @@ absl::StatusOr<std::pair<KeyRecord, std::string>> AccessRegistry::CreateKey(absl
   PASSERELLE_ASSIGN_OR_RETURN(key.salt, RandomBytes(kSaltBytes));
   std::string secret = absl::StrCat(kSecretPrefix, key.id, "_", absl::WebSafeBase64Escape(secret_bytes));
   key.hash = Hash(key.salt, secret);
+  if (key.hash.empty()) return absl::InternalError("SHA-256 failed (OpenSSL)");
   absl::MutexLock write(&write_mu_);
   PASSERELLE_RETURN_IF_ERROR(PersistKey(key));
   absl::MutexLock lock(&mu_);
