@@ -186,7 +186,11 @@ grpc::Status MatchingService::GetStatus(grpc::ServerContext* context, const v1::
       v1::InvalidRecord* out = response->add_invalid_records();
       out->set_kind(static_cast<v1::RecordKind>(static_cast<int>(invalid.kind) + 1));
       out->set_id(invalid.id);
-      out->set_reason(invalid.reason);
+      // The admin, who never reads candidates, gets the field of a candidate's problem, not its value.
+      out->set_reason(invalid.kind == engine::RecordKind::kCandidate
+                          ? absl::StrCat(engine::SplitFieldError(invalid.reason).field,
+                                         ": no longer valid against the reference data (its owner sees the value)")
+                          : invalid.reason);
     }
     return absl::OkStatus();
   });
