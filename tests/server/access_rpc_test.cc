@@ -1,78 +1,14 @@
 // Who may do what, through an in-process server: every rpc x role against the table of
 // docs/security.md, existence never leaking across organisations (NOT_FOUND), owners taken from the
-// credential, sharing agreements, the employers' consent and view, key revocation, per-organisation
-// limits, and the bootstrap key file.
-#include <sys/stat.h>
-
+// credential, sharing agreements, and the employers' consent and view. Keys and limits: keys_rpc_test.cc.
 #include <functional>
+#include <map>
 
 #include "absl/strings/match.h"
-#include "gmock/gmock.h"
-#include "gtest/gtest.h"
-#include "tests/server/test_util.h"
+#include "tests/server/access_fixture.h"
 
-namespace passerelle::server {
+namespace passerelle::server::testing {
 namespace {
-
-using ::passerelle::server::testing::InProcessServer;
-using ::passerelle::server::testing::kCounsellorOrg;
-using ::passerelle::server::testing::kEmployerOrg;
-using ::passerelle::server::testing::MasonCandidate;
-using ::passerelle::server::testing::MasonOpening;
-using Stub = v1::Matching::Stub;
-using Code = grpc::StatusCode;
-
-constexpr char kOtherOrg[] = "asso-horizon";
-
-v1::Opening TrainedOpening() {
-  v1::Opening o = MasonOpening();
-  o.set_french_training_hours(400);  // the A2 mason becomes eligible
-  return o;
-}
-
-template <class Request, class Response>
-grpc::Status Call(Stub& stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                  const Request& request, Response* response = nullptr) {
-  grpc::ClientContext context;
-  Response ignored;
-  return (stub.*method)(&context, request, response ? response : &ignored);
-}
-
-class AccessRpcTest : public ::testing::Test {
- protected:
-  explicit AccessRpcTest(ServerOptions options = {}) : server_(std::move(options)) {
-    grpc::ClientContext c1, c2;
-    v1::PutCandidateRequest candidate;
-    *candidate.mutable_candidate() = MasonCandidate();
-    v1::PutCandidateResponse created;
-    EXPECT_TRUE(server_.stub().PutCandidate(&c1, candidate, &created).ok());
-    v1::PutOpeningRequest opening;
-    *opening.mutable_opening() = TrainedOpening();
-    v1::PutOpeningResponse opened;
-    EXPECT_TRUE(server_.stub().PutOpening(&c2, opening, &opened).ok());
-  }
-
-  std::unique_ptr<Stub> As(const std::string& organisation, Role role) {
-    return server_.StubWithKey(server_.NewKey(organisation, role));
-  }
-  grpc::Status GetCandidate(Stub& stub, const std::string& id, v1::GetCandidateResponse* response = nullptr) {
-    v1::GetCandidateRequest request;
-    request.set_candidate_id(id);
-    return Call(stub, &Stub::GetCandidate, request, response);
-  }
-  std::vector<std::string> MatchedCandidates(Stub& stub, const std::string& opening_id) {
-    v1::MatchCandidatesRequest request;
-    request.set_opening_id(opening_id);
-    v1::MatchCandidatesResponse response;
-    grpc::Status status = Call(stub, &Stub::MatchCandidates, request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    std::vector<std::string> ids;
-    for (const v1::Match& m : response.matches()) ids.push_back(m.id());
-    return ids;
-  }
-
-  InProcessServer server_;
-};
 
 // --- The rules table, rpc by rpc (docs/security.md) ---
 
@@ -404,95 +340,5 @@ TEST_F(AccessRpcTest, AnEmployerSeesOnlyConsentingCandidatesAndOnlyTheFieldsThat
   EXPECT_THAT(MatchedCandidates(*employer, "open-bobigny"), ::testing::ElementsAre("cand-mason"));
 }
 
-// --- Keys ---
-
-TEST_F(AccessRpcTest, ARevokedKeyStopsWorkingAtOnce) {
-  auto admin = server_.AccessStub(server_.admin_key());
-  grpc::ClientContext create_context;
-  v1::CreateKeyRequest create;
-  create.set_organisation(kCounsellorOrg);
-  create.set_role("counsellor");
-  v1::CreateKeyResponse created;
-  ASSERT_TRUE(admin->CreateKey(&create_context, create, &created).ok());
-  EXPECT_TRUE(absl::StartsWith(created.secret(), "psk_" + created.key().id() + "_"));
-  auto stub = server_.StubWithKey(created.secret());
-  ASSERT_TRUE(GetCandidate(*stub, "cand-mason").ok());
-
-  grpc::ClientContext revoke_context;
-  v1::RevokeKeyRequest revoke;
-  revoke.set_key_id(created.key().id());
-  v1::RevokeKeyResponse revoked;
-  ASSERT_TRUE(admin->RevokeKey(&revoke_context, revoke, &revoked).ok());
-  EXPECT_FALSE(revoked.key().revoked_at().empty());
-  // Same stub, same connection: the next call fails.
-  const grpc::Status status = GetCandidate(*stub, "cand-mason");
-  EXPECT_EQ(status.error_code(), Code::UNAUTHENTICATED);
-  EXPECT_EQ(status.error_message(), "API key revoked");
-  // The other keys of the organisation still work, and the revocation survives a restart.
-  EXPECT_TRUE(GetCandidate(server_.stub(), "cand-mason").ok());
-  server_.Restart();
-  EXPECT_EQ(GetCandidate(*server_.StubWithKey(created.secret()), "cand-mason").error_code(), Code::UNAUTHENTICATED);
-  EXPECT_TRUE(GetCandidate(server_.stub(), "cand-mason").ok()) << "keys must survive a restart";
-}
-
-TEST_F(AccessRpcTest, AWrongSecretOfAKnownKeyIsRefused) {
-  std::string forged = server_.counsellor_key();
-  forged.back() = forged.back() == 'A' ? 'B' : 'A';
-  const grpc::Status status = GetCandidate(*server_.StubWithKey(forged), "cand-mason");
-  EXPECT_EQ(status.error_code(), Code::UNAUTHENTICATED);
-  EXPECT_EQ(status.error_message(), "invalid API key");
-}
-
-TEST_F(AccessRpcTest, ListKeysNeverShowsSecretsAndTheStoreHoldsNone) {
-  auto admin = server_.AccessStub(server_.admin_key());
-  grpc::ClientContext context;
-  v1::ListKeysResponse keys;
-  ASSERT_TRUE(admin->ListKeys(&context, v1::ListKeysRequest(), &keys).ok());
-  ASSERT_EQ(keys.keys_size(), 3);  // bootstrap admin, counsellor, employer
-  const std::string secret = server_.counsellor_key();
-  EXPECT_EQ(keys.DebugString().find(secret.substr(secret.rfind('_') + 1)), std::string::npos);
-  auto stored = server_.server().catalog().store().ScanSpace("access", "");
-  ASSERT_TRUE(stored.ok());
-  ASSERT_FALSE(stored->empty());
-  for (const auto& [key, value] : *stored) {
-    EXPECT_EQ(value.find(secret.substr(secret.rfind('_') + 1)), std::string::npos) << key;
-  }
-}
-
-TEST_F(AccessRpcTest, TheBootstrapKeyFileIsReadableByItsOwnerOnly) {
-  struct stat info;
-  ASSERT_EQ(stat(BootstrapKeyFile(server_.options()).c_str(), &info), 0);
-  EXPECT_EQ(info.st_mode & 0777, 0600);
-}
-
-// --- Per-organisation limits ---
-
-ServerOptions WithBurst(double burst) {
-  ServerOptions options;
-  options.tenant_limits.requests_per_second = 1e-9;  // no refill during the test
-  options.tenant_limits.burst_requests = burst;
-  return options;
-}
-
-class RateLimitTest : public AccessRpcTest {
- protected:
-  RateLimitTest() : AccessRpcTest(WithBurst(8)) {}
-};
-
-TEST_F(RateLimitTest, AnOrganisationOverItsRateGetsResourceExhaustedAndOthersDoNot) {
-  // The fixture's candidate put used one of the counsellor organisation's eight calls (its opening put
-  // was the employer organisation's).
-  int ok = 0;
-  grpc::Status last;
-  for (int i = 0; i < 10; ++i) {
-    last = GetCandidate(server_.stub(), "cand-mason");
-    ok += last.ok();
-  }
-  EXPECT_EQ(ok, 7);
-  EXPECT_EQ(last.error_code(), Code::RESOURCE_EXHAUSTED);
-  auto other = As(kOtherOrg, Role::kCounsellor);
-  EXPECT_EQ(GetCandidate(*other, "cand-mason").error_code(), Code::NOT_FOUND);  // served, not throttled
-}
-
 }  // namespace
-}  // namespace passerelle::server
+}  // namespace passerelle::server::testing
