@@ -1,5 +1,7 @@
 // The passerelle CLI end to end on access: keys create|list|revoke, where the CLI finds its key (--key,
 // --key-file, $PASSERELLE_KEY), and the answers without a key or with a revoked one.
+#include <cstdlib>
+
 #include "tests/cli/cli_fixture.h"
 
 namespace passerelle::clients::testing {
@@ -48,6 +50,41 @@ TEST_F(CliTest, KeysAreCreatedListedAndRevokedByTheAdminAndARevokedKeyStopsAtOnc
   ProcessResult denied = CliWithKey(KeyFor("test", "counsellor"), {"keys", "list"});
   EXPECT_EQ(denied.exit_code, 1);
   EXPECT_THAT(denied.err, HasSubstr("PERMISSION_DENIED"));
+}
+
+// The CLI's TLS flags against a server under mutual TLS, with certificates from the openssl command line
+// (as docs/security.md shows): the client certificate's subject names the organisation and the role.
+TEST(CliTlsTest, TheCliConnectsUnderMutualTlsWithItsCertificateAndNotWithout) {
+  TempDir dir;
+  const std::string d = dir.path();
+  const std::string ec = " -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes ";
+  const std::vector<std::string> commands = {
+      "openssl req -x509" + ec + "-keyout " + d + "/ca.key -out " + d + "/ca.pem -days 2 -subj '/CN=test CA'",
+      "openssl req" + ec + "-keyout " + d + "/server.key -out " + d + "/server.csr -subj '/CN=localhost'",
+      "printf 'subjectAltName=DNS:localhost,IP:127.0.0.1' > " + d + "/san.ext",
+      "openssl x509 -req -in " + d + "/server.csr -CA " + d + "/ca.pem -CAkey " + d + "/ca.key -CAcreateserial -days 2 -out " +
+          d + "/server.pem -extfile " + d + "/san.ext",
+      "openssl req" + ec + "-keyout " + d + "/client.key -out " + d + "/client.csr -subj '/O=test/OU=counsellor/CN=t'",
+      "openssl x509 -req -in " + d + "/client.csr -CA " + d + "/ca.pem -CAkey " + d + "/ca.key -CAcreateserial -days 2 -out " +
+          d + "/client.pem",
+  };
+  for (const std::string& command : commands) ASSERT_EQ(std::system((command + " 2>/dev/null").c_str()), 0) << command;
+  ServerProcess server(PASSERELLE_SERVER_BINARY, dir,
+                       {"--tls_cert=" + d + "/server.pem", "--tls_key=" + d + "/server.key", "--tls_client_ca=" + d + "/ca.pem"});
+  ASSERT_TRUE(server.ok()) << server.log();
+  const std::map<std::string, std::string> env = {{"PASSERELLE_SERVER", server.address()}, {"PASSERELLE_KEY", ""}};
+  ProcessResult with_cert = RunProcess({PASSERELLE_CLI_BINARY, "profiles", "list", "--ca-cert", d + "/ca.pem",
+                                        "--client-cert", d + "/client.pem", "--client-key", d + "/client.key"},
+                                       env, "/dev/null", dir);
+  EXPECT_EQ(with_cert.exit_code, 0) << with_cert.out << with_cert.err;
+  EXPECT_THAT(with_cert.out, HasSubstr("default"));
+  ProcessResult without = RunProcess({PASSERELLE_CLI_BINARY, "profiles", "list", "--ca-cert", d + "/ca.pem"}, env,
+                                     "/dev/null", dir);
+  EXPECT_EQ(without.exit_code, 1);
+  EXPECT_THAT(without.err, HasSubstr("UNAVAILABLE"));
+  ProcessResult plaintext = RunProcess({PASSERELLE_CLI_BINARY, "profiles", "list"}, env, "/dev/null", dir);
+  EXPECT_EQ(plaintext.exit_code, 1);
+  EXPECT_EQ(server.Stop(), 0);
 }
 
 }  // namespace
