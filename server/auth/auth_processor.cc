@@ -63,9 +63,15 @@ absl::StatusOr<Claims> ClaimsFromCertificate(absl::string_view pem) {
 absl::StatusOr<std::optional<Claims>> AuthProcessor::CallClaims(const InputMetadata& metadata,
                                                                const grpc::AuthContext& context) const {
   std::optional<Claims> from_cert;
-  std::vector<grpc::string_ref> pems = context.FindPropertyValues(kPeerPemProperty);
-  if (pems.size() == 1) {
-    absl::StatusOr<Claims> claims = ClaimsFromCertificate(absl::string_view(pems[0].data(), pems[0].size()));
+  std::string pem;
+  {
+    // Other calls of the connection may be adding to the same context (see Process).
+    absl::ReaderMutexLock lock(&AuthContextMutex());
+    std::vector<grpc::string_ref> pems = context.FindPropertyValues(kPeerPemProperty);
+    if (pems.size() == 1) pem.assign(pems[0].data(), pems[0].size());
+  }
+  if (!pem.empty()) {
+    absl::StatusOr<Claims> claims = ClaimsFromCertificate(pem);
     if (!claims.ok()) return absl::UnauthenticatedError(claims.status().message());
     from_cert = *claims;
   }
@@ -89,9 +95,14 @@ grpc::Status AuthProcessor::Process(const InputMetadata& auth_metadata, grpc::Au
   const Claims& c = **claims;
   // The context is the connection's (see claims.h): each credential's claims are added once, under
   // names no other credential shares, and stay valid as long as the credential does (checked per call).
-  absl::MutexLock lock(&AuthContextMutex());
   const bool from_key = !c.key_id.empty() && !absl::StartsWith(c.key_id, "cert:");
   const std::string org_name = from_key ? KeyProperty(kOrganisationProperty, c.key_id) : kOrganisationProperty;
+  {
+    // The usual case, a credential the connection has used before: a reader lock only.
+    absl::ReaderMutexLock lock(&AuthContextMutex());
+    if (!context->FindPropertyValues(org_name).empty()) return grpc::Status::OK;
+  }
+  absl::MutexLock lock(&AuthContextMutex());
   if (!context->FindPropertyValues(org_name).empty()) return grpc::Status::OK;
   context->AddProperty(org_name, c.organisation);
   context->AddProperty(from_key ? KeyProperty(kRoleProperty, c.key_id) : kRoleProperty, std::string(RoleName(c.role)));

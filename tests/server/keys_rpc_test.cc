@@ -2,6 +2,9 @@
 // restarts, forged secrets, no secret listed or stored, the bootstrap key file's mode, and the rate limit.
 #include <sys/stat.h>
 
+#include <atomic>
+#include <thread>
+
 #include "absl/strings/match.h"
 #include "tests/server/access_fixture.h"
 
@@ -67,6 +70,39 @@ TEST_F(AccessRpcTest, TheBootstrapKeyFileIsReadableByItsOwnerOnly) {
   struct stat info;
   ASSERT_EQ(stat(BootstrapKeyFile(server_.options()).c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 0777, 0600);
+}
+
+TEST_F(AccessRpcTest, OneConnectionCarriesSeveralKeysWithoutMixingThem) {
+  // gRPC shares one AuthContext between the calls of a connection: the claims must still be each call's.
+  auto channel = grpc::CreateChannel(server_.address(), grpc::InsecureChannelCredentials());
+  auto stub = v1::Matching::NewStub(channel);
+  const std::string mine = server_.counsellor_key();
+  const std::string theirs = server_.NewKey(kOtherOrg, Role::kCounsellor);
+  auto get = [&](const std::string& key) {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + key);
+    v1::GetCandidateRequest request;
+    request.set_candidate_id("cand-mason");
+    v1::GetCandidateResponse response;
+    return stub->GetCandidate(&context, request, &response).error_code();
+  };
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 100; ++i) {
+        const bool own = (t + i) % 2 == 0;
+        wrong += get(own ? mine : theirs) != (own ? Code::OK : Code::NOT_FOUND);
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(wrong, 0);
+  grpc::ClientContext context;  // and a call without a key on that connection has no claims
+  v1::GetCandidateRequest request;
+  request.set_candidate_id("cand-mason");
+  v1::GetCandidateResponse response;
+  EXPECT_EQ(stub->GetCandidate(&context, request, &response).error_code(), Code::UNAUTHENTICATED);
 }
 
 // --- Per-organisation limits ---
