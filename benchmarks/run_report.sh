@@ -218,13 +218,22 @@ SERVER="127.0.0.1:$PORT"
 RSS_EMPTY=$(rss_of "$SERVER_PID")
 CLI=("$BIN/clients/passerelle" --server "$SERVER")
 "${CLI[@]}" health --wait 30 >/dev/null
+# Keys of the generated cohort's organisation ("sample"), made with the bootstrap admin key: the CLI and
+# passerelle-load act as its counsellor (PASSERELLE_KEY), the openings' import as its employer.
+for role in counsellor employer; do
+  (umask 077 && "${CLI[@]}" keys create --organisation sample --role "$role" --secret-only \
+    --key-file "$WORK/data/bootstrap-admin.key" >"$WORK/$role.key")
+done
+PASSERELLE_KEY=$(cat "$WORK/counsellor.key")
+export PASSERELLE_KEY
 
 step "Import over gRPC (passerelle import, synced batches of 1000)"
 t0=$(now)
 "${CLI[@]}" import candidates "$WORK/cohort/candidates.jsonl" --quiet | tee "$OUT/logs/import.log"
 IMPORT_CANDIDATES_S=$(since "$t0")
 t0=$(now)
-"${CLI[@]}" import openings "$WORK/cohort/openings.jsonl" --quiet | tee -a "$OUT/logs/import.log"
+"${CLI[@]}" import openings "$WORK/cohort/openings.jsonl" --quiet --key-file "$WORK/employer.key" |
+  tee -a "$OUT/logs/import.log"
 IMPORT_OPENINGS_S=$(since "$t0")
 RSS_LOADED=$(rss_of "$SERVER_PID")
 echo "server VmRSS: $RSS_EMPTY bytes empty, $RSS_LOADED bytes with the cohort"

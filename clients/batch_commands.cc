@@ -23,7 +23,7 @@ constexpr int64_t kMaxK = 1000;
 
 std::vector<OptionSpec> CohortOptions() {
   return {
-      {"owner", "ID", "Only candidates owned by this organisation. Default: every owner."},
+      {"owner", "ID", "Your organisation (the key's); any other is refused. Default: the key's organisation."},
       {"departement", "LIST", "Only candidates living in these départements, e.g. 93,94,2A. Default: all."},
       {"occupation", "LIST", "Only openings with these ROME codes, domaines (F17) or grands domaines (F). Default: all."},
       {"profile", "NAME", "Scoring profile (see 'passerelle profiles list'). Default: default."},
@@ -182,7 +182,7 @@ void AddBatchCommands(std::vector<Command>& commands) {
   rerank.path = {"rerank"};
   rerank.summary = "Re-rank a whole cohort: every candidate's best openings, on one snapshot.";
   rerank.details =
-      "Scores every candidate of the cohort (all, or filtered by --owner and --departement) against every\n"
+      "Scores every candidate of the cohort (your organisation's, filtered by --departement) against every\n"
       "opening in scope on one consistent snapshot of the server's data, and streams each candidate's top k.\n"
       "Progress goes to stderr. Prints a summary: pairs scored and pruned, how many candidates have an\n"
       "eligible opening, the openings listed most often, and the first candidates' rankings. With --json,\n"
@@ -198,7 +198,7 @@ void AddBatchCommands(std::vector<Command>& commands) {
   for (OptionSpec& spec : CohortOptions()) rerank.options.push_back(std::move(spec));
   rerank.examples = {"passerelle rerank",
                      "passerelle rerank --k 5 --departement 93,94 --occupation F17 --show 5",
-                     "passerelle rerank --owner ft-agence-bobigny --json > rankings.jsonl"};
+                     "passerelle rerank --departement 93 --json > rankings.jsonl"};
   rerank.run = Rerank;
   commands.push_back(std::move(rerank));
 

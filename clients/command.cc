@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <ostream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 
 namespace passerelle::clients {
 namespace {
@@ -90,6 +93,31 @@ std::vector<size_t> LeadingWords(absl::Span<const std::string> args) {
   return positions;
 }
 
+std::string Env(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? "" : value;
+}
+
+// The first line of `path`, trimmed.
+absl::StatusOr<std::string> ReadKeyFile(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  if (!in.is_open() || !std::getline(in, line)) return UsageError(absl::StrCat("cannot read the key file ", path));
+  return std::string(absl::StripAsciiWhitespace(line));
+}
+
+// --key, else --key-file, else $PASSERELLE_KEY, else $PASSERELLE_KEY_FILE, else kDefaultKeyFile when it
+// exists, else none.
+absl::StatusOr<std::string> FindKey(const ParsedArgs& args) {
+  if (args.Has("key")) return args.Get("key");
+  if (args.Has("key-file")) return ReadKeyFile(args.Get("key-file"));
+  if (!Env("PASSERELLE_KEY").empty()) return Env("PASSERELLE_KEY");
+  if (!Env("PASSERELLE_KEY_FILE").empty()) return ReadKeyFile(Env("PASSERELLE_KEY_FILE"));
+  std::error_code error;
+  if (std::filesystem::exists(kDefaultKeyFile, error)) return ReadKeyFile(kDefaultKeyFile);
+  return std::string();
+}
+
 absl::StatusOr<SessionOptions> SessionOptionsFrom(const ParsedArgs& args) {
   SessionOptions options;
   const char* env = std::getenv("PASSERELLE_SERVER");
@@ -101,6 +129,16 @@ absl::StatusOr<SessionOptions> SessionOptionsFrom(const ParsedArgs& args) {
   std::string lang = args.Get("lang", "en");
   if (lang != "en" && lang != "fr") return UsageError("--lang must be en or fr");
   options.language = lang == "fr" ? Language::kFrench : Language::kEnglish;
+  absl::StatusOr<std::string> key = FindKey(args);
+  if (!key.ok()) return key.status();
+  options.key = *std::move(key);
+  options.ca_cert_file = args.Get("ca-cert");
+  options.client_cert_file = args.Get("client-cert");
+  options.client_key_file = args.Get("client-key");
+  options.tls = args.Has("tls") || !options.ca_cert_file.empty() || !options.client_cert_file.empty();
+  if (options.client_cert_file.empty() != options.client_key_file.empty()) {
+    return UsageError("--client-cert and --client-key go together");
+  }
   return options;
 }
 
@@ -170,6 +208,14 @@ std::vector<OptionSpec> GlobalOptions() {
       {"json", "", "Print the proto3 JSON of the server's responses instead of tables."},
       {"timeout", "SECONDS", "Deadline of each call (imports have none). Default: 30."},
       {"lang", "en|fr", "Language of the reasons in tables. Default: en."},
+      {"key", "KEY", "API key sent on every call. Default: $PASSERELLE_KEY, see --key-file."},
+      {"key-file", "FILE",
+       absl::StrCat("File whose first line is the API key. Default: $PASSERELLE_KEY_FILE, else ", kDefaultKeyFile,
+                    " when it exists (the bootstrap admin key of a server started here).")},
+      {"tls", "", "Connect with TLS (implied by --ca-cert and --client-cert). Default: plaintext (loopback only)."},
+      {"ca-cert", "FILE", "PEM of the CA that signed the server's certificate. Default: the system's roots."},
+      {"client-cert", "FILE", "PEM client certificate for mutual TLS (subject O=organisation, OU=role)."},
+      {"client-key", "FILE", "PEM private key of --client-cert."},
       {"help", "", "Show help for the command and exit."},
   };
 }
@@ -184,6 +230,7 @@ std::vector<Command> AllCommands() {
   AddProfileCommands(commands);
   AddBatchCommands(commands);
   AddGovernanceCommands(commands);
+  AddAccessCommands(commands);
   return commands;
 }
 

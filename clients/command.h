@@ -61,6 +61,7 @@ void AddMatchCommands(std::vector<Command>& commands);    // match openings|cand
 void AddProfileCommands(std::vector<Command>& commands);  // profiles put|get|list
 void AddBatchCommands(std::vector<Command>& commands);    // rerank, assign
 void AddGovernanceCommands(std::vector<Command>& commands);  // audit, expiring, offboard
+void AddAccessCommands(std::vector<Command>& commands);   // keys create|list|revoke, share put|delete|list
 std::vector<Command> AllCommands();
 
 // Runs the command line (without argv[0]) and returns the process exit code. Results go to `out`,

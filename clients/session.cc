@@ -1,7 +1,9 @@
 #include "clients/session.h"
 
 #include <cmath>
+#include <fstream>
 #include <ostream>
+#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/cord.h"
@@ -17,6 +19,23 @@ constexpr char kServerErrorPayload[] = "passerelle.clients/server-error";
 // Match results with explanations for k = 1000 outgrow gRPC's 4 MB default.
 constexpr int kMaxReceiveBytes = 64 << 20;
 
+std::string ReadPem(const std::string& path) {
+  if (path.empty()) return "";
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::shared_ptr<grpc::ChannelCredentials> Credentials(const SessionOptions& o) {
+  if (!o.tls) return grpc::InsecureChannelCredentials();
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = ReadPem(o.ca_cert_file);
+  ssl.pem_cert_chain = ReadPem(o.client_cert_file);
+  ssl.pem_private_key = ReadPem(o.client_key_file);
+  return grpc::SslCredentials(ssl);
+}
+
 }  // namespace
 
 Session::Session(SessionOptions options, std::ostream& out, std::ostream& err)
@@ -26,8 +45,8 @@ std::shared_ptr<grpc::Channel> Session::channel() {
   if (channel_ == nullptr) {
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(kMaxReceiveBytes);
-    // Loopback by default and no credentials in this version of the API (see docs/operations.md).
-    channel_ = grpc::CreateCustomChannel(options_.server, grpc::InsecureChannelCredentials(), args);
+    // Plaintext reaches a server on loopback only (gRPC local credentials); elsewhere --tls.
+    channel_ = grpc::CreateCustomChannel(options_.server, Credentials(options_), args);
   }
   return channel_;
 }
@@ -37,8 +56,14 @@ v1::Matching::Stub& Session::matching() {
   return *matching_;
 }
 
+v1::Access::Stub& Session::access() {
+  if (access_ == nullptr) access_ = v1::Access::NewStub(channel());
+  return *access_;
+}
+
 std::unique_ptr<grpc::ClientContext> Session::NewContext(bool with_deadline) const {
   auto context = std::make_unique<grpc::ClientContext>();
+  if (!options_.key.empty()) context->AddMetadata("authorization", "Bearer " + options_.key);
   if (with_deadline && options_.timeout_seconds > 0) {
     auto timeout = std::chrono::milliseconds(static_cast<int64_t>(std::ceil(options_.timeout_seconds * 1000)));
     context->set_deadline(std::chrono::system_clock::now() + timeout);
@@ -54,6 +79,10 @@ absl::Status Session::FromGrpc(const grpc::Status& status) const {
   if (code == absl::StatusCode::kUnavailable) {
     absl::StrAppend(&message, " (is passerelle-server running on ", options_.server,
                     "? Set --server or PASSERELLE_SERVER)");
+  }
+  if (code == absl::StatusCode::kUnauthenticated) {
+    absl::StrAppend(&message, options_.key.empty() ? " (no API key: pass --key, --key-file or set PASSERELLE_KEY)"
+                                                   : " (check the API key: --key, --key-file, PASSERELLE_KEY)");
   }
   absl::Status out(code, message);
   out.SetPayload(kServerErrorPayload, absl::Cord("1"));

@@ -13,12 +13,16 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "grpcpp/grpcpp.h"
+#include "passerelle/v1/access.grpc.pb.h"
 #include "passerelle/v1/matching.grpc.pb.h"
 
 namespace passerelle::clients {
 
 // Where to find the server when neither --server nor $PASSERELLE_SERVER says.
 inline constexpr char kDefaultServer[] = "127.0.0.1:50051";
+// The key file used when neither --key, --key-file, $PASSERELLE_KEY nor $PASSERELLE_KEY_FILE names a key:
+// the bootstrap admin key of a server started in this directory with its default --data_dir.
+inline constexpr char kDefaultKeyFile[] = "passerelle-data/bootstrap-admin.key";
 
 // Language of the reasons printed in table mode.
 enum class Language { kEnglish, kFrench };
@@ -32,6 +36,16 @@ struct SessionOptions {
   double timeout_seconds = 30;
   // Language of reasons in table mode. Default: English.
   Language language = Language::kEnglish;
+  // The API key sent as `authorization: Bearer <key>` on every call; "" = none. Default: "" (see
+  // command.cc for where the CLI finds it).
+  std::string key;
+  // TLS: on when tls is set or any of the files below is. ca_cert: PEM of the CA that signed the server's
+  // certificate ("" = the system's roots); client_cert/client_key: PEM of this client's certificate and
+  // key for mutual TLS. Default: off.
+  bool tls = false;
+  std::string ca_cert_file;
+  std::string client_cert_file;
+  std::string client_key_file;
 };
 
 class Session {
@@ -46,9 +60,11 @@ class Session {
   // The stubs, connected on first use. Connecting never fails here; a call to an unreachable server
   // fails with UNAVAILABLE.
   v1::Matching::Stub& matching();
+  v1::Access::Stub& access();
+  // UsageError-like failures (an unreadable certificate file) surface at the first call as UNAVAILABLE.
   std::shared_ptr<grpc::Channel> channel();
 
-  // A context carrying the unary deadline (none when `with_deadline` is false).
+  // A context carrying the unary deadline (none when `with_deadline` is false) and the API key.
   std::unique_ptr<grpc::ClientContext> NewContext(bool with_deadline = true) const;
 
   // A failed call as an absl::Status marked as coming from the server (see IsServerError), message kept
@@ -61,7 +77,17 @@ class Session {
   std::ostream& err_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::Matching::Stub> matching_;
+  std::unique_ptr<v1::Access::Stub> access_;
 };
+
+// Calls one unary rpc of the Access service with the session's deadline.
+template <typename Request, typename Response>
+absl::Status CallAccess(Session& session,
+                        grpc::Status (v1::Access::Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                        const Request& request, Response& response) {
+  std::unique_ptr<grpc::ClientContext> context = session.NewContext();
+  return session.FromGrpc((session.access().*method)(context.get(), request, &response));
+}
 
 // Calls one unary rpc of the Matching service with the session's deadline.
 //   v1::GetCandidateResponse response;

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Passerelle in two minutes (plus the first build): installs what the build needs, builds the server and
-# the CLI, starts passerelle-server on loopback with a fresh data directory, imports the sample cohort
-# (data/sample), prints real matches with their reasons for one candidate and one opening, explains one
-# pair, then stops the server with SIGTERM.
+# the CLI, starts passerelle-server on loopback with a fresh data directory, reads the bootstrap admin
+# key it writes there, creates a counsellor key and an employer key for the sample's organisation,
+# imports the sample cohort (data/sample), prints real matches with their reasons for one candidate and
+# one opening, explains one pair, then stops the server with SIGTERM.
 #
 # Usage: scripts/demo.sh        (BUILD_DIR and JOBS may be set; DEMO_CANDIDATE picks another person)
 set -euo pipefail
@@ -69,12 +70,27 @@ export PASSERELLE_SERVER="127.0.0.1:$(cat "$WORK_DIR/port")"
 passerelle health --wait 30 >/dev/null
 echo "Serving on $PASSERELLE_SERVER (data in $WORK_DIR/data, logs in $WORK_DIR/server.log; pid $SERVER_PID)."
 
-# --- 3. Data ------------------------------------------------------------------------------------------
+# --- 3. Keys ------------------------------------------------------------------------------------------
+step "API keys: the bootstrap admin key creates one key per role the demo needs"
+ADMIN_KEY_FILE="$WORK_DIR/data/bootstrap-admin.key"
+note "A fresh data directory gets an admin key, in $ADMIN_KEY_FILE (mode $(stat -c %a "$ADMIN_KEY_FILE"))."
+note "The sample's records belong to the organisation \"sample\": a counsellor key writes its candidates,"
+note "an employer key its openings. Every call carries one as 'authorization: Bearer <key>'."
+for role in counsellor employer; do
+  note "\$ passerelle keys create --organisation sample --role $role --key-file $ADMIN_KEY_FILE --secret-only >$role.key"
+  (umask 077 && passerelle keys create --organisation sample --role "$role" --description demo \
+    --key-file "$ADMIN_KEY_FILE" --secret-only >"$WORK_DIR/$role.key")
+done
+show passerelle keys list --key-file "$ADMIN_KEY_FILE"
+# From here on the CLI acts as the counsellor (PASSERELLE_KEY_FILE), except for the openings' import.
+export PASSERELLE_KEY_FILE="$WORK_DIR/counsellor.key"
+
+# --- 4. Data ------------------------------------------------------------------------------------------
 step "Importing the sample cohort (synthetic people, real places and occupations)"
 show passerelle import candidates data/sample/candidates.jsonl
-show passerelle import openings data/sample/openings.jsonl
+show passerelle import openings data/sample/openings.jsonl --key-file "$WORK_DIR/employer.key"
 
-# --- 4. Matches ---------------------------------------------------------------------------------------
+# --- 5. Matches ---------------------------------------------------------------------------------------
 # The best opening of the demo candidate, read from the JSON answer (no jq needed).
 best_opening() {
   passerelle match openings --candidate "$1" --k 1 --no-explain --json |
@@ -105,7 +121,7 @@ step "Why candidate $DEMO_CANDIDATE and opening $OPENING match, for a counsellor
 note "The contributions add up to the score; the same numbers drive the ranking above."
 show passerelle explain --candidate "$DEMO_CANDIDATE" --opening "$OPENING" --lang fr
 
-# --- 5. Stop ------------------------------------------------------------------------------------------
+# --- 6. Stop ------------------------------------------------------------------------------------------
 step "Stopping the server (SIGTERM: in-flight calls finish, storage is closed)"
 kill -TERM "$SERVER_PID"
 SERVER_STATUS=0

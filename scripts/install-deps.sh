@@ -6,7 +6,8 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libabsl-dev libeigen3-dev
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  librocksdb-dev libssl-dev
+  librocksdb-dev
+  libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox python3
   libpq-dev postgresql-15 postgresql-15-postgis-3

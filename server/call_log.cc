@@ -64,6 +64,8 @@ grpc::Status CallLog::Finish(const absl::Status& status) {
       {"code", StatusCodeName(status.code())},
       {"latency_ms", absl::ToDoubleMilliseconds(absl::Now() - start_)},
   };
+  if (!organisation_.empty()) fields.emplace_back("organisation", organisation_);
+  if (!key_id_.empty()) fields.emplace_back("key_id", key_id_);
   // The field path only: the rest of the message may quote an id or a value.
   const std::string field = engine::FieldPath(status);
   if (!field.empty()) fields.emplace_back("field", field);

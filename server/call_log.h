@@ -1,7 +1,8 @@
 // Structured logs: one JSON object per line on stderr.
 //
 // Per call: {"ts":"2026-03-02T10:00:00.123Z","event":"rpc","method":"PutCandidate","code":"OK",
-// "latency_ms":1.84,"items":1}. Never an id, a code of a person's record or any other personal data:
+// "latency_ms":1.84,"organisation":"ft-bobigny","key_id":"k0123456789abcdef","items":1}. The caller's
+// organisation and key id (never the secret) once known. Never a record's id, a code of a person's record or any other personal data:
 // only the method, the status code, the path of the offending field on error ("candidate.commune_insee"),
 // counts and the latency.
 //
@@ -46,6 +47,11 @@ class CallLog {
   explicit CallLog(absl::string_view method) : method_(method), start_(absl::Now()) {}
   // Adds a count to the line ("items", "accepted", "rejected", "results").
   void Count(absl::string_view key, int64_t value) { counts_.emplace_back(std::string(key), value); }
+  // Names the caller on the line (its organisation and key id, never the secret).
+  void SetCaller(absl::string_view organisation, absl::string_view key_id) {
+    organisation_ = std::string(organisation);
+    key_id_ = std::string(key_id);
+  }
   // Writes the line (with the status's field path, engine/common/field_status.h, when it names one) and
   // returns `status` as a grpc::Status.
   grpc::Status Finish(const absl::Status& status);
@@ -53,6 +59,8 @@ class CallLog {
  private:
   std::string method_;
   absl::Time start_;
+  std::string organisation_;
+  std::string key_id_;
   std::vector<std::pair<std::string, int64_t>> counts_;
 };
 

@@ -15,12 +15,6 @@
 namespace passerelle::server {
 namespace {
 
-absl::StatusOr<Claims> Caller(const grpc::ServerContextBase& context) {
-  std::optional<Claims> claims = ClaimsOf(context);
-  if (!claims) return absl::UnauthenticatedError("this call needs an API key (see docs/security.md)");
-  return *std::move(claims);
-}
-
 // "" -> `unbounded`; otherwise an RFC 3339 time, naming `field` when it is not one.
 absl::StatusOr<absl::Time> ParseTime(const std::string& text, absl::string_view field, absl::Time unbounded) {
   if (text.empty()) return unbounded;
@@ -70,19 +64,22 @@ void EntryToProto(const engine::AuditEvent& e, v1::AuditEntry* out) {
   }
 }
 
-template <class Fn>
-grpc::Status Run(absl::string_view method, Fn&& fn) {
-  CallLog log(method);
-  return log.Finish(fn(log));
-}
-
 }  // namespace
+
+template <class Fn>
+grpc::Status GovernanceService::Run(const grpc::ServerContextBase& context, absl::string_view method, Fn&& fn) {
+  CallLog log(method);
+  absl::StatusOr<Claims> claims = gate_->Enter(context, method, log);
+  if (!claims.ok()) return log.Finish(claims.status());
+  const absl::Status status = fn(log, *claims);
+  gate_->Leave(*claims);
+  return log.Finish(status);
+}
 
 grpc::Status GovernanceService::ListAuditEntries(grpc::ServerContext* context,
                                                  const v1::ListAuditEntriesRequest* request,
                                                  v1::ListAuditEntriesResponse* response) {
-  return Run("ListAuditEntries", [&](CallLog& log) -> absl::Status {
-    PASSERELLE_ASSIGN_OR_RETURN(const Claims caller, Caller(*context));
+  return Run(*context, "ListAuditEntries", [&](CallLog& log, const Claims& caller) -> absl::Status {
     PASSERELLE_ASSIGN_OR_RETURN(const engine::AuditFilter filter, FilterFor(caller, *request));
     PASSERELLE_ASSIGN_OR_RETURN(engine::AuditPage page, catalog_->ListAudit(filter));
     for (const engine::AuditEvent& e : page.entries) EntryToProto(e, response->add_entries());
@@ -95,8 +92,7 @@ grpc::Status GovernanceService::ListAuditEntries(grpc::ServerContext* context,
 grpc::Status GovernanceService::ListExpiringRecords(grpc::ServerContext* context,
                                                     const v1::ListExpiringRecordsRequest* request,
                                                     v1::ListExpiringRecordsResponse* response) {
-  return Run("ListExpiringRecords", [&](CallLog& log) -> absl::Status {
-    PASSERELLE_ASSIGN_OR_RETURN(const Claims caller, Caller(*context));
+  return Run(*context, "ListExpiringRecords", [&](CallLog& log, const Claims& caller) -> absl::Status {
     if (request->within_days() < 0 || request->within_days() > 3650) {
       return engine::InvalidFieldError("within_days", "must be in [0, 3650]");
     }
@@ -117,8 +113,7 @@ grpc::Status GovernanceService::ListExpiringRecords(grpc::ServerContext* context
 grpc::Status GovernanceService::EraseOrganisation(grpc::ServerContext* context,
                                                   const v1::EraseOrganisationRequest* request,
                                                   v1::EraseOrganisationResponse* response) {
-  return Run("EraseOrganisation", [&](CallLog& log) -> absl::Status {
-    PASSERELLE_ASSIGN_OR_RETURN(const Claims caller, Caller(*context));
+  return Run(*context, "EraseOrganisation", [&](CallLog& log, const Claims& caller) -> absl::Status {
     if (caller.role != Role::kAdmin) return absl::PermissionDeniedError("only an admin may erase an organisation");
     if (request->organisation().empty()) return engine::InvalidFieldError("organisation", "required");
     PASSERELLE_ASSIGN_OR_RETURN(const engine::OffboardReport report,

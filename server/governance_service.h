@@ -10,14 +10,15 @@
 
 #include "engine/store/catalog.h"
 #include "passerelle/v1/governance.grpc.pb.h"
+#include "server/call_gate.h"
 
 namespace passerelle::server {
 
 class GovernanceService final : public v1::Governance::Service {
  public:
-  // `catalog` must outlive the service; `retention` is what the server's sweeper applies.
-  GovernanceService(engine::Catalog* catalog, const engine::RetentionOptions& retention)
-      : catalog_(catalog), retention_(retention) {}
+  // `catalog` and `gate` must outlive the service; `retention` is what the server's sweeper applies.
+  GovernanceService(engine::Catalog* catalog, const engine::RetentionOptions& retention, CallGate* gate)
+      : catalog_(catalog), retention_(retention), gate_(gate) {}
 
   grpc::Status ListAuditEntries(grpc::ServerContext* context, const v1::ListAuditEntriesRequest* request,
                                 v1::ListAuditEntriesResponse* response) override;
@@ -27,8 +28,13 @@ class GovernanceService final : public v1::Governance::Service {
                                  v1::EraseOrganisationResponse* response) override;
 
  private:
+  // Admits the call through the gate (claims, role, limits), runs fn(log, claims), logs the call.
+  template <class Fn>
+  grpc::Status Run(const grpc::ServerContextBase& context, absl::string_view method, Fn&& fn);
+
   engine::Catalog* const catalog_;
   const engine::RetentionOptions retention_;
+  CallGate* const gate_;
 };
 
 }  // namespace passerelle::server

@@ -20,7 +20,8 @@
 #include "server/status_convert.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
-          "Address to listen on, host:port. Loopback by default; 0.0.0.0:PORT exposes the service to the network.");
+          "Address to listen on, host:port. Loopback by default; a non-loopback address needs --tls_cert and "
+          "--tls_key (or --allow_insecure_remote).");
 ABSL_FLAG(std::string, data_dir, "./passerelle-data", "Directory of the RocksDB store; created when missing.");
 ABSL_FLAG(std::string, reference_data, "",
           "Folder of the reference data (data/). Default: $PASSERELLE_DATA_DIR, else the data/ folder of the "
@@ -42,6 +43,23 @@ ABSL_FLAG(int32_t, candidate_retention_days, 730,
 ABSL_FLAG(int32_t, audit_retention_days, 365, "Audit log entries older than this many days are deleted.");
 ABSL_FLAG(int32_t, sweep_interval_seconds, 3600,
           "Seconds between two retention sweeps (the first runs at start); 0 turns the sweeper off.");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain of the server; with --tls_key, the port speaks TLS only.");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA certificate(s): mutual TLS, every client must present a certificate signed by it, whose subject "
+          "names O=<organisation> and OU=<role>.");
+ABSL_FLAG(bool, allow_insecure_remote, false,
+          "Serve a non-loopback --listen address without TLS (behind a TLS-terminating proxy only: keys cross the "
+          "network in clear). Without it such an address is refused.");
+ABSL_FLAG(std::string, bootstrap_key_file, "",
+          "Where the first start of a data directory without keys writes an admin key (mode 0600). Default: "
+          "<data_dir>/bootstrap-admin.key.");
+ABSL_FLAG(double, org_requests_per_second, 10000,
+          "Sustained calls per second per organisation (RESOURCE_EXHAUSTED beyond); 0 = no limit.");
+ABSL_FLAG(double, org_burst_requests, 20000, "Calls an organisation may make at once above its rate.");
+ABSL_FLAG(int32_t, org_max_concurrent_calls, 64, "Calls of one organisation running at once; 0 = no limit.");
+ABSL_FLAG(int32_t, org_max_batch_calls, 1,
+          "Batch calls (Rerank, Assign) of one organisation running at once; 0 = only --max_batch_calls applies.");
 ABSL_FLAG(std::string, port_file, "",
           "If set, the bound port is written to this file once the server is serving (for scripts and tests).");
 
@@ -59,6 +77,15 @@ ServerOptions OptionsFromFlags() {
   options.limits.max_import_items = absl::GetFlag(FLAGS_max_import_items);
   options.limits.max_batch_calls = absl::GetFlag(FLAGS_max_batch_calls);
   options.shutdown_grace_seconds = absl::GetFlag(FLAGS_shutdown_grace_seconds);
+  options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
+  options.tls_key_file = absl::GetFlag(FLAGS_tls_key);
+  options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
+  options.allow_insecure_remote = absl::GetFlag(FLAGS_allow_insecure_remote);
+  options.bootstrap_key_file = absl::GetFlag(FLAGS_bootstrap_key_file);
+  options.tenant_limits.requests_per_second = absl::GetFlag(FLAGS_org_requests_per_second);
+  options.tenant_limits.burst_requests = absl::GetFlag(FLAGS_org_burst_requests);
+  options.tenant_limits.max_concurrent_calls = absl::GetFlag(FLAGS_org_max_concurrent_calls);
+  options.tenant_limits.max_batch_calls_per_organisation = absl::GetFlag(FLAGS_org_max_batch_calls);
   options.catalog.erase_on_delete = absl::GetFlag(FLAGS_erase_on_delete);
   options.catalog.store.block_cache_mib = static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_block_cache_mib)));
   options.retention.candidate_retention_days = absl::GetFlag(FLAGS_candidate_retention_days);
@@ -132,7 +159,7 @@ int Run() {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "The Passerelle matching service (gRPC passerelle.v1.Matching and Governance, health, reflection).\n"
+      "The Passerelle matching service (gRPC passerelle.v1.Matching, Access and Governance, health, reflection).\n"
       "Usage: passerelle-server [--listen=127.0.0.1:50051] [--data_dir=./passerelle-data] [flags]");
   absl::ParseCommandLine(argc, argv);
   return passerelle::server::Run();

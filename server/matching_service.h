@@ -21,6 +21,7 @@
 #include "absl/time/time.h"
 #include "engine/store/catalog.h"
 #include "passerelle/v1/matching.grpc.pb.h"
+#include "server/call_gate.h"
 #include "server/call_log.h"
 
 namespace passerelle::server {
@@ -50,8 +51,11 @@ using MatchingServiceBase = v1::Matching::WithCallbackMethod_MatchOpenings<
 
 class MatchingService final : public MatchingServiceBase {
  public:
-  // `catalog` must outlive the service.
-  MatchingService(engine::Catalog* catalog, const ServiceLimits& limits) : catalog_(catalog), limits_(limits) {}
+  // `catalog` and `gate` must outlive the service. Every call goes through `gate` (who calls, may this
+  // role call this method, the organisation's limits), then the handler checks each record it touches
+  // with gate->authorizer().
+  MatchingService(engine::Catalog* catalog, const ServiceLimits& limits, CallGate* gate)
+      : catalog_(catalog), limits_(limits), gate_(gate) {}
 
   // Starts refusing new calls (UNAVAILABLE, nothing done), tells running batch calls to stop, and waits
   // until the calls already running have returned, or `grace` has passed; returns whether they all
@@ -95,18 +99,40 @@ class MatchingService final : public MatchingServiceBase {
                       v1::AssignResponse* response) override;
 
  private:
+  // The handlers of both kinds of record (Kind: CandidateKind or OpeningKind in the .cc).
   template <class Kind>
-  absl::Status Import(grpc::ServerContext* context, grpc::ServerReader<typename Kind::Request>* reader,
-                      v1::ImportResponse* response);
+  absl::Status Import(grpc::ServerContext* context, const Claims& claims,
+                      grpc::ServerReader<typename Kind::ImportRequest>* reader, v1::ImportResponse* response);
+  // A stored record and the organisation that owns it.
+  template <class Message>
+  struct Located {
+    engine::StoredRecord<Message> stored;
+    std::string organisation;
+  };
+  // The record `id` of `owner` ("" = looked up as matching.proto's *_owner fields say) when `claims` may
+  // read it; the same NotFound as for an absent one otherwise.
+  template <class Kind>
+  absl::StatusOr<Located<typename Kind::Message>> Readable(const Claims& claims, const std::string& id,
+                                                           const std::string& owner) const;
+  // Returns whether the id was new. `message` null: the request has none.
+  template <class Kind>
+  absl::StatusOr<bool> PutRecord(const grpc::ServerContext* context, const Claims& claims,
+                                 const typename Kind::Message* message);
+  template <class Kind>
+  absl::Status GetRecord(const grpc::ServerContextBase& context, const Claims& claims, const std::string& id,
+                         const std::string& owner, typename Kind::Message* out, bool* matchable);
+  template <class Kind>
+  absl::Status DeleteRecord(const grpc::ServerContext* context, const Claims& claims, const std::string& id);
 
-  // Admits the call unless draining, runs fn(log), logs the call and converts its status.
+  // Admits the call unless draining, passes it through the gate, runs fn(log, claims), logs the call
+  // and converts its status.
   template <class Fn>
-  grpc::Status Run(absl::string_view method, Fn&& fn);
+  grpc::Status Run(const grpc::ServerContextBase& context, absl::string_view method, Fn&& fn);
 
-  // Takes one of the limits_.max_batch_calls slots (ResourceExhausted when none is free); LeaveBatch()
-  // gives it back.
-  absl::Status EnterBatch();
-  void LeaveBatch();
+  // Takes one of the limits_.max_batch_calls slots and one of the organisation's (ResourceExhausted
+  // when none is free); LeaveBatch() gives them back.
+  absl::Status EnterBatch(const Claims& claims);
+  void LeaveBatch(const Claims& claims);
   // True once a batch call should stop: the client cancelled, the deadline passed, or a shutdown started.
   bool BatchShouldStop(const grpc::ServerContext* context) const;
   // The status of a batch call the engine stopped (Cancelled), by the reason it stopped: Unavailable
@@ -115,6 +141,7 @@ class MatchingService final : public MatchingServiceBase {
 
   engine::Catalog* const catalog_;
   const ServiceLimits limits_;
+  CallGate* const gate_;
   absl::Mutex mu_;
   int running_ ABSL_GUARDED_BY(mu_) = 0;  // calls admitted and not yet returned
   bool draining_ ABSL_GUARDED_BY(mu_) = false;

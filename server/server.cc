@@ -1,7 +1,14 @@
 #include "server/server.h"
 
-#include <chrono>
+#include <fcntl.h>
+#include <unistd.h>
 
+#include <chrono>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "engine/common/status_macros.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -9,11 +16,70 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "engine/store/record_codec.h"
+#include "server/auth/auth_processor.h"
 #include "server/call_log.h"
 #include "server/status_convert.h"
 
 namespace passerelle::server {
 namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path, absl::string_view flag) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in.good() && !in.eof()) return absl::InvalidArgumentError(absl::StrCat(flag, ": cannot read \"", path, "\""));
+  if (text.str().empty()) return absl::InvalidArgumentError(absl::StrCat(flag, ": \"", path, "\" is missing or empty"));
+  return text.str();
+}
+
+// Written with mode 0600 from the start (never readable by others, even for an instant).
+absl::Status WriteSecretFile(const std::string& path, absl::string_view secret) {
+  ::unlink(path.c_str());
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return absl::UnavailableError(absl::StrCat("bootstrap_key_file: cannot create \"", path, "\""));
+  const std::string line = absl::StrCat(secret, "\n");
+  const bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) return absl::UnavailableError(absl::StrCat("bootstrap_key_file: cannot write \"", path, "\""));
+  return absl::OkStatus();
+}
+
+// A fresh data directory (no key at all) gets an admin key, written where the operator can read it.
+absl::Status Bootstrap(AccessRegistry& registry, const ServerOptions& options) {
+  if (!registry.ListKeys("").empty()) return absl::OkStatus();
+  PASSERELLE_ASSIGN_OR_RETURN(auto created, registry.CreateKey(options.bootstrap_organisation, Role::kAdmin,
+                                                                absl::ZeroDuration(), "bootstrap admin key"));
+  const std::string path = BootstrapKeyFile(options);
+  PASSERELLE_RETURN_IF_ERROR(WriteSecretFile(path, created.second));
+  LogEvent("bootstrap_key", {{"file", path}, {"key_id", created.first.id}, {"organisation", options.bootstrap_organisation}});
+  return absl::OkStatus();
+}
+
+// The port's credentials (see server.h); sets *authenticate_metadata when they run no AuthProcessor.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> PortCredentials(const ServerOptions& options,
+                                                                         bool* authenticate_metadata) {
+  *authenticate_metadata = false;
+  if (!options.tls_cert_file.empty()) {
+    grpc::SslServerCredentialsOptions ssl;
+    grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+    PASSERELLE_ASSIGN_OR_RETURN(pair.private_key, ReadFile(options.tls_key_file, "tls_key"));
+    PASSERELLE_ASSIGN_OR_RETURN(pair.cert_chain, ReadFile(options.tls_cert_file, "tls_cert"));
+    ssl.pem_key_cert_pairs.push_back(pair);
+    if (!options.tls_client_ca_file.empty()) {
+      PASSERELLE_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadFile(options.tls_client_ca_file, "tls_client_ca"));
+      ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+    }
+    return grpc::SslServerCredentials(ssl);
+  }
+  if (IsLoopbackAddress(options.listen_address)) return grpc::experimental::LocalServerCredentials(LOCAL_TCP);
+  if (!options.allow_insecure_remote) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "listen: \"", options.listen_address, "\" is not a loopback address and TLS is off; pass --tls_cert and "
+        "--tls_key, or --allow_insecure_remote behind a TLS-terminating proxy (see docs/security.md)"));
+  }
+  *authenticate_metadata = true;
+  return grpc::InsecureServerCredentials();
+}
 
 constexpr char kServiceName[] = "passerelle.v1.Matching";
 constexpr int kMaxLoggedInvalidRecords = 100;
@@ -46,6 +112,16 @@ void LogLoadReport(const engine::Catalog& catalog, const ServerOptions& options)
 
 }  // namespace
 
+std::string BootstrapKeyFile(const ServerOptions& options) {
+  return options.bootstrap_key_file.empty() ? options.data_dir + "/bootstrap-admin.key" : options.bootstrap_key_file;
+}
+
+bool IsLoopbackAddress(absl::string_view address) {
+  absl::string_view host = address.substr(0, address.rfind(':'));
+  if (absl::ConsumePrefix(&host, "[")) absl::ConsumeSuffix(&host, "]");
+  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
+}
+
 absl::Status ValidateServerOptions(const ServerOptions& o) {
   if (o.listen_address.empty()) return absl::InvalidArgumentError("listen: must not be empty");
   if (o.data_dir.empty()) return absl::InvalidArgumentError("data_dir: must not be empty");
@@ -66,6 +142,17 @@ absl::Status ValidateServerOptions(const ServerOptions& o) {
     return absl::InvalidArgumentError("candidate_retention_days, audit_retention_days: must be at least 1");
   }
   if (o.sweep_interval_seconds < 0) return absl::InvalidArgumentError("sweep_interval_seconds: must be >= 0");
+  if (o.tls_cert_file.empty() != o.tls_key_file.empty()) {
+    return absl::InvalidArgumentError("tls_cert: --tls_cert and --tls_key go together");
+  }
+  if (!o.tls_client_ca_file.empty() && o.tls_cert_file.empty()) {
+    return absl::InvalidArgumentError("tls_client_ca: mutual TLS needs --tls_cert and --tls_key");
+  }
+  if (o.tenant_limits.requests_per_second < 0 || o.tenant_limits.burst_requests < 1 ||
+      o.tenant_limits.max_concurrent_calls < 0 || o.tenant_limits.max_batch_calls_per_organisation < 0) {
+    return absl::InvalidArgumentError(
+        "rate_limit: per-organisation limits must not be negative, and the burst at least 1");
+  }
   if (!(o.shutdown_grace_seconds >= 0 && o.shutdown_grace_seconds <= 600)) {
     return absl::InvalidArgumentError("shutdown_grace_seconds: must be in [0, 600]");
   }
@@ -84,24 +171,41 @@ absl::StatusOr<std::unique_ptr<PasserelleServer>> PasserelleServer::Start(const 
   }
   PASSERELLE_ASSIGN_OR_RETURN(server->catalog_, engine::Catalog::Open(options.data_dir, data, options.catalog));
   LogLoadReport(*server->catalog_, options);
-  server->service_ = std::make_unique<MatchingService>(server->catalog_.get(), options.limits);
-  server->governance_ = std::make_unique<GovernanceService>(server->catalog_.get(), options.retention);
+  PASSERELLE_ASSIGN_OR_RETURN(server->registry_, AccessRegistry::Load(&server->catalog_->store()));
+  PASSERELLE_RETURN_IF_ERROR(Bootstrap(*server->registry_, options));
+  bool authenticate_metadata = false;
+  PASSERELLE_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
+                              PortCredentials(options, &authenticate_metadata));
+  if (!authenticate_metadata) {
+    credentials->SetAuthMetadataProcessor(std::make_shared<AuthProcessor>(server->registry_.get()));
+  }
+  server->authorizer_ = std::make_unique<Authorizer>(server->registry_.get());
+  server->tenant_limits_ = std::make_unique<TenantLimits>(options.tenant_limits);
+  server->gate_ = std::make_unique<CallGate>(server->registry_.get(), server->authorizer_.get(),
+                                             server->tenant_limits_.get(), authenticate_metadata);
+  server->service_ = std::make_unique<MatchingService>(server->catalog_.get(), options.limits, server->gate_.get());
+  server->access_service_ = std::make_unique<AccessService>(server->registry_.get(), server->gate_.get());
+  server->governance_ =
+      std::make_unique<GovernanceService>(server->catalog_.get(), options.retention, server->gate_.get());
 
   // Both are process-wide switches read by the next BuildAndStart.
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(), &server->port_);
+  builder.AddListeningPort(options.listen_address, credentials, &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   builder.RegisterService(server->service_.get());
   builder.RegisterService(server->governance_.get());
+  builder.RegisterService(server->access_service_.get());
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("listen: cannot listen on \"", options.listen_address,
                                                "\" (address in use, or not an address of this machine?)"));
   }
   server->server_->GetHealthCheckService()->SetServingStatus(kServiceName, true);
-  LogEvent("serving", {{"listen", options.listen_address}, {"port", server->port_}});
+  LogEvent("serving", {{"listen", options.listen_address},
+                       {"port", server->port_},
+                       {"tls", options.tls_cert_file.empty() ? "off" : options.tls_client_ca_file.empty() ? "on" : "mutual"}});
   if (options.sweep_interval_seconds > 0) server->sweeper_ = std::thread([s = server.get()] { s->SweepLoop(); });
   return server;
 }
@@ -150,6 +254,9 @@ void PasserelleServer::Shutdown() {
   }
   service_.reset();
   governance_.reset();
+  access_service_.reset();
+  gate_.reset();
+  registry_.reset();
   catalog_.reset();  // closes RocksDB
   LogEvent("stopped", {});
 }

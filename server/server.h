@@ -1,5 +1,15 @@
 // passerelle-server as a library: loads the reference data, opens the catalog (rebuilding the index from
-// RocksDB), then serves passerelle.v1.Matching, grpc.health.v1.Health and server reflection.
+// RocksDB) and the access registry (API keys, sharing agreements), then serves passerelle.v1.Matching,
+// passerelle.v1.Access, grpc.health.v1.Health and server reflection.
+//
+// Credentials of the port (docs/security.md): TLS when tls_cert_file is set (mutual TLS when
+// tls_client_ca_file is set too); otherwise gRPC's local credentials, which accept plaintext clients
+// from loopback only. A non-loopback address without TLS is refused unless allow_insecure_remote.
+// Every rpc of Passerelle's services needs an API key or a client certificate; health and reflection
+// need none.
+//
+// Bootstrap: when the data directory holds no key at all, Start() creates an admin key and writes its
+// secret to bootstrap_key_file (mode 0600).
 //
 // Shutdown: health turns NOT_SERVING, the server stops accepting calls, in-flight calls get up to
 // shutdown_grace_seconds to finish (then are cancelled), and storage is closed. Every acknowledged write
@@ -26,6 +36,11 @@
 #include "engine/store/catalog.h"
 #include "grpcpp/server.h"
 #include "server/governance_service.h"
+#include "server/access_service.h"
+#include "server/auth/access_registry.h"
+#include "server/auth/authorizer.h"
+#include "server/auth/tenant_limits.h"
+#include "server/call_gate.h"
 #include "server/matching_service.h"
 
 namespace passerelle::server {
@@ -50,7 +65,27 @@ struct ServerOptions {
   // Time in-flight calls get to finish once a shutdown starts, in seconds.
   // Default: 5
   double shutdown_grace_seconds = 5;
+  // PEM files of the server's TLS certificate chain and private key; "" = no TLS (loopback only).
+  // Default: ""
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // PEM file of the CA that signs client certificates; set: mutual TLS, every client must present a
+  // certificate it signed (subject O=<organisation>, OU=<role>). Needs tls_cert_file.
+  // Default: ""
+  std::string tls_client_ca_file;
+  // Serve a non-loopback address without TLS (behind a TLS-terminating proxy on a private network).
+  // API keys then cross that network in clear.
+  // Default: false
+  bool allow_insecure_remote = false;
+  // Where the first start of a data directory without keys writes the bootstrap admin key (mode 0600);
+  // "" = <data_dir>/bootstrap-admin.key.
+  // Default: ""
+  std::string bootstrap_key_file;
+  // Organisation of the bootstrap admin key.
+  // Default: "operator"
+  std::string bootstrap_organisation = "operator";
   ServiceLimits limits;
+  TenantLimitOptions tenant_limits;
   engine::CatalogOptions catalog;
   // What the retention sweeper erases (docs/security.md).
   engine::RetentionOptions retention;
@@ -58,6 +93,11 @@ struct ServerOptions {
   // Default: 3600
   int sweep_interval_seconds = 3600;
 };
+
+// The bootstrap key file for `options` (bootstrap_key_file, or its default under data_dir).
+std::string BootstrapKeyFile(const ServerOptions& options);
+// Whether host:port names a loopback address (127.0.0.0/8, ::1, localhost).
+bool IsLoopbackAddress(absl::string_view listen_address);
 
 // Checks the options' ranges; names the bad option.
 absl::Status ValidateServerOptions(const ServerOptions& options);
@@ -70,6 +110,7 @@ class PasserelleServer {
   // The port actually bound (useful with port 0).
   int port() const { return port_; }
   engine::Catalog& catalog() { return *catalog_; }
+  AccessRegistry& access() { return *registry_; }
 
   // See the file comment. Returns once the server has stopped and storage is closed.
   void Shutdown();
@@ -81,11 +122,16 @@ class PasserelleServer {
 
   ServerOptions options_;
   std::unique_ptr<engine::Catalog> catalog_;
+  std::unique_ptr<AccessRegistry> registry_;
+  std::unique_ptr<Authorizer> authorizer_;
+  std::unique_ptr<TenantLimits> tenant_limits_;
+  std::unique_ptr<CallGate> gate_;
   std::unique_ptr<MatchingService> service_;
   std::unique_ptr<GovernanceService> governance_;
   std::thread sweeper_;
   absl::Mutex sweeper_mu_;
   bool sweeper_stop_ ABSL_GUARDED_BY(sweeper_mu_) = false;
+  std::unique_ptr<AccessService> access_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   absl::Mutex shutdown_mu_;

@@ -20,6 +20,7 @@
 //
 //   passerelle-load --server=127.0.0.1:50051 --rpc=match_openings,match_candidates --concurrency=1,4,16
 //                   --candidates=100000 --openings=10000 --requests=20000 --duration_seconds=10 --json=out.json
+//   (every call carries the API key in $PASSERELLE_KEY: a counsellor key of the cohort's organisation)
 //
 // Exit status: 0 when every run completed (errors are reported, not fatal), 2 on bad flags or a
 // non-loopback --server, 1 when the server cannot be reached.
@@ -34,6 +35,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -226,6 +228,12 @@ class Stream {
   grpc::StatusCode Call(Rpc rpc) {
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(w_.deadline_ms));
+    // The API key of every call (docs/security.md); health needs none but takes it.
+    static const std::string* const key = [] {
+      const char* env = std::getenv("PASSERELLE_KEY");
+      return new std::string(env == nullptr ? "" : env);
+    }();
+    if (!key->empty()) context.AddMetadata("authorization", "Bearer " + *key);
     switch (rpc) {
       case Rpc::kMatchOpenings: {
         v1::MatchOpeningsRequest request;

@@ -210,6 +210,8 @@ class Catalog {
 
   // See Store::Checkpoint.
   absl::Status Checkpoint(const std::string& checkpoint_dir) const { return store_->Checkpoint(checkpoint_dir); }
+  // The store, for the small named spaces beside the records (Store::PutInSpace: access keys, sharing).
+  Store& store() { return *store_; }
 
  private:
   Catalog(std::shared_ptr<const ReferenceData> data, const CatalogOptions& options)

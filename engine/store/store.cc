@@ -159,6 +159,7 @@ Store::~Store() {
   flush.allow_write_stall = true;
   (void)db_->Flush(flush, handles_);
   for (rocksdb::ColumnFamilyHandle* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
+  for (auto& [name, handle] : spaces_) db_->DestroyColumnFamilyHandle(handle);
   db_->Close();
 }
 
@@ -385,6 +386,49 @@ absl::Status Store::DeleteAuditBefore(absl::string_view end_key) {
   rocksdb::CompactRangeOptions compact;
   compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
   return FromRocks(db_->CompactRange(compact, handles_[kAuditFamily], nullptr, &end), "compacting the audit log");
+}
+
+absl::StatusOr<rocksdb::ColumnFamilyHandle*> Store::SpaceFamily(absl::string_view space) const {
+  std::lock_guard<std::mutex> lock(spaces_mu_);
+  for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+    if (handle->GetName() == space) return handle;
+  }
+  if (auto it = spaces_.find(space); it != spaces_.end()) return it->second;
+  rocksdb::ColumnFamilyHandle* handle = nullptr;
+  PASSERELLE_RETURN_IF_ERROR(FromRocks(db_->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), std::string(space), &handle),
+                                       absl::StrCat("creating the \"", space, "\" family")));
+  spaces_.emplace(std::string(space), handle);
+  return handle;
+}
+
+absl::Status Store::PutInSpace(absl::string_view space, absl::string_view key, absl::string_view value) {
+  PASSERELLE_ASSIGN_OR_RETURN(rocksdb::ColumnFamilyHandle * family, SpaceFamily(space));
+  rocksdb::WriteOptions write_options;
+  write_options.sync = true;
+  return FromRocks(db_->Put(write_options, family, rocksdb::Slice(key.data(), key.size()),
+                            rocksdb::Slice(value.data(), value.size())),
+                   absl::StrCat("writing to \"", space, "\""));
+}
+
+absl::Status Store::DeleteInSpace(absl::string_view space, absl::string_view key) {
+  PASSERELLE_ASSIGN_OR_RETURN(rocksdb::ColumnFamilyHandle * family, SpaceFamily(space));
+  rocksdb::WriteOptions write_options;
+  write_options.sync = true;
+  return FromRocks(db_->Delete(write_options, family, rocksdb::Slice(key.data(), key.size())),
+                   absl::StrCat("deleting from \"", space, "\""));
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Store::ScanSpace(absl::string_view space,
+                                                                                  absl::string_view prefix) const {
+  PASSERELLE_ASSIGN_OR_RETURN(rocksdb::ColumnFamilyHandle * family, SpaceFamily(space));
+  std::vector<std::pair<std::string, std::string>> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family));
+  for (it->Seek(rocksdb::Slice(prefix.data(), prefix.size())); it->Valid() && it->key().starts_with(
+           rocksdb::Slice(prefix.data(), prefix.size())); it->Next()) {
+    out.emplace_back(it->key().ToString(), it->value().ToString());
+  }
+  PASSERELLE_RETURN_IF_ERROR(FromRocks(it->status(), absl::StrCat("scanning \"", space, "\"")));
+  return out;
 }
 
 }  // namespace passerelle::engine

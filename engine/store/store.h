@@ -6,6 +6,8 @@
 //   profiles    key = scoring profile name value = passerelle.v1.ScoringProfile
 //   metadata    key = "schema_version", "reference_data_version"; value = text
 //   audit       key = big-endian microseconds + sequence (engine/store/audit_log.h)
+//   <space>     created on first use by PutInSpace/ScanSpace: "access" holds API keys and sharing
+//               agreements (server/auth/access_registry.h)
 // An id is unique within its organisation: the stored key is a keyed hash of the pair (record_key.h), so
 // no file of the data directory, MANIFEST included, holds an id in its key boundaries. The secret of that
 // hash lives beside RocksDB's files in the file record-key.secret (created with the data directory, mode
@@ -37,7 +39,9 @@
 #include <array>
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -151,6 +155,14 @@ class Store {
   absl::StatusOr<std::string> LastAuditKey() const;
   // Deletes every audit entry whose key is < `end_key` (synced), and compacts that range away.
   absl::Status DeleteAuditBefore(absl::string_view end_key);
+  // Small records of a named space (access keys, sharing agreements), each space a column family of its
+  // own, created on first use. Writes are synced whatever sync_writes says: they are rare and must
+  // survive a crash (a revoked key must stay revoked).
+  absl::Status PutInSpace(absl::string_view space, absl::string_view key, absl::string_view value);
+  absl::Status DeleteInSpace(absl::string_view space, absl::string_view key);
+  // Every (key, value) of `space` whose key starts with `prefix`, in key order.
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ScanSpace(absl::string_view space,
+                                                                             absl::string_view prefix) const;
 
  private:
   Store() = default;
@@ -164,6 +176,10 @@ class Store {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   std::unique_ptr<rocksdb::DB> db_;
   std::unique_ptr<RecordKeyer> keyer_;
+  // The family of `space`: one opened with the others, or one created now.
+  absl::StatusOr<rocksdb::ColumnFamilyHandle*> SpaceFamily(absl::string_view space) const;
+  mutable std::mutex spaces_mu_;
+  mutable std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> spaces_;  // created by SpaceFamily
 };
 
 }  // namespace passerelle::engine

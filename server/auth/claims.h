@@ -3,7 +3,10 @@
 // ClaimsOf(); nothing else in a request (never a body field) says who the caller is.
 //
 // The authentication step records the claims as properties of the call's grpc::AuthContext, under the
-// names below; the acting person (a pseudonymous counsellor id a platform passes per call) comes from the
+// names below (for a client certificate), or under "<name>/<key id>" for an API key, because gRPC 1.51
+// hands every call of a connection the same AuthContext and one connection may carry several keys:
+// ClaimsOf() picks the properties of the key the call itself sent, which the authentication step has
+// verified for this very call. The acting person (a pseudonymous counsellor id a platform passes per call) comes from the
 // request metadata `x-passerelle-acting-person`.
 #ifndef PASSERELLE_SERVER_AUTH_CLAIMS_H_
 #define PASSERELLE_SERVER_AUTH_CLAIMS_H_
@@ -12,6 +15,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "grpcpp/server_context.h"
 
 namespace passerelle::server {
@@ -46,6 +50,18 @@ inline constexpr char kActingPersonMetadata[] = "x-passerelle-acting-person";
 
 // The caller's claims, or nullopt when the call carries none (not authenticated).
 std::optional<Claims> ClaimsOf(const grpc::ServerContextBase& context);
+
+// Request metadata carrying the API key, as "Bearer <secret>".
+inline constexpr char kAuthorizationMetadata[] = "authorization";
+// The key id inside a secret "psk_<key id>_<random>", or "" when the text is not shaped so.
+std::string KeyIdOfSecret(absl::string_view secret);
+// The secret of an authorization metadata value "Bearer <secret>"; "" when not shaped so.
+absl::string_view SecretOfBearer(absl::string_view value);
+// "<property>/<key id>": where an API key's claims are recorded.
+std::string KeyProperty(const char* property, absl::string_view key_id);
+// Guards the properties of AuthContexts: the authentication step adds under a writer lock (a connection's
+// context is shared by its calls), ClaimsOf reads under a reader lock.
+absl::Mutex& AuthContextMutex();
 
 }  // namespace passerelle::server
 

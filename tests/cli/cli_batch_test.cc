@@ -19,6 +19,7 @@ class CliBatchTest : public CliTest {
  protected:
   void SetUp() override {
     CliTest::SetUp();
+    organisation_ = "sample";
     for (const char* kind : {"candidates", "openings"}) {
       const std::string file = std::string(PASSERELLE_SOURCE_DIR) + "/data/sample/" + kind + ".jsonl";
       ProcessResult result = Cli({"import", kind, file, "--quiet"});

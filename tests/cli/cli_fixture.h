@@ -12,8 +12,11 @@
 #ifndef PASSERELLE_TESTS_CLI_CLI_FIXTURE_H_
 #define PASSERELLE_TESTS_CLI_CLI_FIXTURE_H_
 
+#include <fstream>
+#include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -60,10 +63,48 @@ class CliTest : public ::testing::Test {
     }
   }
 
-  // Runs `passerelle args...` with PASSERELLE_SERVER set to the test server.
+  // Runs `passerelle args...` with PASSERELLE_SERVER set to the test server and PASSERELLE_KEY to a key
+  // of organisation_ whose role may run the command: openings are written by an employer, scoring
+  // profiles, status, keys and sharing by the admin, everything else by a counsellor.
   ProcessResult Cli(std::vector<std::string> args, const std::string& stdin_path = "/dev/null") {
+    const std::string key = KeyFor(organisation_, RoleFor(args));
+    return CliWithKey(key, std::move(args), stdin_path);
+  }
+  ProcessResult CliWithKey(const std::string& key, std::vector<std::string> args,
+                           const std::string& stdin_path = "/dev/null") {
     args.insert(args.begin(), PASSERELLE_CLI_BINARY);
-    return RunProcess(args, {{"PASSERELLE_SERVER", server_->address()}}, stdin_path, dir_);
+    return RunProcess(args, {{"PASSERELLE_SERVER", server_->address()}, {"PASSERELLE_KEY", key}}, stdin_path, dir_);
+  }
+
+  static std::string RoleFor(const std::vector<std::string>& args) {
+    auto word = [&](size_t i) { return i < args.size() ? args[i] : std::string(); };
+    const bool openings = word(1).rfind("opening", 0) == 0;
+    if ((word(0) == "import" || word(0) == "put" || word(0) == "delete") && openings) return "employer";
+    if ((word(0) == "profiles" && word(1) == "put") || word(0) == "status" || word(0) == "keys" ||
+        word(0) == "share") {
+      return "admin";
+    }
+    return "counsellor";
+  }
+
+  std::string AdminKey() {
+    std::ifstream in(dir_.Sub("data") + "/bootstrap-admin.key");
+    std::string key;
+    std::getline(in, key);
+    return key;
+  }
+
+  // A key of `role` for `organisation`, made once with `passerelle keys create` as the admin.
+  std::string KeyFor(const std::string& organisation, const std::string& role) {
+    if (role == "admin") return AdminKey();
+    auto it = keys_.find({organisation, role});
+    if (it != keys_.end()) return it->second;
+    ProcessResult created = CliWithKey(
+        AdminKey(), {"keys", "create", "--organisation", organisation, "--role", role, "--secret-only"});
+    EXPECT_EQ(created.exit_code, 0) << created.out << created.err;
+    std::string key = created.out.substr(0, created.out.find('\n'));
+    keys_[{organisation, role}] = key;
+    return key;
   }
 
   // Writes the lines as a JSON Lines file and imports it; expects every line stored.
@@ -90,6 +131,9 @@ class CliTest : public ::testing::Test {
 
   TempDir dir_;
   std::unique_ptr<ServerProcess> server_;
+  // The organisation Cli() acts for: the fixtures' records are owned by "test", data/sample's by "sample".
+  std::string organisation_ = "test";
+  std::map<std::pair<std::string, std::string>, std::string> keys_;
 };
 
 }  // namespace passerelle::clients::testing

@@ -163,6 +163,7 @@ TEST_F(CliTest, ProfilesCanBeStoredListedAndUsedForMatching) {
 }
 
 TEST_F(CliTest, TheShippedSampleCohortImportsWithoutARejectedLine) {
+  organisation_ = "sample";  // the owner of data/sample's records
   for (const char* kind : {"candidates", "openings"}) {
     const std::string file = std::string(PASSERELLE_SOURCE_DIR) + "/data/sample/" + kind + ".jsonl";
     ProcessResult result = Cli({"import", kind, file});

@@ -91,10 +91,13 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const std::map<st
   return result;
 }
 
-ServerProcess::ServerProcess(const std::string& binary, const TempDir& dir) : log_path_(dir.Sub("server.log")) {
+ServerProcess::ServerProcess(const std::string& binary, const TempDir& dir, const std::vector<std::string>& extra_args)
+    : log_path_(dir.Sub("server.log")) {
   const std::string port_file = dir.Sub("port");
-  pid_ = Spawn({binary, "--listen=127.0.0.1:0", "--data_dir=" + dir.Sub("data"), "--port_file=" + port_file},
-               Environment({}), "/dev/null", dir.Sub("server.out"), log_path_);
+  std::vector<std::string> argv = {binary, "--listen=127.0.0.1:0", "--data_dir=" + dir.Sub("data"),
+                                   "--port_file=" + port_file};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  pid_ = Spawn(argv, Environment({}), "/dev/null", dir.Sub("server.out"), log_path_);
   if (pid_ < 0) return;
   // The server writes the port file (atomically) once it serves.
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);

@@ -32,9 +32,10 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, const std::map<st
 // port, and stopped with SIGTERM.
 class ServerProcess {
  public:
-  // Starts the server on a data directory under `dir` and waits (up to 30 s) until it has written its
-  // port. Check ok() afterwards; log() has the server's stderr when it failed.
-  ServerProcess(const std::string& binary, const TempDir& dir);
+  // Starts the server on a data directory under `dir` (with `extra_args`, e.g. TLS flags) and waits (up
+  // to 30 s) until it has written its port. Check ok() afterwards; log() has the server's stderr when it
+  // failed.
+  ServerProcess(const std::string& binary, const TempDir& dir, const std::vector<std::string>& extra_args = {});
   ~ServerProcess();  // Stop() if still running
 
   bool ok() const { return port_ > 0; }

@@ -17,6 +17,7 @@ namespace passerelle::server {
 namespace {
 
 using ::passerelle::server::testing::InProcessServer;
+using ::passerelle::server::testing::kCounsellorOrg;
 using ::passerelle::server::testing::SharedReferenceData;
 
 constexpr int kCandidates = 600;
@@ -38,10 +39,13 @@ void StoreCohort(engine::Catalog& catalog) {
   options.candidates = kCandidates;
   options.openings = kOpenings;
   engine::CohortGenerator generator(SharedReferenceData(), options);
-  absl::StatusOr<std::vector<engine::PutOutcome>> candidates = catalog.PutCandidates("local", generator.Candidates());
+  // Owned by the test server's counsellor organisation: batch calls see their organisation's candidates.
+  std::vector<engine::Candidate> cohort = generator.Candidates();
+  for (engine::Candidate& c : cohort) c.owner_id = kCounsellorOrg;
+  absl::StatusOr<std::vector<engine::PutOutcome>> candidates = catalog.PutCandidates(kCounsellorOrg, cohort);
   ASSERT_TRUE(candidates.ok()) << candidates.status();
   for (const engine::PutOutcome& outcome : *candidates) ASSERT_TRUE(outcome.status.ok()) << outcome.status;
-  absl::StatusOr<std::vector<engine::PutOutcome>> openings = catalog.PutOpenings("local", generator.Openings());
+  absl::StatusOr<std::vector<engine::PutOutcome>> openings = catalog.PutOpenings(testing::kEmployerOrg, generator.Openings());
   ASSERT_TRUE(openings.ok()) << openings.status();
   for (const engine::PutOutcome& outcome : *openings) ASSERT_TRUE(outcome.status.ok()) << outcome.status;
 }
@@ -66,10 +70,10 @@ class BatchRpcTest : public ::testing::Test {
     StoreCohort(server_.server().catalog());
   }
 
-  RerankStream Rerank(const v1::RerankRequest& request) {
+  RerankStream Rerank(const v1::RerankRequest& request, v1::Matching::Stub* stub = nullptr) {
     RerankStream out;
     grpc::ClientContext context;
-    auto reader = server_.stub().Rerank(&context, request);
+    auto reader = (stub ? *stub : server_.stub()).Rerank(&context, request);
     v1::RerankResponse response;
     while (reader->Read(&response)) {
       if (response.has_ranking()) {
@@ -168,21 +172,30 @@ TEST_F(BatchRpcTest, RerankMatchesWhatMatchOpeningsGivesEachCandidate) {
   }
 }
 
-TEST_F(BatchRpcTest, RerankFiltersByOwnerDepartementAndOccupation) {
+TEST_F(BatchRpcTest, RerankSeesOnlyTheCallersOrganisationAndFiltersByDepartementAndOccupation) {
   engine::Catalog& catalog = server_.server().catalog();
-  engine::Candidate mine = Candidate("cand-000001");
-  mine.id = "c-other-owner";
-  mine.owner_id = "ft-agence-bobigny";
-  absl::StatusOr<std::vector<engine::PutOutcome>> put = catalog.PutCandidates("ft-agence-bobigny", {mine});
+  engine::Candidate theirs = Candidate("cand-000001");
+  theirs.id = "c-other-owner";
+  theirs.owner_id = "another-platform";
+  absl::StatusOr<std::vector<engine::PutOutcome>> put = catalog.PutCandidates("another-platform", {theirs});
   ASSERT_TRUE(put.ok() && (*put)[0].status.ok());
 
+  // The owner comes from the key: another organisation's cohort cannot be asked for.
   v1::RerankRequest by_owner;
-  by_owner.set_owner_id("ft-agence-bobigny");
+  by_owner.set_owner_id("another-platform");
+  EXPECT_THAT(Rerank(by_owner).status, IsGrpcError(grpc::StatusCode::INVALID_ARGUMENT, "owner_id: "));
+  by_owner.set_owner_id(kCounsellorOrg);
   RerankStream owner = Rerank(by_owner);
   ASSERT_TRUE(owner.status.ok());
-  ASSERT_EQ(owner.rankings.size(), 1u);
-  EXPECT_EQ(owner.rankings[0].candidate_id(), "c-other-owner");
-  EXPECT_EQ(owner.progress.back().candidates_total(), 1);
+  EXPECT_EQ(owner.progress.back().candidates_total(), kCandidates);
+  for (const v1::CandidateRanking& r : owner.rankings) EXPECT_NE(r.candidate_id(), "c-other-owner");
+
+  // A batch key of the other organisation sees its one candidate only.
+  auto batch = server_.StubWithKey(server_.NewKey("another-platform", Role::kBatch));
+  RerankStream other = Rerank(v1::RerankRequest(), batch.get());
+  ASSERT_TRUE(other.status.ok()) << other.status.error_message();
+  ASSERT_EQ(other.rankings.size(), 1u);
+  EXPECT_EQ(other.rankings[0].candidate_id(), "c-other-owner");
 
   v1::RerankRequest by_place;
   by_place.add_departements("93");
@@ -249,9 +262,8 @@ TEST_F(BatchRpcTest, RerankRejectsBadFieldsNamingThem) {
 }
 
 TEST_F(BatchRpcTest, AnEmptyCohortEndsWithAFinalProgressOfZero) {
-  v1::RerankRequest request;
-  request.set_owner_id("nobody");
-  RerankStream stream = Rerank(request);
+  auto nobody = server_.StubWithKey(server_.NewKey("nobody", Role::kBatch));  // an organisation without candidates
+  RerankStream stream = Rerank(v1::RerankRequest(), nobody.get());
   ASSERT_TRUE(stream.status.ok());
   EXPECT_TRUE(stream.rankings.empty());
   ASSERT_EQ(stream.progress.size(), 1u);

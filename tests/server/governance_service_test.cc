@@ -1,51 +1,23 @@
-// passerelle.v1.Governance and the audit trail of passerelle.v1.Matching, through a loopback server whose
-// callers carry claims. The real authentication step (API keys, TLS) is not on this branch: a test-only
-// AuthMetadataProcessor on local credentials sets the claims.h properties from x-test-* metadata. The
-// properties it adds stay on the connection's auth context (gRPC 1.51), so every call gets a connection
-// of its own.
+// passerelle.v1.Governance and the audit trail of passerelle.v1.Matching, through an in-process server
+// on loopback whose callers hold real API keys (one per organisation and role, created as an admin would).
+#include <map>
 #include <memory>
-#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "grpcpp/create_channel.h"
-#include "grpcpp/support/channel_arguments.h"
-#include "grpcpp/security/auth_metadata_processor.h"
-#include "grpcpp/security/credentials.h"
-#include "grpcpp/security/server_credentials.h"
-#include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
 #include "passerelle/v1/governance.grpc.pb.h"
 #include "server/auth/claims.h"
-#include "server/governance_service.h"
-#include "server/matching_service.h"
 #include "tests/server/test_util.h"
 
 namespace passerelle::server {
 namespace {
 
-using ::passerelle::engine::testing::SharedReferenceData;
+using testing::InProcessServer;
 using testing::MasonCandidate;
 using testing::MasonOpening;
-using testing::TempDir;
-
-// Test only: trusts x-test-organisation / x-test-role / x-test-key as if a key had been checked.
-class TestClaimsProcessor : public grpc::AuthMetadataProcessor {
- public:
-  bool IsBlocking() const override { return false; }
-  grpc::Status Process(const InputMetadata& metadata, grpc::AuthContext* context, OutputMetadata*,
-                       OutputMetadata*) override {
-    const std::pair<const char*, const char*> names[] = {{"x-test-organisation", kOrganisationProperty},
-                                                         {"x-test-role", kRoleProperty},
-                                                         {"x-test-key", kKeyIdProperty}};
-    for (const auto& [header, property] : names) {
-      auto it = metadata.find(header);
-      if (it != metadata.end()) context->AddProperty(property, std::string(it->second.data(), it->second.size()));
-    }
-    return grpc::Status::OK;
-  }
-};
 
 // An opening the Mason candidate matches (its French gap is closed by the training).
 v1::Opening Job(const std::string& id) {
@@ -55,50 +27,31 @@ v1::Opening Job(const std::string& id) {
 }
 
 struct Caller {
-  std::string organisation, role, key, acting_person;
+  std::string organisation;  // "" = no credentials
+  Role role = Role::kReader;
+  std::string acting_person;
 };
 
 class GovernanceTest : public ::testing::Test {
  protected:
-  GovernanceTest() {
-    catalog_ = *engine::Catalog::Open(dir_.Sub("data"), SharedReferenceData(), {});
-    matching_ = std::make_unique<MatchingService>(catalog_.get(), ServiceLimits{});
-    governance_ = std::make_unique<GovernanceService>(catalog_.get(), engine::RetentionOptions{});
-    std::shared_ptr<grpc::ServerCredentials> credentials =
-        grpc::experimental::LocalServerCredentials(LOCAL_TCP);
-    credentials->SetAuthMetadataProcessor(std::make_shared<TestClaimsProcessor>());
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", credentials, &port);
-    builder.RegisterService(matching_.get());
-    builder.RegisterService(governance_.get());
-    server_ = builder.BuildAndStart();
-    target_ = absl::StrCat("127.0.0.1:", port);
-  }
+  v1::Matching::Stub& M() { return *matching_; }
+  v1::Governance::Stub& G() { return *governance_; }
 
-  std::shared_ptr<grpc::Channel> NewConnection() {
-    grpc::ChannelArguments args;
-    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    return grpc::CreateCustomChannel(target_, grpc::experimental::LocalCredentials(LOCAL_TCP), args);
-  }
-  v1::Matching::Stub& M() {
-    matching_stubs_.push_back(v1::Matching::NewStub(NewConnection()));
-    return *matching_stubs_.back();
-  }
-  v1::Governance::Stub& G() {
-    governance_stubs_.push_back(v1::Governance::NewStub(NewConnection()));
-    return *governance_stubs_.back();
-  }
-  ~GovernanceTest() override {
-    server_->Shutdown();
-    server_.reset();
+  // The key of `caller`'s organisation and role, created on first use.
+  const std::pair<std::string, std::string>& KeyOf(const Caller& caller) {
+    auto key = std::make_pair(caller.organisation, static_cast<int>(caller.role));
+    auto it = keys_.find(key);
+    if (it == keys_.end()) {
+      auto created = server_.server().access().CreateKey(caller.organisation, caller.role, absl::ZeroDuration(), "test");
+      EXPECT_TRUE(created.ok()) << created.status();
+      it = keys_.emplace(key, std::make_pair(created->first.id, created->second)).first;
+    }
+    return it->second;  // (key id, secret)
   }
 
   std::unique_ptr<grpc::ClientContext> As(const Caller& caller) {
     auto context = std::make_unique<grpc::ClientContext>();
-    if (!caller.organisation.empty()) context->AddMetadata("x-test-organisation", caller.organisation);
-    if (!caller.role.empty()) context->AddMetadata("x-test-role", caller.role);
-    if (!caller.key.empty()) context->AddMetadata("x-test-key", caller.key);
+    if (!caller.organisation.empty()) context->AddMetadata("authorization", "Bearer " + KeyOf(caller).second);
     if (!caller.acting_person.empty()) context->AddMetadata(kActingPersonMetadata, caller.acting_person);
     return context;
   }
@@ -110,17 +63,16 @@ class GovernanceTest : public ::testing::Test {
     return {response.entries().begin(), response.entries().end()};
   }
 
-  TempDir dir_;
-  std::unique_ptr<engine::Catalog> catalog_;
-  std::unique_ptr<MatchingService> matching_;
-  std::unique_ptr<GovernanceService> governance_;
-  std::unique_ptr<grpc::Server> server_;
-  std::string target_;
-  std::vector<std::unique_ptr<v1::Matching::Stub>> matching_stubs_;
-  std::vector<std::unique_ptr<v1::Governance::Stub>> governance_stubs_;
-  const Caller platform_{"platform-a", "counsellor", "key-a1", "counsellor-42"};
-  const Caller other_{"platform-b", "counsellor", "key-b1", ""};
-  const Caller admin_{"operator", "admin", "key-admin", ""};
+  InProcessServer server_;
+  std::shared_ptr<grpc::Channel> channel_ =
+      grpc::CreateChannel(server_.address(), grpc::experimental::LocalCredentials(LOCAL_TCP));
+  std::unique_ptr<v1::Matching::Stub> matching_ = v1::Matching::NewStub(channel_);
+  std::unique_ptr<v1::Governance::Stub> governance_ = v1::Governance::NewStub(channel_);
+  std::map<std::pair<std::string, int>, std::pair<std::string, std::string>> keys_;
+  const Caller platform_{"platform-a", Role::kCounsellor, "counsellor-42"};
+  const Caller other_{"platform-b", Role::kCounsellor, ""};
+  const Caller employer_{"employer-a", Role::kEmployer, ""};
+  const Caller admin_{"operator", Role::kAdmin, ""};
 };
 
 TEST_F(GovernanceTest, EveryCandidateReturningRpcIsInTheAuditLog) {
@@ -132,7 +84,7 @@ TEST_F(GovernanceTest, EveryCandidateReturningRpcIsInTheAuditLog) {
   v1::PutOpeningRequest put_opening;
   *put_opening.mutable_opening() = Job("o-1");
   v1::PutOpeningResponse put_opening_response;
-  ASSERT_TRUE(M().PutOpening(As(platform_).get(), put_opening, &put_opening_response).ok());
+  ASSERT_TRUE(M().PutOpening(As(employer_).get(), put_opening, &put_opening_response).ok());
 
   v1::GetCandidateRequest get;
   get.set_candidate_id("c-7");
@@ -151,6 +103,10 @@ TEST_F(GovernanceTest, EveryCandidateReturningRpcIsInTheAuditLog) {
   ASSERT_TRUE(M().MatchCandidates(As(platform_).get(), match_candidates, &candidates).ok());
   ASSERT_EQ(candidates.matches_size(), 1);
   EXPECT_EQ(candidates.matches(0).id(), "c-7");  // the caller's id, not the qualified one
+  EXPECT_EQ(candidates.matches(0).owner_id(), "platform-a");
+  ASSERT_GE(openings.matches_size(), 1);
+  EXPECT_EQ(openings.matches(0).id(), "o-1");
+  EXPECT_EQ(openings.matches(0).owner_id(), "employer-a");
   v1::ExplainRequest explain;
   explain.set_candidate_id("c-7");
   explain.set_opening_id("o-1");
@@ -180,7 +136,7 @@ TEST_F(GovernanceTest, EveryCandidateReturningRpcIsInTheAuditLog) {
   for (const v1::AuditEntry& e : entries) {
     rpcs.push_back(e.rpc());
     EXPECT_EQ(e.organisation(), "platform-a");
-    EXPECT_EQ(e.key_id(), "key-a1");
+    EXPECT_EQ(e.key_id(), KeyOf(platform_).first);
     EXPECT_EQ(e.acting_person(), "counsellor-42");
     ASSERT_EQ(e.candidates_size(), 1) << e.rpc();
     EXPECT_EQ(e.candidates(0).organisation(), "platform-a");
@@ -218,17 +174,19 @@ TEST_F(GovernanceTest, ExpiringRecordsAndOffboardingAreScopedByRole) {
   *put_opening.mutable_opening() = Job("o-1");
   put_opening.mutable_opening()->set_expires_on("2000-01-01");
   v1::PutOpeningResponse put_opening_response;
-  ASSERT_TRUE(M().PutOpening(As(platform_).get(), put_opening, &put_opening_response).ok());
+  ASSERT_TRUE(M().PutOpening(As(employer_).get(), put_opening, &put_opening_response).ok());
 
   v1::ListExpiringRecordsRequest expiring;
   expiring.set_within_days(3650);
   v1::ListExpiringRecordsResponse listed;
   ASSERT_TRUE(G().ListExpiringRecords(As(platform_).get(), expiring, &listed).ok());
-  ASSERT_EQ(listed.records_size(), 2);
+  ASSERT_EQ(listed.records_size(), 1);
+  EXPECT_EQ(listed.records(0).kind(), "candidate");
+  EXPECT_EQ(listed.records(0).id(), "c-1");
+  ASSERT_TRUE(G().ListExpiringRecords(As(employer_).get(), expiring, &listed).ok());
+  ASSERT_EQ(listed.records_size(), 1);
   EXPECT_EQ(listed.records(0).kind(), "opening");
   EXPECT_EQ(listed.records(0).erased_on(), "2000-01-02");
-  EXPECT_EQ(listed.records(1).kind(), "candidate");
-  EXPECT_EQ(listed.records(1).id(), "c-1");
   ASSERT_TRUE(G().ListExpiringRecords(As(other_).get(), expiring, &listed).ok());
   EXPECT_EQ(listed.records_size(), 0);
 
@@ -241,7 +199,7 @@ TEST_F(GovernanceTest, ExpiringRecordsAndOffboardingAreScopedByRole) {
             grpc::StatusCode::UNAUTHENTICATED);
   ASSERT_TRUE(G().EraseOrganisation(As(admin_).get(), erase, &report).ok());
   EXPECT_EQ(report.candidates_erased(), 1);
-  EXPECT_EQ(report.openings_erased(), 1);
+  EXPECT_EQ(report.openings_erased(), 0);  // the opening is employer-a's
   v1::GetCandidateRequest get;
   get.set_candidate_id("c-1");
   v1::GetCandidateResponse got;

@@ -154,15 +154,12 @@ TEST_F(MatchingServiceTest, PutOpeningWithUnsetSlotDayReturnsInvalidArgument) {
   EXPECT_THAT(Put(o), IsGrpcError(grpc::StatusCode::INVALID_ARGUMENT, "opening.weekly_schedule[0].day: "));
 }
 
-// The owner comes from the caller's credential: an owner_id in the body changes nothing.
-TEST_F(MatchingServiceTest, PutTakesTheOwnerFromTheCallerNeverFromTheBody) {
+TEST_F(MatchingServiceTest, PutNamingAnotherOwnerIsRejectedAndKeepsTheRecord) {
   ASSERT_TRUE(Put(MasonCandidate()).ok());
   v1::Candidate other = MasonCandidate();
-  other.set_owner_id("another-platform");
+  other.set_owner_id("another-platform");  // the owner comes from the key, not from the body
   other.set_commune_insee(engine::testing::kLyon);
-  v1::PutCandidateResponse put;
-  ASSERT_TRUE(Put(other, &put).ok());
-  EXPECT_FALSE(put.created());  // the caller's own record, replaced
+  EXPECT_THAT(Put(other), IsGrpcError(grpc::StatusCode::INVALID_ARGUMENT, "candidate.owner_id: "));
   v1::GetCandidateResponse got;
   ASSERT_TRUE(GetCandidate("cand-mason", &got).ok());
   EXPECT_EQ(got.candidate().owner_id(), "local");
@@ -286,7 +283,8 @@ TEST_F(SmallBatchImportTest, StreamWithBadItemsInTheMiddleStoresTheGoodOnes) {
   EXPECT_EQ(response.items(2).id(), "c-2");
   EXPECT_EQ(response.items(3).field(), "candidate");
   EXPECT_EQ(response.items(4).field(), "available_from");
-  EXPECT_EQ(response.items(5).status(), v1::IMPORT_ITEM_STATUS_ACCEPTED);  // the body's owner_id is ignored
+  EXPECT_EQ(response.items(5).code(), "INVALID_ARGUMENT");  // another owner named in the body
+  EXPECT_EQ(response.items(5).field(), "owner_id");
   EXPECT_EQ(response.items(6).status(), v1::IMPORT_ITEM_STATUS_ACCEPTED);
 
   v1::GetCandidateResponse got;

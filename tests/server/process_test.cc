@@ -29,6 +29,21 @@ using ::passerelle::server::testing::TempDir;
 using Clock = std::chrono::steady_clock;
 
 // One passerelle-server process.
+// A key of `role` for the fixtures' counsellor organisation, created with the bootstrap admin key of the
+// server's data directory.
+std::string NewKey(const TempDir& dir, int port, const std::string& role) {
+  auto admin = v1::Access::NewStub(testing::KeyedChannel(
+      "127.0.0.1:" + std::to_string(port), {{"", testing::ReadFirstLine(dir.Sub("data") + "/bootstrap-admin.key")}}));
+  grpc::ClientContext context;
+  v1::CreateKeyRequest request;
+  request.set_organisation(testing::kCounsellorOrg);
+  request.set_role(role);
+  v1::CreateKeyResponse response;
+  const grpc::Status status = admin->CreateKey(&context, request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return response.secret();
+}
+
 class ServerProcess {
  public:
   ServerProcess(const TempDir& dir, double grace_seconds) {
@@ -188,7 +203,7 @@ TEST(CrashTest, AcknowledgedWritesSurviveSigkill) {
   for (int cycle = 0; cycle < cycles; ++cycle) {
     ServerProcess server(dir, 1);
     ASSERT_TRUE(server.Start());
-    auto stub = NewStub(server.port());
+    auto stub = NewStub(server.port(), NewKey(dir, server.port(), "counsellor"));
     ExpectLedgerHolds(*stub, ledger, cycle);
 
     std::atomic<bool> stop{false};
@@ -205,7 +220,7 @@ TEST(CrashTest, AcknowledgedWritesSurviveSigkill) {
   }
   ServerProcess server(dir, 1);
   ASSERT_TRUE(server.Start());
-  auto stub = NewStub(server.port());
+  auto stub = NewStub(server.port(), NewKey(dir, server.port(), "counsellor"));
   ExpectLedgerHolds(*stub, ledger, cycles);
   EXPECT_GE(ledger.present.size(), static_cast<size_t>(cycles)) << "the writers barely wrote";
   server.Signal(SIGTERM);
@@ -216,7 +231,8 @@ TEST(ShutdownTest, SigtermLetsTheCallInFlightFinishThenExits) {
   TempDir dir;
   auto server = std::make_unique<ServerProcess>(dir, 5);
   ASSERT_TRUE(server->Start());
-  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(server->port()), grpc::InsecureChannelCredentials());
+  auto channel = testing::KeyedChannel("127.0.0.1:" + std::to_string(server->port()),
+                                       {{"", NewKey(dir, server->port(), "counsellor")}});
   auto stub = v1::Matching::NewStub(channel);
   auto health = grpc::health::v1::Health::NewStub(channel);
 
@@ -263,7 +279,7 @@ TEST(ShutdownTest, SigtermLetsTheCallInFlightFinishThenExits) {
 
   server = std::make_unique<ServerProcess>(dir, 5);
   ASSERT_TRUE(server->Start());
-  auto restarted = NewStub(server->port());
+  auto restarted = NewStub(server->port(), NewKey(dir, server->port(), "admin"));
   grpc::ClientContext context;
   v1::GetStatusResponse after;
   ASSERT_TRUE(restarted->GetStatus(&context, v1::GetStatusRequest(), &after).ok());
