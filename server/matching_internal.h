@@ -63,9 +63,11 @@ struct CandidateKind {
     return a.CanWriteCandidate(c, owner);
   }
   static void View(const Claims& c, Message* m) { Authorizer::ViewFor(c, m); }
-  // Where a candidate named without its owner is looked for after the caller's own organisation.
+  // Where a candidate named without its owner is looked for after the caller's own organisation: the
+  // organisations sharing with it, and for an employer every organisation (the authorizer then lets it
+  // read only the candidates shared with employers).
   static std::vector<std::string> OtherOwners(const AccessRegistry& registry, const Claims& c) {
-    return registry.OwnersSharingWith(c.organisation);
+    return c.role == Role::kEmployer ? registry.Organisations() : registry.OwnersSharingWith(c.organisation);
   }
 };
 
@@ -220,11 +222,10 @@ absl::StatusOr<MatchingService::Located<typename Kind::Message>> MatchingService
     if (!stored.ok()) return matching_internal::PrefixFieldPath(stored.status(), Kind::kIdField);
     if (!Kind::CanRead(gate_->authorizer(), claims, stored->record)) continue;
     if (found.has_value()) {
-      // Only openings are looked up across organisations this way, and they are published: naming the
-      // organisations that publish this id leaks nothing.
-      return engine::InvalidFieldError(owner_field, absl::StrCat("several organisations publish an opening \"", id,
-                                                                 "\" (", found->organisation, ", ", organisation,
-                                                                 "); name the one you mean"));
+      // Both records are ones the caller may read: naming their organisations leaks nothing.
+      return engine::InvalidFieldError(owner_field, absl::StrCat("you may read a ", Kind::kField, " \"", id,
+                                                                 "\" of several organisations (", found->organisation,
+                                                                 ", ", organisation, "); name the one you mean"));
     }
     found = Located<typename Kind::Message>{*std::move(stored), organisation};
     if (organisation == claims.organisation || !owner.empty()) break;  // one's own record comes first

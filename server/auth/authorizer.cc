@@ -1,5 +1,7 @@
 #include "server/auth/authorizer.h"
 
+#include "engine/common/field_status.h"
+
 #include <array>
 #include <initializer_list>
 
@@ -163,8 +165,8 @@ void Authorizer::ViewFor(const Claims& claims, v1::Candidate* record) {
 
 absl::Status Authorizer::CheckBodyOwner(const Claims& claims, absl::string_view owner, absl::string_view field) {
   if (owner.empty() || owner == claims.organisation) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(field, ": must be empty or the caller's organisation \"",
-                                                 claims.organisation, "\"; the owner comes from the credential"));
+  return engine::InvalidFieldError(field, absl::StrCat("must be empty or the caller's organisation \"",
+                                                      claims.organisation, "\"; the owner comes from the credential"));
 }
 
 }  // namespace passerelle::server

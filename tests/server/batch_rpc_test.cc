@@ -32,7 +32,7 @@ MATCHER_P2(IsGrpcError, code, field_prefix, "") {
 }
 
 // A generated cohort stored through the catalog (faster than rpcs; the rpcs are tested elsewhere).
-// Stored for "local", the organisation of calls without credentials until the auth step is merged.
+// Candidates stored for the counsellor organisation, openings for the employer one (test_util.h).
 void StoreCohort(engine::Catalog& catalog) {
   engine::CohortOptions options;
   options.seed = 11;
@@ -95,12 +95,12 @@ class BatchRpcTest : public ::testing::Test {
 
   // The record as StoreCohort put it (the index knows it by its qualified id).
   const engine::Candidate Candidate(const std::string& id) {
-    engine::Candidate c = server_.server().catalog().index().FindCandidate(engine::QualifiedId("local", id))->record;
+    engine::Candidate c = server_.server().catalog().index().FindCandidate(engine::QualifiedId(kCounsellorOrg, id))->record;
     c.id = id;
     return c;
   }
   const engine::Opening Opening(const std::string& id) {
-    engine::Opening o = server_.server().catalog().index().FindOpening(engine::QualifiedId("local", id))->record;
+    engine::Opening o = server_.server().catalog().index().FindOpening(engine::QualifiedId(testing::kEmployerOrg, id))->record;
     o.id = id;
     return o;
   }
@@ -281,7 +281,7 @@ class OneBatchCallTest : public BatchRpcTest {
     options.candidates = 3000;
     std::vector<engine::Candidate> more = engine::CohortGenerator(SharedReferenceData(), options).Candidates();
     for (engine::Candidate& c : more) c.id = "more-" + c.id;
-    absl::StatusOr<std::vector<engine::PutOutcome>> put = server_.server().catalog().PutCandidates("local", more);
+    absl::StatusOr<std::vector<engine::PutOutcome>> put = server_.server().catalog().PutCandidates(kCounsellorOrg, more);
     EXPECT_TRUE(put.ok()) << put.status();
   }
 };

@@ -23,6 +23,7 @@ using testing::MasonOpening;
 v1::Opening Job(const std::string& id) {
   v1::Opening o = MasonOpening(id);
   o.set_french_training_hours(400);
+  o.clear_owner_id();  // the owner comes from the key
   return o;
 }
 
@@ -78,6 +79,7 @@ class GovernanceTest : public ::testing::Test {
 TEST_F(GovernanceTest, EveryCandidateReturningRpcIsInTheAuditLog) {
   v1::PutCandidateRequest put;
   *put.mutable_candidate() = MasonCandidate("c-7");
+  put.mutable_candidate()->clear_owner_id();  // the owner comes from the key
   v1::PutCandidateResponse put_response;
   const grpc::Status put_status = M().PutCandidate(As(platform_).get(), put, &put_response);
   ASSERT_TRUE(put_status.ok()) << put_status.error_code() << " " << put_status.error_message();
@@ -167,6 +169,7 @@ TEST_F(GovernanceTest, EveryCandidateReturningRpcIsInTheAuditLog) {
 TEST_F(GovernanceTest, ExpiringRecordsAndOffboardingAreScopedByRole) {
   v1::PutCandidateRequest put;
   *put.mutable_candidate() = MasonCandidate("c-1");
+  put.mutable_candidate()->clear_owner_id();
   v1::PutCandidateResponse put_response;
   const grpc::Status put_status = M().PutCandidate(As(platform_).get(), put, &put_response);
   ASSERT_TRUE(put_status.ok()) << put_status.error_code() << " " << put_status.error_message();

@@ -83,7 +83,7 @@ TEST(PersistenceTest, RecordsAndProfilesSurviveRestart) {
   v1::GetCandidateResponse got;
   ASSERT_TRUE(Get(server.stub(), "cand-mason", &got).ok());
   v1::Candidate expected = MasonCandidate();
-  expected.set_owner_id("local");  // the caller's organisation (calls without credentials: "local")
+  expected.set_owner_id(testing::kCounsellorOrg);  // the caller's organisation, from its key
   EXPECT_EQ(got.candidate().SerializeAsString(), expected.SerializeAsString());
   grpc::ClientContext context;
   v1::MatchOpeningsRequest request;
@@ -135,14 +135,14 @@ TEST(PersistenceTest, RecordThatNoLongerValidatesIsReportedAndKept) {
     ASSERT_TRUE(store.ok()) << store.status();
     engine::WriteSet writes;
     v1::Candidate stale = MasonCandidate("stale");
-    stale.set_owner_id("local");  // the organisation of calls without credentials on this branch
+    stale.set_owner_id(testing::kCounsellorOrg);
     stale.set_commune_insee("97999");
-    writes.PutRecord(engine::RecordKind::kCandidate, (*store)->RecordKey("local", "stale"),
+    writes.PutRecord(engine::RecordKind::kCandidate, (*store)->RecordKey(testing::kCounsellorOrg, "stale"),
                      engine::EncodeStoredValue(absl::ToUnixSeconds(absl::Now()), stale.SerializeAsString()));
     v1::Opening stale_opening = MasonOpening("stale-opening");
-    stale_opening.set_owner_id("local");
+    stale_opening.set_owner_id(testing::kEmployerOrg);
     stale_opening.set_rome_code("Z9999");
-    writes.PutRecord(engine::RecordKind::kOpening, (*store)->RecordKey("local", "stale-opening"),
+    writes.PutRecord(engine::RecordKind::kOpening, (*store)->RecordKey(testing::kEmployerOrg, "stale-opening"),
                      engine::EncodeStoredValue(absl::ToUnixSeconds(absl::Now()), stale_opening.SerializeAsString()));
     ASSERT_TRUE((*store)->Commit(writes).ok());
   }
@@ -153,7 +153,7 @@ TEST(PersistenceTest, RecordThatNoLongerValidatesIsReportedAndKept) {
   EXPECT_EQ(status.opening_count(), 1);
   ASSERT_EQ(status.invalid_records_size(), 2);
   EXPECT_EQ(status.invalid_records(0).kind(), v1::RECORD_KIND_CANDIDATE);
-  EXPECT_EQ(status.invalid_records(0).id(), "local:stale");  // qualified by its organisation
+  EXPECT_EQ(status.invalid_records(0).id(), std::string(testing::kCounsellorOrg) + ":stale");  // qualified by its organisation
   EXPECT_TRUE(absl::StartsWith(status.invalid_records(0).reason(), "commune_insee: ")) << status.invalid_records(0).reason();
   // GetStatus is the admin's, who never reads candidates: the field at fault, not the person's value.
   EXPECT_EQ(status.invalid_records(0).reason().find("97999"), std::string::npos) << status.invalid_records(0).reason();
@@ -187,8 +187,8 @@ TEST(PersistenceTest, CheckpointIsAnOpenableCopy) {
   ASSERT_TRUE(Put(server.stub(), MasonCandidate("after-backup")).ok());
   auto copy = engine::Catalog::Open(checkpoint, SharedReferenceData(), {});
   ASSERT_TRUE(copy.ok()) << copy.status();
-  EXPECT_TRUE((*copy)->GetCandidate("local", "cand-mason").ok());
-  EXPECT_FALSE((*copy)->GetCandidate("local", "after-backup").ok());
+  EXPECT_TRUE((*copy)->GetCandidate(testing::kCounsellorOrg, "cand-mason").ok());
+  EXPECT_FALSE((*copy)->GetCandidate(testing::kCounsellorOrg, "after-backup").ok());
   EXPECT_EQ((*copy)->index().candidate_count(), 1u);
 }
 
