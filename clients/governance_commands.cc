@@ -91,7 +91,8 @@ absl::StatusOr<CommandOutcome> Offboard(Session& session, const ParsedArgs& args
     PrintJson(session, response);
   } else {
     session.out() << "Erased " << response.candidates_erased() << " candidates and " << response.openings_erased()
-                  << " openings of " << organisation << ".\n";
+                  << " openings of " << organisation << "; revoked " << response.keys_revoked()
+                  << " keys and deleted " << response.agreements_deleted() << " sharing agreements.\n";
   }
   return CommandOutcome{};
 }

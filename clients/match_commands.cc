@@ -63,6 +63,7 @@ absl::flat_hash_map<std::string, std::string> FetchTitles(Session& session, cons
     for (const v1::Match& match : *list) {
       v1::GetOpeningRequest request;
       request.set_opening_id(match.id());
+      request.set_opening_owner(match.owner_id());
       v1::GetOpeningResponse opening;
       bool ok = CallMatching(session, &Stub::GetOpening, request, opening).ok();
       titles[match.id()] = ok ? opening.opening().title() : "";
@@ -83,6 +84,7 @@ MatchListView ListView(Session& session, const ParsedArgs& args, std::string kin
 absl::StatusOr<CommandOutcome> MatchOpenings(Session& session, const ParsedArgs& args) {
   v1::MatchOpeningsRequest request;
   PASSERELLE_ASSIGN_OR_RETURN(*request.mutable_candidate_id(), args.Require("candidate"));
+  request.set_candidate_owner(args.Get("candidate-owner"));
   PASSERELLE_RETURN_IF_ERROR(FillRanking(args, request));
   PASSERELLE_RETURN_IF_ERROR(FillOpeningFilters(args, request));
   v1::MatchOpeningsResponse response;
@@ -102,6 +104,7 @@ absl::StatusOr<CommandOutcome> MatchOpenings(Session& session, const ParsedArgs&
 absl::StatusOr<CommandOutcome> MatchCandidates(Session& session, const ParsedArgs& args) {
   v1::MatchCandidatesRequest request;
   PASSERELLE_ASSIGN_OR_RETURN(*request.mutable_opening_id(), args.Require("opening"));
+  request.set_opening_owner(args.Get("opening-owner"));
   PASSERELLE_RETURN_IF_ERROR(FillRanking(args, request));
   v1::MatchCandidatesResponse response;
   PASSERELLE_RETURN_IF_ERROR(CallMatching(session, &Stub::MatchCandidates, request, response));
@@ -112,6 +115,7 @@ absl::StatusOr<CommandOutcome> MatchCandidates(Session& session, const ParsedArg
   std::string heading = absl::StrCat("Best candidates for opening ", request.opening_id());
   v1::GetOpeningRequest get;
   get.set_opening_id(request.opening_id());
+  get.set_opening_owner(request.opening_owner());
   v1::GetOpeningResponse opening;
   if (CallMatching(session, &Stub::GetOpening, get, opening).ok() && !opening.opening().title().empty()) {
     absl::StrAppend(&heading, " (", opening.opening().title(), ")");
@@ -126,6 +130,8 @@ absl::StatusOr<CommandOutcome> Explain(Session& session, const ParsedArgs& args)
   v1::ExplainRequest request;
   PASSERELLE_ASSIGN_OR_RETURN(*request.mutable_candidate_id(), args.Require("candidate"));
   PASSERELLE_ASSIGN_OR_RETURN(*request.mutable_opening_id(), args.Require("opening"));
+  request.set_candidate_owner(args.Get("candidate-owner"));
+  request.set_opening_owner(args.Get("opening-owner"));
   request.set_scoring_profile(args.Get("profile"));
   v1::ExplainResponse response;
   PASSERELLE_RETURN_IF_ERROR(CallMatching(session, &Stub::Explain, request, response));
@@ -135,6 +141,7 @@ absl::StatusOr<CommandOutcome> Explain(Session& session, const ParsedArgs& args)
   }
   v1::GetOpeningRequest get;
   get.set_opening_id(request.opening_id());
+  get.set_opening_owner(request.opening_owner());
   v1::GetOpeningResponse opening;
   std::string title = CallMatching(session, &Stub::GetOpening, get, opening).ok() ? opening.opening().title() : "";
   session.out() << RenderExplanation(response.explanation(), title, response.scoring_profile(),
@@ -152,7 +159,7 @@ void AddMatchCommands(std::vector<Command>& commands) {
   openings.details =
       "Ranks every opening for the candidate (docs/scoring.md) and prints a table: the total score, each\n"
       "criterion's score in [0, 1] and the distance, then the reasons in words for the first results.";
-  openings.options = {{"candidate", "ID", "The candidate's id. Required."}};
+  openings.options = {{"candidate", "ID", "The candidate's id. Required."}, {"candidate-owner", "ORG", "Organisation that owns the candidate, when not yours. Default: looked up."}};
   for (OptionSpec& spec : RankingOptions()) openings.options.push_back(std::move(spec));
   openings.options.push_back({"contract", "LIST", "Only these contract types, e.g. CDI,CDD,INTERIM. Default: any."});
   openings.options.push_back(
@@ -169,7 +176,7 @@ void AddMatchCommands(std::vector<Command>& commands) {
   candidates.arguments = "--opening ID";
   candidates.summary = "The best candidates for a stored opening, with reasons.";
   candidates.details = "Ranks every candidate for the opening, as 'match openings' does the other way.";
-  candidates.options = {{"opening", "ID", "The opening's id. Required."}};
+  candidates.options = {{"opening", "ID", "The opening's id. Required."}, {"opening-owner", "ORG", "Organisation that publishes the opening, when several do. Default: looked up."}};
   for (OptionSpec& spec : RankingOptions()) candidates.options.push_back(std::move(spec));
   candidates.examples = {"passerelle match candidates --opening open-000007 --k 20",
                          "passerelle match candidates --opening open-000007 --near-misses 5 --json"};
@@ -185,6 +192,8 @@ void AddMatchCommands(std::vector<Command>& commands) {
       "words, the hard constraints the pair fails and what would lift them.";
   explain.options = {{"candidate", "ID", "The candidate's id. Required."},
                      {"opening", "ID", "The opening's id. Required."},
+                     {"candidate-owner", "ORG", "Organisation that owns the candidate, when not yours. Default: looked up."},
+                     {"opening-owner", "ORG", "Organisation that publishes the opening, when several do. Default: looked up."},
                      {"profile", "NAME", "Scoring profile. Default: default."}};
   explain.examples = {"passerelle explain --candidate cand-000042 --opening open-000007 --lang fr"};
   explain.run = Explain;

@@ -118,8 +118,10 @@ std::string CriterionLabel(v1::Criterion criterion) {
 std::string RenderMatchList(const MatchListView& view, const google::protobuf::RepeatedPtrField<v1::Match>& matches,
                             const google::protobuf::RepeatedPtrField<v1::Match>& near_misses, int64_t scored,
                             int64_t eligible, const std::string& profile) {
-  std::string out = absl::StrFormat("%s: %d shown, %d eligible of %d scored (scoring profile %s).\n\n", view.heading,
-                                    matches.size(), eligible, scored, profile.empty() ? "default" : profile);
+  // The server leaves the counts at 0 when they would describe candidates the caller may not see.
+  const std::string counts = scored > 0 ? absl::StrFormat(", %d eligible of %d scored", eligible, scored) : "";
+  std::string out = absl::StrFormat("%s: %d shown%s (scoring profile %s).\n\n", view.heading, matches.size(), counts,
+                                    profile.empty() ? "default" : profile);
   if (matches.empty()) {
     absl::StrAppend(&out, "No eligible ", view.kind, ". Try --near-misses 5 to see what blocks the closest ones.\n");
   } else {

@@ -27,7 +27,7 @@ struct MatchListView {
 };
 
 // Everything a match response says, for a terminal. `matches` and `near_misses` come from the response;
-// `scored` and `eligible` are its pair counts.
+// `scored` and `eligible` are its pair counts (left out when `scored` is 0: the server withholds them).
 std::string RenderMatchList(const MatchListView& view, const google::protobuf::RepeatedPtrField<v1::Match>& matches,
                             const google::protobuf::RepeatedPtrField<v1::Match>& near_misses, int64_t scored,
                             int64_t eligible, const std::string& profile);

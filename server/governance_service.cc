@@ -120,6 +120,21 @@ grpc::Status GovernanceService::EraseOrganisation(grpc::ServerContext* context,
                                 catalog_->EraseOrganisation(request->organisation()));
     response->set_candidates_erased(report.candidates_erased);
     response->set_openings_erased(report.openings_erased);
+    // Then its keys (no call of it gets in afterwards) and every agreement it is party to.
+    for (const KeyRecord& key : registry_->ListKeys(request->organisation())) {
+      if (key.revoked_at != absl::InfiniteFuture()) continue;
+      PASSERELLE_RETURN_IF_ERROR(registry_->RevokeKey(key.id).status());
+      response->set_keys_revoked(response->keys_revoked() + 1);
+    }
+    for (const Agreement& agreement : registry_->ListAgreements()) {
+      if (agreement.owner_organisation != request->organisation() &&
+          agreement.reader_organisation != request->organisation()) {
+        continue;
+      }
+      PASSERELLE_RETURN_IF_ERROR(registry_->DeleteAgreement(agreement.owner_organisation, agreement.reader_organisation));
+      response->set_agreements_deleted(response->agreements_deleted() + 1);
+    }
+    log.Count("keys_revoked", response->keys_revoked());
     log.Count("candidates", report.candidates_erased);
     log.Count("openings", report.openings_erased);
     return absl::OkStatus();

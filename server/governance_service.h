@@ -17,8 +17,10 @@ namespace passerelle::server {
 class GovernanceService final : public v1::Governance::Service {
  public:
   // `catalog` and `gate` must outlive the service; `retention` is what the server's sweeper applies.
-  GovernanceService(engine::Catalog* catalog, const engine::RetentionOptions& retention, CallGate* gate)
-      : catalog_(catalog), retention_(retention), gate_(gate) {}
+  // `registry`: where off-boarding revokes the organisation's keys and agreements.
+  GovernanceService(engine::Catalog* catalog, const engine::RetentionOptions& retention, CallGate* gate,
+                    AccessRegistry* registry)
+      : catalog_(catalog), retention_(retention), gate_(gate), registry_(registry) {}
 
   grpc::Status ListAuditEntries(grpc::ServerContext* context, const v1::ListAuditEntriesRequest* request,
                                 v1::ListAuditEntriesResponse* response) override;
@@ -35,6 +37,7 @@ class GovernanceService final : public v1::Governance::Service {
   engine::Catalog* const catalog_;
   const engine::RetentionOptions retention_;
   CallGate* const gate_;
+  AccessRegistry* const registry_;
 };
 
 }  // namespace passerelle::server

@@ -186,7 +186,8 @@ absl::StatusOr<std::unique_ptr<PasserelleServer>> PasserelleServer::Start(const 
   server->service_ = std::make_unique<MatchingService>(server->catalog_.get(), options.limits, server->gate_.get());
   server->access_service_ = std::make_unique<AccessService>(server->registry_.get(), server->gate_.get());
   server->governance_ =
-      std::make_unique<GovernanceService>(server->catalog_.get(), options.retention, server->gate_.get());
+      std::make_unique<GovernanceService>(server->catalog_.get(), options.retention, server->gate_.get(),
+                                          server->registry_.get());
 
   // Both are process-wide switches read by the next BuildAndStart.
   grpc::EnableDefaultHealthCheckService(true);

@@ -174,7 +174,7 @@ absl::StatusOr<OffboardReport> Catalog::EraseOrganisation(absl::string_view orga
   PASSERELLE_ASSIGN_OR_RETURN(report.candidates_erased, DeleteStored(RecordKind::kCandidate, candidates, always));
   PASSERELLE_ASSIGN_OR_RETURN(std::vector<std::string> openings, FindStored(RecordKind::kOpening, owned));
   PASSERELLE_ASSIGN_OR_RETURN(report.openings_erased, DeleteStored(RecordKind::kOpening, openings, always));
-  // TODO(trust-auth): revoke the organisation's API keys and sharing agreements here too.
+  // Its API keys and sharing agreements are the server's (GovernanceService::EraseOrganisation).
   return report;
 }
 

@@ -203,10 +203,13 @@ TEST_F(GovernanceTest, ExpiringRecordsAndOffboardingAreScopedByRole) {
   ASSERT_TRUE(G().EraseOrganisation(As(admin_).get(), erase, &report).ok());
   EXPECT_EQ(report.candidates_erased(), 1);
   EXPECT_EQ(report.openings_erased(), 0);  // the opening is employer-a's
+  EXPECT_EQ(report.keys_revoked(), 1);       // platform-a's counsellor key
+  // The organisation's key no longer works.
   v1::GetCandidateRequest get;
   get.set_candidate_id("c-1");
   v1::GetCandidateResponse got;
-  EXPECT_EQ(M().GetCandidate(As(platform_).get(), get, &got).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(M().GetCandidate(As(platform_).get(), get, &got).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(absl::IsNotFound(server_.server().catalog().GetCandidate("platform-a", "c-1").status()));
 }
 
 }  // namespace
