@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "engine/common/field_status.h"
+#include "engine/common/parallel.h"
 #include "engine/common/status_macros.h"
 #include "engine/model/dates.h"
 #include "engine/store/record_codec.h"
@@ -75,21 +76,6 @@ void AppendExpiry(Day expires_on, std::string* encoded) {
 int ThreadsOr(int requested) {
   if (requested > 0) return requested;
   return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-}
-
-// Calls fn(begin, end) over [0, n) split into `threads` contiguous ranges, one on the calling thread.
-template <class Fn>
-void ParallelRanges(size_t n, int threads, const Fn& fn) {
-  const size_t parts = std::min(static_cast<size_t>(std::max(threads, 1)), std::max<size_t>(n, 1));
-  if (parts <= 1) {
-    fn(size_t{0}, n);
-    return;
-  }
-  std::vector<std::thread> helpers;
-  helpers.reserve(parts - 1);
-  for (size_t p = 1; p < parts; ++p) helpers.emplace_back([&fn, n, parts, p] { fn(n * p / parts, n * (p + 1) / parts); });
-  fn(size_t{0}, n / parts);
-  for (std::thread& t : helpers) t.join();
 }
 
 // Below this many records a put resolves on the caller's thread: starting a thread costs more.
@@ -260,35 +246,36 @@ absl::Status Catalog::LoadRecords(int64_t* loaded) {
     flush();
   };
 
-  std::vector<std::thread> threads;
+  // Thread 0 (the caller's) scans; threads 1..workers parse, decode and resolve; the last applies.
   const int workers = ThreadsOr(options_.load_threads);
-  for (int i = 0; i < workers; ++i) threads.emplace_back(worker);
-  threads.emplace_back(applier);
-
-  Chunk chunk;
-  auto hand_over = [&pipe, &chunk] {
+  absl::Status scanned;
+  RunOnThreads(workers + 2, [&](int thread) {
+    if (thread == workers + 1) return applier();
+    if (thread > 0) return worker();
+    Chunk chunk;
+    auto hand_over = [&pipe, &chunk] {
+      {
+        std::unique_lock<std::mutex> lock(pipe.mu);
+        pipe.changed.wait(lock, [&pipe] { return pipe.scanned - pipe.applied < kLoadChunksAhead; });
+        pipe.todo.emplace_back(pipe.scanned++, std::move(chunk));
+      }
+      pipe.changed.notify_all();
+      chunk = Chunk();
+    };
+    scanned = store_->ForEach(Kind::kKind, [&](absl::string_view key, absl::string_view value) {
+      chunk.bytes.append(key.data(), key.size());
+      chunk.bytes.append(value.data(), value.size());
+      chunk.entries.emplace_back(key.size(), value.size());
+      if (chunk.entries.size() >= kLoadChunkRecords) hand_over();
+      return absl::OkStatus();
+    });
+    if (scanned.ok() && !chunk.entries.empty()) hand_over();
     {
-      std::unique_lock<std::mutex> lock(pipe.mu);
-      pipe.changed.wait(lock, [&pipe] { return pipe.scanned - pipe.applied < kLoadChunksAhead; });
-      pipe.todo.emplace_back(pipe.scanned++, std::move(chunk));
+      std::lock_guard<std::mutex> lock(pipe.mu);
+      pipe.scan_over = true;
     }
     pipe.changed.notify_all();
-    chunk = Chunk();
-  };
-  const absl::Status scanned = store_->ForEach(Kind::kKind, [&](absl::string_view key, absl::string_view value) {
-    chunk.bytes.append(key.data(), key.size());
-    chunk.bytes.append(value.data(), value.size());
-    chunk.entries.emplace_back(key.size(), value.size());
-    if (chunk.entries.size() >= kLoadChunkRecords) hand_over();
-    return absl::OkStatus();
   });
-  if (scanned.ok() && !chunk.entries.empty()) hand_over();
-  {
-    std::lock_guard<std::mutex> lock(pipe.mu);
-    pipe.scan_over = true;
-  }
-  pipe.changed.notify_all();
-  for (std::thread& t : threads) t.join();
   return scanned;
 }
 
@@ -351,7 +338,7 @@ absl::StatusOr<std::vector<PutOutcome>> Catalog::PutRecords(absl::string_view or
   std::vector<std::string> encoded(n);
   std::vector<std::string> keys(n);
   // CPU work first, on several threads for large puts, and before this put waits for anything.
-  ParallelRanges(n, n >= kParallelPutRecords ? ThreadsOr(options_.put_threads) : 1, [&](size_t begin, size_t end) {
+  ParallelRanges(n, n >= kParallelPutRecords ? ThreadsOr(options_.put_threads) : 1, [&](size_t, size_t begin, size_t end) {
     google::protobuf::Arena arena;
     for (size_t i = begin; i < end; ++i) {
       typename Kind::Record record = records[i];
