@@ -212,6 +212,53 @@ TEST_F(AccessRpcTest, AnotherOrganisationGetsTheSameNotFoundAsForAnAbsentId) {
   EXPECT_THAT(MatchedCandidates(*other, "open-bobigny"), ::testing::IsEmpty());
 }
 
+TEST_F(AccessRpcTest, MatchCandidatesRanksOnlyTheCandidatesTheCallerMaySee) {
+  // Another organisation's candidate who scores higher (attested C1 French) must not take the caller's
+  // only slot: the engine ranks within the caller's visibility, it does not filter a global top k.
+  auto other = As(kOtherOrg, Role::kCounsellor);
+  v1::PutCandidateRequest put;
+  *put.mutable_candidate() = MasonCandidate("cand-rival");
+  put.mutable_candidate()->clear_owner_id();
+  put.mutable_candidate()->set_french_level(v1::CEFR_LEVEL_C1);
+  put.mutable_candidate()->set_french_attested(true);
+  ASSERT_TRUE(Call(*other, &Stub::PutCandidate, put).ok());
+  for (auto* stub : {&server_.stub(), other.get()}) {
+    v1::MatchCandidatesRequest request;
+    request.set_opening_id("open-bobigny");
+    request.set_k(1);
+    v1::MatchCandidatesResponse response;
+    ASSERT_TRUE(Call(*stub, &Stub::MatchCandidates, request, &response).ok());
+    ASSERT_EQ(response.matches_size(), 1);
+    EXPECT_EQ(response.matches(0).id(), stub == other.get() ? "cand-rival" : "cand-mason");
+    EXPECT_EQ(response.matches(0).owner_id(), stub == other.get() ? kOtherOrg : kCounsellorOrg);
+    EXPECT_EQ(response.scored_pairs(), 0);  // counts over every organisation are withheld
+  }
+}
+
+TEST_F(AccessRpcTest, AnOpeningIdPublishedByTwoEmployersMustBeNamedWithItsOwner) {
+  auto rival = As("rival-employer", Role::kEmployer);
+  v1::PutOpeningRequest put;
+  *put.mutable_opening() = TrainedOpening();
+  put.mutable_opening()->clear_owner_id();
+  put.mutable_opening()->set_id("open-bobigny");
+  ASSERT_TRUE(Call(*rival, &Stub::PutOpening, put).ok());  // a record of its own, not a conflict
+  v1::GetOpeningRequest get;
+  get.set_opening_id("open-bobigny");
+  grpc::Status status = Call(server_.stub(), &Stub::GetOpening, get);
+  EXPECT_EQ(status.error_code(), Code::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StartsWith(status.error_message(), "opening_owner: ")) << status.error_message();
+  get.set_opening_owner("rival-employer");
+  v1::GetOpeningResponse got;
+  ASSERT_TRUE(Call(server_.stub(), &Stub::GetOpening, get, &got).ok());
+  EXPECT_EQ(got.opening().owner_id(), "rival-employer");
+  // Each employer still reaches its own under the bare id.
+  ASSERT_TRUE(Call(*rival, &Stub::GetOpening, v1::GetOpeningRequest(get), &got).ok());
+  v1::GetOpeningRequest own;
+  own.set_opening_id("open-bobigny");
+  ASSERT_TRUE(Call(*rival, &Stub::GetOpening, own, &got).ok());
+  EXPECT_EQ(got.opening().owner_id(), "rival-employer");
+}
+
 TEST_F(AccessRpcTest, AnEmployerSeesNeitherOtherEmployersOpeningsNorTheirDeletes) {
   auto rival = As("rival-employer", Role::kEmployer);
   v1::GetOpeningRequest get;
