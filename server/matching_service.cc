@@ -43,10 +43,15 @@ engine::CandidateVisibility VisibilityOf(const CandidateScope& scope) {
 
 }  // namespace
 
-bool MatchingService::Drain(absl::Duration grace) {
+void MatchingService::RefuseNewCalls() {
   stopping_ = true;
   absl::MutexLock lock(&mu_);
   draining_ = true;
+}
+
+bool MatchingService::Drain(absl::Duration grace) {
+  RefuseNewCalls();
+  absl::MutexLock lock(&mu_);
   return mu_.AwaitWithTimeout(absl::Condition(
                                   +[](int* running) { return *running == 0; }, &running_),
                               grace);

@@ -57,7 +57,9 @@ class MatchingService final : public MatchingServiceBase {
   MatchingService(engine::Catalog* catalog, const ServiceLimits& limits, CallGate* gate)
       : catalog_(catalog), limits_(limits), gate_(gate) {}
 
-  // Starts refusing new calls (UNAVAILABLE, nothing done), tells running batch calls to stop, and waits
+  // Refuses new calls from now on (UNAVAILABLE, nothing done) and tells running batch calls to stop.
+  void RefuseNewCalls();
+  // RefuseNewCalls(), then waits
   // until the calls already running have returned, or `grace` has passed; returns whether they all
   // returned.
   bool Drain(absl::Duration grace);

@@ -243,7 +243,10 @@ void PasserelleServer::Shutdown() {
   }
   if (server_) {
     LogEvent("shutdown", {{"grace_seconds", options_.shutdown_grace_seconds}});
-    // Sets every service NOT_SERVING and tells Watch callers, before anything else changes.
+    // New calls are refused before health says NOT_SERVING: a client that saw NOT_SERVING cannot still get
+    // a write in.
+    service_->RefuseNewCalls();
+    // Sets every service NOT_SERVING and tells Watch callers.
     server_->GetHealthCheckService()->Shutdown();
     // Our calls: new ones refused, running ones finish (within the grace period).
     const bool drained = service_->Drain(absl::Seconds(options_.shutdown_grace_seconds));
