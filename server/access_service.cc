@@ -28,12 +28,7 @@ v1::KeyInfo KeyInfoToProto(const KeyRecord& key) {
 
 template <class Fn>
 grpc::Status AccessService::Run(const grpc::ServerContextBase& context, absl::string_view method, Fn&& fn) {
-  CallLog log(method);
-  absl::StatusOr<Claims> claims = gate_->Enter(context, method, log);
-  if (!claims.ok()) return log.Finish(claims.status());
-  const absl::Status status = fn(log, *claims);
-  gate_->Leave(*claims);
-  return log.Finish(status);
+  return RunGated(*gate_, context, method, std::forward<Fn>(fn));
 }
 
 grpc::Status AccessService::CreateKey(grpc::ServerContext* context, const v1::CreateKeyRequest* request,

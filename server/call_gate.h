@@ -40,6 +40,18 @@ class CallGate {
   const bool authenticate_metadata_;
 };
 
+// One rpc through `gate`: admits the caller (or answers its refusal), runs fn(log, claims), logs the call.
+// The Access and Governance services use it as is; MatchingService adds its drain around it.
+template <class Fn>
+grpc::Status RunGated(CallGate& gate, const grpc::ServerContextBase& context, absl::string_view method, Fn&& fn) {
+  CallLog log(method);
+  absl::StatusOr<Claims> claims = gate.Enter(context, method, log);
+  if (!claims.ok()) return log.Finish(claims.status());
+  const absl::Status status = fn(log, *claims);
+  gate.Leave(*claims);
+  return log.Finish(status);
+}
+
 }  // namespace passerelle::server
 
 #endif  // PASSERELLE_SERVER_CALL_GATE_H_

@@ -68,12 +68,7 @@ void EntryToProto(const engine::AuditEvent& e, v1::AuditEntry* out) {
 
 template <class Fn>
 grpc::Status GovernanceService::Run(const grpc::ServerContextBase& context, absl::string_view method, Fn&& fn) {
-  CallLog log(method);
-  absl::StatusOr<Claims> claims = gate_->Enter(context, method, log);
-  if (!claims.ok()) return log.Finish(claims.status());
-  const absl::Status status = fn(log, *claims);
-  gate_->Leave(*claims);
-  return log.Finish(status);
+  return RunGated(*gate_, context, method, std::forward<Fn>(fn));
 }
 
 grpc::Status GovernanceService::ListAuditEntries(grpc::ServerContext* context,
