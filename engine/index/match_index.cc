@@ -79,17 +79,17 @@ MatchIndex::MatchIndex(std::shared_ptr<const ReferenceData> data, MatchIndexOpti
 
 uint32_t MatchIndex::OwnerCode(const std::string& owner_id) const {
   {
-    absl::ReaderMutexLock lock(&owners_mu_);
+    std::shared_lock lock(owners_mu_);
     if (auto it = owner_codes_.find(owner_id); it != owner_codes_.end()) return it->second;
   }
-  absl::MutexLock lock(&owners_mu_);
+  std::unique_lock lock(owners_mu_);
   return owner_codes_.try_emplace(owner_id, static_cast<uint32_t>(owner_codes_.size() + 1)).first->second;
 }
 
 std::vector<uint8_t> MatchIndex::VisibleOwnerCodes(const CandidateVisibility& visibility) const {
   std::vector<uint8_t> allowed;
   if (!visibility.restricted) return allowed;
-  absl::ReaderMutexLock lock(&owners_mu_);
+  std::shared_lock lock(owners_mu_);
   allowed.assign(owner_codes_.size() + 1, 0);
   for (const std::string& owner : visibility.owner_ids) {
     if (auto it = owner_codes_.find(owner); it != owner_codes_.end()) allowed[it->second] = 1;

@@ -19,6 +19,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -159,8 +160,10 @@ class MatchIndex {
   mutable std::atomic<int> running_queries_{0};  // queries scanning now, to decide on helper threads
   // Owner id -> code (1, 2, ...), for the candidates' owner_code column; codes are never reused.
   uint32_t OwnerCode(const std::string& owner_id) const;
-  mutable absl::Mutex owners_mu_;
-  mutable absl::flat_hash_map<std::string, uint32_t> owner_codes_ ABSL_GUARDED_BY(owners_mu_);
+  // std::shared_mutex rather than absl::Mutex: ThreadSanitizer understands it without an instrumented
+  // Abseil (Debian's is not), as in the catalog.
+  mutable std::shared_mutex owners_mu_;
+  mutable absl::flat_hash_map<std::string, uint32_t> owner_codes_;  // guarded by owners_mu_
 };
 
 // Checks k, min_score, max_distance_km, near_misses and the occupation filters; names the bad field.

@@ -270,8 +270,12 @@ absl::Status Store::Erase(RecordKind kind, const std::vector<std::string>& ids) 
   const rocksdb::Slice begin(*min_it), end(*max_it);
   rocksdb::CompactRangeOptions compact;
   compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
-  return FromRocks(db_->CompactRange(compact, handles_[static_cast<int>(kind)], &begin, &end),
-                   "compacting for erasure");
+  PASSERELLE_RETURN_IF_ERROR(FromRocks(db_->CompactRange(compact, handles_[static_cast<int>(kind)], &begin, &end),
+                                       "compacting for erasure"));
+  // 3. The compaction's input files may still be waiting for a background purge when CompactRange returns;
+  // re-enabling file deletions purges every obsolete file on this thread, before the delete is answered.
+  PASSERELLE_RETURN_IF_ERROR(FromRocks(db_->DisableFileDeletions(), "holding file deletions for erasure"));
+  return FromRocks(db_->EnableFileDeletions(/*force=*/true), "purging obsolete files for erasure");
 }
 
 absl::Status Store::Checkpoint(const std::string& checkpoint_dir) const {
