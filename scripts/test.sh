@@ -9,7 +9,7 @@ bash scripts/install-deps.sh
 BUILD_DIR=${BUILD_DIR:-build}
 JOBS=${JOBS:-$(nproc)}
 # ON turns compiler warnings into errors (-Werror).
-WERROR=${PASSERELLE_WERROR:-OFF}
+WERROR=${PASSERELLE_WERROR:-ON}
 
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPASSERELLE_WERROR="$WERROR" >/dev/null
 cmake --build "$BUILD_DIR" -j "$JOBS"

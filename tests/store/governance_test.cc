@@ -78,7 +78,7 @@ TEST(AuditLogTest, EntriesAreScopedFilteredPagedAndSurviveARestart) {
   ASSERT_TRUE(catalog->PutCandidates("org-b", {MasonCandidate("c-1")}).ok());
   const char* rpcs[] = {"GetCandidate", "MatchCandidates", "ExplainMatch", "Rerank", "AssignCohort"};
   for (int i = 0; i < 5; ++i) {
-    AuditEvent e{"org-a", "key-1", i == 0 ? "counsellor-7" : "", rpcs[i], {{"org-a", "c-1"}}};
+    AuditEvent e{"org-a", "key-1", i == 0 ? "counsellor-7" : "", rpcs[i], {{"org-a", "c-1"}}, absl::Time()};
     if (i == 1) e.candidates = {{"org-a", "c-1"}, {"org-b", "c-1"}, {"org-a", "c-2"}};
     ASSERT_TRUE(catalog->AppendAudit(e).ok());
     clock.now += absl::Minutes(1);
@@ -138,7 +138,7 @@ TEST(AuditLogTest, EntriesAreScopedFilteredPagedAndSurviveARestart) {
   catalog.reset();
   catalog = OpenCatalog(dir.path(), &clock);
   ASSERT_NE(catalog, nullptr);
-  ASSERT_TRUE(catalog->AppendAudit({"org-b", "key-9", "", "GetCandidate", {{"org-b", "c-1"}}}).ok());
+  ASSERT_TRUE(catalog->AppendAudit({"org-b", "key-9", "", "GetCandidate", {{"org-b", "c-1"}}, absl::Time()}).ok());
   page = catalog->ListAudit(all);
   ASSERT_EQ(page->entries.size(), 6u);
   EXPECT_EQ(Ids(page->entries[1]), (std::vector<std::string>{"org-a/c-1", "org-b/c-1", "<erased>"}));
@@ -152,7 +152,7 @@ TEST(SweeperTest, ErasesStaleCandidatesExpiredOpeningsAndOldAuditEntries) {
   ASSERT_NE(catalog, nullptr);
   const absl::Time start = clock.now;
   ASSERT_TRUE(catalog->PutCandidates("org-a", {MasonCandidate("old"), MasonCandidate("renewed")}).ok());
-  ASSERT_TRUE(catalog->AppendAudit({"org-a", "k", "", "GetCandidate", {{"org-a", "old"}}}).ok());
+  ASSERT_TRUE(catalog->AppendAudit({"org-a", "k", "", "GetCandidate", {{"org-a", "old"}}, absl::Time()}).ok());
   const Day today = DayOf(start);
   ASSERT_TRUE(catalog->PutOpenings("org-e", {Job("o-soon"), Job("o-later"), Job("o-never")},
                                    std::vector<Day>{today + 10, today + 100, 0})
@@ -274,7 +274,7 @@ TEST(ErasureTest, NoFileHoldsTheIdOrAFieldValueWhenDeleteReturns) {
   Opening job = Job("job-erase-5c0de1");
   job.title = title;
   ASSERT_TRUE(catalog->PutOpenings("org-a", {job}).ok());
-  ASSERT_TRUE(catalog->AppendAudit({"org-a", "k", "", "GetCandidate", {{"org-a", id}}}).ok());
+  ASSERT_TRUE(catalog->AppendAudit({"org-a", "k", "", "GetCandidate", {{"org-a", id}}, absl::Time()}).ok());
   ASSERT_TRUE(catalog->Checkpoint(dir.path() + "-checkpoint").ok());
   std::filesystem::remove_all(dir.path() + "-checkpoint");
   // The record is in some file before (the log at least): the scan can see it.
