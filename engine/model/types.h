@@ -55,6 +55,38 @@ inline constexpr uint32_t kAllContractsMask = (1u << kContractTypeCount) - 1;
 // France Travail's exigence codes: E (exigé) = required, S (souhaité) = desired.
 enum class Requirement : uint8_t { kNone = 0, kDesired = 1, kRequired = 2 };
 
+// Driving licence categories of the French licence (permis), as France Travail names them. Bit i of a
+// licence mask stands for the enumerator with value i.
+enum class LicenceCategory : uint8_t {
+  kAm = 0, kA1 = 1, kA2 = 2, kA = 3, kB = 4, kBe = 5, kC1 = 6, kC1e = 7, kC = 8, kCe = 9,
+  kD1 = 10, kD1e = 11, kD = 12, kDe = 13,
+};
+inline constexpr int kLicenceCategoryCount = 14;
+inline constexpr uint32_t LicenceBit(LicenceCategory c) { return 1u << static_cast<uint32_t>(c); }
+
+// Qualification levels of the French national nomenclature (2019): 3 = CAP/BEP, 4 = bac, 5 = bac+2,
+// 6 = licence, 7 = master, 8 = doctorate; 0 = none or not stated.
+inline constexpr int kMaxQualificationLevel = 8;
+
+// A language other than French: ISO 639 code (639-1 when it exists, else 639-3: "ar", "en", "prs" for
+// Dari, "ps" Pashto, "ti" Tigrinya), lower case.
+struct LanguageSkill {
+  std::string code;
+  CefrLevel level = CefrLevel::kPreA1;  // the person's level
+};
+struct LanguageRequirement {
+  std::string code;
+  CefrLevel min_level = CefrLevel::kPreA1;  // kPreA1 = no level stated
+  Requirement requirement = Requirement::kDesired;
+};
+
+// A published field Passerelle does not interpret, kept verbatim for display (e.g. France Travail's
+// "salaire.complement1", an unrecognised "permis" label).
+struct DisplayField {
+  std::string name;   // the published field path, e.g. "salaire.libelle"
+  std::string value;
+};
+
 // Weekly slots: bit (day * 4 + slot), day 0 = Monday .. 6 = Sunday, slot 0 morning, 1 afternoon,
 // 2 evening, 3 night. A mask of 0 means "not stated" and fits any schedule.
 inline constexpr int kSlotsPerDay = 4;
@@ -77,7 +109,9 @@ struct Candidate {
   std::string commune_insee;  // INSEE commune code, 5 characters
   TransportMode transport_mode = TransportMode::kUnspecified;
   float max_commute_km = 0;   // explicit one-way limit; 0 = derive from the transport mode
-  bool driving_licence = false;
+  bool driving_licence = false;    // holds a licence valid in France (any category); kept for old records
+  uint32_t licence_categories = 0;          // LicenceBit mask of categories held and valid in France
+  uint32_t licence_categories_pending = 0;  // held abroad, exchange for a French licence under way
   bool vehicle = false;
   bool relocation_accepted = false;  // would move for a job if housing is solved
   HousingStatus housing = HousingStatus::kStable;
@@ -86,6 +120,14 @@ struct Candidate {
   CefrLevel french_level = CefrLevel::kPreA1;
   bool french_attested = false;     // level certified (e.g. OFII / DELF), not only declared
   float french_hours_planned = 0;   // hours of French course already planned before starting work
+
+  std::vector<LanguageSkill> languages;  // languages other than French, with a CEFR level each
+
+  // Qualification: the level reached by studies or experience, and whether a French diploma or an
+  // ENIC-NARIC attestation recognises it (foreign diplomas often are not).
+  int32_t qualification_level = 0;  // 0..kMaxQualificationLevel
+  bool qualification_recognised = false;
+  float min_monthly_salary_eur = 0;  // gross, filters openings that state a lower maximum; 0 = any
 
   std::vector<int64_t> skills;                   // ROME 4.0 skill items (code_ogr)
   std::vector<PastOccupation> past_occupations;
@@ -122,6 +164,28 @@ struct Opening {
   bool housing_provided = false;
   bool training_provided = false;
   bool hard_to_fill = false;     // France Travail "offresManqueCandidats"
+
+  // What France Travail offers carry (docs/francetravail.md), also writable by any caller.
+  Requirement experience_requirement = Requirement::kNone;  // "experienceExige": D (none) / S / E
+  float experience_months = 0;     // months asked in the occupation ("2 An(s)" = 24)
+  std::string experience_label;    // "experienceLibelle", display only
+  uint32_t licences_required = 0;  // LicenceBit mask, permis[] with exigence E
+  uint32_t licences_desired = 0;   // LicenceBit mask, permis[] with exigence S
+  std::vector<LanguageRequirement> languages;  // langues[]
+  int32_t qualification_level = 0;             // from formations[].niveauLibelle; 0 = none asked
+  Requirement qualification_requirement = Requirement::kNone;
+  float salary_monthly_min_eur = 0;  // gross; 0 = not stated
+  float salary_monthly_max_eur = 0;
+  std::string salary_label;          // "salaire.libelle", display only
+  float weekly_hours = 0;            // from "dureeTravailLibelle"; 0 = not stated
+  std::string working_time_label;    // "dureeTravailLibelle", display only
+  bool night_work = false;           // from "conditionExercice"
+  bool weekend_work = false;
+  Day created_on = 0;                // "dateCreation"; 0 = unknown
+  Day updated_on = 0;                // "dateActualisation"; 0 = unknown
+  std::string source;                // who published it: "francetravail", a platform's name; "" = the owner
+  std::string source_id;             // the offer's id at its source (France Travail "id")
+  std::vector<DisplayField> display_fields;  // published fields kept verbatim
 };
 
 }  // namespace passerelle::engine
