@@ -9,7 +9,8 @@ packages=(
   librocksdb-dev
   libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
-  gnuplot-nox python3
+  prometheus-cpp-dev
+  gnuplot-nox python3 python3-grpcio python3-protobuf python3-pytest
   libpq-dev postgresql-15 postgresql-15-postgis-3
 )
 

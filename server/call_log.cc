@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "engine/common/field_status.h"
+#include "server/metrics/call_metrics.h"
 #include "server/status_convert.h"
 
 namespace passerelle::server {
@@ -71,6 +72,7 @@ grpc::Status CallLog::Finish(const absl::Status& status) {
   if (!field.empty()) fields.emplace_back("field", field);
   for (const auto& [key, value] : counts_) fields.emplace_back(key, value);
   LogEvent("rpc", fields);
+  metrics::ObserveCall(method_, status.code(), absl::Now() - start_);
   return ToGrpcStatus(status);
 }
 

@@ -1,31 +1,45 @@
 // passerelle-server: the Passerelle matching service over gRPC, with its data in RocksDB.
 //
-//   passerelle-server [--listen=127.0.0.1:50051] [--data_dir=./passerelle-data] [--reference_data=DIR] ...
+//   passerelle-server [--config=FILE] [--listen=127.0.0.1:50051] [--data_dir=./passerelle-data] ...
+//
+// Every flag can also be set in the --config file (server/config_file.h); the command line overrides it.
+// `passerelle-server --help` lists the flags.
 //
 // Signals: SIGTERM or SIGINT shut down gracefully (health NOT_SERVING, in-flight calls finish within
 // --shutdown_grace_seconds, exit 0). SIGUSR1 writes a RocksDB checkpoint under --backup_dir.
 // Logs: one JSON object per line on stderr. See docs/operations.md.
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "server/call_log.h"
+#include "server/config_file.h"
+#include "server/metrics/exporter.h"
 #include "server/server.h"
 #include "server/status_convert.h"
 
+ABSL_FLAG(std::string, config, "",
+          "Configuration file of name = value lines holding any of these flags (see /etc/passerelle/passerelle.conf "
+          "in the package); flags on the command line override it.");
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "Address to listen on, host:port. Loopback by default; a non-loopback address needs --tls_cert and "
           "--tls_key (or --allow_insecure_remote).");
 ABSL_FLAG(std::string, data_dir, "./passerelle-data", "Directory of the RocksDB store; created when missing.");
 ABSL_FLAG(std::string, reference_data, "",
-          "Folder of the reference data (data/). Default: $PASSERELLE_DATA_DIR, else the data/ folder of the "
-          "source tree this binary was built from.");
+          "Folder of the reference data (data/). Default: $PASSERELLE_DATA_DIR, else <prefix>/share/passerelle/data "
+          "next to an installed binary, else the data/ folder of the source tree this binary was built from.");
 ABSL_FLAG(int32_t, max_message_bytes, 4 << 20, "Largest message accepted, in bytes (RESOURCE_EXHAUSTED beyond).");
 ABSL_FLAG(int32_t, max_k, 1000, "Largest k and near_misses a match request may ask, in [1, 1000].");
 ABSL_FLAG(int32_t, import_batch_items, 1000, "Import items committed per synced RocksDB batch.");
@@ -60,17 +74,36 @@ ABSL_FLAG(double, org_burst_requests, 20000, "Calls an organisation may make at 
 ABSL_FLAG(int32_t, org_max_concurrent_calls, 64, "Calls of one organisation running at once; 0 = no limit.");
 ABSL_FLAG(int32_t, org_max_batch_calls, 1,
           "Batch calls (Rerank, Assign) of one organisation running at once; 0 = only --max_batch_calls applies.");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "host:port of the Prometheus endpoint (GET /metrics, no authentication: keep it on loopback, e.g. "
+          "127.0.0.1:9464, which the packaged configuration uses). Empty: no endpoint.");
 ABSL_FLAG(std::string, port_file, "",
           "If set, the bound port is written to this file once the server is serving (for scripts and tests).");
 
 namespace passerelle::server {
 namespace {
 
+// <dir of this binary>/PASSERELLE_INSTALLED_DATA_RELATIVE when this binary is an installed one (the folder
+// exists), else "" (ReferenceData then falls back to $PASSERELLE_DATA_DIR or the source tree's data/).
+std::string InstalledDataDir() {
+  std::error_code error;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) return "";
+  const std::filesystem::path dir = (exe.parent_path() / PASSERELLE_INSTALLED_DATA_RELATIVE).lexically_normal();
+  return std::filesystem::is_directory(dir, error) ? dir.string() : "";
+}
+
+std::string ReferenceDataDir() {
+  std::string dir = absl::GetFlag(FLAGS_reference_data);
+  if (dir.empty() && std::getenv("PASSERELLE_DATA_DIR") == nullptr) dir = InstalledDataDir();
+  return dir;
+}
+
 ServerOptions OptionsFromFlags() {
   ServerOptions options;
   options.listen_address = absl::GetFlag(FLAGS_listen);
   options.data_dir = absl::GetFlag(FLAGS_data_dir);
-  options.reference_data_dir = absl::GetFlag(FLAGS_reference_data);
+  options.reference_data_dir = ReferenceDataDir();
   options.max_receive_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.limits.max_k = absl::GetFlag(FLAGS_max_k);
   options.limits.import_batch_items = absl::GetFlag(FLAGS_import_batch_items);
@@ -135,6 +168,19 @@ int Run() {
     LogEvent("fatal", {{"code", StatusCodeName(server.status().code())}, {"message", server.status().message()}});
     return 1;
   }
+  std::unique_ptr<metrics::MetricsExporter> exporter;
+  if (const std::string metrics_listen = absl::GetFlag(FLAGS_metrics_listen); !metrics_listen.empty()) {
+    metrics::MetricsOptions metrics_options;
+    metrics_options.listen_address = metrics_listen;
+    absl::StatusOr<std::unique_ptr<metrics::MetricsExporter>> started =
+        metrics::MetricsExporter::Start(metrics_options, &(*server)->catalog());
+    if (!started.ok()) {
+      LogEvent("fatal", {{"code", StatusCodeName(started.status().code())}, {"message", started.status().message()}});
+      return 1;
+    }
+    exporter = *std::move(started);
+    LogEvent("metrics", {{"listen", metrics_listen}, {"port", exporter->port()}});
+  }
   const std::string port_file = absl::GetFlag(FLAGS_port_file);
   if (!port_file.empty() && !WritePortFile(port_file, (*server)->port())) {
     LogEvent("fatal", {{"message", absl::StrCat("cannot write --port_file ", port_file)}});
@@ -150,8 +196,42 @@ int Run() {
     LogEvent("signal", {{"signal", signal == SIGTERM ? "SIGTERM" : "SIGINT"}});
     break;
   }
+  exporter.reset();  // before the catalog it reads closes
   (*server)->Shutdown();
   return 0;
+}
+
+// argv with the settings of the --config file inserted after argv[0], so that the command line, parsed
+// after them, overrides them. Exits with a message for an unreadable file or an unknown setting.
+std::vector<std::string> ArgsWithConfig(int argc, char** argv) {
+  std::vector<std::string> args = {argv[0]};
+  const std::string path = ConfigPathInArgs(argc, argv);
+  if (!path.empty()) {
+    absl::StatusOr<std::vector<ConfigSetting>> settings = ReadConfigFile(path);
+    if (!settings.ok()) {
+      std::fprintf(stderr, "passerelle-server: %s\n", std::string(settings.status().message()).c_str());
+      std::exit(2);
+    }
+    for (const ConfigSetting& setting : *settings) {
+      if (setting.name == "config" || absl::FindCommandLineFlag(setting.name) == nullptr ||
+          absl::StrContains(setting.name, "help")) {
+        std::fprintf(stderr, "passerelle-server: %s line %d: unknown setting \"%s\"\n", path.c_str(), setting.line,
+                     setting.name.c_str());
+        std::exit(2);
+      }
+      args.push_back(absl::StrCat("--", setting.name, "=", setting.value));
+    }
+  }
+  args.insert(args.end(), argv + 1, argv + argc);
+  return args;
+}
+
+// --help and --helpfull list this file's flags (absl's default matches files named like the binary).
+void ConfigureUsage() {
+  absl::FlagsUsageConfig config;
+  config.contains_help_flags = [](absl::string_view file) { return absl::EndsWith(file, "server/main.cc"); };
+  config.contains_helpshort_flags = config.contains_help_flags;
+  absl::SetFlagsUsageConfig(config);
 }
 
 }  // namespace
@@ -160,7 +240,11 @@ int Run() {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "The Passerelle matching service (gRPC passerelle.v1.Matching, Access and Governance, health, reflection).\n"
-      "Usage: passerelle-server [--listen=127.0.0.1:50051] [--data_dir=./passerelle-data] [flags]");
-  absl::ParseCommandLine(argc, argv);
+      "Usage: passerelle-server [--config=FILE] [--listen=127.0.0.1:50051] [--data_dir=./passerelle-data] [flags]");
+  passerelle::server::ConfigureUsage();
+  std::vector<std::string> args = passerelle::server::ArgsWithConfig(argc, argv);
+  std::vector<char*> arg_pointers;
+  for (std::string& arg : args) arg_pointers.push_back(arg.data());
+  absl::ParseCommandLine(static_cast<int>(arg_pointers.size()), arg_pointers.data());
   return passerelle::server::Run();
 }

@@ -17,6 +17,7 @@
 #include "engine/store/record_codec.h"
 #include "engine/store/record_key.h"
 #include "server/matching_service.h"
+#include "server/metrics/call_metrics.h"
 #include "server/status_convert.h"
 
 namespace passerelle::server {
@@ -141,6 +142,7 @@ inline absl::Status AuditCall(engine::Catalog* catalog, const Claims& claims, ab
       event.candidates.push_back({std::string(organisation), std::string(id)});
     }
     PASSERELLE_RETURN_IF_ERROR(catalog->AppendAudit(event));
+    metrics::ObserveAuditEntries(rpc, 1);
   }
   return absl::OkStatus();
 }

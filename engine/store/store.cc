@@ -435,4 +435,28 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Store::ScanSpac
   return out;
 }
 
+std::optional<uint64_t> Store::DbIntProperty(absl::string_view property) const {
+  uint64_t value = 0;
+  if (!db_->GetIntProperty(rocksdb::Slice(property.data(), property.size()), &value)) return std::nullopt;
+  return value;
+}
+
+std::optional<uint64_t> Store::FamiliesIntProperty(absl::string_view property) const {
+  uint64_t sum = 0;
+  for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+    uint64_t value = 0;
+    if (!db_->GetIntProperty(handle, rocksdb::Slice(property.data(), property.size()), &value)) return std::nullopt;
+    sum += value;
+  }
+  return sum;
+}
+
+std::optional<uint64_t> Store::AuditIntProperty(absl::string_view property) const {
+  uint64_t value = 0;
+  if (!db_->GetIntProperty(handles_[kAuditFamily], rocksdb::Slice(property.data(), property.size()), &value)) {
+    return std::nullopt;
+  }
+  return value;
+}
+
 }  // namespace passerelle::engine

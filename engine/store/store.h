@@ -163,6 +163,12 @@ class Store {
   // Every (key, value) of `space` whose key starts with `prefix`, in key order.
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ScanSpace(absl::string_view space,
                                                                              absl::string_view prefix) const;
+  // A RocksDB integer property for metrics (server/metrics): a DB-wide one ("rocksdb.is-write-stopped") as
+  // RocksDB reports it, a per-family one ("rocksdb.total-sst-files-size") summed over the record, metadata
+  // and audit families, or of the audit family alone. nullopt when RocksDB does not know the property.
+  std::optional<uint64_t> DbIntProperty(absl::string_view property) const;
+  std::optional<uint64_t> FamiliesIntProperty(absl::string_view property) const;
+  std::optional<uint64_t> AuditIntProperty(absl::string_view property) const;
 
  private:
   Store() = default;

@@ -1,0 +1,1 @@
+"""Generated at build time from proto/passerelle/v1 (see clients/python/CMakeLists.txt)."""
