@@ -130,6 +130,19 @@ TEST_F(MetricsTest, AuditEntriesCountCallsThatReturnCandidates) {
   EXPECT_EQ(Sample(Scrape(exporter_->port()), series), before + 1);
 }
 
+TEST_F(MetricsTest, RetentionSweepsShowInTheErasedCounters) {
+  PutMason();
+  const std::string series = "passerelle_retention_erased_total{kind=\"candidate\"}";
+  EXPECT_EQ(Sample(Scrape(exporter_->port()), series), 0);
+  // A sweep 800 days from now finds the candidate past the default 730-day retention.
+  auto report = server_.server().catalog().Sweep(absl::Now() + absl::Hours(24 * 800), engine::RetentionOptions{});
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_EQ(report->candidates_erased, 1);
+  const std::string text = Scrape(exporter_->port());
+  EXPECT_EQ(Sample(text, series), 1);
+  EXPECT_EQ(Sample(text, "passerelle_records{kind=\"candidate\"}"), 0);
+}
+
 TEST_F(MetricsTest, NoLabelNamesAnOrganisationOrAnId) {
   PutMason();
   GetMissing();
