@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/common/field_status.h"
+#include "engine/common/quote.h"
 #include "engine/common/status_macros.h"
 #include "engine/store/record_codec.h"
 #include "engine/store/record_key.h"
@@ -107,7 +108,7 @@ struct OpeningKind {
 
 // The same answer as for an absent record: a record the caller may not see does not exist for it.
 inline absl::Status Absent(absl::string_view kind, absl::string_view id) {
-  return absl::NotFoundError(absl::StrCat("no ", kind, " \"", id, "\""));
+  return absl::NotFoundError(absl::StrCat("no ", kind, " ", engine::Quote(id)));
 }
 
 // Decodes a record written by `claims`' organisation: the owner comes from the credential, never from
@@ -223,8 +224,8 @@ absl::StatusOr<MatchingService::Located<typename Kind::Message>> MatchingService
     if (!Kind::CanRead(gate_->authorizer(), claims, stored->record)) continue;
     if (found.has_value()) {
       // Both records are ones the caller may read: naming their organisations leaks nothing.
-      return engine::InvalidFieldError(owner_field, absl::StrCat("you may read a ", Kind::kField, " \"", id,
-                                                                 "\" of several organisations (", found->organisation,
+      return engine::InvalidFieldError(owner_field, absl::StrCat("you may read a ", Kind::kField, " ", engine::Quote(id),
+                                                                 " of several organisations (", found->organisation,
                                                                  ", ", organisation, "); name the one you mean"));
     }
     found = Located<typename Kind::Message>{*std::move(stored), organisation};

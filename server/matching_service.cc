@@ -9,6 +9,7 @@
 #include "engine/batch/cohort_assignment.h"
 #include "engine/batch/rerank.h"
 #include "engine/common/status_macros.h"
+#include "engine/common/quote.h"
 #include "server/api_convert.h"
 #include "server/batch_convert.h"
 #include "server/call_log.h"
@@ -26,8 +27,8 @@ absl::Status ExplainNotMatchable(absl::Status status, absl::string_view field, a
                                  absl::string_view id) {
   if (!absl::IsNotFound(status) || engine::FieldPath(status) != field) return status;
   return engine::FieldStatus(absl::StatusCode::kFailedPrecondition, field,
-                             absl::StrCat(kind, " \"", id,
-                                          "\" is stored but no longer validates against the reference "
+                             absl::StrCat(kind, " ", engine::Quote(id),
+                                          " is stored but no longer validates against the reference "
                                           "data; see GetStatus, then put it again"));
 }
 

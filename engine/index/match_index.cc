@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/common/field_status.h"
+#include "engine/common/quote.h"
 #include "engine/common/status_macros.h"
 #include "engine/index/segment_scan.h"
 
@@ -30,7 +31,7 @@ absl::StatusOr<std::vector<uint8_t>> OccupationFilter(const MatchQuery& query, c
     }
     if (!any) {
       return InvalidFieldError(absl::StrCat("occupations[", i, "]"),
-                               absl::StrCat("\"", code, "\" is neither a ROME 4.0 code, a domaine nor a grand domaine"));
+                               absl::StrCat(engine::Quote(code), " is neither a ROME 4.0 code, a domaine nor a grand domaine"));
     }
   }
   return allowed;
