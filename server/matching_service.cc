@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <utility>
 
 #include "absl/cleanup/cleanup.h"
@@ -43,6 +44,25 @@ engine::CandidateVisibility VisibilityOf(const CandidateScope& scope) {
 }
 
 }  // namespace
+
+namespace {
+// The index of `method` in the Matching service (the generated code registers rpcs in .proto order).
+int MethodIndex(absl::string_view method) {
+  const google::protobuf::ServiceDescriptor* service =
+      v1::ImportResponse::descriptor()->file()->FindServiceByName("Matching");
+  return service->FindMethodByName(std::string(method))->index();
+}
+}  // namespace
+
+MatchingService::MatchingService(engine::Catalog* catalog, const ServiceLimits& limits, CallGate* gate)
+    : catalog_(catalog), limits_(limits), gate_(gate) {
+  // gRPC's typed reader takes an item that fails to deserialize for the end of the stream
+  // (server/import_stream.h): the imports read bytes and decode them here. MarkMethodStreamed swaps the
+  // handler and registers the method as bidi-streaming, which a client-streaming client cannot tell apart.
+  using BytesHandler = grpc::internal::ClientStreamingHandler<MatchingService, grpc::ByteBuffer, v1::ImportResponse>;
+  MarkMethodStreamed(MethodIndex("ImportCandidates"), new BytesHandler(std::mem_fn(&MatchingService::ImportCandidatesBytes), this));
+  MarkMethodStreamed(MethodIndex("ImportOpenings"), new BytesHandler(std::mem_fn(&MatchingService::ImportOpeningsBytes), this));
+}
 
 void MatchingService::RefuseNewCalls() {
   stopping_ = true;

@@ -54,8 +54,8 @@ class MatchingService final : public MatchingServiceBase {
   // `catalog` and `gate` must outlive the service. Every call goes through `gate` (who calls, may this
   // role call this method, the organisation's limits), then the handler checks each record it touches
   // with gate->authorizer().
-  MatchingService(engine::Catalog* catalog, const ServiceLimits& limits, CallGate* gate)
-      : catalog_(catalog), limits_(limits), gate_(gate) {}
+  // The import rpcs are registered to read their items as bytes (server/import_stream.h).
+  MatchingService(engine::Catalog* catalog, const ServiceLimits& limits, CallGate* gate);
 
   // Refuses new calls from now on (UNAVAILABLE, nothing done) and tells running batch calls to stop.
   void RefuseNewCalls();
@@ -76,10 +76,6 @@ class MatchingService final : public MatchingServiceBase {
                                v1::DeleteCandidateResponse* response) override;
   grpc::Status DeleteOpening(grpc::ServerContext* context, const v1::DeleteOpeningRequest* request,
                              v1::DeleteOpeningResponse* response) override;
-  grpc::Status ImportCandidates(grpc::ServerContext* context, grpc::ServerReader<v1::ImportCandidatesRequest>* reader,
-                                v1::ImportResponse* response) override;
-  grpc::Status ImportOpenings(grpc::ServerContext* context, grpc::ServerReader<v1::ImportOpeningsRequest>* reader,
-                              v1::ImportResponse* response) override;
   grpc::ServerUnaryReactor* MatchOpenings(grpc::CallbackServerContext* context, const v1::MatchOpeningsRequest* request,
                                           v1::MatchOpeningsResponse* response) override;
   grpc::ServerUnaryReactor* MatchCandidates(grpc::CallbackServerContext* context,
@@ -103,8 +99,13 @@ class MatchingService final : public MatchingServiceBase {
  private:
   // The handlers of both kinds of record (Kind: CandidateKind or OpeningKind in the .cc).
   template <class Kind>
-  absl::Status Import(grpc::ServerContext* context, const Claims& claims,
-                      grpc::ServerReader<typename Kind::ImportRequest>* reader, v1::ImportResponse* response);
+  absl::Status Import(grpc::ServerContext* context, const Claims& claims, grpc::ServerReader<grpc::ByteBuffer>* reader,
+                      v1::ImportResponse* response);
+  // ImportCandidates and ImportOpenings, their items read as bytes.
+  grpc::Status ImportCandidatesBytes(grpc::ServerContext* context, grpc::ServerReader<grpc::ByteBuffer>* reader,
+                                     v1::ImportResponse* response);
+  grpc::Status ImportOpeningsBytes(grpc::ServerContext* context, grpc::ServerReader<grpc::ByteBuffer>* reader,
+                                   v1::ImportResponse* response);
   // A stored record and the organisation that owns it.
   template <class Message>
   struct Located {
