@@ -28,7 +28,7 @@ v1::KeyInfo KeyInfoToProto(const KeyRecord& key) {
 }
 
 template <class Fn>
-grpc::Status AccessService::Run(const grpc::ServerContextBase& context, absl::string_view method, Fn&& fn) {
+grpc::Status AccessService::Run(grpc::ServerContextBase& context, absl::string_view method, Fn&& fn) {
   return RunGated(*gate_, context, method, std::forward<Fn>(fn));
 }
 

@@ -68,7 +68,7 @@ void EntryToProto(const engine::AuditEvent& e, v1::AuditEntry* out) {
 }  // namespace
 
 template <class Fn>
-grpc::Status GovernanceService::Run(const grpc::ServerContextBase& context, absl::string_view method, Fn&& fn) {
+grpc::Status GovernanceService::Run(grpc::ServerContextBase& context, absl::string_view method, Fn&& fn) {
   return RunGated(*gate_, context, method, std::forward<Fn>(fn));
 }
 

@@ -18,6 +18,7 @@
 #include "engine/store/record_codec.h"
 #include "engine/store/record_key.h"
 #include "server/matching_service.h"
+#include "server/request_limits.h"
 #include "server/status_convert.h"
 
 namespace passerelle::server {
@@ -117,6 +118,7 @@ inline absl::Status Absent(absl::string_view kind, absl::string_view id) {
 template <class Kind>
 auto DecodeOwned(const Claims& claims, const typename Kind::Message& message)
     -> decltype(Kind::Decode(message)) {
+  PASSERELLE_RETURN_IF_ERROR(CheckRepeatedCaps(message));
   PASSERELLE_RETURN_IF_ERROR(Authorizer::CheckBodyOwner(claims, message.owner_id(), "owner_id"));
   auto record = Kind::Decode(message);
   if (record.ok()) record->owner_id = claims.organisation;
@@ -175,7 +177,7 @@ inline absl::Status Unqualify(const absl::Status& status, absl::string_view qual
 }  // namespace matching_internal
 
 template <class Fn>
-grpc::Status MatchingService::Run(const grpc::ServerContextBase& context, absl::string_view method, Fn&& fn) {
+grpc::Status MatchingService::Run(grpc::ServerContextBase& context, absl::string_view method, Fn&& fn) {
   CallLog log(method);
   {
     absl::MutexLock lock(&mu_);
@@ -188,7 +190,8 @@ grpc::Status MatchingService::Run(const grpc::ServerContextBase& context, absl::
   absl::StatusOr<Claims> claims = gate_->Enter(context, method, log);
   if (claims.ok()) {
     status = fn(log, *claims);
-    gate_->Leave(*claims);
+    const absl::Status expired = gate_->Leave(context, method, *claims);
+    if (!expired.ok()) status = expired;  // the client got CANCELLED; the log says why
   } else {
     status = claims.status();
   }

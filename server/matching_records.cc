@@ -154,7 +154,7 @@ absl::Status MatchingService::Import(grpc::ServerContext* context, const Claims&
   // Tells the client the stream is in the server's hands (a call that has started survives a shutdown's
   // grace period; one still queued does not).
   reader->SendInitialMetadata();
-  ImportStream<typename Kind::ImportRequest> stream(reader);
+  ImportStream<typename Kind::ImportRequest> stream(reader, [&] { gate_->Touch(*context); });
   typename Kind::ImportRequest item;
   absl::Status undecodable;
   while (stream.Next(&item, &undecodable)) {

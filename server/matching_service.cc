@@ -9,12 +9,13 @@
 #include "absl/strings/str_cat.h"
 #include "engine/batch/cohort_assignment.h"
 #include "engine/batch/rerank.h"
-#include "engine/common/status_macros.h"
 #include "engine/common/quote.h"
+#include "engine/common/status_macros.h"
 #include "server/api_convert.h"
 #include "server/batch_convert.h"
 #include "server/call_log.h"
 #include "server/matching_internal.h"
+#include "server/request_limits.h"
 #include "server/status_convert.h"
 
 namespace passerelle::server {
@@ -91,6 +92,7 @@ grpc::ServerUnaryReactor* MatchingService::MatchOpenings(grpc::CallbackServerCon
                                                          const v1::MatchOpeningsRequest* request,
                                                          v1::MatchOpeningsResponse* response) {
   return FinishNow(context, Run(*context, "MatchOpenings", [&](CallLog& log, const Claims& claims) -> absl::Status {
+    PASSERELLE_RETURN_IF_ERROR(CheckRepeatedCaps(*request));
     PASSERELLE_ASSIGN_OR_RETURN(const auto located,
                                 Readable<CandidateKind>(claims, request->candidate_id(), request->candidate_owner()));
     PASSERELLE_ASSIGN_OR_RETURN(const engine::MatchQuery query, MatchQueryFromProto(*request, limits_.max_k));
@@ -182,6 +184,7 @@ grpc::Status MatchingService::PutScoringProfile(grpc::ServerContext* context,
                                                 const v1::PutScoringProfileRequest* request,
                                                 v1::PutScoringProfileResponse* response) {
   return Run(*context, "PutScoringProfile", [&](CallLog& log, const Claims& claims) -> absl::Status {
+    PASSERELLE_RETURN_IF_ERROR(CheckRepeatedCaps(*request));
     if (!request->has_profile()) return Required("profile");
     PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
     absl::StatusOr<bool> created = catalog_->PutProfile(engine::ScoringProfileFromProto(request->profile()));
@@ -279,6 +282,7 @@ absl::Status MatchingService::BatchStopStatus(const grpc::ServerContext* context
 grpc::Status MatchingService::Rerank(grpc::ServerContext* context, const v1::RerankRequest* request,
                                      grpc::ServerWriter<v1::RerankResponse>* writer) {
   return Run(*context, "Rerank", [&](CallLog& log, const Claims& claims) -> absl::Status {
+    PASSERELLE_RETURN_IF_ERROR(CheckRepeatedCaps(*request));
     PASSERELLE_RETURN_IF_ERROR(Authorizer::CheckBodyOwner(claims, request->owner_id(), "owner_id"));
     PASSERELLE_ASSIGN_OR_RETURN(engine::RerankOptions options,
                                 RerankOptionsFromProto(*request, limits_.max_k, catalog_->data()));
@@ -355,6 +359,7 @@ grpc::Status MatchingService::Rerank(grpc::ServerContext* context, const v1::Rer
 grpc::Status MatchingService::Assign(grpc::ServerContext* context, const v1::AssignRequest* request,
                                      v1::AssignResponse* response) {
   return Run(*context, "Assign", [&](CallLog& log, const Claims& claims) -> absl::Status {
+    PASSERELLE_RETURN_IF_ERROR(CheckRepeatedCaps(*request));
     PASSERELLE_RETURN_IF_ERROR(Authorizer::CheckBodyOwner(claims, request->owner_id(), "owner_id"));
     PASSERELLE_ASSIGN_OR_RETURN(engine::CohortAssignmentOptions options,
                                 CohortAssignmentOptionsFromProto(*request, limits_.max_k, catalog_->data()));

@@ -130,7 +130,7 @@ class MatchingService final : public MatchingServiceBase {
   // Admits the call unless draining, passes it through the gate, runs fn(log, claims), logs the call
   // and converts its status.
   template <class Fn>
-  grpc::Status Run(const grpc::ServerContextBase& context, absl::string_view method, Fn&& fn);
+  grpc::Status Run(grpc::ServerContextBase& context, absl::string_view method, Fn&& fn);
 
   // Takes one of the limits_.max_batch_calls slots and one of the organisation's (ResourceExhausted
   // when none is free); LeaveBatch() gives them back.

@@ -1,6 +1,6 @@
 // Regression tests of issue 16 (hostile input): error messages quote a bounded, escaped prefix of a bad
 // value (defect 4), ids are printable ASCII and free text valid UTF-8 without control or bidirectional
-// characters (defect 6).
+// characters (defect 6), repeated request fields are capped and filters cost O(1) per row (defect 2).
 #include <string>
 
 #include "absl/strings/escaping.h"
@@ -107,6 +107,55 @@ TEST_F(HostileInputTest, KeyDescriptionWithEscapeIsRejected) {
                   .access()
                   .CreateKey("ft-agence-bobigny", Role::kCounsellor, absl::ZeroDuration(), "poste d'accueil – 2ᵉ")
                   .ok());
+}
+
+
+// --- Defect 2: caps on repeated fields ---
+
+TEST_F(HostileInputTest, MatchOpeningsWithThousandsOfOccupationCodesIsRefusedBeforeAnyWork) {
+  ASSERT_TRUE(Put(MasonCandidate()).ok());
+  v1::MatchOpeningsRequest request;
+  request.set_candidate_id("cand-mason");
+  for (int i = 0; i < 5000; ++i) request.add_occupations("F1703");
+  grpc::ClientContext context;
+  v1::MatchOpeningsResponse response;
+  const grpc::Status status = server_.stub().MatchOpenings(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(), "occupations: at most 256 entries, got 5000");
+}
+
+TEST_F(HostileInputTest, RerankFilterAtItsCapRunsAndOverItIsRefused) {
+  ASSERT_TRUE(Put(MasonCandidate()).ok());
+  ASSERT_TRUE(Put(MasonOpening()).ok());
+  const auto rerank = [&](int codes) {
+    v1::RerankRequest request;
+    const auto& occupations = testing::SharedReferenceData()->occupations();
+    for (int i = 0; i < codes; ++i) request.add_occupations(occupations[i % occupations.size()].code);
+    grpc::ClientContext context;
+    auto reader = server_.StubWithKey(server_.NewKey(testing::kCounsellorOrg, Role::kBatch))->Rerank(&context, request);
+    v1::RerankResponse response;
+    while (reader->Read(&response)) {
+    }
+    return reader->Finish();
+  };
+  const grpc::Status at_cap = rerank(256);
+  EXPECT_TRUE(at_cap.ok()) << at_cap.error_message();
+  const grpc::Status over = rerank(257);
+  EXPECT_EQ(over.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(over.error_message(), "occupations: at most 256 entries, got 257");
+}
+
+TEST_F(HostileInputTest, RecordRepeatedFieldsAreCapped) {
+  v1::Candidate candidate = MasonCandidate("c-slots");
+  for (int i = 0; i < 65; ++i) {
+    v1::WeeklySlot* slot = candidate.add_weekly_availability();
+    slot->set_day(v1::WEEKDAY_MONDAY);
+    slot->set_part(v1::DAY_PART_MORNING);
+  }
+  const grpc::Status status = Put(candidate);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StartsWith(status.error_message(), "candidate.weekly_availability: at most 64 entries"))
+      << status.error_message();
 }
 
 }  // namespace
