@@ -8,6 +8,7 @@
 #include "engine/model/resolve.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/wire_format_lite.h"
+#include "server/undecodable_requests.h"
 
 namespace passerelle::server {
 namespace {
@@ -86,7 +87,9 @@ absl::Status ParseRequest(const grpc::ByteBuffer& buffer, google::protobuf::Mess
   std::string bytes;
   bytes.reserve(buffer.Length());
   for (const grpc::Slice& slice : slices) bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
-  if (message->ParseFromString(bytes)) return absl::OkStatus();
+  const bool parsed = message->ParseFromString(bytes);
+  TakeInvalidUtf8Field();  // what protobuf logged is diagnosed below, not by a later call on this thread
+  if (parsed) return absl::OkStatus();
   message->Clear();
   return DiagnoseUndecodable(*message->GetDescriptor(), bytes);
 }

@@ -19,6 +19,7 @@
 #include "server/auth/auth_processor.h"
 #include "server/call_log.h"
 #include "server/status_convert.h"
+#include "server/undecodable_requests.h"
 
 namespace passerelle::server {
 namespace {
@@ -206,6 +207,11 @@ absl::StatusOr<std::unique_ptr<PasserelleServer>> PasserelleServer::Start(const 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen_address, credentials, &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+  // Undecodable requests get INVALID_ARGUMENT and a JSON log line (server/undecodable_requests.h).
+  RouteLibraryLogsToJson();
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<UndecodableRequestInterceptorFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(server->service_.get());
   builder.RegisterService(server->governance_.get());
   builder.RegisterService(server->access_service_.get());
