@@ -4,7 +4,8 @@
 // Deadlines: every handler checks the call's deadline and cancellation before it writes or runs a query,
 // and an import checks between items: a call whose deadline has passed writes nothing more. The batch
 // rpcs (Rerank, Assign) also check between candidates and stop when the client cancels, the deadline
-// passes or a shutdown starts.
+// passes or a shutdown starts. A call without a client deadline still has the server's (CallDeadlineOptions,
+// enforced by the gate's CallWatchdog, which cancels the call: the same checks then stop it).
 //
 // Shutdown: Drain() refuses new calls and waits for running ones, so that the gRPC server can then be
 // stopped at once instead of waiting for idle client connections to go away.
