@@ -103,6 +103,10 @@ absl::StatusOr<CommandOutcome> RunImport(Session& session, const ParsedArgs& arg
 
   const ReportOptions report{path, ImportKind<Request>::kPlural, show_rejected};
   session.out() << (session.json() ? tally.ToJson(report) + "\n" : tally.Summary(report));
+  if (tally.unaccounted > 0) {
+    return absl::DataLossError(absl::StrCat(tally.unaccounted, " of the ", tally.lines_read,
+                                            " lines sent were neither stored nor rejected by the server; import them again"));
+  }
   return CommandOutcome{tally.rejected == 0 ? kExitOk : kExitImportRejected};
 }
 
@@ -117,9 +121,10 @@ Command ImportCommand(absl::string_view plural,
       "starting with '#' are skipped. A bad line is reported (line number, field, reason) and does not stop\n"
       "the others. Records are sent in batches, each acknowledged once synced to disk; an import can be\n"
       "rerun safely (records are replaced by id). Exit code 0 when every line was stored, 3 when some\n"
-      "lines were rejected (the others are stored), 1 when the server failed the import.\n"
-      "With --json, prints {file, kind, lines_read, accepted, rejected, rejected_lines: [{line, id, code,\n"
-      "field, reason}]}.");
+      "lines were rejected (the others are stored), 1 when the server failed the import or its report\n"
+      "left a line sent neither stored nor rejected (listed with code UNACCOUNTED).\n"
+      "With --json, prints {file, kind, lines_read, accepted, rejected, unaccounted, rejected_lines: [{line,\n"
+      "id, code, field, reason}]}.");
   command.options = {
       {"batch", "N", "Records per stream, each synced to disk before the next. Default: 1000."},
       {"show-rejected", "N", "How many rejected lines to list in the table (--json lists all). Default: 50."},

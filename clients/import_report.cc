@@ -43,12 +43,25 @@ void ImportTally::RejectUnparsed(int64_t line, absl::string_view text, absl::str
 }
 
 void ImportTally::AddServerReport(const v1::ImportResponse& response, const std::vector<int64_t>& lines) {
-  accepted += response.accepted_count();
+  std::vector<bool> reported(lines.size(), false);
   for (const v1::ImportItemReport& item : response.items()) {
-    if (item.status() != v1::IMPORT_ITEM_STATUS_REJECTED) continue;
+    const bool known = item.index() >= 0 && item.index() < static_cast<int64_t>(lines.size());
+    if (!known || reported[item.index()]) continue;  // not an item sent: counted below as missing
+    reported[item.index()] = true;
+    if (item.status() == v1::IMPORT_ITEM_STATUS_ACCEPTED) {
+      ++accepted;
+      continue;
+    }
     ++rejected;
-    int64_t line = item.index() >= 0 && item.index() < static_cast<int64_t>(lines.size()) ? lines[item.index()] : 0;
-    rejected_lines.push_back({line, item.id(), item.code(), item.field(), item.reason()});
+    rejected_lines.push_back({lines[item.index()], item.id(), item.code(), item.field(), item.reason()});
+  }
+  // Every line sent must come back stored or rejected; a server that ends a stream early (issue 16)
+  // must not make an import look complete.
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (reported[i]) continue;
+    ++unaccounted;
+    rejected_lines.push_back({lines[i], "", "UNACCOUNTED", "",
+                              "sent, but the server's report neither stored nor rejected it; import it again"});
   }
   // Lines rejected here and by the server interleave; keep the report in file order.
   std::stable_sort(rejected_lines.begin(), rejected_lines.end(),
@@ -61,6 +74,10 @@ std::string ImportTally::Summary(const ReportOptions& options) const {
   std::string out =
       absl::StrFormat("Imported %s: %d %s stored, %d %s rejected (%d %s read).\n", options.path, accepted, kind,
                       rejected, rejected == 1 ? "line" : "lines", lines_read, lines_read == 1 ? "line" : "lines");
+  if (unaccounted > 0) {
+    absl::StrAppendFormat(&out, "%d %s sent but not accounted for by the server (code UNACCOUNTED below).\n",
+                          unaccounted, unaccounted == 1 ? "line was" : "lines were");
+  }
   if (rejected_lines.empty() || options.show_rejected <= 0) return out;
   Table table({{"line", Align::kRight}, {"id"}, {"code"}, {"field"}, {"reason"}});
   int64_t shown = std::min<int64_t>(options.show_rejected, static_cast<int64_t>(rejected_lines.size()));
@@ -79,8 +96,8 @@ std::string ImportTally::ToJson(const ReportOptions& options) const {
   // Written by hand to keep the keys in this order (a protobuf Struct prints them in hash order).
   std::string out = absl::StrFormat(
       "{\n \"file\": %s,\n \"kind\": %s,\n \"lines_read\": %d,\n \"accepted\": %d,\n \"rejected\": %d,\n"
-      " \"rejected_lines\": [",
-      JsonQuote(options.path), JsonQuote(options.kind), lines_read, accepted, rejected);
+      " \"unaccounted\": %d,\n \"rejected_lines\": [",
+      JsonQuote(options.path), JsonQuote(options.kind), lines_read, accepted, rejected, unaccounted);
   for (size_t i = 0; i < rejected_lines.size(); ++i) {
     const RejectedLine& r = rejected_lines[i];
     absl::StrAppendFormat(&out, "%s\n  {\"line\": %d, \"id\": %s, \"code\": %s, \"field\": %s, \"reason\": %s}",

@@ -36,16 +36,21 @@ struct ImportTally {
   int64_t lines_read = 0;                    // non-blank lines
   int64_t accepted = 0;                      // stored and synced
   int64_t rejected = 0;                      // not stored: unparsable here, or refused by the server
+  // Sent to the server but absent from its report (neither stored nor rejected): always a fault, listed
+  // in rejected_lines with code "UNACCOUNTED"; the import then exits non-zero.
+  int64_t unaccounted = 0;
   std::vector<RejectedLine> rejected_lines;  // in line order
 
   // A line the CLI could not turn into a record (bad JSON, unknown field, bad enum value).
   void RejectUnparsed(int64_t line, absl::string_view text, absl::string_view reason);
-  // Folds one batch's report in; `lines[i]` is the line of the batch's item i.
+  // Folds one batch's report in; `lines[i]` is the line of the batch's item i. Compares the items sent
+  // (lines) with the items reported: one without a report counts in `unaccounted`.
   void AddServerReport(const v1::ImportResponse& response, const std::vector<int64_t>& lines);
 
   // "Imported FILE: N candidates stored, M lines rejected ..." and the table of rejected lines.
   std::string Summary(const ReportOptions& options) const;
-  // {file, kind, lines_read, accepted, rejected, rejected_lines: [{line, id, code, field, reason}]}.
+  // {file, kind, lines_read, accepted, rejected, unaccounted, rejected_lines: [{line, id, code, field,
+  // reason}]}.
   // As JSON text, keys in this order.
   std::string ToJson(const ReportOptions& options) const;
 };

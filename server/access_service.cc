@@ -1,6 +1,7 @@
 #include "server/access_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "engine/common/quote.h"
 #include "engine/common/status_macros.h"
 #include "server/status_convert.h"
 
@@ -27,7 +28,7 @@ v1::KeyInfo KeyInfoToProto(const KeyRecord& key) {
 }
 
 template <class Fn>
-grpc::Status AccessService::Run(const grpc::ServerContextBase& context, absl::string_view method, Fn&& fn) {
+grpc::Status AccessService::Run(grpc::ServerContextBase& context, absl::string_view method, Fn&& fn) {
   return RunGated(*gate_, context, method, std::forward<Fn>(fn));
 }
 
@@ -36,8 +37,8 @@ grpc::Status AccessService::CreateKey(grpc::ServerContext* context, const v1::Cr
   return Run(*context, "CreateKey", [&](CallLog& log, const Claims& claims) -> absl::Status {
     std::optional<Role> role = ParseRole(request->role());
     if (!role) {
-      return absl::InvalidArgumentError(absl::StrCat("role: \"", request->role(),
-                                                     "\" is not one of counsellor, employer, batch, reader, admin"));
+      return absl::InvalidArgumentError(absl::StrCat("role: ", engine::Quote(request->role()),
+                                                     " is not one of counsellor, employer, batch, reader, admin"));
     }
     PASSERELLE_ASSIGN_OR_RETURN(auto created, registry_->CreateKey(request->organisation(), *role,
                                                                    absl::Seconds(request->ttl_seconds()),

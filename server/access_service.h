@@ -31,7 +31,7 @@ class AccessService final : public v1::Access::Service {
 
  private:
   template <class Fn>
-  grpc::Status Run(const grpc::ServerContextBase& context, absl::string_view method, Fn&& fn);
+  grpc::Status Run(grpc::ServerContextBase& context, absl::string_view method, Fn&& fn);
 
   AccessRegistry* const registry_;
   CallGate* const gate_;

@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "engine/common/field_status.h"
+#include "engine/common/quote.h"
 #include "engine/common/status_macros.h"
 #include "engine/store/enum_codec.h"
 #include "server/api_convert.h"
@@ -25,7 +26,7 @@ absl::StatusOr<std::vector<std::string>> Departements(const google::protobuf::Re
     if (!known.contains(codes[i])) {
       return engine::InvalidFieldError(
           absl::StrCat("departements[", i, "]"),
-          absl::StrCat("unknown département code \"", codes[i], "\" (INSEE, e.g. \"93\")"));
+          absl::StrCat("unknown département code ", engine::Quote(codes[i]), " (INSEE, e.g. \"93\")"));
     }
   }
   return std::vector<std::string>(codes.begin(), codes.end());

@@ -6,8 +6,13 @@
 
 namespace passerelle::server {
 
-absl::StatusOr<Claims> CallGate::Enter(const grpc::ServerContextBase& context, absl::string_view method,
-                                       CallLog& log) {
+CallKind KindOfMethod(absl::string_view method) {
+  if (method == "Rerank" || method == "Assign") return CallKind::kBatch;
+  if (absl::StartsWith(method, "Import")) return CallKind::kImportStream;
+  return CallKind::kUnary;
+}
+
+absl::StatusOr<Claims> CallGate::Enter(grpc::ServerContextBase& context, absl::string_view method, CallLog& log) {
   std::optional<Claims> claims = ClaimsOf(context);
   if (!claims && authenticate_metadata_) {
     auto it = context.client_metadata().find(kAuthorizationMetadata);
@@ -25,7 +30,23 @@ absl::StatusOr<Claims> CallGate::Enter(const grpc::ServerContextBase& context, a
   log.SetCaller(claims->organisation, claims->key_id);
   PASSERELLE_RETURN_IF_ERROR(authorizer_->AuthorizeMethod(*claims, method));
   PASSERELLE_RETURN_IF_ERROR(limits_->Enter(claims->organisation));
+  const CallKind kind = KindOfMethod(method);
+  if (kind == CallKind::kImportStream) {
+    absl::Status stream = limits_->EnterStream(claims->organisation);
+    if (!stream.ok()) {
+      limits_->Leave(claims->organisation);
+      return stream;
+    }
+  }
+  if (watchdog_ != nullptr) watchdog_->Watch(&context, kind);
   return *claims;
+}
+
+absl::Status CallGate::Leave(grpc::ServerContextBase& context, absl::string_view method, const Claims& claims) {
+  const absl::Status expired = watchdog_ != nullptr ? watchdog_->Unwatch(&context) : absl::OkStatus();
+  if (KindOfMethod(method) == CallKind::kImportStream) limits_->LeaveStream(claims.organisation);
+  limits_->Leave(claims.organisation);
+  return expired;
 }
 
 }  // namespace passerelle::server

@@ -12,22 +12,38 @@
 #include "server/auth/authorizer.h"
 #include "server/auth/tenant_limits.h"
 #include "server/call_log.h"
+#include "server/call_watchdog.h"
 
 namespace passerelle::server {
+
+// The kind of `method` for its server-side deadline and stream limits: Rerank and Assign are batch
+// calls, every Import* rpc is an import stream, the rest are unary.
+CallKind KindOfMethod(absl::string_view method);
 
 class CallGate {
  public:
   // All must outlive the gate. `authenticate_metadata`: the port's credentials run no AuthProcessor
   // (--allow_insecure_remote without TLS), so the gate reads the API key from the metadata itself.
+  // `watchdog` null: no server-side deadline nor idle timeout.
   CallGate(const AccessRegistry* registry, const Authorizer* authorizer, TenantLimits* limits,
-           bool authenticate_metadata)
-      : registry_(registry), authorizer_(authorizer), limits_(limits), authenticate_metadata_(authenticate_metadata) {}
+           bool authenticate_metadata, CallWatchdog* watchdog = nullptr)
+      : registry_(registry),
+        authorizer_(authorizer),
+        limits_(limits),
+        authenticate_metadata_(authenticate_metadata),
+        watchdog_(watchdog) {}
 
-  // The caller's claims once admitted (Leave(claims) must follow): Unauthenticated without credentials,
-  // PermissionDenied when the role may not call `method`, ResourceExhausted past a limit. Names the
-  // caller on `log`.
-  absl::StatusOr<Claims> Enter(const grpc::ServerContextBase& context, absl::string_view method, CallLog& log);
-  void Leave(const Claims& claims) { limits_->Leave(claims.organisation); }
+  // The caller's claims once admitted (Leave(context, claims) must follow): Unauthenticated without
+  // credentials, PermissionDenied when the role may not call `method`, ResourceExhausted past a limit
+  // (an import stream also takes one of the organisation's and the server's stream slots). Names the
+  // caller on `log`; from here the watchdog enforces the server's deadline of the call.
+  absl::StatusOr<Claims> Enter(grpc::ServerContextBase& context, absl::string_view method, CallLog& log);
+  // Gives the slots back; returns why the watchdog cancelled the call (DeadlineExceeded), OK when it did not.
+  absl::Status Leave(grpc::ServerContextBase& context, absl::string_view method, const Claims& claims);
+  // An item of an import stream arrived (restarts its idle timer).
+  void Touch(const grpc::ServerContextBase& context) {
+    if (watchdog_ != nullptr) watchdog_->Touch(&context);
+  }
 
   const Authorizer& authorizer() const { return *authorizer_; }
   const AccessRegistry& registry() const { return *registry_; }
@@ -38,17 +54,19 @@ class CallGate {
   const Authorizer* const authorizer_;
   TenantLimits* const limits_;
   const bool authenticate_metadata_;
+  CallWatchdog* const watchdog_;
 };
 
 // One rpc through `gate`: admits the caller (or answers its refusal), runs fn(log, claims), logs the call.
 // The Access and Governance services use it as is; MatchingService adds its drain around it.
 template <class Fn>
-grpc::Status RunGated(CallGate& gate, const grpc::ServerContextBase& context, absl::string_view method, Fn&& fn) {
+grpc::Status RunGated(CallGate& gate, grpc::ServerContextBase& context, absl::string_view method, Fn&& fn) {
   CallLog log(method);
   absl::StatusOr<Claims> claims = gate.Enter(context, method, log);
   if (!claims.ok()) return log.Finish(claims.status());
-  const absl::Status status = fn(log, *claims);
-  gate.Leave(*claims);
+  absl::Status status = fn(log, *claims);
+  const absl::Status expired = gate.Leave(context, method, *claims);
+  if (!expired.ok()) status = expired;  // the client got CANCELLED; the log says why
   return log.Finish(status);
 }
 

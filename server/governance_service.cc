@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "engine/common/field_status.h"
+#include "engine/common/quote.h"
 #include "engine/common/status_macros.h"
 #include "engine/model/dates.h"
 #include "server/auth/claims.h"
@@ -21,7 +22,7 @@ absl::StatusOr<absl::Time> ParseTime(const std::string& text, absl::string_view 
   absl::Time time;
   std::string error;
   if (!absl::ParseTime(absl::RFC3339_full, text, &time, &error)) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": expected an RFC 3339 time, got \"", text, "\""));
+    return absl::InvalidArgumentError(absl::StrCat(field, ": expected an RFC 3339 time, got ", engine::Quote(text)));
   }
   return time;
 }
@@ -67,7 +68,7 @@ void EntryToProto(const engine::AuditEvent& e, v1::AuditEntry* out) {
 }  // namespace
 
 template <class Fn>
-grpc::Status GovernanceService::Run(const grpc::ServerContextBase& context, absl::string_view method, Fn&& fn) {
+grpc::Status GovernanceService::Run(grpc::ServerContextBase& context, absl::string_view method, Fn&& fn) {
   return RunGated(*gate_, context, method, std::forward<Fn>(fn));
 }
 

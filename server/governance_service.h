@@ -32,7 +32,7 @@ class GovernanceService final : public v1::Governance::Service {
  private:
   // Admits the call through the gate (claims, role, limits), runs fn(log, claims), logs the call.
   template <class Fn>
-  grpc::Status Run(const grpc::ServerContextBase& context, absl::string_view method, Fn&& fn);
+  grpc::Status Run(grpc::ServerContextBase& context, absl::string_view method, Fn&& fn);
 
   engine::Catalog* const catalog_;
   const engine::RetentionOptions retention_;

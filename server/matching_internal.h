@@ -13,11 +13,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/common/field_status.h"
+#include "engine/common/quote.h"
 #include "engine/common/status_macros.h"
 #include "engine/store/record_codec.h"
 #include "engine/store/record_key.h"
 #include "server/matching_service.h"
 #include "server/metrics/call_metrics.h"
+#include "server/request_limits.h"
 #include "server/status_convert.h"
 
 namespace passerelle::server {
@@ -108,7 +110,7 @@ struct OpeningKind {
 
 // The same answer as for an absent record: a record the caller may not see does not exist for it.
 inline absl::Status Absent(absl::string_view kind, absl::string_view id) {
-  return absl::NotFoundError(absl::StrCat("no ", kind, " \"", id, "\""));
+  return absl::NotFoundError(absl::StrCat("no ", kind, " ", engine::Quote(id)));
 }
 
 // Decodes a record written by `claims`' organisation: the owner comes from the credential, never from
@@ -117,6 +119,7 @@ inline absl::Status Absent(absl::string_view kind, absl::string_view id) {
 template <class Kind>
 auto DecodeOwned(const Claims& claims, const typename Kind::Message& message)
     -> decltype(Kind::Decode(message)) {
+  PASSERELLE_RETURN_IF_ERROR(CheckRepeatedCaps(message));
   PASSERELLE_RETURN_IF_ERROR(Authorizer::CheckBodyOwner(claims, message.owner_id(), "owner_id"));
   auto record = Kind::Decode(message);
   if (record.ok()) record->owner_id = claims.organisation;
@@ -176,7 +179,7 @@ inline absl::Status Unqualify(const absl::Status& status, absl::string_view qual
 }  // namespace matching_internal
 
 template <class Fn>
-grpc::Status MatchingService::Run(const grpc::ServerContextBase& context, absl::string_view method, Fn&& fn) {
+grpc::Status MatchingService::Run(grpc::ServerContextBase& context, absl::string_view method, Fn&& fn) {
   CallLog log(method);
   {
     absl::MutexLock lock(&mu_);
@@ -189,7 +192,8 @@ grpc::Status MatchingService::Run(const grpc::ServerContextBase& context, absl::
   absl::StatusOr<Claims> claims = gate_->Enter(context, method, log);
   if (claims.ok()) {
     status = fn(log, *claims);
-    gate_->Leave(*claims);
+    const absl::Status expired = gate_->Leave(context, method, *claims);
+    if (!expired.ok()) status = expired;  // the client got CANCELLED; the log says why
   } else {
     status = claims.status();
   }
@@ -225,8 +229,8 @@ absl::StatusOr<MatchingService::Located<typename Kind::Message>> MatchingService
     if (!Kind::CanRead(gate_->authorizer(), claims, stored->record)) continue;
     if (found.has_value()) {
       // Both records are ones the caller may read: naming their organisations leaks nothing.
-      return engine::InvalidFieldError(owner_field, absl::StrCat("you may read a ", Kind::kField, " \"", id,
-                                                                 "\" of several organisations (", found->organisation,
+      return engine::InvalidFieldError(owner_field, absl::StrCat("you may read a ", Kind::kField, " ", engine::Quote(id),
+                                                                 " of several organisations (", found->organisation,
                                                                  ", ", organisation, "); name the one you mean"));
     }
     found = Located<typename Kind::Message>{*std::move(stored), organisation};

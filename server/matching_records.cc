@@ -4,6 +4,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "absl/strings/strip.h"
+#include "server/import_stream.h"
 #include "server/matching_internal.h"
 
 namespace passerelle::server {
@@ -117,16 +119,18 @@ grpc::Status MatchingService::DeleteOpening(grpc::ServerContext* context, const 
   });
 }
 
-// Reads the stream, decoding each item at once (a bad one is reported and skipped) and committing the
-// good ones every import_batch_items and at the end. Reports are final only once their batch committed.
+// Reads the stream, decoding each item at once (a bad one, undecodable bytes included, is reported and
+// skipped) and committing the good ones every import_batch_items and at the end. Reports are final only
+// once their batch committed. Every item read gets a report; a failure part-way fails the call with the
+// counts (import_stream.h).
 template <class Kind>
 absl::Status MatchingService::Import(grpc::ServerContext* context, const Claims& claims,
-                                     grpc::ServerReader<typename Kind::ImportRequest>* reader,
-                                     v1::ImportResponse* response) {
+                                     grpc::ServerReader<grpc::ByteBuffer>* reader, v1::ImportResponse* response) {
   using Record = typename decltype(Kind::Decode(std::declval<typename Kind::Message>()))::value_type;
   std::vector<Record> batch;
   std::vector<engine::Day> expiries;  // one per batch entry
   std::vector<int> batch_reports;  // index into response->items() of each batch entry
+  int64_t stored = 0;
   auto commit = [&]() -> absl::Status {
     if (batch.empty()) return absl::OkStatus();
     PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
@@ -136,6 +140,7 @@ absl::Status MatchingService::Import(grpc::ServerContext* context, const Claims&
       v1::ImportItemReport* report = response->mutable_items(batch_reports[i]);
       if (outcomes[i].status.ok()) {
         report->set_status(v1::IMPORT_ITEM_STATUS_ACCEPTED);
+        ++stored;
       } else {
         Reject(outcomes[i].status, report);
       }
@@ -149,12 +154,23 @@ absl::Status MatchingService::Import(grpc::ServerContext* context, const Claims&
   // Tells the client the stream is in the server's hands (a call that has started survives a shutdown's
   // grace period; one still queued does not).
   reader->SendInitialMetadata();
+  ImportStream<typename Kind::ImportRequest> stream(reader, [&] { gate_->Touch(*context); });
   typename Kind::ImportRequest item;
-  int64_t received = 0;
-  while (reader->Read(&item)) {
+  absl::Status undecodable;
+  while (stream.Next(&item, &undecodable)) {
+    const int64_t received = stream.received();
     v1::ImportItemReport* report = response->add_items();
-    report->set_index(received++);
-    report->set_id(Kind::Of(item).id());
+    report->set_index(received - 1);
+    if (!undecodable.ok()) {
+      // The path is the request's ("candidate.id"); reports name fields within the record.
+      std::string field = engine::FieldPath(undecodable);
+      absl::string_view relative = field;
+      const bool in_record = absl::ConsumePrefix(&relative, Kind::kField) && absl::ConsumePrefix(&relative, ".");
+      Reject(in_record ? engine::InvalidFieldError(relative, engine::FieldReason(undecodable)) : undecodable, report);
+      continue;
+    }
+    // Only an id that could be stored is echoed: a report must stay small and valid UTF-8.
+    if (engine::ValidateId(Kind::Of(item).id(), "id").ok()) report->set_id(Kind::Of(item).id());
     if (received > limits_.max_import_items) {
       Reject(absl::ResourceExhaustedError(absl::StrCat("this stream carries more than ", limits_.max_import_items,
                                                        " items; send the rest in another stream")),
@@ -173,22 +189,24 @@ absl::Status MatchingService::Import(grpc::ServerContext* context, const Claims&
     batch.push_back(*std::move(record));
     expiries.push_back(Kind::Expiry(Kind::Of(item)));
     batch_reports.push_back(response->items_size() - 1);
-    if (static_cast<int>(batch.size()) >= limits_.import_batch_items) PASSERELLE_RETURN_IF_ERROR(commit());
+    if (static_cast<int>(batch.size()) >= limits_.import_batch_items) {
+      absl::Status committed = commit();
+      if (!committed.ok()) return ImportFailed(committed, received, stored);
+    }
   }
   // Read() also ends when the client cancels or the deadline passes: then the last batch is not written.
-  PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
-  PASSERELLE_RETURN_IF_ERROR(commit());
-  int64_t accepted = 0;
-  for (const v1::ImportItemReport& report : response->items()) accepted += report.status() == v1::IMPORT_ITEM_STATUS_ACCEPTED;
-  response->set_received_count(received);
-  response->set_accepted_count(accepted);
-  response->set_rejected_count(received - accepted);
+  absl::Status status = CheckLive(context);
+  if (status.ok()) status = commit();
+  if (!status.ok()) return ImportFailed(status, stream.received(), stored);
+  response->set_received_count(stream.received());
+  response->set_accepted_count(stored);
+  response->set_rejected_count(stream.received() - stored);
   return absl::OkStatus();
 }
 
-grpc::Status MatchingService::ImportCandidates(grpc::ServerContext* context,
-                                               grpc::ServerReader<v1::ImportCandidatesRequest>* reader,
-                                               v1::ImportResponse* response) {
+grpc::Status MatchingService::ImportCandidatesBytes(grpc::ServerContext* context,
+                                                    grpc::ServerReader<grpc::ByteBuffer>* reader,
+                                                    v1::ImportResponse* response) {
   return Run(*context, "ImportCandidates", [&](CallLog& log, const Claims& claims) {
     const absl::Status status = Import<CandidateKind>(context, claims, reader, response);
     log.Count("items", response->items_size());
@@ -197,9 +215,9 @@ grpc::Status MatchingService::ImportCandidates(grpc::ServerContext* context,
   });
 }
 
-grpc::Status MatchingService::ImportOpenings(grpc::ServerContext* context,
-                                             grpc::ServerReader<v1::ImportOpeningsRequest>* reader,
-                                             v1::ImportResponse* response) {
+grpc::Status MatchingService::ImportOpeningsBytes(grpc::ServerContext* context,
+                                                  grpc::ServerReader<grpc::ByteBuffer>* reader,
+                                                  v1::ImportResponse* response) {
   return Run(*context, "ImportOpenings", [&](CallLog& log, const Claims& claims) {
     const absl::Status status = Import<OpeningKind>(context, claims, reader, response);
     log.Count("items", response->items_size());

@@ -2,17 +2,20 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <utility>
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "engine/batch/cohort_assignment.h"
 #include "engine/batch/rerank.h"
+#include "engine/common/quote.h"
 #include "engine/common/status_macros.h"
 #include "server/api_convert.h"
 #include "server/batch_convert.h"
 #include "server/call_log.h"
 #include "server/matching_internal.h"
+#include "server/request_limits.h"
 #include "server/status_convert.h"
 
 namespace passerelle::server {
@@ -26,8 +29,8 @@ absl::Status ExplainNotMatchable(absl::Status status, absl::string_view field, a
                                  absl::string_view id) {
   if (!absl::IsNotFound(status) || engine::FieldPath(status) != field) return status;
   return engine::FieldStatus(absl::StatusCode::kFailedPrecondition, field,
-                             absl::StrCat(kind, " \"", id,
-                                          "\" is stored but no longer validates against the reference "
+                             absl::StrCat(kind, " ", engine::Quote(id),
+                                          " is stored but no longer validates against the reference "
                                           "data; see GetStatus, then put it again"));
 }
 
@@ -42,6 +45,25 @@ engine::CandidateVisibility VisibilityOf(const CandidateScope& scope) {
 }
 
 }  // namespace
+
+namespace {
+// The index of `method` in the Matching service (the generated code registers rpcs in .proto order).
+int MethodIndex(absl::string_view method) {
+  const google::protobuf::ServiceDescriptor* service =
+      v1::ImportResponse::descriptor()->file()->FindServiceByName("Matching");
+  return service->FindMethodByName(std::string(method))->index();
+}
+}  // namespace
+
+MatchingService::MatchingService(engine::Catalog* catalog, const ServiceLimits& limits, CallGate* gate)
+    : catalog_(catalog), limits_(limits), gate_(gate) {
+  // gRPC's typed reader takes an item that fails to deserialize for the end of the stream
+  // (server/import_stream.h): the imports read bytes and decode them here. MarkMethodStreamed swaps the
+  // handler and registers the method as bidi-streaming, which a client-streaming client cannot tell apart.
+  using BytesHandler = grpc::internal::ClientStreamingHandler<MatchingService, grpc::ByteBuffer, v1::ImportResponse>;
+  MarkMethodStreamed(MethodIndex("ImportCandidates"), new BytesHandler(std::mem_fn(&MatchingService::ImportCandidatesBytes), this));
+  MarkMethodStreamed(MethodIndex("ImportOpenings"), new BytesHandler(std::mem_fn(&MatchingService::ImportOpeningsBytes), this));
+}
 
 void MatchingService::RefuseNewCalls() {
   stopping_ = true;
@@ -70,6 +92,7 @@ grpc::ServerUnaryReactor* MatchingService::MatchOpenings(grpc::CallbackServerCon
                                                          const v1::MatchOpeningsRequest* request,
                                                          v1::MatchOpeningsResponse* response) {
   return FinishNow(context, Run(*context, "MatchOpenings", [&](CallLog& log, const Claims& claims) -> absl::Status {
+    PASSERELLE_RETURN_IF_ERROR(CheckRepeatedCaps(*request));
     PASSERELLE_ASSIGN_OR_RETURN(const auto located,
                                 Readable<CandidateKind>(claims, request->candidate_id(), request->candidate_owner()));
     PASSERELLE_ASSIGN_OR_RETURN(const engine::MatchQuery query, MatchQueryFromProto(*request, limits_.max_k));
@@ -161,6 +184,7 @@ grpc::Status MatchingService::PutScoringProfile(grpc::ServerContext* context,
                                                 const v1::PutScoringProfileRequest* request,
                                                 v1::PutScoringProfileResponse* response) {
   return Run(*context, "PutScoringProfile", [&](CallLog& log, const Claims& claims) -> absl::Status {
+    PASSERELLE_RETURN_IF_ERROR(CheckRepeatedCaps(*request));
     if (!request->has_profile()) return Required("profile");
     PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
     absl::StatusOr<bool> created = catalog_->PutProfile(engine::ScoringProfileFromProto(request->profile()));
@@ -258,6 +282,7 @@ absl::Status MatchingService::BatchStopStatus(const grpc::ServerContext* context
 grpc::Status MatchingService::Rerank(grpc::ServerContext* context, const v1::RerankRequest* request,
                                      grpc::ServerWriter<v1::RerankResponse>* writer) {
   return Run(*context, "Rerank", [&](CallLog& log, const Claims& claims) -> absl::Status {
+    PASSERELLE_RETURN_IF_ERROR(CheckRepeatedCaps(*request));
     PASSERELLE_RETURN_IF_ERROR(Authorizer::CheckBodyOwner(claims, request->owner_id(), "owner_id"));
     PASSERELLE_ASSIGN_OR_RETURN(engine::RerankOptions options,
                                 RerankOptionsFromProto(*request, limits_.max_k, catalog_->data()));
@@ -334,6 +359,7 @@ grpc::Status MatchingService::Rerank(grpc::ServerContext* context, const v1::Rer
 grpc::Status MatchingService::Assign(grpc::ServerContext* context, const v1::AssignRequest* request,
                                      v1::AssignResponse* response) {
   return Run(*context, "Assign", [&](CallLog& log, const Claims& claims) -> absl::Status {
+    PASSERELLE_RETURN_IF_ERROR(CheckRepeatedCaps(*request));
     PASSERELLE_RETURN_IF_ERROR(Authorizer::CheckBodyOwner(claims, request->owner_id(), "owner_id"));
     PASSERELLE_ASSIGN_OR_RETURN(engine::CohortAssignmentOptions options,
                                 CohortAssignmentOptionsFromProto(*request, limits_.max_k, catalog_->data()));

@@ -4,7 +4,8 @@
 // Deadlines: every handler checks the call's deadline and cancellation before it writes or runs a query,
 // and an import checks between items: a call whose deadline has passed writes nothing more. The batch
 // rpcs (Rerank, Assign) also check between candidates and stop when the client cancels, the deadline
-// passes or a shutdown starts.
+// passes or a shutdown starts. A call without a client deadline still has the server's (CallDeadlineOptions,
+// enforced by the gate's CallWatchdog, which cancels the call: the same checks then stop it).
 //
 // Shutdown: Drain() refuses new calls and waits for running ones, so that the gRPC server can then be
 // stopped at once instead of waiting for idle client connections to go away.
@@ -54,8 +55,8 @@ class MatchingService final : public MatchingServiceBase {
   // `catalog` and `gate` must outlive the service. Every call goes through `gate` (who calls, may this
   // role call this method, the organisation's limits), then the handler checks each record it touches
   // with gate->authorizer().
-  MatchingService(engine::Catalog* catalog, const ServiceLimits& limits, CallGate* gate)
-      : catalog_(catalog), limits_(limits), gate_(gate) {}
+  // The import rpcs are registered to read their items as bytes (server/import_stream.h).
+  MatchingService(engine::Catalog* catalog, const ServiceLimits& limits, CallGate* gate);
 
   // Refuses new calls from now on (UNAVAILABLE, nothing done) and tells running batch calls to stop.
   void RefuseNewCalls();
@@ -76,10 +77,6 @@ class MatchingService final : public MatchingServiceBase {
                                v1::DeleteCandidateResponse* response) override;
   grpc::Status DeleteOpening(grpc::ServerContext* context, const v1::DeleteOpeningRequest* request,
                              v1::DeleteOpeningResponse* response) override;
-  grpc::Status ImportCandidates(grpc::ServerContext* context, grpc::ServerReader<v1::ImportCandidatesRequest>* reader,
-                                v1::ImportResponse* response) override;
-  grpc::Status ImportOpenings(grpc::ServerContext* context, grpc::ServerReader<v1::ImportOpeningsRequest>* reader,
-                              v1::ImportResponse* response) override;
   grpc::ServerUnaryReactor* MatchOpenings(grpc::CallbackServerContext* context, const v1::MatchOpeningsRequest* request,
                                           v1::MatchOpeningsResponse* response) override;
   grpc::ServerUnaryReactor* MatchCandidates(grpc::CallbackServerContext* context,
@@ -103,8 +100,13 @@ class MatchingService final : public MatchingServiceBase {
  private:
   // The handlers of both kinds of record (Kind: CandidateKind or OpeningKind in the .cc).
   template <class Kind>
-  absl::Status Import(grpc::ServerContext* context, const Claims& claims,
-                      grpc::ServerReader<typename Kind::ImportRequest>* reader, v1::ImportResponse* response);
+  absl::Status Import(grpc::ServerContext* context, const Claims& claims, grpc::ServerReader<grpc::ByteBuffer>* reader,
+                      v1::ImportResponse* response);
+  // ImportCandidates and ImportOpenings, their items read as bytes.
+  grpc::Status ImportCandidatesBytes(grpc::ServerContext* context, grpc::ServerReader<grpc::ByteBuffer>* reader,
+                                     v1::ImportResponse* response);
+  grpc::Status ImportOpeningsBytes(grpc::ServerContext* context, grpc::ServerReader<grpc::ByteBuffer>* reader,
+                                   v1::ImportResponse* response);
   // A stored record and the organisation that owns it.
   template <class Message>
   struct Located {
@@ -129,7 +131,7 @@ class MatchingService final : public MatchingServiceBase {
   // Admits the call unless draining, passes it through the gate, runs fn(log, claims), logs the call
   // and converts its status.
   template <class Fn>
-  grpc::Status Run(const grpc::ServerContextBase& context, absl::string_view method, Fn&& fn);
+  grpc::Status Run(grpc::ServerContextBase& context, absl::string_view method, Fn&& fn);
 
   // Takes one of the limits_.max_batch_calls slots and one of the organisation's (ResourceExhausted
   // when none is free); LeaveBatch() gives them back.

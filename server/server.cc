@@ -19,6 +19,7 @@
 #include "server/auth/auth_processor.h"
 #include "server/call_log.h"
 #include "server/status_convert.h"
+#include "server/undecodable_requests.h"
 
 namespace passerelle::server {
 namespace {
@@ -153,6 +154,15 @@ absl::Status ValidateServerOptions(const ServerOptions& o) {
     return absl::InvalidArgumentError(
         "rate_limit: per-organisation limits must not be negative, and the burst at least 1");
   }
+  if (o.tenant_limits.max_streams_per_organisation < 0 || o.tenant_limits.max_streams < 0) {
+    return absl::InvalidArgumentError("max_streams: stream limits must not be negative");
+  }
+  for (const double seconds : {o.deadlines.default_deadline_seconds, o.deadlines.batch_deadline_seconds,
+                               o.deadlines.import_deadline_seconds, o.deadlines.stream_idle_timeout_seconds}) {
+    if (!(seconds >= 0 && seconds <= 7 * 24 * 3600)) {
+      return absl::InvalidArgumentError("deadlines: each must be in [0, 604800] seconds (0 = none)");
+    }
+  }
   if (!(o.shutdown_grace_seconds >= 0 && o.shutdown_grace_seconds <= 600)) {
     return absl::InvalidArgumentError("shutdown_grace_seconds: must be in [0, 600]");
   }
@@ -181,8 +191,10 @@ absl::StatusOr<std::unique_ptr<PasserelleServer>> PasserelleServer::Start(const 
   }
   server->authorizer_ = std::make_unique<Authorizer>(server->registry_.get());
   server->tenant_limits_ = std::make_unique<TenantLimits>(options.tenant_limits);
+  server->watchdog_ = std::make_unique<CallWatchdog>(options.deadlines);
   server->gate_ = std::make_unique<CallGate>(server->registry_.get(), server->authorizer_.get(),
-                                             server->tenant_limits_.get(), authenticate_metadata);
+                                             server->tenant_limits_.get(), authenticate_metadata,
+                                             server->watchdog_.get());
   server->service_ = std::make_unique<MatchingService>(server->catalog_.get(), options.limits, server->gate_.get());
   server->access_service_ = std::make_unique<AccessService>(server->registry_.get(), server->gate_.get());
   server->governance_ =
@@ -195,6 +207,11 @@ absl::StatusOr<std::unique_ptr<PasserelleServer>> PasserelleServer::Start(const 
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen_address, credentials, &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+  // Undecodable requests get INVALID_ARGUMENT and a JSON log line (server/undecodable_requests.h).
+  RouteLibraryLogsToJson();
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<UndecodableRequestInterceptorFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(server->service_.get());
   builder.RegisterService(server->governance_.get());
   builder.RegisterService(server->access_service_.get());

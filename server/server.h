@@ -41,6 +41,7 @@
 #include "server/auth/authorizer.h"
 #include "server/auth/tenant_limits.h"
 #include "server/call_gate.h"
+#include "server/call_watchdog.h"
 #include "server/matching_service.h"
 
 namespace passerelle::server {
@@ -86,6 +87,8 @@ struct ServerOptions {
   std::string bootstrap_organisation = "operator";
   ServiceLimits limits;
   TenantLimitOptions tenant_limits;
+  // Server-side deadlines of calls and the idle timeout of import streams (server/call_watchdog.h).
+  CallDeadlineOptions deadlines;
   engine::CatalogOptions catalog;
   // What the retention sweeper erases (docs/security.md).
   engine::RetentionOptions retention;
@@ -125,6 +128,7 @@ class PasserelleServer {
   std::unique_ptr<AccessRegistry> registry_;
   std::unique_ptr<Authorizer> authorizer_;
   std::unique_ptr<TenantLimits> tenant_limits_;
+  std::unique_ptr<CallWatchdog> watchdog_;  // outlives the gRPC server (declared before it)
   std::unique_ptr<CallGate> gate_;
   std::unique_ptr<MatchingService> service_;
   std::unique_ptr<GovernanceService> governance_;

@@ -28,23 +28,15 @@ struct OpeningScope {
   absl::flat_hash_map<std::string, int32_t> index_of;
 };
 
-bool InOccupations(const RomeOccupation& occupation, const std::vector<std::string>& codes) {
-  if (codes.empty()) return true;
-  for (const std::string& code : codes) {
-    if (occupation.code == code || occupation.domaine_code == code || std::string(1, occupation.grand_domaine) == code) {
-      return true;
-    }
-  }
-  return false;
-}
-
+// `occupations` was checked (ValidateOptions): a code it does not know cannot get here.
 OpeningScope OpeningsInScope(const MatchIndex::OpeningTable::Snapshot& snapshot, const ReferenceData& data,
                              const std::vector<std::string>& occupations) {
+  const std::vector<uint8_t> allowed = BuildOccupationFilter(occupations, data).value_or(std::vector<uint8_t>());
   std::vector<const ResolvedOpening*> openings;
   for (const auto& segment : snapshot.segments) {
     for (int row = 0; row < OpeningSegment::kRows; ++row) {
       const ResolvedOpening* o = segment->record(row).get();
-      if (o != nullptr && InOccupations(data.occupations()[o->rome_index], occupations)) openings.push_back(o);
+      if (o != nullptr && (allowed.empty() || allowed[o->rome_index])) openings.push_back(o);
     }
   }
   std::sort(openings.begin(), openings.end(), [](auto* a, auto* b) { return a->record.id < b->record.id; });

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <memory>
 #include <mutex>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "engine/common/field_status.h"
 #include "engine/common/parallel.h"
@@ -23,6 +25,7 @@ struct CohortRow {
 std::vector<CohortRow> Cohort(const MatchIndex::CandidateTable::Snapshot& snapshot, const MatchIndex& index,
                               const RerankOptions& options) {
   std::vector<CohortRow> cohort;
+  const absl::flat_hash_set<absl::string_view> departements(options.departements.begin(), options.departements.end());
   const std::vector<uint8_t> visible_owner = index.VisibleOwnerCodes(options.visibility);
   const auto visible = [&](const CandidateSegment& segment, int row) {
     if (!options.visibility.restricted) return true;
@@ -35,11 +38,9 @@ std::vector<CohortRow> Cohort(const MatchIndex::CandidateTable::Snapshot& snapsh
       if (!segment->live(row) || !visible(*segment, row)) continue;
       const PackedCandidateView c(segment->packed(row));
       if (!options.owner_id.empty() && c.owner_id != options.owner_id) continue;
-      if (!options.departements.empty()) {
-        const std::string& dept = index.data().communes()[c.commune_index].departement_code;
-        if (std::find(options.departements.begin(), options.departements.end(), dept) == options.departements.end()) {
-          continue;
-        }
+      if (!departements.empty() &&
+          !departements.contains(index.data().communes()[c.commune_index].departement_code)) {
+        continue;
       }
       cohort.push_back({segment.get(), row});
     }
@@ -56,8 +57,10 @@ absl::Status Rerank(const MatchIndex& index, const ScoringProfile& profile, cons
   if (options.progress_every < 1) return InvalidFieldError("progress_every", "must be >= 1");
   MatchQuery query;
   query.k = options.k;
-  query.occupations = options.occupations;
   query.explain = options.explain;
+  // Built once here, not once per candidate: each candidate's check is then a flag per opening row.
+  PASSERELLE_ASSIGN_OR_RETURN(std::vector<uint8_t> allowed_rome, BuildOccupationFilter(options.occupations, index.data()));
+  query.allowed_rome = std::make_shared<const std::vector<uint8_t>>(std::move(allowed_rome));
   PASSERELLE_RETURN_IF_ERROR(ValidateMatchQuery(query, index.data()));
   PASSERELLE_RETURN_IF_ERROR(ValidateScoringProfile(profile));
 

@@ -63,6 +63,9 @@ struct MatchQuery {
   // MatchOpenings only: keep openings whose ROME code is listed, or falls in a listed domaine ("F17") or
   // grand domaine ("F"). Empty = any. Default: empty.
   std::vector<std::string> occupations;
+  // `occupations` resolved once per request (BuildOccupationFilter), shared by the many queries of a
+  // batch call; when set, `occupations` is not read. Default: null.
+  std::shared_ptr<const std::vector<uint8_t>> allowed_rome;
   // How many near-misses to return besides the matches (pairs that fail only relaxable constraints:
   // French gap, distance, housing for a move, licence). Range 0..kMaxK. Default: 0.
   int near_misses = 0;
@@ -168,6 +171,11 @@ class MatchIndex {
 
 // Checks k, min_score, max_distance_km, near_misses and the occupation filters; names the bad field.
 absl::Status ValidateMatchQuery(const MatchQuery& query, const ReferenceData& data);
+// A flag per ROME index (data.occupations()): whether an opening of that code passes the `codes` filter
+// (MatchQuery::occupations); empty = no filter. InvalidArgument "occupations[i]" for an unknown code.
+// O(codes + ROME table).
+absl::StatusOr<std::vector<uint8_t>> BuildOccupationFilter(const std::vector<std::string>& codes,
+                                                           const ReferenceData& data);
 
 }  // namespace passerelle::engine
 

@@ -4,6 +4,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "engine/common/field_status.h"
+#include "engine/common/quote.h"
 
 namespace passerelle::engine {
 
@@ -16,11 +17,11 @@ absl::StatusOr<Day> ParseDay(absl::string_view text, absl::string_view field) {
   absl::CivilDay civil;
   // ParseCivilTime accepts exactly YYYY-MM-DD and rejects impossible dates such as 2026-02-30.
   if (text.size() != 10 || !absl::ParseCivilTime(text, &civil)) {
-    return InvalidFieldError(field, absl::StrCat("expected a date YYYY-MM-DD, got \"", text, "\""));
+    return InvalidFieldError(field, absl::StrCat("expected a date YYYY-MM-DD, got ", engine::Quote(text)));
   }
   const int64_t days = civil - absl::CivilDay(1970, 1, 1);
   if (days < 0 || days > 84000) {
-    return InvalidFieldError(field, absl::StrCat("date out of range: \"", text, "\""));
+    return InvalidFieldError(field, absl::StrCat("date out of range: ", engine::Quote(text)));
   }
   return static_cast<Day>(days);
 }

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "engine/common/field_status.h"
+#include "engine/common/quote.h"
 #include "engine/common/status_macros.h"
 
 namespace passerelle::engine {
@@ -24,13 +25,13 @@ absl::Status CheckFinite(float value, float min, float max, absl::string_view fi
 
 absl::StatusOr<int32_t> ResolveRome(absl::string_view code, const ReferenceData& data, absl::string_view field) {
   std::optional<int32_t> index = data.FindRome(code);
-  if (!index) return FieldError(field, absl::StrCat("unknown ROME 4.0 code \"", code, "\""));
+  if (!index) return FieldError(field, absl::StrCat("unknown ROME 4.0 code ", engine::Quote(code)));
   return *index;
 }
 
 absl::StatusOr<int32_t> ResolveCommune(absl::string_view insee, const ReferenceData& data) {
   std::optional<int32_t> index = data.FindCommune(insee);
-  if (!index) return FieldError("commune_insee", absl::StrCat("unknown INSEE commune code \"", insee, "\""));
+  if (!index) return FieldError("commune_insee", absl::StrCat("unknown INSEE commune code ", engine::Quote(insee)));
   return *index;
 }
 
@@ -113,10 +114,85 @@ float GreatCircleKm(const UnitVector& a, const UnitVector& b) {
 absl::Status ValidateId(absl::string_view id, absl::string_view field) {
   if (id.empty()) return FieldError(field, "must not be empty");
   if (id.size() > kMaxIdBytes) return FieldError(field, absl::StrCat("at most ", kMaxIdBytes, " bytes"));
-  for (unsigned char ch : id) {
-    if (ch < 0x21 || ch == 0x7f) return FieldError(field, "must not contain spaces or control characters");
+  for (size_t i = 0; i < id.size(); ++i) {
+    const unsigned char ch = static_cast<unsigned char>(id[i]);
+    // ASCII only: no look-alike or right-to-left override (U+202E) can make two ids read the same.
+    if (ch < 0x21 || ch > 0x7e) {
+      return FieldError(field, absl::StrCat("must be printable ASCII (0x21-0x7E), byte ", i, " is ",
+                                            absl::StrFormat("0x%02X", ch)));
+    }
   }
   return absl::OkStatus();
+}
+
+// Free-text validation (ValidateFreeText), kept apart from the record checks above.
+namespace {
+
+// The code point of the UTF-8 sequence at text[*i] (advancing *i past it); -1 when the bytes are not
+// shortest-form UTF-8 of a Unicode scalar value.
+int32_t NextCodePoint(absl::string_view text, size_t* i) {
+  const unsigned char lead = static_cast<unsigned char>(text[*i]);
+  int length = 0;
+  int32_t cp = 0;
+  if (lead < 0x80) {
+    ++*i;
+    return lead;
+  } else if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2, cp = lead & 0x1F;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3, cp = lead & 0x0F;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4, cp = lead & 0x07;
+  } else {
+    return -1;
+  }
+  if (*i + length > text.size()) return -1;
+  for (int k = 1; k < length; ++k) {
+    const unsigned char next = static_cast<unsigned char>(text[*i + k]);
+    if ((next & 0xC0) != 0x80) return -1;
+    cp = (cp << 6) | (next & 0x3F);
+  }
+  static constexpr int32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kSmallest[length] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
+  *i += length;
+  return cp;
+}
+
+// Control characters (C0, DEL, C1) and the bidirectional formatting characters, which can make text
+// display as something other than what it holds.
+bool IsControlOrBidi(int32_t cp) {
+  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+         (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+}  // namespace
+
+absl::Status ValidateFreeText(absl::string_view text, size_t max_bytes, absl::string_view field) {
+  if (text.size() > max_bytes) return FieldError(field, absl::StrCat("at most ", max_bytes, " bytes"));
+  for (size_t i = 0; i < text.size();) {
+    const size_t at = i;
+    const int32_t cp = NextCodePoint(text, &i);
+    if (cp < 0) return FieldError(field, absl::StrCat("not valid UTF-8 at byte ", at));
+    if (IsControlOrBidi(cp)) {
+      return FieldError(field, absl::StrFormat("must not contain control or bidirectional characters (U+%04X at byte %d)",
+                                               cp, at));
+    }
+  }
+  return absl::OkStatus();
+}
+
+bool IsValidUtf8(absl::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    if (NextCodePoint(text, &i) < 0) return false;
+  }
+  return true;
+}
+
+absl::Status ValidateOpeningTexts(const Opening& o) {
+  PASSERELLE_RETURN_IF_ERROR(ValidateFreeText(o.title, kMaxTitleBytes, "title"));
+  PASSERELLE_RETURN_IF_ERROR(ValidateFreeText(o.experience_label, kMaxTitleBytes, "experience_label"));
+  PASSERELLE_RETURN_IF_ERROR(ValidateFreeText(o.salary_label, kMaxTitleBytes, "salary_label"));
+  return ValidateFreeText(o.working_time_label, kMaxTitleBytes, "working_time_label");
 }
 
 absl::StatusOr<ResolvedCandidate> ResolveCandidateWith(const Candidate& c, const ReferenceData& data,
@@ -148,7 +224,7 @@ absl::StatusOr<ResolvedOpening> ResolveOpeningWith(const Opening& o, const Refer
   PASSERELLE_RETURN_IF_ERROR(ValidateId(o.id, "id"));
   PASSERELLE_RETURN_IF_ERROR(ValidateId(o.owner_id, "owner_id"));
   if (!o.employer_id.empty()) PASSERELLE_RETURN_IF_ERROR(ValidateId(o.employer_id, "employer_id"));
-  if (o.title.size() > 512) return FieldError("title", "at most 512 bytes");
+  PASSERELLE_RETURN_IF_ERROR(ValidateOpeningTexts(o));
   PASSERELLE_RETURN_IF_ERROR(CheckEnum(static_cast<int>(o.french_min_level), kCefrLevelCount - 1, "french_min_level"));
   PASSERELLE_RETURN_IF_ERROR(CheckEnum(static_cast<int>(o.french_requirement), 2, "french_requirement"));
   PASSERELLE_RETURN_IF_ERROR(CheckEnum(static_cast<int>(o.driving_licence), 2, "driving_licence"));

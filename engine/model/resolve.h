@@ -56,6 +56,8 @@ struct ResolvedOpening {
 
 // Limits on what one record may hold, so that a single write cannot blow up memory.
 inline constexpr size_t kMaxIdBytes = 128;
+// Longest title or label of an opening, in bytes.
+inline constexpr size_t kMaxTitleBytes = 512;
 inline constexpr size_t kMaxSkillsPerRecord = 512;
 inline constexpr size_t kMaxOccupationsPerCandidate = 32;
 
@@ -74,8 +76,15 @@ absl::StatusOr<ResolvedCandidate> ResolveCandidateWith(const Candidate& candidat
 absl::StatusOr<ResolvedOpening> ResolveOpeningWith(const Opening& opening, const ReferenceData& data,
                                                    const ResolutionPolicy& policy);
 
-// Checks an id (non-empty, printable, at most kMaxIdBytes); `field` names it in the error.
+// Checks an id (non-empty, printable ASCII 0x21-0x7E, at most kMaxIdBytes); `field` names it in the error.
 absl::Status ValidateId(absl::string_view id, absl::string_view field);
+// Checks free text (titles, labels): at most `max_bytes`, valid UTF-8, no control characters (C0, DEL,
+// C1: no NUL, ESC or line break) and no bidirectional formatting characters (U+202A-U+202E, ...).
+absl::Status ValidateFreeText(absl::string_view text, size_t max_bytes, absl::string_view field);
+// Whether `text` is shortest-form UTF-8 of Unicode scalar values (what protobuf requires of a string).
+bool IsValidUtf8(absl::string_view text);
+// ValidateFreeText over an opening's display texts (title and the France Travail labels).
+absl::Status ValidateOpeningTexts(const Opening& opening);
 
 }  // namespace passerelle::engine
 

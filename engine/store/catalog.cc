@@ -13,6 +13,7 @@
 #include "absl/time/clock.h"
 #include "engine/common/field_status.h"
 #include "engine/common/parallel.h"
+#include "engine/common/quote.h"
 #include "engine/common/status_macros.h"
 #include "engine/model/dates.h"
 #include "engine/store/record_codec.h"
@@ -86,7 +87,7 @@ constexpr size_t kLoadChunkRecords = 512;
 constexpr size_t kLoadChunksAhead = 16;
 
 absl::Status NoRecord(RecordKind kind, absl::string_view id) {
-  return absl::NotFoundError(absl::StrCat("no ", RecordKindName(kind), " \"", id, "\""));
+  return absl::NotFoundError(absl::StrCat("no ", RecordKindName(kind), " ", engine::Quote(id)));
 }
 
 // Organisation ids: [a-z0-9][a-z0-9._-]{0,63} (server/auth enforces the same pattern on credentials).
@@ -98,7 +99,7 @@ absl::Status ValidateOrganisation(absl::string_view organisation) {
   }
   if (ok) return absl::OkStatus();
   return InvalidFieldError(
-      "owner_id", absl::StrCat("organisation \"", organisation, "\" does not match [a-z0-9][a-z0-9._-]{0,63}"));
+      "owner_id", absl::StrCat("organisation ", engine::Quote(organisation), " does not match [a-z0-9][a-z0-9._-]{0,63}"));
 }
 
 }  // namespace
@@ -286,7 +287,7 @@ absl::Status Catalog::LoadProfiles() {
     if (!proto.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
       status = absl::DataLossError("stored bytes do not parse");
     } else if (proto.name() != key) {
-      status = InvalidFieldError("name", absl::StrCat("stored under another key: \"", proto.name(), "\""));
+      status = InvalidFieldError("name", absl::StrCat("stored under another key: ", engine::Quote(proto.name())));
     }
     ScoringProfile profile = ScoringProfileFromProto(proto);
     if (status.ok()) status = ValidateScoringProfile(profile);
@@ -488,7 +489,7 @@ absl::StatusOr<ScoringProfile> Catalog::GetProfile(absl::string_view name) const
   if (name.empty() || name == kDefaultProfileName) return DefaultScoringProfile();
   std::lock_guard<std::mutex> lock(state_mu_);
   auto it = profiles_.find(std::string(name));
-  if (it == profiles_.end()) return absl::NotFoundError(absl::StrCat("no scoring profile \"", name, "\""));
+  if (it == profiles_.end()) return absl::NotFoundError(absl::StrCat("no scoring profile ", engine::Quote(name)));
   return it->second;
 }
 

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
+#include "engine/common/quote.h"
 #include "engine/common/status_macros.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/db.h"
@@ -190,7 +191,7 @@ namespace {
 template <class Message>
 absl::StatusOr<Message> ParseStored(absl::StatusOr<std::string> raw, RecordKind kind, absl::string_view id) {
   if (absl::IsNotFound(raw.status())) {
-    return absl::NotFoundError(absl::StrCat("no ", RecordKindName(kind), " \"", id, "\""));
+    return absl::NotFoundError(absl::StrCat("no ", RecordKindName(kind), " ", engine::Quote(id)));
   }
   PASSERELLE_RETURN_IF_ERROR(raw.status());
   Message message;

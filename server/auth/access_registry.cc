@@ -10,7 +10,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "engine/common/quote.h"
 #include "engine/common/status_macros.h"
+#include "engine/model/resolve.h"
 #include "openssl/crypto.h"
 #include "openssl/rand.h"
 #include "openssl/evp.h"
@@ -93,7 +95,7 @@ absl::Status ValidateOrganisation(absl::string_view org, absl::string_view field
   auto ok = [&](char c) { return first_ok(c) || c == '.' || c == '_' || c == '-'; };
   if (org.empty() || org.size() > 64 || !first_ok(org[0]) || !std::all_of(org.begin(), org.end(), ok)) {
     return absl::InvalidArgumentError(
-        absl::StrCat(field, ": \"", org, "\" is not an organisation id ([a-z0-9][a-z0-9._-]{0,63})"));
+        absl::StrCat(field, ": ", engine::Quote(org), " is not an organisation id ([a-z0-9][a-z0-9._-]{0,63})"));
   }
   return absl::OkStatus();
 }
@@ -154,9 +156,8 @@ absl::StatusOr<std::pair<KeyRecord, std::string>> AccessRegistry::CreateKey(absl
                                                                             absl::string_view description) {
   PASSERELLE_RETURN_IF_ERROR(ValidateOrganisation(organisation, "organisation"));
   if (ttl < absl::ZeroDuration()) return absl::InvalidArgumentError("ttl_seconds: must not be negative");
-  if (description.size() > kMaxDescriptionBytes || description.find_first_of("\t\n\r") != absl::string_view::npos) {
-    return absl::InvalidArgumentError("description: at most 200 bytes, no tab or line break");
-  }
+  // Valid UTF-8 without control characters: so no tab or line break either (the stored form is a line).
+  PASSERELLE_RETURN_IF_ERROR(engine::ValidateFreeText(description, kMaxDescriptionBytes, "description"));
   PASSERELLE_ASSIGN_OR_RETURN(std::string id_bytes, RandomBytes(8));
   PASSERELLE_ASSIGN_OR_RETURN(std::string secret_bytes, RandomBytes(kSecretBytes));
   KeyRecord key;
@@ -193,7 +194,7 @@ absl::StatusOr<KeyRecord> AccessRegistry::RevokeKey(absl::string_view key_id) {
   {
     absl::ReaderMutexLock lock(&mu_);
     auto it = keys_.find(key_id);
-    if (it == keys_.end()) return absl::NotFoundError(absl::StrCat("key_id: no key \"", key_id, "\""));
+    if (it == keys_.end()) return absl::NotFoundError(absl::StrCat("key_id: no key ", engine::Quote(key_id)));
     key = it->second;
   }
   if (key.revoked_at != absl::InfiniteFuture()) return key;
@@ -230,7 +231,7 @@ absl::StatusOr<bool> AccessRegistry::PutAgreement(absl::string_view owner, absl:
 absl::Status AccessRegistry::DeleteAgreement(absl::string_view owner, absl::string_view reader) {
   absl::MutexLock write(&write_mu_);
   if (!Shares(owner, reader)) {
-    return absl::NotFoundError(absl::StrCat("no agreement sharing \"", owner, "\"'s candidates with \"", reader, "\""));
+    return absl::NotFoundError(absl::StrCat("no agreement sharing ", engine::Quote(owner), "'s candidates with ", engine::Quote(reader)));
   }
   PASSERELLE_RETURN_IF_ERROR(store_->DeleteInSpace(kSpace, ShareKey(owner, reader)));
   absl::MutexLock lock(&mu_);

@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "engine/common/quote.h"
 #include "openssl/pem.h"
 #include "openssl/sha.h"
 #include "openssl/x509.h"
@@ -47,8 +48,8 @@ absl::StatusOr<Claims> ClaimsFromCertificate(absl::string_view pem) {
   const std::string role = NameEntry(subject, NID_organizationalUnitName);
   std::optional<Role> parsed = ParseRole(role);
   if (!parsed) {
-    return absl::InvalidArgumentError(absl::StrCat("client certificate subject OU: \"", role,
-                                                   "\" is not a role (counsellor, employer, batch, reader, admin)"));
+    return absl::InvalidArgumentError(absl::StrCat("client certificate subject OU: ", engine::Quote(role),
+                                                   " is not a role (counsellor, employer, batch, reader, admin)"));
   }
   claims.role = *parsed;
   unsigned char digest[SHA256_DIGEST_LENGTH];

@@ -63,4 +63,26 @@ void TenantLimits::LeaveBatch(const std::string& organisation) {
   --StateOf(organisation).batch_running;
 }
 
+absl::Status TenantLimits::EnterStream(const std::string& organisation) {
+  absl::MutexLock lock(&mu_);
+  State& state = StateOf(organisation);
+  if (options_.max_streams_per_organisation > 0 && state.streams >= options_.max_streams_per_organisation) {
+    return absl::ResourceExhaustedError(absl::StrCat("organisation \"", organisation, "\" already has ", state.streams,
+                                                     " import streams open, its limit; close one or retry later"));
+  }
+  if (options_.max_streams > 0 && streams_ >= options_.max_streams) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat(streams_, " import streams are open on this server, its limit; retry later"));
+  }
+  ++state.streams;
+  ++streams_;
+  return absl::OkStatus();
+}
+
+void TenantLimits::LeaveStream(const std::string& organisation) {
+  absl::MutexLock lock(&mu_);
+  --StateOf(organisation).streams;
+  --streams_;
+}
+
 }  // namespace passerelle::server

@@ -1,5 +1,6 @@
 // Per-organisation limits, so that one tenant cannot starve the others: a request rate (token bucket),
-// calls running at once, and batch calls (Rerank, Assign) running at once. Past a limit a call fails
+// calls running at once, batch calls (Rerank, Assign) running at once, and import streams open at once
+// (also capped server-wide). Past a limit a call fails
 // with RESOURCE_EXHAUSTED before doing anything.
 //
 // Thread-safety: thread-safe.
@@ -30,6 +31,13 @@ struct TenantLimitOptions {
   // --max_batch_calls still applies).
   // Default: 1
   int max_batch_calls_per_organisation = 1;
+  // Import streams of one organisation open at once; 0 = no limit. A stream holds a server thread for
+  // as long as it is open, so this is far below max_concurrent_calls.
+  // Default: 4
+  int max_streams_per_organisation = 4;
+  // Import streams open at once on the whole server, all organisations together; 0 = no limit.
+  // Default: 32
+  int max_streams = 32;
 };
 
 class TenantLimits {
@@ -43,6 +51,9 @@ class TenantLimits {
   // Like Enter/Leave for the batch slots.
   absl::Status EnterBatch(const std::string& organisation);
   void LeaveBatch(const std::string& organisation);
+  // Like Enter/Leave for the import stream slots (the organisation's and the server's).
+  absl::Status EnterStream(const std::string& organisation);
+  void LeaveStream(const std::string& organisation);
 
  private:
   struct State {
@@ -50,6 +61,7 @@ class TenantLimits {
     absl::Time refilled;
     int running = 0;
     int batch_running = 0;
+    int streams = 0;
   };
   State& StateOf(const std::string& organisation) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
@@ -57,6 +69,7 @@ class TenantLimits {
   const std::function<absl::Time()> now_;
   absl::Mutex mu_;
   absl::flat_hash_map<std::string, State> states_ ABSL_GUARDED_BY(mu_);
+  int streams_ ABSL_GUARDED_BY(mu_) = 0;  // all organisations
 };
 
 }  // namespace passerelle::server
