@@ -74,6 +74,14 @@ ABSL_FLAG(double, org_burst_requests, 20000, "Calls an organisation may make at 
 ABSL_FLAG(int32_t, org_max_concurrent_calls, 64, "Calls of one organisation running at once; 0 = no limit.");
 ABSL_FLAG(int32_t, org_max_batch_calls, 1,
           "Batch calls (Rerank, Assign) of one organisation running at once; 0 = only --max_batch_calls applies.");
+ABSL_FLAG(int32_t, org_max_streams, 4, "Import streams one organisation may hold open at once (RESOURCE_EXHAUSTED beyond).");
+ABSL_FLAG(int32_t, max_streams, 32, "Import streams open at once on the whole server (RESOURCE_EXHAUSTED beyond).");
+ABSL_FLAG(double, call_deadline_seconds, 60,
+          "Server-side deadline of a call when the client sets none or a later one, in seconds; 0 = none.");
+ABSL_FLAG(double, batch_deadline_seconds, 3600, "The same for Rerank and Assign, in seconds; 0 = none.");
+ABSL_FLAG(double, import_deadline_seconds, 3600, "The same for import streams, in seconds; 0 = none.");
+ABSL_FLAG(double, stream_idle_timeout_seconds, 30,
+          "An import stream that receives no item for this long is cancelled, in seconds; 0 = never.");
 ABSL_FLAG(std::string, metrics_listen, "",
           "host:port of the Prometheus endpoint (GET /metrics, no authentication: keep it on loopback, e.g. "
           "127.0.0.1:9464, which the packaged configuration uses). Empty: no endpoint.");
@@ -119,6 +127,12 @@ ServerOptions OptionsFromFlags() {
   options.tenant_limits.burst_requests = absl::GetFlag(FLAGS_org_burst_requests);
   options.tenant_limits.max_concurrent_calls = absl::GetFlag(FLAGS_org_max_concurrent_calls);
   options.tenant_limits.max_batch_calls_per_organisation = absl::GetFlag(FLAGS_org_max_batch_calls);
+  options.tenant_limits.max_streams_per_organisation = absl::GetFlag(FLAGS_org_max_streams);
+  options.tenant_limits.max_streams = absl::GetFlag(FLAGS_max_streams);
+  options.deadlines.default_deadline_seconds = absl::GetFlag(FLAGS_call_deadline_seconds);
+  options.deadlines.batch_deadline_seconds = absl::GetFlag(FLAGS_batch_deadline_seconds);
+  options.deadlines.import_deadline_seconds = absl::GetFlag(FLAGS_import_deadline_seconds);
+  options.deadlines.stream_idle_timeout_seconds = absl::GetFlag(FLAGS_stream_idle_timeout_seconds);
   options.catalog.erase_on_delete = absl::GetFlag(FLAGS_erase_on_delete);
   options.catalog.store.block_cache_mib = static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_block_cache_mib)));
   options.retention.candidate_retention_days = absl::GetFlag(FLAGS_candidate_retention_days);
