@@ -69,13 +69,14 @@ class OfferImport {
     v1::FranceTravailOfferReport* report = response_->add_offers();
     report->set_index(received_++);
     report->set_offer_id(offer.id());
+    // Every id sent counts for the sync, even one refused below: its stored opening is not expired.
+    if (engine::ValidateId(offer.id(), "id").ok()) sent_ids_.push_back(offer.id());
     if (received_ > limits_.max_import_items) {
       Reject(absl::ResourceExhaustedError(absl::StrCat("this stream carries more than ", limits_.max_import_items,
                                                        " offers; send the rest in another stream")),
              "", report);
       return;
     }
-    if (engine::ValidateId(offer.id(), "id").ok()) sent_ids_.push_back(offer.id());
     absl::StatusOr<francetravail::MappedOffer> mapped = mapper_.Map(offer, options_);
     if (!mapped.ok()) return Reject(mapped.status(), engine::FieldPath(mapped.status()), report);
     for (std::string& note : mapped->notes) report->add_notes(std::move(note));
