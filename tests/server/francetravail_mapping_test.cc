@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "engine/common/field_status.h"
 #include "engine/model/dates.h"
+#include "engine/refdata/commune_lookup.h"
 #include "server/francetravail/offer_fields.h"
 #include "server/francetravail/offer_json.h"
 #include "server/francetravail/offer_mapping.h"
@@ -280,3 +281,34 @@ TEST(OfferFieldsTest, ExperienceHoursSalaryDates) {
 
 }  // namespace
 }  // namespace passerelle::server::francetravail
+
+namespace passerelle::engine {
+namespace {
+
+TEST(CommuneLookupTest, NamesPostalCodesArrondissementsAndNearest) {
+  EXPECT_EQ(FoldCommuneName("Saint-Ouen-sur-Seine"), FoldCommuneName("ST OUEN SUR SEINE"));
+  EXPECT_EQ(FoldCommuneName("L'Haÿ-les-Roses"), "L HAY LES ROSES");
+  EXPECT_EQ(DepartementOfPostalCode("20167"), "2A");
+  EXPECT_EQ(DepartementOfPostalCode("20200"), "2B");
+  EXPECT_EQ(DepartementOfPostalCode("97411"), "974");
+  EXPECT_EQ(DepartementOfPostalCode("9341"), "");
+  const auto& data = *testing::SharedReferenceData();
+  const CommuneLookup lookup(data);
+  EXPECT_EQ(data.communes()[*lookup.FindByInsee("13208")].insee_code, "13055");
+  EXPECT_FALSE(lookup.FindByInsee("75121").has_value());
+  const std::vector<int32_t> named = lookup.FindByName("974", "Saint-Denis");
+  ASSERT_EQ(named.size(), 1u);
+  EXPECT_EQ(data.communes()[named[0]].insee_code, "97411");
+  auto nearest = lookup.FindNearest(48.9073, 2.4432, "", 30);
+  ASSERT_TRUE(nearest.has_value());
+  EXPECT_EQ(data.communes()[nearest->commune].insee_code, "93008");
+  EXPECT_LT(nearest->distance_km, 0.1);
+  // Restricted to another département, the nearest is farther but of that département.
+  auto in_95 = lookup.FindNearest(48.9073, 2.4432, "95", 30);
+  ASSERT_TRUE(in_95.has_value());
+  EXPECT_EQ(data.communes()[in_95->commune].departement_code, "95");
+  EXPECT_FALSE(lookup.FindNearest(40.0, -20.0, "", 30).has_value());
+}
+
+}  // namespace
+}  // namespace passerelle::engine

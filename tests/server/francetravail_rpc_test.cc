@@ -148,6 +148,21 @@ TEST_F(FranceTravailRpcTest, ReimportCountsChangesAndSyncExpiresOnlyTheSourcesAb
   EXPECT_TRUE(GetOpening("201MWKT", &got).ok());
 }
 
+TEST_F(FranceTravailRpcTest, SyncSkipsOpeningsDeletedMeanwhile) {
+  const std::vector<v1::FranceTravailOffer> offers = Fixture("search_response.json");
+  v1::ImportFranceTravailOffersResponse first;
+  ASSERT_TRUE(Import(offers, Options(true), &first).ok());
+  grpc::ClientContext context;
+  v1::DeleteOpeningRequest del;
+  del.set_opening_id("201PKRX");
+  v1::DeleteOpeningResponse deleted;
+  ASSERT_TRUE(employer_->DeleteOpening(&context, del, &deleted).ok());
+  v1::ImportFranceTravailOffersResponse second;
+  ASSERT_TRUE(Import({offers[0], offers[1], offers[3]}, Options(true), &second).ok());
+  EXPECT_THAT(second.expired_ids(), ElementsAre("201RAPP"));  // 201PKRX was already gone: not counted
+  EXPECT_EQ(second.expired_count(), 1);
+}
+
 TEST_F(FranceTravailRpcTest, SyncWithNothingStoredExpiresNothing) {
   v1::ImportFranceTravailOffersResponse first;
   ASSERT_TRUE(Import(Fixture("search_response.json"), Options(true), &first).ok());
