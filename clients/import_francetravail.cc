@@ -42,6 +42,17 @@ std::string Summary(const std::string& path, const v1::FranceTravailImportOption
   return text;
 }
 
+// What of each stored offer was kept for display only or dropped on purpose.
+std::string NotesTable(const v1::ImportFranceTravailOffersResponse& response, const std::vector<int64_t>& positions) {
+  Table table({{"#", Align::kRight}, {"id"}, {"note"}});
+  for (const v1::FranceTravailOfferReport& report : response.offers()) {
+    if (report.status() != v1::OFFER_IMPORT_STATUS_STORED) continue;
+    const int64_t position = report.index() < static_cast<int64_t>(positions.size()) ? positions[report.index()] : 0;
+    for (const std::string& note : report.notes()) table.AddRow({absl::StrCat(position), report.offer_id(), note});
+  }
+  return table.empty() ? "\nNo notes on the stored offers.\n" : absl::StrCat("\nNotes on the stored offers:\n", table.Render());
+}
+
 absl::StatusOr<CommandOutcome> RunImportFranceTravail(Session& session, const ParsedArgs& args) {
   if (args.positionals().size() != 1) return UsageError("expected one FILE (JSON, JSON Lines, or - for stdin)");
   const std::string path = args.positionals()[0];
@@ -94,6 +105,7 @@ absl::StatusOr<CommandOutcome> RunImportFranceTravail(Session& session, const Pa
     session.out() << ToJson(response, {.single_line = true, .include_defaults = true}) << "\n";
   } else {
     session.out() << Summary(path, options, response, unread, rejected, show_rejected);
+    if (args.Has("notes")) session.out() << NotesTable(response, positions);
   }
   return CommandOutcome{rejected.empty() ? kExitOk : kExitImportRejected};
 }
@@ -121,6 +133,7 @@ void AddFranceTravailImportCommand(std::vector<Command>& commands) {
       {"lifetime-days", "N", "Days an offer stays after dateActualisation, without --sync. Default: 60 (server)."},
       {"batch", "N", "Offers per stream message. Default: 100."},
       {"show-rejected", "N", "How many rejected offers to list (--json lists all). Default: 50."},
+      {"notes", "", "Also list, per stored offer, what was kept for display only or not stored."},
       {"quiet", "", "No progress on stderr."},
   };
   command.examples = {"passerelle import francetravail data/sample/francetravail_offers.json --sync",

@@ -31,9 +31,10 @@ TEST_F(CliFranceTravailTest, SampleSearchResponseImportsWithItsTwoUnplaceableOff
 
 TEST_F(CliFranceTravailTest, FixtureImportsThenSyncExpiresWhatIsGone) {
   const std::string fixtures = std::string(PASSERELLE_SOURCE_DIR) + "/tests/server/francetravail/";
-  ProcessResult first = Import({fixtures + "search_response.json", "--sync"});
+  ProcessResult first = Import({fixtures + "search_response.json", "--sync", "--notes"});
   EXPECT_EQ(first.exit_code, 0) << first.out << first.err;
   EXPECT_THAT(first.out, HasSubstr("5 offers read, 5 added, 0 changed, 0 expired, 0 rejected"));
+  EXPECT_THAT(first.out, HasSubstr("permis[2]: not a French licence category, kept for display"));
   ProcessResult got = CliWithKey(KeyFor(organisation_, "employer"), {"get", "opening", "201MWKT"});
   EXPECT_EQ(got.exit_code, 0) << got.err;
   EXPECT_THAT(got.out, HasSubstr("F1703"));
