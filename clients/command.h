@@ -57,6 +57,7 @@ std::vector<OptionSpec> GlobalOptions();
 // The commands, grouped by file.
 void AddRecordCommands(std::vector<Command>& commands);   // put, get, delete, status, health
 void AddImportCommands(std::vector<Command>& commands);   // import
+void AddFranceTravailImportCommand(std::vector<Command>& commands);  // import francetravail
 void AddMatchCommands(std::vector<Command>& commands);    // match openings|candidates, explain
 void AddProfileCommands(std::vector<Command>& commands);  // profiles put|get|list
 void AddBatchCommands(std::vector<Command>& commands);    // rerank, assign

@@ -140,6 +140,7 @@ Command ImportCommand(absl::string_view plural,
 void AddImportCommands(std::vector<Command>& commands) {
   commands.push_back(ImportCommand("candidates", RunImport<v1::ImportCandidatesRequest>));
   commands.push_back(ImportCommand("openings", RunImport<v1::ImportOpeningsRequest>));
+  AddFranceTravailImportCommand(commands);  // import_francetravail.cc
 }
 
 }  // namespace passerelle::clients

@@ -89,6 +89,10 @@ export PASSERELLE_KEY_FILE="$WORK_DIR/counsellor.key"
 step "Importing the sample cohort (synthetic people, real places and occupations)"
 show passerelle import candidates data/sample/candidates.jsonl
 show passerelle import openings data/sample/openings.jsonl --key-file "$WORK_DIR/employer.key"
+# France Travail offers as published (a search response), mapped on the server (docs/francetravail.md).
+# Two of them name only a département and are rejected with the field and reason: exit code 3.
+show passerelle import francetravail data/sample/francetravail_offers.json --sync --quiet \
+  --key-file "$WORK_DIR/employer.key" || [ $? -eq 3 ]
 
 # --- 5. Matches ---------------------------------------------------------------------------------------
 # The best opening of the demo candidate, read from the JSON answer (no jq needed).

@@ -63,6 +63,10 @@ MatchingService::MatchingService(engine::Catalog* catalog, const ServiceLimits& 
   using BytesHandler = grpc::internal::ClientStreamingHandler<MatchingService, grpc::ByteBuffer, v1::ImportResponse>;
   MarkMethodStreamed(MethodIndex("ImportCandidates"), new BytesHandler(std::mem_fn(&MatchingService::ImportCandidatesBytes), this));
   MarkMethodStreamed(MethodIndex("ImportOpenings"), new BytesHandler(std::mem_fn(&MatchingService::ImportOpeningsBytes), this));
+  using OfferBytesHandler = grpc::internal::ClientStreamingHandler<MatchingService, grpc::ByteBuffer,
+                                                                   v1::ImportFranceTravailOffersResponse>;
+  MarkMethodStreamed(MethodIndex("ImportFranceTravailOffers"),
+                     new OfferBytesHandler(std::mem_fn(&MatchingService::ImportFranceTravailOffersBytes), this));
 }
 
 void MatchingService::RefuseNewCalls() {

@@ -16,7 +16,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 
+#include "absl/base/call_once.h"
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -24,6 +26,7 @@
 #include "passerelle/v1/matching.grpc.pb.h"
 #include "server/call_gate.h"
 #include "server/call_log.h"
+#include "server/francetravail/offer_mapping.h"
 
 namespace passerelle::server {
 
@@ -77,6 +80,10 @@ class MatchingService final : public MatchingServiceBase {
                                v1::DeleteCandidateResponse* response) override;
   grpc::Status DeleteOpening(grpc::ServerContext* context, const v1::DeleteOpeningRequest* request,
                              v1::DeleteOpeningResponse* response) override;
+  // matching_francetravail.cc
+  grpc::Status ImportFranceTravailOffers(grpc::ServerContext* context,
+                                         grpc::ServerReader<v1::ImportFranceTravailOffersRequest>* reader,
+                                         v1::ImportFranceTravailOffersResponse* response) override;
   grpc::ServerUnaryReactor* MatchOpenings(grpc::CallbackServerContext* context, const v1::MatchOpeningsRequest* request,
                                           v1::MatchOpeningsResponse* response) override;
   grpc::ServerUnaryReactor* MatchCandidates(grpc::CallbackServerContext* context,
@@ -107,6 +114,8 @@ class MatchingService final : public MatchingServiceBase {
                                      v1::ImportResponse* response);
   grpc::Status ImportOpeningsBytes(grpc::ServerContext* context, grpc::ServerReader<grpc::ByteBuffer>* reader,
                                    v1::ImportResponse* response);
+  grpc::Status ImportFranceTravailOffersBytes(grpc::ServerContext* context, grpc::ServerReader<grpc::ByteBuffer>* reader,
+                                              v1::ImportFranceTravailOffersResponse* response);
   // A stored record and the organisation that owns it.
   template <class Message>
   struct Located {
@@ -143,6 +152,10 @@ class MatchingService final : public MatchingServiceBase {
   // (shutdown), DeadlineExceeded or Cancelled; `what` (the engine's message) says how far it went.
   absl::Status BatchStopStatus(const grpc::ServerContext* context, absl::string_view what) const;
 
+  // The France Travail offer mapping, built on first use (its label indexes take a moment; most servers
+  // never import offers).
+  const francetravail::OfferMapper& offer_mapper();
+
   engine::Catalog* const catalog_;
   const ServiceLimits limits_;
   CallGate* const gate_;
@@ -151,6 +164,8 @@ class MatchingService final : public MatchingServiceBase {
   bool draining_ ABSL_GUARDED_BY(mu_) = false;
   int batch_running_ ABSL_GUARDED_BY(mu_) = 0;  // batch calls holding a slot
   std::atomic<bool> stopping_{false};            // set by Drain(); read by running batch calls
+  absl::once_flag offer_mapper_once_;
+  std::unique_ptr<francetravail::OfferMapper> offer_mapper_;
 };
 
 }  // namespace passerelle::server

@@ -497,6 +497,14 @@ std::optional<int32_t> ReferenceData::FindAppellationRome(int64_t appellation_co
   return it->second.rome_index;
 }
 
+std::vector<int64_t> ReferenceData::AppellationCodes() const {
+  std::vector<int64_t> codes;
+  codes.reserve(appellations_.size());
+  for (const auto& [code, appellation] : appellations_) codes.push_back(code);
+  std::sort(codes.begin(), codes.end());
+  return codes;
+}
+
 const std::string* ReferenceData::AppellationLabel(int64_t appellation_code_ogr) const {
   auto it = appellations_.find(appellation_code_ogr);
   return it == appellations_.end() ? nullptr : &it->second.label;

@@ -26,7 +26,7 @@ struct MethodRule {
 };
 
 // Who may call what (docs/security.md, "Rules"). Record-level checks follow in the handlers.
-constexpr std::array<MethodRule, 26> kRules = {{
+constexpr std::array<MethodRule, 27> kRules = {{
     // passerelle.v1.Matching: candidates are written by counsellors only, openings by employers only.
     {"PutCandidate", Roles({kCounsellor})},
     {"DeleteCandidate", Roles({kCounsellor})},
@@ -35,6 +35,7 @@ constexpr std::array<MethodRule, 26> kRules = {{
     {"PutOpening", Roles({kEmployer})},
     {"DeleteOpening", Roles({kEmployer})},
     {"ImportOpenings", Roles({kEmployer})},
+    {"ImportFranceTravailOffers", Roles({kEmployer})},
     {"GetOpening", Roles({kCounsellor, kEmployer, kReader})},
     {"MatchOpenings", Roles({kCounsellor, kReader})},
     {"MatchCandidates", Roles({kCounsellor, kEmployer, kReader})},
