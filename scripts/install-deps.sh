@@ -9,6 +9,7 @@ packages=(
   librocksdb-dev
   libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang-14 libclang-rt-14-dev
   gnuplot-nox python3
   libpq-dev postgresql-15 postgresql-15-postgis-3
 )
