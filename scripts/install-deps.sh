@@ -9,7 +9,7 @@ packages=(
   librocksdb-dev
   libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev
-  prometheus-cpp-dev
+  prometheus-cpp-dev clang-14 libclang-rt-14-dev
   gnuplot-nox python3 python3-grpcio python3-protobuf python3-pytest
   libpq-dev postgresql-15 postgresql-15-postgis-3
 )

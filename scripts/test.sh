@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Builds Passerelle and runs every test: the full build with CTest, then the tests labelled "*-tsan" (the
-# index's lock-free reads, the kernels, the catalog's concurrent writers and multi-threaded start-up) again
-# in a ThreadSanitizer build. Usage: scripts/test.sh   (BUILD_DIR, JOBS and PASSERELLE_WERROR may be set)
+# Builds Passerelle and runs every test: the full build with CTest (the contents-checking crash test's 50
+# kill -9 cycles and the disk-fault tests included); the tests labelled "*-tsan" (the index's lock-free
+# reads, the kernels, the catalog's concurrent writers and multi-threaded start-up) again in a
+# ThreadSanitizer build; the whole CTest suite again under AddressSanitizer + UndefinedBehaviorSanitizer
+# in one clang-14 tree that also builds the libFuzzer targets, which then run for a bounded time each.
+# Usage: scripts/test.sh   (BUILD_DIR, JOBS, PASSERELLE_WERROR and FUZZ_SECONDS may be set)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -21,3 +24,17 @@ cmake -S . -B "$BUILD_DIR-tsan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPAS
   -DPASSERELLE_BUILD_SERVICE=ON -DPASSERELLE_BUILD_BENCHMARKS=OFF -DPASSERELLE_WERROR="$WERROR" >/dev/null
 cmake --build "$BUILD_DIR-tsan" -j "$JOBS" --target passerelle_engine_tests passerelle_store_tests
 ctest --test-dir "$BUILD_DIR-tsan" --output-on-failure -j "$JOBS" -L tsan --no-tests=error
+
+# Under AddressSanitizer + UndefinedBehaviorSanitizer (clang-14, UBSan aborting on its first report): every
+# CTest test, the fuzz targets' corpus replays ("fuzz.*") included, in one tree built without benchmarks.
+# Debian's RocksDB, gRPC, protobuf and Abseil are not instrumented: docs/operations.md ("Failure modes",
+# sanitizers) says what that leaves out.
+cmake -S . -B "$BUILD_DIR-asan" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \
+  -DPASSERELLE_SANITIZE=address,undefined -DPASSERELLE_FUZZ=ON -DPASSERELLE_BUILD_BENCHMARKS=OFF \
+  -DPASSERELLE_WERROR="$WERROR" >/dev/null
+cmake --build "$BUILD_DIR-asan" -j "$JOBS"
+ASAN_OPTIONS=detect_leaks=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir "$BUILD_DIR-asan" --output-on-failure -j "$JOBS"
+# Each fuzz target for FUZZ_SECONDS (default 20) from its checked-in corpus.
+bash scripts/fuzz.sh "$BUILD_DIR-asan" "${FUZZ_SECONDS:-20}"

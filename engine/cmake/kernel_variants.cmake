@@ -19,7 +19,7 @@ set(PASSERELLE_KERNEL_FLAGS_baseline -march=x86-64 -mtune=generic)
 set(PASSERELLE_KERNEL_FLAGS_avx2 -march=x86-64-v3 -mtune=generic)
 # GCC 12 reports -Wmaybe-uninitialized inside avx512fintrin.h (`__m512 __Y = __Y;`, an intentional
 # undefined value) when Eigen's AVX-512 packets are inlined: a false positive, silenced for this path only.
-set(PASSERELLE_KERNEL_FLAGS_avx512 -march=x86-64-v4 -mtune=generic -Wno-maybe-uninitialized)
+set(PASSERELLE_KERNEL_FLAGS_avx512 -march=x86-64-v4 -mtune=generic $<$<CXX_COMPILER_ID:GNU>:-Wno-maybe-uninitialized>)
 
 find_program(PASSERELLE_OBJCOPY NAMES objcopy REQUIRED)
 find_program(PASSERELLE_LD NAMES ld REQUIRED)
@@ -29,7 +29,8 @@ foreach(path IN LISTS PASSERELLE_KERNEL_PATHS)
   target_link_libraries(passerelle_kernel_${path} PRIVATE passerelle_columns)
   target_compile_definitions(passerelle_kernel_${path} PRIVATE PASSERELLE_KERNEL_NS=${path})
   target_compile_options(passerelle_kernel_${path}
-    PRIVATE ${PASSERELLE_KERNEL_FLAGS_${path}} -fvisibility=hidden -fvisibility-inlines-hidden -fno-gnu-unique)
+    PRIVATE ${PASSERELLE_KERNEL_FLAGS_${path}} -fvisibility=hidden -fvisibility-inlines-hidden
+            $<$<CXX_COMPILER_ID:GNU>:-fno-gnu-unique>)  # clang never emits STB_GNU_UNIQUE
   add_dependencies(passerelle_kernel_${path} passerelle_engine_layers)
   set(object ${CMAKE_CURRENT_BINARY_DIR}/kernel_${path}.o)
   add_custom_command(

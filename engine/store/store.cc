@@ -31,15 +31,33 @@ constexpr std::array<const char*, kRecordKindCount + 2> kFamilyNames = {"candida
 constexpr char kSchemaVersionKey[] = "schema_version";
 constexpr char kSecretFile[] = "record-key.secret";
 
-// RocksDB's Status stops here: every failure becomes an absl::Status saying what was being done.
+// What an operator does about each fault (docs/operations.md, "Failure modes", says more).
+constexpr char kNoSpaceHint[] =
+    " (the disk holding the data directory is full: no write was acknowledged past this point; reads go on; "
+    "free space, then restart passerelle-server)";
+constexpr char kReadOnlyHint[] =
+    " (the data directory cannot be written: read-only file system or failing disk; reads go on; make it "
+    "writable, then restart passerelle-server)";
+constexpr char kCorruptionHint[] =
+    " (a file of the data directory is damaged or truncated: restore the directory from a checkpoint, see "
+    "docs/operations.md \"Failure modes\")";
+
+// RocksDB's Status stops here: every failure becomes an absl::Status saying what was being done and, for
+// the faults an operator must act on, what to do.
 absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
   if (s.ok()) return absl::OkStatus();
   const std::string message = absl::StrCat("storage: ", what, ": ", s.ToString());
   if (s.IsNotFound()) return absl::NotFoundError(message);
-  if (s.IsCorruption()) return absl::DataLossError(message);
-  if (s.IsNoSpace()) return absl::ResourceExhaustedError(message);
+  if (s.IsCorruption()) return absl::DataLossError(absl::StrCat(message, kCorruptionHint));
+  if (s.IsNoSpace() || absl::StrContains(s.ToString(), "No space left")) {
+    return absl::ResourceExhaustedError(absl::StrCat(message, kNoSpaceHint));
+  }
   if (s.IsIOError() && absl::StrContains(s.ToString(), "lock")) {
+    if (absl::StrContains(s.ToString(), "Read-only")) return absl::FailedPreconditionError(message + kReadOnlyHint);
     return absl::FailedPreconditionError(absl::StrCat(message, " (is another passerelle-server using it?)"));
+  }
+  if (absl::StrContains(s.ToString(), "Read-only file system") || absl::StrContains(s.ToString(), "Permission denied")) {
+    return absl::FailedPreconditionError(message + kReadOnlyHint);
   }
   if (s.IsIOError() || s.IsBusy() || s.IsTryAgain() || s.IsTimedOut()) return absl::UnavailableError(message);
   return absl::InternalError(message);
@@ -71,6 +89,10 @@ rocksdb::DBOptions DatabaseOptions(const StoreOptions& options) {
   // RocksDB's INFO lines quote the key range of manual compactions, i.e. the ids Erase() targets.
   db.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   db.max_background_jobs = 2;
+  // No automatic resume after a write error: the store latches read-only (Store::NoteWrite) and the
+  // operator restarts. RocksDB's resume flushes through the log writer that saw the error, which the
+  // assertions of Debian's build abort on (seen with a full disk, tests/faults).
+  db.max_bgerror_resume_count = 0;
   return db;
 }
 
@@ -124,8 +146,13 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, const
   store->dir_ = dir;
   store->options_ = options;
   rocksdb::DB* db = nullptr;
-  PASSERELLE_RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(db_options, dir, descriptors, &store->handles_, &db),
-                                       absl::StrCat("opening \"", dir, "\"")));
+  const rocksdb::Status opened = rocksdb::DB::Open(db_options, dir, descriptors, &store->handles_, &db);
+  // A directory whose CURRENT or MANIFEST names files that are not there is damaged, not busy.
+  if (opened.IsIOError() && !opened.IsNoSpace() && absl::StrContains(opened.ToString(), "MANIFEST") &&
+      !absl::StrContains(opened.ToString(), "Read-only")) {
+    return absl::DataLossError(absl::StrCat("storage: opening \"", dir, "\": ", opened.ToString(), kCorruptionHint));
+  }
+  PASSERELLE_RETURN_IF_ERROR(FromRocks(opened, absl::StrCat("opening \"", dir, "\"")));
   store->db_.reset(db);
 
   PASSERELLE_ASSIGN_OR_RETURN(std::optional<std::string> schema, store->GetMetadata(kSchemaVersionKey));
@@ -153,6 +180,13 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, const
 
 Store::~Store() {
   if (!db_) return;
+  if (write_failed_.load()) {
+    // After a failed write RocksDB must not touch its write-ahead log again (Debian's build asserts, and
+    // so aborts, when a log writer that saw an error is flushed, which Flush and Close do). The log on
+    // disk holds every acknowledged write; the process is about to exit, so the handles are left open.
+    (void)db_.release();
+    return;
+  }
   // Flushing the memtables on a clean close spares the next Open() replaying the write-ahead log (about
   // 0.7 s per 1M candidates). Best effort: if it fails, the log still holds everything.
   rocksdb::FlushOptions flush;
@@ -174,7 +208,28 @@ absl::Status Store::Commit(const WriteSet& writes) {
   }
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync_writes;
-  return FromRocks(db_->Write(write_options, &batch), "writing");
+  PASSERELLE_RETURN_IF_ERROR(CheckWritable());
+  return NoteWrite(FromRocks(db_->Write(write_options, &batch), "writing"));
+}
+
+absl::Status Store::CheckWritable() const {
+  if (!write_failed_.load()) return absl::OkStatus();
+  std::lock_guard<std::mutex> lock(write_error_mu_);
+  return absl::Status(write_error_.code(),
+                      absl::StrCat(write_error_.message(), "; writes are refused until passerelle-server restarts"));
+}
+
+absl::Status Store::NoteWrite(absl::Status status) {
+  // Latch I/O failures (full disk, read-only or failing device): later writes fail here without
+  // reaching RocksDB, whose log writer is unusable after an error (RocksDB 7.8 may otherwise append to
+  // it again), while reads go on.
+  if (absl::IsResourceExhausted(status) || absl::IsUnavailable(status) || absl::IsFailedPrecondition(status) ||
+      absl::IsDataLoss(status)) {
+    std::lock_guard<std::mutex> lock(write_error_mu_);
+    if (!write_failed_.load()) write_error_ = status;
+    write_failed_.store(true);
+  }
+  return status;
 }
 
 absl::StatusOr<std::string> Store::GetRaw(int family, absl::string_view key) const {
@@ -260,12 +315,13 @@ absl::StatusOr<std::optional<std::string>> Store::GetMetadata(absl::string_view 
 
 absl::Status Store::Erase(RecordKind kind, const std::vector<std::string>& ids) {
   if (ids.empty()) return absl::OkStatus();
+  PASSERELLE_RETURN_IF_ERROR(CheckWritable());
   // Obsolete log files are deleted by the flush below (DatabaseOptions: no archive, no recycling).
   // 1. Every family, so that the log files that held the record stop being live and are deleted.
   rocksdb::FlushOptions flush;
   flush.wait = true;
   flush.allow_write_stall = true;
-  PASSERELLE_RETURN_IF_ERROR(FromRocks(db_->Flush(flush, handles_), "flushing for erasure"));
+  PASSERELLE_RETURN_IF_ERROR(NoteWrite(FromRocks(db_->Flush(flush, handles_), "flushing for erasure")));
   // 2. The keys' range, down to the bottom level, where the tombstones drop the old values and themselves.
   const auto [min_it, max_it] = std::minmax_element(ids.begin(), ids.end());
   const rocksdb::Slice begin(*min_it), end(*max_it);
@@ -280,6 +336,7 @@ absl::Status Store::Erase(RecordKind kind, const std::vector<std::string>& ids) 
 }
 
 absl::Status Store::Checkpoint(const std::string& checkpoint_dir) const {
+  PASSERELLE_RETURN_IF_ERROR(CheckWritable());  // a checkpoint flushes the memtables
   rocksdb::Checkpoint* raw = nullptr;
   PASSERELLE_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "preparing a checkpoint"));
   std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
@@ -301,7 +358,9 @@ absl::Status Store::LoadOrCreateSecret(bool new_directory) {
   if (in) {
     std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (secret.size() != kRecordSecretBytes) {
-      return absl::DataLossError(absl::StrCat("storage: \"", path, "\" is not a record key secret"));
+      return absl::DataLossError(absl::StrCat("storage: \"", path, "\" is not a record key secret (",
+                                              secret.size(), " bytes): restore it from the backup the data "
+                                              "directory comes from"));
     }
     keyer_ = std::make_unique<RecordKeyer>(std::move(secret));
     return absl::OkStatus();
@@ -386,8 +445,9 @@ absl::Status Store::DeleteAuditBefore(absl::string_view end_key) {
   const rocksdb::Slice begin(""), end(end_key.data(), end_key.size());
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync_writes;
-  PASSERELLE_RETURN_IF_ERROR(FromRocks(db_->DeleteRange(write_options, handles_[kAuditFamily], begin, end),
-                                       "deleting old audit entries"));
+  PASSERELLE_RETURN_IF_ERROR(CheckWritable());
+  PASSERELLE_RETURN_IF_ERROR(NoteWrite(FromRocks(db_->DeleteRange(write_options, handles_[kAuditFamily], begin, end),
+                                                 "deleting old audit entries")));
   rocksdb::CompactRangeOptions compact;
   compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
   return FromRocks(db_->CompactRange(compact, handles_[kAuditFamily], nullptr, &end), "compacting the audit log");
@@ -400,6 +460,7 @@ absl::StatusOr<rocksdb::ColumnFamilyHandle*> Store::SpaceFamily(absl::string_vie
   }
   if (auto it = spaces_.find(space); it != spaces_.end()) return it->second;
   rocksdb::ColumnFamilyHandle* handle = nullptr;
+  PASSERELLE_RETURN_IF_ERROR(CheckWritable());
   PASSERELLE_RETURN_IF_ERROR(FromRocks(db_->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), std::string(space), &handle),
                                        absl::StrCat("creating the \"", space, "\" family")));
   spaces_.emplace(std::string(space), handle);
@@ -410,17 +471,19 @@ absl::Status Store::PutInSpace(absl::string_view space, absl::string_view key, a
   PASSERELLE_ASSIGN_OR_RETURN(rocksdb::ColumnFamilyHandle * family, SpaceFamily(space));
   rocksdb::WriteOptions write_options;
   write_options.sync = true;
-  return FromRocks(db_->Put(write_options, family, rocksdb::Slice(key.data(), key.size()),
+  PASSERELLE_RETURN_IF_ERROR(CheckWritable());
+  return NoteWrite(FromRocks(db_->Put(write_options, family, rocksdb::Slice(key.data(), key.size()),
                             rocksdb::Slice(value.data(), value.size())),
-                   absl::StrCat("writing to \"", space, "\""));
+                   absl::StrCat("writing to \"", space, "\"")));
 }
 
 absl::Status Store::DeleteInSpace(absl::string_view space, absl::string_view key) {
   PASSERELLE_ASSIGN_OR_RETURN(rocksdb::ColumnFamilyHandle * family, SpaceFamily(space));
   rocksdb::WriteOptions write_options;
   write_options.sync = true;
-  return FromRocks(db_->Delete(write_options, family, rocksdb::Slice(key.data(), key.size())),
-                   absl::StrCat("deleting from \"", space, "\""));
+  PASSERELLE_RETURN_IF_ERROR(CheckWritable());
+  return NoteWrite(FromRocks(db_->Delete(write_options, family, rocksdb::Slice(key.data(), key.size())),
+                   absl::StrCat("deleting from \"", space, "\"")));
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Store::ScanSpace(absl::string_view space,

@@ -26,6 +26,10 @@
 // it flushes every family (so no memtable, and once the log rolls, no live log file holds them) and
 // compacts the key's range down to the bottom level with the tombstone, which drops both.
 //
+// Faults: after a write fails on I/O (disk full, read-only or failing device) the store refuses every
+// later write with that error, saying so, until it is reopened; reads go on. Nothing is acknowledged
+// that did not reach the synced log. docs/operations.md ("Failure modes") lists what an operator does.
+//
 // Thread-safety: thread-safe (RocksDB serialises writers and lets readers run beside them).
 //
 // Example:
@@ -37,6 +41,7 @@
 #define PASSERELLE_ENGINE_STORE_STORE_H_
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -173,6 +178,10 @@ class Store {
  private:
   Store() = default;
   absl::StatusOr<std::string> GetRaw(int family, absl::string_view key) const;
+  // The error of the first failed write once one failed (every write is then refused), else OK.
+  absl::Status CheckWritable() const;
+  // Returns `status`; an I/O failure turns the store read-only until it is reopened.
+  absl::Status NoteWrite(absl::Status status);
   absl::Status LoadOrCreateSecret(bool new_directory);
   absl::Status MigrateFromVersion1();
 
@@ -186,6 +195,9 @@ class Store {
   absl::StatusOr<rocksdb::ColumnFamilyHandle*> SpaceFamily(absl::string_view space) const;
   mutable std::mutex spaces_mu_;
   mutable std::map<std::string, rocksdb::ColumnFamilyHandle*, std::less<>> spaces_;  // created by SpaceFamily
+  std::atomic<bool> write_failed_{false};
+  mutable std::mutex write_error_mu_;
+  absl::Status write_error_;  // guarded by write_error_mu_: the first failed write's error
 };
 
 }  // namespace passerelle::engine

@@ -178,7 +178,10 @@ TEST_F(CohortAssignmentTest, FiltersSelectCandidatesAndOpenings) {
   EXPECT_LT(run.report.candidate_count, kCandidates);
   EXPECT_LT(run.opening_count, kOpenings);
   for (const CohortPlacement& p : run.placements) {
-    const std::string& commune = index_->FindCandidate(p.candidate_id)->record.commune_insee;
+    // Hold the shared_ptr: a reference into the temporary's record would dangle (AddressSanitizer).
+    const std::shared_ptr<const ResolvedCandidate> candidate = index_->FindCandidate(p.candidate_id);
+    ASSERT_NE(candidate, nullptr) << p.candidate_id;
+    const std::string& commune = candidate->record.commune_insee;
     const std::string dept = commune.substr(0, 2);
     EXPECT_TRUE(dept == "75" || dept == "93" || dept == "69" || dept == "13") << commune;
     const char letter = index_->FindOpening(p.opening_id)->record.rome_code[0];
