@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "gmock/gmock.h"
+#include "grpcpp/support/sync_stream.h"
 #include "gtest/gtest.h"
 #include "engine/model/dates.h"
 #include "server/francetravail/offer_json.h"
@@ -161,6 +162,46 @@ TEST_F(FranceTravailRpcTest, SyncSkipsOpeningsDeletedMeanwhile) {
   ASSERT_TRUE(Import({offers[0], offers[1], offers[3]}, Options(true), &second).ok());
   EXPECT_THAT(second.expired_ids(), ElementsAre("201RAPP"));  // 201PKRX was already gone: not counted
   EXPECT_EQ(second.expired_count(), 1);
+}
+
+// Issue 16, defect 1, for this import too: a message whose bytes do not decode (an intitule with the
+// bytes ff fe) must not end the stream OK with the messages after it unread; the call fails saying how far
+// it went, and a sync that failed expires nothing.
+TEST_F(FranceTravailRpcTest, UndecodableMessageFailsTheCallAndExpiresNothing) {
+  const std::vector<v1::FranceTravailOffer> offers = Fixture("search_response.json");
+  v1::ImportFranceTravailOffersResponse first;
+  ASSERT_TRUE(Import(offers, Options(true), &first).ok());
+
+  v1::ImportFranceTravailOffersRequest good;
+  *good.mutable_options() = Options(true);
+  *good.add_offers() = offers[0];
+  v1::ImportFranceTravailOffersRequest marked;
+  *marked.add_offers() = offers[1];
+  marked.mutable_offers(0)->set_intitule("Macon@@");
+  std::string bad = marked.SerializeAsString();
+  bad.replace(bad.find("Macon@@"), 7, "Macon\xff\xfe");
+  v1::ImportFranceTravailOffersRequest last;
+  *last.add_offers() = offers[2];
+
+  auto channel = testing::KeyedChannel(server_.address(), {{"", server_.employer_key()}});
+  grpc::ClientContext context;
+  v1::ImportFranceTravailOffersResponse response;
+  const grpc::internal::RpcMethod rpc("/passerelle.v1.Matching/ImportFranceTravailOffers",
+                                      grpc::internal::RpcMethod::CLIENT_STREAMING);
+  std::unique_ptr<grpc::ClientWriter<grpc::ByteBuffer>> writer(
+      grpc::internal::ClientWriterFactory<grpc::ByteBuffer>::Create(channel.get(), rpc, &context, &response));
+  for (const std::string& bytes : {good.SerializeAsString(), bad, last.SerializeAsString()}) {
+    grpc::Slice slice(bytes);
+    grpc::ByteBuffer buffer(&slice, 1);
+    writer->Write(buffer);
+  }
+  writer->WritesDone();
+  const grpc::Status status = writer->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+  EXPECT_THAT(status.error_message(), HasSubstr("messages[1]"));
+  EXPECT_THAT(status.error_message(), HasSubstr("import stopped after 2 items received"));
+  v1::GetOpeningResponse got;
+  for (const auto& offer : offers) EXPECT_TRUE(GetOpening(offer.id(), &got).ok()) << offer.id();
 }
 
 TEST_F(FranceTravailRpcTest, SyncWithNothingStoredExpiresNothing) {
