@@ -502,6 +502,14 @@ const std::string* ReferenceData::AppellationLabel(int64_t appellation_code_ogr)
   return it == appellations_.end() ? nullptr : &it->second.label;
 }
 
+std::vector<int64_t> ReferenceData::AppellationCodes() const {
+  std::vector<int64_t> codes;
+  codes.reserve(appellations_.size());
+  for (const auto& [code, appellation] : appellations_) codes.push_back(code);
+  std::sort(codes.begin(), codes.end());
+  return codes;
+}
+
 std::optional<int32_t> ReferenceData::FindCommune(absl::string_view insee_code) const {
   auto it = commune_by_code_.find(insee_code);
   if (it == commune_by_code_.end()) return std::nullopt;
