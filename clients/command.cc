@@ -231,6 +231,7 @@ std::vector<Command> AllCommands() {
   AddBatchCommands(commands);
   AddGovernanceCommands(commands);
   AddAccessCommands(commands);
+  AddDiscoveryCommands(commands);
   return commands;
 }
 

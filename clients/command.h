@@ -63,6 +63,7 @@ void AddProfileCommands(std::vector<Command>& commands);  // profiles put|get|li
 void AddBatchCommands(std::vector<Command>& commands);    // rerank, assign
 void AddGovernanceCommands(std::vector<Command>& commands);  // audit, expiring, offboard
 void AddAccessCommands(std::vector<Command>& commands);   // keys create|list|revoke, share put|delete|list
+void AddDiscoveryCommands(std::vector<Command>& commands);  // list, search, lookup, watch
 std::vector<Command> AllCommands();
 
 // Runs the command line (without argv[0]) and returns the process exit code. Results go to `out`,

@@ -34,6 +34,8 @@ absl::Duration CallWatchdog::DeadlineFor(CallKind kind) const {
       return SecondsOrNone(options_.batch_deadline_seconds);
     case CallKind::kImportStream:
       return SecondsOrNone(options_.import_deadline_seconds);
+    case CallKind::kWatchStream:
+      return SecondsOrNone(options_.watch_deadline_seconds);
     case CallKind::kUnary:
       break;
   }

@@ -32,13 +32,17 @@ struct CallDeadlineOptions {
   // The same for import streams.
   // Default: 3600
   double import_deadline_seconds = 3600;
+  // The same for a WatchMatches stream: it lives as long as the platform wants notifications, so the
+  // deadline only makes every watcher reconnect now and then (and lets a forgotten one go).
+  // Default: 86400
+  double watch_deadline_seconds = 86400;
   // An import stream that has received no item for this long is cancelled, in seconds; 0 = never.
   // Default: 30
   double stream_idle_timeout_seconds = 30;
 };
 
 // What a call is, for its deadline.
-enum class CallKind { kUnary, kBatch, kImportStream };
+enum class CallKind { kUnary, kBatch, kImportStream, kWatchStream };
 
 class CallWatchdog {
  public:

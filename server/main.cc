@@ -80,6 +80,10 @@ ABSL_FLAG(double, call_deadline_seconds, 60,
           "Server-side deadline of a call when the client sets none or a later one, in seconds; 0 = none.");
 ABSL_FLAG(double, batch_deadline_seconds, 3600, "The same for Rerank and Assign, in seconds; 0 = none.");
 ABSL_FLAG(double, import_deadline_seconds, 3600, "The same for import streams, in seconds; 0 = none.");
+ABSL_FLAG(double, watch_deadline_seconds, 86400,
+          "Server-side deadline of a WatchMatches stream, in seconds (the watcher then reconnects); 0 = none.");
+ABSL_FLAG(int32_t, org_max_watchers, 16, "WatchMatches streams one organisation may hold open at once.");
+ABSL_FLAG(int32_t, max_watchers, 256, "WatchMatches streams open at once on the whole server.");
 ABSL_FLAG(double, stream_idle_timeout_seconds, 30,
           "An import stream that receives no item for this long is cancelled, in seconds; 0 = never.");
 ABSL_FLAG(std::string, metrics_listen, "",
@@ -133,6 +137,9 @@ ServerOptions OptionsFromFlags() {
   options.deadlines.batch_deadline_seconds = absl::GetFlag(FLAGS_batch_deadline_seconds);
   options.deadlines.import_deadline_seconds = absl::GetFlag(FLAGS_import_deadline_seconds);
   options.deadlines.stream_idle_timeout_seconds = absl::GetFlag(FLAGS_stream_idle_timeout_seconds);
+  options.deadlines.watch_deadline_seconds = absl::GetFlag(FLAGS_watch_deadline_seconds);
+  options.limits.max_watchers_per_organisation = absl::GetFlag(FLAGS_org_max_watchers);
+  options.limits.max_watchers = absl::GetFlag(FLAGS_max_watchers);
   options.catalog.erase_on_delete = absl::GetFlag(FLAGS_erase_on_delete);
   options.catalog.store.block_cache_mib = static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_block_cache_mib)));
   options.retention.candidate_retention_days = absl::GetFlag(FLAGS_candidate_retention_days);

@@ -108,6 +108,15 @@ struct OpeningKind {
   }
 };
 
+// The engine's form of the authorizer's answer.
+inline engine::CandidateVisibility VisibilityOf(const CandidateScope& scope) {
+  engine::CandidateVisibility visibility;
+  visibility.restricted = scope.restricted;
+  visibility.owner_ids = scope.owner_ids;
+  visibility.include_shared_with_employers = scope.include_shared_with_employers;
+  return visibility;
+}
+
 // The same answer as for an absent record: a record the caller may not see does not exist for it.
 inline absl::Status Absent(absl::string_view kind, absl::string_view id) {
   return absl::NotFoundError(absl::StrCat("no ", kind, " ", engine::Quote(id)));

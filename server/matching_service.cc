@@ -35,16 +35,29 @@ absl::Status ExplainNotMatchable(absl::Status status, absl::string_view field, a
 }
 
 
-// The engine's form of the authorizer's answer.
-engine::CandidateVisibility VisibilityOf(const CandidateScope& scope) {
-  engine::CandidateVisibility visibility;
-  visibility.restricted = scope.restricted;
-  visibility.owner_ids = scope.owner_ids;
-  visibility.include_shared_with_employers = scope.include_shared_with_employers;
-  return visibility;
+}  // namespace
+
+namespace {
+WatchRegistryOptions WatchOptionsOf(const ServiceLimits& limits) {
+  WatchRegistryOptions options;
+  options.max_per_organisation = limits.max_watchers_per_organisation;
+  options.max_total = limits.max_watchers;
+  options.debounce = absl::Milliseconds(limits.watch_debounce_ms);
+  return options;
+}
+}  // namespace
+
+MatchingService::MatchingService(engine::Catalog* catalog, const ServiceLimits& limits, CallGate* gate)
+    : catalog_(catalog),
+      limits_(limits),
+      gate_(gate),
+      reference_search_(&catalog->data()),
+      watches_(WatchOptionsOf(limits)) {
+  catalog_->index().SetWriteListener(
+      [this](engine::IndexTable table, absl::Span<const std::string> ids) { watches_.Notify(table, ids); });
 }
 
-}  // namespace
+MatchingService::~MatchingService() { catalog_->index().SetWriteListener(nullptr); }
 
 namespace {
 // The index of `method` in the Matching service (the generated code registers rpcs in .proto order).
@@ -71,6 +84,7 @@ MatchingService::MatchingService(engine::Catalog* catalog, const ServiceLimits& 
 
 void MatchingService::RefuseNewCalls() {
   stopping_ = true;
+  watches_.Shutdown();  // open WatchMatches streams end (UNAVAILABLE)
   absl::MutexLock lock(&mu_);
   draining_ = true;
 }

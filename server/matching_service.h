@@ -22,11 +22,14 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "engine/refdata/search.h"
 #include "engine/store/catalog.h"
 #include "passerelle/v1/matching.grpc.pb.h"
 #include "server/call_gate.h"
 #include "server/call_log.h"
 #include "server/francetravail/offer_mapping.h"
+#include "server/watch/match_diff.h"
+#include "server/watch/watch_registry.h"
 
 namespace passerelle::server {
 
@@ -44,6 +47,17 @@ struct ServiceLimits {
   // cores for seconds to minutes, so this keeps interactive queries responsive.
   // Default: 2
   int max_batch_calls = 2;
+  // WatchMatches streams one organisation may hold open at once; more fail with RESOURCE_EXHAUSTED.
+  // Each holds a server thread while open.
+  // Default: 16
+  int max_watchers_per_organisation = 16;
+  // WatchMatches streams the whole server may hold open at once.
+  // Default: 256
+  int max_watchers = 256;
+  // After a write that concerns a watcher, wait this long for more before recomputing its top k, so
+  // that a burst of writes gives one recomputation and one message.
+  // Default: 100
+  int watch_debounce_ms = 100;
 };
 
 // The query rpcs (MatchOpenings, MatchCandidates, Explain) use gRPC's callback API: they only read memory,
@@ -60,6 +74,7 @@ class MatchingService final : public MatchingServiceBase {
   // with gate->authorizer().
   // The import rpcs are registered to read their items as bytes (server/import_stream.h).
   MatchingService(engine::Catalog* catalog, const ServiceLimits& limits, CallGate* gate);
+  ~MatchingService() override;
 
   // Refuses new calls from now on (UNAVAILABLE, nothing done) and tells running batch calls to stop.
   void RefuseNewCalls();
@@ -104,6 +119,24 @@ class MatchingService final : public MatchingServiceBase {
   grpc::Status Assign(grpc::ServerContext* context, const v1::AssignRequest* request,
                       v1::AssignResponse* response) override;
 
+  // Integration rpcs: matching_list.cc (List*), matching_search.cc (Search*, Lookup*), matching_watch.cc.
+  grpc::Status ListCandidates(grpc::ServerContext* context, const v1::ListCandidatesRequest* request,
+                              v1::ListCandidatesResponse* response) override;
+  grpc::Status ListOpenings(grpc::ServerContext* context, const v1::ListOpeningsRequest* request,
+                            v1::ListOpeningsResponse* response) override;
+  grpc::Status SearchOpenings(grpc::ServerContext* context, const v1::SearchOpeningsRequest* request,
+                              v1::MatchOpeningsResponse* response) override;
+  grpc::Status SearchCandidates(grpc::ServerContext* context, const v1::SearchCandidatesRequest* request,
+                                v1::MatchCandidatesResponse* response) override;
+  grpc::Status LookupOccupations(grpc::ServerContext* context, const v1::LookupOccupationsRequest* request,
+                                 v1::LookupOccupationsResponse* response) override;
+  grpc::Status LookupCommunes(grpc::ServerContext* context, const v1::LookupCommunesRequest* request,
+                              v1::LookupCommunesResponse* response) override;
+  grpc::Status LookupSkills(grpc::ServerContext* context, const v1::LookupSkillsRequest* request,
+                            v1::LookupSkillsResponse* response) override;
+  grpc::Status WatchMatches(grpc::ServerContext* context, const v1::WatchMatchesRequest* request,
+                            grpc::ServerWriter<v1::WatchMatchesResponse>* writer) override;
+
  private:
   // The handlers of both kinds of record (Kind: CandidateKind or OpeningKind in the .cc).
   template <class Kind>
@@ -137,6 +170,14 @@ class MatchingService final : public MatchingServiceBase {
   template <class Kind>
   absl::Status DeleteRecord(const grpc::ServerContext* context, const Claims& claims, const std::string& id);
 
+  // One page of records of a kind (matching_list.cc).
+  template <class Kind, class Request, class Response>
+  absl::Status ListRecords(const grpc::ServerContext* context, CallLog& log, const Claims& claims,
+                           const Request& request, Response* response);
+  // The watched top k now (matching_watch.cc).
+  absl::StatusOr<std::vector<WatchedMatch>> WatchedTop(const Claims& claims, const v1::WatchMatchesRequest& request,
+                                                       const engine::ScoringProfile& profile) const;
+
   // Admits the call unless draining, passes it through the gate, runs fn(log, claims), logs the call
   // and converts its status.
   template <class Fn>
@@ -159,6 +200,8 @@ class MatchingService final : public MatchingServiceBase {
   engine::Catalog* const catalog_;
   const ServiceLimits limits_;
   CallGate* const gate_;
+  const engine::ReferenceSearch reference_search_;
+  WatchRegistry watches_;
   absl::Mutex mu_;
   int running_ ABSL_GUARDED_BY(mu_) = 0;  // calls admitted and not yet returned
   bool draining_ ABSL_GUARDED_BY(mu_) = false;

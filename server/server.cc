@@ -158,7 +158,8 @@ absl::Status ValidateServerOptions(const ServerOptions& o) {
     return absl::InvalidArgumentError("max_streams: stream limits must not be negative");
   }
   for (const double seconds : {o.deadlines.default_deadline_seconds, o.deadlines.batch_deadline_seconds,
-                               o.deadlines.import_deadline_seconds, o.deadlines.stream_idle_timeout_seconds}) {
+                               o.deadlines.import_deadline_seconds, o.deadlines.watch_deadline_seconds,
+                               o.deadlines.stream_idle_timeout_seconds}) {
     if (!(seconds >= 0 && seconds <= 7 * 24 * 3600)) {
       return absl::InvalidArgumentError("deadlines: each must be in [0, 604800] seconds (0 = none)");
     }

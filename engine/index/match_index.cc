@@ -132,12 +132,49 @@ void MatchIndex::UpsertCandidates(absl::Span<const std::shared_ptr<const Resolve
     }
   }
   candidates_.Apply(coded.empty() ? candidates : absl::MakeConstSpan(coded), {});
+  if (HasListener()) {
+    std::vector<std::string> ids;
+    for (const auto& c : candidates) ids.push_back(c->record.id);
+    NotifyWrite(IndexTable::kCandidates, ids);
+  }
 }
 void MatchIndex::UpsertOpenings(absl::Span<const std::shared_ptr<const ResolvedOpening>> openings) {
   openings_.Apply(openings, {});
+  if (HasListener()) {
+    std::vector<std::string> ids;
+    for (const auto& o : openings) ids.push_back(o->record.id);
+    NotifyWrite(IndexTable::kOpenings, ids);
+  }
 }
-bool MatchIndex::RemoveCandidate(const std::string& id) { return candidates_.Apply({}, {id}) > 0; }
-bool MatchIndex::RemoveOpening(const std::string& id) { return openings_.Apply({}, {id}) > 0; }
+bool MatchIndex::RemoveCandidate(const std::string& id) {
+  const bool removed = candidates_.Apply({}, {id}) > 0;
+  if (removed) NotifyWrite(IndexTable::kCandidates, {id});
+  return removed;
+}
+bool MatchIndex::RemoveOpening(const std::string& id) {
+  const bool removed = openings_.Apply({}, {id}) > 0;
+  if (removed) NotifyWrite(IndexTable::kOpenings, {id});
+  return removed;
+}
+
+void MatchIndex::SetWriteListener(IndexWriteListener listener) const {
+  std::lock_guard lock(listener_mu_);
+  listener_ = listener ? std::make_shared<const IndexWriteListener>(std::move(listener)) : nullptr;
+}
+
+bool MatchIndex::HasListener() const {
+  std::lock_guard lock(listener_mu_);
+  return listener_ != nullptr;
+}
+
+void MatchIndex::NotifyWrite(IndexTable table, absl::Span<const std::string> ids) const {
+  std::shared_ptr<const IndexWriteListener> listener;
+  {
+    std::lock_guard lock(listener_mu_);
+    listener = listener_;
+  }
+  if (listener) (*listener)(table, ids);
+}
 
 absl::StatusOr<MatchResult> MatchIndex::MatchOpenings(const std::string& candidate_id, const MatchQuery& query,
                                                       const ScoringProfile& profile) const {

@@ -18,7 +18,9 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <vector>
@@ -104,6 +106,12 @@ struct MatchResult {
   int64_t eligible = 0;  // pairs passing every hard constraint and filter
 };
 
+// Which table a write touched, for a write listener.
+enum class IndexTable { kCandidates, kOpenings };
+// Told of each write that reached the index: the table and the ids written (inserted, replaced or
+// removed). Runs on the writer's thread once the write is visible to queries, so it must be quick.
+using IndexWriteListener = std::function<void(IndexTable table, absl::Span<const std::string> ids)>;
+
 class MatchIndex {
  public:
   using CandidateTable = SegmentedTable<ResolvedCandidate, CandidateSegment>;
@@ -125,6 +133,10 @@ class MatchIndex {
   // Returns false when the id was not present.
   bool RemoveCandidate(const std::string& id);
   bool RemoveOpening(const std::string& id);
+
+  // Sets (or, with nullptr, clears) the one write listener; a write already running may still call the old
+  // one. Listening changes nothing the index holds, hence const (the server's watch registry sets it).
+  void SetWriteListener(IndexWriteListener listener) const;
 
   std::shared_ptr<const ResolvedCandidate> FindCandidate(const std::string& id) const { return candidates_.Find(id); }
   std::shared_ptr<const ResolvedOpening> FindOpening(const std::string& id) const { return openings_.Find(id); }
@@ -160,7 +172,12 @@ class MatchIndex {
   OccupationRelations relations_;
   CandidateTable candidates_;
   OpeningTable openings_;
-  mutable std::atomic<int> running_queries_{0};  // queries scanning now, to decide on helper threads
+  mutable std::atomic<int> running_queries_{0};
+  // Calls the write listener, if any, with `ids`.
+  void NotifyWrite(IndexTable table, absl::Span<const std::string> ids) const;
+  bool HasListener() const;
+  mutable std::mutex listener_mu_;
+  mutable std::shared_ptr<const IndexWriteListener> listener_;  // guarded by listener_mu_  // queries scanning now, to decide on helper threads
   // Owner id -> code (1, 2, ...), for the candidates' owner_code column; codes are never reused.
   uint32_t OwnerCode(const std::string& owner_id) const;
   // std::shared_mutex rather than absl::Mutex: ThreadSanitizer understands it without an instrumented

@@ -101,7 +101,7 @@ class ReferenceData {
   std::optional<int32_t> FindAppellationRome(int64_t appellation_code_ogr) const;
   const std::string* AppellationLabel(int64_t appellation_code_ogr) const;
   size_t appellation_count() const { return appellations_.size(); }
-  // Every job title's code_ogr, ascending.
+  // Every appellation's code_ogr, ascending (for look-ups by title, engine/refdata/search.h).
   std::vector<int64_t> AppellationCodes() const;
 
   // --- Communes (34,969, COG 2025) and régions ---

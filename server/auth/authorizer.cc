@@ -26,7 +26,7 @@ struct MethodRule {
 };
 
 // Who may call what (docs/security.md, "Rules"). Record-level checks follow in the handlers.
-constexpr std::array<MethodRule, 27> kRules = {{
+constexpr std::array<MethodRule, 35> kRules = {{
     // passerelle.v1.Matching: candidates are written by counsellors only, openings by employers only.
     {"PutCandidate", Roles({kCounsellor})},
     {"DeleteCandidate", Roles({kCounsellor})},
@@ -46,6 +46,15 @@ constexpr std::array<MethodRule, 27> kRules = {{
     {"GetStatus", Roles({kAdmin})},
     {"Rerank", Roles({kCounsellor, kBatch})},
     {"Assign", Roles({kCounsellor, kBatch})},
+    // Integration rpcs: the same roles as the calls they resemble; record checks in the handlers.
+    {"ListCandidates", Roles({kCounsellor, kEmployer, kReader})},
+    {"ListOpenings", Roles({kCounsellor, kEmployer, kReader})},
+    {"SearchOpenings", Roles({kCounsellor, kReader})},
+    {"SearchCandidates", Roles({kCounsellor, kEmployer, kReader})},
+    {"WatchMatches", Roles({kCounsellor, kEmployer, kReader})},  // a candidate's: as MatchOpenings
+    {"LookupOccupations", Roles({kCounsellor, kEmployer, kBatch, kReader, kAdmin})},  // public reference data
+    {"LookupCommunes", Roles({kCounsellor, kEmployer, kBatch, kReader, kAdmin})},
+    {"LookupSkills", Roles({kCounsellor, kEmployer, kBatch, kReader, kAdmin})},
     // passerelle.v1.Access
     {"CreateKey", Roles({kAdmin})},
     {"ListKeys", Roles({kAdmin})},

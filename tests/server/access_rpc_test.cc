@@ -106,6 +106,35 @@ std::vector<RpcCase> Cases() {
     writer->WritesDone();
     return writer->Finish();
   };
+  auto list_candidates = [](Stub& s) { return Call(s, &Stub::ListCandidates, v1::ListCandidatesRequest()); };
+  auto list_openings = [](Stub& s) { return Call(s, &Stub::ListOpenings, v1::ListOpeningsRequest()); };
+  auto search_openings = [](Stub& s) {
+    v1::SearchOpeningsRequest r;
+    *r.mutable_profile() = MasonCandidate("");
+    r.mutable_profile()->clear_owner_id();
+    return Call(s, &Stub::SearchOpenings, r);
+  };
+  auto search_candidates = [](Stub& s) {
+    v1::SearchCandidatesRequest r;
+    *r.mutable_profile() = MasonOpening("");
+    r.mutable_profile()->clear_owner_id();
+    return Call(s, &Stub::SearchCandidates, r);
+  };
+  auto lookup_occupations = [](Stub& s) {
+    v1::LookupOccupationsRequest r;
+    r.set_query("macon");
+    return Call(s, &Stub::LookupOccupations, r);
+  };
+  auto lookup_communes = [](Stub& s) {
+    v1::LookupCommunesRequest r;
+    r.set_query("bobigny");
+    return Call(s, &Stub::LookupCommunes, r);
+  };
+  auto lookup_skills = [](Stub& s) {
+    v1::LookupSkillsRequest r;
+    r.set_rome_code("F1703");
+    return Call(s, &Stub::LookupSkills, r);
+  };
   using R = Role;
   const Code ok = Code::OK, nf = Code::NOT_FOUND;
   // The counsellor, batch and reader keys are of the candidate's organisation; the employer's of the
@@ -130,6 +159,16 @@ std::vector<RpcCase> Cases() {
       {"GetStatus", status, {{R::kAdmin, ok}}},
       {"Rerank", rerank, {{R::kCounsellor, ok}, {R::kBatch, ok}}},
       {"Assign", assign, {{R::kCounsellor, ok}, {R::kBatch, ok}}},
+      {"ListCandidates", list_candidates, {{R::kCounsellor, ok}, {R::kReader, ok}, {R::kEmployer, ok}}},
+      {"ListOpenings", list_openings, {{R::kCounsellor, ok}, {R::kReader, ok}, {R::kEmployer, ok}}},
+      {"SearchOpenings", search_openings, {{R::kCounsellor, ok}, {R::kReader, ok}}},
+      {"SearchCandidates", search_candidates, {{R::kCounsellor, ok}, {R::kReader, ok}, {R::kEmployer, ok}}},
+      {"LookupOccupations", lookup_occupations,
+       {{R::kCounsellor, ok}, {R::kEmployer, ok}, {R::kBatch, ok}, {R::kReader, ok}, {R::kAdmin, ok}}},
+      {"LookupCommunes", lookup_communes,
+       {{R::kCounsellor, ok}, {R::kEmployer, ok}, {R::kBatch, ok}, {R::kReader, ok}, {R::kAdmin, ok}}},
+      {"LookupSkills", lookup_skills,
+       {{R::kCounsellor, ok}, {R::kEmployer, ok}, {R::kBatch, ok}, {R::kReader, ok}, {R::kAdmin, ok}}},
   };
 }
 

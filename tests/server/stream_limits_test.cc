@@ -120,6 +120,7 @@ TEST(ServerDeadlineTest, KindsOfMethods) {
   EXPECT_EQ(KindOfMethod("ImportCandidates"), CallKind::kImportStream);
   EXPECT_EQ(KindOfMethod("ImportFranceTravailOffers"), CallKind::kImportStream);
   EXPECT_EQ(KindOfMethod("MatchOpenings"), CallKind::kUnary);
+  EXPECT_EQ(KindOfMethod("WatchMatches"), CallKind::kWatchStream);  // not cut at the unary 60 s
 }
 
 }  // namespace
