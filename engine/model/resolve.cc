@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "engine/common/field_status.h"
 #include "engine/common/status_macros.h"
+#include "engine/model/offer_fields.h"
 
 namespace passerelle::engine {
 namespace {
@@ -131,6 +132,7 @@ absl::StatusOr<ResolvedCandidate> ResolveCandidateWith(const Candidate& c, const
   PASSERELLE_RETURN_IF_ERROR(CheckDay(c.available_from, "available_from"));
   if (c.accepted_contracts & ~kAllContractsMask) return FieldError("accepted_contracts", "unknown contract bit");
   if (c.weekly_availability & ~kWeekMask) return FieldError("weekly_availability", "unknown slot bit");
+  PASSERELLE_RETURN_IF_ERROR(ValidateCandidateOfferFields(c));
 
   ResolvedCandidate out;
   PASSERELLE_ASSIGN_OR_RETURN(out.commune_index, ResolveCommune(c.commune_insee, data));
@@ -157,6 +159,7 @@ absl::StatusOr<ResolvedOpening> ResolveOpeningWith(const Opening& o, const Refer
   PASSERELLE_RETURN_IF_ERROR(CheckDay(o.start_date, "start_date"));
   if (o.weekly_schedule & ~kWeekMask) return FieldError("weekly_schedule", "unknown slot bit");
   if (o.positions < 0 || o.positions > 100000) return FieldError("positions", "must be in [0, 100000]");
+  PASSERELLE_RETURN_IF_ERROR(ValidateOpeningOfferFields(o));
 
   ResolvedOpening out;
   if (!o.rome_code.empty()) {
