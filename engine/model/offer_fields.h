@@ -33,6 +33,16 @@ inline uint32_t HeldLicences(const Candidate& c) {
   return legacy ? LicenceBit(LicenceCategory::kB) : c.licence_categories;
 }
 
+// The week's night slots and weekend slots (Saturday and Sunday, every part of the day): an opening with
+// night_work (weekend_work) needs a candidate available in at least one of them, or stating no
+// availability at all.
+inline constexpr uint32_t kNightSlots = [] {
+  uint32_t mask = 0;
+  for (int day = 0; day < 7; ++day) mask |= WeeklySlotBit(day, 3);
+  return mask;
+}();
+inline constexpr uint32_t kWeekendSlots = ((1u << (2 * kSlotsPerDay)) - 1) << (5 * kSlotsPerDay);
+
 absl::Status ValidateCandidateOfferFields(const Candidate& candidate);
 absl::Status ValidateOpeningOfferFields(const Opening& opening);
 
