@@ -50,6 +50,10 @@ std::optional<float> ScalarPeer::ScorePair(const ResolvedCandidate& c, const Res
                            orec.weekend_work ? kWeekendSlots : 0u)) {
     return std::nullopt;
   }
+  if (cr.min_monthly_salary_eur > 0 && orec.salary_monthly_max_eur > 0 &&
+      orec.salary_monthly_max_eur < cr.min_monthly_salary_eur) {
+    return std::nullopt;
+  }
   float coverage = 1;
   if (cr.weekly_availability != 0 && orec.weekly_schedule != 0) {
     coverage = static_cast<float>(std::popcount(cr.weekly_availability & orec.weekly_schedule)) /

@@ -9,6 +9,7 @@
 #include "engine/scoring/criteria/licence_categories.h"
 #include "engine/scoring/criteria/mobility.h"
 #include "engine/scoring/criteria/occupation.h"
+#include "engine/scoring/criteria/salary.h"
 #include "engine/scoring/criteria/skills.h"
 #include "engine/scoring/criteria/tension.h"
 #include "engine/scoring/criteria/timing.h"

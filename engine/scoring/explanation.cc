@@ -235,6 +235,7 @@ std::string BlockerCode(uint32_t bit) {
     case sc::kLicenceRequired: return "DRIVING_LICENCE_REQUIRED";
     case sc::kLicenceCategoryMissing: return "LICENCE_CATEGORY_MISSING";
     case sc::kNightOrWeekendUnavailable: return "NIGHT_OR_WEEKEND_UNAVAILABLE";
+    case sc::kSalaryBelowFloor: return "SALARY_BELOW_FLOOR";
   }
   return "UNKNOWN";
 }
@@ -318,6 +319,14 @@ Blocker DescribeBlocker(uint32_t bit, const ResolvedCandidate& c, const Resolved
     case sc::kNightOrWeekendUnavailable:
       b.reason = {"Travail de nuit ou de week-end, hors des disponibilités de la personne",
                   "Night or weekend work, outside the person's availability"};
+      break;
+    case sc::kSalaryBelowFloor:
+      b.reason = {absl::StrCat("Salaire maximum proposé (", Km(o.record.salary_monthly_max_eur),
+                               " € brut/mois) inférieur au minimum de la personne (",
+                               Km(c.record.min_monthly_salary_eur), " €)"),
+                  absl::StrCat("Maximum salary offered (EUR ", Km(o.record.salary_monthly_max_eur),
+                               " gross a month) below the person's minimum (EUR ",
+                               Km(c.record.min_monthly_salary_eur), ")")};
       break;
   }
   return b;

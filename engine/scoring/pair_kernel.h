@@ -38,8 +38,9 @@ enum Blocker : uint32_t {
   kLicenceRequired = 1u << 7,        // driving licence required (E) and not held
   kLicenceCategoryMissing = 1u << 8, // a licence category required (E) and not held valid in France
   kNightOrWeekendUnavailable = 1u << 9,  // night or weekend work, no such slot in the availability
+  kSalaryBelowFloor = 1u << 10,      // the opening's stated maximum salary is below the candidate's floor
 };
-inline constexpr uint32_t kLastBlocker = kNightOrWeekendUnavailable;
+inline constexpr uint32_t kLastBlocker = kSalaryBelowFloor;
 // Barriers a counsellor can act on; a pair failing only these is a near-miss.
 inline constexpr uint32_t kRelaxableBlockers =
     kFrenchGap | kTooFar | kRelocationNeedsHousing | kLicenceRequired | kLicenceCategoryMissing;
@@ -216,9 +217,11 @@ void ScorePairs(const CandidateSide& c, const OpeningSide& o, const FloatColumn&
          beyond * c.relocation_accepted() * (1.0f - o.housing_provided()) * float{kRelocationNeedsHousing} +
          licence_required * no_licence * float{kLicenceRequired} +
          H(out->categories_missing) * float{kLicenceCategoryMissing} +
-         (1.0f - H(out->working_time_ok)) * float{kNightOrWeekendUnavailable};
+         (1.0f - H(out->working_time_ok)) * float{kNightOrWeekendUnavailable} +
+         Step(c.min_salary_eur()) * Step(o.salary_max_eur()) * Step(c.min_salary_eur() - o.salary_max_eur()) *
+             float{kSalaryBelowFloor};
   if (params.strict_required_skills) bits += Step(missing_required.head(n) - 0.5f) * float{kMissingRequiredSkills};
-  // Through int32 (exact below 2^10), which vectorises where a float -> uint32 cast does not.
+  // Through int32 (exact below 2^11), which vectorises where a float -> uint32 cast does not.
   for (Eigen::Index i = 0; i < n; ++i) out->blockers[i] = static_cast<uint32_t>(static_cast<int32_t>(bits[i]));
 
   // Summed in criterion order, exactly as the explanation adds contributions.

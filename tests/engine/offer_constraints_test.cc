@@ -122,6 +122,30 @@ TEST_F(OfferConstraintsTest, NightWorkNeedsANightSlotWeekendWorkASaturdayOrSunda
   EXPECT_TRUE(Explain(c, o).eligible);
 }
 
+TEST_F(OfferConstraintsTest, StatedMaximumBelowTheFloorIsFilteredOut) {
+  Candidate c = MasonCandidate();
+  c.min_monthly_salary_eur = 2000;
+  Opening o = MasonOpening();
+  o.salary_monthly_min_eur = 1800;
+  o.salary_monthly_max_eur = 1950;
+  const Explanation e = Explain(c, o);
+  EXPECT_FALSE(e.eligible);
+  EXPECT_FALSE(e.near_miss);
+  const Blocker* b = Find(e, "SALARY_BELOW_FLOOR");
+  ASSERT_NE(b, nullptr);
+  EXPECT_FALSE(b->relaxable);
+  EXPECT_EQ(b->reason.fr, "Salaire maximum proposé (1950 € brut/mois) inférieur au minimum de la personne (2000 €)");
+
+  o.salary_monthly_max_eur = 2000;  // equal to the floor: fits
+  EXPECT_TRUE(Explain(c, o).eligible);
+  o.salary_monthly_min_eur = 0;
+  o.salary_monthly_max_eur = 0;  // not stated: fits
+  EXPECT_TRUE(Explain(c, o).eligible);
+  c.min_monthly_salary_eur = 0;  // any salary
+  o.salary_monthly_max_eur = 1200;
+  EXPECT_TRUE(Explain(c, o).eligible);
+}
+
 TEST(OfferSlotsTest, NightAndWeekendMasks) {
   EXPECT_EQ(kNightSlots, 0x08888888u);
   EXPECT_EQ(kWeekendSlots, WeeklySlotBit(5, 0) | WeeklySlotBit(5, 1) | WeeklySlotBit(5, 2) | WeeklySlotBit(5, 3) |
