@@ -47,18 +47,6 @@ WatchRegistryOptions WatchOptionsOf(const ServiceLimits& limits) {
 }
 }  // namespace
 
-MatchingService::MatchingService(engine::Catalog* catalog, const ServiceLimits& limits, CallGate* gate)
-    : catalog_(catalog),
-      limits_(limits),
-      gate_(gate),
-      reference_search_(&catalog->data()),
-      watches_(WatchOptionsOf(limits)) {
-  catalog_->index().SetWriteListener(
-      [this](engine::IndexTable table, absl::Span<const std::string> ids) { watches_.Notify(table, ids); });
-}
-
-MatchingService::~MatchingService() { catalog_->index().SetWriteListener(nullptr); }
-
 namespace {
 // The index of `method` in the Matching service (the generated code registers rpcs in .proto order).
 int MethodIndex(absl::string_view method) {
@@ -69,7 +57,13 @@ int MethodIndex(absl::string_view method) {
 }  // namespace
 
 MatchingService::MatchingService(engine::Catalog* catalog, const ServiceLimits& limits, CallGate* gate)
-    : catalog_(catalog), limits_(limits), gate_(gate) {
+    : catalog_(catalog),
+      limits_(limits),
+      gate_(gate),
+      reference_search_(&catalog->data()),
+      watches_(WatchOptionsOf(limits)) {
+  catalog_->index().SetWriteListener(
+      [this](engine::IndexTable table, absl::Span<const std::string> ids) { watches_.Notify(table, ids); });
   // gRPC's typed reader takes an item that fails to deserialize for the end of the stream
   // (server/import_stream.h): the imports read bytes and decode them here. MarkMethodStreamed swaps the
   // handler and registers the method as bidi-streaming, which a client-streaming client cannot tell apart.
@@ -81,6 +75,8 @@ MatchingService::MatchingService(engine::Catalog* catalog, const ServiceLimits& 
   MarkMethodStreamed(MethodIndex("ImportFranceTravailOffers"),
                      new OfferBytesHandler(std::mem_fn(&MatchingService::ImportFranceTravailOffersBytes), this));
 }
+
+MatchingService::~MatchingService() { catalog_->index().SetWriteListener(nullptr); }
 
 void MatchingService::RefuseNewCalls() {
   stopping_ = true;

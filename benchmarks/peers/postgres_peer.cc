@@ -23,6 +23,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "engine/model/dates.h"
+#include "engine/model/offer_fields.h"
 #include "engine/scoring/constants.h"
 
 namespace passerelle::benchmarks {
@@ -94,7 +95,9 @@ CREATE TABLE candidate (
   accepted_contracts   integer NOT NULL,                  -- bit i = contract type i; 0 = any
   available_from       date NOT NULL,
   weekly_availability  integer NOT NULL,                  -- bit day*4 + slot; 0 = any time
-  right_to_work        boolean NOT NULL
+  right_to_work        boolean NOT NULL,
+  held_licences        integer NOT NULL,                  -- bit i = licence category i held valid in France
+  min_monthly_salary_eur real NOT NULL                    -- gross; 0 = any
 );
 
 CREATE TABLE opening (
@@ -115,7 +118,11 @@ CREATE TABLE opening (
   weekly_schedule       integer NOT NULL,                 -- bit day*4 + slot; 0 = not stated
   housing_provided      boolean NOT NULL,
   hard_to_fill          boolean NOT NULL,
-  tension               real NOT NULL                     -- index of (ROME code, région), hard-to-fill floor applied
+  tension               real NOT NULL,                    -- index of (ROME code, région), hard-to-fill floor applied
+  licences_required     integer NOT NULL,                 -- bit i = licence category i required (E)
+  night_work            boolean NOT NULL,
+  weekend_work          boolean NOT NULL,
+  salary_monthly_max_eur real NOT NULL                    -- gross; 0 = not stated
 );
 )sql";
 
@@ -167,6 +174,13 @@ WHERE c.right_to_work
   AND p.coverage > 0
   AND (p.km <= c.radius_km OR (c.relocation_accepted AND o.housing_provided))
   AND NOT (o.driving_licence = 2 AND NOT c.driving_licence)
+  AND o.licences_required & ~c.held_licences = 0
+  -- night slots (bit day*4 + 3) and Saturday-Sunday slots (bits 20 .. 27)
+  AND (c.weekly_availability = 0
+       OR ((NOT o.night_work OR c.weekly_availability & x'08888888'::int <> 0)
+           AND (NOT o.weekend_work OR c.weekly_availability & x'0FF00000'::int <> 0)))
+  AND NOT (c.min_monthly_salary_eur > 0 AND o.salary_monthly_max_eur > 0
+           AND o.salary_monthly_max_eur < c.min_monthly_salary_eur)
   AND NOT (o.french_requirement = 2 AND c.french_level < o.french_min_level
            AND p.french_hours_needed > o.french_training_hours + c.french_hours_planned))sql";
 
@@ -563,13 +577,13 @@ absl::Status PostgresPeer::Load(const engine::ReferenceData& data,
                       absl::StrJoin(r.wished_occupations, ","), "}\t{", absl::StrJoin(past_codes, ","), "}\t{",
                       absl::StrJoin(past_years, ","), "}\t", r.accepted_contracts, "\t",
                       Date(r.available_from), "\t", r.weekly_availability, "\t", Bool(r.right_to_work),
-                      "\n");
+                      "\t", engine::HeldLicences(r), "\t", absl::StrFormat("%.9g", r.min_monthly_salary_eur), "\n");
     }
     if (absl::Status s = Copy(
             "COPY candidate (id, commune_insee, geog, ux, uy, uz, transport_mode, max_commute_km, driving_licence, "
             "vehicle, relocation_accepted, housing, french_level, french_attested, french_hours_planned, skills, "
             "wished_occupations, past_occupations, past_years, accepted_contracts, available_from, "
-            "weekly_availability, right_to_work) FROM STDIN",
+            "weekly_availability, right_to_work, held_licences, min_monthly_salary_eur) FROM STDIN",
             rows);
         !s.ok()) {
       return s;
@@ -587,12 +601,15 @@ absl::Status PostgresPeer::Load(const engine::ReferenceData& data,
       absl::StrAppend(&rows, absl::StrFormat("%.9g", r.french_training_hours), "\t",
                       static_cast<int>(r.driving_licence), "\t", static_cast<int>(r.contract), "\t",
                       Date(r.start_date), "\t", r.weekly_schedule, "\t", Bool(r.housing_provided), "\t",
-                      Bool(r.hard_to_fill), "\t", absl::StrFormat("%.9g", o.tension), "\n");
+                      Bool(r.hard_to_fill), "\t", absl::StrFormat("%.9g", o.tension), "\t", r.licences_required, "\t",
+                      Bool(r.night_work), "\t", Bool(r.weekend_work), "\t",
+                      absl::StrFormat("%.9g", r.salary_monthly_max_eur), "\n");
     }
     if (absl::Status s = Copy(
             "COPY opening (id, employer_id, rome_code, commune_insee, geog, ux, uy, uz, required_skills, "
             "desired_skills, french_min_level, french_requirement, french_training_hours, driving_licence, contract, "
-            "start_date, weekly_schedule, housing_provided, hard_to_fill, tension) FROM STDIN",
+            "start_date, weekly_schedule, housing_provided, hard_to_fill, tension, licences_required, night_work, "
+            "weekend_work, salary_monthly_max_eur) FROM STDIN",
             rows);
         !s.ok()) {
       return s;

@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 
+#include "engine/model/offer_fields.h"
 #include "engine/scoring/constants.h"
 
 namespace passerelle::benchmarks {
@@ -44,6 +45,15 @@ std::optional<float> ScalarPeer::ScorePair(const ResolvedCandidate& c, const Res
   const Opening& orec = o.record;
   if (!cr.right_to_work) return std::nullopt;
   if (cr.accepted_contracts != 0 && (cr.accepted_contracts & ContractBit(orec.contract)) == 0) return std::nullopt;
+  if ((orec.licences_required & ~HeldLicences(cr)) != 0) return std::nullopt;
+  if (!sc::WorkingTimeFits(cr.weekly_availability, orec.night_work ? kNightSlots : 0u,
+                           orec.weekend_work ? kWeekendSlots : 0u)) {
+    return std::nullopt;
+  }
+  if (cr.min_monthly_salary_eur > 0 && orec.salary_monthly_max_eur > 0 &&
+      orec.salary_monthly_max_eur < cr.min_monthly_salary_eur) {
+    return std::nullopt;
+  }
   float coverage = 1;
   if (cr.weekly_availability != 0 && orec.weekly_schedule != 0) {
     coverage = static_cast<float>(std::popcount(cr.weekly_availability & orec.weekly_schedule)) /

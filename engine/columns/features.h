@@ -33,7 +33,10 @@ namespace passerelle::engine {
   X(right_to_work, float, 0, r.right_to_work ? 1.0f : 0.0f)                                              \
   X(available_from, float, 0, static_cast<float>(r.available_from)) /* day number */                     \
   X(accepted_contracts, uint32_t, 0, r.accepted_contracts)                                               \
-  X(weekly_availability, uint32_t, 0, r.weekly_availability)
+  X(weekly_availability, uint32_t, 0, r.weekly_availability)                                             \
+  X(held_licences, uint32_t, 0, HeldLicences(r))    /* LicenceBit mask valid in France */                \
+  X(pending_licences, uint32_t, 0, r.licence_categories_pending) /* exchange under way */            \
+  X(min_salary_eur, float, 0, r.min_monthly_salary_eur) /* gross monthly floor, 0 = any */
 
 // Candidate columns only filters read (not gathered, not seen by the kernel): who may see the row.
 #define PASSERELLE_CANDIDATE_FILTER_COLUMNS(X)                                                           \
@@ -53,7 +56,12 @@ namespace passerelle::engine {
   X(housing_provided, float, 0, r.housing_provided ? 1.0f : 0.0f)                                        \
   X(tension, float, 0, c.tension)                                                                        \
   X(contract_bit, uint32_t, 0, ContractBit(r.contract))                                                  \
-  X(weekly_schedule, uint32_t, 0, r.weekly_schedule)
+  X(weekly_schedule, uint32_t, 0, r.weekly_schedule)                                                     \
+  X(licences_required, uint32_t, 0, r.licences_required)                                                 \
+  /* the slots of which the candidate must cover one: night, weekend (0 = no such work) */               \
+  X(night_slots, uint32_t, 0, r.night_work ? kNightSlots : 0u)                                           \
+  X(weekend_slots, uint32_t, 0, r.weekend_work ? kWeekendSlots : 0u)                                     \
+  X(salary_max_eur, float, 0, r.salary_monthly_max_eur) /* gross monthly, 0 = not stated */
 
 template <class T>
 using Column = Eigen::Array<T, Eigen::Dynamic, 1>;

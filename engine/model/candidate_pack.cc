@@ -83,6 +83,7 @@ constexpr uint32_t kRelocationAccepted = 1u << 2;
 constexpr uint32_t kFrenchAttested = 1u << 3;
 constexpr uint32_t kRightToWork = 1u << 4;
 constexpr uint32_t kSharedWithEmployers = 1u << 5;
+constexpr uint32_t kQualificationRecognised = 1u << 6;
 
 }  // namespace
 
@@ -113,7 +114,8 @@ void AppendPackedCandidate(const ResolvedCandidate& c, std::string* out) {
   PutFloat(r.max_commute_km, out);
   PutVarint((r.driving_licence ? kDrivingLicence : 0u) | (r.vehicle ? kVehicle : 0u) |
                 (r.relocation_accepted ? kRelocationAccepted : 0u) | (r.french_attested ? kFrenchAttested : 0u) |
-                (r.right_to_work ? kRightToWork : 0u) | (r.shared_with_employers ? kSharedWithEmployers : 0u),
+                (r.right_to_work ? kRightToWork : 0u) | (r.shared_with_employers ? kSharedWithEmployers : 0u) |
+                (r.qualification_recognised ? kQualificationRecognised : 0u),
             out);
   PutVarint(static_cast<uint32_t>(r.housing), out);
   PutVarint(static_cast<uint32_t>(r.french_level), out);
@@ -130,6 +132,15 @@ void AppendPackedCandidate(const ResolvedCandidate& c, std::string* out) {
   PutVarint(r.accepted_contracts, out);
   PutVarint(static_cast<uint32_t>(r.available_from), out);
   PutVarint(r.weekly_availability, out);
+  PutVarint(r.licence_categories, out);
+  PutVarint(r.licence_categories_pending, out);
+  PutVarint(r.languages.size(), out);
+  for (const LanguageSkill& l : r.languages) {
+    PutString(l.code, out);
+    PutVarint(static_cast<uint32_t>(l.level), out);
+  }
+  PutVarint(static_cast<uint32_t>(r.qualification_level), out);
+  PutFloat(r.min_monthly_salary_eur, out);
 }
 
 ResolvedCandidate UnpackCandidate(absl::string_view packed) {
@@ -155,6 +166,7 @@ ResolvedCandidate UnpackCandidate(absl::string_view packed) {
   r.french_attested = flags & kFrenchAttested;
   r.right_to_work = flags & kRightToWork;
   r.shared_with_employers = flags & kSharedWithEmployers;
+  r.qualification_recognised = flags & kQualificationRecognised;
   r.housing = static_cast<HousingStatus>(in.Varint());
   r.french_level = static_cast<CefrLevel>(in.Varint());
   r.french_hours_planned = in.Float();
@@ -170,6 +182,15 @@ ResolvedCandidate UnpackCandidate(absl::string_view packed) {
   r.accepted_contracts = static_cast<uint32_t>(in.Varint());
   r.available_from = static_cast<Day>(in.Varint());
   r.weekly_availability = static_cast<uint32_t>(in.Varint());
+  r.licence_categories = static_cast<uint32_t>(in.Varint());
+  r.licence_categories_pending = static_cast<uint32_t>(in.Varint());
+  r.languages.resize(in.Varint());
+  for (LanguageSkill& l : r.languages) {
+    l.code = std::string(in.String());
+    l.level = static_cast<CefrLevel>(in.Varint());
+  }
+  r.qualification_level = in.Int32();
+  r.min_monthly_salary_eur = in.Float();
   return c;
 }
 

@@ -8,6 +8,7 @@
 #include "engine/common/field_status.h"
 #include "engine/common/quote.h"
 #include "engine/common/status_macros.h"
+#include "engine/model/offer_fields.h"
 
 namespace passerelle::engine {
 namespace {
@@ -192,7 +193,14 @@ absl::Status ValidateOpeningTexts(const Opening& o) {
   PASSERELLE_RETURN_IF_ERROR(ValidateFreeText(o.title, kMaxTitleBytes, "title"));
   PASSERELLE_RETURN_IF_ERROR(ValidateFreeText(o.experience_label, kMaxTitleBytes, "experience_label"));
   PASSERELLE_RETURN_IF_ERROR(ValidateFreeText(o.salary_label, kMaxTitleBytes, "salary_label"));
-  return ValidateFreeText(o.working_time_label, kMaxTitleBytes, "working_time_label");
+  PASSERELLE_RETURN_IF_ERROR(ValidateFreeText(o.working_time_label, kMaxTitleBytes, "working_time_label"));
+  for (size_t i = 0; i < o.display_fields.size(); ++i) {
+    PASSERELLE_RETURN_IF_ERROR(ValidateFreeText(o.display_fields[i].name, kMaxTitleBytes,
+                                                absl::StrCat("display_fields[", i, "].name")));
+    PASSERELLE_RETURN_IF_ERROR(ValidateFreeText(o.display_fields[i].value, 1 << 20,
+                                                absl::StrCat("display_fields[", i, "].value")));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<ResolvedCandidate> ResolveCandidateWith(const Candidate& c, const ReferenceData& data,
@@ -207,6 +215,7 @@ absl::StatusOr<ResolvedCandidate> ResolveCandidateWith(const Candidate& c, const
   PASSERELLE_RETURN_IF_ERROR(CheckDay(c.available_from, "available_from"));
   if (c.accepted_contracts & ~kAllContractsMask) return FieldError("accepted_contracts", "unknown contract bit");
   if (c.weekly_availability & ~kWeekMask) return FieldError("weekly_availability", "unknown slot bit");
+  PASSERELLE_RETURN_IF_ERROR(ValidateCandidateOfferFields(c));
 
   ResolvedCandidate out;
   PASSERELLE_ASSIGN_OR_RETURN(out.commune_index, ResolveCommune(c.commune_insee, data));
@@ -233,6 +242,7 @@ absl::StatusOr<ResolvedOpening> ResolveOpeningWith(const Opening& o, const Refer
   PASSERELLE_RETURN_IF_ERROR(CheckDay(o.start_date, "start_date"));
   if (o.weekly_schedule & ~kWeekMask) return FieldError("weekly_schedule", "unknown slot bit");
   if (o.positions < 0 || o.positions > 100000) return FieldError("positions", "must be in [0, 100000]");
+  PASSERELLE_RETURN_IF_ERROR(ValidateOpeningOfferFields(o));
 
   ResolvedOpening out;
   if (!o.rome_code.empty()) {

@@ -83,7 +83,7 @@ absl::Status ValidateId(absl::string_view id, absl::string_view field);
 absl::Status ValidateFreeText(absl::string_view text, size_t max_bytes, absl::string_view field);
 // Whether `text` is shortest-form UTF-8 of Unicode scalar values (what protobuf requires of a string).
 bool IsValidUtf8(absl::string_view text);
-// ValidateFreeText over an opening's display texts (title and the France Travail labels).
+// ValidateFreeText over an opening's display texts (title, the France Travail labels, display fields).
 absl::Status ValidateOpeningTexts(const Opening& opening);
 
 }  // namespace passerelle::engine

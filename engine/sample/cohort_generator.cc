@@ -4,6 +4,8 @@
 #include <cmath>
 #include <utility>
 
+#include "engine/sample/offer_fields_sample.h"
+
 namespace passerelle::engine {
 namespace {
 
@@ -477,6 +479,7 @@ Candidate CohortGenerator::MakeCandidate(int64_t i) const {
     default: break;
   }
   c.right_to_work = rng.Chance(0.95);
+  sample::FillCandidateOfferFields(options_.seed, i, c);
   return c;
 }
 
@@ -557,6 +560,7 @@ Opening CohortGenerator::MakeOpening(int64_t i) const {
   o.positions = 1 + static_cast<int32_t>(rng.Pick(kPositions));
   o.housing_provided = rng.Chance(0.10);
   o.hard_to_fill = rng.Chance(0.20);
+  sample::FillOpeningOfferFields(options_.seed, i, options_.reference_day, o);
   return o;
 }
 

@@ -6,10 +6,13 @@
 
 #include "engine/scoring/criteria/french.h"
 #include "engine/scoring/criteria/housing.h"
+#include "engine/scoring/criteria/licence_categories.h"
 #include "engine/scoring/criteria/mobility.h"
 #include "engine/scoring/criteria/occupation.h"
+#include "engine/scoring/criteria/salary.h"
 #include "engine/scoring/criteria/skills.h"
 #include "engine/scoring/criteria/tension.h"
 #include "engine/scoring/criteria/timing.h"
+#include "engine/scoring/criteria/working_time.h"
 
 #endif  // PASSERELLE_ENGINE_SCORING_CONSTANTS_H_

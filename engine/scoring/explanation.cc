@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "engine/model/offer_fields.h"
 #include "engine/scoring/constants.h"
 #include "engine/scoring/criteria_walks.h"
 #include "engine/scoring/feature_sources.h"
@@ -230,11 +233,37 @@ std::string BlockerCode(uint32_t bit) {
     case sc::kTooFar: return "TOO_FAR";
     case sc::kRelocationNeedsHousing: return "RELOCATION_NEEDS_HOUSING";
     case sc::kLicenceRequired: return "DRIVING_LICENCE_REQUIRED";
+    case sc::kLicenceCategoryMissing: return "LICENCE_CATEGORY_MISSING";
+    case sc::kNightOrWeekendUnavailable: return "NIGHT_OR_WEEKEND_UNAVAILABLE";
+    case sc::kSalaryBelowFloor: return "SALARY_BELOW_FLOOR";
   }
   return "UNKNOWN";
 }
 
 namespace {
+
+// The required categories not held: each one's unlock is the exchange under way (pending) or training.
+void DescribeMissingCategories(const ResolvedCandidate& c, const ResolvedOpening& o, Blocker* b) {
+  const uint32_t missing = o.record.licences_required & ~HeldLicences(c.record);
+  std::vector<std::string> names, fr, en;
+  for (int k = 0; k < kLicenceCategoryCount; ++k) {
+    if (!(missing & (1u << k))) continue;
+    const std::string name = sc::kLicenceCategoryNames[k];
+    names.push_back(name);
+    if (c.record.licence_categories_pending & (1u << k)) {
+      fr.push_back(absl::StrCat("permis ", name, " : échange du permis étranger en cours, environ ",
+                                sc::kLicenceExchangeWeeks, " semaines"));
+      en.push_back(absl::StrCat("licence ", name, ": foreign licence exchange under way, about ",
+                                sc::kLicenceExchangeWeeks, " weeks"));
+    } else {
+      fr.push_back(absl::StrCat("permis ", name, " : environ ", sc::kLicenceTrainingWeeks[k], " semaines de formation"));
+      en.push_back(absl::StrCat("licence ", name, ": about ", sc::kLicenceTrainingWeeks[k], " weeks of training"));
+    }
+  }
+  b->reason = {absl::StrCat("Permis exigé non détenu en France : ", absl::StrJoin(names, ", ")),
+               absl::StrCat("Licence category required, not held valid in France: ", absl::StrJoin(names, ", "))};
+  b->unlock = {absl::StrJoin(fr, " ; "), absl::StrJoin(en, "; ")};
+}
 
 Blocker DescribeBlocker(uint32_t bit, const ResolvedCandidate& c, const ResolvedOpening& o, const Explanation& e) {
   Blocker b{BlockerCode(bit), (bit & sc::kRelaxableBlockers) != 0, {}, {}};
@@ -284,6 +313,21 @@ Blocker DescribeBlocker(uint32_t bit, const ResolvedCandidate& c, const Resolved
       b.reason = {"Permis de conduire exigé, non détenu", "Driving licence required, not held"};
       b.unlock = {"Obtenir le permis de conduire", "Obtain a driving licence"};
       break;
+    case sc::kLicenceCategoryMissing:
+      DescribeMissingCategories(c, o, &b);
+      break;
+    case sc::kNightOrWeekendUnavailable:
+      b.reason = {"Travail de nuit ou de week-end, hors des disponibilités de la personne",
+                  "Night or weekend work, outside the person's availability"};
+      break;
+    case sc::kSalaryBelowFloor:
+      b.reason = {absl::StrCat("Salaire maximum proposé (", Km(o.record.salary_monthly_max_eur),
+                               " € brut/mois) inférieur au minimum de la personne (",
+                               Km(c.record.min_monthly_salary_eur), " €)"),
+                  absl::StrCat("Maximum salary offered (EUR ", Km(o.record.salary_monthly_max_eur),
+                               " gross a month) below the person's minimum (EUR ",
+                               Km(c.record.min_monthly_salary_eur), ")")};
+      break;
   }
   return b;
 }
@@ -323,7 +367,7 @@ Explanation ExplainPair(const ResolvedCandidate& candidate, const ResolvedOpenin
     const float s = scores.criteria[k][0];
     e.criteria[k] = {static_cast<Criterion>(k), s, profile.weights[k], params.normalized_weights[k] * s, reasons[k]};
   }
-  for (uint32_t bit = 1; bit != 0 && bit <= sc::kLicenceRequired; bit <<= 1) {
+  for (uint32_t bit = 1; bit != 0 && bit <= sc::kLastBlocker; bit <<= 1) {
     if (blockers & bit) e.blockers.push_back(DescribeBlocker(bit, candidate, opening, e));
   }
   return e;

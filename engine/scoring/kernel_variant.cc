@@ -102,6 +102,8 @@ void CandidateKeepPass(const CandidateSegment& s, const OpeningRowFeatures& o, i
   const float *alive = s.alive.data(), *right_to_work = s.right_to_work.data();
   const float *relocation = s.relocation_accepted.data(), *licence = s.driving_licence.data();
   const uint32_t *accepted = s.accepted_contracts.data(), *availability = s.weekly_availability.data();
+  const uint32_t* held = s.held_licences.data();
+  const float* min_salary = s.min_salary_eur.data();
   const float r2 = kEarthRadiusKm * kEarthRadiusKm;
   const bool no_schedule = o.weekly_schedule == 0;
   for (int i = 0; i < padded; ++i) {
@@ -113,6 +115,9 @@ void CandidateKeepPass(const CandidateSegment& s, const OpeningRowFeatures& o, i
     ok &= (accepted[i] == 0) | ((accepted[i] & o.contract_bit) != 0);                         // ContractAccepted
     ok &= no_schedule | (availability[i] == 0) | ((availability[i] & o.weekly_schedule) != 0);  // coverage > 0
     if constexpr (kLicenceRequired) ok &= licence[i] > 0.5f;
+    ok &= (o.licences_required & ~held[i]) == 0;                                                // LicencesMissing
+    ok &= WorkingTimeFits(availability[i], o.night_slots, o.weekend_slots);
+    ok &= !SalaryBelowFloor(min_salary[i], o.salary_max_eur);
     keep[i] = ok ? 1.0f : -1.0f;
   }
 }
@@ -145,6 +150,8 @@ void OpeningKeepPass(const OpeningSegment& s, const CandidateRowFeatures& c, int
   const float *x = s.x.data(), *y = s.y.data(), *z = s.z.data(), *alive = s.alive.data();
   const float *housing = s.housing_provided.data(), *licence = s.licence_requirement.data();
   const uint32_t *contract = s.contract_bit.data(), *schedule = s.weekly_schedule.data();
+  const uint32_t *licences = s.licences_required.data(), *night = s.night_slots.data(), *weekend = s.weekend_slots.data();
+  const float* salary_max = s.salary_max_eur.data();
   const float limit = c.radius_km * kRadiusMargin + kDistanceMarginKm;
   const float limit2 = limit * limit, r2 = kEarthRadiusKm * kEarthRadiusKm;
   const bool any_contract = c.accepted_contracts == 0, no_availability = c.weekly_availability == 0;
@@ -156,6 +163,9 @@ void OpeningKeepPass(const OpeningSegment& s, const CandidateRowFeatures& c, int
     ok &= any_contract | ((c.accepted_contracts & contract[i]) != 0);                             // ContractAccepted
     ok &= no_availability | (schedule[i] == 0) | ((c.weekly_availability & schedule[i]) != 0);  // coverage > 0
     if constexpr (kNoLicence) ok &= licence[i] < 1.5f;  // no licence: a required one blocks
+    ok &= (licences[i] & ~c.held_licences) == 0;                                                // LicencesMissing
+    ok &= WorkingTimeFits(c.weekly_availability, night[i], weekend[i]);
+    ok &= !SalaryBelowFloor(c.min_salary_eur, salary_max[i]);
     keep[i] = ok ? 1.0f : -1.0f;
   }
 }

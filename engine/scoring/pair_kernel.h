@@ -36,9 +36,14 @@ enum Blocker : uint32_t {
   kTooFar = 1u << 5,                 // beyond the commute radius, relocation not accepted
   kRelocationNeedsHousing = 1u << 6, // beyond the radius, would move, but the opening provides no housing
   kLicenceRequired = 1u << 7,        // driving licence required (E) and not held
+  kLicenceCategoryMissing = 1u << 8, // a licence category required (E) and not held valid in France
+  kNightOrWeekendUnavailable = 1u << 9,  // night or weekend work, no such slot in the availability
+  kSalaryBelowFloor = 1u << 10,      // the opening's stated maximum salary is below the candidate's floor
 };
+inline constexpr uint32_t kLastBlocker = kSalaryBelowFloor;
 // Barriers a counsellor can act on; a pair failing only these is a near-miss.
-inline constexpr uint32_t kRelaxableBlockers = kFrenchGap | kTooFar | kRelocationNeedsHousing | kLicenceRequired;
+inline constexpr uint32_t kRelaxableBlockers =
+    kFrenchGap | kTooFar | kRelocationNeedsHousing | kLicenceRequired | kLicenceCategoryMissing;
 
 // Kernel parameters derived once per query from a ScoringProfile.
 struct KernelParams {
@@ -62,12 +67,13 @@ struct BlockScores {
   MaskColumn blockers;
   // Intermediates the kernel reads more than once.
   FloatColumn beyond, no_licence, licence_required, gap, closable, required, met, coverage, contract_ok;
+  FloatColumn categories_missing, working_time_ok;
 
   void Reserve(Eigen::Index n) {
     if (total.size() >= n) return;
     for (FloatColumn& c : criteria) c.resize(n);
     for (FloatColumn* c : {&total, &distance_km, &beyond, &no_licence, &licence_required, &gap, &closable, &required,
-                           &met, &coverage, &contract_ok}) {
+                           &met, &coverage, &contract_ok, &categories_missing, &working_time_ok}) {
       c->resize(n);
     }
     blockers.resize(n);
@@ -180,6 +186,16 @@ void ScorePairs(const CandidateSide& c, const OpeningSide& o, const FloatColumn&
   float* contract_out = out->contract_ok.data();
   for (Eigen::Index i = 0; i < n; ++i) coverage_out[i] = ScheduleCoverage(availability.coeff(i), schedule.coeff(i));
   for (Eigen::Index i = 0; i < n; ++i) contract_out[i] = ContractAccepted(accepted.coeff(i), contract.coeff(i));
+  const auto held = c.held_licences();
+  const auto licences_required = o.licences_required();
+  const auto night = o.night_slots();
+  const auto weekend = o.weekend_slots();
+  float* categories_out = out->categories_missing.data();
+  float* working_time_out = out->working_time_ok.data();
+  for (Eigen::Index i = 0; i < n; ++i) categories_out[i] = LicencesMissing(held.coeff(i), licences_required.coeff(i));
+  for (Eigen::Index i = 0; i < n; ++i) {
+    working_time_out[i] = static_cast<float>(WorkingTimeFits(availability.coeff(i), night.coeff(i), weekend.coeff(i)));
+  }
   const auto coverage = H(out->coverage);
   const auto contract_ok = H(out->contract_ok);
 
@@ -199,9 +215,13 @@ void ScorePairs(const CandidateSide& c, const OpeningSide& o, const FloatColumn&
          required * (1.0f - met) * (1.0f - closable) * float{kFrenchGap} +
          beyond * (1.0f - c.relocation_accepted()) * float{kTooFar} +
          beyond * c.relocation_accepted() * (1.0f - o.housing_provided()) * float{kRelocationNeedsHousing} +
-         licence_required * no_licence * float{kLicenceRequired};
+         licence_required * no_licence * float{kLicenceRequired} +
+         H(out->categories_missing) * float{kLicenceCategoryMissing} +
+         (1.0f - H(out->working_time_ok)) * float{kNightOrWeekendUnavailable} +
+         Step(c.min_salary_eur()) * Step(o.salary_max_eur()) * Step(c.min_salary_eur() - o.salary_max_eur()) *
+             float{kSalaryBelowFloor};
   if (params.strict_required_skills) bits += Step(missing_required.head(n) - 0.5f) * float{kMissingRequiredSkills};
-  // Through int32 (exact below 2^8), which vectorises where a float -> uint32 cast does not.
+  // Through int32 (exact below 2^11), which vectorises where a float -> uint32 cast does not.
   for (Eigen::Index i = 0; i < n; ++i) out->blockers[i] = static_cast<uint32_t>(static_cast<int32_t>(bits[i]));
 
   // Summed in criterion order, exactly as the explanation adds contributions.

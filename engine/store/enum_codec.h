@@ -99,6 +99,20 @@ inline v1::Requirement RequirementToProto(Requirement requirement) {
   return static_cast<v1::Requirement>(static_cast<int>(requirement) + 1);
 }
 
+// LicenceCategory. UNSPECIFIED is no category: callers reject it (LicenceMaskFromProto in record_codec.cc).
+static_assert(ShiftedByOne(v1::LICENCE_CATEGORY_AM, LicenceCategory::kAm) &&
+              ShiftedByOne(v1::LICENCE_CATEGORY_B, LicenceCategory::kB) &&
+              ShiftedByOne(v1::LICENCE_CATEGORY_BE, LicenceCategory::kBe) &&
+              ShiftedByOne(v1::LICENCE_CATEGORY_C, LicenceCategory::kC) &&
+              ShiftedByOne(v1::LICENCE_CATEGORY_CE, LicenceCategory::kCe) &&
+              ShiftedByOne(v1::LICENCE_CATEGORY_D, LicenceCategory::kD) &&
+              ShiftedByOne(v1::LICENCE_CATEGORY_DE, LicenceCategory::kDe) &&
+              v1::LicenceCategory_MAX == kLicenceCategoryCount);
+inline LicenceCategory LicenceCategoryFromProto(int value) { return static_cast<LicenceCategory>(value - 1); }
+inline v1::LicenceCategory LicenceCategoryToProto(LicenceCategory category) {
+  return static_cast<v1::LicenceCategory>(static_cast<int>(category) + 1);
+}
+
 // Weekly slots: the engine numbers days from 0 (Monday) and parts of the day from 0 (morning), the proto
 // from 1. UNSPECIFIED is rejected by the caller.
 static_assert(v1::WEEKDAY_MONDAY == 1 && v1::Weekday_MAX == 7 && v1::DAY_PART_MORNING == 1 &&

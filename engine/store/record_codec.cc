@@ -1,5 +1,7 @@
 #include "engine/store/record_codec.h"
 
+#include <vector>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "engine/common/field_status.h"
@@ -32,6 +34,59 @@ void ContractMaskToProto(uint32_t mask, google::protobuf::RepeatedField<int>* ou
   for (int t = 0; t < kContractTypeCount; ++t) {
     if (mask & (1u << t)) out->Add(ContractTypeToProto(static_cast<ContractType>(t)));
   }
+}
+
+// Licence categories as a LicenceBit mask: repeats collapse, UNSPECIFIED and unknown values are rejected.
+absl::StatusOr<uint32_t> LicenceMaskFromProto(const google::protobuf::RepeatedField<int>& categories,
+                                              absl::string_view field) {
+  uint32_t mask = 0;
+  for (int i = 0; i < categories.size(); ++i) {
+    const int value = categories[i];
+    if (value == v1::LICENCE_CATEGORY_UNSPECIFIED || !v1::LicenceCategory_IsValid(value)) {
+      return Invalid(absl::StrCat(field, "[", i, "]"),
+                     value == 0 ? "must be set (LICENCE_CATEGORY_UNSPECIFIED is not a category)"
+                                : absl::StrCat("unknown enum value ", value));
+    }
+    mask |= LicenceBit(LicenceCategoryFromProto(value));
+  }
+  return mask;
+}
+
+// In category order, so that equal masks encode to equal messages.
+void LicenceMaskToProto(uint32_t mask, google::protobuf::RepeatedField<int>* out) {
+  for (int c = 0; c < kLicenceCategoryCount; ++c) {
+    if (mask & (1u << c)) out->Add(LicenceCategoryToProto(static_cast<LicenceCategory>(c)));
+  }
+}
+
+absl::StatusOr<std::vector<LanguageSkill>> LanguageSkillsFromProto(
+    const google::protobuf::RepeatedPtrField<v1::LanguageSkill>& languages) {
+  std::vector<LanguageSkill> out;
+  out.reserve(languages.size());
+  for (int i = 0; i < languages.size(); ++i) {
+    PASSERELLE_RETURN_IF_ERROR(CheckEnumValue(languages[i].level(), v1::CefrLevel_IsValid,
+                                              absl::StrCat("languages[", i, "].level")));
+    out.push_back({languages[i].code(), CefrLevelFromProto(languages[i].level())});
+  }
+  return out;
+}
+
+// A listed language is at least desired: UNSPECIFIED reads as desired, NONE is kept for Resolve to reject.
+absl::StatusOr<std::vector<LanguageRequirement>> LanguageRequirementsFromProto(
+    const google::protobuf::RepeatedPtrField<v1::LanguageRequirement>& languages) {
+  std::vector<LanguageRequirement> out;
+  out.reserve(languages.size());
+  for (int i = 0; i < languages.size(); ++i) {
+    const v1::LanguageRequirement& l = languages[i];
+    const std::string path = absl::StrCat("languages[", i, "]");
+    PASSERELLE_RETURN_IF_ERROR(CheckEnumValue(l.min_level(), v1::CefrLevel_IsValid, absl::StrCat(path, ".min_level")));
+    PASSERELLE_RETURN_IF_ERROR(
+        CheckEnumValue(l.requirement(), v1::Requirement_IsValid, absl::StrCat(path, ".requirement")));
+    const Requirement requirement =
+        l.requirement() == v1::REQUIREMENT_UNSPECIFIED ? Requirement::kDesired : RequirementFromProto(l.requirement());
+    out.push_back({l.code(), CefrLevelFromProto(l.min_level()), requirement});
+  }
+  return out;
 }
 
 absl::StatusOr<uint32_t> WeekMaskFromProto(const google::protobuf::RepeatedPtrField<v1::WeeklySlot>& slots,
@@ -165,6 +220,13 @@ absl::StatusOr<Candidate> CandidateFromProto(const v1::Candidate& p) {
   PASSERELLE_ASSIGN_OR_RETURN(c.weekly_availability, WeekMaskFromProto(p.weekly_availability(), "weekly_availability"));
   c.right_to_work = p.right_to_work();
   c.shared_with_employers = p.shared_with_employers();
+  PASSERELLE_ASSIGN_OR_RETURN(c.licence_categories, LicenceMaskFromProto(p.licence_categories(), "licence_categories"));
+  PASSERELLE_ASSIGN_OR_RETURN(c.licence_categories_pending,
+                              LicenceMaskFromProto(p.licence_categories_pending(), "licence_categories_pending"));
+  PASSERELLE_ASSIGN_OR_RETURN(c.languages, LanguageSkillsFromProto(p.languages()));
+  c.qualification_level = p.qualification_level();
+  c.qualification_recognised = p.qualification_recognised();
+  c.min_monthly_salary_eur = p.min_monthly_salary_eur();
   return c;
 }
 
@@ -195,6 +257,16 @@ void FillCandidate(const Candidate& c, v1::Candidate& p) {
   WeekMaskToProto(c.weekly_availability, p.mutable_weekly_availability());
   p.set_right_to_work(c.right_to_work);
   p.set_shared_with_employers(c.shared_with_employers);
+  LicenceMaskToProto(c.licence_categories, p.mutable_licence_categories());
+  LicenceMaskToProto(c.licence_categories_pending, p.mutable_licence_categories_pending());
+  for (const LanguageSkill& language : c.languages) {
+    v1::LanguageSkill* out = p.add_languages();
+    out->set_code(language.code);
+    out->set_level(CefrLevelToProto(language.level));
+  }
+  p.set_qualification_level(c.qualification_level);
+  p.set_qualification_recognised(c.qualification_recognised);
+  p.set_min_monthly_salary_eur(c.min_monthly_salary_eur);
 }
 
 }  // namespace
@@ -242,6 +314,31 @@ absl::StatusOr<Opening> OpeningFromProto(const v1::Opening& p) {
   o.housing_provided = p.housing_provided();
   o.training_provided = p.training_provided();
   o.hard_to_fill = p.hard_to_fill();
+  PASSERELLE_RETURN_IF_ERROR(
+      CheckEnumValue(p.experience_requirement(), v1::Requirement_IsValid, "experience_requirement"));
+  PASSERELLE_RETURN_IF_ERROR(
+      CheckEnumValue(p.qualification_requirement(), v1::Requirement_IsValid, "qualification_requirement"));
+  o.experience_requirement = RequirementFromProto(p.experience_requirement());
+  o.experience_months = p.experience_months();
+  o.experience_label = p.experience_label();
+  PASSERELLE_ASSIGN_OR_RETURN(o.licences_required, LicenceMaskFromProto(p.licences_required(), "licences_required"));
+  PASSERELLE_ASSIGN_OR_RETURN(o.licences_desired, LicenceMaskFromProto(p.licences_desired(), "licences_desired"));
+  PASSERELLE_ASSIGN_OR_RETURN(o.languages, LanguageRequirementsFromProto(p.languages()));
+  o.qualification_level = p.qualification_level();
+  o.qualification_requirement = RequirementFromProto(p.qualification_requirement());
+  o.salary_monthly_min_eur = p.salary_monthly_min_eur();
+  o.salary_monthly_max_eur = p.salary_monthly_max_eur();
+  o.salary_label = p.salary_label();
+  o.weekly_hours = p.weekly_hours();
+  o.working_time_label = p.working_time_label();
+  o.night_work = p.night_work();
+  o.weekend_work = p.weekend_work();
+  PASSERELLE_ASSIGN_OR_RETURN(o.created_on, DecodeDay(p.created_on(), "created_on"));
+  PASSERELLE_ASSIGN_OR_RETURN(o.updated_on, DecodeDay(p.updated_on(), "updated_on"));
+  o.source = p.source();
+  o.source_id = p.source_id();
+  o.display_fields.reserve(p.display_fields_size());
+  for (const v1::DisplayField& field : p.display_fields()) o.display_fields.push_back({field.name(), field.value()});
   return o;
 }
 
@@ -268,6 +365,35 @@ void FillOpening(const Opening& o, v1::Opening& p) {
   p.set_housing_provided(o.housing_provided);
   p.set_training_provided(o.training_provided);
   p.set_hard_to_fill(o.hard_to_fill);
+  p.set_experience_requirement(RequirementToProto(o.experience_requirement));
+  p.set_experience_months(o.experience_months);
+  p.set_experience_label(o.experience_label);
+  LicenceMaskToProto(o.licences_required, p.mutable_licences_required());
+  LicenceMaskToProto(o.licences_desired, p.mutable_licences_desired());
+  for (const LanguageRequirement& language : o.languages) {
+    v1::LanguageRequirement* out = p.add_languages();
+    out->set_code(language.code);
+    out->set_min_level(CefrLevelToProto(language.min_level));
+    out->set_requirement(RequirementToProto(language.requirement));
+  }
+  p.set_qualification_level(o.qualification_level);
+  p.set_qualification_requirement(RequirementToProto(o.qualification_requirement));
+  p.set_salary_monthly_min_eur(o.salary_monthly_min_eur);
+  p.set_salary_monthly_max_eur(o.salary_monthly_max_eur);
+  p.set_salary_label(o.salary_label);
+  p.set_weekly_hours(o.weekly_hours);
+  p.set_working_time_label(o.working_time_label);
+  p.set_night_work(o.night_work);
+  p.set_weekend_work(o.weekend_work);
+  p.set_created_on(EncodeDay(o.created_on));
+  p.set_updated_on(EncodeDay(o.updated_on));
+  p.set_source(o.source);
+  p.set_source_id(o.source_id);
+  for (const DisplayField& field : o.display_fields) {
+    v1::DisplayField* out = p.add_display_fields();
+    out->set_name(field.name);
+    out->set_value(field.value);
+  }
 }
 
 }  // namespace

@@ -145,7 +145,7 @@ absl::StatusOr<MappedOffer> OfferMapper::Map(const v1::FranceTravailOffer& offer
   o.id = offer.id();
   o.source_id = offer.id();
   o.source = options.source.empty() ? std::string(kDefaultSource) : options.source;
-  o.title = CutUtf8(offer.intitule(), 512);
+  o.title = ForDisplay(offer.intitule(), engine::kMaxTitleBytes);
   if (o.title.size() < offer.intitule().size()) c.Note("intitule", "cut to 512 bytes");
   PASSERELLE_RETURN_IF_ERROR(MapPlace(offer.lieu_travail(), c));
   PASSERELLE_RETURN_IF_ERROR(MapOccupation(offer, c));

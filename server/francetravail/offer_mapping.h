@@ -18,6 +18,8 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "engine/model/offer_fields.h"
+#include "engine/model/resolve.h"
 #include "engine/model/types.h"
 #include "engine/refdata/commune_lookup.h"
 #include "engine/refdata/reference_data.h"
@@ -29,7 +31,7 @@ namespace passerelle::server::francetravail {
 inline constexpr char kDefaultSource[] = "francetravail";
 // Longest value kept in a display field; longer ones (a long description) are cut at a UTF-8 boundary
 // and noted.
-inline constexpr size_t kMaxDisplayValueBytes = 2000;
+inline constexpr size_t kMaxDisplayValueBytes = engine::kMaxDisplayValueBytes;  // what a record accepts
 // Days an offer stays after its last update (dateActualisation) when an import that is not a sync
 // names no lifetime; the published format carries no expiry. Imports may ask 1..kMaxLifetimeDays.
 inline constexpr int kDefaultLifetimeDays = 60;

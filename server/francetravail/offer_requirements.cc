@@ -38,7 +38,7 @@ void OfferMapper::MapRequirements(const v1::FranceTravailOffer& offer, Context& 
   } else if (!exige.empty() && exige != "D") {
     c.Note("experienceExige", absl::StrCat("\"", exige, "\" is none of D, S, E; no experience asked"));
   }
-  o.experience_label = CutUtf8(offer.experience_libelle(), kMaxDisplayValueBytes);
+  o.experience_label = ForDisplay(offer.experience_libelle(), engine::kMaxLabelBytes);
 
   for (int i = 0; i < offer.permis_size(); ++i) {
     const v1::FranceTravailItem& permis = offer.permis(i);
@@ -104,7 +104,7 @@ void OfferMapper::MapRequirements(const v1::FranceTravailOffer& offer, Context& 
 
 void OfferMapper::MapConditions(const v1::FranceTravailOffer& offer, Context& c) const {
   engine::Opening& o = c.out.opening;
-  o.working_time_label = CutUtf8(offer.duree_travail_libelle(), kMaxDisplayValueBytes);
+  o.working_time_label = ForDisplay(offer.duree_travail_libelle(), engine::kMaxLabelBytes);
   if (std::optional<float> hours = ReadWeeklyHours(offer.duree_travail_libelle())) {
     o.weekly_hours = *hours;
   } else if (!offer.duree_travail_libelle().empty()) {
@@ -120,7 +120,7 @@ void OfferMapper::MapConditions(const v1::FranceTravailOffer& offer, Context& c)
   }
 
   const v1::FranceTravailSalary& salaire = offer.salaire();
-  o.salary_label = CutUtf8(salaire.libelle(), kMaxDisplayValueBytes);
+  o.salary_label = ForDisplay(salaire.libelle(), engine::kMaxLabelBytes);
   if (std::optional<MonthlySalary> salary = ReadSalary(salaire.libelle(), o.weekly_hours)) {
     o.salary_monthly_min_eur = salary->min_eur;
     o.salary_monthly_max_eur = salary->max_eur;

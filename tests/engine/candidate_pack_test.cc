@@ -41,6 +41,16 @@ void ExpectSame(const ResolvedCandidate& a, const ResolvedCandidate& b) {
   EXPECT_EQ(r.available_from, s.available_from);
   EXPECT_EQ(r.weekly_availability, s.weekly_availability);
   EXPECT_EQ(r.right_to_work, s.right_to_work);
+  EXPECT_EQ(r.licence_categories, s.licence_categories);
+  EXPECT_EQ(r.licence_categories_pending, s.licence_categories_pending);
+  ASSERT_EQ(r.languages.size(), s.languages.size());
+  for (size_t i = 0; i < r.languages.size(); ++i) {
+    EXPECT_EQ(r.languages[i].code, s.languages[i].code);
+    EXPECT_EQ(r.languages[i].level, s.languages[i].level);
+  }
+  EXPECT_EQ(r.qualification_level, s.qualification_level);
+  EXPECT_EQ(r.qualification_recognised, s.qualification_recognised);
+  EXPECT_TRUE(same_bits(r.min_monthly_salary_eur, s.min_monthly_salary_eur));
 
   EXPECT_EQ(a.commune_index, b.commune_index);
   EXPECT_TRUE(same_bits(a.position.x, b.position.x));
@@ -77,6 +87,12 @@ TEST(CandidatePackTest, EveryFieldRoundTrips) {
   c.wished_occupations = {"F1703", "G1602"};
   c.weekly_availability = WeeklySlotBit(0, 0) | WeeklySlotBit(6, 3);
   c.right_to_work = true;
+  c.licence_categories = LicenceBit(LicenceCategory::kB) | LicenceBit(LicenceCategory::kC);
+  c.licence_categories_pending = LicenceBit(LicenceCategory::kCe);
+  c.languages = {{"ar", CefrLevel::kC2}, {"prs", CefrLevel::kB1}};
+  c.qualification_level = 5;
+  c.qualification_recognised = true;
+  c.min_monthly_salary_eur = 1801.5f;
   const ResolvedCandidate resolved = Resolve(c);
 
   std::string packed;
