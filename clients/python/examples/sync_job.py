@@ -8,9 +8,9 @@ best openings, as a platform runs it every few minutes or hours.
 
 Inputs are JSON Lines in the proto3 JSON mapping of records.proto (as data/sample/), except
 --ft-offers: offers as the France Travail "Offres d'emploi v2" API returns them (a JSON document with
-"resultats", or one offer per line). Those go to the server's ImportFranceTravailOffers rpc when the
-client's API has it; otherwise this script maps each offer to an Opening itself (ROME code, commune,
-contract, skills by their OGR codes) and imports it as a plain opening.
+"resultats", a JSON array, or one offer per line), streamed unchanged to the server's
+ImportFranceTravailOffers rpc, which maps them (docs/francetravail.md); --ft-sync expires the stored
+offers of the source that the file no longer holds.
 
 Candidates are written with a counsellor's key, openings with an employer's: each record belongs to the
 organisation of the key that writes it (docs/security.md).
@@ -25,18 +25,7 @@ import grpc
 from google.protobuf import json_format
 
 import passerelle
-from passerelle.v1 import matching_pb2, records_pb2
-
-# France Travail contract codes -> ContractType.
-FT_CONTRACTS = {
-    "CDI": records_pb2.CONTRACT_TYPE_CDI,
-    "CDD": records_pb2.CONTRACT_TYPE_CDD,
-    "MIS": records_pb2.CONTRACT_TYPE_INTERIM,
-    "SAI": records_pb2.CONTRACT_TYPE_CDD,
-}
-# France Travail requirement codes: E = exigé, S = souhaité.
-FT_REQUIRED, FT_DESIRED = "E", "S"
-
+from passerelle.v1 import francetravail_pb2, matching_pb2, records_pb2
 
 def read_jsonl(path: str, message_type) -> Iterator:
     with open(path, encoding="utf-8") as f:
@@ -55,36 +44,32 @@ def read_ft_offers(path: str) -> List[dict]:
         return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
-def opening_from_ft_offer(offer: dict) -> records_pb2.Opening:
-    """The fields of an Opening an offer gives directly; the server validates the rest."""
-    opening = records_pb2.Opening(
-        id="ft-" + str(offer.get("id", "")),
-        employer_id="ft-" + str((offer.get("entreprise") or {}).get("siret") or "unknown"),
-        title=offer.get("intitule", "")[:200],
-        rome_code=offer.get("romeCode", ""),
-        commune_insee=(offer.get("lieuTravail") or {}).get("commune", ""),
-        contract=FT_CONTRACTS.get(offer.get("typeContrat", ""), records_pb2.CONTRACT_TYPE_UNSPECIFIED),
-        start_date=(offer.get("dateCreation") or "")[:10],
-    )
-    for skill in offer.get("competences") or []:
-        code = str(skill.get("code", ""))
-        if code.isdigit():
-            target = opening.required_skills if skill.get("exigence") == FT_REQUIRED else opening.desired_skills
-            target.append(int(code))
-    if offer.get("nombrePostes"):
-        opening.positions = int(offer["nombrePostes"])
-    return opening
+def import_ft_offers(client: passerelle.Client, offers: List[dict], sync: bool = False, source: str = ""):
+    """Streams the offers as published to ImportFranceTravailOffers: the server maps them
+    (docs/francetravail.md), so every platform gets the same mapping. 100 offers per message, the options
+    in the first. With sync, the source's stored offers absent from `offers` expire."""
+    options = francetravail_pb2.FranceTravailImportOptions(sync=sync, source=source)
+
+    def requests():
+        batch = francetravail_pb2.ImportFranceTravailOffersRequest(options=options)
+        for offer in offers:
+            # Fields this client's generated code does not know are dropped here; the C++ CLI keeps them.
+            json_format.ParseDict(offer, batch.offers.add(), ignore_unknown_fields=True)
+            if len(batch.offers) == 100:
+                yield batch
+                batch = francetravail_pb2.ImportFranceTravailOffersRequest()
+        if batch.offers or batch.HasField("options"):
+            yield batch
+
+    return client.matching.ImportFranceTravailOffers(requests())
 
 
-def import_ft_offers(client: passerelle.Client, offers: List[dict]):
-    """ImportFranceTravailOffers when the API has it (raw offers, the server maps them), else ImportOpenings."""
-    request_type = getattr(matching_pb2, "ImportFranceTravailOffersRequest", None)
-    if client.has_rpc("ImportFranceTravailOffers") and request_type is not None:
-        field = "offer_json" if "offer_json" in request_type.DESCRIPTOR.fields_by_name else None
-        if field is not None:
-            requests = (request_type(**{field: json.dumps(o, ensure_ascii=False)}) for o in offers)
-            return client.matching.ImportFranceTravailOffers(requests)
-    return client.import_openings(opening_from_ft_offer(o) for o in offers)
+def print_ft_report(report) -> None:
+    print(f"France Travail offers: {report.added_count} added, {report.changed_count} changed, "
+          f"{report.expired_count} expired, {report.rejected_count} rejected", file=sys.stderr)
+    for item in report.offers:
+        if item.status == francetravail_pb2.OFFER_IMPORT_STATUS_REJECTED:
+            print(f"  rejected {item.offer_id}: {item.field} {item.reason}", file=sys.stderr)
 
 
 def print_report(kind: str, report) -> None:
@@ -103,6 +88,7 @@ def main(argv=None) -> int:
     parser.add_argument("--candidates", help="candidates, JSON Lines")
     parser.add_argument("--openings", help="openings, JSON Lines")
     parser.add_argument("--ft-offers", help="France Travail offers (API JSON or JSON Lines)")
+    parser.add_argument("--ft-sync", action="store_true", help="the file is the whole source: expire the rest")
     parser.add_argument("--k", type=int, default=5, help="openings per candidate")
     parser.add_argument("--out", default="-", help="matches as JSON Lines ('-' = stdout)")
     args = parser.parse_args(argv)
@@ -117,7 +103,7 @@ def main(argv=None) -> int:
         if args.openings:
             print_report("openings", employer.import_openings(read_jsonl(args.openings, records_pb2.Opening)))
         if args.ft_offers:
-            print_report("France Travail offers", import_ft_offers(employer, read_ft_offers(args.ft_offers)))
+            print_ft_report(import_ft_offers(employer, read_ft_offers(args.ft_offers), sync=args.ft_sync))
 
         out = sys.stdout if args.out == "-" else open(args.out, "w", encoding="utf-8")
         try:

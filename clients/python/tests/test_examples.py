@@ -1,6 +1,7 @@
 """The examples (clients/python/examples) run against the test server on a slice of the sample cohort."""
 
 import csv
+import datetime
 import itertools
 import json
 import os
@@ -55,24 +56,22 @@ def test_sync_job_imports_and_writes_matches(server, keys, tmp_path):
     assert any(line["matches"] for line in lines)  # 150 openings fit somebody among 30 candidates
 
 
-def test_france_travail_offers_are_imported(server, keys):
+def test_france_travail_offers_are_imported_as_published(server, keys):
+    today = datetime.date.today().isoformat()
     offer = {"id": "170ABCD", "intitule": "Maçon / Maçonne", "romeCode": "F1703", "typeContrat": "CDI",
-             "lieuTravail": {"libelle": "93 - BOBIGNY", "commune": "93008"}, "dateCreation": "2026-03-02T10:00:00.000Z",
-             "competences": [{"code": "100596", "libelle": "x", "exigence": "E"},
-                             {"code": "103070", "libelle": "y", "exigence": "S"}], "nombrePostes": 1}
+             "lieuTravail": {"libelle": "93 - BOBIGNY", "commune": "93008"},
+             "dateCreation": today + "T10:00:00.000Z", "dateActualisation": today + "T10:00:00.000Z",
+             "competences": [{"code": "100596", "libelle": "x", "exigence": "E"}], "nombrePostes": 2,
+             "permis": [{"libelle": "B - Véhicule léger", "exigence": "S"}]}
+    unplaced = {"id": "170ZZZZ", "intitule": "Agent d'entretien", "romeCode": "K2204", "typeContrat": "CDI",
+                "lieuTravail": {"libelle": "Ailleurs"}, "dateActualisation": today + "T10:00:00.000Z"}
     with passerelle.connect(server.address, key_file=str(keys["employer"])) as employer:
-        report = sync_job.import_ft_offers(employer, [offer])
-    assert (report.accepted_count, report.rejected_count) == (1, 0), report
-
-
-def test_ft_offer_mapping_keeps_codes_and_requirements():
-    opening = sync_job.opening_from_ft_offer({"id": "1", "romeCode": "F1703", "typeContrat": "MIS",
-                                              "lieuTravail": {"commune": "93008"},
-                                              "competences": [{"code": "100596", "exigence": "E"},
-                                                              {"code": "103070", "exigence": "S"}]})
-    assert (opening.id, opening.rome_code, opening.commune_insee) == ("ft-1", "F1703", "93008")
-    assert opening.contract == passerelle.records.CONTRACT_TYPE_INTERIM
-    assert list(opening.required_skills) == [100596] and list(opening.desired_skills) == [103070]
+        report = sync_job.import_ft_offers(employer, [offer, unplaced])
+        stored = employer.matching.GetOpening(matching_pb2.GetOpeningRequest(opening_id="170ABCD"))
+    assert (report.added_count, report.rejected_count) == (1, 1), report
+    rejected = [o for o in report.offers if o.offer_id == "170ZZZZ"][0]
+    assert rejected.field.startswith("lieuTravail"), rejected
+    assert (stored.opening.rome_code, stored.opening.commune_insee, stored.opening.positions) == ("F1703", "93008", 2)
 
 
 def test_nightly_rerank_writes_one_row_per_proposal(server, keys, tmp_path):
