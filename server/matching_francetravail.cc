@@ -94,6 +94,9 @@ class OfferImport {
                       "dateActualisation", report);
       }
     }
+    // The published format has no start date and lists only offers open now: the job starts from the import
+    // day (a start_date of 0 would read as 1970-01-01 to the timing criterion).
+    if (mapped->opening.start_date == 0) mapped->opening.start_date = Today();
     mapped->opening.owner_id = claims_.organisation;
     batch_.push_back(std::move(mapped->opening));
     expiries_.push_back(expires_on);

@@ -139,6 +139,8 @@ TEST_F(FranceTravailRpcTest, ReimportCountsChangesAndSyncExpiresOnlyTheSourcesAb
   EXPECT_TRUE(GetOpening("own-opening", &got).ok());  // not of the source
   EXPECT_TRUE(GetOpening("201MWKT", &got).ok());
   EXPECT_EQ(got.opening().expires_on(), "");  // a synced source expires by sync, not by lifetime
+  // No start date is published: the import day, not day 0 (which the timing criterion reads as 1970).
+  EXPECT_GT(got.opening().start_date(), "2026-01-01");
 
   // Another source's sync leaves francetravail's openings alone.
   v1::FranceTravailImportOptions other = Options(true);
