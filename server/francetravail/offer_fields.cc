@@ -93,7 +93,7 @@ std::optional<std::string> ReadLanguage(absl::string_view libelle) {
       {"estonien", "et"},   {"slovene", "sl"},    {"macedonien", "mk"}, {"tchetchene", "ce"}, {"ouzbek", "uz"},
   };
   const std::string folded = FoldText(libelle);
-  const absl::string_view first = folded.substr(0, folded.find(' '));
+  const absl::string_view first = absl::string_view(folded).substr(0, folded.find(' '));
   for (const auto& [name, code] : kLanguages) {
     if (first == name) return std::string(code);
   }
