@@ -177,13 +177,6 @@ const francetravail::OfferMapper& MatchingService::offer_mapper() {
   return *offer_mapper_;
 }
 
-grpc::Status MatchingService::ImportFranceTravailOffers(grpc::ServerContext*,
-                                                        grpc::ServerReader<v1::ImportFranceTravailOffersRequest>*,
-                                                        v1::ImportFranceTravailOffersResponse*) {
-  // Registered with a ByteBuffer handler in the constructor (ImportFranceTravailOffersBytes).
-  return grpc::Status(grpc::StatusCode::INTERNAL, "ImportFranceTravailOffers is served from bytes");
-}
-
 grpc::Status MatchingService::ImportFranceTravailOffersBytes(grpc::ServerContext* context,
                                                              grpc::ServerReader<grpc::ByteBuffer>* reader,
                                                              v1::ImportFranceTravailOffersResponse* response) {

@@ -95,10 +95,6 @@ class MatchingService final : public MatchingServiceBase {
                                v1::DeleteCandidateResponse* response) override;
   grpc::Status DeleteOpening(grpc::ServerContext* context, const v1::DeleteOpeningRequest* request,
                              v1::DeleteOpeningResponse* response) override;
-  // matching_francetravail.cc
-  grpc::Status ImportFranceTravailOffers(grpc::ServerContext* context,
-                                         grpc::ServerReader<v1::ImportFranceTravailOffersRequest>* reader,
-                                         v1::ImportFranceTravailOffersResponse* response) override;
   grpc::ServerUnaryReactor* MatchOpenings(grpc::CallbackServerContext* context, const v1::MatchOpeningsRequest* request,
                                           v1::MatchOpeningsResponse* response) override;
   grpc::ServerUnaryReactor* MatchCandidates(grpc::CallbackServerContext* context,
