@@ -12,6 +12,7 @@ packages=(
   prometheus-cpp-dev clang-14 libclang-rt-14-dev
   gnuplot-nox python3 python3-grpcio python3-protobuf python3-pytest
   libpq-dev postgresql-15 postgresql-15-postgis-3
+  libcpp-httplib-dev chromium chromium-driver python3-selenium fonts-dejavu-core
 )
 
 missing=()

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/common/field_status.h"
 #include "engine/common/status_macros.h"
+#include "engine/model/dates.h"
 #include "engine/store/enum_codec.h"
 #include "engine/store/record_codec.h"
 
@@ -27,6 +28,7 @@ absl::StatusOr<engine::MatchQuery> CommonQuery(const Request& request, int max_k
   query.min_score = request.min_score();
   query.max_distance_km = request.max_distance_km();
   query.explain = !request.has_explain() || request.explain();
+  query.today = engine::DayOf(absl::Now());
   return query;
 }
 

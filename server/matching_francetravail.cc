@@ -38,7 +38,7 @@ void Reject(const absl::Status& status, absl::string_view field, v1::FranceTrava
   report->set_reason(engine::FieldReason(status));
 }
 
-engine::Day Today() { return static_cast<engine::Day>(absl::ToUnixSeconds(absl::Now()) / 86400); }
+engine::Day Today() { return engine::DayOf(absl::Now()); }
 
 // One import stream: the options of its first message, the batch in hand, the ids sent.
 class OfferImport {

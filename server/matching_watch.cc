@@ -13,6 +13,7 @@
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "engine/common/status_macros.h"
+#include "engine/model/dates.h"
 #include "server/api_convert.h"
 #include "server/matching_internal.h"
 #include "server/matching_service.h"
@@ -58,6 +59,7 @@ absl::StatusOr<std::vector<WatchedMatch>> MatchingService::WatchedTop(const Clai
   query.k = request.k() == 0 ? kDefaultWatchK : request.k();
   query.min_score = request.min_score();
   query.explain = false;
+  query.today = engine::DayOf(absl::Now());
   absl::StatusOr<engine::MatchResult> result;
   if (!request.candidate_id().empty()) {
     PASSERELLE_ASSIGN_OR_RETURN(const auto located,

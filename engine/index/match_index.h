@@ -76,6 +76,10 @@ struct MatchQuery {
   // MatchCandidates only: the candidates the caller may see; the others are neither matches nor
   // near-misses (nor counted as eligible). Default: unrestricted.
   CandidateVisibility visibility;
+  // The day the query is answered, from the server's clock (engine code never reads a clock). Openings
+  // past their expiry and readiness dates are judged against it; 0 = unknown (no date-based rule
+  // applies). Default: 0.
+  Day today = 0;
 };
 
 struct MatchIndexOptions {

@@ -32,4 +32,10 @@ std::string FormatDay(Day day) {
   return absl::StrFormat("%04d-%02d-%02d", civil.year(), civil.month(), civil.day());
 }
 
+Day DayOf(absl::Time instant) {
+  const int64_t seconds = absl::ToUnixSeconds(instant);
+  // Floor division, so that instants before 1970 fall on the day they belong to.
+  return static_cast<Day>(seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400);
+}
+
 }  // namespace passerelle::engine

@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "engine/model/types.h"
 
 namespace passerelle::engine {
@@ -15,6 +16,8 @@ Day DayFromCivil(int year, int month, int day);
 absl::StatusOr<Day> ParseDay(absl::string_view text, absl::string_view field);
 // "YYYY-MM-DD"; 0 gives an empty string.
 std::string FormatDay(Day day);
+// The UTC calendar day of an instant (callers pass absl::Now(); the engine itself never reads a clock).
+Day DayOf(absl::Time instant);
 
 }  // namespace passerelle::engine
 
