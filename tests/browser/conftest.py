@@ -1,0 +1,62 @@
+"""Fixtures of the browser tests: the server stack (harness.Stack) once per session, and one headless
+Chromium at a small laptop's size (1366x768) driven by Debian's chromedriver."""
+
+import os
+import pathlib
+import shutil
+import tempfile
+
+import pytest
+
+from harness import Stack
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+
+
+def pytest_collection_modifyitems(config, items):
+    # Only a machine without Chromium skips, and says so (the ctest entry passes SKIP_RETURN_CODE).
+    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
+        reason = f"Chromium is absent ({CHROMIUM}, {CHROMEDRIVER}): apt-get install chromium chromium-driver"
+        for item in items:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def stack():
+    for name in ("PASSERELLE_SERVER_BINARY", "PASSERELLE_GATEWAY_BINARY", "PASSERELLE_CLI_BINARY",
+                 "PASSERELLE_SOURCE_DIR"):
+        if not os.environ.get(name):
+            pytest.fail(f"{name} is not set (run the tests through ctest -L browser)")
+    workdir = pathlib.Path(tempfile.mkdtemp(prefix="passerelle-browser-"))
+    s = Stack(workdir)
+    try:
+        yield s
+    finally:
+        s.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def driver():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1366,768",
+                "--disable-dev-shm-usage", "--lang=fr-FR", "--force-device-scale-factor=1"):
+        options.add_argument(arg)
+    d = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    d.set_window_size(1366, 768)
+    try:
+        yield d
+    finally:
+        d.quit()
+
+
+@pytest.fixture(scope="session")
+def screenshots():
+    folder = pathlib.Path(os.environ["PASSERELLE_SOURCE_DIR"]) / "docs" / "console"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
