@@ -48,7 +48,9 @@ def driver():
                 "--disable-dev-shm-usage", "--lang=fr-FR", "--force-device-scale-factor=1"):
         options.add_argument(arg)
     d = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    d.set_window_size(1366, 768)
+    # The page itself gets 1366x768 CSS pixels, whatever the headless window's frame takes.
+    d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                      {"width": 1366, "height": 768, "deviceScaleFactor": 1, "mobile": False})
     try:
         yield d
     finally:

@@ -145,6 +145,21 @@ def test_explanation_contributions_add_up_to_the_score(driver, stack, screenshot
     driver.save_screenshot(str(screenshots / "explain-table.png"))
 
 
+def test_english_switch_keeps_the_screen(driver, stack, screenshots):
+    go(driver, stack, f"person/-/{PERSON}")
+    assert_heading(driver, f"Personne {PERSON}")
+    switch = driver.find_element(By.ID, "lang-switch")
+    assert switch.text == "English"
+    switch.click()
+    assert_heading(driver, f"Person {PERSON}")
+    assert driver.execute_script("return document.documentElement.lang") == "en"
+    near = shown(driver, f"#near-misses li[data-opening='{OPENING}'] li[data-code='FRENCH_GAP']")
+    assert "To lift it:" in near.text and "French" in near.text, near.text
+    driver.find_element(By.ID, "lang-switch").click()
+    assert_heading(driver, f"Personne {PERSON}")
+    assert driver.execute_script("return document.documentElement.lang") == "fr"
+
+
 def test_near_miss_unlocks_when_the_person_reaches_b1(driver, stack, screenshots):
     go(driver, stack, f"person/-/{PERSON}/edit")
     assert_heading(driver, f"Modifier la personne {PERSON}")

@@ -84,7 +84,7 @@ export function announce(text) {
   setTimeout(() => { status.textContent = text; }, 50);
 }
 
-function renderChrome() {
+export function renderChrome() {
   const role = session.role();
   const signedIn = Boolean(session.key());
   const nav = document.getElementById('nav');

@@ -1,6 +1,9 @@
 // Hand-written SVG charts. Each is an <svg role="img"> with a <title> and a <desc> giving its numbers in
 // words, and every chart on a screen also has its numbers in a table, for screen readers and for copying.
 import {s, uid} from './dom.js';
+import {number} from './i18n.js';
+
+const tickLabel = (v) => (v === 0 || v === 1 ? String(v) : number(v, 2));
 
 // Colours of the seven criteria, each at least 3:1 against white (WCAG 1.4.11), with a pattern-free
 // legend because every bar is also labelled in text.
@@ -54,13 +57,13 @@ export function stackedBar({title, desc, segments, width = 640}) {
     const tx = left + tick * room;
     svg.append(s('line', {x1: tx, y1: 38, x2: tx, y2: 44, stroke: '#333333'}),
         s('text', {x: tx, y: 58, 'text-anchor': tick === 0 ? 'start' : tick === 1 ? 'end' : 'middle',
-          class: 'chart-value'}, String(tick)));
+          class: 'chart-value'}, tickLabel(tick)));
   }
   return svg;
 }
 
 // Pairs of bars (two series side by side) for each group: {label, a, b, aText, bText}.
-export function pairedBars({title, desc, groups, names, width = 640, labelWidth = 190, max}) {
+export function pairedBars({title, desc, groups, names, width = 700, labelWidth = 260, max}) {
   const row = 46;
   const height = groups.length * row + 30;
   const svg = frame(width, height, title, desc);

@@ -53,6 +53,6 @@ export async function render(main, params) {
       h('section', {'aria-labelledby': 'cands-title'}, h('h2', {id: 'cands-title'}, t('opening.best')),
           best.length ? rows(opening, best, false) : h('p', {}, t('opening.none'))),
       h('section', {'aria-labelledby': 'ncands-title'}, h('h2', {id: 'ncands-title'}, t('opening.near')),
-          near.length ? rows(opening, near, true) : h('p', {}, t('match.noNear'))));
+          near.length ? rows(opening, near, true) : h('p', {}, t('opening.noNear'))));
   announce(t('opening.announce', {n: best.length}));
 }

@@ -5,7 +5,7 @@ import {h, replace} from '../dom.js';
 import {t} from '../i18n.js';
 import * as api from '../api.js';
 import * as session from '../session.js';
-import {go, home, showError, clearError, announce} from '../app.js';
+import {go, home, showError, clearError, announce, renderChrome} from '../app.js';
 
 // counsellor (or reader) when SearchOpenings is allowed, employer when only ListOpenings is.
 async function roleOfKey() {
@@ -42,6 +42,7 @@ async function submit(event) {
     const role = await roleOfKey();
     if (!role) {
       session.signOut();
+      renderChrome();
       showError({code: 'PERMISSION_DENIED', message: t('signin.wrongRole'), field: ''});
       return;
     }
@@ -50,6 +51,7 @@ async function submit(event) {
     go(home());
   } catch (err) {
     session.signOut();
+    renderChrome();
     input.setAttribute('aria-invalid', 'true');
     showError(err.code === 'UNAUTHENTICATED' ? {...err, message: t('signin.refused'), field: ''} : err);
     input.focus();
