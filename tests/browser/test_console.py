@@ -101,6 +101,7 @@ def test_counsellor_creates_a_person_with_the_look_ups(driver, stack, screenshot
     Select(driver.find_element(By.ID, "p-french")).select_by_value("CEFR_LEVEL_A1")
     for box in ("p-rtw", "p-share"):
         driver.find_element(By.ID, box).click()
+    driver.execute_script("window.scrollTo(0, 0)")
     driver.save_screenshot(str(screenshots / "person-form.png"))
     driver.find_element(By.CSS_SELECTOR, "form.person-form button[type=submit]").click()
     assert_heading(driver, f"Personne {PERSON}")
@@ -112,7 +113,7 @@ def test_matches_show_reasons_and_the_near_miss_says_what_lifts_it(driver, stack
     cards = driver.find_elements(By.CSS_SELECTOR, "#best-openings li.match")
     assert cards, "the person has matches"
     first = cards[0]
-    first.find_element(By.TAG_NAME, "summary").click()
+    assert first.find_element(By.TAG_NAME, "details").get_attribute("open") is not None  # the best one is open
     reasons = [td.text for td in first.find_elements(By.CSS_SELECTOR, "table.criteria td:nth-child(3)")]
     assert len(reasons) == 7 and all(r and r != "—" for r in reasons), reasons
     assert "km" in first.find_element(By.CLASS_NAME, "facts").text

@@ -51,7 +51,7 @@ function matchCard(person, m, info, rank) {
               distance(m), info && info.contract ? ` · ${enumLabel(info.contract)}` : '',
               info && info.communeInsee ? ` · ${info.communeInsee}` : ''),
           readiness(m),
-          h('details', {}, h('summary', {}, t('match.criteria')),
+          h('details', {open: rank === 1}, h('summary', {}, t('match.criteria')),
               criteriaTable(expl.criteria || m.criteria, t('match.criteriaOf', {id: m.id}))),
           links(person, m)));
 }
