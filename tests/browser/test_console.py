@@ -76,6 +76,13 @@ def pick(driver, input_id, query, hit_text):
     hit.send_keys(Keys.ENTER)
 
 
+def unlabelled_fields(driver):
+    """Ids of the inputs and selects of the screen that no <label> names (screen readers would say nothing)."""
+    return driver.execute_script(
+        "return [...document.querySelectorAll('main input, main select')]"
+        ".filter((el) => el.type !== 'hidden' && el.labels.length === 0).map((el) => el.id || el.name);")
+
+
 def test_wrong_key_is_refused(driver, stack, screenshots):
     sign_in(driver, stack, "psk_k0000000000000000_not-a-real-secret-000000000000000000000000")
     assert "Clé refusée" in error_text(driver)
@@ -182,12 +189,14 @@ def test_a_refused_field_is_named_and_marked(driver, stack, screenshots):
     commune = driver.find_element(By.ID, "p-commune")
     assert commune.get_attribute("aria-invalid") == "true"
     assert driver.switch_to.active_element == commune
+    assert unlabelled_fields(driver) == []
     driver.save_screenshot(str(screenshots / "field-error.png"))
 
 
 def test_cohort_assignment_against_greedy(driver, stack, screenshots):
     go(driver, stack, "cohort")
     assert_heading(driver, "Cohorte : reclassement et affectation")
+    assert unlabelled_fields(driver) == []
     driver.find_element(By.ID, "c-share").send_keys("0.2")
     Select(driver.find_element(By.ID, "c-french")).select_by_value("CEFR_LEVEL_A2")
     driver.find_element(By.ID, "run-assign").click()

@@ -69,12 +69,18 @@ export function clearError() {
   replace(document.getElementById('errors'));
 }
 
-// Shows an API error in the alert region, with the field it names.
+// The gRPC code in words ("Clé refusée"), or the code itself when the catalogue has no words for it.
+function codeLabel(code) {
+  const key = `code.${code}`;
+  const words = t(key);
+  return words !== key ? words : code || t('error.title');
+}
+
+// Shows an API error in the alert region: the code in words, the server's message, the field it names.
 export function showError(err) {
   const field = err.field ? t('error.field', {field: err.field}) : '';
   replace(document.getElementById('errors'),
-      h('p', {}, h('strong', {}, t(`code.${err.code}`) !== `code.${err.code}` ? t(`code.${err.code}`) : err.code || t('error.title')),
-          ' — ', err.message || '', field ? ` (${field})` : ''));
+      h('p', {}, h('strong', {}, codeLabel(err.code)), ' — ', err.message || '', field ? ` (${field})` : ''));
 }
 
 export function announce(text) {
