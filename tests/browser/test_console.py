@@ -7,6 +7,7 @@ The tests run in file order and share the browser: each starts from the sign-in 
 """
 
 import math
+import re
 
 import pytest
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException
@@ -212,6 +213,20 @@ def test_cohort_assignment_against_greedy(driver, stack, screenshots):
     driver.save_screenshot(str(screenshots / "cohort.png"))
     driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", driver.find_element(By.ID, "cmp-title"))
     driver.save_screenshot(str(screenshots / "cohort-charts.png"))
+
+
+def test_cohort_reranking_streams_every_person(driver, stack):
+    go(driver, stack, "cohort")
+    assert_heading(driver, "Cohorte : reclassement et affectation")
+    shown(driver, "#c-dep").send_keys("93")
+    driver.find_element(By.ID, "run-rerank").click()
+    summary = shown(driver, "#rerank-summary", seconds=60).text
+    rows = driver.find_elements(By.CSS_SELECTOR, "#rerank-table tbody tr")
+    # The people of Seine-Saint-Denis: the sample's there and the one created above, each ranked once.
+    assert rows and PERSON in [r.find_element(By.TAG_NAME, "th").text for r in rows]
+    done, total = (int(n) for n in re.match(r"(\d+) personnes reclassées sur (\d+)", summary).groups())
+    assert done == total > 0, summary
+    assert len(rows) == min(total, 50), (len(rows), summary)  # the table lists the first 50
 
 
 def test_employer_sees_its_openings_and_only_consenting_people(driver, stack, screenshots):
