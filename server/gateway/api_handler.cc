@@ -1,0 +1,245 @@
+#include "server/gateway/api_handler.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "engine/common/field_status.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/dynamic_message.h"
+#include "httplib.h"
+#include "passerelle/v1/access.pb.h"
+#include "passerelle/v1/governance.pb.h"
+#include "passerelle/v1/matching.pb.h"
+#include "server/call_log.h"
+#include "server/gateway/generic_call.h"
+#include "server/gateway/http_errors.h"
+#include "server/gateway/json_request.h"
+#include "server/gateway/routes.h"
+#include "server/status_convert.h"
+
+namespace passerelle::gateway {
+namespace {
+
+using google::protobuf::Message;
+using google::protobuf::MethodDescriptor;
+
+constexpr char kJson[] = "application/json";
+constexpr char kJsonLines[] = "application/x-ndjson";
+
+// What one HTTP request calls.
+struct Target {
+  std::string rpc;             // "passerelle.v1.Matching/GetCandidate"
+  std::string route_template;  // for the log: never the path itself, which holds ids
+  std::string body_field;      // "*", a field name, or "" (no body)
+  std::map<std::string, std::string> variables;
+};
+
+void Answer(httplib::Response& response, int status, const std::string& json) {
+  response.status = status;
+  response.set_content(json, kJson);
+}
+
+void LogRequest(const httplib::Request& request, absl::string_view route, int status, absl::string_view code,
+                absl::Time start) {
+  server::LogEvent("http", {{"method", request.method},
+                            {"route", route},
+                            {"status", status},
+                            {"code", code},
+                            {"latency_ms", absl::ToDoubleMilliseconds(absl::Now() - start)}});
+}
+
+// The raw path (before '?', still %-escaped: a %2F inside an id is not a separator).
+absl::string_view RawPath(const httplib::Request& request) {
+  absl::string_view target = request.target;
+  return target.substr(0, target.find('?'));
+}
+
+std::optional<Target> Resolve(const httplib::Request& request) {
+  const absl::string_view path = RawPath(request);
+  if (request.method == "POST") {
+    if (std::optional<std::string> rpc = GenericRpc(path)) {
+      return Target{*rpc, "/v1/rpc/{Service}/{Method}", "*", {}};
+    }
+  }
+  std::optional<RouteMatch> match = MatchRoute(request.method, path);
+  if (!match) return std::nullopt;
+  return Target{match->route->rpc, match->route->path_template, match->route->body, std::move(match->variables)};
+}
+
+const MethodDescriptor* FindMethod(const std::string& rpc) {
+  std::string dotted = rpc;
+  dotted[dotted.rfind('/')] = '.';
+  return google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(dotted);
+}
+
+std::unique_ptr<Message> NewMessage(const google::protobuf::Descriptor* type) {
+  return std::unique_ptr<Message>(google::protobuf::MessageFactory::generated_factory()->GetPrototype(type)->New());
+}
+
+// Query parameters, then path variables (which win), onto one request.
+absl::Status ApplyParameters(const Target& target, const httplib::Request& request, Message& message) {
+  for (const auto& [name, value] : request.params) {
+    if (absl::Status status = SetFieldFromText(name, value, message); !status.ok()) return status;
+  }
+  for (const auto& [name, value] : target.variables) {
+    if (absl::Status status = SetFieldFromText(name, value, message); !status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+// The serialized request messages: one, or one per item of an import body (the query parameters go to
+// the first item, where options of a stream belong).
+absl::StatusOr<std::vector<std::string>> BuildRequests(const MethodDescriptor& method, const Target& target,
+                                                      const httplib::Request& request) {
+  std::vector<std::string> out;
+  if (target.body_field.empty() && !absl::StripAsciiWhitespace(request.body).empty()) {
+    return absl::InvalidArgumentError("this route takes no body; use query parameters");
+  }
+  if (!method.client_streaming()) {
+    std::unique_ptr<Message> message = NewMessage(method.input_type());
+    if (!target.body_field.empty()) {
+      if (absl::Status status = MergeJsonBody(request.body, target.body_field, *message); !status.ok()) return status;
+    }
+    if (absl::Status status = ApplyParameters(target, request, *message); !status.ok()) return status;
+    out.push_back(message->SerializeAsString());
+    return out;
+  }
+  absl::StatusOr<std::vector<std::string>> items = SplitImportItems(request.body);
+  if (!items.ok()) return items.status();
+  for (size_t i = 0; i < items->size(); ++i) {
+    std::unique_ptr<Message> message = NewMessage(method.input_type());
+    absl::Status status = MergeJsonBody((*items)[i], target.body_field, *message);
+    if (status.ok() && i == 0) status = ApplyParameters(target, request, *message);
+    if (!status.ok()) return engine::PrefixFieldPath(status, absl::StrCat("items[", i, "]"));
+    out.push_back(message->SerializeAsString());
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> AnswerJson(const MethodDescriptor& method, const std::string& bytes) {
+  std::unique_ptr<Message> message = NewMessage(method.output_type());
+  if (!message->ParseFromString(bytes)) return absl::InternalError("the server's answer does not parse");
+  return MessageToJson(*message);
+}
+
+// A server-streaming answer: JSON Lines, chunked, one line per message as it arrives; a failure after the
+// first line is the last line, {"error": ...}.
+struct Stream {
+  std::unique_ptr<GenericCall> call;
+  const MethodDescriptor* method = nullptr;
+  std::string first_line;
+  grpc::StatusCode code = grpc::StatusCode::OK;
+};
+
+void AnswerStream(std::unique_ptr<GenericCall> call, const MethodDescriptor& method, const std::string& first,
+                  const httplib::Request& request, const std::string& route, absl::Time start,
+                  httplib::Response& response) {
+  auto stream = std::make_shared<Stream>();
+  stream->call = std::move(call);
+  stream->method = &method;
+  stream->first_line = first;
+  response.status = 200;
+  const std::string http_method = request.method;
+  response.set_chunked_content_provider(
+      kJsonLines,
+      [stream](size_t, httplib::DataSink& sink) {
+        std::string line;
+        if (!stream->first_line.empty()) {
+          line.swap(stream->first_line);
+        } else if (std::string bytes; stream->call->Read(bytes, [&sink] { return sink.is_writable(); })) {
+          absl::StatusOr<std::string> json = AnswerJson(*stream->method, bytes);
+          line = json.ok() ? *json : ErrorJson(json.status());
+        } else {
+          const grpc::Status status = stream->call->Finish();
+          stream->code = status.error_code();
+          if (!status.ok()) {
+            line = ErrorJson(status) + "\n";
+            sink.write(line.data(), line.size());
+          }
+          sink.done();
+          return true;
+        }
+        line += "\n";
+        return sink.write(line.data(), line.size());
+      },
+      [stream, http_method, route, start](bool) {
+        stream->call.reset();  // cancels the call if the client left before its end
+        server::LogEvent("http", {{"method", http_method},
+                                  {"route", route},
+                                  {"status", 200},
+                                  {"code", server::StatusCodeName(static_cast<absl::StatusCode>(stream->code))},
+                                  {"latency_ms", absl::ToDoubleMilliseconds(absl::Now() - start)}});
+      });
+}
+
+}  // namespace
+
+void LinkApiDescriptors() {
+  (void)v1::GetStatusRequest::descriptor();
+  (void)v1::ListKeysRequest::descriptor();
+  (void)v1::ListAuditEntriesRequest::descriptor();
+}
+
+void HandleApi(grpc::GenericStub& stub, const ApiLimits& limits, const httplib::Request& request,
+               httplib::Response& response) {
+  const absl::Time start = absl::Now();
+  response.set_header("Cache-Control", "no-store");
+  std::optional<Target> target = Resolve(request);
+  const MethodDescriptor* method = target ? FindMethod(target->rpc) : nullptr;
+  if (method == nullptr) {
+    const bool other = PathHasOtherMethod(request.method, RawPath(request));
+    const int status = other ? 405 : 404;
+    Answer(response, status, ErrorJson(status, other ? "METHOD_NOT_ALLOWED" : "NOT_FOUND", other ? "method not allowed on this path" : "no such route or rpc"));
+    LogRequest(request, target ? target->route_template : "", status, "", start);
+    return;
+  }
+  const auto fail = [&](int http, const std::string& json, absl::string_view code) {
+    Answer(response, http, json);
+    LogRequest(request, target->route_template, http, code, start);
+  };
+  // No key: refused here, before anything that could read data is called.
+  const std::string authorization = request.get_header_value("Authorization");
+  absl::string_view secret = authorization;
+  if (!absl::ConsumePrefix(&secret, "Bearer ") || absl::StripAsciiWhitespace(secret).empty()) {
+    return fail(401, ErrorJson(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "missing \"Authorization: Bearer <key>\"")),
+                "UNAUTHENTICATED");
+  }
+  const size_t cap = method->client_streaming() ? limits.max_import_body_bytes : limits.max_body_bytes;
+  if (request.body.size() > cap) {
+    return fail(413, ErrorJson(413, "PAYLOAD_TOO_LARGE", absl::StrCat("the body is over ", cap, " bytes")), "");
+  }
+  absl::StatusOr<std::vector<std::string>> messages = BuildRequests(*method, *target, request);
+  if (!messages.ok()) return fail(400, ErrorJson(messages.status()), "INVALID_ARGUMENT");
+
+  auto call = std::make_unique<GenericCall>(stub, target->rpc, authorization, limits.call_deadline_seconds);
+  for (const std::string& bytes : *messages) {
+    if (!call->Write(bytes)) break;  // the server ended the call: Finish says why
+  }
+  call->WritesDone();
+  std::string bytes;
+  const bool got = call->Read(bytes);
+  if (got && method->server_streaming()) {
+    absl::StatusOr<std::string> first = AnswerJson(*method, bytes);
+    if (first.ok()) return AnswerStream(std::move(call), *method, *first, request, target->route_template, start, response);
+  }
+  const grpc::Status status = call->Finish();
+  const std::string code = server::StatusCodeName(static_cast<absl::StatusCode>(status.error_code()));
+  if (!status.ok()) return fail(HttpStatusOf(status.error_code()), ErrorJson(status), code);
+  if (method->server_streaming()) {  // ended without a message
+    response.status = 200;
+    response.set_content("", kJsonLines);
+    return LogRequest(request, target->route_template, 200, code, start);
+  }
+  absl::StatusOr<std::string> json = got ? AnswerJson(*method, bytes) : absl::InternalError("the server sent no answer");
+  if (!json.ok()) return fail(500, ErrorJson(json.status()), "INTERNAL");
+  Answer(response, 200, *json);
+  LogRequest(request, target->route_template, 200, code, start);
+}
+
+}  // namespace passerelle::gateway
