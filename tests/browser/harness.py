@@ -9,7 +9,6 @@ import json
 import os
 import pathlib
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -19,12 +18,6 @@ import urllib.request
 # openings. "other-employer" publishes nothing and reads only consenting candidates.
 SAMPLE_ORG = "sample"
 OTHER_EMPLOYER_ORG = "other-employer"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_for(predicate, what: str, process: subprocess.Popen, log: pathlib.Path, seconds: float = 30):
@@ -93,14 +86,15 @@ class Stack:
                       key_file=str(self.workdir / "employer.key"))
 
     def _start_gateway(self, binary: str):
-        port = _free_port()
+        port_file = self.workdir / "gateway.port"
         log = self.workdir / "gateway.log"
         process = subprocess.Popen(
-            [binary, f"--listen=127.0.0.1:{port}", f"--server={self.server_address}",
+            [binary, "--listen=127.0.0.1:0", f"--port_file={port_file}", f"--server={self.server_address}",
              f"--console_dir={self.source_dir / 'clients' / 'console'}"],
             stdout=open(log, "wb"), stderr=subprocess.STDOUT)
         self.processes.append(process)
-        self.base_url = f"http://127.0.0.1:{port}"
+        _wait_for(lambda: port_file.exists() and port_file.read_text().strip(), "passerelle-gateway", process, log)
+        self.base_url = "http://127.0.0.1:" + port_file.read_text().strip()
 
         def healthy():
             try:
