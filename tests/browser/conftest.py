@@ -40,6 +40,8 @@ def driver():
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1366,768",
                 "--disable-dev-shm-usage", "--lang=fr-FR", "--force-device-scale-factor=1"):
         options.add_argument(arg)
+    # The page's console messages, for the test that no script error or CSP refusal happened.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     d = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     # The page itself gets 1366x768 CSS pixels, whatever the headless window's frame takes.
     d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",

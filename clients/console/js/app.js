@@ -15,10 +15,10 @@ import * as cohort from './screens/cohort.js';
 // Route patterns: "#/person/{owner}/{id}" with "-" for an empty owner.
 const ROUTES = [
   {path: 'signin', screen: signin, open: true},
-  {path: 'people', screen: people, roles: ['counsellor', 'reader']},
+  {path: 'people', screen: people, roles: ['counsellor']},
   {path: 'person/new', screen: personForm, roles: ['counsellor']},
   {path: 'person/:owner/:id/edit', screen: personForm, roles: ['counsellor']},
-  {path: 'person/:owner/:id', screen: matches, roles: ['counsellor', 'reader']},
+  {path: 'person/:owner/:id', screen: matches, roles: ['counsellor']},
   {path: 'explain/:cowner/:cid/:oowner/:oid', screen: explain},
   {path: 'opening/:owner/:id', screen: opening},
   {path: 'employer', screen: employer, roles: ['employer']},
@@ -27,7 +27,6 @@ const ROUTES = [
 
 const NAV = {
   counsellor: [['people', 'nav.people'], ['person/new', 'nav.newPerson'], ['cohort', 'nav.cohort']],
-  reader: [['people', 'nav.people']],
   employer: [['employer', 'nav.employer']],
 };
 
