@@ -212,6 +212,8 @@ def test_cohort_assignment_against_greedy(driver, stack, screenshots):
     driver.save_screenshot(str(screenshots / "cohort.png"))
     driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", driver.find_element(By.ID, "cmp-title"))
     driver.save_screenshot(str(screenshots / "cohort-charts.png"))
+    driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", driver.find_element(By.ID, "grp-title"))
+    driver.save_screenshot(str(screenshots / "cohort-groups.png"))
 
 
 def test_cohort_reranking_streams_every_person(driver, stack):

@@ -103,7 +103,8 @@ export const listScoringProfiles = () => post('ListScoringProfiles', {});
 export const searchOpenings = (profile) => post('SearchOpenings', {profile, k: 1, explain: false});
 export const assign = (request) => post('Assign', request);
 export const rerank = (request) => post('Rerank', request, {lines: true});
-// The cohorts helper's rpc, when the server has it (a hook: the screen offers it only if it answers).
+// Hook for the cohorts work's rpc (Matching.FormCohorts), reachable through the generic route once the
+// server has it; no screen calls it yet.
 export const formCohorts = (request) => post('FormCohorts', request);
 
 // Integers of 64 bits arrive as strings; numbers of the answer as numbers.
