@@ -11,6 +11,7 @@ import re
 
 import pytest
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -93,6 +94,20 @@ def test_wrong_key_is_refused(driver, stack, screenshots):
     driver.save_screenshot(str(screenshots / "signin-refused.png"))
 
 
+def test_counsellor_signs_in_by_keyboard_alone(driver, stack):
+    driver.get(f"{stack.base_url}/console/#/signin")
+    driver.execute_script("sessionStorage.clear()")
+    driver.refresh()
+    assert_heading(driver, "Connexion")
+    # The screen's heading holds the focus, so that the next Tab lands in its form.
+    assert driver.switch_to.active_element.tag_name == "h1"
+    ActionChains(driver).send_keys(Keys.TAB).perform()
+    assert driver.switch_to.active_element.get_attribute("id") == "api-key"
+    ActionChains(driver).send_keys(stack.keys["counsellor"], Keys.ENTER).perform()
+    assert_heading(driver, "Trouver une personne")
+    assert driver.execute_script("return sessionStorage.getItem('passerelle.key')") == stack.keys["counsellor"]
+
+
 def test_counsellor_creates_a_person_with_the_look_ups(driver, stack, screenshots):
     sign_in(driver, stack, stack.keys["counsellor"])
     assert_heading(driver, "Trouver une personne")
@@ -132,6 +147,14 @@ def test_matches_show_reasons_and_the_near_miss_says_what_lifts_it(driver, stack
     driver.save_screenshot(str(screenshots / "matches.png"))
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", near)
     driver.save_screenshot(str(screenshots / "near-miss.png"))
+    # Its explanation: a near-miss, the blocker with what lifts it, the score once lifted.
+    near.find_element(By.CSS_SELECTOR, "a.button-link").click()
+    assert "Presque compatible" in shown(driver, ".state").text
+    assert "Pour lever" in driver.find_element(By.CSS_SELECTOR, "li[data-code='FRENCH_GAP']").text
+    total = float(driver.find_element(By.ID, "explain-total").get_attribute("data-value"))
+    parts = [float(td.get_attribute("data-value"))
+             for td in driver.find_elements(By.CSS_SELECTOR, "#contributions tbody td.contribution")]
+    assert math.isclose(sum(parts), total, abs_tol=1e-4), (parts, total)
 
 
 def test_explanation_contributions_add_up_to_the_score(driver, stack, screenshots):
