@@ -72,6 +72,14 @@ std::optional<Target> Resolve(const httplib::Request& request) {
   return Target{match->route->rpc, match->route->path_template, match->route->body, std::move(match->variables)};
 }
 
+// gRPC metadata values are printable ASCII; anything else is refused before a call is made.
+bool PrintableAscii(absl::string_view text) {
+  for (char ch : text) {
+    if (ch < 0x20 || ch > 0x7e) return false;
+  }
+  return true;
+}
+
 const MethodDescriptor* FindMethod(const std::string& rpc) {
   std::string dotted = rpc;
   dotted[dotted.rfind('/')] = '.';
@@ -206,7 +214,8 @@ void HandleApi(grpc::GenericStub& stub, const ApiLimits& limits, const httplib::
   // No key: refused here, before anything that could read data is called.
   const std::string authorization = request.get_header_value("Authorization");
   absl::string_view secret = authorization;
-  if (!absl::ConsumePrefix(&secret, "Bearer ") || absl::StripAsciiWhitespace(secret).empty()) {
+  if (!absl::ConsumePrefix(&secret, "Bearer ") || absl::StripAsciiWhitespace(secret).empty() ||
+      !PrintableAscii(authorization)) {
     return fail(401, ErrorJson(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "missing \"Authorization: Bearer <key>\"")),
                 "UNAUTHENTICATED");
   }
@@ -217,7 +226,13 @@ void HandleApi(grpc::GenericStub& stub, const ApiLimits& limits, const httplib::
   absl::StatusOr<std::vector<std::string>> messages = BuildRequests(*method, *target, request);
   if (!messages.ok()) return fail(400, ErrorJson(messages.status()), "INVALID_ARGUMENT");
 
-  auto call = std::make_unique<GenericCall>(stub, target->rpc, authorization, limits.call_deadline_seconds);
+  const std::string acting_person = request.get_header_value("X-Passerelle-Acting-Person");
+  if (!PrintableAscii(acting_person)) {
+    return fail(400, ErrorJson(absl::InvalidArgumentError("X-Passerelle-Acting-Person: printable ASCII only")),
+                "INVALID_ARGUMENT");
+  }
+  auto call = std::make_unique<GenericCall>(stub, target->rpc, authorization, acting_person,
+                                            limits.call_deadline_seconds);
   for (const std::string& bytes : *messages) {
     if (!call->Write(bytes)) break;  // the server ended the call: Finish says why
   }

@@ -50,7 +50,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> ServerChannel(const GatewayOption
 
 // 200 {"status":"SERVING"} when the server answers its health check as serving, else 503.
 void Health(grpc::GenericStub& stub, httplib::Response& response) {
-  GenericCall call(stub, "grpc.health.v1.Health/Check", "", kHealthDeadlineSeconds);
+  GenericCall call(stub, "grpc.health.v1.Health/Check", "", "", kHealthDeadlineSeconds);
   call.Write(grpc::health::v1::HealthCheckRequest().SerializeAsString());
   call.WritesDone();
   std::string bytes;
