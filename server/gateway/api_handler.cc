@@ -90,9 +90,14 @@ std::unique_ptr<Message> NewMessage(const google::protobuf::Descriptor* type) {
   return std::unique_ptr<Message>(google::protobuf::MessageFactory::generated_factory()->GetPrototype(type)->New());
 }
 
-// Query parameters, then path variables (which win), onto one request.
+// Query parameters, then path variables (which win), onto one request. Only the URL's query: httplib
+// also puts a form-encoded body in `params`, and `curl -d '{...}'` sends JSON labelled as a form.
 absl::Status ApplyParameters(const Target& target, const httplib::Request& request, Message& message) {
-  for (const auto& [name, value] : request.params) {
+  httplib::Params query;
+  if (const size_t mark = request.target.find('?'); mark != std::string::npos) {
+    httplib::detail::parse_query_text(request.target.substr(mark + 1), query);
+  }
+  for (const auto& [name, value] : query) {
     if (absl::Status status = SetFieldFromText(name, value, message); !status.ok()) return status;
   }
   for (const auto& [name, value] : target.variables) {
@@ -146,8 +151,8 @@ struct Stream {
 };
 
 void AnswerStream(std::unique_ptr<GenericCall> call, const MethodDescriptor& method, const std::string& first,
-                  const httplib::Request& request, const std::string& route, absl::Time start,
-                  httplib::Response& response) {
+                  const std::atomic<bool>* stopping, const httplib::Request& request, const std::string& route,
+                  absl::Time start, httplib::Response& response) {
   auto stream = std::make_shared<Stream>();
   stream->call = std::move(call);
   stream->method = &method;
@@ -156,11 +161,15 @@ void AnswerStream(std::unique_ptr<GenericCall> call, const MethodDescriptor& met
   const std::string http_method = request.method;
   response.set_chunked_content_provider(
       kJsonLines,
-      [stream](size_t, httplib::DataSink& sink) {
+      [stream, stopping](size_t, httplib::DataSink& sink) {
+        // Cancelled when the client hangs up or the gateway stops.
+        const auto keep_waiting = [&sink, stopping] {
+          return (stopping == nullptr || !stopping->load()) && sink.is_writable();
+        };
         std::string line;
         if (!stream->first_line.empty()) {
           line.swap(stream->first_line);
-        } else if (std::string bytes; stream->call->Read(bytes, [&sink] { return sink.is_writable(); })) {
+        } else if (std::string bytes; stream->call->Read(bytes, keep_waiting)) {
           absl::StatusOr<std::string> json = AnswerJson(*stream->method, bytes);
           line = json.ok() ? *json : ErrorJson(json.status());
         } else {
@@ -238,10 +247,11 @@ void HandleApi(grpc::GenericStub& stub, const ApiLimits& limits, const httplib::
   }
   call->WritesDone();
   std::string bytes;
-  const bool got = call->Read(bytes);
+  const bool got = call->Read(bytes, [&limits] { return limits.stopping == nullptr || !limits.stopping->load(); });
   if (got && method->server_streaming()) {
     absl::StatusOr<std::string> first = AnswerJson(*method, bytes);
-    if (first.ok()) return AnswerStream(std::move(call), *method, *first, request, target->route_template, start, response);
+    if (first.ok()) return AnswerStream(std::move(call), *method, *first, limits.stopping, request, target->route_template, start,
+                          response);
   }
   const grpc::Status status = call->Finish();
   const std::string code = server::StatusCodeName(static_cast<absl::StatusCode>(status.error_code()));

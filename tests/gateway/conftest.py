@@ -51,6 +51,7 @@ class Stack:
              f"--port_file={workdir / 'server.port'}", "--sweep_interval_seconds=0", "--shutdown_grace_seconds=1"],
             stdout=server_log, stderr=subprocess.STDOUT)
         server_port = wait_for_port(self.server, workdir / "server.port", "passerelle-server")
+        self.server_address = f"127.0.0.1:{server_port}"
         gateway_log = open(self.gateway_log_path, "wb")
         self.gateway = subprocess.Popen(
             [os.environ["PASSERELLE_GATEWAY_BINARY"], "--listen=127.0.0.1:0", f"--server=127.0.0.1:{server_port}",
@@ -77,15 +78,16 @@ class Answer:
         return json.loads(self.body)
 
 
-def call(base: str, method: str, path: str, key=None, body=None, raw: bytes = None, headers=None) -> Answer:
+def call(base: str, method: str, path: str, key=None, body=None, raw: bytes = None, headers=None,
+         content_type="application/json") -> Answer:
     data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
     request = urllib.request.Request(base + path, data=data, method=method)
     if key:
         request.add_header("Authorization", f"Bearer {key}")
     for name, value in (headers or {}).items():
         request.add_header(name, value)
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
+    if data is not None and content_type:
+        request.add_header("Content-Type", content_type)
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return Answer(response.status, response.headers, response.read())
@@ -126,3 +128,9 @@ def other_counsellor(stack):
 @pytest.fixture(scope="session")
 def employer(stack):
     return new_key(stack, "btp-93", "employer")
+
+
+@pytest.fixture(scope="session")
+def sample_keys(stack):
+    """Keys of the organisation "sample", whose records data/sample holds."""
+    return new_key(stack, "sample", "counsellor"), new_key(stack, "sample", "employer")

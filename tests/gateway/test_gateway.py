@@ -5,10 +5,14 @@ organisation's records, body caps, the console's files and path traversal."""
 import http.client
 import json
 import os
+import pathlib
+import signal
 import subprocess
 import time
 
-from conftest import MAX_BODY_BYTES, MAX_IMPORT_BODY_BYTES, call
+from conftest import MAX_BODY_BYTES, MAX_IMPORT_BODY_BYTES, call, wait_for_port
+
+SAMPLE = pathlib.Path(os.environ.get("PASSERELLE_DATA_DIR", "data")) / "sample"
 
 MASON_SKILLS = [100596, 100854, 102181]
 
@@ -245,3 +249,56 @@ def test_log_holds_no_key_and_no_id(stack, counsellor):
     assert '"route":"/v1/candidates/{candidate_id}"' in log
     assert "gw-private-id" not in log
     assert counsellor not in log and stack.admin_key not in log
+
+
+def test_sample_files_import_as_published(stack, sample_keys):
+    counsellor, employer = sample_keys
+    # The first lines only: this stack's import cap is small.
+    lines = (SAMPLE / "candidates.jsonl").read_bytes().splitlines(keepends=True)
+    candidates = b"".join(lines[:40])
+    assert len(candidates) < MAX_IMPORT_BODY_BYTES
+    answer = call(stack.base, "POST", "/v1/candidates:import", counsellor, raw=candidates,
+                  content_type="application/x-ndjson")
+    assert answer.status == 200, answer.body
+    assert answer.json()["acceptedCount"] == answer.json()["receivedCount"] == "40"
+    offers = json.loads((SAMPLE / "francetravail_offers.json").read_text())["resultats"][:20]
+    request = [{"options": {"sync": True}, "offers": offers}]
+    answer = call(stack.base, "POST", "/v1/openings:importFranceTravail", employer, request)
+    assert answer.status == 200, answer.body
+    report = answer.json()
+    assert int(report["addedCount"]) > 0 and report["receivedCount"] == str(len(offers))
+    stored = next(o for o in report["offers"] if o["status"] == "OFFER_IMPORT_STATUS_STORED")
+    assert call(stack.base, "GET", f"/v1/openings/{stored['offerId']}", employer).status == 200
+
+
+def test_json_labelled_as_a_form_is_read_as_json(stack, counsellor):
+    # curl -d without -H sends application/x-www-form-urlencoded: the body is still the request's JSON.
+    answer = call(stack.base, "POST", "/v1/candidates", counsellor, mason("gw-form"),
+                  content_type="application/x-www-form-urlencoded")
+    assert answer.status == 200, answer.body
+    too_big = call(stack.base, "POST", "/v1/candidates:import", counsellor,
+                   [mason(f"gw-form{i}") for i in range(30)], content_type="application/x-www-form-urlencoded")
+    assert too_big.status == 413
+    assert "application/json" in too_big.json()["error"]["message"]
+
+
+def test_sigterm_ends_open_streams(stack, counsellor, tmp_path):
+    assert call(stack.base, "PUT", "/v1/candidates/gw-w1", counsellor, mason("gw-w1")).status == 200
+    gateway = subprocess.Popen(
+        [os.environ["PASSERELLE_GATEWAY_BINARY"], "--listen=127.0.0.1:0", f"--server={stack.server_address}",
+         f"--port_file={tmp_path / 'port'}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        port = wait_for_port(gateway, tmp_path / "port", "passerelle-gateway")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", "/v1/candidates/gw-w1:watch", headers={"Authorization": f"Bearer {counsellor}"})
+        response = connection.getresponse()
+        assert response.status == 200
+        assert json.loads(response.readline())["sequence"] == "1"
+        gateway.send_signal(signal.SIGTERM)
+        # The watch would run for the server's deadline (a day); the gateway cancels it and exits.
+        assert gateway.wait(timeout=20) == 0
+        connection.close()
+    finally:
+        if gateway.poll() is None:
+            gateway.kill()
+            gateway.wait()
