@@ -72,6 +72,14 @@ std::optional<Target> Resolve(const httplib::Request& request) {
   return Target{match->route->rpc, match->route->path_template, match->route->body, std::move(match->variables)};
 }
 
+// gRPC metadata values are printable ASCII; anything else is refused before a call is made.
+bool PrintableAscii(absl::string_view text) {
+  for (char ch : text) {
+    if (ch < 0x20 || ch > 0x7e) return false;
+  }
+  return true;
+}
+
 const MethodDescriptor* FindMethod(const std::string& rpc) {
   std::string dotted = rpc;
   dotted[dotted.rfind('/')] = '.';
@@ -82,9 +90,14 @@ std::unique_ptr<Message> NewMessage(const google::protobuf::Descriptor* type) {
   return std::unique_ptr<Message>(google::protobuf::MessageFactory::generated_factory()->GetPrototype(type)->New());
 }
 
-// Query parameters, then path variables (which win), onto one request.
+// Query parameters, then path variables (which win), onto one request. Only the URL's query: httplib
+// also puts a form-encoded body in `params`, and `curl -d '{...}'` sends JSON labelled as a form.
 absl::Status ApplyParameters(const Target& target, const httplib::Request& request, Message& message) {
-  for (const auto& [name, value] : request.params) {
+  httplib::Params query;
+  if (const size_t mark = request.target.find('?'); mark != std::string::npos) {
+    httplib::detail::parse_query_text(request.target.substr(mark + 1), query);
+  }
+  for (const auto& [name, value] : query) {
     if (absl::Status status = SetFieldFromText(name, value, message); !status.ok()) return status;
   }
   for (const auto& [name, value] : target.variables) {
@@ -134,48 +147,128 @@ struct Stream {
   std::unique_ptr<GenericCall> call;
   const MethodDescriptor* method = nullptr;
   std::string first_line;
-  grpc::StatusCode code = grpc::StatusCode::OK;
+  bool ended = false;  // the call finished (else the client left, or the gateway stopped, first)
+  grpc::StatusCode code = grpc::StatusCode::CANCELLED;
 };
 
+// Writes the stream's next line, or its end; false when the client is gone.
+bool WriteNextLine(Stream& stream, const std::atomic<bool>* stopping, httplib::DataSink& sink) {
+  // Cancelled when the client hangs up or the gateway stops.
+  const auto keep_waiting = [&sink, stopping] {
+    return (stopping == nullptr || !stopping->load()) && sink.is_writable();
+  };
+  std::string line;
+  if (!stream.first_line.empty()) {
+    line.swap(stream.first_line);
+  } else if (std::string bytes; stream.call->Read(bytes, keep_waiting)) {
+    absl::StatusOr<std::string> json = AnswerJson(*stream.method, bytes);
+    line = json.ok() ? *json : ErrorJson(json.status());
+  } else {
+    const grpc::Status status = stream.call->Finish();
+    stream.ended = true;
+    stream.code = status.error_code();
+    if (!status.ok()) {
+      line = ErrorJson(status) + "\n";
+      sink.write(line.data(), line.size());
+    }
+    sink.done();
+    return true;
+  }
+  line += "\n";
+  return sink.write(line.data(), line.size());
+}
+
 void AnswerStream(std::unique_ptr<GenericCall> call, const MethodDescriptor& method, const std::string& first,
-                  const httplib::Request& request, const std::string& route, absl::Time start,
-                  httplib::Response& response) {
+                  const std::atomic<bool>* stopping, const httplib::Request& request, const std::string& route,
+                  absl::Time start, httplib::Response& response) {
   auto stream = std::make_shared<Stream>();
   stream->call = std::move(call);
   stream->method = &method;
   stream->first_line = first;
   response.status = 200;
-  const std::string http_method = request.method;
   response.set_chunked_content_provider(
       kJsonLines,
-      [stream](size_t, httplib::DataSink& sink) {
-        std::string line;
-        if (!stream->first_line.empty()) {
-          line.swap(stream->first_line);
-        } else if (std::string bytes; stream->call->Read(bytes, [&sink] { return sink.is_writable(); })) {
-          absl::StatusOr<std::string> json = AnswerJson(*stream->method, bytes);
-          line = json.ok() ? *json : ErrorJson(json.status());
-        } else {
-          const grpc::Status status = stream->call->Finish();
-          stream->code = status.error_code();
-          if (!status.ok()) {
-            line = ErrorJson(status) + "\n";
-            sink.write(line.data(), line.size());
-          }
-          sink.done();
-          return true;
-        }
-        line += "\n";
-        return sink.write(line.data(), line.size());
-      },
-      [stream, http_method, route, start](bool) {
-        stream->call.reset();  // cancels the call if the client left before its end
+      [stream, stopping](size_t, httplib::DataSink& sink) { return WriteNextLine(*stream, stopping, sink); },
+      [stream, http_method = request.method, route, start](bool) {
+        stream->call.reset();  // cancels the call if it has not ended
         server::LogEvent("http", {{"method", http_method},
                                   {"route", route},
                                   {"status", 200},
                                   {"code", server::StatusCodeName(static_cast<absl::StatusCode>(stream->code))},
                                   {"latency_ms", absl::ToDoubleMilliseconds(absl::Now() - start)}});
       });
+}
+
+// Why the gateway answers a request itself, without calling the server.
+struct Refusal {
+  int http_status;
+  std::string json;
+  std::string code;  // for the log
+};
+
+// No key (refused before anything that could read data is called), a body over its cap, metadata that
+// gRPC would not carry.
+std::optional<Refusal> Admit(const MethodDescriptor& method, const ApiLimits& limits,
+                             const httplib::Request& request) {
+  const std::string authorization = request.get_header_value("Authorization");
+  absl::string_view secret = authorization;
+  if (!absl::ConsumePrefix(&secret, "Bearer ") || absl::StripAsciiWhitespace(secret).empty() ||
+      !PrintableAscii(authorization)) {
+    return Refusal{401,
+                   ErrorJson(grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
+                                          "missing \"Authorization: Bearer <key>\"")),
+                   "UNAUTHENTICATED"};
+  }
+  const size_t cap = method.client_streaming() ? limits.max_import_body_bytes : limits.max_body_bytes;
+  if (request.body.size() > cap) {
+    return Refusal{413, ErrorJson(413, "PAYLOAD_TOO_LARGE", absl::StrCat("the body is over ", cap, " bytes")), ""};
+  }
+  if (!PrintableAscii(request.get_header_value("X-Passerelle-Acting-Person"))) {
+    return Refusal{400, ErrorJson(absl::InvalidArgumentError("X-Passerelle-Acting-Person: printable ASCII only")),
+                   "INVALID_ARGUMENT"};
+  }
+  return std::nullopt;
+}
+
+// The call: every message written, then the one answer, or the first message of a stream and the
+// rest as they come (AnswerStream).
+void Forward(grpc::GenericStub& stub, const ApiLimits& limits, const MethodDescriptor& method,
+             const Target& target, const std::vector<std::string>& messages, const httplib::Request& request,
+             absl::Time start, httplib::Response& response) {
+  auto call = std::make_unique<GenericCall>(stub, target.rpc, request.get_header_value("Authorization"),
+                                            request.get_header_value("X-Passerelle-Acting-Person"),
+                                            limits.call_deadline_seconds);
+  for (const std::string& bytes : messages) {
+    if (!call->Write(bytes)) break;  // the server ended the call: Finish says why
+  }
+  call->WritesDone();
+  std::string bytes;
+  const bool got = call->Read(bytes, [&limits] { return limits.stopping == nullptr || !limits.stopping->load(); });
+  if (got && method.server_streaming()) {
+    absl::StatusOr<std::string> first = AnswerJson(method, bytes);
+    if (first.ok()) {
+      return AnswerStream(std::move(call), method, *first, limits.stopping, request, target.route_template, start,
+                          response);
+    }
+  }
+  const grpc::Status status = call->Finish();
+  std::string code = server::StatusCodeName(static_cast<absl::StatusCode>(status.error_code()));
+  int http_status = HttpStatusOf(status.error_code());
+  if (!status.ok()) {
+    Answer(response, http_status, ErrorJson(status));
+  } else if (method.server_streaming()) {  // ended without a message
+    response.set_content("", kJsonLines);
+  } else if (absl::StatusOr<std::string> json =
+                 got ? AnswerJson(method, bytes) : absl::InternalError("the server sent no answer");
+             json.ok()) {
+    Answer(response, http_status, *json);
+  } else {
+    http_status = 500;
+    code = "INTERNAL";
+    Answer(response, http_status, ErrorJson(json.status()));
+  }
+  response.status = http_status;
+  LogRequest(request, target.route_template, http_status, code, start);
 }
 
 }  // namespace
@@ -195,51 +288,21 @@ void HandleApi(grpc::GenericStub& stub, const ApiLimits& limits, const httplib::
   if (method == nullptr) {
     const bool other = PathHasOtherMethod(request.method, RawPath(request));
     const int status = other ? 405 : 404;
-    Answer(response, status, ErrorJson(status, other ? "METHOD_NOT_ALLOWED" : "NOT_FOUND", other ? "method not allowed on this path" : "no such route or rpc"));
-    LogRequest(request, target ? target->route_template : "", status, "", start);
-    return;
+    Answer(response, status,
+           ErrorJson(status, other ? "METHOD_NOT_ALLOWED" : "NOT_FOUND",
+                     other ? "method not allowed on this path" : "no such route or rpc"));
+    return LogRequest(request, target ? target->route_template : "", status, "", start);
   }
-  const auto fail = [&](int http, const std::string& json, absl::string_view code) {
-    Answer(response, http, json);
-    LogRequest(request, target->route_template, http, code, start);
-  };
-  // No key: refused here, before anything that could read data is called.
-  const std::string authorization = request.get_header_value("Authorization");
-  absl::string_view secret = authorization;
-  if (!absl::ConsumePrefix(&secret, "Bearer ") || absl::StripAsciiWhitespace(secret).empty()) {
-    return fail(401, ErrorJson(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "missing \"Authorization: Bearer <key>\"")),
-                "UNAUTHENTICATED");
-  }
-  const size_t cap = method->client_streaming() ? limits.max_import_body_bytes : limits.max_body_bytes;
-  if (request.body.size() > cap) {
-    return fail(413, ErrorJson(413, "PAYLOAD_TOO_LARGE", absl::StrCat("the body is over ", cap, " bytes")), "");
+  if (std::optional<Refusal> refusal = Admit(*method, limits, request)) {
+    Answer(response, refusal->http_status, refusal->json);
+    return LogRequest(request, target->route_template, refusal->http_status, refusal->code, start);
   }
   absl::StatusOr<std::vector<std::string>> messages = BuildRequests(*method, *target, request);
-  if (!messages.ok()) return fail(400, ErrorJson(messages.status()), "INVALID_ARGUMENT");
-
-  auto call = std::make_unique<GenericCall>(stub, target->rpc, authorization, limits.call_deadline_seconds);
-  for (const std::string& bytes : *messages) {
-    if (!call->Write(bytes)) break;  // the server ended the call: Finish says why
+  if (!messages.ok()) {
+    Answer(response, 400, ErrorJson(messages.status()));
+    return LogRequest(request, target->route_template, 400, "INVALID_ARGUMENT", start);
   }
-  call->WritesDone();
-  std::string bytes;
-  const bool got = call->Read(bytes);
-  if (got && method->server_streaming()) {
-    absl::StatusOr<std::string> first = AnswerJson(*method, bytes);
-    if (first.ok()) return AnswerStream(std::move(call), *method, *first, request, target->route_template, start, response);
-  }
-  const grpc::Status status = call->Finish();
-  const std::string code = server::StatusCodeName(static_cast<absl::StatusCode>(status.error_code()));
-  if (!status.ok()) return fail(HttpStatusOf(status.error_code()), ErrorJson(status), code);
-  if (method->server_streaming()) {  // ended without a message
-    response.status = 200;
-    response.set_content("", kJsonLines);
-    return LogRequest(request, target->route_template, 200, code, start);
-  }
-  absl::StatusOr<std::string> json = got ? AnswerJson(*method, bytes) : absl::InternalError("the server sent no answer");
-  if (!json.ok()) return fail(500, ErrorJson(json.status()), "INTERNAL");
-  Answer(response, 200, *json);
-  LogRequest(request, target->route_template, 200, code, start);
+  Forward(stub, limits, *method, *target, *messages, request, start, response);
 }
 
 }  // namespace passerelle::gateway

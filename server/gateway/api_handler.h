@@ -3,6 +3,7 @@
 #ifndef PASSERELLE_SERVER_GATEWAY_API_HANDLER_H_
 #define PASSERELLE_SERVER_GATEWAY_API_HANDLER_H_
 
+#include <atomic>
 #include <cstddef>
 
 #include "grpcpp/generic/generic_stub.h"
@@ -20,6 +21,9 @@ struct ApiLimits {
   size_t max_import_body_bytes = 16u << 20;
   // Deadline of each call, in seconds; 0 = none. Default: 0
   double call_deadline_seconds = 0;
+  // Set on shutdown: open streams (WatchMatches never ends by itself) are cancelled within a second.
+  // Default: nullptr (never)
+  const std::atomic<bool>* stopping = nullptr;
 };
 
 // Makes sure the API's generated descriptors are linked in (the handler finds rpcs by name).

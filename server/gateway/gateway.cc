@@ -50,7 +50,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> ServerChannel(const GatewayOption
 
 // 200 {"status":"SERVING"} when the server answers its health check as serving, else 503.
 void Health(grpc::GenericStub& stub, httplib::Response& response) {
-  GenericCall call(stub, "grpc.health.v1.Health/Check", "", kHealthDeadlineSeconds);
+  GenericCall call(stub, "grpc.health.v1.Health/Check", "", "", kHealthDeadlineSeconds);
   call.Write(grpc::health::v1::HealthCheckRequest().SerializeAsString());
   call.WritesDone();
   std::string bytes;
@@ -122,6 +122,7 @@ void Gateway::ConfigureRoutes() {
   limits.max_body_bytes = options_.max_body_bytes;
   limits.max_import_body_bytes = options_.max_import_body_bytes;
   limits.call_deadline_seconds = options_.call_deadline_seconds;
+  limits.stopping = &stopping_;
   grpc::GenericStub* stub = stub_.get();
   const auto api = [stub, limits](const httplib::Request& request, httplib::Response& response) {
     HandleApi(*stub, limits, request, response);
@@ -139,17 +140,22 @@ void Gateway::ConfigureRoutes() {
     ServeConsole(root, request, response);
   });
   // httplib's own refusals (no handler, body over the cap, a malformed request) in the API's error shape.
-  http.set_error_handler([](const httplib::Request&, httplib::Response& response) {
+  http.set_error_handler([](const httplib::Request& request, httplib::Response& response) {
     if (!response.body.empty()) return;
     const char* name = response.status == 413 ? "PAYLOAD_TOO_LARGE" : response.status == 404 ? "NOT_FOUND" : "BAD_REQUEST";
-    response.set_content(ErrorJson(response.status, name, absl::StrCat("refused by the gateway (HTTP ", response.status, ")")),
-                         "application/json");
+    std::string message = absl::StrCat("refused by the gateway (HTTP ", response.status, ")");
+    // cpp-httplib caps form-encoded bodies at 8 KiB, and curl -d labels JSON as a form by default.
+    if (response.status == 413 && request.get_header_value("Content-Type") == "application/x-www-form-urlencoded") {
+      message = "a form-encoded body is limited to 8 KiB: send JSON as Content-Type: application/json";
+    }
+    response.set_content(ErrorJson(response.status, name, message), "application/json");
   });
 }
 
 Gateway::~Gateway() { Shutdown(); }
 
 void Gateway::Shutdown() {
+  stopping_.store(true);
   if (http_ != nullptr) http_->stop();
   if (listener_.joinable()) listener_.join();
 }

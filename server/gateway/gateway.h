@@ -6,6 +6,7 @@
 #ifndef PASSERELLE_SERVER_GATEWAY_GATEWAY_H_
 #define PASSERELLE_SERVER_GATEWAY_GATEWAY_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
@@ -41,6 +42,7 @@ class Gateway {
   std::unique_ptr<grpc::GenericStub> stub_;
   std::unique_ptr<httplib::Server> http_;
   std::thread listener_;
+  std::atomic<bool> stopping_{false};
   int port_ = 0;
 };
 

@@ -14,8 +14,9 @@ void* const kTag = reinterpret_cast<void*>(1);
 }  // namespace
 
 GenericCall::GenericCall(grpc::GenericStub& stub, const std::string& rpc, const std::string& authorization,
-                         double deadline_seconds) {
+                         const std::string& acting_person, double deadline_seconds) {
   if (!authorization.empty()) context_.AddMetadata("authorization", authorization);
+  if (!acting_person.empty()) context_.AddMetadata("x-passerelle-acting-person", acting_person);
   if (deadline_seconds > 0) {
     context_.set_deadline(std::chrono::system_clock::now() +
                           std::chrono::duration_cast<std::chrono::system_clock::duration>(

@@ -18,10 +18,10 @@ namespace passerelle::gateway {
 
 class GenericCall {
  public:
-  // `rpc` as "passerelle.v1.Matching/GetCandidate"; `authorization` is forwarded as that metadata;
-  // deadline_seconds 0 = none.
+  // `rpc` as "passerelle.v1.Matching/GetCandidate"; `authorization` and `acting_person` ("" = none) are
+  // forwarded as the metadata "authorization" and "x-passerelle-acting-person"; deadline_seconds 0 = none.
   GenericCall(grpc::GenericStub& stub, const std::string& rpc, const std::string& authorization,
-              double deadline_seconds = 0);
+              const std::string& acting_person = "", double deadline_seconds = 0);
   ~GenericCall();
   GenericCall(const GenericCall&) = delete;
   GenericCall& operator=(const GenericCall&) = delete;

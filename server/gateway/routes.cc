@@ -121,20 +121,39 @@ bool MatchTemplate(absl::string_view pattern, absl::string_view path, std::map<s
   return true;
 }
 
+// Characters of a template outside its {variables}.
+size_t LiteralLength(absl::string_view pattern) {
+  size_t length = 0;
+  bool in_variable = false;
+  for (char ch : pattern) {
+    if (ch == '{') in_variable = true;
+    if (!in_variable) ++length;
+    if (ch == '}') in_variable = false;
+  }
+  return length;
+}
+
 }  // namespace
 
 std::span<const Route> Routes() { return kRouteTable; }
 
 std::optional<RouteMatch> MatchRoute(absl::string_view http_method, absl::string_view path) {
+  // The most literal template wins: "/v1/candidates/{candidate_id}:watch" over
+  // "/v1/candidates/{candidate_id}", which would take "c-1:watch" as an id (ids may hold ':').
+  std::optional<RouteMatch> best;
+  size_t best_literal = 0;
   for (const Route& route : kRouteTable) {
     if (http_method != route.http_method) continue;
     RouteMatch match;
-    if (MatchTemplate(route.path_template, path, match.variables)) {
+    if (!MatchTemplate(route.path_template, path, match.variables)) continue;
+    const size_t literal = LiteralLength(route.path_template);
+    if (!best || literal > best_literal) {
       match.route = &route;
-      return match;
+      best = std::move(match);
+      best_literal = literal;
     }
   }
-  return std::nullopt;
+  return best;
 }
 
 bool PathHasOtherMethod(absl::string_view http_method, absl::string_view path) {

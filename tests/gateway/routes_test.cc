@@ -107,6 +107,11 @@ TEST(RoutesTest, MatchesResourcePathsWithTheirVariables) {
   EXPECT_EQ(match->variables["candidate_id"], "c-1");
   EXPECT_EQ(match->variables["opening_id"], "o-2");
 
+  match = MatchRoute("GET", "/v1/candidates/c-1:watch");
+  ASSERT_TRUE(match);
+  EXPECT_STREQ(match->route->rpc, "passerelle.v1.Matching/WatchMatches");
+  EXPECT_EQ(match->variables["candidate_id"], "c-1");
+
   // An id may hold ':': only a route's own verb is taken off.
   match = MatchRoute("GET", "/v1/candidates/c-1:nothing");
   ASSERT_TRUE(match);
