@@ -3,10 +3,20 @@
 # the CLI, starts passerelle-server on loopback with a fresh data directory, reads the bootstrap admin
 # key it writes there, creates a counsellor key and an employer key for the sample's organisation,
 # imports the sample cohort (data/sample), prints real matches with their reasons for one candidate and
-# one opening, explains one pair, then stops the server with SIGTERM.
+# one opening, explains one pair, asks the same through the HTTP/JSON gateway (passerelle-gateway, started
+# beside the server) with curl, prints the console's address and the demo key, then stops both with SIGTERM.
 #
-# Usage: scripts/demo.sh        (BUILD_DIR and JOBS may be set; DEMO_CANDIDATE picks another person)
+# Usage: scripts/demo.sh [--serve]   (BUILD_DIR and JOBS may be set; DEMO_CANDIDATE picks another person)
+#   --serve   keep the server and the gateway running at the end, for the console in a browser, until Ctrl-C
 set -euo pipefail
+SERVE=0
+for arg in "$@"; do
+  case "$arg" in
+    --serve) SERVE=1 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "demo.sh: unknown argument $arg (see --help)" >&2; exit 2 ;;
+  esac
+done
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
@@ -24,25 +34,31 @@ show() { printf '%s$ %s%s\n' "$DIM" "$*" "$RESET"; "$@"; }
 step "Installing build dependencies (Debian packages; quick when already there)"
 bash scripts/install-deps.sh
 
-step "Building passerelle-server and the passerelle CLI into ./$BUILD_DIR"
+step "Building passerelle-server, passerelle-gateway and the passerelle CLI into ./$BUILD_DIR"
 note "The first build compiles the engine, the API and the server: several minutes on a small machine."
 BUILD_LOG="$BUILD_DIR/demo-build.log"
 mkdir -p "$BUILD_DIR"
 if ! { cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
-       cmake --build "$BUILD_DIR" -j "$JOBS" --target passerelle-server passerelle; } >"$BUILD_LOG" 2>&1; then
+       cmake --build "$BUILD_DIR" -j "$JOBS" --target passerelle-server passerelle-gateway passerelle; } >"$BUILD_LOG" 2>&1; then
   tail -n 40 "$BUILD_LOG"
   echo "Build failed; the full log is in $BUILD_LOG" >&2
   exit 1
 fi
 echo "Built. Below, 'passerelle' is $BUILD_DIR/clients/passerelle. (build log: $BUILD_LOG)"
 SERVER_BIN="$ROOT/$BUILD_DIR/server/passerelle-server"
+GATEWAY_BIN="$ROOT/$BUILD_DIR/server/gateway/passerelle-gateway"
 CLI_BIN="$ROOT/$BUILD_DIR/clients/passerelle"
 passerelle() { "$CLI_BIN" "$@"; }
 
 # --- 2. Server ----------------------------------------------------------------------------------------
 WORK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/passerelle-demo.XXXXXX")
 SERVER_PID=""
+GATEWAY_PID=""
 cleanup() {
+  if [ -n "$GATEWAY_PID" ] && kill -0 "$GATEWAY_PID" 2>/dev/null; then
+    kill -TERM "$GATEWAY_PID" 2>/dev/null || true
+    wait "$GATEWAY_PID" 2>/dev/null || true
+  fi
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
     kill -TERM "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
@@ -125,9 +141,46 @@ step "Why candidate $DEMO_CANDIDATE and opening $OPENING match, for a counsellor
 note "The contributions add up to the score; the same numbers drive the ranking above."
 show passerelle explain --candidate "$DEMO_CANDIDATE" --opening "$OPENING" --lang fr
 
-# --- 6. Stop ------------------------------------------------------------------------------------------
-step "Stopping the server (SIGTERM: in-flight calls finish, storage is closed)"
-kill -TERM "$SERVER_PID"
+# --- 6. The HTTP/JSON gateway and the console ----------------------------------------------------------
+step "The same API as JSON over HTTP: passerelle-gateway, a gRPC client of the server (docs/api.md)"
+"$GATEWAY_BIN" --listen=127.0.0.1:0 --server="$PASSERELLE_SERVER" --port_file="$WORK_DIR/gateway-port" \
+  2>"$WORK_DIR/gateway.log" &
+GATEWAY_PID=$!
+for _ in $(seq 1 300); do
+  [ -s "$WORK_DIR/gateway-port" ] && break
+  if ! kill -0 "$GATEWAY_PID" 2>/dev/null; then
+    cat "$WORK_DIR/gateway.log" >&2
+    echo "passerelle-gateway stopped before serving; its log is above." >&2
+    exit 1
+  fi
+  sleep 0.1
+done
+[ -s "$WORK_DIR/gateway-port" ] || { echo "passerelle-gateway did not start within 30 s" >&2; exit 1; }
+GATEWAY="http://127.0.0.1:$(cat "$WORK_DIR/gateway-port")"
+COUNSELLOR_KEY=$(cat "$WORK_DIR/counsellor.key")
+note "\$ curl -H \"Authorization: Bearer \$KEY\" \"$GATEWAY/v1/candidates/$DEMO_CANDIDATE:matchOpenings?k=2&explain=false\""
+ANSWER=$(curl -sS -f -H "Authorization: Bearer $COUNSELLOR_KEY" \
+  "$GATEWAY/v1/candidates/$DEMO_CANDIDATE:matchOpenings?k=2&explain=false")
+printf '%s...\n' "${ANSWER:0:600}"
+echo
+echo "${BOLD}Console:${RESET}  $GATEWAY/console/"
+echo "${BOLD}Demo key${RESET} (counsellor of the organisation \"sample\"): $COUNSELLOR_KEY"
+echo "Employer key: $(cat "$WORK_DIR/employer.key")"
+if [ "$SERVE" -eq 1 ]; then
+  note "Serving until Ctrl-C (server log: $WORK_DIR/server.log, gateway log: $WORK_DIR/gateway.log)."
+  trap 'echo; echo "Stopping."' INT
+  wait "$GATEWAY_PID" || true
+  trap - INT
+else
+  note "Run 'scripts/demo.sh --serve' to keep them running and open the console in a browser."
+fi
+
+# --- 7. Stop ------------------------------------------------------------------------------------------
+step "Stopping the gateway and the server (SIGTERM: in-flight calls finish, storage is closed)"
+if kill -0 "$GATEWAY_PID" 2>/dev/null; then kill -TERM "$GATEWAY_PID"; fi
+wait "$GATEWAY_PID" 2>/dev/null || true
+GATEWAY_PID=""
+kill -TERM "$SERVER_PID" 2>/dev/null || true
 SERVER_STATUS=0
 wait "$SERVER_PID" || SERVER_STATUS=$?
 SERVER_PID=""

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Debian package (CPack), installs it on this machine with dpkg, starts the service from it and
-# runs a match with the installed CLI and the installed Python client, then purges the package.
+# runs a match with the installed CLI, the installed Python client and curl through the installed
+# HTTP/JSON gateway, then purges the package.
 #
 # systemd is often not PID 1 in containers and CI, so the service is started as systemd would: the unit's
 # ExecStart, as the user passerelle, on free ports (flags override the configuration file). The unit is
@@ -25,7 +26,7 @@ getent passwd passerelle >/dev/null && fail "a user passerelle exists already; n
 [ -e /var/lib/passerelle ] && fail "/var/lib/passerelle exists already; not touching it"
 
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$BUILD_DIR" -j "$JOBS" --target passerelle-server passerelle passerelle-generate passerelle_python
+cmake --build "$BUILD_DIR" -j "$JOBS" --target passerelle-server passerelle passerelle-generate passerelle-gateway passerelle_python
 rm -f "$BUILD_DIR"/passerelle_*.deb
 (cd "$BUILD_DIR" && cpack -G DEB >/dev/null)
 deb=$(ls "$BUILD_DIR"/passerelle_*.deb)
@@ -35,7 +36,9 @@ dpkg-deb --contents "$deb" | grep "./etc/passerelle/passerelle.conf" >/dev/null 
 
 work=$(mktemp -d)
 server_pid=""
+gateway_pid=""
 cleanup() {
+  [ -n "$gateway_pid" ] && kill "$gateway_pid" 2>/dev/null || true
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
   $SUDO dpkg --purge passerelle >/dev/null 2>&1 || true
   $SUDO rm -rf /var/lib/passerelle
@@ -47,7 +50,8 @@ trap cleanup EXIT
 
 $SUDO dpkg -i "$deb" >/dev/null
 # What the package laid out, and what its maintainer scripts made.
-for f in /usr/bin/passerelle-server /usr/bin/passerelle /usr/share/passerelle/data/VERSION \
+for f in /usr/bin/passerelle-server /usr/bin/passerelle /usr/bin/passerelle-gateway /usr/share/passerelle/data/VERSION \
+         /usr/lib/systemd/system/passerelle-gateway.service /etc/passerelle/gateway.flags \
          /usr/share/doc/passerelle/operations.md /usr/lib/systemd/system/passerelle.service \
          /etc/passerelle/passerelle.conf /usr/lib/python3/dist-packages/passerelle/v1/matching_pb2.py; do
   [ -e "$f" ] || fail "$f is missing after dpkg -i"
@@ -119,6 +123,29 @@ assert 'passerelle_rpc_calls_total{code="OK",rpc="MatchOpenings"}' in text, "no 
 assert 'passerelle_records{kind="candidate"} 500' in text, "records gauge does not show the 500 candidates"
 print("package-test: metrics endpoint counts the calls")
 PY
+
+# The installed gateway (its unit's ExecStart, as its user) in front of the server: a match with curl.
+gateway_start=$(sed -n 's/^ExecStart=//p' /usr/lib/systemd/system/passerelle-gateway.service)
+$SUDO setpriv --reuid=passerelle --regid=passerelle --init-groups -- $gateway_start --listen=127.0.0.1:0 \
+  --server="$address" --port_file=/var/lib/passerelle/gateway.port 2>"$work/gateway.log" &
+gateway_pid=$!
+for _ in $(seq 1 300); do
+  [ -s /var/lib/passerelle/gateway.port ] && break
+  kill -0 "$gateway_pid" 2>/dev/null || { cat "$work/gateway.log" >&2; fail "the installed gateway exited"; }
+  sleep 0.1
+done
+[ -s /var/lib/passerelle/gateway.port ] || fail "the installed gateway did not start within 30 s"
+gateway=http://127.0.0.1:$($SUDO cat /var/lib/passerelle/gateway.port)
+curl -sS -f -H "Authorization: Bearer $(cat "$work/counsellor.key")" \
+  "$gateway/v1/candidates/cand-000379:matchOpenings?k=5&explain=false" >"$work/gateway-match.json" \
+  || fail "curl through the installed gateway failed"
+grep -q '"id":"open-' "$work/gateway-match.json" || { cat "$work/gateway-match.json" >&2; fail "no match through the gateway"; }
+status=$(curl -s -o /dev/null -w '%{http_code}' "$gateway/v1/candidates/cand-000379")
+[ "$status" = 401 ] || fail "the installed gateway answered $status without a key (401 expected)"
+echo "package-test: curl through the installed gateway matched cand-000379"
+kill -TERM "$gateway_pid"
+wait "$gateway_pid" || fail "the installed gateway did not exit cleanly on SIGTERM"
+gateway_pid=""
 
 kill -TERM "$server_pid"
 wait "$server_pid" || fail "the installed server did not exit cleanly on SIGTERM"
