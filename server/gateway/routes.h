@@ -37,7 +37,9 @@ struct Route {
 // The table, in the order docs/api.md lists it.
 std::span<const Route> Routes();
 
-// The route for a method and a (decoded) path, with its path variables; nullopt when none matches.
+// The route for a method and a raw (still %-escaped) path, with its path variables decoded; nullopt when
+// none matches. When several match, the one with the most literal text wins ("{candidate_id}:watch"
+// over "{candidate_id}"), so that an id may hold ':'.
 struct RouteMatch {
   const Route* route = nullptr;
   std::map<std::string, std::string> variables;
