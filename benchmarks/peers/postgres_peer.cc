@@ -75,7 +75,7 @@ CREATE TABLE candidate (
   ux real NOT NULL, uy real NOT NULL, uz real NOT NULL,   -- the same centroid as the unit vector stored at write time
   transport_mode       smallint NOT NULL,                 -- 0 unstated, 1 walking, 2 bicycle, 3 public transport, 4 car
   max_commute_km       real NOT NULL,                     -- 0 = from the transport mode
-  driving_licence      boolean NOT NULL,
+  driving_licence      boolean NOT NULL,                  -- HoldsDrivingLicence: the flag or a car category
   vehicle              boolean NOT NULL,
   radius_km            real GENERATED ALWAYS AS (
                          CASE WHEN max_commute_km > 0 THEN max_commute_km
@@ -570,7 +570,7 @@ absl::Status PostgresPeer::Load(const engine::ReferenceData& data,
       }
       absl::StrAppend(&rows, CopyText(r.id), "\t", r.commune_insee, "\t", Point(data, c.commune_index), "\t",
                       Vector(c.position), "\t", static_cast<int>(r.transport_mode), "\t",
-                      absl::StrFormat("%.9g", r.max_commute_km), "\t", Bool(r.driving_licence), "\t", Bool(r.vehicle),
+                      absl::StrFormat("%.9g", r.max_commute_km), "\t", Bool(engine::HoldsDrivingLicence(r)), "\t", Bool(r.vehicle),
                       "\t", Bool(r.relocation_accepted), "\t", static_cast<int>(r.housing), "\t");
       absl::StrAppend(&rows, static_cast<int>(r.french_level), "\t", Bool(r.french_attested), "\t",
                       absl::StrFormat("%.9g", r.french_hours_planned), "\t", SkillCodes(data, c.skill_indices), "\t{",

@@ -95,8 +95,8 @@ std::optional<float> ScalarPeer::ScorePair(const ResolvedCandidate& c, const Res
     mobility = sc::kRelocationMobilityScore;
     housing_needed = true;
   }
-  if (!cr.driving_licence && orec.driving_licence == Requirement::kRequired) return std::nullopt;
-  if (!cr.driving_licence && orec.driving_licence == Requirement::kDesired) mobility *= sc::kDesiredLicenceMissingFactor;
+  if (!HoldsDrivingLicence(cr) && orec.driving_licence == Requirement::kRequired) return std::nullopt;
+  if (!HoldsDrivingLicence(cr) && orec.driving_licence == Requirement::kDesired) mobility *= sc::kDesiredLicenceMissingFactor;
   const float housing = (housing_needed && !orec.housing_provided) ? sc::kHousingBarrierScore : 1.0f;
   // Timing.
   const float wait = static_cast<float>(std::max(0, cr.available_from - orec.start_date));

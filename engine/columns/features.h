@@ -29,7 +29,7 @@ namespace passerelle::engine {
   X(needs_housing_locally, float, 0,                                                                     \
     (r.housing == HousingStatus::kEmergency || r.housing == HousingStatus::kNone) ? 1.0f : 0.0f)         \
   X(relocation_accepted, float, 0, r.relocation_accepted ? 1.0f : 0.0f)                                  \
-  X(driving_licence, float, 0, r.driving_licence ? 1.0f : 0.0f)                                          \
+  X(driving_licence, float, 0, HoldsDrivingLicence(r) ? 1.0f : 0.0f) /* flag or a car category */        \
   X(right_to_work, float, 0, r.right_to_work ? 1.0f : 0.0f)                                              \
   X(available_from, float, 0, static_cast<float>(r.available_from)) /* day number */                     \
   X(accepted_contracts, uint32_t, 0, r.accepted_contracts)                                               \

@@ -178,7 +178,7 @@ Sentence MobilityReason(const ResolvedCandidate& c, const ResolvedOpening& o, fl
     s = {absl::StrCat(Km(d), " km, au-delà de la limite de ", Km(c.radius_km), " km"),
          absl::StrCat(Km(d), " km, beyond the ", Km(c.radius_km), " km limit")};
   }
-  if (o.record.driving_licence == Requirement::kDesired && !c.record.driving_licence) {
+  if (o.record.driving_licence == Requirement::kDesired && !HoldsDrivingLicence(c.record)) {
     absl::StrAppend(&s.fr, " ; permis souhaité, non détenu");
     absl::StrAppend(&s.en, "; driving licence desired, not held");
   }

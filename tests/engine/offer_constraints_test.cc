@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "engine/model/offer_fields.h"
+#include "engine/scoring/constants.h"
 #include "engine/scoring/explanation.h"
 #include "engine/scoring/resolution.h"
 #include "gtest/gtest.h"
@@ -95,6 +96,32 @@ TEST_F(OfferConstraintsTest, LegacyDrivingLicenceMeetsCategoryBOnly) {
   EXPECT_TRUE(Explain(c, o).eligible);
   o.licences_required = LicenceBit(LicenceCategory::kC);
   EXPECT_NE(Find(Explain(c, o), "LICENCE_CATEGORY_MISSING"), nullptr);
+}
+
+// The older driving_licence requirement and the car radius read the categories too: B (or a category
+// granted on top of B) held without the legacy flag counts; a motorcycle category alone does not.
+TEST_F(OfferConstraintsTest, CarCategoryHeldMeetsTheOlderLicenceRequirementAndTheCarRadius) {
+  Candidate c = MasonCandidate();
+  c.driving_licence = false;
+  Opening o = MasonOpening();
+  o.driving_licence = Requirement::kRequired;
+  ASSERT_NE(Find(Explain(c, o), "DRIVING_LICENCE_REQUIRED"), nullptr);
+  c.licence_categories = LicenceBit(LicenceCategory::kA);
+  EXPECT_NE(Find(Explain(c, o), "DRIVING_LICENCE_REQUIRED"), nullptr);
+  c.licence_categories = LicenceBit(LicenceCategory::kB);
+  EXPECT_TRUE(Explain(c, o).eligible);
+  c.licence_categories = LicenceBit(LicenceCategory::kCe);
+  EXPECT_TRUE(Explain(c, o).eligible);
+
+  c.transport_mode = TransportMode::kCar;
+  c.vehicle = true;
+  auto resolved = ResolveCandidate(c, *data_);
+  ASSERT_TRUE(resolved.ok()) << resolved.status();
+  EXPECT_FLOAT_EQ(resolved->radius_km, scoring::kRadiusCarKm);
+  c.licence_categories = LicenceBit(LicenceCategory::kA);
+  resolved = ResolveCandidate(c, *data_);
+  ASSERT_TRUE(resolved.ok()) << resolved.status();
+  EXPECT_FLOAT_EQ(resolved->radius_km, scoring::kRadiusPublicTransportKm);
 }
 
 TEST_F(OfferConstraintsTest, NightWorkNeedsANightSlotWeekendWorkASaturdayOrSundaySlot) {
