@@ -122,7 +122,8 @@ CREATE TABLE opening (
   licences_required     integer NOT NULL,                 -- bit i = licence category i required (E)
   night_work            boolean NOT NULL,
   weekend_work          boolean NOT NULL,
-  salary_monthly_max_eur real NOT NULL                    -- gross; 0 = not stated
+  salary_monthly_max_eur real NOT NULL,                   -- gross; 0 = not stated
+  expires_on            integer NOT NULL                  -- last open day (days since 1970-01-01); 0 = none
 );
 )sql";
 
@@ -181,6 +182,8 @@ WHERE c.right_to_work
            AND (NOT o.weekend_work OR c.weekly_availability & x'0FF00000'::int <> 0)))
   AND NOT (c.min_monthly_salary_eur > 0 AND o.salary_monthly_max_eur > 0
            AND o.salary_monthly_max_eur < c.min_monthly_salary_eur)
+  -- expiry against the peer's day (PostgresPeerOptions::today, 0 = unknown)
+  AND NOT (%TODAY% <> 0 AND o.expires_on <> 0 AND o.expires_on < %TODAY%)
   AND NOT (o.french_requirement = 2 AND c.french_level < o.french_min_level
            AND p.french_hours_needed > o.french_training_hours + c.french_hours_planned))sql";
 
@@ -212,9 +215,9 @@ constexpr char kOccupationByCandidateSql[] = R"sql((SELECT coalesce(max(occ.fact
               ELSE 0 END), 0)
        FROM candidate_occupation AS occ))sql";
 
-std::string PairSql(const char* occupation) {
+std::string PairSql(const char* occupation, int32_t today) {
   return absl::StrReplaceAll(absl::StrReplaceAll(kPairSql, {{"%OCCUPATION%", occupation}}),
-                             {{"%CANDIDATE_OCCUPATIONS%", kCandidateOccupationsSql}});
+                             {{"%CANDIDATE_OCCUPATIONS%", kCandidateOccupationsSql}, {"%TODAY%", absl::StrCat(today)}});
 }
 
 // total = Σ (w_k / Σ w) s_k, summed in criterion order.
@@ -276,7 +279,7 @@ std::string ReadTail(const std::string& path, size_t bytes) {
 const char* PostgresPeer::SchemaSql() { return kSchemaSql; }
 const char* PostgresPeer::IndexSql() { return kIndexSql; }
 
-std::string PostgresPeer::MatchCandidatesSql(const engine::ScoringProfile& profile) {
+std::string PostgresPeer::MatchCandidatesSql(const engine::ScoringProfile& profile, int32_t today) {
   return absl::StrCat(R"sql(WITH o AS (
   SELECT opening.*, ARRAY(SELECT m.from_code FROM rome_mobility m WHERE m.to_code = opening.rome_code) AS mobility_from
     FROM opening WHERE id = $1),
@@ -292,11 +295,11 @@ reach AS (
      AND NOT ST_DWithin(c.geog, o.geog, (SELECT max(radius_km) FROM candidate) * 1000 + 100, false)
 )
 SELECT c.id, )sql",
-                      TotalSql(profile), " AS score\nFROM o CROSS JOIN reach AS c", PairSql(kOccupationByOpeningSql), StrictSql(profile),
+                      TotalSql(profile), " AS score\nFROM o CROSS JOIN reach AS c", PairSql(kOccupationByOpeningSql, today), StrictSql(profile),
                       "\nORDER BY score DESC, c.id\nLIMIT $2");
 }
 
-std::string PostgresPeer::MatchOpeningsSql(const engine::ScoringProfile& profile) {
+std::string PostgresPeer::MatchOpeningsSql(const engine::ScoringProfile& profile, int32_t today) {
   return absl::StrCat(R"sql(WITH c AS (SELECT * FROM candidate WHERE id = $1),
 candidate_occupation AS (
   SELECT occ.code, max(occ.factor) AS factor,
@@ -313,7 +316,7 @@ reach AS (
      AND NOT ST_DWithin(o.geog, c.geog, c.radius_km * 1000 + 100, false)
 )
 SELECT o.id, )sql",
-                      TotalSql(profile), " AS score\nFROM c CROSS JOIN reach AS o", PairSql(kOccupationByCandidateSql), StrictSql(profile),
+                      TotalSql(profile), " AS score\nFROM c CROSS JOIN reach AS o", PairSql(kOccupationByCandidateSql, today), StrictSql(profile),
                       "\nORDER BY score DESC, o.id\nLIMIT $2");
 }
 
@@ -603,13 +606,13 @@ absl::Status PostgresPeer::Load(const engine::ReferenceData& data,
                       Date(r.start_date), "\t", r.weekly_schedule, "\t", Bool(r.housing_provided), "\t",
                       Bool(r.hard_to_fill), "\t", absl::StrFormat("%.9g", o.tension), "\t", r.licences_required, "\t",
                       Bool(r.night_work), "\t", Bool(r.weekend_work), "\t",
-                      absl::StrFormat("%.9g", r.salary_monthly_max_eur), "\n");
+                      absl::StrFormat("%.9g", r.salary_monthly_max_eur), "\t", r.expires_on, "\n");
     }
     if (absl::Status s = Copy(
             "COPY opening (id, employer_id, rome_code, commune_insee, geog, ux, uy, uz, required_skills, "
             "desired_skills, french_min_level, french_requirement, french_training_hours, driving_licence, contract, "
             "start_date, weekly_schedule, housing_provided, hard_to_fill, tension, licences_required, night_work, "
-            "weekend_work, salary_monthly_max_eur) FROM STDIN",
+            "weekend_work, salary_monthly_max_eur, expires_on) FROM STDIN",
             rows);
         !s.ok()) {
       return s;
@@ -624,8 +627,8 @@ absl::Status PostgresPeer::Load(const engine::ReferenceData& data,
   load_times_.analyze_s = lap();
 
   // Prepared once, as an application would; the server plans them per its plan cache.
-  for (auto [name, sql] : {std::pair{"match_candidates", MatchCandidatesSql(profile)},
-                           std::pair{"match_openings", MatchOpeningsSql(profile)}}) {
+  for (auto [name, sql] : {std::pair{"match_candidates", MatchCandidatesSql(profile, options_.today)},
+                           std::pair{"match_openings", MatchOpeningsSql(profile, options_.today)}}) {
     PGresult* r = PQprepare(conn_, name, sql.c_str(), 2, nullptr);
     const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     std::string message = PQresultErrorMessage(r);

@@ -35,8 +35,8 @@ std::vector<PeerMatch> TopK(std::vector<PeerMatch> all, int k) {
 
 }  // namespace
 
-ScalarPeer::ScalarPeer(const OccupationRelations& relations, const ScoringProfile& profile)
-    : relations_(relations), profile_(profile) {
+ScalarPeer::ScalarPeer(const OccupationRelations& relations, const ScoringProfile& profile, Day today)
+    : relations_(relations), profile_(profile), today_(today) {
   for (float w : profile_.weights) weight_sum_ += w;
 }
 
@@ -44,6 +44,7 @@ std::optional<float> ScalarPeer::ScorePair(const ResolvedCandidate& c, const Res
   const Candidate& cr = c.record;
   const Opening& orec = o.record;
   if (!cr.right_to_work) return std::nullopt;
+  if (today_ != 0 && orec.expires_on != 0 && orec.expires_on < today_) return std::nullopt;
   if (cr.accepted_contracts != 0 && (cr.accepted_contracts & ContractBit(orec.contract)) == 0) return std::nullopt;
   if ((orec.licences_required & ~HeldLicences(cr)) != 0) return std::nullopt;
   if (!sc::WorkingTimeFits(cr.weekly_availability, orec.night_work ? kNightSlots : 0u,

@@ -61,7 +61,8 @@ namespace passerelle::engine {
   /* the slots of which the candidate must cover one: night, weekend (0 = no such work) */               \
   X(night_slots, uint32_t, 0, r.night_work ? kNightSlots : 0u)                                           \
   X(weekend_slots, uint32_t, 0, r.weekend_work ? kWeekendSlots : 0u)                                     \
-  X(salary_max_eur, float, 0, r.salary_monthly_max_eur) /* gross monthly, 0 = not stated */
+  X(salary_max_eur, float, 0, r.salary_monthly_max_eur) /* gross monthly, 0 = not stated */               \
+  X(expires_on, float, 0, static_cast<float>(r.expires_on)) /* last open day, 0 = none; exact in float */
 
 template <class T>
 using Column = Eigen::Array<T, Eigen::Dynamic, 1>;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "engine/model/dates.h"
 #include "engine/model/offer_fields.h"
 #include "engine/scoring/constants.h"
 #include "engine/scoring/criteria_walks.h"
@@ -236,6 +237,7 @@ std::string BlockerCode(uint32_t bit) {
     case sc::kLicenceCategoryMissing: return "LICENCE_CATEGORY_MISSING";
     case sc::kNightOrWeekendUnavailable: return "NIGHT_OR_WEEKEND_UNAVAILABLE";
     case sc::kSalaryBelowFloor: return "SALARY_BELOW_FLOOR";
+    case sc::kExpired: return "OPENING_EXPIRED";
   }
   return "UNKNOWN";
 }
@@ -328,6 +330,10 @@ Blocker DescribeBlocker(uint32_t bit, const ResolvedCandidate& c, const Resolved
                                " gross a month) below the person's minimum (EUR ",
                                Km(c.record.min_monthly_salary_eur), ")")};
       break;
+    case sc::kExpired:
+      b.reason = {absl::StrCat("Offre expirée (dernier jour : ", FormatDay(o.record.expires_on), ")"),
+                  absl::StrCat("Opening expired (last day: ", FormatDay(o.record.expires_on), ")")};
+      break;
   }
   return b;
 }
@@ -336,8 +342,9 @@ Blocker DescribeBlocker(uint32_t bit, const ResolvedCandidate& c, const Resolved
 
 Explanation ExplainPair(const ResolvedCandidate& candidate, const ResolvedOpening& opening,
                         const ScoringProfile& profile, const ReferenceData& data,
-                        const OccupationRelations& relations) {
-  const sc::KernelParams params = sc::MakeKernelParams(profile);
+                        const OccupationRelations& relations, Day today) {
+  sc::KernelParams params = sc::MakeKernelParams(profile);
+  params.today = static_cast<float>(today);
   sc::WalkedCriteria walked;
   sc::WalkPair(candidate, opening, relations, &walked);
   sc::BlockScores scores;

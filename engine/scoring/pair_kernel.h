@@ -39,8 +39,9 @@ enum Blocker : uint32_t {
   kLicenceCategoryMissing = 1u << 8, // a licence category required (E) and not held valid in France
   kNightOrWeekendUnavailable = 1u << 9,  // night or weekend work, no such slot in the availability
   kSalaryBelowFloor = 1u << 10,      // the opening's stated maximum salary is below the candidate's floor
+  kExpired = 1u << 11,               // the opening's expires_on is before the query's today (not relaxable)
 };
-inline constexpr uint32_t kLastBlocker = kSalaryBelowFloor;
+inline constexpr uint32_t kLastBlocker = kExpired;
 // Barriers a counsellor can act on; a pair failing only these is a near-miss.
 inline constexpr uint32_t kRelaxableBlockers =
     kFrenchGap | kTooFar | kRelocationNeedsHousing | kLicenceRequired | kLicenceCategoryMissing;
@@ -49,6 +50,8 @@ inline constexpr uint32_t kRelaxableBlockers =
 struct KernelParams {
   std::array<float, kCriterionCount> normalized_weights{};  // w_k / sum(w)
   bool strict_required_skills = false;
+  // The query's day (MatchQuery::today) as a float day number; 0 = unknown, no opening counts as expired.
+  float today = 0;
 };
 KernelParams MakeKernelParams(const ScoringProfile& profile);
 
@@ -219,7 +222,8 @@ void ScorePairs(const CandidateSide& c, const OpeningSide& o, const FloatColumn&
          H(out->categories_missing) * float{kLicenceCategoryMissing} +
          (1.0f - H(out->working_time_ok)) * float{kNightOrWeekendUnavailable} +
          Step(c.min_salary_eur()) * Step(o.salary_max_eur()) * Step(c.min_salary_eur() - o.salary_max_eur()) *
-             float{kSalaryBelowFloor};
+             float{kSalaryBelowFloor} +
+         Step(o.expires_on()) * Step(params.today - o.expires_on()) * float{kExpired};  // OpeningExpired
   if (params.strict_required_skills) bits += Step(missing_required.head(n) - 0.5f) * float{kMissingRequiredSkills};
   // Through int32 (exact below 2^11), which vectorises where a float -> uint32 cast does not.
   for (Eigen::Index i = 0; i < n; ++i) out->blockers[i] = static_cast<uint32_t>(static_cast<int32_t>(bits[i]));
