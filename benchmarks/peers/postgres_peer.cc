@@ -23,6 +23,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "engine/model/dates.h"
+#include "engine/model/language_columns.h"
 #include "engine/model/offer_fields.h"
 #include "engine/scoring/constants.h"
 
@@ -97,7 +98,10 @@ CREATE TABLE candidate (
   weekly_availability  integer NOT NULL,                  -- bit day*4 + slot; 0 = any time
   right_to_work        boolean NOT NULL,
   held_licences        integer NOT NULL,                  -- bit i = licence category i held valid in France
-  min_monthly_salary_eur real NOT NULL                    -- gross; 0 = any
+  min_monthly_salary_eur real NOT NULL,                   -- gross; 0 = any
+  -- languages spoken: word k has bit i (i+16) for language i of kScoredLanguages at CEFR level 2k+1 (2k+2)
+  -- or above (engine/model/language_columns.h), as int32
+  languages_0 integer NOT NULL, languages_1 integer NOT NULL, languages_2 integer NOT NULL
 );
 
 CREATE TABLE opening (
@@ -123,7 +127,9 @@ CREATE TABLE opening (
   night_work            boolean NOT NULL,
   weekend_work          boolean NOT NULL,
   salary_monthly_max_eur real NOT NULL,                   -- gross; 0 = not stated
-  expires_on            integer NOT NULL                  -- last open day (days since 1970-01-01); 0 = none
+  expires_on            integer NOT NULL,                 -- last open day (days since 1970-01-01); 0 = none
+  -- required languages (exigence E), the bit of the level asked in the same words
+  languages_required_0 integer NOT NULL, languages_required_1 integer NOT NULL, languages_required_2 integer NOT NULL
 );
 )sql";
 
@@ -184,6 +190,8 @@ WHERE c.right_to_work
            AND o.salary_monthly_max_eur < c.min_monthly_salary_eur)
   -- expiry against the peer's day (PostgresPeerOptions::today, 0 = unknown)
   AND NOT (%TODAY% <> 0 AND o.expires_on <> 0 AND o.expires_on < %TODAY%)
+  AND o.languages_required_0 & ~c.languages_0 = 0 AND o.languages_required_1 & ~c.languages_1 = 0
+  AND o.languages_required_2 & ~c.languages_2 = 0
   AND NOT (o.french_requirement = 2 AND c.french_level < o.french_min_level
            AND p.french_hours_needed > o.french_training_hours + c.french_hours_planned))sql";
 
@@ -580,13 +588,18 @@ absl::Status PostgresPeer::Load(const engine::ReferenceData& data,
                       absl::StrJoin(r.wished_occupations, ","), "}\t{", absl::StrJoin(past_codes, ","), "}\t{",
                       absl::StrJoin(past_years, ","), "}\t", r.accepted_contracts, "\t",
                       Date(r.available_from), "\t", r.weekly_availability, "\t", Bool(r.right_to_work),
-                      "\t", engine::HeldLicences(r), "\t", absl::StrFormat("%.9g", r.min_monthly_salary_eur), "\n");
+                      "\t", engine::HeldLicences(r), "\t", absl::StrFormat("%.9g", r.min_monthly_salary_eur));
+      for (int w = 0; w < engine::kLanguageWords; ++w) {
+        absl::StrAppend(&rows, "\t", static_cast<int32_t>(engine::SpokenLanguageWord(r, w)));
+      }
+      rows += "\n";
     }
     if (absl::Status s = Copy(
             "COPY candidate (id, commune_insee, geog, ux, uy, uz, transport_mode, max_commute_km, driving_licence, "
             "vehicle, relocation_accepted, housing, french_level, french_attested, french_hours_planned, skills, "
             "wished_occupations, past_occupations, past_years, accepted_contracts, available_from, "
-            "weekly_availability, right_to_work, held_licences, min_monthly_salary_eur) FROM STDIN",
+            "weekly_availability, right_to_work, held_licences, min_monthly_salary_eur, languages_0, languages_1, "
+            "languages_2) FROM STDIN",
             rows);
         !s.ok()) {
       return s;
@@ -606,13 +619,18 @@ absl::Status PostgresPeer::Load(const engine::ReferenceData& data,
                       Date(r.start_date), "\t", r.weekly_schedule, "\t", Bool(r.housing_provided), "\t",
                       Bool(r.hard_to_fill), "\t", absl::StrFormat("%.9g", o.tension), "\t", r.licences_required, "\t",
                       Bool(r.night_work), "\t", Bool(r.weekend_work), "\t",
-                      absl::StrFormat("%.9g", r.salary_monthly_max_eur), "\t", r.expires_on, "\n");
+                      absl::StrFormat("%.9g", r.salary_monthly_max_eur), "\t", r.expires_on);
+      for (int w = 0; w < engine::kLanguageWords; ++w) {
+        absl::StrAppend(&rows, "\t", static_cast<int32_t>(engine::RequiredLanguageWord(r, w)));
+      }
+      rows += "\n";
     }
     if (absl::Status s = Copy(
             "COPY opening (id, employer_id, rome_code, commune_insee, geog, ux, uy, uz, required_skills, "
             "desired_skills, french_min_level, french_requirement, french_training_hours, driving_licence, contract, "
             "start_date, weekly_schedule, housing_provided, hard_to_fill, tension, licences_required, night_work, "
-            "weekend_work, salary_monthly_max_eur, expires_on) FROM STDIN",
+            "weekend_work, salary_monthly_max_eur, expires_on, languages_required_0, languages_required_1, "
+            "languages_required_2) FROM STDIN",
             rows);
         !s.ok()) {
       return s;

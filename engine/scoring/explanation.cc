@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "engine/model/dates.h"
+#include "engine/model/language_columns.h"
 #include "engine/model/offer_fields.h"
 #include "engine/scoring/constants.h"
 #include "engine/scoring/criteria_walks.h"
@@ -238,6 +239,7 @@ std::string BlockerCode(uint32_t bit) {
     case sc::kNightOrWeekendUnavailable: return "NIGHT_OR_WEEKEND_UNAVAILABLE";
     case sc::kSalaryBelowFloor: return "SALARY_BELOW_FLOOR";
     case sc::kExpired: return "OPENING_EXPIRED";
+    case sc::kLanguageMissing: return "LANGUAGE_REQUIRED_MISSING";
   }
   return "UNKNOWN";
 }
@@ -265,6 +267,25 @@ void DescribeMissingCategories(const ResolvedCandidate& c, const ResolvedOpening
   b->reason = {absl::StrCat("Permis exigé non détenu en France : ", absl::StrJoin(names, ", ")),
                absl::StrCat("Licence category required, not held valid in France: ", absl::StrJoin(names, ", "))};
   b->unlock = {absl::StrJoin(fr, " ; "), absl::StrJoin(en, "; ")};
+}
+
+// The required languages (of kScoredLanguages) the person does not speak at the level asked, with the
+// level they have: « Langue exigée non parlée au niveau demandé : en B1 (niveau A2) ».
+Sentence MissingLanguagesReason(const ResolvedCandidate& c, const ResolvedOpening& o) {
+  std::vector<std::string> fr, en;
+  for (const LanguageRequirement& l : o.record.languages) {
+    if (l.requirement != Requirement::kRequired || ScoredLanguageIndex(l.code) < 0) continue;
+    int have = -1;
+    for (const LanguageSkill& s : c.record.languages) {
+      if (s.code == l.code) have = std::max(have, static_cast<int>(s.level));
+    }
+    const int asked = RequiredLanguageLevel(l);
+    if (have >= asked) continue;
+    fr.push_back(absl::StrCat(l.code, " ", kCefrNames[asked], have < 0 ? " (non parlée)" : absl::StrCat(" (niveau ", kCefrNames[have], ")")));
+    en.push_back(absl::StrCat(l.code, " ", kCefrNamesEn[asked], have < 0 ? " (not spoken)" : absl::StrCat(" (level ", kCefrNamesEn[have], ")")));
+  }
+  return {absl::StrCat("Langue exigée non parlée au niveau demandé : ", absl::StrJoin(fr, ", ")),
+          absl::StrCat("Required language not spoken at the level asked: ", absl::StrJoin(en, ", "))};
 }
 
 Blocker DescribeBlocker(uint32_t bit, const ResolvedCandidate& c, const ResolvedOpening& o, const Explanation& e) {
@@ -329,6 +350,9 @@ Blocker DescribeBlocker(uint32_t bit, const ResolvedCandidate& c, const Resolved
                   absl::StrCat("Maximum salary offered (EUR ", Km(o.record.salary_monthly_max_eur),
                                " gross a month) below the person's minimum (EUR ",
                                Km(c.record.min_monthly_salary_eur), ")")};
+      break;
+    case sc::kLanguageMissing:
+      b.reason = MissingLanguagesReason(c, o);
       break;
     case sc::kExpired:
       b.reason = {absl::StrCat("Offre expirée (dernier jour : ", FormatDay(o.record.expires_on), ")"),
