@@ -5,9 +5,11 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "engine/common/field_status.h"
 #include "engine/common/quote.h"
 #include "engine/common/status_macros.h"
+#include "engine/model/dates.h"
 #include "engine/store/enum_codec.h"
 #include "server/api_convert.h"
 
@@ -111,6 +113,7 @@ absl::StatusOr<engine::RerankOptions> RerankOptionsFromProto(const v1::RerankReq
   PASSERELLE_ASSIGN_OR_RETURN(options.departements, Departements(request.departements(), data));
   options.occupations.assign(request.occupations().begin(), request.occupations().end());
   options.explain = request.explain();
+  options.today = engine::DayOf(absl::Now());  // expired openings are left out
   return options;
 }
 
@@ -118,6 +121,7 @@ absl::StatusOr<engine::CohortAssignmentOptions> CohortAssignmentOptionsFromProto
                                                                                  int max_k,
                                                                                  const engine::ReferenceData& data) {
   engine::CohortAssignmentOptions options;
+  options.today = engine::DayOf(absl::Now());  // expired openings get no candidate
   PASSERELLE_ASSIGN_OR_RETURN(options.assignment.mechanism, MechanismFromProto(request.mechanism()));
   PASSERELLE_ASSIGN_OR_RETURN(
       options.openings_per_candidate,

@@ -23,6 +23,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "engine/model/dates.h"
+#include "engine/model/language_columns.h"
 #include "engine/model/offer_fields.h"
 #include "engine/scoring/constants.h"
 
@@ -75,7 +76,7 @@ CREATE TABLE candidate (
   ux real NOT NULL, uy real NOT NULL, uz real NOT NULL,   -- the same centroid as the unit vector stored at write time
   transport_mode       smallint NOT NULL,                 -- 0 unstated, 1 walking, 2 bicycle, 3 public transport, 4 car
   max_commute_km       real NOT NULL,                     -- 0 = from the transport mode
-  driving_licence      boolean NOT NULL,
+  driving_licence      boolean NOT NULL,                  -- HoldsDrivingLicence: the flag or a car category
   vehicle              boolean NOT NULL,
   radius_km            real GENERATED ALWAYS AS (
                          CASE WHEN max_commute_km > 0 THEN max_commute_km
@@ -97,7 +98,10 @@ CREATE TABLE candidate (
   weekly_availability  integer NOT NULL,                  -- bit day*4 + slot; 0 = any time
   right_to_work        boolean NOT NULL,
   held_licences        integer NOT NULL,                  -- bit i = licence category i held valid in France
-  min_monthly_salary_eur real NOT NULL                    -- gross; 0 = any
+  min_monthly_salary_eur real NOT NULL,                   -- gross; 0 = any
+  -- languages spoken: word k has bit i (i+16) for language i of kScoredLanguages at CEFR level 2k+1 (2k+2)
+  -- or above (engine/model/language_columns.h), as int32
+  languages_0 integer NOT NULL, languages_1 integer NOT NULL, languages_2 integer NOT NULL
 );
 
 CREATE TABLE opening (
@@ -122,7 +126,10 @@ CREATE TABLE opening (
   licences_required     integer NOT NULL,                 -- bit i = licence category i required (E)
   night_work            boolean NOT NULL,
   weekend_work          boolean NOT NULL,
-  salary_monthly_max_eur real NOT NULL                    -- gross; 0 = not stated
+  salary_monthly_max_eur real NOT NULL,                   -- gross; 0 = not stated
+  expires_on            integer NOT NULL,                 -- last open day (days since 1970-01-01); 0 = none
+  -- required languages (exigence E), the bit of the level asked in the same words
+  languages_required_0 integer NOT NULL, languages_required_1 integer NOT NULL, languages_required_2 integer NOT NULL
 );
 )sql";
 
@@ -181,6 +188,10 @@ WHERE c.right_to_work
            AND (NOT o.weekend_work OR c.weekly_availability & x'0FF00000'::int <> 0)))
   AND NOT (c.min_monthly_salary_eur > 0 AND o.salary_monthly_max_eur > 0
            AND o.salary_monthly_max_eur < c.min_monthly_salary_eur)
+  -- expiry against the peer's day (PostgresPeerOptions::today, 0 = unknown)
+  AND NOT (%TODAY% <> 0 AND o.expires_on <> 0 AND o.expires_on < %TODAY%)
+  AND o.languages_required_0 & ~c.languages_0 = 0 AND o.languages_required_1 & ~c.languages_1 = 0
+  AND o.languages_required_2 & ~c.languages_2 = 0
   AND NOT (o.french_requirement = 2 AND c.french_level < o.french_min_level
            AND p.french_hours_needed > o.french_training_hours + c.french_hours_planned))sql";
 
@@ -212,9 +223,9 @@ constexpr char kOccupationByCandidateSql[] = R"sql((SELECT coalesce(max(occ.fact
               ELSE 0 END), 0)
        FROM candidate_occupation AS occ))sql";
 
-std::string PairSql(const char* occupation) {
+std::string PairSql(const char* occupation, int32_t today) {
   return absl::StrReplaceAll(absl::StrReplaceAll(kPairSql, {{"%OCCUPATION%", occupation}}),
-                             {{"%CANDIDATE_OCCUPATIONS%", kCandidateOccupationsSql}});
+                             {{"%CANDIDATE_OCCUPATIONS%", kCandidateOccupationsSql}, {"%TODAY%", absl::StrCat(today)}});
 }
 
 // total = Σ (w_k / Σ w) s_k, summed in criterion order.
@@ -276,7 +287,7 @@ std::string ReadTail(const std::string& path, size_t bytes) {
 const char* PostgresPeer::SchemaSql() { return kSchemaSql; }
 const char* PostgresPeer::IndexSql() { return kIndexSql; }
 
-std::string PostgresPeer::MatchCandidatesSql(const engine::ScoringProfile& profile) {
+std::string PostgresPeer::MatchCandidatesSql(const engine::ScoringProfile& profile, int32_t today) {
   return absl::StrCat(R"sql(WITH o AS (
   SELECT opening.*, ARRAY(SELECT m.from_code FROM rome_mobility m WHERE m.to_code = opening.rome_code) AS mobility_from
     FROM opening WHERE id = $1),
@@ -292,11 +303,11 @@ reach AS (
      AND NOT ST_DWithin(c.geog, o.geog, (SELECT max(radius_km) FROM candidate) * 1000 + 100, false)
 )
 SELECT c.id, )sql",
-                      TotalSql(profile), " AS score\nFROM o CROSS JOIN reach AS c", PairSql(kOccupationByOpeningSql), StrictSql(profile),
+                      TotalSql(profile), " AS score\nFROM o CROSS JOIN reach AS c", PairSql(kOccupationByOpeningSql, today), StrictSql(profile),
                       "\nORDER BY score DESC, c.id\nLIMIT $2");
 }
 
-std::string PostgresPeer::MatchOpeningsSql(const engine::ScoringProfile& profile) {
+std::string PostgresPeer::MatchOpeningsSql(const engine::ScoringProfile& profile, int32_t today) {
   return absl::StrCat(R"sql(WITH c AS (SELECT * FROM candidate WHERE id = $1),
 candidate_occupation AS (
   SELECT occ.code, max(occ.factor) AS factor,
@@ -313,7 +324,7 @@ reach AS (
      AND NOT ST_DWithin(o.geog, c.geog, c.radius_km * 1000 + 100, false)
 )
 SELECT o.id, )sql",
-                      TotalSql(profile), " AS score\nFROM c CROSS JOIN reach AS o", PairSql(kOccupationByCandidateSql), StrictSql(profile),
+                      TotalSql(profile), " AS score\nFROM c CROSS JOIN reach AS o", PairSql(kOccupationByCandidateSql, today), StrictSql(profile),
                       "\nORDER BY score DESC, o.id\nLIMIT $2");
 }
 
@@ -570,20 +581,25 @@ absl::Status PostgresPeer::Load(const engine::ReferenceData& data,
       }
       absl::StrAppend(&rows, CopyText(r.id), "\t", r.commune_insee, "\t", Point(data, c.commune_index), "\t",
                       Vector(c.position), "\t", static_cast<int>(r.transport_mode), "\t",
-                      absl::StrFormat("%.9g", r.max_commute_km), "\t", Bool(r.driving_licence), "\t", Bool(r.vehicle),
+                      absl::StrFormat("%.9g", r.max_commute_km), "\t", Bool(engine::HoldsDrivingLicence(r)), "\t", Bool(r.vehicle),
                       "\t", Bool(r.relocation_accepted), "\t", static_cast<int>(r.housing), "\t");
       absl::StrAppend(&rows, static_cast<int>(r.french_level), "\t", Bool(r.french_attested), "\t",
                       absl::StrFormat("%.9g", r.french_hours_planned), "\t", SkillCodes(data, c.skill_indices), "\t{",
                       absl::StrJoin(r.wished_occupations, ","), "}\t{", absl::StrJoin(past_codes, ","), "}\t{",
                       absl::StrJoin(past_years, ","), "}\t", r.accepted_contracts, "\t",
                       Date(r.available_from), "\t", r.weekly_availability, "\t", Bool(r.right_to_work),
-                      "\t", engine::HeldLicences(r), "\t", absl::StrFormat("%.9g", r.min_monthly_salary_eur), "\n");
+                      "\t", engine::HeldLicences(r), "\t", absl::StrFormat("%.9g", r.min_monthly_salary_eur));
+      for (int w = 0; w < engine::kLanguageWords; ++w) {
+        absl::StrAppend(&rows, "\t", static_cast<int32_t>(engine::SpokenLanguageWord(r, w)));
+      }
+      rows += "\n";
     }
     if (absl::Status s = Copy(
             "COPY candidate (id, commune_insee, geog, ux, uy, uz, transport_mode, max_commute_km, driving_licence, "
             "vehicle, relocation_accepted, housing, french_level, french_attested, french_hours_planned, skills, "
             "wished_occupations, past_occupations, past_years, accepted_contracts, available_from, "
-            "weekly_availability, right_to_work, held_licences, min_monthly_salary_eur) FROM STDIN",
+            "weekly_availability, right_to_work, held_licences, min_monthly_salary_eur, languages_0, languages_1, "
+            "languages_2) FROM STDIN",
             rows);
         !s.ok()) {
       return s;
@@ -603,13 +619,18 @@ absl::Status PostgresPeer::Load(const engine::ReferenceData& data,
                       Date(r.start_date), "\t", r.weekly_schedule, "\t", Bool(r.housing_provided), "\t",
                       Bool(r.hard_to_fill), "\t", absl::StrFormat("%.9g", o.tension), "\t", r.licences_required, "\t",
                       Bool(r.night_work), "\t", Bool(r.weekend_work), "\t",
-                      absl::StrFormat("%.9g", r.salary_monthly_max_eur), "\n");
+                      absl::StrFormat("%.9g", r.salary_monthly_max_eur), "\t", r.expires_on);
+      for (int w = 0; w < engine::kLanguageWords; ++w) {
+        absl::StrAppend(&rows, "\t", static_cast<int32_t>(engine::RequiredLanguageWord(r, w)));
+      }
+      rows += "\n";
     }
     if (absl::Status s = Copy(
             "COPY opening (id, employer_id, rome_code, commune_insee, geog, ux, uy, uz, required_skills, "
             "desired_skills, french_min_level, french_requirement, french_training_hours, driving_licence, contract, "
             "start_date, weekly_schedule, housing_provided, hard_to_fill, tension, licences_required, night_work, "
-            "weekend_work, salary_monthly_max_eur) FROM STDIN",
+            "weekend_work, salary_monthly_max_eur, expires_on, languages_required_0, languages_required_1, "
+            "languages_required_2) FROM STDIN",
             rows);
         !s.ok()) {
       return s;
@@ -624,8 +645,8 @@ absl::Status PostgresPeer::Load(const engine::ReferenceData& data,
   load_times_.analyze_s = lap();
 
   // Prepared once, as an application would; the server plans them per its plan cache.
-  for (auto [name, sql] : {std::pair{"match_candidates", MatchCandidatesSql(profile)},
-                           std::pair{"match_openings", MatchOpeningsSql(profile)}}) {
+  for (auto [name, sql] : {std::pair{"match_candidates", MatchCandidatesSql(profile, options_.today)},
+                           std::pair{"match_openings", MatchOpeningsSql(profile, options_.today)}}) {
     PGresult* r = PQprepare(conn_, name, sql.c_str(), 2, nullptr);
     const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     std::string message = PQresultErrorMessage(r);

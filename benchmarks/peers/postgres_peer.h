@@ -49,6 +49,9 @@ struct PostgresPeerOptions {
   int shared_buffers_mb = 1024;
   // More postgresql.conf lines ("jit = off"), appended after the peer's own settings. Default: none.
   std::vector<std::string> extra_settings;
+  // The day queries are answered (MatchQuery::today): openings past their expires_on are not matched.
+  // 0 = unknown (none is). Default: 0.
+  int32_t today = 0;
 };
 
 class PostgresPeer {
@@ -74,9 +77,10 @@ class PostgresPeer {
   // One SQL statement's result as text (one line per row, tab-separated): for EXPLAIN and settings.
   absl::StatusOr<std::string> QueryText(const std::string& sql);
 
-  // The SQL of both queries for `profile` ($1 = id, $2 = k), and the schema, as run.
-  static std::string MatchCandidatesSql(const engine::ScoringProfile& profile);
-  static std::string MatchOpeningsSql(const engine::ScoringProfile& profile);
+  // The SQL of both queries for `profile` and `today` (PostgresPeerOptions::today) ($1 = id, $2 = k), and
+  // the schema, as run.
+  static std::string MatchCandidatesSql(const engine::ScoringProfile& profile, int32_t today = 0);
+  static std::string MatchOpeningsSql(const engine::ScoringProfile& profile, int32_t today = 0);
   static const char* SchemaSql();
   static const char* IndexSql();
 

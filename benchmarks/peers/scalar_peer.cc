@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 
+#include "engine/model/language_columns.h"
 #include "engine/model/offer_fields.h"
 #include "engine/scoring/constants.h"
 
@@ -35,8 +36,8 @@ std::vector<PeerMatch> TopK(std::vector<PeerMatch> all, int k) {
 
 }  // namespace
 
-ScalarPeer::ScalarPeer(const OccupationRelations& relations, const ScoringProfile& profile)
-    : relations_(relations), profile_(profile) {
+ScalarPeer::ScalarPeer(const OccupationRelations& relations, const ScoringProfile& profile, Day today)
+    : relations_(relations), profile_(profile), today_(today) {
   for (float w : profile_.weights) weight_sum_ += w;
 }
 
@@ -44,6 +45,15 @@ std::optional<float> ScalarPeer::ScorePair(const ResolvedCandidate& c, const Res
   const Candidate& cr = c.record;
   const Opening& orec = o.record;
   if (!cr.right_to_work) return std::nullopt;
+  if (today_ != 0 && orec.expires_on != 0 && orec.expires_on < today_) return std::nullopt;
+  // Required languages of the 16 the engine checks (engine/model/language_columns.h), at the level asked.
+  for (const LanguageRequirement& l : orec.languages) {
+    if (l.requirement != Requirement::kRequired || ScoredLanguageIndex(l.code) < 0) continue;
+    const int asked = l.min_level == CefrLevel::kPreA1 ? 1 : static_cast<int>(l.min_level);
+    bool spoken = false;
+    for (const LanguageSkill& s : cr.languages) spoken |= s.code == l.code && static_cast<int>(s.level) >= asked;
+    if (!spoken) return std::nullopt;
+  }
   if (cr.accepted_contracts != 0 && (cr.accepted_contracts & ContractBit(orec.contract)) == 0) return std::nullopt;
   if ((orec.licences_required & ~HeldLicences(cr)) != 0) return std::nullopt;
   if (!sc::WorkingTimeFits(cr.weekly_availability, orec.night_work ? kNightSlots : 0u,
@@ -95,8 +105,8 @@ std::optional<float> ScalarPeer::ScorePair(const ResolvedCandidate& c, const Res
     mobility = sc::kRelocationMobilityScore;
     housing_needed = true;
   }
-  if (!cr.driving_licence && orec.driving_licence == Requirement::kRequired) return std::nullopt;
-  if (!cr.driving_licence && orec.driving_licence == Requirement::kDesired) mobility *= sc::kDesiredLicenceMissingFactor;
+  if (!HoldsDrivingLicence(cr) && orec.driving_licence == Requirement::kRequired) return std::nullopt;
+  if (!HoldsDrivingLicence(cr) && orec.driving_licence == Requirement::kDesired) mobility *= sc::kDesiredLicenceMissingFactor;
   const float housing = (housing_needed && !orec.housing_provided) ? sc::kHousingBarrierScore : 1.0f;
   // Timing.
   const float wait = static_cast<float>(std::max(0, cr.available_from - orec.start_date));

@@ -162,6 +162,7 @@ absl::StatusOr<CohortAssignment> AssignCohort(const MatchIndex& index, const Sco
   PASSERELLE_RETURN_IF_ERROR(ValidateOptions(options, index.data()));
   // One version of each table for the whole run: re-ranking, positions and the candidates' records.
   RerankOptions rerank;
+  rerank.today = options.today;
   rerank.candidate_snapshot = index.CandidateSnapshot();
   rerank.opening_snapshot = index.OpeningSnapshot();
   const OpeningScope scope = OpeningsInScope(*rerank.opening_snapshot, index.data(), options.occupations);

@@ -62,6 +62,9 @@ struct CohortAssignmentOptions {
   int openings_per_candidate = 50;
   // Threads of the re-ranking step (the assignment itself runs on one). Default: 2.
   int threads = 2;
+  // The day of the run (MatchQuery::today): openings past their expiry get no candidate. 0 = unknown
+  // (none is). Default: 0.
+  Day today = 0;
   // Mechanism, congestion cap, reserved share, greedy baseline (see AssignmentOptions).
   AssignmentOptions assignment;
   // The cohort the reserved share is for. Required (non-empty) when assignment.reserved_share > 0.

@@ -34,6 +34,9 @@ struct RerankOptions {
   std::vector<std::string> occupations;
   // Attach sentences to each result (slower). Default: false.
   bool explain = false;
+  // The day the re-ranking is answered (MatchQuery::today): openings past their expiry are left out.
+  // 0 = unknown (none is). Default: 0.
+  Day today = 0;
   // Progress is reported about every this many candidates. Default: 1000.
   int64_t progress_every = 1000;
   // Asked between candidates; once it returns true the workers stop taking candidates and Rerank returns

@@ -19,6 +19,7 @@
 #include "absl/strings/string_view.h"
 #include "engine/columns/features.h"
 #include "engine/model/candidate_pack.h"
+#include "engine/model/language_columns.h"
 #include "engine/model/offer_fields.h"
 #include "engine/model/resolve.h"
 

@@ -29,14 +29,18 @@ namespace passerelle::engine {
   X(needs_housing_locally, float, 0,                                                                     \
     (r.housing == HousingStatus::kEmergency || r.housing == HousingStatus::kNone) ? 1.0f : 0.0f)         \
   X(relocation_accepted, float, 0, r.relocation_accepted ? 1.0f : 0.0f)                                  \
-  X(driving_licence, float, 0, r.driving_licence ? 1.0f : 0.0f)                                          \
+  X(driving_licence, float, 0, HoldsDrivingLicence(r) ? 1.0f : 0.0f) /* flag or a car category */        \
   X(right_to_work, float, 0, r.right_to_work ? 1.0f : 0.0f)                                              \
   X(available_from, float, 0, static_cast<float>(r.available_from)) /* day number */                     \
   X(accepted_contracts, uint32_t, 0, r.accepted_contracts)                                               \
   X(weekly_availability, uint32_t, 0, r.weekly_availability)                                             \
   X(held_licences, uint32_t, 0, HeldLicences(r))    /* LicenceBit mask valid in France */                \
   X(pending_licences, uint32_t, 0, r.licence_categories_pending) /* exchange under way */            \
-  X(min_salary_eur, float, 0, r.min_monthly_salary_eur) /* gross monthly floor, 0 = any */
+  X(min_salary_eur, float, 0, r.min_monthly_salary_eur) /* gross monthly floor, 0 = any */ \
+  /* languages spoken, three words of (language, level) bits (engine/model/language_columns.h) */         \
+  X(languages_spoken_0, uint32_t, 0, SpokenLanguageWord(r, 0))                                           \
+  X(languages_spoken_1, uint32_t, 0, SpokenLanguageWord(r, 1))                                           \
+  X(languages_spoken_2, uint32_t, 0, SpokenLanguageWord(r, 2))
 
 // Candidate columns only filters read (not gathered, not seen by the kernel): who may see the row.
 #define PASSERELLE_CANDIDATE_FILTER_COLUMNS(X)                                                           \
@@ -61,7 +65,12 @@ namespace passerelle::engine {
   /* the slots of which the candidate must cover one: night, weekend (0 = no such work) */               \
   X(night_slots, uint32_t, 0, r.night_work ? kNightSlots : 0u)                                           \
   X(weekend_slots, uint32_t, 0, r.weekend_work ? kWeekendSlots : 0u)                                     \
-  X(salary_max_eur, float, 0, r.salary_monthly_max_eur) /* gross monthly, 0 = not stated */
+  X(salary_max_eur, float, 0, r.salary_monthly_max_eur) /* gross monthly, 0 = not stated */               \
+  X(expires_on, float, 0, static_cast<float>(r.expires_on)) /* last open day, 0 = none; exact in float */ \
+  /* required languages at the level asked, the same three words */                                      \
+  X(languages_required_0, uint32_t, 0, RequiredLanguageWord(r, 0))                                       \
+  X(languages_required_1, uint32_t, 0, RequiredLanguageWord(r, 1))                                       \
+  X(languages_required_2, uint32_t, 0, RequiredLanguageWord(r, 2))
 
 template <class T>
 using Column = Eigen::Array<T, Eigen::Dynamic, 1>;

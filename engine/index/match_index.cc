@@ -207,7 +207,8 @@ absl::StatusOr<MatchResult> MatchIndex::MatchOpeningsIn(const OpeningTable::Snap
     PASSERELLE_ASSIGN_OR_RETURN(built_filter, BuildOccupationFilter(query.occupations, *data_));
   }
   const std::vector<uint8_t>& allowed_rome = query.allowed_rome != nullptr ? *query.allowed_rome : built_filter;
-  const sc::KernelParams params = sc::MakeKernelParams(profile);
+  sc::KernelParams params = sc::MakeKernelParams(profile);
+  params.today = static_cast<float>(query.today);  // openings past their expiry are blocked (kExpired)
   const std::vector<float> best_by_rome = sc::BestOccupationScoresFrom(relations_, candidate);
   const bool may_skip = query.near_misses == 0;
 
@@ -230,7 +231,8 @@ absl::StatusOr<MatchResult> MatchIndex::MatchOpeningsIn(const OpeningTable::Snap
                scan, &selection, &result);
   if (may_skip) result.scored += static_cast<int64_t>(snapshot.live_rows);
   selection.Finish(params, [&](const KeptRow& kept) {
-    return ExplainPair(candidate, *snapshot.segments[kept.segment]->record(kept.row), profile, *data_, relations_);
+    return ExplainPair(candidate, *snapshot.segments[kept.segment]->record(kept.row), profile, *data_, relations_,
+                       query.today);
   }, &result);
   return result;
 }
@@ -239,7 +241,8 @@ absl::StatusOr<MatchResult> MatchIndex::MatchCandidatesFor(const ResolvedOpening
                                                            const ScoringProfile& profile) const {
   PASSERELLE_RETURN_IF_ERROR(ValidateScoringProfile(profile));
   PASSERELLE_RETURN_IF_ERROR(ValidateMatchQuery(query, *data_));
-  const sc::KernelParams params = sc::MakeKernelParams(profile);
+  sc::KernelParams params = sc::MakeKernelParams(profile);
+  params.today = static_cast<float>(query.today);  // openings past their expiry are blocked (kExpired)
   const std::vector<float> relation_to = sc::RelationScoresTo(relations_, opening.rome_index);
   const bool may_skip = query.near_misses == 0;
   std::shared_ptr<const CandidateTable::Snapshot> snapshot = candidates_.snapshot();
@@ -266,13 +269,14 @@ absl::StatusOr<MatchResult> MatchIndex::MatchCandidatesFor(const ResolvedOpening
                scan, &selection, &result);
   if (may_skip) result.scored += static_cast<int64_t>(snapshot->live_rows);
   selection.Finish(params, [&](const KeptRow& kept) {
-    return ExplainPair(*snapshot->segments[kept.segment]->record(kept.row), opening, profile, *data_, relations_);
+    return ExplainPair(*snapshot->segments[kept.segment]->record(kept.row), opening, profile, *data_, relations_,
+                       query.today);
   }, &result);
   return result;
 }
 
 absl::StatusOr<Explanation> MatchIndex::Explain(const std::string& candidate_id, const std::string& opening_id,
-                                                const ScoringProfile& profile) const {
+                                                const ScoringProfile& profile, Day today) const {
   PASSERELLE_RETURN_IF_ERROR(ValidateScoringProfile(profile));
   std::shared_ptr<const ResolvedCandidate> candidate = FindCandidate(candidate_id);
   if (!candidate) return FieldStatus(absl::StatusCode::kNotFound, "candidate_id",
@@ -280,7 +284,7 @@ absl::StatusOr<Explanation> MatchIndex::Explain(const std::string& candidate_id,
   std::shared_ptr<const ResolvedOpening> opening = FindOpening(opening_id);
   if (!opening) return FieldStatus(absl::StatusCode::kNotFound, "opening_id",
                                          absl::StrCat("no opening \"", opening_id, "\""));
-  return ExplainPair(*candidate, *opening, profile, *data_, relations_);
+  return ExplainPair(*candidate, *opening, profile, *data_, relations_, today);
 }
 
 }  // namespace passerelle::engine

@@ -166,9 +166,10 @@ class MatchIndex {
   // listed owners (empty when unrestricted). Owners the index has never seen match no row.
   std::vector<uint8_t> VisibleOwnerCodes(const CandidateVisibility& visibility) const;
 
-  // One pair, scored and explained, eligible or not.
+  // One pair, scored and explained, eligible or not. `today` as MatchQuery::today (0 = unknown): an
+  // opening past its expiry on that day gets the blocker OPENING_EXPIRED.
   absl::StatusOr<Explanation> Explain(const std::string& candidate_id, const std::string& opening_id,
-                                      const ScoringProfile& profile) const;
+                                      const ScoringProfile& profile, Day today = 0) const;
 
  private:
   std::shared_ptr<const ReferenceData> data_;

@@ -33,6 +33,19 @@ inline uint32_t HeldLicences(const Candidate& c) {
   return legacy ? LicenceBit(LicenceCategory::kB) : c.licence_categories;
 }
 
+// Categories that let a person drive a car: B and every category French law grants only on top of B
+// (BE, C1, C, D1, D and their trailers). Motorcycle categories (AM, A1, A2, A) do not.
+inline constexpr uint32_t kCarLicencesMask =
+    kAllLicencesMask & ~(LicenceBit(LicenceCategory::kAm) | LicenceBit(LicenceCategory::kA1) |
+                         LicenceBit(LicenceCategory::kA2) | LicenceBit(LicenceCategory::kA));
+
+// Whether the person holds a driving licence in the sense of the older Opening::driving_licence
+// requirement and of the car commute radius: the legacy flag, or a car category held valid in France
+// (a record that lists B in licence_categories without setting the flag holds one).
+inline bool HoldsDrivingLicence(const Candidate& c) {
+  return c.driving_licence || (c.licence_categories & kCarLicencesMask) != 0;
+}
+
 // The week's night slots and weekend slots (Saturday and Sunday, every part of the day): an opening with
 // night_work (weekend_work) needs a candidate available in at least one of them, or stating no
 // availability at all.

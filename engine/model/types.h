@@ -183,6 +183,9 @@ struct Opening {
   bool weekend_work = false;
   Day created_on = 0;                // "dateCreation"; 0 = unknown
   Day updated_on = 0;                // "dateActualisation"; 0 = unknown
+  // Last day the opening is open; 0 = no expiry. Set by the catalog (the caller's expires_on, or a France
+  // Travail offer's lifetime); a query whose MatchQuery::today is later never matches it (kExpired).
+  Day expires_on = 0;
   std::string source;                // who published it: "francetravail", a platform's name; "" = the owner
   std::string source_id;             // the offer's id at its source (France Travail "id")
   std::vector<DisplayField> display_fields;  // published fields kept verbatim

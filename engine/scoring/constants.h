@@ -4,8 +4,10 @@
 #ifndef PASSERELLE_ENGINE_SCORING_CONSTANTS_H_
 #define PASSERELLE_ENGINE_SCORING_CONSTANTS_H_
 
+#include "engine/scoring/criteria/expiry.h"
 #include "engine/scoring/criteria/french.h"
 #include "engine/scoring/criteria/housing.h"
+#include "engine/scoring/criteria/languages.h"
 #include "engine/scoring/criteria/licence_categories.h"
 #include "engine/scoring/criteria/mobility.h"
 #include "engine/scoring/criteria/occupation.h"

@@ -9,6 +9,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "engine/model/dates.h"
+#include "engine/model/language_columns.h"
 #include "engine/model/offer_fields.h"
 #include "engine/scoring/constants.h"
 #include "engine/scoring/criteria_walks.h"
@@ -178,7 +180,7 @@ Sentence MobilityReason(const ResolvedCandidate& c, const ResolvedOpening& o, fl
     s = {absl::StrCat(Km(d), " km, au-delà de la limite de ", Km(c.radius_km), " km"),
          absl::StrCat(Km(d), " km, beyond the ", Km(c.radius_km), " km limit")};
   }
-  if (o.record.driving_licence == Requirement::kDesired && !c.record.driving_licence) {
+  if (o.record.driving_licence == Requirement::kDesired && !HoldsDrivingLicence(c.record)) {
     absl::StrAppend(&s.fr, " ; permis souhaité, non détenu");
     absl::StrAppend(&s.en, "; driving licence desired, not held");
   }
@@ -236,6 +238,8 @@ std::string BlockerCode(uint32_t bit) {
     case sc::kLicenceCategoryMissing: return "LICENCE_CATEGORY_MISSING";
     case sc::kNightOrWeekendUnavailable: return "NIGHT_OR_WEEKEND_UNAVAILABLE";
     case sc::kSalaryBelowFloor: return "SALARY_BELOW_FLOOR";
+    case sc::kExpired: return "OPENING_EXPIRED";
+    case sc::kLanguageMissing: return "LANGUAGE_REQUIRED_MISSING";
   }
   return "UNKNOWN";
 }
@@ -263,6 +267,25 @@ void DescribeMissingCategories(const ResolvedCandidate& c, const ResolvedOpening
   b->reason = {absl::StrCat("Permis exigé non détenu en France : ", absl::StrJoin(names, ", ")),
                absl::StrCat("Licence category required, not held valid in France: ", absl::StrJoin(names, ", "))};
   b->unlock = {absl::StrJoin(fr, " ; "), absl::StrJoin(en, "; ")};
+}
+
+// The required languages (of kScoredLanguages) the person does not speak at the level asked, with the
+// level they have: « Langue exigée non parlée au niveau demandé : en B1 (niveau A2) ».
+Sentence MissingLanguagesReason(const ResolvedCandidate& c, const ResolvedOpening& o) {
+  std::vector<std::string> fr, en;
+  for (const LanguageRequirement& l : o.record.languages) {
+    if (l.requirement != Requirement::kRequired || ScoredLanguageIndex(l.code) < 0) continue;
+    int have = -1;
+    for (const LanguageSkill& s : c.record.languages) {
+      if (s.code == l.code) have = std::max(have, static_cast<int>(s.level));
+    }
+    const int asked = RequiredLanguageLevel(l);
+    if (have >= asked) continue;
+    fr.push_back(absl::StrCat(l.code, " ", kCefrNames[asked], have < 0 ? " (non parlée)" : absl::StrCat(" (niveau ", kCefrNames[have], ")")));
+    en.push_back(absl::StrCat(l.code, " ", kCefrNamesEn[asked], have < 0 ? " (not spoken)" : absl::StrCat(" (level ", kCefrNamesEn[have], ")")));
+  }
+  return {absl::StrCat("Langue exigée non parlée au niveau demandé : ", absl::StrJoin(fr, ", ")),
+          absl::StrCat("Required language not spoken at the level asked: ", absl::StrJoin(en, ", "))};
 }
 
 Blocker DescribeBlocker(uint32_t bit, const ResolvedCandidate& c, const ResolvedOpening& o, const Explanation& e) {
@@ -328,6 +351,13 @@ Blocker DescribeBlocker(uint32_t bit, const ResolvedCandidate& c, const Resolved
                                " gross a month) below the person's minimum (EUR ",
                                Km(c.record.min_monthly_salary_eur), ")")};
       break;
+    case sc::kLanguageMissing:
+      b.reason = MissingLanguagesReason(c, o);
+      break;
+    case sc::kExpired:
+      b.reason = {absl::StrCat("Offre expirée (dernier jour : ", FormatDay(o.record.expires_on), ")"),
+                  absl::StrCat("Opening expired (last day: ", FormatDay(o.record.expires_on), ")")};
+      break;
   }
   return b;
 }
@@ -336,8 +366,9 @@ Blocker DescribeBlocker(uint32_t bit, const ResolvedCandidate& c, const Resolved
 
 Explanation ExplainPair(const ResolvedCandidate& candidate, const ResolvedOpening& opening,
                         const ScoringProfile& profile, const ReferenceData& data,
-                        const OccupationRelations& relations) {
-  const sc::KernelParams params = sc::MakeKernelParams(profile);
+                        const OccupationRelations& relations, Day today) {
+  sc::KernelParams params = sc::MakeKernelParams(profile);
+  params.today = static_cast<float>(today);
   sc::WalkedCriteria walked;
   sc::WalkPair(candidate, opening, relations, &walked);
   sc::BlockScores scores;

@@ -55,10 +55,11 @@ struct Explanation {
   std::vector<int64_t> missing_desired_skills;
 };
 
-// Scores one pair with the ranking kernel and puts every number into words.
+// Scores one pair with the ranking kernel and puts every number into words. `today` is the query's day
+// (MatchQuery::today; 0 = unknown): an opening past its expires_on on that day is blocked (OPENING_EXPIRED).
 Explanation ExplainPair(const ResolvedCandidate& candidate, const ResolvedOpening& opening,
                         const ScoringProfile& profile, const ReferenceData& data,
-                        const OccupationRelations& relations);
+                        const OccupationRelations& relations, Day today = 0);
 
 // Machine-readable code of one blocker bit (scoring::Blocker), e.g. "TOO_FAR".
 std::string BlockerCode(uint32_t bit);

@@ -104,6 +104,8 @@ void CandidateKeepPass(const CandidateSegment& s, const OpeningRowFeatures& o, i
   const uint32_t *accepted = s.accepted_contracts.data(), *availability = s.weekly_availability.data();
   const uint32_t* held = s.held_licences.data();
   const float* min_salary = s.min_salary_eur.data();
+  const uint32_t *spoken0 = s.languages_spoken_0.data(), *spoken1 = s.languages_spoken_1.data(),
+                 *spoken2 = s.languages_spoken_2.data();
   const float r2 = kEarthRadiusKm * kEarthRadiusKm;
   const bool no_schedule = o.weekly_schedule == 0;
   for (int i = 0; i < padded; ++i) {
@@ -118,6 +120,8 @@ void CandidateKeepPass(const CandidateSegment& s, const OpeningRowFeatures& o, i
     ok &= (o.licences_required & ~held[i]) == 0;                                                // LicencesMissing
     ok &= WorkingTimeFits(availability[i], o.night_slots, o.weekend_slots);
     ok &= !SalaryBelowFloor(min_salary[i], o.salary_max_eur);
+    ok &= !LanguagesMissing(spoken0[i], spoken1[i], spoken2[i], o.languages_required_0, o.languages_required_1,
+                            o.languages_required_2);
     keep[i] = ok ? 1.0f : -1.0f;
   }
 }
@@ -152,6 +156,8 @@ void OpeningKeepPass(const OpeningSegment& s, const CandidateRowFeatures& c, int
   const uint32_t *contract = s.contract_bit.data(), *schedule = s.weekly_schedule.data();
   const uint32_t *licences = s.licences_required.data(), *night = s.night_slots.data(), *weekend = s.weekend_slots.data();
   const float* salary_max = s.salary_max_eur.data();
+  const uint32_t *required0 = s.languages_required_0.data(), *required1 = s.languages_required_1.data(),
+                 *required2 = s.languages_required_2.data();
   const float limit = c.radius_km * kRadiusMargin + kDistanceMarginKm;
   const float limit2 = limit * limit, r2 = kEarthRadiusKm * kEarthRadiusKm;
   const bool any_contract = c.accepted_contracts == 0, no_availability = c.weekly_availability == 0;
@@ -166,6 +172,8 @@ void OpeningKeepPass(const OpeningSegment& s, const CandidateRowFeatures& c, int
     ok &= (licences[i] & ~c.held_licences) == 0;                                                // LicencesMissing
     ok &= WorkingTimeFits(c.weekly_availability, night[i], weekend[i]);
     ok &= !SalaryBelowFloor(c.min_salary_eur, salary_max[i]);
+    ok &= !LanguagesMissing(c.languages_spoken_0, c.languages_spoken_1, c.languages_spoken_2, required0[i],
+                            required1[i], required2[i]);
     keep[i] = ok ? 1.0f : -1.0f;
   }
 }

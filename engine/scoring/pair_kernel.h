@@ -39,8 +39,10 @@ enum Blocker : uint32_t {
   kLicenceCategoryMissing = 1u << 8, // a licence category required (E) and not held valid in France
   kNightOrWeekendUnavailable = 1u << 9,  // night or weekend work, no such slot in the availability
   kSalaryBelowFloor = 1u << 10,      // the opening's stated maximum salary is below the candidate's floor
+  kExpired = 1u << 11,               // the opening's expires_on is before the query's today (not relaxable)
+  kLanguageMissing = 1u << 12,       // a required language not spoken at the level asked (not relaxable)
 };
-inline constexpr uint32_t kLastBlocker = kSalaryBelowFloor;
+inline constexpr uint32_t kLastBlocker = kLanguageMissing;
 // Barriers a counsellor can act on; a pair failing only these is a near-miss.
 inline constexpr uint32_t kRelaxableBlockers =
     kFrenchGap | kTooFar | kRelocationNeedsHousing | kLicenceRequired | kLicenceCategoryMissing;
@@ -49,6 +51,8 @@ inline constexpr uint32_t kRelaxableBlockers =
 struct KernelParams {
   std::array<float, kCriterionCount> normalized_weights{};  // w_k / sum(w)
   bool strict_required_skills = false;
+  // The query's day (MatchQuery::today) as a float day number; 0 = unknown, no opening counts as expired.
+  float today = 0;
 };
 KernelParams MakeKernelParams(const ScoringProfile& profile);
 
@@ -68,12 +72,14 @@ struct BlockScores {
   // Intermediates the kernel reads more than once.
   FloatColumn beyond, no_licence, licence_required, gap, closable, required, met, coverage, contract_ok;
   FloatColumn categories_missing, working_time_ok;
+  FloatColumn languages_missing;
 
   void Reserve(Eigen::Index n) {
     if (total.size() >= n) return;
     for (FloatColumn& c : criteria) c.resize(n);
     for (FloatColumn* c : {&total, &distance_km, &beyond, &no_licence, &licence_required, &gap, &closable, &required,
-                           &met, &coverage, &contract_ok, &categories_missing, &working_time_ok}) {
+                           &met, &coverage, &contract_ok, &categories_missing, &working_time_ok,
+                           &languages_missing}) {
       c->resize(n);
     }
     blockers.resize(n);
@@ -196,6 +202,15 @@ void ScorePairs(const CandidateSide& c, const OpeningSide& o, const FloatColumn&
   for (Eigen::Index i = 0; i < n; ++i) {
     working_time_out[i] = static_cast<float>(WorkingTimeFits(availability.coeff(i), night.coeff(i), weekend.coeff(i)));
   }
+  {
+    const auto s0 = c.languages_spoken_0(), s1 = c.languages_spoken_1(), s2 = c.languages_spoken_2();
+    const auto r0 = o.languages_required_0(), r1 = o.languages_required_1(), r2 = o.languages_required_2();
+    float* languages_out = out->languages_missing.data();
+    for (Eigen::Index i = 0; i < n; ++i) {
+      languages_out[i] = static_cast<float>(
+          LanguagesMissing(s0.coeff(i), s1.coeff(i), s2.coeff(i), r0.coeff(i), r1.coeff(i), r2.coeff(i)));
+    }
+  }
   const auto coverage = H(out->coverage);
   const auto contract_ok = H(out->contract_ok);
 
@@ -219,7 +234,9 @@ void ScorePairs(const CandidateSide& c, const OpeningSide& o, const FloatColumn&
          H(out->categories_missing) * float{kLicenceCategoryMissing} +
          (1.0f - H(out->working_time_ok)) * float{kNightOrWeekendUnavailable} +
          Step(c.min_salary_eur()) * Step(o.salary_max_eur()) * Step(c.min_salary_eur() - o.salary_max_eur()) *
-             float{kSalaryBelowFloor};
+             float{kSalaryBelowFloor} +
+         Step(o.expires_on()) * Step(params.today - o.expires_on()) * float{kExpired} +  // OpeningExpired
+         H(out->languages_missing) * float{kLanguageMissing};
   if (params.strict_required_skills) bits += Step(missing_required.head(n) - 0.5f) * float{kMissingRequiredSkills};
   // Through int32 (exact below 2^11), which vectorises where a float -> uint32 cast does not.
   for (Eigen::Index i = 0; i < n; ++i) out->blockers[i] = static_cast<uint32_t>(static_cast<int32_t>(bits[i]));

@@ -8,7 +8,7 @@
 //
 // The selection is conservative: a row it drops fails some hard constraint of ScorePairs (distance with
 // a margin, alive, right to work, contract, schedule, required licence, required licence categories,
-// night and weekend work, salary floor), so the matches are exactly
+// night and weekend work, salary floor, required languages), so the matches are exactly
 // those of scoring every row (tests/engine/row_selection_test.cc). A dropped row might have been a
 // near-miss, so queries that ask for near-misses score every row (SelectAllRows).
 #ifndef PASSERELLE_ENGINE_SCORING_ROW_SELECTION_H_

@@ -40,6 +40,7 @@ struct CandidateKind {
     index.UpsertCandidates(rs);
   }
   static void Remove(MatchIndex& index, const std::string& id) { index.RemoveCandidate(id); }
+  static void SetExpiry(Day, Record*) {}  // candidates have no expiry
   static bool Indexed(const MatchIndex& index, const std::string& id) { return index.FindCandidate(id) != nullptr; }
   static std::string Encode(const Record& r, google::protobuf::Arena* arena) { return EncodeCandidate(r, arena); }
   static absl::StatusOr<Record> Decode(const Proto& p) { return CandidateFromProto(p); }
@@ -60,19 +61,12 @@ struct OpeningKind {
     index.UpsertOpenings(rs);
   }
   static void Remove(MatchIndex& index, const std::string& id) { index.RemoveOpening(id); }
+  // The expiry given beside the record becomes the record's, so the index holds it too (queries filter on it).
+  static void SetExpiry(Day expires_on, Record* r) { r->expires_on = expires_on; }
   static bool Indexed(const MatchIndex& index, const std::string& id) { return index.FindOpening(id) != nullptr; }
   static std::string Encode(const Record& r, google::protobuf::Arena* arena) { return EncodeOpening(r, arena); }
   static absl::StatusOr<Record> Decode(const Proto& p) { return OpeningFromProto(p); }
 };
-
-// Appends expires_on to an encoded opening: protobuf merges concatenated messages, so the bytes parse as
-// the opening with its expiry.
-void AppendExpiry(Day expires_on, std::string* encoded) {
-  if (expires_on == 0) return;
-  v1::Opening tail;
-  tail.set_expires_on(FormatDay(expires_on));
-  encoded->append(tail.SerializeAsString());
-}
 
 int ThreadsOr(int requested) {
   if (requested > 0) return requested;
@@ -344,6 +338,7 @@ absl::StatusOr<std::vector<PutOutcome>> Catalog::PutRecords(absl::string_view or
     for (size_t i = begin; i < end; ++i) {
       typename Kind::Record record = records[i];
       record.owner_id = std::string(organisation);  // the caller's, whatever the record said
+      if (!expires_on.empty()) Kind::SetExpiry(expires_on[i], &record);
       auto r = Kind::Resolve(index_, record);
       if (!r.ok()) {
         outcomes[i].status = r.status();
@@ -351,7 +346,6 @@ absl::StatusOr<std::vector<PutOutcome>> Catalog::PutRecords(absl::string_view or
       }
       resolved[i] = *std::move(r);
       encoded[i] = Kind::Encode(record, &arena);
-      if (!expires_on.empty()) AppendExpiry(expires_on[i], &encoded[i]);
       keys[i] = store_->RecordKey(organisation, record.id);
       if ((i - begin) % 64 == 63) arena.Reset();  // keep the arena's blocks few and warm
     }

@@ -335,6 +335,7 @@ absl::StatusOr<Opening> OpeningFromProto(const v1::Opening& p) {
   o.weekend_work = p.weekend_work();
   PASSERELLE_ASSIGN_OR_RETURN(o.created_on, DecodeDay(p.created_on(), "created_on"));
   PASSERELLE_ASSIGN_OR_RETURN(o.updated_on, DecodeDay(p.updated_on(), "updated_on"));
+  PASSERELLE_ASSIGN_OR_RETURN(o.expires_on, OpeningExpiryFromProto(p));
   o.source = p.source();
   o.source_id = p.source_id();
   o.display_fields.reserve(p.display_fields_size());
@@ -387,6 +388,7 @@ void FillOpening(const Opening& o, v1::Opening& p) {
   p.set_weekend_work(o.weekend_work);
   p.set_created_on(EncodeDay(o.created_on));
   p.set_updated_on(EncodeDay(o.updated_on));
+  if (o.expires_on != 0) p.set_expires_on(EncodeDay(o.expires_on));  // "" = no expiry
   p.set_source(o.source);
   p.set_source_id(o.source_id);
   for (const DisplayField& field : o.display_fields) {

@@ -3,7 +3,9 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "engine/model/language_columns.h"
 #include "engine/model/offer_fields.h"
+#include "engine/scoring/constants.h"
 #include "engine/scoring/explanation.h"
 #include "engine/scoring/resolution.h"
 #include "gtest/gtest.h"
@@ -97,6 +99,32 @@ TEST_F(OfferConstraintsTest, LegacyDrivingLicenceMeetsCategoryBOnly) {
   EXPECT_NE(Find(Explain(c, o), "LICENCE_CATEGORY_MISSING"), nullptr);
 }
 
+// The older driving_licence requirement and the car radius read the categories too: B (or a category
+// granted on top of B) held without the legacy flag counts; a motorcycle category alone does not.
+TEST_F(OfferConstraintsTest, CarCategoryHeldMeetsTheOlderLicenceRequirementAndTheCarRadius) {
+  Candidate c = MasonCandidate();
+  c.driving_licence = false;
+  Opening o = MasonOpening();
+  o.driving_licence = Requirement::kRequired;
+  ASSERT_NE(Find(Explain(c, o), "DRIVING_LICENCE_REQUIRED"), nullptr);
+  c.licence_categories = LicenceBit(LicenceCategory::kA);
+  EXPECT_NE(Find(Explain(c, o), "DRIVING_LICENCE_REQUIRED"), nullptr);
+  c.licence_categories = LicenceBit(LicenceCategory::kB);
+  EXPECT_TRUE(Explain(c, o).eligible);
+  c.licence_categories = LicenceBit(LicenceCategory::kCe);
+  EXPECT_TRUE(Explain(c, o).eligible);
+
+  c.transport_mode = TransportMode::kCar;
+  c.vehicle = true;
+  auto resolved = ResolveCandidate(c, *data_);
+  ASSERT_TRUE(resolved.ok()) << resolved.status();
+  EXPECT_FLOAT_EQ(resolved->radius_km, scoring::kRadiusCarKm);
+  c.licence_categories = LicenceBit(LicenceCategory::kA);
+  resolved = ResolveCandidate(c, *data_);
+  ASSERT_TRUE(resolved.ok()) << resolved.status();
+  EXPECT_FLOAT_EQ(resolved->radius_km, scoring::kRadiusPublicTransportKm);
+}
+
 TEST_F(OfferConstraintsTest, NightWorkNeedsANightSlotWeekendWorkASaturdayOrSundaySlot) {
   Candidate c = MasonCandidate();
   c.weekly_availability = WeeklySlotBit(0, 0) | WeeklySlotBit(1, 0);  // weekday mornings
@@ -144,6 +172,58 @@ TEST_F(OfferConstraintsTest, StatedMaximumBelowTheFloorIsFilteredOut) {
   c.min_monthly_salary_eur = 0;  // any salary
   o.salary_monthly_max_eur = 1200;
   EXPECT_TRUE(Explain(c, o).eligible);
+}
+
+// A required language (exigence E) not spoken at the level asked blocks, not relaxable, with the level
+// the person has; a desired one, or one outside the 16 checked languages, does not.
+TEST_F(OfferConstraintsTest, RequiredLanguageNotSpokenAtTheLevelBlocks) {
+  Candidate c = MasonCandidate();
+  c.languages = {{"ar", CefrLevel::kC2}, {"en", CefrLevel::kA2}};
+  Opening o = MasonOpening();
+  o.languages = {{"en", CefrLevel::kB1, Requirement::kRequired}};
+  Explanation e = Explain(c, o);
+  EXPECT_FALSE(e.eligible);
+  EXPECT_FALSE(e.near_miss);
+  const Blocker* b = Find(e, "LANGUAGE_REQUIRED_MISSING");
+  ASSERT_NE(b, nullptr);
+  EXPECT_FALSE(b->relaxable);
+  EXPECT_EQ(b->reason.fr, "Langue exigée non parlée au niveau demandé : en B1 (niveau A2)");
+  EXPECT_EQ(b->reason.en, "Required language not spoken at the level asked: en B1 (level A2)");
+
+  const float blocked_total = e.total;
+  o.languages = {{"ti", CefrLevel::kPreA1, Requirement::kRequired}};  // no level stated: A1
+  const Explanation tigrinya = Explain(c, o);
+  b = Find(tigrinya, "LANGUAGE_REQUIRED_MISSING");
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->reason.en, "Required language not spoken at the level asked: ti A1 (not spoken)");
+
+  o.languages = {{"ar", CefrLevel::kB2, Requirement::kRequired}, {"en", CefrLevel::kB1, Requirement::kDesired}};
+  e = Explain(c, o);
+  EXPECT_TRUE(e.eligible);
+  EXPECT_FLOAT_EQ(e.total, blocked_total);  // a constraint: the score does not move
+  c.languages[1].level = CefrLevel::kB1;
+  o.languages = {{"en", CefrLevel::kB1, Requirement::kRequired}};
+  EXPECT_TRUE(Explain(c, o).eligible);
+  o.languages = {{"en", CefrLevel::kC1, Requirement::kRequired}};
+  EXPECT_NE(Find(Explain(c, o), "LANGUAGE_REQUIRED_MISSING"), nullptr);
+  o.languages = {{"wo", CefrLevel::kB1, Requirement::kRequired}};  // Wolof: not one of the 16, not checked
+  EXPECT_TRUE(Explain(c, o).eligible);
+}
+
+TEST(LanguageColumnsTest, WordsHoldEveryLevelUpToTheSpokenOneAndTheAskedLevelOnly) {
+  Candidate c;
+  c.languages = {{"en", CefrLevel::kB2}, {"zh", CefrLevel::kA1}, {"wo", CefrLevel::kC2}};
+  const int en = ScoredLanguageIndex("en"), zh = ScoredLanguageIndex("zh");
+  ASSERT_EQ(en, 0);
+  ASSERT_EQ(zh, 15);
+  EXPECT_EQ(SpokenLanguageWord(c, 0), (1u << en) | (1u << (en + 16)) | (1u << zh));
+  EXPECT_EQ(SpokenLanguageWord(c, 1), (1u << en) | (1u << (en + 16)));
+  EXPECT_EQ(SpokenLanguageWord(c, 2), 0u);
+  Opening o;
+  o.languages = {{"zh", CefrLevel::kB2, Requirement::kRequired}, {"en", CefrLevel::kC1, Requirement::kDesired}};
+  EXPECT_EQ(RequiredLanguageWord(o, 0), 0u);
+  EXPECT_EQ(RequiredLanguageWord(o, 1), 1u << (zh + 16));
+  EXPECT_EQ(RequiredLanguageWord(o, 2), 0u);
 }
 
 TEST(OfferSlotsTest, NightAndWeekendMasks) {

@@ -9,6 +9,7 @@
 #ifndef PASSERELLE_ENGINE_SCORING_CRITERIA_MOBILITY_H_
 #define PASSERELLE_ENGINE_SCORING_CRITERIA_MOBILITY_H_
 
+#include "engine/model/offer_fields.h"
 #include "engine/model/resolve.h"
 #include "engine/model/types.h"
 
@@ -24,13 +25,13 @@ inline constexpr float kRelocationMobilityScore = 0.4f;  // farther than the rad
 inline constexpr float kDesiredLicenceMissingFactor = 0.8f;  // licence desired (S) but not held
 
 // Effective commute radius for a candidate: the explicit limit if set, else the transport mode's default
-// (a car without licence and vehicle counts as public transport).
+// (a car without licence (HoldsDrivingLicence) and vehicle counts as public transport).
 inline float EffectiveRadiusKm(const Candidate& c) {
   if (c.max_commute_km > 0) return c.max_commute_km;
   switch (c.transport_mode) {
     case TransportMode::kWalking: return kRadiusWalkingKm;
     case TransportMode::kBicycle: return kRadiusBicycleKm;
-    case TransportMode::kCar: return (c.driving_licence && c.vehicle) ? kRadiusCarKm : kRadiusPublicTransportKm;
+    case TransportMode::kCar: return (HoldsDrivingLicence(c) && c.vehicle) ? kRadiusCarKm : kRadiusPublicTransportKm;
     case TransportMode::kPublicTransport:
     case TransportMode::kUnspecified: return kRadiusPublicTransportKm;
   }
