@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "clients/command.h"
 #include "clients/table.h"
 #include "engine/common/status_macros.h"
@@ -52,6 +53,19 @@ absl::StatusOr<CommandOutcome> ListKeys(Session& session, const ParsedArgs& args
   v1::ListKeysResponse response;
   PASSERELLE_RETURN_IF_ERROR(CallAccess(session, &Stub::ListKeys, request, response));
   session.json() ? PrintJson(session, response) : void(session.out() << KeyTable(response.keys()));
+  return CommandOutcome{};
+}
+
+absl::StatusOr<CommandOutcome> WhoAmI(Session& session, const ParsedArgs& args) {
+  v1::WhoAmIResponse response;
+  PASSERELLE_RETURN_IF_ERROR(CallAccess(session, &Stub::WhoAmI, v1::WhoAmIRequest(), response));
+  if (session.json()) {
+    PrintJson(session, response);
+  } else {
+    session.out() << "Organisation: " << response.organisation() << "\nRole: " << response.role()
+                  << "\nKey: " << response.key_id() << "\nMay call: "
+                  << absl::StrJoin(response.allowed_methods(), ", ") << "\n";
+  }
   return CommandOutcome{};
 }
 
@@ -149,6 +163,8 @@ void AddAccessCommands(std::vector<Command>& commands) {
                       {"passerelle keys list --organisation ft-bobigny"}, ListKeys);
   list.options = {{"organisation", "ORG", "Only this organisation's keys. Default: all."}};
   commands.push_back(std::move(list));
+  commands.push_back(Make({"whoami"}, "", "Show the organisation and role of the key in use, and what it may call.",
+                          {"passerelle whoami", "passerelle whoami --json"}, WhoAmI));
   commands.push_back(Make({"keys", "revoke"}, "ID", "Revoke an API key: it stops working at once (admin).",
                           {"passerelle keys revoke k0123456789abcdef"}, RevokeKey));
   commands.push_back(Make({"share", "put"}, "OWNER READER",

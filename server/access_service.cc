@@ -103,4 +103,15 @@ grpc::Status AccessService::ListSharingAgreements(grpc::ServerContext* context,
   });
 }
 
+grpc::Status AccessService::WhoAmI(grpc::ServerContext* context, const v1::WhoAmIRequest* request,
+                                   v1::WhoAmIResponse* response) {
+  return Run(*context, "WhoAmI", [&](CallLog& log, const Claims& claims) {
+    response->set_organisation(claims.organisation);
+    response->set_role(std::string(RoleName(claims.role)));
+    response->set_key_id(claims.key_id);
+    for (std::string& method : Authorizer::MethodsAllowed(claims.role)) response->add_allowed_methods(std::move(method));
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace passerelle::server

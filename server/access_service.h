@@ -18,6 +18,8 @@ class AccessService final : public v1::Access::Service {
 
   grpc::Status CreateKey(grpc::ServerContext* context, const v1::CreateKeyRequest* request,
                          v1::CreateKeyResponse* response) override;
+  grpc::Status WhoAmI(grpc::ServerContext* context, const v1::WhoAmIRequest* request,
+                      v1::WhoAmIResponse* response) override;
   grpc::Status ListKeys(grpc::ServerContext* context, const v1::ListKeysRequest* request,
                         v1::ListKeysResponse* response) override;
   grpc::Status RevokeKey(grpc::ServerContext* context, const v1::RevokeKeyRequest* request,

@@ -26,7 +26,7 @@ struct MethodRule {
 };
 
 // Who may call what (docs/security.md, "Rules"). Record-level checks follow in the handlers.
-constexpr std::array<MethodRule, 35> kRules = {{
+constexpr std::array<MethodRule, 36> kRules = {{
     // passerelle.v1.Matching: candidates are written by counsellors only, openings by employers only.
     {"PutCandidate", Roles({kCounsellor})},
     {"DeleteCandidate", Roles({kCounsellor})},
@@ -62,6 +62,7 @@ constexpr std::array<MethodRule, 35> kRules = {{
     {"PutSharingAgreement", Roles({kAdmin})},
     {"DeleteSharingAgreement", Roles({kAdmin})},
     {"ListSharingAgreements", Roles({kAdmin})},
+    {"WhoAmI", Roles({kCounsellor, kEmployer, kBatch, kReader, kAdmin})},  // the caller's own claims
     // passerelle.v1.Governance
     {"ListAuditEntries", Roles({kAdmin, kCounsellor, kReader})},  // non-admins: entries on their own candidates
     {"ListExpiringRecords", Roles({kCounsellor, kEmployer, kReader})},  // their own records
@@ -79,6 +80,14 @@ absl::Status Authorizer::AuthorizeMethod(const Claims& claims, absl::string_view
   }
   return absl::PermissionDeniedError(
       absl::StrCat("role \"", RoleName(claims.role), "\" may not call ", method, " (see docs/security.md)"));
+}
+
+std::vector<std::string> Authorizer::MethodsAllowed(Role role) {
+  std::vector<std::string> methods;
+  for (const MethodRule& rule : kRules) {
+    if (rule.roles & Bit(role)) methods.emplace_back(rule.method);
+  }
+  return methods;
 }
 
 bool Authorizer::ReadsOwner(const Claims& claims, absl::string_view owner) const {

@@ -37,6 +37,8 @@ class Authorizer {
 
   // PermissionDenied naming the role and method when the role may not call it.
   absl::Status AuthorizeMethod(const Claims& claims, absl::string_view method) const;
+  // The methods `role` may call, in the rules table's order.
+  static std::vector<std::string> MethodsAllowed(Role role);
 
   bool CanReadCandidate(const Claims& claims, const v1::Candidate& record) const;
   bool CanWriteCandidate(const Claims& claims, absl::string_view owner) const;

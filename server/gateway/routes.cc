@@ -58,6 +58,7 @@ constexpr std::array kRouteTable = {
     Route{"POST", "/v1/keys", "passerelle.v1.Access/CreateKey", "*"},
     Route{"DELETE", "/v1/keys/{key_id}", "passerelle.v1.Access/RevokeKey", ""},
     Route{"GET", "/v1/sharingAgreements", "passerelle.v1.Access/ListSharingAgreements", ""},
+    Route{"GET", "/v1/whoami", "passerelle.v1.Access/WhoAmI", ""},
     Route{"POST", "/v1/sharingAgreements", "passerelle.v1.Access/PutSharingAgreement", "agreement"},
     Route{"DELETE", "/v1/sharingAgreements/{owner_organisation}/{reader_organisation}",
           "passerelle.v1.Access/DeleteSharingAgreement", ""},

@@ -2,10 +2,12 @@
 // restarts, forged secrets, no secret listed or stored, the bootstrap key file's mode, and the rate limit.
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
 #include "absl/strings/match.h"
+#include "server/auth/authorizer.h"
 #include "tests/server/access_fixture.h"
 
 namespace passerelle::server::testing {
@@ -65,6 +67,44 @@ TEST_F(AccessRpcTest, ListKeysNeverShowsSecretsAndTheStoreHoldsNone) {
   for (const auto& [key, value] : *stored) {
     EXPECT_EQ(value.find(secret.substr(secret.find('_', 4) + 1)), std::string::npos) << key;
   }
+}
+
+TEST_F(AccessRpcTest, WhoAmIAnswersTheCallersOwnOrganisationRoleAndRpcs) {
+  struct Expected {
+    std::string key;
+    std::string organisation;
+    std::string role;
+  };
+  const std::string batch_key = server_.NewKey(kOtherOrg, Role::kBatch);
+  for (const Expected& e : {Expected{server_.counsellor_key(), kCounsellorOrg, "counsellor"},
+                            Expected{server_.employer_key(), kEmployerOrg, "employer"},
+                            Expected{batch_key, kOtherOrg, "batch"}}) {
+    grpc::ClientContext context;
+    v1::WhoAmIResponse me;
+    ASSERT_TRUE(server_.AccessStub(e.key)->WhoAmI(&context, v1::WhoAmIRequest(), &me).ok()) << e.role;
+    EXPECT_EQ(me.organisation(), e.organisation);
+    EXPECT_EQ(me.role(), e.role);
+    EXPECT_EQ(me.key_id(), e.key.substr(4, e.key.find('_', 4) - 4));
+    EXPECT_EQ(me.DebugString().find(e.key.substr(e.key.find('_', 4) + 1)), std::string::npos) << "secret echoed";
+    // The list is the rules table's: every method listed is allowed, and a few known ones are not.
+    const Claims claims{e.organisation, *ParseRole(e.role), me.key_id(), ""};
+    const Authorizer authorizer(nullptr);
+    for (const std::string& method : me.allowed_methods()) {
+      EXPECT_TRUE(authorizer.AuthorizeMethod(claims, method).ok()) << e.role << " " << method;
+    }
+    const auto lists = [&](absl::string_view method) {
+      return std::find(me.allowed_methods().begin(), me.allowed_methods().end(), method) != me.allowed_methods().end();
+    };
+    EXPECT_TRUE(lists("WhoAmI"));
+    EXPECT_EQ(lists("PutCandidate"), e.role == "counsellor");
+    EXPECT_EQ(lists("PutOpening"), e.role == "employer");
+    EXPECT_EQ(lists("Assign"), e.role != "employer");
+    EXPECT_FALSE(lists("CreateKey"));
+  }
+  grpc::ClientContext anonymous;
+  v1::WhoAmIResponse nobody;
+  EXPECT_EQ(server_.AccessStub("")->WhoAmI(&anonymous, v1::WhoAmIRequest(), &nobody).error_code(),
+            Code::UNAUTHENTICATED);
 }
 
 TEST_F(AccessRpcTest, TheBootstrapKeyFileIsReadableByItsOwnerOnly) {

@@ -100,7 +100,8 @@ export const explain = (candidateId, openingId, candidateOwner = '', openingOwne
 export const lookupOccupations = (query, limit = 8) => post('LookupOccupations', {query, limit});
 export const lookupCommunes = (query, limit = 8) => post('LookupCommunes', {query, limit});
 export const listScoringProfiles = () => post('ListScoringProfiles', {});
-export const searchOpenings = (profile) => post('SearchOpenings', {profile, k: 1, explain: false});
+// The key's own organisation, role and allowed rpcs (Access.WhoAmI).
+export const whoAmI = () => post('WhoAmI', {}, {service: 'passerelle.v1.Access'});
 export const assign = (request) => post('Assign', request);
 export const rerank = (request) => post('Rerank', request, {lines: true});
 // Hook for the cohorts work's rpc (Matching.FormCohorts), reachable through the generic route once the

@@ -34,7 +34,7 @@ IDEMPOTENT_METHODS = frozenset({
     "MatchOpenings", "MatchCandidates", "Explain",
     "ListCandidates", "ListOpenings", "SearchOpenings", "SearchCandidates",
     "LookupOccupations", "LookupCommunes", "LookupSkills",
-    "ListKeys", "ListSharingAgreements", "ListAuditEntries", "ListExpiringRecords",
+    "ListKeys", "ListSharingAgreements", "WhoAmI", "ListAuditEntries", "ListExpiringRecords",
 })
 
 # Match answers with explanations for k = 1000 outgrow gRPC's 4 MB default (as in the C++ CLI).

@@ -1,27 +1,20 @@
-// Sign-in with an organisation's API key. The key is checked by a call any role may make; the screens
-// offered then follow from what the key may do (the API has no "who am I" call, and the server decides
-// anyway: a screen a key may not use only ever gets PERMISSION_DENIED).
+// Sign-in with an organisation's API key. The key is checked by Access.WhoAmI, which any role may call and
+// which states the key's role; the screens offered follow from it (the server decides anyway: a screen a
+// key may not use only ever gets PERMISSION_DENIED).
 import {h, replace} from '../dom.js';
 import {t} from '../i18n.js';
 import * as api from '../api.js';
 import * as session from '../session.js';
 import {go, home, showError, clearError, announce, renderChrome} from '../app.js';
 
-// counsellor (or reader) when SearchOpenings is allowed, employer when only ListOpenings is.
+// The screens a key gets, from the role the server states (Access.WhoAmI): counsellor screens for
+// counsellors and readers (a reader's writes are refused by the server), employer screens for employers;
+// batch and admin keys have no screen here.
 async function roleOfKey() {
-  try {
-    await api.searchOpenings({});
-    return 'counsellor';
-  } catch (err) {
-    if (err.code !== 'PERMISSION_DENIED') return 'counsellor';  // allowed: the empty profile is refused
-  }
-  try {
-    await api.listOpenings({}, 1);
-    return 'employer';
-  } catch (err) {
-    if (err.code === 'PERMISSION_DENIED') return '';
-    throw err;
-  }
+  const me = await api.whoAmI();
+  if (me.role === 'counsellor' || me.role === 'reader') return 'counsellor';
+  if (me.role === 'employer') return 'employer';
+  return '';
 }
 
 async function submit(event) {
@@ -38,7 +31,6 @@ async function submit(event) {
   }
   session.signIn(value, '');
   try {
-    await api.listScoringProfiles();
     const role = await roleOfKey();
     if (!role) {
       session.signOut();
