@@ -204,6 +204,7 @@ absl::StatusOr<CohortAssignment> AssignCohort(const MatchIndex& index, const Sco
   ListLeftOut(problem, options.assignment, result.opening_of_candidate, pools, right_to_work, out);
   out.report = std::move(result.report);
   out.greedy_baseline = std::move(result.greedy_baseline);
+  out.other_objective = std::move(result.other_objective);
   out.assignment_seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return out;
 }

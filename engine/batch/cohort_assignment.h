@@ -108,6 +108,8 @@ struct CohortAssignment {
   // assignment.compute_greedy_baseline).
   AssignmentReport report;
   std::optional<AssignmentReport> greedy_baseline;
+  // kOptimal's figures under the other objective (AssignmentOptions::compute_other_objective).
+  std::optional<AssignmentReport> other_objective;
   // Of report.left_out_no_eligible_pair, those without the right to work.
   int32_t left_out_no_right_to_work = 0;
   // Openings in scope (after the occupation filter), including those nobody is eligible for: their
