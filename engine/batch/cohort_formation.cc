@@ -150,22 +150,61 @@ absl::StatusOr<GroupFlow> Solve(GroupFlowProblem& flow, const std::vector<Band>&
   return cohort_internal::SolveGroupFlow(flow);
 }
 
-// Every combination of choices, in odometer order; the first best wins ties.
-absl::StatusOr<GroupFlow> SolveExact(GroupFlowProblem& flow, const std::vector<std::vector<Band>>& choices,
-                                     int64_t& solves) {
-  const size_t groups = choices.size();
-  std::vector<size_t> pick(groups, 0);
-  std::vector<Band> bands(groups);
-  GroupFlow best;
-  while (true) {
-    for (size_t g = 0; g < groups; ++g) bands[g] = choices[g][pick[g]];
-    PASSERELLE_ASSIGN_OR_RETURN(GroupFlow run, Solve(flow, bands, solves));
-    if (run.meets_lower_bounds && (!best.meets_lower_bounds || run.gain > best.gain)) best = std::move(run);
-    size_t g = 0;
-    while (g < groups && ++pick[g] == choices[g].size()) pick[g++] = 0;
-    if (g == groups) break;
+// Groups that share no candidate do not compete: their best choices can be searched apart. Returns the
+// groups of each connected component (groups linked by a candidate with pairs in both), in order.
+std::vector<std::vector<int32_t>> Components(const GroupFlowProblem& flow, int32_t group_count) {
+  std::vector<int32_t> parent(group_count);
+  for (int32_t g = 0; g < group_count; ++g) parent[g] = g;
+  const auto root = [&](int32_t g) {
+    while (parent[g] != g) g = parent[g] = parent[parent[g]];
+    return g;
+  };
+  for (int32_t i = 0; i < flow.candidate_count(); ++i) {
+    for (int64_t e = flow.pair_begin[i] + 1; e < flow.pair_begin[i + 1]; ++e) {
+      const int32_t a = root(flow.opening_group[flow.pair_opening[flow.pair_begin[i]]]);
+      const int32_t b = root(flow.opening_group[flow.pair_opening[e]]);
+      parent[std::max(a, b)] = std::min(a, b);
+    }
   }
-  return best;
+  std::vector<std::vector<int32_t>> components(group_count);
+  for (int32_t g = 0; g < group_count; ++g) components[root(g)].push_back(g);
+  components.erase(std::remove_if(components.begin(), components.end(), [](const auto& c) { return c.empty(); }),
+                   components.end());
+  return components;
+}
+
+int64_t CombinationsOf(const std::vector<int32_t>& groups, const std::vector<std::vector<Band>>& choices) {
+  int64_t combinations = 1;
+  for (int32_t g : groups) {
+    combinations = std::min<int64_t>(combinations * static_cast<int64_t>(choices[g].size()), kMaxExactChoices + 1);
+  }
+  return combinations;
+}
+
+// Every combination of choices of each component's groups, in odometer order, the other groups closed;
+// the first best wins ties. The gains of separate components add up, so the best of each component
+// together are the optimum, solved once more as a whole.
+absl::StatusOr<GroupFlow> SolveExact(GroupFlowProblem& flow, const std::vector<std::vector<Band>>& choices,
+                                     const std::vector<std::vector<int32_t>>& components, int64_t& solves) {
+  std::vector<Band> bands(choices.size(), Band{0, 0});
+  std::vector<Band> chosen(choices.size(), Band{0, 0});
+  for (const std::vector<int32_t>& groups : components) {
+    std::vector<size_t> pick(groups.size(), 0);
+    GroupFlow best;
+    while (true) {
+      for (size_t k = 0; k < groups.size(); ++k) bands[groups[k]] = choices[groups[k]][pick[k]];
+      PASSERELLE_ASSIGN_OR_RETURN(GroupFlow run, Solve(flow, bands, solves));
+      if (run.meets_lower_bounds && (!best.meets_lower_bounds || run.gain > best.gain)) {
+        best = std::move(run);
+        for (int32_t g : groups) chosen[g] = bands[g];
+      }
+      size_t k = 0;
+      while (k < groups.size() && ++pick[k] == choices[groups[k]].size()) pick[k++] = 0;
+      if (k == groups.size()) break;
+    }
+    for (int32_t g : groups) bands[g] = Band{0, 0};
+  }
+  return Solve(flow, chosen, solves);
 }
 
 // Repair: solve with every group free, then fix the group with the fewest people among those whose count
@@ -278,14 +317,16 @@ absl::StatusOr<CohortFormationResult> FormCohorts(const CohortFormationProblem& 
 
   CohortFormationResult out;
   std::vector<std::vector<Band>> choices(problem.group_count);
-  int64_t combinations = 1;
   for (int32_t g = 0; g < problem.group_count; ++g) {
     choices[g] = Choices(reach[g], options.min_cohort_size, options.max_cohort_size);
     out.groups_considered += reach[g] > 0;
-    combinations = std::min<int64_t>(combinations * static_cast<int64_t>(choices[g].size()), kMaxExactChoices + 1);
   }
-  out.exact = combinations <= options.max_exact_choices;
-  PASSERELLE_ASSIGN_OR_RETURN(GroupFlow run, out.exact ? SolveExact(flow, choices, out.solves)
+  const std::vector<std::vector<int32_t>> components = Components(flow, problem.group_count);
+  out.exact = true;
+  for (const std::vector<int32_t>& groups : components) {
+    out.exact &= CombinationsOf(groups, choices) <= options.max_exact_choices;
+  }
+  PASSERELLE_ASSIGN_OR_RETURN(GroupFlow run, out.exact ? SolveExact(flow, choices, components, out.solves)
                                                        : SolveByRepair(flow, choices, options, out.solves));
 
   out.opening_of_candidate = run.opening_of_candidate;

@@ -49,8 +49,9 @@ struct CohortFormationOptions {
   int32_t max_cohort_size = 15;
   // What to maximise first. Default: kMaxPeoplePlaced (the programme default, docs/batch.md).
   AssignmentObjective objective = AssignmentObjective::kMaxPeoplePlaced;
-  // Exact search tries every choice of "closed / one size band" per group while their number is at most
-  // this; beyond, a repair heuristic runs (result.exact = false). In [1, 1000000]. Default: 4096.
+  // Exact search tries every choice of "closed / one size band" per group, separately for each set of
+  // groups linked by shared candidates, while each set has at most this many; beyond, a repair heuristic
+  // runs (result.exact = false). In [1, 1000000]. Default: 4096.
   int64_t max_exact_choices = 4096;
 };
 
