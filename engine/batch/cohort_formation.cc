@@ -184,16 +184,40 @@ int64_t CombinationsOf(const std::vector<int32_t>& groups, const std::vector<std
 // Every combination of choices of each component's groups, in odometer order, the other groups closed;
 // the first best wins ties. The gains of separate components add up, so the best of each component
 // together are the optimum, solved once more as a whole.
+// The candidates with a pair in `groups` (one component), with all openings and groups kept: a search
+// within the component then only walks its own candidates.
+GroupFlowProblem Restrict(const GroupFlowProblem& flow, const std::vector<int32_t>& groups) {
+  std::vector<uint8_t> in_component(flow.group_lower.size(), 0);
+  for (int32_t g : groups) in_component[g] = 1;
+  GroupFlowProblem sub;
+  sub.opening_capacity = flow.opening_capacity;
+  sub.opening_group = flow.opening_group;
+  sub.group_lower = flow.group_lower;
+  sub.group_upper = flow.group_upper;
+  sub.pair_begin = {0};
+  for (int32_t i = 0; i < flow.candidate_count(); ++i) {
+    const int64_t begin = flow.pair_begin[i], end = flow.pair_begin[i + 1];
+    if (begin == end || !in_component[flow.opening_group[flow.pair_opening[begin]]]) continue;
+    for (int64_t e = begin; e < end; ++e) {
+      sub.pair_opening.push_back(flow.pair_opening[e]);
+      sub.pair_gain.push_back(flow.pair_gain[e]);
+    }
+    sub.pair_begin.push_back(static_cast<int64_t>(sub.pair_opening.size()));
+  }
+  return sub;
+}
+
 absl::StatusOr<GroupFlow> SolveExact(GroupFlowProblem& flow, const std::vector<std::vector<Band>>& choices,
                                      const std::vector<std::vector<int32_t>>& components, int64_t& solves) {
   std::vector<Band> bands(choices.size(), Band{0, 0});
   std::vector<Band> chosen(choices.size(), Band{0, 0});
   for (const std::vector<int32_t>& groups : components) {
+    GroupFlowProblem sub = Restrict(flow, groups);
     std::vector<size_t> pick(groups.size(), 0);
     GroupFlow best;
     while (true) {
       for (size_t k = 0; k < groups.size(); ++k) bands[groups[k]] = choices[groups[k]][pick[k]];
-      PASSERELLE_ASSIGN_OR_RETURN(GroupFlow run, Solve(flow, bands, solves));
+      PASSERELLE_ASSIGN_OR_RETURN(GroupFlow run, Solve(sub, bands, solves));
       if (run.meets_lower_bounds && (!best.meets_lower_bounds || run.gain > best.gain)) {
         best = std::move(run);
         for (int32_t g : groups) chosen[g] = bands[g];
