@@ -114,6 +114,27 @@ std::string FiguresTable(const v1::AssignResponse& r, const AssignView& view) {
   return table.Render();
 }
 
+std::string ObjectiveLabel(v1::AssignmentObjective objective) {
+  return objective == v1::ASSIGNMENT_OBJECTIVE_MAX_PEOPLE_PLACED ? "most people placed" : "highest total score";
+}
+
+// The optimum under the chosen objective beside the optimum under the other one.
+std::string ObjectivesTable(const v1::AssignResponse& r) {
+  const v1::AssignmentReport& a = r.report();
+  const v1::AssignmentReport& o = r.other_objective();
+  Table table({{""},
+               {absl::StrCat(ObjectiveLabel(a.objective()), " (chosen)"), Align::kRight},
+               {ObjectiveLabel(o.objective()), Align::kRight},
+               {"difference", Align::kRight}});
+  table.AddRow({"placed", Thousands(a.assigned_count()), Thousands(o.assigned_count()),
+                Signed(int64_t{a.assigned_count()} - o.assigned_count())});
+  table.AddRow({"total score", absl::StrFormat("%.2f", a.total_score()), absl::StrFormat("%.2f", o.total_score()),
+                absl::StrFormat("%+.2f", a.total_score() - o.total_score())});
+  table.AddRow({"mean score", FormatScore(a.mean_score()), FormatScore(o.mean_score()),
+                absl::StrFormat("%+.2f", a.mean_score() - o.mean_score())});
+  return table.Render();
+}
+
 // Pairs considered, applications (deferred acceptance only: for the other mechanisms they are the
 // placements) and placements per opening.
 std::string SpreadTable(const v1::AssignmentReport& a) {
@@ -288,6 +309,10 @@ std::string RenderAssignReport(const AssignView& view, const v1::AssignResponse&
     }
   }
   absl::StrAppend(&out, "\n", FiguresTable(r, view));
+  if (r.has_other_objective()) {
+    absl::StrAppend(&out, "\nObjective: ", ObjectiveLabel(a.objective()), ", beside the optimum for ",
+                    ObjectiveLabel(r.other_objective().objective()), ":\n", ObjectivesTable(r));
+  }
   absl::StrAppend(&out, "\nExposure spread over the ", Thousands(r.opening_count()), " openings (", MechanismLabel(a.mechanism()),
                   "):\n", SpreadTable(a));
   absl::StrAppend(&out, Listings(r, view));
