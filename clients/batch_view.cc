@@ -162,6 +162,20 @@ std::string SpreadTable(const v1::AssignmentReport& a) {
   return table.Render();
 }
 
+// Placements by watched group (French band, housing, transport; départements are in --json only).
+std::string ExposureTable(const v1::AssignResponse& r) {
+  Table table({{"group"}, {"of the cohort", Align::kRight}, {"of placements", Align::kRight}, {"ratio", Align::kRight}});
+  for (const v1::ExposureByAttribute& e : r.placement_exposure()) {
+    if (e.attribute() == "departement") continue;
+    const std::string attribute = absl::StrReplaceAll(e.attribute(), {{"_", " "}});
+    for (const v1::GroupExposure& g : e.groups()) {
+      table.AddRow({absl::StrCat(attribute, ": ", g.group()), Percent(g.pool_share()), Percent(g.slot_share()),
+                    absl::StrFormat("%.2f", g.exposure_ratio())});
+    }
+  }
+  return table.Render();
+}
+
 std::string Listings(const v1::AssignResponse& r, const AssignView& view) {
   std::string out;
   const int shown = std::min(view.show, r.assignments_size());
@@ -315,6 +329,10 @@ std::string RenderAssignReport(const AssignView& view, const v1::AssignResponse&
   }
   absl::StrAppend(&out, "\nExposure spread over the ", Thousands(r.opening_count()), " openings (", MechanismLabel(a.mechanism()),
                   "):\n", SpreadTable(a));
+  if (r.placement_exposure_size() > 0) {
+    absl::StrAppend(&out, "\nPlacements by group (share of the cohort, share of the placements, ratio: 1 = in "
+                          "proportion):\n", ExposureTable(r));
+  }
   absl::StrAppend(&out, Listings(r, view));
   return out;
 }

@@ -84,6 +84,9 @@ TEST_F(CliBatchTest, AssignPrintsTheReportBesideTheGreedyBaseline) {
   EXPECT_THAT(result.out, HasSubstr("Gini"));
   EXPECT_THAT(result.out, HasSubstr("top 1% of openings"));
   EXPECT_THAT(result.out, HasSubstr("First 10 assignments"));
+  EXPECT_THAT(result.out, HasSubstr("Placements by group"));
+  EXPECT_THAT(result.out, ContainsRegex("french band: A1 +[0-9.]+% +[0-9.]+% +[0-9.]+"));
+  EXPECT_THAT(result.out, ContainsRegex("housing: emergency +[0-9.]+%"));
 }
 
 TEST_F(CliBatchTest, AssignJsonFiguresAddUpAndTheOptimumBeatsGreedy) {

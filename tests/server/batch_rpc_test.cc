@@ -436,6 +436,35 @@ TEST_F(BatchRpcTest, AssignReportsBothObjectivesAndPeopleFirstPlacesAtLeastAsMan
   EXPECT_FALSE(stable.has_other_objective()) << "only the optimal mechanism has an objective";
 }
 
+TEST_F(BatchRpcTest, AssignReportsPlacementsByWatchedGroup) {
+  v1::AssignResponse response;
+  ASSERT_TRUE(Assign(v1::AssignRequest(), &response).ok());
+  ASSERT_EQ(response.placement_exposure_size(), 4);
+  const std::vector<std::string> attributes = {"french_band", "housing", "transport_mode", "departement"};
+  for (int a = 0; a < 4; ++a) {
+    const v1::ExposureByAttribute& e = response.placement_exposure(a);
+    EXPECT_EQ(e.attribute(), attributes[a]);
+    EXPECT_EQ(e.pool_size(), response.report().candidate_count());
+    EXPECT_EQ(e.slots(), response.report().assigned_count());
+    int64_t pool = 0, slots = 0;
+    for (const v1::GroupExposure& g : e.groups()) {
+      pool += g.pool_count();
+      slots += g.slot_count();
+      EXPECT_NEAR(g.pool_share(), static_cast<double>(g.pool_count()) / e.pool_size(), 1e-9);
+    }
+    EXPECT_EQ(pool, e.pool_size());
+    EXPECT_EQ(slots, e.slots());
+  }
+  // The French bands of the placed candidates, counted from their records.
+  std::map<std::string, int64_t> placed_at_a2;
+  for (const v1::Assignment& a : response.assignments()) {
+    placed_at_a2["A2"] += Candidate(a.candidate_id()).french_level == engine::CefrLevel::kA2;
+  }
+  for (const v1::GroupExposure& g : response.placement_exposure(0).groups()) {
+    if (g.group() == "A2") EXPECT_EQ(g.slot_count(), placed_at_a2["A2"]);
+  }
+}
+
 TEST_F(BatchRpcTest, AssignListsAtMostMaxLeftOutListed) {
   v1::AssignRequest request;
   request.set_max_left_out_listed(3);
