@@ -211,7 +211,9 @@ TEST_F(CohortAssignmentTest, PlacementExposureCountsEveryCandidateAndPlacementOn
     emergency += index_->FindCandidate(p.candidate_id)->record.housing == HousingStatus::kEmergency;
   }
   for (const GroupExposure& g : run.placement_exposure[1].groups) {
-    if (g.group == "emergency") EXPECT_EQ(g.slot_count, emergency);
+    if (g.group == "emergency") {
+      EXPECT_EQ(g.slot_count, emergency);
+    }
   }
 }
 

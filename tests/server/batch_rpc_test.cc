@@ -461,7 +461,9 @@ TEST_F(BatchRpcTest, AssignReportsPlacementsByWatchedGroup) {
     placed_at_a2["A2"] += Candidate(a.candidate_id()).french_level == engine::CefrLevel::kA2;
   }
   for (const v1::GroupExposure& g : response.placement_exposure(0).groups()) {
-    if (g.group() == "A2") EXPECT_EQ(g.slot_count(), placed_at_a2["A2"]);
+    if (g.group() == "A2") {
+      EXPECT_EQ(g.slot_count(), placed_at_a2["A2"]);
+    }
   }
 }
 
