@@ -130,9 +130,18 @@ absl::StatusOr<v1::AssignmentMechanism> ParseMechanism(const std::string& name) 
   return UsageError(absl::StrCat("--mechanism must be optimal, stable or greedy, got '", name, "'"));
 }
 
+absl::StatusOr<v1::AssignmentObjective> ParseObjective(const std::string& name) {
+  const std::string lower = absl::AsciiStrToLower(name);
+  if (lower == "score") return v1::ASSIGNMENT_OBJECTIVE_MAX_TOTAL_SCORE;
+  if (lower == "people") return v1::ASSIGNMENT_OBJECTIVE_MAX_PEOPLE_PLACED;
+  return UsageError(absl::StrCat("--objective must be score or people, got '", name, "'"));
+}
+
 absl::StatusOr<CommandOutcome> Assign(Session& session, const ParsedArgs& args) {
   v1::AssignRequest request;
   PASSERELLE_ASSIGN_OR_RETURN(v1::AssignmentMechanism mechanism, ParseMechanism(args.Get("mechanism", "optimal")));
+  PASSERELLE_ASSIGN_OR_RETURN(v1::AssignmentObjective objective, ParseObjective(args.Get("objective", "score")));
+  request.set_objective(objective);
   PASSERELLE_ASSIGN_OR_RETURN(int64_t pool, args.GetInt("pool", 50, 1, kMaxK));
   PASSERELLE_ASSIGN_OR_RETURN(int64_t cap, args.GetInt("cap", 0, 0, 1000000));
   PASSERELLE_ASSIGN_OR_RETURN(double share, args.GetDouble("reserve-share", 0, 0, 1));
@@ -212,13 +221,16 @@ void AddBatchCommands(std::vector<Command>& commands) {
       "  stable   deferred acceptance: nobody is passed over by someone with a lower score for that\n"
       "           opening (decisions explained to each person)\n"
       "  greedy   candidates in id order take their best free opening (the baseline; not for decisions)\n"
+      "With optimal, --objective people places the most people first, then maximises the score.\n"
       "Prints how many were placed, total and mean score, positions left empty, who was left out and why,\n"
-      "beside the greedy baseline with the gain, then how concentrated pairs, applications and placements\n"
-      "are on few openings (exposure spread). --reserve-for takes below-a1 .. below-c2, emergency-housing,\n"
+      "beside the greedy baseline with the gain, the optimum under the other objective (optimal only),\n"
+      "then how concentrated pairs, applications and placements are on few openings (exposure spread).\n"
+      "--reserve-for takes below-a1 .. below-c2, emergency-housing,\n"
       "no-housing, temporary-housing, or several joined by commas (a candidate in any of them counts).\n"
       "No deadline unless --timeout is given. See docs/batch.md.";
   assign.options = {
       {"mechanism", "optimal|stable|greedy", "How to assign. Default: optimal."},
+      {"objective", "score|people", "What optimal maximises: total score, or people placed then score. Default: score."},
       {"cap", "N", "Congestion cap: each opening is proposed to at most its N best candidates. Default: 0 (none)."},
       {"reserve-share", "X", "Share of each opening's positions kept for the --reserve-for cohort, in [0, 1]. Default: 0."},
       {"reserve-for", "LIST", "The cohort of the reserve, e.g. below-a2 or emergency-housing. Default: none."},
@@ -229,6 +241,7 @@ void AddBatchCommands(std::vector<Command>& commands) {
   for (OptionSpec& spec : CohortOptions()) assign.options.push_back(std::move(spec));
   assign.examples = {"passerelle assign",
                      "passerelle assign --mechanism stable --cap 20",
+                     "passerelle assign --objective people --occupation F17",
                      "passerelle assign --reserve-share 0.2 --reserve-for below-a2,emergency-housing --json"};
   assign.run = Assign;
   commands.push_back(std::move(assign));

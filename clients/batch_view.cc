@@ -114,6 +114,27 @@ std::string FiguresTable(const v1::AssignResponse& r, const AssignView& view) {
   return table.Render();
 }
 
+std::string ObjectiveLabel(v1::AssignmentObjective objective) {
+  return objective == v1::ASSIGNMENT_OBJECTIVE_MAX_PEOPLE_PLACED ? "most people placed" : "highest total score";
+}
+
+// The optimum under the chosen objective beside the optimum under the other one.
+std::string ObjectivesTable(const v1::AssignResponse& r) {
+  const v1::AssignmentReport& a = r.report();
+  const v1::AssignmentReport& o = r.other_objective();
+  Table table({{""},
+               {absl::StrCat(ObjectiveLabel(a.objective()), " (chosen)"), Align::kRight},
+               {ObjectiveLabel(o.objective()), Align::kRight},
+               {"difference", Align::kRight}});
+  table.AddRow({"placed", Thousands(a.assigned_count()), Thousands(o.assigned_count()),
+                Signed(int64_t{a.assigned_count()} - o.assigned_count())});
+  table.AddRow({"total score", absl::StrFormat("%.2f", a.total_score()), absl::StrFormat("%.2f", o.total_score()),
+                absl::StrFormat("%+.2f", a.total_score() - o.total_score())});
+  table.AddRow({"mean score", FormatScore(a.mean_score()), FormatScore(o.mean_score()),
+                absl::StrFormat("%+.2f", a.mean_score() - o.mean_score())});
+  return table.Render();
+}
+
 // Pairs considered, applications (deferred acceptance only: for the other mechanisms they are the
 // placements) and placements per opening.
 std::string SpreadTable(const v1::AssignmentReport& a) {
@@ -138,6 +159,20 @@ std::string SpreadTable(const v1::AssignmentReport& a) {
   table.AddRow(std::move(gini));
   table.AddRow(std::move(top));
   table.AddRow(std::move(max));
+  return table.Render();
+}
+
+// Placements by watched group (French band, housing, transport; départements are in --json only).
+std::string ExposureTable(const v1::AssignResponse& r) {
+  Table table({{"group"}, {"of the cohort", Align::kRight}, {"of placements", Align::kRight}, {"ratio", Align::kRight}});
+  for (const v1::ExposureByAttribute& e : r.placement_exposure()) {
+    if (e.attribute() == "departement") continue;
+    const std::string attribute = absl::StrReplaceAll(e.attribute(), {{"_", " "}});
+    for (const v1::GroupExposure& g : e.groups()) {
+      table.AddRow({absl::StrCat(attribute, ": ", g.group()), Percent(g.pool_share()), Percent(g.slot_share()),
+                    absl::StrFormat("%.2f", g.exposure_ratio())});
+    }
+  }
   return table.Render();
 }
 
@@ -288,8 +323,16 @@ std::string RenderAssignReport(const AssignView& view, const v1::AssignResponse&
     }
   }
   absl::StrAppend(&out, "\n", FiguresTable(r, view));
+  if (r.has_other_objective()) {
+    absl::StrAppend(&out, "\nObjective: ", ObjectiveLabel(a.objective()), ", beside the optimum for ",
+                    ObjectiveLabel(r.other_objective().objective()), ":\n", ObjectivesTable(r));
+  }
   absl::StrAppend(&out, "\nExposure spread over the ", Thousands(r.opening_count()), " openings (", MechanismLabel(a.mechanism()),
                   "):\n", SpreadTable(a));
+  if (r.placement_exposure_size() > 0) {
+    absl::StrAppend(&out, "\nPlacements by group (share of the cohort, share of the placements, ratio: 1 = in "
+                          "proportion):\n", ExposureTable(r));
+  }
   absl::StrAppend(&out, Listings(r, view));
   return out;
 }

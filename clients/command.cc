@@ -229,6 +229,7 @@ std::vector<Command> AllCommands() {
   AddMatchCommands(commands);
   AddProfileCommands(commands);
   AddBatchCommands(commands);
+  AddCohortCommands(commands);
   AddGovernanceCommands(commands);
   AddAccessCommands(commands);
   AddDiscoveryCommands(commands);

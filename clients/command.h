@@ -61,6 +61,7 @@ void AddFranceTravailImportCommand(std::vector<Command>& commands);  // import f
 void AddMatchCommands(std::vector<Command>& commands);    // match openings|candidates, explain
 void AddProfileCommands(std::vector<Command>& commands);  // profiles put|get|list
 void AddBatchCommands(std::vector<Command>& commands);    // rerank, assign
+void AddCohortCommands(std::vector<Command>& commands);   // cohorts
 void AddGovernanceCommands(std::vector<Command>& commands);  // audit, expiring, offboard
 void AddAccessCommands(std::vector<Command>& commands);   // keys create|list|revoke, share put|delete|list
 void AddDiscoveryCommands(std::vector<Command>& commands);  // list, search, lookup, watch

@@ -50,6 +50,24 @@ absl::StatusOr<engine::AssignmentMechanism> MechanismFromProto(v1::AssignmentMec
   return *value;
 }
 
+absl::StatusOr<engine::AssignmentObjective> ObjectiveFromProto(int objective, engine::AssignmentObjective fallback) {
+  switch (objective) {
+    case v1::ASSIGNMENT_OBJECTIVE_UNSPECIFIED:
+      return fallback;
+    case v1::ASSIGNMENT_OBJECTIVE_MAX_TOTAL_SCORE:
+      return engine::AssignmentObjective::kMaxTotalScore;
+    case v1::ASSIGNMENT_OBJECTIVE_MAX_PEOPLE_PLACED:
+      return engine::AssignmentObjective::kMaxPeoplePlaced;
+    default:
+      return engine::InvalidFieldError("objective", absl::StrCat("unknown value ", objective));
+  }
+}
+
+v1::AssignmentObjective ObjectiveToProto(engine::AssignmentObjective objective) {
+  return objective == engine::AssignmentObjective::kMaxPeoplePlaced ? v1::ASSIGNMENT_OBJECTIVE_MAX_PEOPLE_PLACED
+                                                                    : v1::ASSIGNMENT_OBJECTIVE_MAX_TOTAL_SCORE;
+}
+
 absl::StatusOr<engine::ReserveCohort> ReserveFromProto(const v1::ReserveCohort& proto) {
   engine::ReserveCohort reserve;
   if (!v1::CefrLevel_IsValid(proto.french_below())) {
@@ -80,6 +98,7 @@ void SpreadToProto(const engine::ExposureSpread& spread, v1::ExposureSpread* out
 
 void ReportToProto(const engine::AssignmentReport& r, v1::AssignmentReport* out) {
   out->set_mechanism(engine::AssignmentMechanismToProto(r.mechanism));
+  out->set_objective(ObjectiveToProto(r.objective));
   out->set_candidate_count(r.candidate_count);
   out->set_cohort_candidate_count(r.cohort_candidate_count);
   out->set_assigned_count(r.assigned_count);
@@ -95,6 +114,18 @@ void ReportToProto(const engine::AssignmentReport& r, v1::AssignmentReport* out)
   SpreadToProto(r.considered, out->mutable_considered());
   SpreadToProto(r.proposals, out->mutable_proposals());
   SpreadToProto(r.assignments, out->mutable_assignments());
+}
+
+v1::CohortLeftOutReason CohortReasonToProto(engine::CohortLeftOutReason reason) {
+  switch (reason) {
+    case engine::CohortLeftOutReason::kNoEligibleOpening:
+      return v1::COHORT_LEFT_OUT_REASON_NO_ELIGIBLE_OPENING;
+    case engine::CohortLeftOutReason::kCohortTooSmall:
+      return v1::COHORT_LEFT_OUT_REASON_COHORT_TOO_SMALL;
+    case engine::CohortLeftOutReason::kPositionsExhausted:
+      return v1::COHORT_LEFT_OUT_REASON_POSITIONS_EXHAUSTED;
+  }
+  return v1::COHORT_LEFT_OUT_REASON_UNSPECIFIED;
 }
 
 }  // namespace
@@ -123,6 +154,8 @@ absl::StatusOr<engine::CohortAssignmentOptions> CohortAssignmentOptionsFromProto
   engine::CohortAssignmentOptions options;
   options.today = engine::DayOf(absl::Now());  // expired openings get no candidate
   PASSERELLE_ASSIGN_OR_RETURN(options.assignment.mechanism, MechanismFromProto(request.mechanism()));
+  PASSERELLE_ASSIGN_OR_RETURN(options.assignment.objective,
+                              ObjectiveFromProto(request.objective(), engine::AssignmentObjective::kMaxTotalScore));
   PASSERELLE_ASSIGN_OR_RETURN(
       options.openings_per_candidate,
       CountOrDefault(request.openings_per_candidate(), kDefaultOpeningsPerCandidate, max_k, "openings_per_candidate"));
@@ -171,6 +204,22 @@ void CohortAssignmentToProto(const engine::CohortAssignment& run, int max_left_o
   }
   ReportToProto(run.report, out->mutable_report());
   if (run.greedy_baseline) ReportToProto(*run.greedy_baseline, out->mutable_greedy_baseline());
+  if (run.other_objective) ReportToProto(*run.other_objective, out->mutable_other_objective());
+  for (const engine::ExposureReport& report : run.placement_exposure) {
+    v1::ExposureByAttribute* e = out->add_placement_exposure();
+    e->set_attribute(engine::WatchedAttributeName(report.attribute));
+    e->set_pool_size(report.pool_size);
+    e->set_slots(report.slots);
+    for (const engine::GroupExposure& g : report.groups) {
+      v1::GroupExposure* group = e->add_groups();
+      group->set_group(g.group);
+      group->set_pool_count(g.pool_count);
+      group->set_pool_share(g.pool_share);
+      group->set_slot_count(g.slot_count);
+      group->set_slot_share(g.slot_share);
+      group->set_exposure_ratio(g.exposure_ratio);
+    }
+  }
   const size_t listed = std::min(run.left_out.size(), static_cast<size_t>(max_left_out_listed));
   for (size_t i = 0; i < listed; ++i) {
     v1::LeftOutCandidate* l = out->add_left_out();
@@ -185,6 +234,72 @@ void CohortAssignmentToProto(const engine::CohortAssignment& run, int max_left_o
   out->set_pairs_pruned(run.rerank.pairs_pruned);
   out->set_rerank_seconds(run.rerank.elapsed_seconds);
   out->set_assignment_seconds(run.assignment_seconds);
+}
+
+absl::StatusOr<engine::PoecCohortOptions> PoecCohortOptionsFromProto(const v1::FormCohortsRequest& request, int max_k,
+                                                                     const engine::ReferenceData& data) {
+  engine::PoecCohortOptions options;
+  options.owner_id = request.owner_id();
+  PASSERELLE_ASSIGN_OR_RETURN(options.departements, Departements(request.departements(), data));
+  options.occupations.assign(request.occupations().begin(), request.occupations().end());
+  options.regions.assign(request.regions().begin(), request.regions().end());
+  engine::CohortFormationOptions& f = options.formation;
+  f.min_cohort_size = request.min_cohort_size() == 0 ? f.min_cohort_size : request.min_cohort_size();
+  f.max_cohort_size = request.max_cohort_size() == 0 ? f.max_cohort_size : request.max_cohort_size();
+  // A minimum above the default maximum with no maximum asked means "sessions of that size and more".
+  if (request.max_cohort_size() == 0 && f.min_cohort_size > f.max_cohort_size) f.max_cohort_size = f.min_cohort_size;
+  PASSERELLE_ASSIGN_OR_RETURN(f.objective,
+                              ObjectiveFromProto(request.objective(), engine::AssignmentObjective::kMaxPeoplePlaced));
+  PASSERELLE_ASSIGN_OR_RETURN(options.openings_per_candidate,
+                              CountOrDefault(request.openings_per_candidate(), max_k, max_k, "openings_per_candidate"));
+  if (request.max_left_out_listed() < 0 || request.max_left_out_listed() > kMaxCount) {
+    return engine::InvalidFieldError("max_left_out_listed",
+                                     absl::StrCat("must be in [0, ", kMaxCount, "] (0 = ", kDefaultMaxLeftOutListed,
+                                                  "), got ", request.max_left_out_listed()));
+  }
+  return options;
+}
+
+void PoecCohortRunToProto(const engine::PoecCohortRun& run, int max_left_out_listed, v1::CohortsResult* out) {
+  for (const engine::PoecCohort& cohort : run.cohorts) {
+    v1::TrainingCohort* c = out->add_cohorts();
+    c->set_domaine_code(cohort.domaine_code);
+    c->set_domaine_label(cohort.domaine_label);
+    c->set_region_code(cohort.region_code);
+    c->set_region_name(cohort.region_name);
+    for (const engine::PoecCohortMember& m : cohort.members) {
+      v1::CohortMember* member = c->add_members();
+      member->set_candidate_id(m.candidate_id);
+      member->set_opening_id(m.opening_id);
+      member->set_score(m.score);
+    }
+    for (const auto& [id, members] : cohort.openings) {
+      v1::CohortOpening* opening = c->add_openings();
+      opening->set_opening_id(id);
+      opening->set_members(members);
+    }
+  }
+  const size_t listed = std::min(run.left_out.size(), static_cast<size_t>(max_left_out_listed));
+  for (size_t i = 0; i < listed; ++i) {
+    v1::CohortLeftOut* l = out->add_left_out();
+    l->set_candidate_id(run.left_out[i].candidate_id);
+    l->set_reason(CohortReasonToProto(run.left_out[i].reason));
+  }
+  out->set_left_out_truncated(listed < run.left_out.size());
+  const engine::CohortFormationResult& f = run.formation;
+  out->set_candidate_count(run.candidate_count);
+  out->set_placed_count(f.placed);
+  out->set_total_score(f.total_score);
+  out->set_left_out_no_eligible_opening(f.left_out_no_eligible_opening);
+  out->set_left_out_cohort_too_small(f.left_out_cohort_too_small);
+  out->set_left_out_positions_exhausted(f.left_out_positions_exhausted);
+  out->set_poec_opening_count(run.poec_opening_count);
+  out->set_poec_position_count(run.poec_position_count);
+  out->set_group_count(run.group_count);
+  out->set_groups_closed(f.groups_closed);
+  out->set_exact(f.exact);
+  out->set_rerank_seconds(run.rerank.elapsed_seconds);
+  out->set_formation_seconds(run.formation_seconds);
 }
 
 }  // namespace passerelle::server

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "engine/batch/cohort_assignment.h"
+#include "engine/batch/poec_cohorts.h"
 #include "engine/batch/rerank.h"
 #include "engine/refdata/reference_data.h"
 #include "passerelle/v1/matching.pb.h"
@@ -34,6 +35,14 @@ void RerankProgressToProto(const engine::RerankProgress& progress, bool done, v1
 
 // Fills the response from a finished run; lists at most `max_left_out_listed` left-out candidates.
 void CohortAssignmentToProto(const engine::CohortAssignment& run, int max_left_out_listed, v1::AssignResponse* out);
+
+// FormCohorts: checks every field (sizes, objective, régions, départements, counts) and fills the
+// options; max_k is also the default of openings_per_candidate.
+absl::StatusOr<engine::PoecCohortOptions> PoecCohortOptionsFromProto(const v1::FormCohortsRequest& request, int max_k,
+                                                                     const engine::ReferenceData& data);
+
+// Fills the result from a finished run; lists at most `max_left_out_listed` left-out candidates.
+void PoecCohortRunToProto(const engine::PoecCohortRun& run, int max_left_out_listed, v1::CohortsResult* out);
 
 }  // namespace passerelle::server
 

@@ -7,7 +7,7 @@
 namespace passerelle::server {
 
 CallKind KindOfMethod(absl::string_view method) {
-  if (method == "Rerank" || method == "Assign") return CallKind::kBatch;
+  if (method == "Rerank" || method == "Assign" || method == "FormCohorts") return CallKind::kBatch;
   if (absl::StartsWith(method, "Import")) return CallKind::kImportStream;
   if (method == "WatchMatches") return CallKind::kWatchStream;
   return CallKind::kUnary;

@@ -114,6 +114,9 @@ class MatchingService final : public MatchingServiceBase {
                       grpc::ServerWriter<v1::RerankResponse>* writer) override;
   grpc::Status Assign(grpc::ServerContext* context, const v1::AssignRequest* request,
                       v1::AssignResponse* response) override;
+  // In matching_cohorts.cc.
+  grpc::Status FormCohorts(grpc::ServerContext* context, const v1::FormCohortsRequest* request,
+                           grpc::ServerWriter<v1::FormCohortsResponse>* writer) override;
 
   // Integration rpcs: matching_list.cc (List*), matching_search.cc (Search*, Lookup*), matching_watch.cc.
   grpc::Status ListCandidates(grpc::ServerContext* context, const v1::ListCandidatesRequest* request,

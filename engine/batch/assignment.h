@@ -69,6 +69,18 @@ enum class AssignmentMechanism : uint8_t {
 // Returns "optimal", "stable_deferred_acceptance" or "greedy".
 const char* AssignmentMechanismName(AssignmentMechanism mechanism);
 
+// What kOptimal maximises. The other mechanisms have no objective: they are defined by their rules.
+enum class AssignmentObjective : uint8_t {
+  // The total score; among equal totals, the number of people placed.
+  kMaxTotalScore = 0,
+  // The number of people placed; among equal numbers, the total score. What a programme that must fill
+  // its places wants (docs/batch.md, "Objective").
+  kMaxPeoplePlaced = 1,
+};
+
+// Returns "max_total_score" or "max_people_placed".
+const char* AssignmentObjectiveName(AssignmentObjective objective);
+
 struct AssignmentOptions {
   // Which mechanism decides the assignment.
   // Default: kOptimal
@@ -92,6 +104,15 @@ struct AssignmentOptions {
   // so the gain of the chosen mechanism is visible.
   // Default: true
   bool compute_greedy_baseline = true;
+
+  // What kOptimal maximises; ignored by the other mechanisms.
+  // Default: kMaxTotalScore
+  AssignmentObjective objective = AssignmentObjective::kMaxTotalScore;
+
+  // With kOptimal, also solve for the other objective under the same constraints and put its report in
+  // AssignmentResult::other_objective, so the cost of the choice (people or score) is visible.
+  // Default: true
+  bool compute_other_objective = true;
 };
 
 // How concentrated a per-opening count (pairs, proposals or assignments) is over all openings.
@@ -110,6 +131,8 @@ struct ExposureSpread {
 // Figures of one run, for a programme manager or a counsellor.
 struct AssignmentReport {
   AssignmentMechanism mechanism = AssignmentMechanism::kOptimal;
+  // What kOptimal maximised (for the other mechanisms, the option as given).
+  AssignmentObjective objective = AssignmentObjective::kMaxTotalScore;
   int32_t candidate_count = 0;
   int32_t cohort_candidate_count = 0;
   int32_t assigned_count = 0;
@@ -144,6 +167,9 @@ struct AssignmentResult {
   AssignmentReport report;
   // kGreedy's report under the same constraints, when AssignmentOptions::compute_greedy_baseline is set.
   std::optional<AssignmentReport> greedy_baseline;
+  // kOptimal's report under the other objective, when the mechanism is kOptimal and
+  // AssignmentOptions::compute_other_objective is set.
+  std::optional<AssignmentReport> other_objective;
 };
 
 // Assigns candidates to openings with options.mechanism. Same input, same output.
@@ -151,7 +177,7 @@ struct AssignmentResult {
 // capacity, a pair whose candidate or opening is out of range, a score that is not a finite number in
 // [0, 1], a repeated (candidate, opening), a reserved_cohort that is neither empty nor candidate_count long
 // or holds a value other than 0 or 1, a negative max_proposals_per_opening, a reserved_share outside
-// [0, 1], an unknown mechanism. Returns ResourceExhaustedError if the problem is too large for the exact
+// [0, 1], an unknown mechanism or objective. Returns ResourceExhaustedError if the problem is too large for the exact
 // optimum in 64-bit integers (beyond about a million candidates with a million positions).
 // Thread-safe: it holds no state between calls.
 absl::StatusOr<AssignmentResult> Assign(const AssignmentProblem& problem, const AssignmentOptions& options);

@@ -179,12 +179,16 @@ absl::StatusOr<CohortAssignment> AssignCohort(const MatchIndex& index, const Sco
   problem.candidate_count = static_cast<int32_t>(pools.size());
   problem.opening_capacity = scope.capacity;
   std::vector<uint8_t> right_to_work(pools.size());
+  constexpr WatchedAttribute kWatched[] = {WatchedAttribute::kFrenchBand, WatchedAttribute::kHousing,
+                                           WatchedAttribute::kTransportMode, WatchedAttribute::kDepartement};
+  std::vector<std::vector<std::string>> group_of(std::size(kWatched), std::vector<std::string>(pools.size()));
   if (!options.reserve_for.empty()) problem.reserved_cohort.assign(pools.size(), 0);
   for (size_t i = 0; i < pools.size(); ++i) {
     const auto [segment, row] = candidate_rows.at(pools[i].candidate_id);
     const std::shared_ptr<const ResolvedCandidate> resolved = segment->record(row);
     const Candidate& c = resolved->record;
     right_to_work[i] = c.right_to_work;
+    for (size_t a = 0; a < std::size(kWatched); ++a) group_of[a][i] = GroupOf(c, kWatched[a], index.data());
     if (!problem.reserved_cohort.empty()) problem.reserved_cohort[i] = options.reserve_for.Contains(c);
     for (const auto& [j, score] : pools[i].openings) {
       problem.pairs.push_back({static_cast<int32_t>(i), j, std::clamp(score, 0.0f, 1.0f)});
@@ -203,8 +207,16 @@ absl::StatusOr<CohortAssignment> AssignCohort(const MatchIndex& index, const Sco
     out.placements.push_back({pools[i].candidate_id, scope.ids[j], score});
   }
   ListLeftOut(problem, options.assignment, result.opening_of_candidate, pools, right_to_work, out);
+  std::vector<int32_t> placed;
+  for (int32_t i = 0; i < problem.candidate_count; ++i) {
+    if (result.opening_of_candidate[i] >= 0) placed.push_back(i);
+  }
+  for (size_t a = 0; a < std::size(kWatched); ++a) {
+    out.placement_exposure.push_back(MeasureExposure(kWatched[a], group_of[a], placed));
+  }
   out.report = std::move(result.report);
   out.greedy_baseline = std::move(result.greedy_baseline);
+  out.other_objective = std::move(result.other_objective);
   out.assignment_seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return out;
 }

@@ -33,6 +33,7 @@
 
 #include "absl/status/statusor.h"
 #include "engine/batch/assignment.h"
+#include "engine/batch/exposure.h"
 #include "engine/batch/rerank.h"
 #include "engine/index/match_index.h"
 #include "engine/model/types.h"
@@ -111,6 +112,11 @@ struct CohortAssignment {
   // assignment.compute_greedy_baseline).
   AssignmentReport report;
   std::optional<AssignmentReport> greedy_baseline;
+  // kOptimal's figures under the other objective (AssignmentOptions::compute_other_objective).
+  std::optional<AssignmentReport> other_objective;
+  // How the placements fall across the watched groups (French band, housing, transport mode,
+  // département), against each group's share of the cohort: one report per WatchedAttribute, in order.
+  std::vector<ExposureReport> placement_exposure;
   // Of report.left_out_no_eligible_pair, those without the right to work.
   int32_t left_out_no_right_to_work = 0;
   // Openings in scope (after the occupation filter), including those nobody is eligible for: their

@@ -34,6 +34,10 @@ absl::Status ValidateOptions(const AssignmentOptions& options) {
     default:
       return InvalidFieldError("mechanism", absl::StrCat("unknown value ", static_cast<int>(options.mechanism)));
   }
+  if (options.objective != AssignmentObjective::kMaxTotalScore &&
+      options.objective != AssignmentObjective::kMaxPeoplePlaced) {
+    return InvalidFieldError("objective", absl::StrCat("unknown value ", static_cast<int>(options.objective)));
+  }
   if (options.max_proposals_per_opening < 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("max_proposals_per_opening must be >= 0 (0 = no cap), got ", options.max_proposals_per_opening));

@@ -9,26 +9,36 @@
 namespace passerelle::engine::assignment_internal {
 namespace {
 
-// Integer weight of a pair: the rounded score times `bonus_base`, plus 1. Since bonus_base exceeds the
-// number of candidates that can be placed, the +1s never outweigh one score unit: they only break ties
-// between equal totals in favour of placing more candidates.
-int64_t PairWeight(float score, int64_t bonus_base) {
-  return std::llround(static_cast<double>(score) * kScoreUnits) * bonus_base + 1;
-}
+// Integer weight of a pair, lexicographic in (first criterion, second criterion):
+//  - kMaxTotalScore: rounded score * base + 1. Since base exceeds the number of candidates that can be
+//    placed, the +1s never outweigh one score unit: they only break ties between equal totals in favour
+//    of placing more candidates.
+//  - kMaxPeoplePlaced: base * kScoreUnits + rounded score. One more person adds base * kScoreUnits, more
+//    than the scores of all the people that can be placed together (at most (base - 1) * kScoreUnits).
+struct WeightRule {
+  AssignmentObjective objective;
+  int64_t base;
 
-int64_t BonusBase(const MechanismInput& input) {
+  int64_t operator()(float score) const {
+    const int64_t units = std::llround(static_cast<double>(score) * kScoreUnits);
+    if (objective == AssignmentObjective::kMaxPeoplePlaced) return base * static_cast<int64_t>(kScoreUnits) + units;
+    return units * base + 1;
+  }
+};
+
+WeightRule MakeWeightRule(const MechanismInput& input, AssignmentObjective objective) {
   int64_t active = 0;
   for (int32_t i = 0; i < input.graph.candidate_count(); ++i) {
     active += input.graph.begin[i + 1] > input.graph.begin[i];
   }
   const int64_t positions = std::accumulate(input.capacity.begin(), input.capacity.end(), int64_t{0});
-  return std::min(active, positions) + 1;
+  return WeightRule{objective, std::min(active, positions) + 1};
 }
 
 // Builds a b-matching problem whose right nodes are `capacity`. For every candidate i with
 // take_candidate(i), and every pair e of i, right_nodes(e, out) appends the right nodes that pair may use.
 template <typename TakeCandidate, typename RightNodes>
-BMatchingProblem MakeProblem(const MechanismInput& input, std::vector<int32_t> capacity, int64_t bonus_base,
+BMatchingProblem MakeProblem(const MechanismInput& input, std::vector<int32_t> capacity, WeightRule weight,
                              TakeCandidate take_candidate, RightNodes right_nodes) {
   const EligibilityGraph& g = input.graph;
   BMatchingProblem problem;
@@ -45,7 +55,7 @@ BMatchingProblem MakeProblem(const MechanismInput& input, std::vector<int32_t> c
         for (int32_t r : rights) {
           if (problem.right_capacity[r] == 0) continue;
           problem.edge_right.push_back(r);
-          problem.edge_weight.push_back(PairWeight(g.score[e], bonus_base));
+          problem.edge_weight.push_back(weight(g.score[e]));
         }
       }
     }
@@ -76,16 +86,17 @@ absl::Status SolveInto(const BMatchingProblem& problem, OpeningOf opening_of, st
 
 }  // namespace
 
-absl::StatusOr<std::vector<int32_t>> AssignOptimal(const MechanismInput& input, AuctionStats* stats) {
+absl::StatusOr<std::vector<int32_t>> AssignOptimal(const MechanismInput& input, AuctionStats* stats,
+                                                   AssignmentObjective objective) {
   const EligibilityGraph& g = input.graph;
   const int32_t m = input.opening_count();
-  const int64_t bonus_base = BonusBase(input);
+  const WeightRule weight = MakeWeightRule(input, objective);
   std::vector<int32_t> opening_of(g.candidate_count(), -1);
   const auto identity = [](int32_t r) { return r; };
   const auto same_opening = [&g](int32_t, int64_t e, std::vector<int32_t>& out) { out.push_back(g.opening[e]); };
   if (!input.HasReservedPlaces()) {
     const BMatchingProblem all = MakeProblem(
-        input, input.capacity, bonus_base, [](int32_t) { return true; }, same_opening);
+        input, input.capacity, weight, [](int32_t) { return true; }, same_opening);
     PASSERELLE_RETURN_IF_ERROR(SolveInto(all, identity, opening_of, stats));
     return opening_of;
   }
@@ -97,7 +108,7 @@ absl::StatusOr<std::vector<int32_t>> AssignOptimal(const MechanismInput& input, 
     split[m + j] = input.reserved[j];
   }
   const BMatchingProblem stage1 = MakeProblem(
-      input, split, bonus_base, [](int32_t) { return true; },
+      input, split, weight, [](int32_t) { return true; },
       [&](int32_t i, int64_t e, std::vector<int32_t>& out) {
         out.push_back(g.opening[e]);
         if (input.is_cohort[i]) out.push_back(m + g.opening[e]);
@@ -115,7 +126,7 @@ absl::StatusOr<std::vector<int32_t>> AssignOptimal(const MechanismInput& input, 
     }
   }
   const BMatchingProblem stage2 = MakeProblem(
-      input, left_over, bonus_base, [&](int32_t i) { return !input.is_cohort[i]; }, same_opening);
+      input, left_over, weight, [&](int32_t i) { return !input.is_cohort[i]; }, same_opening);
   PASSERELLE_RETURN_IF_ERROR(SolveInto(stage2, identity, opening_of, stats));
   return opening_of;
 }

@@ -26,7 +26,7 @@ struct MethodRule {
 };
 
 // Who may call what (docs/security.md, "Rules"). Record-level checks follow in the handlers.
-constexpr std::array<MethodRule, 36> kRules = {{
+constexpr std::array<MethodRule, 37> kRules = {{
     // passerelle.v1.Matching: candidates are written by counsellors only, openings by employers only.
     {"PutCandidate", Roles({kCounsellor})},
     {"DeleteCandidate", Roles({kCounsellor})},
@@ -46,6 +46,7 @@ constexpr std::array<MethodRule, 36> kRules = {{
     {"GetStatus", Roles({kAdmin})},
     {"Rerank", Roles({kCounsellor, kBatch})},
     {"Assign", Roles({kCounsellor, kBatch})},
+    {"FormCohorts", Roles({kCounsellor, kBatch})},  // a batch call, as Assign
     // Integration rpcs: the same roles as the calls they resemble; record checks in the handlers.
     {"ListCandidates", Roles({kCounsellor, kEmployer, kReader})},
     {"ListOpenings", Roles({kCounsellor, kEmployer, kReader})},

@@ -43,6 +43,7 @@ constexpr std::array kRouteTable = {
     // Cohorts (batch).
     Route{"POST", "/v1/rerank", "passerelle.v1.Matching/Rerank", "*"},
     Route{"POST", "/v1/assign", "passerelle.v1.Matching/Assign", "*"},
+    Route{"POST", "/v1/cohorts", "passerelle.v1.Matching/FormCohorts", "*"},
     // Scoring profiles and status.
     Route{"GET", "/v1/profiles", "passerelle.v1.Matching/ListScoringProfiles", ""},
     Route{"GET", "/v1/profiles/{name}", "passerelle.v1.Matching/GetScoringProfile", ""},

@@ -84,6 +84,9 @@ TEST_F(CliBatchTest, AssignPrintsTheReportBesideTheGreedyBaseline) {
   EXPECT_THAT(result.out, HasSubstr("Gini"));
   EXPECT_THAT(result.out, HasSubstr("top 1% of openings"));
   EXPECT_THAT(result.out, HasSubstr("First 10 assignments"));
+  EXPECT_THAT(result.out, HasSubstr("Placements by group"));
+  EXPECT_THAT(result.out, ContainsRegex("french band: A1 +[0-9.]+% +[0-9.]+% +[0-9.]+"));
+  EXPECT_THAT(result.out, ContainsRegex("housing: emergency +[0-9.]+%"));
 }
 
 TEST_F(CliBatchTest, AssignJsonFiguresAddUpAndTheOptimumBeatsGreedy) {
@@ -114,7 +117,58 @@ TEST_F(CliBatchTest, AssignStableWithCapAndReserve) {
   EXPECT_GT(response.report().positions_reserved(), 0);
 }
 
+TEST_F(CliBatchTest, AssignPeopleFirstShowsBothObjectives) {
+  ProcessResult result = Cli({"assign", "--objective", "people"});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_THAT(result.out, HasSubstr("Objective: most people placed, beside the optimum for highest total score:"));
+  EXPECT_THAT(result.out, ContainsRegex("most people placed \\(chosen\\) +highest total score +difference"));
+  auto response = ParseOutput<v1::AssignResponse>(Cli({"assign", "--objective", "people", "--json"}));
+  EXPECT_EQ(response.report().objective(), v1::ASSIGNMENT_OBJECTIVE_MAX_PEOPLE_PLACED);
+  EXPECT_GE(response.report().assigned_count(), response.other_objective().assigned_count());
+}
+
+TEST_F(CliBatchTest, CohortsPrintsEachCohortAndWhoIsLeftOutWhy) {
+  ProcessResult result = Cli({"cohorts", "--min-size", "2", "--max-size", "4", "--show", "3"});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_THAT(result.out, HasSubstr("POEC cohorts for 500 candidates"));
+  EXPECT_THAT(result.out, HasSubstr("sessions of 2 to 4 people, objective most people placed"));
+  EXPECT_THAT(result.out, ContainsRegex("Placed [0-9]+ people in [0-9]+ cohorts"));
+  EXPECT_THAT(result.out, HasSubstr("This is the exact optimum."));
+  EXPECT_THAT(result.out, HasSubstr("Left out: "));
+  EXPECT_THAT(result.out, ContainsRegex("no eligible POEC opening +[0-9]+"));
+  EXPECT_THAT(result.out, ContainsRegex("cohort too small to open +[0-9]+"));
+  EXPECT_THAT(result.err, HasSubstr("done")) << "progress on stderr";
+
+  auto cohorts = ParseOutput<v1::CohortsResult>(Cli({"cohorts", "--min-size", "2", "--max-size", "4", "--json"}));
+  EXPECT_EQ(cohorts.candidate_count(), 500);
+  EXPECT_EQ(cohorts.left_out_no_eligible_opening() + cohorts.left_out_cohort_too_small() +
+                cohorts.left_out_positions_exhausted(),
+            cohorts.candidate_count() - cohorts.placed_count());
+  int members = 0;
+  for (const v1::TrainingCohort& c : cohorts.cohorts()) {
+    EXPECT_GE(c.members_size(), 2);
+    EXPECT_LE(c.members_size(), 4);
+    members += c.members_size();
+  }
+  EXPECT_EQ(members, cohorts.placed_count());
+}
+
+TEST_F(CliBatchTest, CohortsRejectsABadCommandLine) {
+  ProcessResult objective = Cli({"cohorts", "--objective", "fairness"});
+  EXPECT_EQ(objective.exit_code, 2);
+  EXPECT_THAT(objective.err, HasSubstr("--objective must be people or score"));
+  ProcessResult sizes = Cli({"cohorts", "--min-size", "5", "--max-size", "3"});
+  EXPECT_EQ(sizes.exit_code, 2);
+  EXPECT_THAT(sizes.err, HasSubstr("--min-size must not exceed --max-size"));
+  ProcessResult region = Cli({"cohorts", "--region", "99"});
+  EXPECT_EQ(region.exit_code, 1);
+  EXPECT_THAT(region.err, HasSubstr("INVALID_ARGUMENT: regions[0]"));
+}
+
 TEST_F(CliBatchTest, AssignRejectsABadCommandLine) {
+  ProcessResult objective = Cli({"assign", "--objective", "fairness"});
+  EXPECT_EQ(objective.exit_code, 2);
+  EXPECT_THAT(objective.err, HasSubstr("--objective must be score or people"));
   ProcessResult share = Cli({"assign", "--reserve-share", "0.2"});
   EXPECT_EQ(share.exit_code, 2);
   EXPECT_THAT(share.err, HasSubstr("--reserve-share needs --reserve-for"));

@@ -189,6 +189,34 @@ TEST_F(CohortAssignmentTest, FiltersSelectCandidatesAndOpenings) {
   }
 }
 
+TEST_F(CohortAssignmentTest, PlacementExposureCountsEveryCandidateAndPlacementOnce) {
+  CohortAssignment run = Run(WithMechanism(AssignmentMechanism::kOptimal));
+  ASSERT_EQ(run.placement_exposure.size(), 4u);
+  EXPECT_EQ(run.placement_exposure[0].attribute, WatchedAttribute::kFrenchBand);
+  EXPECT_EQ(run.placement_exposure[3].attribute, WatchedAttribute::kDepartement);
+  for (const ExposureReport& report : run.placement_exposure) {
+    EXPECT_EQ(report.pool_size, kCandidates);
+    EXPECT_EQ(report.slots, run.report.assigned_count);
+    int64_t pool = 0, slots = 0;
+    for (const GroupExposure& g : report.groups) {
+      pool += g.pool_count;
+      slots += g.slot_count;
+    }
+    EXPECT_EQ(pool, kCandidates);
+    EXPECT_EQ(slots, run.report.assigned_count);
+  }
+  // Placed candidates in emergency housing, counted from their records.
+  int64_t emergency = 0;
+  for (const CohortPlacement& p : run.placements) {
+    emergency += index_->FindCandidate(p.candidate_id)->record.housing == HousingStatus::kEmergency;
+  }
+  for (const GroupExposure& g : run.placement_exposure[1].groups) {
+    if (g.group == "emergency") {
+      EXPECT_EQ(g.slot_count, emergency);
+    }
+  }
+}
+
 TEST_F(CohortAssignmentTest, SameInputSameResult) {
   CohortAssignment a = Run(WithMechanism(AssignmentMechanism::kGreedy));
   CohortAssignment b = Run(WithMechanism(AssignmentMechanism::kGreedy));

@@ -84,6 +84,14 @@ std::vector<RpcCase> Cases() {
   auto profile_list = [](Stub& s) { return Call(s, &Stub::ListScoringProfiles, v1::ListScoringProfilesRequest()); };
   auto status = [](Stub& s) { return Call(s, &Stub::GetStatus, v1::GetStatusRequest()); };
   auto assign = [](Stub& s) { return Call(s, &Stub::Assign, v1::AssignRequest()); };
+  auto form_cohorts = [](Stub& s) {
+    grpc::ClientContext context;
+    auto reader = s.FormCohorts(&context, v1::FormCohortsRequest());
+    v1::FormCohortsResponse response;
+    while (reader->Read(&response)) {
+    }
+    return reader->Finish();
+  };
   auto rerank = [](Stub& s) {
     grpc::ClientContext context;
     auto reader = s.Rerank(&context, v1::RerankRequest());
@@ -159,6 +167,7 @@ std::vector<RpcCase> Cases() {
       {"GetStatus", status, {{R::kAdmin, ok}}},
       {"Rerank", rerank, {{R::kCounsellor, ok}, {R::kBatch, ok}}},
       {"Assign", assign, {{R::kCounsellor, ok}, {R::kBatch, ok}}},
+      {"FormCohorts", form_cohorts, {{R::kCounsellor, ok}, {R::kBatch, ok}}},
       {"ListCandidates", list_candidates, {{R::kCounsellor, ok}, {R::kReader, ok}, {R::kEmployer, ok}}},
       {"ListOpenings", list_openings, {{R::kCounsellor, ok}, {R::kReader, ok}, {R::kEmployer, ok}}},
       {"SearchOpenings", search_openings, {{R::kCounsellor, ok}, {R::kReader, ok}}},

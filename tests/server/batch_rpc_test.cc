@@ -410,6 +410,63 @@ TEST_F(BatchRpcTest, AssignWithCapAndReserveAppliesBoth) {
   EXPECT_EQ(response.greedy_baseline().positions_reserved(), r.positions_reserved());
 }
 
+TEST_F(BatchRpcTest, AssignReportsBothObjectivesAndPeopleFirstPlacesAtLeastAsMany) {
+  v1::AssignRequest request;
+  v1::AssignResponse by_score;
+  ASSERT_TRUE(Assign(request, &by_score).ok());
+  EXPECT_EQ(by_score.report().objective(), v1::ASSIGNMENT_OBJECTIVE_MAX_TOTAL_SCORE) << "the default";
+  ASSERT_TRUE(by_score.has_other_objective());
+  EXPECT_EQ(by_score.other_objective().objective(), v1::ASSIGNMENT_OBJECTIVE_MAX_PEOPLE_PLACED);
+
+  request.set_objective(v1::ASSIGNMENT_OBJECTIVE_MAX_PEOPLE_PLACED);
+  v1::AssignResponse by_people;
+  ASSERT_TRUE(Assign(request, &by_people).ok());
+  EXPECT_EQ(by_people.report().objective(), v1::ASSIGNMENT_OBJECTIVE_MAX_PEOPLE_PLACED);
+  EXPECT_EQ(by_people.assignments_size(), by_people.report().assigned_count());
+  EXPECT_GE(by_people.report().assigned_count(), by_score.report().assigned_count());
+  EXPECT_LE(by_people.report().total_score(), by_score.report().total_score() + 1e-3);
+  // Each run's "other" figures are the other run's own.
+  EXPECT_EQ(by_people.other_objective().assigned_count(), by_score.report().assigned_count());
+  EXPECT_NEAR(by_people.other_objective().total_score(), by_score.report().total_score(), 1e-3);
+  EXPECT_EQ(by_score.other_objective().assigned_count(), by_people.report().assigned_count());
+
+  request.set_mechanism(v1::ASSIGNMENT_MECHANISM_STABLE);
+  v1::AssignResponse stable;
+  ASSERT_TRUE(Assign(request, &stable).ok());
+  EXPECT_FALSE(stable.has_other_objective()) << "only the optimal mechanism has an objective";
+}
+
+TEST_F(BatchRpcTest, AssignReportsPlacementsByWatchedGroup) {
+  v1::AssignResponse response;
+  ASSERT_TRUE(Assign(v1::AssignRequest(), &response).ok());
+  ASSERT_EQ(response.placement_exposure_size(), 4);
+  const std::vector<std::string> attributes = {"french_band", "housing", "transport_mode", "departement"};
+  for (int a = 0; a < 4; ++a) {
+    const v1::ExposureByAttribute& e = response.placement_exposure(a);
+    EXPECT_EQ(e.attribute(), attributes[a]);
+    EXPECT_EQ(e.pool_size(), response.report().candidate_count());
+    EXPECT_EQ(e.slots(), response.report().assigned_count());
+    int64_t pool = 0, slots = 0;
+    for (const v1::GroupExposure& g : e.groups()) {
+      pool += g.pool_count();
+      slots += g.slot_count();
+      EXPECT_NEAR(g.pool_share(), static_cast<double>(g.pool_count()) / e.pool_size(), 1e-9);
+    }
+    EXPECT_EQ(pool, e.pool_size());
+    EXPECT_EQ(slots, e.slots());
+  }
+  // The French bands of the placed candidates, counted from their records.
+  std::map<std::string, int64_t> placed_at_a2;
+  for (const v1::Assignment& a : response.assignments()) {
+    placed_at_a2["A2"] += Candidate(a.candidate_id()).french_level == engine::CefrLevel::kA2;
+  }
+  for (const v1::GroupExposure& g : response.placement_exposure(0).groups()) {
+    if (g.group() == "A2") {
+      EXPECT_EQ(g.slot_count(), placed_at_a2["A2"]);
+    }
+  }
+}
+
 TEST_F(BatchRpcTest, AssignListsAtMostMaxLeftOutListed) {
   v1::AssignRequest request;
   request.set_max_left_out_listed(3);
@@ -445,6 +502,9 @@ TEST_F(BatchRpcTest, AssignRejectsBadFieldsNamingThem) {
   request = {};
   request.set_mechanism(static_cast<v1::AssignmentMechanism>(42));
   EXPECT_THAT(Assign(request, &response), IsGrpcError(grpc::StatusCode::INVALID_ARGUMENT, "mechanism: "));
+  request = {};
+  request.set_objective(static_cast<v1::AssignmentObjective>(9));
+  EXPECT_THAT(Assign(request, &response), IsGrpcError(grpc::StatusCode::INVALID_ARGUMENT, "objective: "));
   request = {};
   request.add_departements("XX");
   EXPECT_THAT(Assign(request, &response), IsGrpcError(grpc::StatusCode::INVALID_ARGUMENT, "departements[0]: "));

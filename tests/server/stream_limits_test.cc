@@ -117,6 +117,7 @@ TEST(ServerDeadlineTest, StreamWithoutClientDeadlineEndsAtTheServersAndStoresNot
 TEST(ServerDeadlineTest, KindsOfMethods) {
   EXPECT_EQ(KindOfMethod("Rerank"), CallKind::kBatch);
   EXPECT_EQ(KindOfMethod("Assign"), CallKind::kBatch);
+  EXPECT_EQ(KindOfMethod("FormCohorts"), CallKind::kBatch);
   EXPECT_EQ(KindOfMethod("ImportCandidates"), CallKind::kImportStream);
   EXPECT_EQ(KindOfMethod("ImportFranceTravailOffers"), CallKind::kImportStream);
   EXPECT_EQ(KindOfMethod("MatchOpenings"), CallKind::kUnary);

@@ -6,7 +6,7 @@ gRPC's local credentials, which the server's loopback port expects; elsewhere TL
 plaintext from other hosts). The key travels as per-call credentials composed with the channel's.
 
 Deadlines. Unary calls get `timeout_s` (default 30 s) unless a call passes its own; server streams
-(Rerank, WatchMatches) and client streams (imports) get `stream_timeout_s` (default: none, since a
+(Rerank, FormCohorts, WatchMatches) and client streams (imports) get `stream_timeout_s` (default: none, since a
 re-rank of a large cohort or a watch runs as long as it runs).
 
 Retries. A call that fails with UNAVAILABLE (server restarting, connection refused) is retried with
@@ -203,6 +203,16 @@ class Client:
         for response in self.matching.Rerank(matching_pb2.RerankRequest(**fields), timeout=timeout):
             if response.WhichOneof("item") == "ranking":
                 yield response.ranking
+
+    def form_cohorts(self, timeout: Optional[float] = None, **fields) -> Any:
+        """POEC training cohorts (FormCohorts); `fields` are FormCohortsRequest fields (regions=["11"], ...).
+
+        Returns the CohortsResult (progress messages are skipped).
+        """
+        for response in self.matching.FormCohorts(matching_pb2.FormCohortsRequest(**fields), timeout=timeout):
+            if response.WhichOneof("item") == "result":
+                return response.result
+        raise RuntimeError("FormCohorts ended without a result")
 
     def audit_entries(self, **filters) -> Iterator[Any]:
         """Every audit entry matching ListAuditEntriesRequest `filters`, over all pages."""

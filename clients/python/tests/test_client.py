@@ -65,6 +65,20 @@ def test_rerank_iterates_the_server_stream(counsellor, employer):
     assert len(rankings["cand-rr"].matches) >= 1
 
 
+def test_form_cohorts_returns_the_result_of_the_stream(counsellor, employer):
+    counsellor.put_candidate(mason_candidate("cand-poec"))
+    opening = mason_opening("open-poec")
+    opening.training_provided = True
+    opening.french_training_hours = 400  # training with French: a POEC route
+    employer.put_opening(opening)
+    result = counsellor.form_cohorts(regions=["11"], min_cohort_size=1, max_cohort_size=1000)
+    assert isinstance(result, matching_pb2.CohortsResult)
+    assert result.poec_opening_count >= 1
+    assert result.placed_count >= 1
+    assert any(o.opening_id == "open-poec" for c in result.cohorts for o in c.openings)
+    assert all(c.domaine_code == "F17" and c.region_code == "11" for c in result.cohorts)
+
+
 def test_audit_entries_iterate_over_pages(admin, counsellor):
     counsellor.put_candidate(mason_candidate("cand-audited"))
     for _ in range(3):
