@@ -7,10 +7,12 @@
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "engine/batch/cohort_assignment.h"
 #include "engine/batch/rerank.h"
 #include "engine/common/quote.h"
 #include "engine/common/status_macros.h"
+#include "engine/model/dates.h"
 #include "server/api_convert.h"
 #include "server/batch_convert.h"
 #include "server/call_log.h"
@@ -122,6 +124,7 @@ grpc::ServerUnaryReactor* MatchingService::MatchOpenings(grpc::CallbackServerCon
     }
     PASSERELLE_RETURN_IF_ERROR(AuditCall(catalog_, claims, "MatchOpenings", {candidate}));
     MatchResultToProto(*result, *profile, query.explain, response);
+    BlockerSummaryToProto(*result, response);
     StripIds(response->mutable_matches());
     StripIds(response->mutable_near_misses());
     log.Count("results", response->matches_size());
@@ -178,7 +181,8 @@ grpc::ServerUnaryReactor* MatchingService::Explain(grpc::CallbackServerContext* 
     PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
     const std::string candidate = engine::QualifiedId(candidate_record.organisation, request->candidate_id());
     const std::string opening = engine::QualifiedId(opening_record.organisation, request->opening_id());
-    absl::StatusOr<engine::Explanation> explanation = catalog_->index().Explain(candidate, opening, *profile);
+    absl::StatusOr<engine::Explanation> explanation = catalog_->index().Explain(candidate, opening, *profile,
+                                                                                     engine::DayOf(absl::Now()));
     if (!explanation.ok()) {
       absl::Status status = Unqualify(Unqualify(explanation.status(), candidate, request->candidate_id()), opening,
                                       request->opening_id());

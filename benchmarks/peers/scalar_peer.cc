@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "engine/model/offer_fields.h"
+#include "engine/model/route.h"
 #include "engine/scoring/constants.h"
 
 namespace passerelle::benchmarks {
@@ -35,8 +36,8 @@ std::vector<PeerMatch> TopK(std::vector<PeerMatch> all, int k) {
 
 }  // namespace
 
-ScalarPeer::ScalarPeer(const OccupationRelations& relations, const ScoringProfile& profile)
-    : relations_(relations), profile_(profile) {
+ScalarPeer::ScalarPeer(const OccupationRelations& relations, const ScoringProfile& profile, Day today)
+    : relations_(relations), profile_(profile), today_(today) {
   for (float w : profile_.weights) weight_sum_ += w;
 }
 
@@ -98,8 +99,17 @@ std::optional<float> ScalarPeer::ScorePair(const ResolvedCandidate& c, const Res
   if (!cr.driving_licence && orec.driving_licence == Requirement::kRequired) return std::nullopt;
   if (!cr.driving_licence && orec.driving_licence == Requirement::kDesired) mobility *= sc::kDesiredLicenceMissingFactor;
   const float housing = (housing_needed && !orec.housing_provided) ? sc::kHousingBarrierScore : 1.0f;
-  // Timing.
-  const float wait = static_cast<float>(std::max(0, cr.available_from - orec.start_date));
+  // Readiness: short of a stated French level, the route's steps from today (or available_from).
+  Day ready = cr.available_from;
+  if (orec.french_requirement != Requirement::kNone && level < needed) {
+    const float french = std::max(0.0f, HoursToLevel(needed) - HoursToLevel(level) - orec.french_training_hours);
+    const float days = RouteStepDays(french, kOfiiFrenchWeeklyHours) +
+                       RouteStepDays(PoecHoursBeforeStart(orec), kPoecWeeklyHours) +
+                       RouteStepDays(JobTrainingHoursBeforeStart(orec), kJobTrainingWeeklyHours);
+    ready = std::max(ready, (today_ != 0 ? today_ : cr.available_from) + static_cast<Day>(days));
+  }
+  // Timing: no stated start date (0) means no wait.
+  const float wait = orec.start_date == 0 ? 0.0f : static_cast<float>(std::max(0, ready - orec.start_date));
   const float timing = std::exp(-std::log(2.0f) * wait / sc::kTimingHalfLifeDays) *
                        ((1 - sc::kScheduleShare) + sc::kScheduleShare * coverage);
   const float s[kCriterionCount] = {occupation, skills, french, mobility, housing, o.tension, timing};

@@ -25,7 +25,9 @@ struct PeerMatch {
 
 class ScalarPeer {
  public:
-  ScalarPeer(const engine::OccupationRelations& relations, const engine::ScoringProfile& profile);
+  // `today` dates readiness routes as MatchQuery::today does (0 = unknown: from available_from).
+  ScalarPeer(const engine::OccupationRelations& relations, const engine::ScoringProfile& profile,
+             engine::Day today = 0);
 
   void AddCandidate(std::shared_ptr<const engine::ResolvedCandidate> c) { candidates_.push_back(std::move(c)); }
   void AddOpening(std::shared_ptr<const engine::ResolvedOpening> o) { openings_.push_back(std::move(o)); }
@@ -40,6 +42,7 @@ class ScalarPeer {
  private:
   const engine::OccupationRelations& relations_;
   engine::ScoringProfile profile_;
+  engine::Day today_ = 0;
   float weight_sum_ = 0;
   std::vector<std::shared_ptr<const engine::ResolvedCandidate>> candidates_;
   std::vector<std::shared_ptr<const engine::ResolvedOpening>> openings_;

@@ -20,6 +20,7 @@
 #include "engine/columns/features.h"
 #include "engine/model/candidate_pack.h"
 #include "engine/model/offer_fields.h"
+#include "engine/model/route.h"
 #include "engine/model/resolve.h"
 
 namespace passerelle::engine {
