@@ -99,6 +99,7 @@ void ExplanationToProto(const engine::Explanation& e, v1::Explanation* out) {
   out->set_french_training_hours_needed(e.french_training_hours_needed);
   out->mutable_missing_required_skills()->Add(e.missing_required_skills.begin(), e.missing_required_skills.end());
   out->mutable_missing_desired_skills()->Add(e.missing_desired_skills.begin(), e.missing_desired_skills.end());
+  out->mutable_missing_core_skills()->Add(e.missing_core_skills.begin(), e.missing_core_skills.end());
   out->set_ready_date(engine::FormatDay(e.ready_day));
   for (const engine::RouteStep& step : e.route) {
     v1::RouteStep* route = out->add_route();

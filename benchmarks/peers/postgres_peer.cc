@@ -123,7 +123,8 @@ CREATE TABLE opening (
   night_work            boolean NOT NULL,
   weekend_work          boolean NOT NULL,
   salary_monthly_max_eur real NOT NULL,                   -- gross; 0 = not stated
-  training_provided     boolean NOT NULL                  -- job training on the route (engine/model/route.h)
+  training_provided     boolean NOT NULL,                 -- job training on the route (engine/model/route.h)
+  core_skills           int[] NOT NULL                    -- required items core to the occupation, sorted (weight 2)
 );
 )sql";
 
@@ -168,8 +169,9 @@ constexpr char kPairSql[] = R"sql(
   CROSS JOIN LATERAL (SELECT
     %OCCUPATION% AS occupation,
     CASE WHEN icount(o.required_skills) + icount(o.desired_skills) = 0 THEN 1
-         ELSE (icount(c.skills & o.required_skills) + 0.5 * icount(c.skills & o.desired_skills)::float8)
-              / (icount(o.required_skills) + 0.5 * icount(o.desired_skills)::float8) END AS skills,
+         ELSE (icount(c.skills & o.required_skills) + icount(c.skills & o.core_skills)
+               + 0.5 * icount(c.skills & o.desired_skills)::float8)
+              / (icount(o.required_skills) + icount(o.core_skills) + 0.5 * icount(o.desired_skills)::float8) END AS skills,
     CASE WHEN o.french_requirement = 0 THEN 1
          WHEN c.french_level >= o.french_min_level THEN CASE WHEN c.french_attested THEN 1::float8 ELSE 0.9 END
          WHEN p.french_hours_needed <= o.french_training_hours + c.french_hours_planned THEN 0.7
@@ -618,13 +620,14 @@ absl::Status PostgresPeer::Load(const engine::ReferenceData& data,
                       Date(r.start_date), "\t", r.weekly_schedule, "\t", Bool(r.housing_provided), "\t",
                       Bool(r.hard_to_fill), "\t", absl::StrFormat("%.9g", o.tension), "\t", r.licences_required, "\t",
                       Bool(r.night_work), "\t", Bool(r.weekend_work), "\t",
-                      absl::StrFormat("%.9g", r.salary_monthly_max_eur), "\t", Bool(r.training_provided), "\n");
+                      absl::StrFormat("%.9g", r.salary_monthly_max_eur), "\t", Bool(r.training_provided), "\t",
+                      SkillCodes(data, o.core_skill_indices), "\n");
     }
     if (absl::Status s = Copy(
             "COPY opening (id, employer_id, rome_code, commune_insee, geog, ux, uy, uz, required_skills, "
             "desired_skills, french_min_level, french_requirement, french_training_hours, driving_licence, contract, "
             "start_date, weekly_schedule, housing_provided, hard_to_fill, tension, licences_required, night_work, "
-            "weekend_work, salary_monthly_max_eur, training_provided) FROM STDIN",
+            "weekend_work, salary_monthly_max_eur, training_provided, core_skills) FROM STDIN",
             rows);
         !s.ok()) {
       return s;

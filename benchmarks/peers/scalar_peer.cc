@@ -68,8 +68,12 @@ std::optional<float> ScalarPeer::ScorePair(const ResolvedCandidate& c, const Res
   int have_required = 0, have_desired = 0;
   for (int32_t item : o.required_skill_indices) have_required += Contains(c.skill_indices, item);
   for (int32_t item : o.desired_skill_indices) have_desired += Contains(c.skill_indices, item);
-  const float skill_total = o.required_skill_indices.size() + 0.5f * o.desired_skill_indices.size();
-  const float skills = skill_total > 0 ? (have_required + 0.5f * have_desired) / skill_total : 1.0f;
+  int have_core = 0;  // core items weigh 2: one more on top of their weight as required items
+  for (int32_t item : o.core_skill_indices) have_core += Contains(c.skill_indices, item);
+  const float skill_total = o.required_skill_indices.size() + 1.0f * o.core_skill_indices.size() +
+                            0.5f * o.desired_skill_indices.size();
+  const float skills =
+      skill_total > 0 ? (have_required + 1.0f * have_core + 0.5f * have_desired) / skill_total : 1.0f;
   if (profile_.strict_required_skills && have_required < static_cast<int>(o.required_skill_indices.size())) return std::nullopt;
   // French.
   float french = 1;

@@ -126,13 +126,37 @@ Sentence SkillsReason(const ResolvedOpening& o, const Explanation& e, const Refe
   const int required = static_cast<int>(o.required_skill_indices.size());
   const int desired = static_cast<int>(o.desired_skill_indices.size());
   if (required + desired == 0) return {"L'offre ne liste aucune compétence", "The opening lists no skill items"};
+  if (o.skills_from_occupation) {  // the occupation's core items stand in for the opening's list
+    const int have = required - static_cast<int>(e.missing_required_skills.size());
+    Sentence s{absl::StrFormat("L'offre ne liste aucune compétence : %d sur %d compétence(s) cœur du métier", have,
+                               required),
+               absl::StrFormat("The opening lists no skill items: %d of the occupation's %d core item(s)", have,
+                               required)};
+    if (!e.missing_core_skills.empty()) {
+      absl::StrAppend(&s.fr, " ; manquent : ", SkillList(e.missing_core_skills, data, true));
+      absl::StrAppend(&s.en, "; missing: ", SkillList(e.missing_core_skills, data, false));
+    }
+    return s;
+  }
   const int have_req = required - static_cast<int>(e.missing_required_skills.size());
   const int have_des = desired - static_cast<int>(e.missing_desired_skills.size());
   Sentence s{absl::StrFormat("%d compétence(s) requise(s) sur %d, %d souhaitée(s) sur %d", have_req, required, have_des, desired),
              absl::StrFormat("%d of %d required and %d of %d desired skill items", have_req, required, have_des, desired)};
-  if (!e.missing_required_skills.empty()) {
-    absl::StrAppend(&s.fr, " ; manquent : ", SkillList(e.missing_required_skills, data, true));
-    absl::StrAppend(&s.en, "; missing: ", SkillList(e.missing_required_skills, data, false));
+  if (!e.missing_core_skills.empty()) {  // core items first: they weigh kCoreSkillWeight
+    absl::StrAppend(&s.fr, " ; manquent, cœur du métier : ", SkillList(e.missing_core_skills, data, true));
+    absl::StrAppend(&s.en, "; missing, core to the occupation: ", SkillList(e.missing_core_skills, data, false));
+  }
+  std::vector<int64_t> peripheral;
+  for (int64_t code : e.missing_required_skills) {
+    if (std::find(e.missing_core_skills.begin(), e.missing_core_skills.end(), code) == e.missing_core_skills.end()) {
+      peripheral.push_back(code);
+    }
+  }
+  if (!peripheral.empty()) {
+    absl::StrAppend(&s.fr, e.missing_core_skills.empty() ? " ; manquent : " : " ; autres : ",
+                    SkillList(peripheral, data, true));
+    absl::StrAppend(&s.en, e.missing_core_skills.empty() ? "; missing: " : "; others: ",
+                    SkillList(peripheral, data, false));
   }
   return s;
 }
@@ -496,6 +520,7 @@ Explanation ExplainPair(const ResolvedCandidate& candidate, const ResolvedOpenin
   e.near_miss = blockers != 0 && (blockers & ~sc::kRelaxableBlockers) == 0;
   e.missing_required_skills = Missing(opening.required_skill_indices, candidate, data);
   e.missing_desired_skills = Missing(opening.desired_skill_indices, candidate, data);
+  e.missing_core_skills = Missing(opening.core_skill_indices, candidate, data);
   const FrenchFacts french = GetFrenchFacts(candidate, opening);
   e.french_training_hours_needed = french.hours_needed;
   e.ready_day = static_cast<Day>(scores.ready_day[0]);

@@ -61,6 +61,7 @@ struct Explanation {
   float french_training_hours_needed = 0;  // hours from the candidate's level to the opening's minimum
   std::vector<int64_t> missing_required_skills;  // code_ogr
   std::vector<int64_t> missing_desired_skills;
+  std::vector<int64_t> missing_core_skills;  // of the missing required items, the core ones (code_ogr)
   // The day the person can start (the kernel's): available_from, or later by the route's steps when
   // the person lacks the opening's stated French level; `route` lists those steps (empty otherwise).
   Day ready_day = 0;
