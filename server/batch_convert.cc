@@ -5,9 +5,11 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "engine/common/field_status.h"
 #include "engine/common/quote.h"
 #include "engine/common/status_macros.h"
+#include "engine/model/dates.h"
 #include "engine/store/enum_codec.h"
 #include "server/api_convert.h"
 
@@ -108,6 +110,7 @@ absl::StatusOr<engine::RerankOptions> RerankOptionsFromProto(const v1::RerankReq
   }
   options.progress_every = request.progress_every() == 0 ? kDefaultProgressEvery : request.progress_every();
   options.owner_id = request.owner_id();
+  options.today = engine::DayOf(absl::Now());  // readiness routes start today, as in MatchOpenings
   PASSERELLE_ASSIGN_OR_RETURN(options.departements, Departements(request.departements(), data));
   options.occupations.assign(request.occupations().begin(), request.occupations().end());
   options.explain = request.explain();

@@ -44,6 +44,8 @@ struct RerankOptions {
   // openings' positions and the candidates' records on them). Default: null (the index's current ones).
   std::shared_ptr<const MatchIndex::CandidateTable::Snapshot> candidate_snapshot;
   std::shared_ptr<const MatchIndex::OpeningTable::Snapshot> opening_snapshot;
+  // The day readiness routes start from (MatchQuery::today); 0 = unknown. Default: 0.
+  Day today = 0;
 };
 
 struct RerankProgress {
