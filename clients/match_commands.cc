@@ -93,8 +93,12 @@ absl::StatusOr<CommandOutcome> MatchOpenings(Session& session, const ParsedArgs&
     PrintJson(session, response);
     return CommandOutcome{};
   }
-  MatchListView view =
-      ListView(session, args, "openings", absl::StrCat("Best openings for candidate ", request.candidate_id()));
+  MatchListView view = ListView(session, args, "openings",
+                                absl::StrCat(Label(session.options().language, "Best openings for candidate ",
+                                                   "Meilleures offres pour "),
+                                             request.candidate_id()));
+  view.near_misses_requested = request.near_misses() > 0;
+  view.blockers_in_scope.assign(response.blockers_in_scope().begin(), response.blockers_in_scope().end());
   if (!args.Has("no-titles")) view.titles = FetchTitles(session, response);
   session.out() << RenderMatchList(view, response.matches(), response.near_misses(), response.scored_pairs(),
                                    response.eligible_pairs(), response.scoring_profile());
@@ -112,7 +116,9 @@ absl::StatusOr<CommandOutcome> MatchCandidates(Session& session, const ParsedArg
     PrintJson(session, response);
     return CommandOutcome{};
   }
-  std::string heading = absl::StrCat("Best candidates for opening ", request.opening_id());
+  std::string heading = absl::StrCat(
+      Label(session.options().language, "Best candidates for opening ", "Meilleur·es candidat·es pour l'offre "),
+      request.opening_id());
   v1::GetOpeningRequest get;
   get.set_opening_id(request.opening_id());
   get.set_opening_owner(request.opening_owner());
@@ -120,9 +126,10 @@ absl::StatusOr<CommandOutcome> MatchCandidates(Session& session, const ParsedArg
   if (CallMatching(session, &Stub::GetOpening, get, opening).ok() && !opening.opening().title().empty()) {
     absl::StrAppend(&heading, " (", opening.opening().title(), ")");
   }
-  session.out() << RenderMatchList(ListView(session, args, "candidates", heading), response.matches(),
-                                   response.near_misses(), response.scored_pairs(), response.eligible_pairs(),
-                                   response.scoring_profile());
+  MatchListView view = ListView(session, args, "candidates", heading);
+  view.near_misses_requested = request.near_misses() > 0;
+  session.out() << RenderMatchList(view, response.matches(), response.near_misses(), response.scored_pairs(),
+                                   response.eligible_pairs(), response.scoring_profile());
   return CommandOutcome{};
 }
 

@@ -6,6 +6,7 @@
 #define PASSERELLE_CLIENTS_MATCH_VIEW_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "clients/session.h"
@@ -24,7 +25,15 @@ struct MatchListView {
   // How many results get their reasons printed under the table. Default: 3.
   int reasons = 3;
   Language language = Language::kEnglish;
+  // Whether the request asked for near-misses (then the list does not suggest asking). Default: false.
+  bool near_misses_requested = false;
+  // MatchOpenings with no eligible opening: what blocks the openings in scope, most common first.
+  // Default: none.
+  std::vector<v1::BlockerCount> blockers_in_scope;
 };
+
+// The label in the chosen language (the CLI's own words; sentences from the server carry both).
+const char* Label(Language language, const char* en, const char* fr);
 
 // Everything a match response says, for a terminal. `matches` and `near_misses` come from the response;
 // `scored` and `eligible` are its pair counts (left out when `scored` is 0: the server withholds them).
@@ -35,7 +44,8 @@ std::string RenderMatchList(const MatchListView& view, const google::protobuf::R
 // The ranked table of match results, shared by `match` and `rerank`: rank, id (under `id_header`), the
 // title when `titles` has any (cut to 28 characters), the score, each criterion's score, the distance.
 std::string RenderMatchTable(const google::protobuf::RepeatedPtrField<v1::Match>& matches, const std::string& id_header,
-                             const absl::flat_hash_map<std::string, std::string>& titles);
+                             const absl::flat_hash_map<std::string, std::string>& titles,
+                             Language language = Language::kEnglish);
 
 // One explained pair: verdict, criterion table, reasons, blockers and what unlocks them, missing skills.
 // `title` is the opening's title ("" when unknown).
@@ -45,8 +55,9 @@ std::string RenderExplanation(const v1::Explanation& explanation, const std::str
 // The sentence in the chosen language, or the other one when it is empty.
 const std::string& InLanguage(const v1::Sentence& sentence, Language language);
 
-// "occupation" for CRITERION_OCCUPATION.
+// "occupation" for CRITERION_OCCUPATION; in French "métier".
 std::string CriterionLabel(v1::Criterion criterion);
+std::string CriterionLabel(v1::Criterion criterion, Language language);
 
 }  // namespace passerelle::clients
 

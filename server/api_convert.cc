@@ -70,6 +70,7 @@ void MatchToProto(const engine::ScoredMatch& match, const engine::ScoringProfile
     CriterionToProto(k, match.criteria[k], profile.weights[k], match.contributions[k], out->add_criteria());
   }
   out->set_distance_km(match.distance_km);
+  out->set_ready_date(engine::FormatDay(match.ready_day));
   for (uint32_t bits = match.blockers; bits != 0; bits &= bits - 1) {
     out->add_blocker_codes(engine::BlockerCode(bits & (~bits + 1)));
   }
@@ -98,6 +99,25 @@ void ExplanationToProto(const engine::Explanation& e, v1::Explanation* out) {
   out->set_french_training_hours_needed(e.french_training_hours_needed);
   out->mutable_missing_required_skills()->Add(e.missing_required_skills.begin(), e.missing_required_skills.end());
   out->mutable_missing_desired_skills()->Add(e.missing_desired_skills.begin(), e.missing_desired_skills.end());
+  out->mutable_missing_core_skills()->Add(e.missing_core_skills.begin(), e.missing_core_skills.end());
+  out->set_ready_date(engine::FormatDay(e.ready_day));
+  for (const engine::RouteStep& step : e.route) {
+    v1::RouteStep* route = out->add_route();
+    route->set_kind(step.kind);
+    route->set_hours(step.hours);
+    route->set_days(step.days);
+    SentenceToProto(step.label, route->mutable_label());
+  }
+}
+
+void BlockerSummaryToProto(const engine::MatchResult& result, v1::MatchOpeningsResponse* out) {
+  for (const auto& [bit, openings] : engine::BlockerSummary(result)) {
+    v1::BlockerCount* count = out->add_blockers_in_scope();
+    count->set_code(engine::BlockerCode(bit));
+    count->set_openings(openings);
+    count->set_relaxable(engine::BlockerRelaxable(bit));
+    SentenceToProto(engine::BlockerSentence(bit), count->mutable_reason());
+  }
 }
 
 }  // namespace passerelle::server

@@ -23,6 +23,8 @@ absl::StatusOr<engine::MatchQuery> MatchQueryFromProto(const v1::MatchCandidates
 void MatchToProto(const engine::ScoredMatch& match, const engine::ScoringProfile& profile, bool explained,
                   v1::Match* out);
 void ExplanationToProto(const engine::Explanation& explanation, v1::Explanation* out);
+// MatchOpeningsResponse.blockers_in_scope from MatchResult::blocker_counts (empty unless nothing is eligible).
+void BlockerSummaryToProto(const engine::MatchResult& result, v1::MatchOpeningsResponse* out);
 
 // Fills the common part of MatchOpeningsResponse / MatchCandidatesResponse.
 template <class Response>

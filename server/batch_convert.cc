@@ -144,7 +144,7 @@ absl::StatusOr<engine::RerankOptions> RerankOptionsFromProto(const v1::RerankReq
   PASSERELLE_ASSIGN_OR_RETURN(options.departements, Departements(request.departements(), data));
   options.occupations.assign(request.occupations().begin(), request.occupations().end());
   options.explain = request.explain();
-  options.today = engine::DayOf(absl::Now());  // expired openings are left out
+  options.today = engine::DayOf(absl::Now());  // expired openings are left out; readiness routes start today
   return options;
 }
 
@@ -239,6 +239,7 @@ void CohortAssignmentToProto(const engine::CohortAssignment& run, int max_left_o
 absl::StatusOr<engine::PoecCohortOptions> PoecCohortOptionsFromProto(const v1::FormCohortsRequest& request, int max_k,
                                                                      const engine::ReferenceData& data) {
   engine::PoecCohortOptions options;
+  options.today = engine::DayOf(absl::Now());  // expired openings are left out; readiness routes start today
   options.owner_id = request.owner_id();
   PASSERELLE_ASSIGN_OR_RETURN(options.departements, Departements(request.departements(), data));
   options.occupations.assign(request.occupations().begin(), request.occupations().end());

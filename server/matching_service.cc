@@ -124,6 +124,7 @@ grpc::ServerUnaryReactor* MatchingService::MatchOpenings(grpc::CallbackServerCon
     }
     PASSERELLE_RETURN_IF_ERROR(AuditCall(catalog_, claims, "MatchOpenings", {candidate}));
     MatchResultToProto(*result, *profile, query.explain, response);
+    BlockerSummaryToProto(*result, response);
     StripIds(response->mutable_matches());
     StripIds(response->mutable_near_misses());
     log.Count("results", response->matches_size());
@@ -181,7 +182,7 @@ grpc::ServerUnaryReactor* MatchingService::Explain(grpc::CallbackServerContext* 
     const std::string candidate = engine::QualifiedId(candidate_record.organisation, request->candidate_id());
     const std::string opening = engine::QualifiedId(opening_record.organisation, request->opening_id());
     absl::StatusOr<engine::Explanation> explanation = catalog_->index().Explain(candidate, opening, *profile,
-                                                                                        engine::DayOf(absl::Now()));
+                                                                                     engine::DayOf(absl::Now()));
     if (!explanation.ok()) {
       absl::Status status = Unqualify(Unqualify(explanation.status(), candidate, request->candidate_id()), opening,
                                       request->opening_id());

@@ -129,7 +129,9 @@ CREATE TABLE opening (
   salary_monthly_max_eur real NOT NULL,                   -- gross; 0 = not stated
   expires_on            integer NOT NULL,                 -- last open day (days since 1970-01-01); 0 = none
   -- required languages (exigence E), the bit of the level asked in the same words
-  languages_required_0 integer NOT NULL, languages_required_1 integer NOT NULL, languages_required_2 integer NOT NULL
+  languages_required_0 integer NOT NULL, languages_required_1 integer NOT NULL, languages_required_2 integer NOT NULL,
+  training_provided     boolean NOT NULL,                 -- job training on the route (engine/model/route.h)
+  core_skills           int[] NOT NULL                    -- required items core to the occupation, sorted (weight 2)
 );
 )sql";
 
@@ -161,10 +163,22 @@ constexpr char kPairSql[] = R"sql(
               - (ARRAY[0, 200, 400, 600, 850, 1150, 1450])[c.french_level + 1])::float8 AS french_hours_needed
   ) AS p
   CROSS JOIN LATERAL (SELECT
+    -- the day the person can start: short of a stated French level, the route's steps in whole days
+    -- (French before it at 20 h a week, the POEC at 35 h unless the opening is the POEC, 450 h of job
+    -- training at 35 h unless a work-study contract or a POEC); the peer's queries carry no day, so the
+    -- route starts on available_from
+    c.available_from + CASE WHEN o.french_requirement > 0 AND c.french_level < o.french_min_level THEN
+        ceil(greatest(0, p.french_hours_needed - o.french_training_hours) * 7 / 20)::int
+        + ceil(CASE WHEN o.contract = 7 THEN 0 ELSE o.french_training_hours END * 7 / 35::float8)::int
+        + CASE WHEN o.training_provided AND o.contract NOT IN (4, 5, 6, 7) THEN ceil(450 * 7 / 35::float8)::int ELSE 0 END
+      ELSE 0 END AS ready_day
+  ) AS r
+  CROSS JOIN LATERAL (SELECT
     %OCCUPATION% AS occupation,
     CASE WHEN icount(o.required_skills) + icount(o.desired_skills) = 0 THEN 1
-         ELSE (icount(c.skills & o.required_skills) + 0.5 * icount(c.skills & o.desired_skills)::float8)
-              / (icount(o.required_skills) + 0.5 * icount(o.desired_skills)::float8) END AS skills,
+         ELSE (icount(c.skills & o.required_skills) + icount(c.skills & o.core_skills)
+               + 0.5 * icount(c.skills & o.desired_skills)::float8)
+              / (icount(o.required_skills) + icount(o.core_skills) + 0.5 * icount(o.desired_skills)::float8) END AS skills,
     CASE WHEN o.french_requirement = 0 THEN 1
          WHEN c.french_level >= o.french_min_level THEN CASE WHEN c.french_attested THEN 1::float8 ELSE 0.9 END
          WHEN p.french_hours_needed <= o.french_training_hours + c.french_hours_planned THEN 0.7
@@ -174,7 +188,10 @@ constexpr char kPairSql[] = R"sql(
       * CASE WHEN o.driving_licence = 1 AND NOT c.driving_licence THEN 0.8::float8 ELSE 1 END AS mobility,
     CASE WHEN (c.housing IN (2, 3) OR p.km > c.radius_km) AND NOT o.housing_provided THEN 0.3::float8 ELSE 1 END AS housing,
     o.tension::float8 AS tension,
-    exp(-ln(2::float8) * greatest(0, c.available_from - o.start_date)::float8 / 56) * (0.5 + 0.5 * p.coverage) AS timing
+    -- a start date of day 0 (1970-01-01) is none stated: no wait
+    exp(-ln(2::float8) * CASE WHEN o.start_date = DATE '1970-01-01' THEN 0
+                             ELSE greatest(0, r.ready_day - o.start_date) END::float8 / 56)
+      * (0.5 + 0.5 * p.coverage) AS timing
   ) AS s
 WHERE c.right_to_work
   AND (c.accepted_contracts = 0 OR c.accepted_contracts & (1 << o.contract) <> 0)
@@ -623,14 +640,14 @@ absl::Status PostgresPeer::Load(const engine::ReferenceData& data,
       for (int w = 0; w < engine::kLanguageWords; ++w) {
         absl::StrAppend(&rows, "\t", static_cast<int32_t>(engine::RequiredLanguageWord(r, w)));
       }
-      rows += "\n";
+      absl::StrAppend(&rows, "\t", Bool(r.training_provided), "\t", SkillCodes(data, o.core_skill_indices), "\n");
     }
     if (absl::Status s = Copy(
             "COPY opening (id, employer_id, rome_code, commune_insee, geog, ux, uy, uz, required_skills, "
             "desired_skills, french_min_level, french_requirement, french_training_hours, driving_licence, contract, "
             "start_date, weekly_schedule, housing_provided, hard_to_fill, tension, licences_required, night_work, "
             "weekend_work, salary_monthly_max_eur, expires_on, languages_required_0, languages_required_1, "
-            "languages_required_2) FROM STDIN",
+            "languages_required_2, training_provided, core_skills) FROM STDIN",
             rows);
         !s.ok()) {
       return s;

@@ -6,6 +6,7 @@
 
 #include "engine/model/language_columns.h"
 #include "engine/model/offer_fields.h"
+#include "engine/model/route.h"
 #include "engine/scoring/constants.h"
 
 namespace passerelle::benchmarks {
@@ -77,8 +78,12 @@ std::optional<float> ScalarPeer::ScorePair(const ResolvedCandidate& c, const Res
   int have_required = 0, have_desired = 0;
   for (int32_t item : o.required_skill_indices) have_required += Contains(c.skill_indices, item);
   for (int32_t item : o.desired_skill_indices) have_desired += Contains(c.skill_indices, item);
-  const float skill_total = o.required_skill_indices.size() + 0.5f * o.desired_skill_indices.size();
-  const float skills = skill_total > 0 ? (have_required + 0.5f * have_desired) / skill_total : 1.0f;
+  int have_core = 0;  // core items weigh 2: one more on top of their weight as required items
+  for (int32_t item : o.core_skill_indices) have_core += Contains(c.skill_indices, item);
+  const float skill_total = o.required_skill_indices.size() + 1.0f * o.core_skill_indices.size() +
+                            0.5f * o.desired_skill_indices.size();
+  const float skills =
+      skill_total > 0 ? (have_required + 1.0f * have_core + 0.5f * have_desired) / skill_total : 1.0f;
   if (profile_.strict_required_skills && have_required < static_cast<int>(o.required_skill_indices.size())) return std::nullopt;
   // French.
   float french = 1;
@@ -108,8 +113,17 @@ std::optional<float> ScalarPeer::ScorePair(const ResolvedCandidate& c, const Res
   if (!HoldsDrivingLicence(cr) && orec.driving_licence == Requirement::kRequired) return std::nullopt;
   if (!HoldsDrivingLicence(cr) && orec.driving_licence == Requirement::kDesired) mobility *= sc::kDesiredLicenceMissingFactor;
   const float housing = (housing_needed && !orec.housing_provided) ? sc::kHousingBarrierScore : 1.0f;
-  // Timing.
-  const float wait = static_cast<float>(std::max(0, cr.available_from - orec.start_date));
+  // Readiness: short of a stated French level, the route's steps from today (or available_from).
+  Day ready = cr.available_from;
+  if (orec.french_requirement != Requirement::kNone && level < needed) {
+    const float french = std::max(0.0f, HoursToLevel(needed) - HoursToLevel(level) - orec.french_training_hours);
+    const float days = RouteStepDays(french, kOfiiFrenchWeeklyHours) +
+                       RouteStepDays(PoecHoursBeforeStart(orec), kPoecWeeklyHours) +
+                       RouteStepDays(JobTrainingHoursBeforeStart(orec), kJobTrainingWeeklyHours);
+    ready = std::max(ready, (today_ != 0 ? today_ : cr.available_from) + static_cast<Day>(days));
+  }
+  // Timing: no stated start date (0) means no wait.
+  const float wait = orec.start_date == 0 ? 0.0f : static_cast<float>(std::max(0, ready - orec.start_date));
   const float timing = std::exp(-std::log(2.0f) * wait / sc::kTimingHalfLifeDays) *
                        ((1 - sc::kScheduleShare) + sc::kScheduleShare * coverage);
   const float s[kCriterionCount] = {occupation, skills, french, mobility, housing, o.tension, timing};

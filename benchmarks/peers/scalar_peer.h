@@ -25,7 +25,8 @@ struct PeerMatch {
 
 class ScalarPeer {
  public:
-  // `today` as MatchQuery::today: openings past their expires_on are not matched (0 = none is).
+  // `today` as MatchQuery::today: openings past their expires_on are not matched, and readiness routes
+  // start on it (0 = unknown: nothing expires, routes start on available_from).
   ScalarPeer(const engine::OccupationRelations& relations, const engine::ScoringProfile& profile,
              engine::Day today = 0);
 

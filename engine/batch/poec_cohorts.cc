@@ -110,6 +110,7 @@ absl::StatusOr<PoecCohortRun> FormPoecCohorts(const MatchIndex& index, const Sco
   rerank.departements = options.departements;
   rerank.occupations = options.occupations;
   rerank.explain = false;
+  rerank.today = options.today;
   rerank.cancelled = options.cancelled;
   const PoecScope scope = ScopeOf(*rerank.opening_snapshot, index.data(), allowed_rome, allowed_region);
 

@@ -37,6 +37,9 @@ struct PoecCohortOptions {
   int openings_per_candidate = kMaxK;
   // Threads of the re-ranking step. Default: 2.
   int threads = 2;
+  // The day of the run (MatchQuery::today): expired openings are left out and readiness routes start on
+  // it. 0 = unknown. Default: 0.
+  Day today = 0;
   // Cohort sizes, objective and exact-search limit. Default: 10 to 15 people, most people placed first.
   CohortFormationOptions formation;
   // Asked between candidates; true stops the run with Cancelled. Must be thread-safe. Default: empty.

@@ -34,8 +34,8 @@ struct RerankOptions {
   std::vector<std::string> occupations;
   // Attach sentences to each result (slower). Default: false.
   bool explain = false;
-  // The day the re-ranking is answered (MatchQuery::today): openings past their expiry are left out.
-  // 0 = unknown (none is). Default: 0.
+  // The day the re-ranking is answered (MatchQuery::today): openings past their expiry are left out and
+  // readiness routes start on it. 0 = unknown (none expires; routes start on available_from). Default: 0.
   Day today = 0;
   // Progress is reported about every this many candidates. Default: 1000.
   int64_t progress_every = 1000;

@@ -21,6 +21,7 @@
 #include "engine/model/candidate_pack.h"
 #include "engine/model/language_columns.h"
 #include "engine/model/offer_fields.h"
+#include "engine/model/route.h"
 #include "engine/model/resolve.h"
 
 namespace passerelle::engine {

@@ -55,6 +55,9 @@ namespace passerelle::engine {
   X(french_min_level, float, 0, static_cast<float>(r.french_min_level))                                  \
   X(french_requirement, float, 0, static_cast<float>(r.french_requirement))                              \
   X(french_training_hours, float, 0, r.french_training_hours)                                            \
+  /* the route's steps before the start, in days (engine/model/route.h): POEC French, job training */   \
+  X(poec_days, float, 0, RouteStepDays(PoecHoursBeforeStart(r), kPoecWeeklyHours))                      \
+  X(job_training_days, float, 0, RouteStepDays(JobTrainingHoursBeforeStart(r), kJobTrainingWeeklyHours))   \
   X(licence_requirement, float, 0, static_cast<float>(r.driving_licence))                                \
   X(start_date, float, 0, static_cast<float>(r.start_date))                                              \
   X(housing_provided, float, 0, r.housing_provided ? 1.0f : 0.0f)                                        \

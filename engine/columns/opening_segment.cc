@@ -19,9 +19,9 @@ SkillMatrix BuildSkillMatrix(const Triplets& triplets, int32_t columns) {
 
 OpeningSegment::OpeningSegment()
     : alive(FloatColumn::Zero(kRows)), required_skill_count(FloatColumn::Zero(kRows)),
-      desired_skill_count(FloatColumn::Zero(kRows)),
+      desired_skill_count(FloatColumn::Zero(kRows)), core_skill_count(FloatColumn::Zero(kRows)),
       rome(Eigen::Array<int32_t, Eigen::Dynamic, 1>::Constant(kRows, -1)), required_skills(kRows, 0),
-      desired_skills(kRows, 0), records_(kRows) {
+      desired_skills(kRows, 0), core_skills(kRows, 0), records_(kRows) {
 #define PASSERELLE_INIT(name, type, neutral, encoding) name = Column<type>::Constant(kRows, neutral);
   PASSERELLE_OPENING_FEATURES(PASSERELLE_INIT)
 #undef PASSERELLE_INIT
@@ -44,6 +44,7 @@ void OpeningSegment::Set(int row, std::shared_ptr<const ResolvedOpening> opening
 #undef PASSERELLE_SET
   required_skill_count[row] = static_cast<float>(o.required_skill_indices.size());
   desired_skill_count[row] = static_cast<float>(o.desired_skill_indices.size());
+  core_skill_count[row] = static_cast<float>(o.core_skill_indices.size());
   rome[row] = o.rome_index;
   records_[row] = std::move(opening);
 }
@@ -51,11 +52,12 @@ void OpeningSegment::Set(int row, std::shared_ptr<const ResolvedOpening> opening
 void OpeningSegment::Clear(int row) {
   alive[row] = 0;
   rome[row] = -1;
+  core_skill_count[row] = 0;
   records_[row] = nullptr;
 }
 
 void OpeningSegment::Finish() {
-  Triplets required, desired;
+  Triplets required, desired, core;
   int32_t columns = 0;
   for (int row = 0; row < kRows; ++row) {
     if (!records_[row]) continue;
@@ -63,6 +65,7 @@ void OpeningSegment::Finish() {
       required.emplace_back(row, item, 1.0f);
       columns = std::max(columns, item + 1);
     }
+    for (int32_t item : records_[row]->core_skill_indices) core.emplace_back(row, item, 1.0f);
     for (int32_t item : records_[row]->desired_skill_indices) {
       desired.emplace_back(row, item, 1.0f);
       columns = std::max(columns, item + 1);
@@ -70,6 +73,7 @@ void OpeningSegment::Finish() {
   }
   required_skills = BuildSkillMatrix(required, columns);
   desired_skills = BuildSkillMatrix(desired, columns);
+  core_skills = BuildSkillMatrix(core, columns);
   summary = Summary{};
   summary.center = LiveCenter(*this);
   for (int row = 0; row < used_rows; ++row) {

@@ -52,10 +52,10 @@ class OpeningSegment {
 
   FloatColumn alive;
   PASSERELLE_OPENING_FEATURES(PASSERELLE_FEATURE_COLUMN)
-  FloatColumn required_skill_count, desired_skill_count;
+  FloatColumn required_skill_count, desired_skill_count, core_skill_count;
   Eigen::Array<int32_t, Eigen::Dynamic, 1> rome;  // -1 on a cleared row
 
-  SkillMatrix required_skills, desired_skills;  // kRows x items, value 1
+  SkillMatrix required_skills, desired_skills, core_skills;  // kRows x items, value 1
 
  private:
   std::vector<std::shared_ptr<const ResolvedOpening>> records_;

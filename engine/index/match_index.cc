@@ -1,5 +1,6 @@
 #include "engine/index/match_index.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 
@@ -207,8 +208,7 @@ absl::StatusOr<MatchResult> MatchIndex::MatchOpeningsIn(const OpeningTable::Snap
     PASSERELLE_ASSIGN_OR_RETURN(built_filter, BuildOccupationFilter(query.occupations, *data_));
   }
   const std::vector<uint8_t>& allowed_rome = query.allowed_rome != nullptr ? *query.allowed_rome : built_filter;
-  sc::KernelParams params = sc::MakeKernelParams(profile);
-  params.today = static_cast<float>(query.today);  // openings past their expiry are blocked (kExpired)
+  const sc::KernelParams params = sc::MakeKernelParams(profile, query.today);
   const std::vector<float> best_by_rome = sc::BestOccupationScoresFrom(relations_, candidate);
   const bool may_skip = query.near_misses == 0;
 
@@ -222,17 +222,30 @@ absl::StatusOr<MatchResult> MatchIndex::MatchOpeningsIn(const OpeningTable::Snap
     return (query.contract_types == 0 || (query.contract_types & segment.contract_bit[row]) != 0) &&
            (allowed_rome.empty() || allowed_rome[segment.rome[row]]);
   };
+  bool full_scan = !may_skip;
   auto scan = [&](size_t begin, size_t end, Selection& part, MatchResult& counts) {
-    ScanPart<OpeningRows>(snapshot.segments, begin, end, candidate, candidate_features, best_by_rome, may_skip, params,
-                          extra_ok, part, counts);
+    ScanPart<OpeningRows>(snapshot.segments, begin, end, candidate, candidate_features, best_by_rome, !full_scan,
+                          params, extra_ok, part, counts);
   };
   const RunningQuery running(running_queries_);
+  selection.count_blockers = full_scan;
   ScanSegments(snapshot.segments.size(), static_cast<int64_t>(snapshot.live_rows), options_, running.others(), query,
                scan, &selection, &result);
   if (may_skip) result.scored += static_cast<int64_t>(snapshot.live_rows);
+  if (result.eligible == 0 && may_skip) {
+    // No eligible opening: one full scan, only to count what blocks the openings in scope.
+    MatchQuery counting_query = query;
+    counting_query.near_misses = 0;
+    Selection counting(counting_query);
+    counting.count_blockers = full_scan = true;
+    MatchResult counts;
+    ScanSegments(snapshot.segments.size(), static_cast<int64_t>(snapshot.live_rows), options_, running.others(),
+                 counting_query, scan, &counting, &counts);
+    result.blocker_counts = counts.blocker_counts;
+  }
+  if (result.eligible != 0) result.blocker_counts = {};
   selection.Finish(params, [&](const KeptRow& kept) {
-    return ExplainPair(candidate, *snapshot.segments[kept.segment]->record(kept.row), profile, *data_, relations_,
-                       query.today);
+    return ExplainPair(candidate, *snapshot.segments[kept.segment]->record(kept.row), profile, *data_, relations_, query.today);
   }, &result);
   return result;
 }
@@ -241,8 +254,7 @@ absl::StatusOr<MatchResult> MatchIndex::MatchCandidatesFor(const ResolvedOpening
                                                            const ScoringProfile& profile) const {
   PASSERELLE_RETURN_IF_ERROR(ValidateScoringProfile(profile));
   PASSERELLE_RETURN_IF_ERROR(ValidateMatchQuery(query, *data_));
-  sc::KernelParams params = sc::MakeKernelParams(profile);
-  params.today = static_cast<float>(query.today);  // openings past their expiry are blocked (kExpired)
+  const sc::KernelParams params = sc::MakeKernelParams(profile, query.today);
   const std::vector<float> relation_to = sc::RelationScoresTo(relations_, opening.rome_index);
   const bool may_skip = query.near_misses == 0;
   std::shared_ptr<const CandidateTable::Snapshot> snapshot = candidates_.snapshot();
@@ -269,8 +281,7 @@ absl::StatusOr<MatchResult> MatchIndex::MatchCandidatesFor(const ResolvedOpening
                scan, &selection, &result);
   if (may_skip) result.scored += static_cast<int64_t>(snapshot->live_rows);
   selection.Finish(params, [&](const KeptRow& kept) {
-    return ExplainPair(*snapshot->segments[kept.segment]->record(kept.row), opening, profile, *data_, relations_,
-                       query.today);
+    return ExplainPair(*snapshot->segments[kept.segment]->record(kept.row), opening, profile, *data_, relations_, query.today);
   }, &result);
   return result;
 }
@@ -285,6 +296,15 @@ absl::StatusOr<Explanation> MatchIndex::Explain(const std::string& candidate_id,
   if (!opening) return FieldStatus(absl::StatusCode::kNotFound, "opening_id",
                                          absl::StrCat("no opening \"", opening_id, "\""));
   return ExplainPair(*candidate, *opening, profile, *data_, relations_, today);
+}
+
+std::vector<std::pair<uint32_t, int64_t>> BlockerSummary(const MatchResult& result) {
+  std::vector<std::pair<uint32_t, int64_t>> summary;
+  for (int i = 0; i < kBlockerKinds; ++i) {
+    if (result.blocker_counts[i] > 0) summary.emplace_back(1u << i, result.blocker_counts[i]);
+  }
+  std::stable_sort(summary.begin(), summary.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  return summary;
 }
 
 }  // namespace passerelle::engine

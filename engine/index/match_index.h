@@ -41,6 +41,8 @@
 namespace passerelle::engine {
 
 inline constexpr int kMaxK = 1000;
+// One count per bit of a scoring::Blocker mask (MatchResult::blocker_counts).
+inline constexpr int kBlockerKinds = 32;
 
 // Which candidates a query may see, for callers that serve several organisations.
 struct CandidateVisibility {
@@ -98,6 +100,7 @@ struct ScoredMatch {
   std::array<float, kCriterionCount> contributions{};  // w_k * s_k / sum(w); they add up to total
   float distance_km = 0;
   uint32_t blockers = 0;  // scoring::Blocker bits; non-zero only for near-misses
+  Day ready_day = 0;      // the day the person can start (Explanation::ready_day)
   // Sentences for this pair when MatchQuery::explain, else null. Held by pointer so that batch work, which
   // keeps millions of matches, pays for none it does not ask for.
   std::shared_ptr<const Explanation> explanation;
@@ -108,7 +111,15 @@ struct MatchResult {
   std::vector<ScoredMatch> near_misses;  // best (relaxed) score first
   int64_t scored = 0;    // pairs scored
   int64_t eligible = 0;  // pairs passing every hard constraint and filter
+  // MatchOpenings with no eligible opening: per blocker bit i (scoring::Blocker 1 << i), how many openings
+  // in scope (the query's contract, occupation and distance filters) that blocker stops. All zero
+  // otherwise. BlockerSummary orders them.
+  std::array<int64_t, kBlockerKinds> blocker_counts{};
 };
+
+// (blocker bit, openings it stops) of MatchResult::blocker_counts, most common first (ties by bit),
+// zero counts left out.
+std::vector<std::pair<uint32_t, int64_t>> BlockerSummary(const MatchResult& result);
 
 // Which table a write touched, for a write listener.
 enum class IndexTable { kCandidates, kOpenings };
@@ -167,7 +178,7 @@ class MatchIndex {
   std::vector<uint8_t> VisibleOwnerCodes(const CandidateVisibility& visibility) const;
 
   // One pair, scored and explained, eligible or not. `today` as MatchQuery::today (0 = unknown): an
-  // opening past its expiry on that day gets the blocker OPENING_EXPIRED.
+  // opening past its expiry on that day gets the blocker OPENING_EXPIRED, and readiness is dated from it.
   absl::StatusOr<Explanation> Explain(const std::string& candidate_id, const std::string& opening_id,
                                       const ScoringProfile& profile, Day today = 0) const;
 

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <bit>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -32,10 +33,11 @@ struct KeptRow {
   std::array<float, kCriterionCount> criteria{};
   float distance_km = 0;
   uint32_t blockers = 0;
+  float ready_day = 0;
 };
 
 inline KeptRow Keep(const sc::BlockScores& scores, int32_t segment, int32_t row) {
-  KeptRow kept{segment, row, {}, scores.distance_km[row], scores.blockers[row]};
+  KeptRow kept{segment, row, {}, scores.distance_km[row], scores.blockers[row], scores.ready_day[row]};
   for (int k = 0; k < kCriterionCount; ++k) kept.criteria[k] = scores.criteria[k][row];
   return kept;
 }
@@ -46,6 +48,7 @@ inline ScoredMatch MakeMatch(const TopK<KeptRow>::Entry& entry, const sc::Kernel
   m.total = entry.score;
   m.distance_km = entry.payload.distance_km;
   m.blockers = entry.payload.blockers;
+  m.ready_day = static_cast<Day>(entry.payload.ready_day);
   m.criteria = entry.payload.criteria;
   for (int k = 0; k < kCriterionCount; ++k) m.contributions[k] = params.normalized_weights[k] * m.criteria[k];
   return m;
@@ -64,6 +67,10 @@ struct Selection {
       ++result->scored;
       const float total = scores.total[row];
       const uint32_t blockers = scores.blockers[row];
+      if (count_blockers && blockers != 0 && !(query.max_distance_km > 0 && scores.distance_km[row] > query.max_distance_km) &&
+          extra_ok(row)) {
+        for (uint32_t bits = blockers; bits != 0; bits &= bits - 1) ++result->blocker_counts[std::countr_zero(bits)];
+      }
       if (total < query.min_score) continue;
       if (query.max_distance_km > 0 && scores.distance_km[row] > query.max_distance_km) continue;
       if (blockers == 0) {
@@ -82,6 +89,7 @@ struct Selection {
     for (auto& entry : other.near_misses.Take()) near_misses.Push(entry.score, entry.id, entry.payload);
     result->scored += other_counts.scored;
     result->eligible += other_counts.eligible;
+    for (int i = 0; i < kBlockerKinds; ++i) result->blocker_counts[i] += other_counts.blocker_counts[i];
   }
 
   // Moves the selections into `result`; `explain(kept)` explains one kept row.
@@ -98,6 +106,9 @@ struct Selection {
   }
 
   const MatchQuery& query;
+  // Count each ineligible row's blockers in MatchResult::blocker_counts (full scans only: a selected scan
+  // never sees most blocked rows).
+  bool count_blockers = false;
   TopK<KeptRow> matches;
   TopK<KeptRow> near_misses;
 };
@@ -142,6 +153,7 @@ void ScanSegments(size_t count, int64_t live_rows, const MatchIndexOptions& opti
     return;
   }
   std::vector<Selection> part_selections(parts - 1, Selection(query));
+  for (Selection& part : part_selections) part.count_blockers = selection->count_blockers;
   std::vector<MatchResult> part_counts(parts - 1);
   ParallelRanges(count, parts, [&](size_t part, size_t begin, size_t end) {
     if (part == 0) {

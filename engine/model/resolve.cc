@@ -263,6 +263,20 @@ absl::StatusOr<ResolvedOpening> ResolveOpeningWith(const Opening& o, const Refer
                       out.required_skill_indices.begin(), out.required_skill_indices.end(),
                       std::back_inserter(desired_only));
   out.desired_skill_indices = std::move(desired_only);
+  // Core items of the occupation weigh more; an opening listing none asks for its occupation's core items
+  // (rather than giving everyone a perfect skills score).
+  std::vector<int32_t> core;
+  for (const OccupationSkill& item : data.OccupationSkills(out.rome_index)) {
+    if (item.core) core.push_back(item.skill_index);
+  }
+  std::sort(core.begin(), core.end());
+  core.erase(std::unique(core.begin(), core.end()), core.end());
+  if (out.required_skill_indices.empty() && out.desired_skill_indices.empty() && !core.empty()) {
+    out.required_skill_indices = core;
+    out.skills_from_occupation = true;
+  }
+  std::set_intersection(out.required_skill_indices.begin(), out.required_skill_indices.end(), core.begin(), core.end(),
+                        std::back_inserter(out.core_skill_indices));
 
   const Commune& commune = data.communes()[out.commune_index];
   out.region_index = commune.region_index;

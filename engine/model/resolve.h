@@ -52,6 +52,10 @@ struct ResolvedOpening {
   float tension = 0;                          // in [0, 1], hard-to-fill floor applied
   std::vector<int32_t> required_skill_indices;  // sorted, unique
   std::vector<int32_t> desired_skill_indices;   // sorted, unique, none of them required
+  // The required items that are core items (ROME "coeur de métier") of the opening's occupation; sorted.
+  std::vector<int32_t> core_skill_indices;
+  // The opening lists no skill item: its required items are its occupation's core items.
+  bool skills_from_occupation = false;
 };
 
 // Limits on what one record may hold, so that a single write cannot blow up memory.

@@ -19,7 +19,7 @@ void PrepareWalk(const RowSelection& selection, WalkedCriteria* out) {
   for (FloatColumn* c : {&out->occupation, &out->skills, &out->missing_required}) {
     if (c->size() < capacity) c->resize(capacity);
   }
-  for (FloatColumn* c : {&out->covered_required, &out->covered_desired}) {
+  for (FloatColumn* c : {&out->covered_required, &out->covered_desired, &out->covered_core}) {
     if (c->size() < capacity + 1) c->resize(capacity + 1);
     c->head(selection.count + 1).setZero();
   }
@@ -35,10 +35,13 @@ void ClearPadding(const RowSelection& selection, WalkedCriteria* out) {
 
 }  // namespace
 
-float SkillCoverage(float covered_required, float covered_desired, float required, float desired) {
-  const float total = kRequiredSkillWeight * required + kDesiredSkillWeight * desired;
+float SkillCoverage(float covered_required, float covered_desired, float covered_core, float required, float desired,
+                    float core) {
+  constexpr float kCoreExtra = kCoreSkillWeight - kRequiredSkillWeight;
+  const float total = kRequiredSkillWeight * required + kCoreExtra * core + kDesiredSkillWeight * desired;
   if (total <= 0) return 1.0f;
-  return (kRequiredSkillWeight * covered_required + kDesiredSkillWeight * covered_desired) / total;
+  return (kRequiredSkillWeight * covered_required + kCoreExtra * covered_core + kDesiredSkillWeight * covered_desired) /
+         total;
 }
 
 std::vector<float> RelationScoresTo(const OccupationRelations& relations, int32_t opening_rome) {
@@ -74,11 +77,14 @@ void WalkCandidateSegment(const CandidateSegment& segment, const ResolvedOpening
   const int32_t* slot = selection.slot.data();
   for (int32_t item : opening.required_skill_indices) AddColumn(segment.skills, item, slot, &out->covered_required);
   for (int32_t item : opening.desired_skill_indices) AddColumn(segment.skills, item, slot, &out->covered_desired);
+  for (int32_t item : opening.core_skill_indices) AddColumn(segment.skills, item, slot, &out->covered_core);
   const float required = static_cast<float>(opening.required_skill_indices.size());
   const float desired = static_cast<float>(opening.desired_skill_indices.size());
+  const float core = static_cast<float>(opening.core_skill_indices.size());
   for (int i = 0; i < m; ++i) {
     const float covered_required = out->covered_required[i + 1];
-    out->skills[i] = SkillCoverage(covered_required, out->covered_desired[i + 1], required, desired);
+    out->skills[i] =
+        SkillCoverage(covered_required, out->covered_desired[i + 1], out->covered_core[i + 1], required, desired, core);
     out->missing_required[i] = required - covered_required;
   }
   ClearPadding(selection, out);
@@ -93,6 +99,7 @@ void WalkOpeningSegment(const OpeningSegment& segment, const ResolvedCandidate& 
   for (int32_t item : candidate.skill_indices) {
     AddColumn(segment.required_skills, item, slot, &out->covered_required);
     AddColumn(segment.desired_skills, item, slot, &out->covered_desired);
+    AddColumn(segment.core_skills, item, slot, &out->covered_core);
   }
   const int32_t* rows = selection.rows.data();
   for (int i = 0; i < m; ++i) {
@@ -100,8 +107,9 @@ void WalkOpeningSegment(const OpeningSegment& segment, const ResolvedCandidate& 
     const int32_t rome = segment.rome[row];
     out->occupation[i] = rome < 0 ? 0.0f : best_occupation_by_rome[rome];
     const float covered_required = out->covered_required[i + 1];
-    out->skills[i] = SkillCoverage(covered_required, out->covered_desired[i + 1], segment.required_skill_count[row],
-                                   segment.desired_skill_count[row]);
+    out->skills[i] = SkillCoverage(covered_required, out->covered_desired[i + 1], out->covered_core[i + 1],
+                                   segment.required_skill_count[row], segment.desired_skill_count[row],
+                                   segment.core_skill_count[row]);
     out->missing_required[i] = segment.required_skill_count[row] - covered_required;
   }
   ClearPadding(selection, out);
@@ -121,10 +129,13 @@ void WalkPair(const ResolvedCandidate& candidate, const ResolvedOpening& opening
   };
   const float covered_required = count_common(opening.required_skill_indices);
   const float covered_desired = count_common(opening.desired_skill_indices);
+  const float covered_core = count_common(opening.core_skill_indices);
   const float required = static_cast<float>(opening.required_skill_indices.size());
   const float desired = static_cast<float>(opening.desired_skill_indices.size());
+  const float core = static_cast<float>(opening.core_skill_indices.size());
   out->occupation = FloatColumn::Constant(1, best);
-  out->skills = FloatColumn::Constant(1, SkillCoverage(covered_required, covered_desired, required, desired));
+  out->skills = FloatColumn::Constant(
+      1, SkillCoverage(covered_required, covered_desired, covered_core, required, desired, core));
   out->missing_required = FloatColumn::Constant(1, required - covered_required);
 }
 

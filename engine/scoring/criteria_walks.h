@@ -2,8 +2,9 @@
 // whole segment before the kernel runs, in each direction, and for one pair.
 //
 // Occupation: s = max over the candidate's occupations of factor * relation(candidate code -> opening code).
-// Skills: s = (covered required + 0.5 * covered desired) / (required + 0.5 * desired), 1 when the opening
-// lists no item.
+// Skills: s = (covered required + (2 - 1) * covered core + 0.5 * covered desired) / (required + (2 - 1) * core
+// + 0.5 * desired), core items being the required ones ROME marks coeur de métier; 1 when the opening
+// lists no item and its occupation has no core item.
 #ifndef PASSERELLE_ENGINE_SCORING_CRITERIA_WALKS_H_
 #define PASSERELLE_ENGINE_SCORING_CRITERIA_WALKS_H_
 
@@ -26,7 +27,7 @@ struct WalkedCriteria {
   FloatColumn skills;
   FloatColumn missing_required;  // required items the candidate lacks
   // Skill items counted per slot (RowSelection::slot; slot 0 collects the rows not selected).
-  FloatColumn covered_required, covered_desired;
+  FloatColumn covered_required, covered_desired, covered_core;
 };
 
 // For scoring one opening against candidate segments: the relation score of every ROME code to the
@@ -53,7 +54,10 @@ void WalkPair(const ResolvedCandidate& candidate, const ResolvedOpening& opening
               const OccupationRelations& relations, WalkedCriteria* out);
 
 // Skill coverage from counts; the one formula every path uses.
-float SkillCoverage(float covered_required, float covered_desired, float required, float desired);
+// Core items are among the required ones and weigh kCoreSkillWeight in all:
+// s = (cr + (kCore - 1) cc + 0.5 cd) / (r + (kCore - 1) c + 0.5 d), 1 when the opening lists no item.
+float SkillCoverage(float covered_required, float covered_desired, float covered_core, float required, float desired,
+                    float core);
 
 }  // namespace passerelle::engine::scoring
 

@@ -1,10 +1,12 @@
 #include "engine/scoring/explanation.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -12,6 +14,7 @@
 #include "engine/model/dates.h"
 #include "engine/model/language_columns.h"
 #include "engine/model/offer_fields.h"
+#include "engine/model/route.h"
 #include "engine/scoring/constants.h"
 #include "engine/scoring/criteria_walks.h"
 #include "engine/scoring/feature_sources.h"
@@ -34,6 +37,16 @@ std::string FrNumber(double v, int decimals) {
 std::string Km(float km) { return absl::StrFormat("%.0f", std::round(km)); }
 std::string Hours(float h) { return absl::StrFormat("%.0f", std::round(h)); }
 std::string Plural(int n, absl::string_view word) { return absl::StrCat(n, " ", word, n == 1 ? "" : "s"); }
+
+// "CDI, CDD" for a ContractBit mask; 0 accepts any.
+std::string AcceptedContracts(uint32_t mask) {
+  if (mask == 0) return "tous";
+  std::vector<std::string> names;
+  for (int k = 0; k < kContractTypeCount; ++k) {
+    if (mask & (1u << k)) names.push_back(kContractNames[k]);
+  }
+  return absl::StrJoin(names, ", ");
+}
 
 const RomeOccupation& Occ(const ReferenceData& data, int32_t index) { return data.occupations()[index]; }
 
@@ -114,13 +127,37 @@ Sentence SkillsReason(const ResolvedOpening& o, const Explanation& e, const Refe
   const int required = static_cast<int>(o.required_skill_indices.size());
   const int desired = static_cast<int>(o.desired_skill_indices.size());
   if (required + desired == 0) return {"L'offre ne liste aucune compétence", "The opening lists no skill items"};
+  if (o.skills_from_occupation) {  // the occupation's core items stand in for the opening's list
+    const int have = required - static_cast<int>(e.missing_required_skills.size());
+    Sentence s{absl::StrFormat("L'offre ne liste aucune compétence : %d sur %d compétence(s) cœur du métier", have,
+                               required),
+               absl::StrFormat("The opening lists no skill items: %d of the occupation's %d core item(s)", have,
+                               required)};
+    if (!e.missing_core_skills.empty()) {
+      absl::StrAppend(&s.fr, " ; manquent : ", SkillList(e.missing_core_skills, data, true));
+      absl::StrAppend(&s.en, "; missing: ", SkillList(e.missing_core_skills, data, false));
+    }
+    return s;
+  }
   const int have_req = required - static_cast<int>(e.missing_required_skills.size());
   const int have_des = desired - static_cast<int>(e.missing_desired_skills.size());
   Sentence s{absl::StrFormat("%d compétence(s) requise(s) sur %d, %d souhaitée(s) sur %d", have_req, required, have_des, desired),
              absl::StrFormat("%d of %d required and %d of %d desired skill items", have_req, required, have_des, desired)};
-  if (!e.missing_required_skills.empty()) {
-    absl::StrAppend(&s.fr, " ; manquent : ", SkillList(e.missing_required_skills, data, true));
-    absl::StrAppend(&s.en, "; missing: ", SkillList(e.missing_required_skills, data, false));
+  if (!e.missing_core_skills.empty()) {  // core items first: they weigh kCoreSkillWeight
+    absl::StrAppend(&s.fr, " ; manquent, cœur du métier : ", SkillList(e.missing_core_skills, data, true));
+    absl::StrAppend(&s.en, "; missing, core to the occupation: ", SkillList(e.missing_core_skills, data, false));
+  }
+  std::vector<int64_t> peripheral;
+  for (int64_t code : e.missing_required_skills) {
+    if (std::find(e.missing_core_skills.begin(), e.missing_core_skills.end(), code) == e.missing_core_skills.end()) {
+      peripheral.push_back(code);
+    }
+  }
+  if (!peripheral.empty()) {
+    absl::StrAppend(&s.fr, e.missing_core_skills.empty() ? " ; manquent : " : " ; autres : ",
+                    SkillList(peripheral, data, true));
+    absl::StrAppend(&s.en, e.missing_core_skills.empty() ? "; missing: " : "; others: ",
+                    SkillList(peripheral, data, false));
   }
   return s;
 }
@@ -210,11 +247,75 @@ Sentence TensionReason(float t, const ResolvedOpening& o, const ReferenceData& d
   return s;
 }
 
-Sentence TimingReason(const ResolvedCandidate& c, const ResolvedOpening& o) {
-  const int wait = std::max(0, c.record.available_from - o.record.start_date);
-  Sentence s = wait == 0 ? Sentence{"Disponible à la date de début", "Available by the start date"}
-                         : Sentence{absl::StrCat("Disponible ", wait, " jour(s) après le début du poste"),
-                                    absl::StrCat("Available ", Plural(wait, "day"), " after the start date")};
+// "14 avril 2027" / "14 April 2027".
+Sentence DateWords(Day day) {
+  static constexpr const char* kMonthsFr[] = {"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
+                                              "août", "septembre", "octobre", "novembre", "décembre"};
+  static constexpr const char* kMonthsEn[] = {"January", "February", "March", "April", "May", "June", "July",
+                                              "August", "September", "October", "November", "December"};
+  const std::string iso = FormatDay(day);  // YYYY-MM-DD
+  int month = 1, dom = 1;
+  if (iso.size() == 10) month = std::stoi(iso.substr(5, 2)), dom = std::stoi(iso.substr(8, 2));
+  const std::string year = iso.substr(0, iso.size() >= 4 ? 4 : 0);
+  return {absl::StrCat(dom == 1 ? "1er" : std::to_string(dom), " ", kMonthsFr[month - 1], " ", year),
+          absl::StrCat(dom, " ", kMonthsEn[month - 1], " ", year)};
+}
+
+// The route's steps joined: "environ 400 h de français puis POEC Maçon 400 h".
+Sentence RouteWords(const std::vector<RouteStep>& route) {
+  std::vector<std::string> fr, en;
+  for (const RouteStep& step : route) fr.push_back(step.label.fr), en.push_back(step.label.en);
+  return {absl::StrJoin(fr, " puis "), absl::StrJoin(en, ", then ")};
+}
+
+int RouteDays(const std::vector<RouteStep>& route) {
+  int days = 0;
+  for (const RouteStep& step : route) days += step.days;
+  return days;
+}
+
+// The steps before the start for a person short of the opening's stated French level (engine/model/route.h).
+std::vector<RouteStep> RouteSteps(const ResolvedCandidate& c, const ResolvedOpening& o, float hours_needed,
+                                  const ReferenceData& data) {
+  std::vector<RouteStep> route;
+  if (o.record.french_requirement == Requirement::kNone || c.record.french_level >= o.record.french_min_level) {
+    return route;
+  }
+  const float french = std::max(0.0f, hours_needed - o.record.french_training_hours);
+  if (french > 0) {
+    route.push_back({"FRENCH", french, static_cast<int>(RouteStepDays(french, kOfiiFrenchWeeklyHours)),
+                     {absl::StrCat("environ ", Hours(french), " h de français"),
+                      absl::StrCat("about ", Hours(french), " h of French")}});
+  }
+  const std::string& occupation = Occ(data, o.rome_index).label;
+  if (const float poec = PoecHoursBeforeStart(o.record); poec > 0) {
+    route.push_back({"POEC", poec, static_cast<int>(RouteStepDays(poec, kPoecWeeklyHours)),
+                     {absl::StrCat("POEC ", occupation, " ", Hours(poec), " h"),
+                      absl::StrCat("POEC ", occupation, " ", Hours(poec), " h")}});
+  }
+  if (const float job = JobTrainingHoursBeforeStart(o.record); job > 0) {
+    route.push_back({"JOB_TRAINING", job, static_cast<int>(RouteStepDays(job, kJobTrainingWeeklyHours)),
+                     {absl::StrCat(Hours(job), " h de formation métier"),
+                      absl::StrCat(Hours(job), " h of job training")}});
+  }
+  return route;
+}
+
+Sentence TimingReason(const ResolvedCandidate& c, const ResolvedOpening& o, const Explanation& e) {
+  const Day start = o.record.start_date;
+  const int wait = start == 0 ? 0 : std::max(0, e.ready_day - start);
+  Sentence s = start == 0 ? Sentence{"L'offre ne fixe pas de date de début (dès que possible)",
+                                     "The opening states no start date (as soon as possible)"}
+               : wait == 0 ? Sentence{"Disponible à la date de début", "Available by the start date"}
+                           : Sentence{absl::StrCat("Disponible ", wait, " jour(s) après le début du poste"),
+                                      absl::StrCat("Available ", Plural(wait, "day"), " after the start date")};
+  if (!e.route.empty()) {
+    const Sentence date = DateWords(e.ready_day), route = RouteWords(e.route);
+    s.fr = absl::StrCat("Prête vers le ", date.fr, " : ", route.fr, " ; ", absl::AsciiStrToLower(s.fr.substr(0, 1)),
+                        s.fr.substr(1));
+    s.en = absl::StrCat("Ready around ", date.en, ": ", route.en, "; ", absl::AsciiStrToLower(s.en.substr(0, 1)),
+                        s.en.substr(1));
+  }
   const float coverage = sc::ScheduleCoverage(c.record.weekly_availability, o.record.weekly_schedule);
   if (coverage < 1.0f) {
     absl::StrAppend(&s.fr, " ; horaires couverts à ", Km(coverage * 100), " %");
@@ -244,6 +345,38 @@ std::string BlockerCode(uint32_t bit) {
   return "UNKNOWN";
 }
 
+Sentence BlockerSentence(uint32_t bit) {
+  switch (bit) {
+    case sc::kNoRightToWork: return {"Pas d'autorisation de travail en France", "No right to work in France"};
+    case sc::kContractMismatch:
+      return {"Type de contrat proposé non accepté par la personne", "Contract type offered not accepted by the person"};
+    case sc::kScheduleConflict:
+      return {"Aucun créneau de l'offre dans les disponibilités", "No shift of the opening within the availability"};
+    case sc::kMissingRequiredSkills:
+      return {"Compétences requises manquantes (profil strict)", "Required skill items missing (strict profile)"};
+    case sc::kFrenchGap:
+      return {"Niveau de français requis hors d'atteinte avec les heures prévues",
+              "Required French level out of reach with the hours planned"};
+    case sc::kTooFar:
+      return {"Au-delà de la limite de trajet, déménagement non accepté",
+              "Beyond the commute limit, relocation not accepted"};
+    case sc::kRelocationNeedsHousing:
+      return {"Déménagement accepté mais pas de logement fourni", "Relocation accepted but no housing provided"};
+    case sc::kLicenceRequired: return {"Permis de conduire exigé, non détenu", "Driving licence required, not held"};
+    case sc::kLicenceCategoryMissing:
+      return {"Catégorie de permis exigée non détenue en France", "Licence category required, not held valid in France"};
+    case sc::kNightOrWeekendUnavailable:
+      return {"Travail de nuit ou de week-end hors des disponibilités", "Night or weekend work outside the availability"};
+    case sc::kSalaryBelowFloor:
+      return {"Salaire maximum proposé inférieur au minimum de la personne",
+              "Maximum salary offered below the person's minimum"};
+  }
+  const std::string code = BlockerCode(bit);
+  return {code, code};
+}
+
+bool BlockerRelaxable(uint32_t bit) { return (bit & sc::kRelaxableBlockers) != 0; }
+
 namespace {
 
 // The required categories not held: each one's unlock is the exchange under way (pending) or training.
@@ -264,8 +397,15 @@ void DescribeMissingCategories(const ResolvedCandidate& c, const ResolvedOpening
       en.push_back(absl::StrCat("licence ", name, ": about ", sc::kLicenceTrainingWeeks[k], " weeks of training"));
     }
   }
-  b->reason = {absl::StrCat("Permis exigé non détenu en France : ", absl::StrJoin(names, ", ")),
-               absl::StrCat("Licence category required, not held valid in France: ", absl::StrJoin(names, ", "))};
+  std::vector<std::string> held;
+  for (int k = 0; k < kLicenceCategoryCount; ++k) {
+    if (HeldLicences(c.record) & (1u << k)) held.push_back(sc::kLicenceCategoryNames[k]);
+  }
+  const std::string held_list = held.empty() ? "" : absl::StrJoin(held, ", ");
+  b->reason = {absl::StrCat("Permis exigé non détenu en France : ", absl::StrJoin(names, ", "),
+                            held.empty() ? " (aucun permis détenu)" : absl::StrCat(" (détenus : ", held_list, ")")),
+               absl::StrCat("Licence category required, not held valid in France: ", absl::StrJoin(names, ", "),
+                            held.empty() ? " (none held)" : absl::StrCat(" (held: ", held_list, ")"))};
   b->unlock = {absl::StrJoin(fr, " ; "), absl::StrJoin(en, "; ")};
 }
 
@@ -295,19 +435,30 @@ Blocker DescribeBlocker(uint32_t bit, const ResolvedCandidate& c, const Resolved
     case sc::kNoRightToWork:
       b.reason = {"Pas d'autorisation de travail en France", "No right to work in France"};
       break;
-    case sc::kContractMismatch:
-      b.reason = {absl::StrCat("Contrat proposé (", kContractNames[static_cast<int>(o.record.contract)],
-                               ") non accepté par la personne"),
-                  "The person does not accept this contract type"};
+    case sc::kContractMismatch: {
+      const std::string offered = kContractNames[static_cast<int>(o.record.contract)];
+      const std::string accepted = AcceptedContracts(c.record.accepted_contracts);
+      b.reason = {absl::StrCat("Contrat proposé (", offered, ") non accepté par la personne (accepte : ", accepted, ")"),
+                  absl::StrCat("Contract offered (", offered, ") not among those the person accepts (", accepted,
+                               ")")};
       break;
-    case sc::kScheduleConflict:
-      b.reason = {"Aucun créneau de l'offre compatible avec les disponibilités (garde d'enfants ?)",
-                  "No shift of the opening fits the person's availability (childcare?)"};
+    }
+    case sc::kScheduleConflict: {
+      const int shifts = std::popcount(o.record.weekly_schedule), slots = std::popcount(c.record.weekly_availability);
+      b.reason = {absl::StrCat("Aucun des ", shifts, " créneaux de l'offre parmi les ", slots,
+                               " créneaux où la personne est disponible (garde d'enfants ?)"),
+                  absl::StrCat("None of the opening's ", Plural(shifts, "shift"), " within the person's ",
+                               Plural(slots, "available slot"), " (childcare?)")};
       break;
-    case sc::kMissingRequiredSkills:
-      b.reason = {absl::StrCat(e.missing_required_skills.size(), " compétence(s) requise(s) manquante(s) (profil strict)"),
-                  absl::StrCat(e.missing_required_skills.size(), " required skill item(s) missing (strict profile)")};
+    }
+    case sc::kMissingRequiredSkills: {
+      const size_t required = o.required_skill_indices.size();
+      b.reason = {absl::StrCat(e.missing_required_skills.size(), " compétence(s) requise(s) sur ", required,
+                               " manquante(s) (profil strict)"),
+                  absl::StrCat(e.missing_required_skills.size(), " of ", required,
+                               " required skill item(s) missing (strict profile)")};
       break;
+    }
     case sc::kFrenchGap: {
       const int levels = f.min_level - f.level;
       const std::string extra = Hours(f.hours_needed - f.hours_available);
@@ -316,6 +467,14 @@ Blocker DescribeBlocker(uint32_t bit, const ResolvedCandidate& c, const Resolved
                                " h de formation en plus de celles prévues (ou une POEC)"),
                   absl::StrCat("+", levels, " CEFR level(s): about ", extra,
                                " more hours of French than planned (or a POEC route)")};
+      if (!e.route.empty()) {  // the route, its length and the date it leads to
+        const Sentence route = RouteWords(e.route), date = DateWords(e.ready_day);
+        const int weeks = (RouteDays(e.route) + 6) / 7;
+        absl::StrAppend(&b.unlock.fr, " ; parcours : ", route.fr, ", environ ", weeks, " semaine(s), prête vers le ",
+                        date.fr);
+        absl::StrAppend(&b.unlock.en, "; route: ", route.en, ", about ", Plural(weeks, "week"), ", ready around ",
+                        date.en);
+      }
       break;
     }
     case sc::kTooFar:
@@ -339,10 +498,16 @@ Blocker DescribeBlocker(uint32_t bit, const ResolvedCandidate& c, const Resolved
     case sc::kLicenceCategoryMissing:
       DescribeMissingCategories(c, o, &b);
       break;
-    case sc::kNightOrWeekendUnavailable:
-      b.reason = {"Travail de nuit ou de week-end, hors des disponibilités de la personne",
-                  "Night or weekend work, outside the person's availability"};
+    case sc::kNightOrWeekendUnavailable: {
+      // Which of the opening's conditions the availability misses (WorkingTimeFits).
+      const bool night = o.record.night_work && (c.record.weekly_availability & kNightSlots) == 0;
+      b.reason = night ? Sentence{"Travail de nuit, hors des disponibilités de la personne (aucun créneau de nuit)",
+                                  "Night work, outside the person's availability (no night slot)"}
+                       : Sentence{"Travail de week-end, hors des disponibilités de la personne (aucun créneau le "
+                                  "samedi ni le dimanche)",
+                                  "Weekend work, outside the person's availability (no Saturday or Sunday slot)"};
       break;
+    }
     case sc::kSalaryBelowFloor:
       b.reason = {absl::StrCat("Salaire maximum proposé (", Km(o.record.salary_monthly_max_eur),
                                " € brut/mois) inférieur au minimum de la personne (",
@@ -367,8 +532,7 @@ Blocker DescribeBlocker(uint32_t bit, const ResolvedCandidate& c, const Resolved
 Explanation ExplainPair(const ResolvedCandidate& candidate, const ResolvedOpening& opening,
                         const ScoringProfile& profile, const ReferenceData& data,
                         const OccupationRelations& relations, Day today) {
-  sc::KernelParams params = sc::MakeKernelParams(profile);
-  params.today = static_cast<float>(today);
+  const sc::KernelParams params = sc::MakeKernelParams(profile, today);
   sc::WalkedCriteria walked;
   sc::WalkPair(candidate, opening, relations, &walked);
   sc::BlockScores scores;
@@ -385,15 +549,18 @@ Explanation ExplainPair(const ResolvedCandidate& candidate, const ResolvedOpenin
   e.near_miss = blockers != 0 && (blockers & ~sc::kRelaxableBlockers) == 0;
   e.missing_required_skills = Missing(opening.required_skill_indices, candidate, data);
   e.missing_desired_skills = Missing(opening.desired_skill_indices, candidate, data);
+  e.missing_core_skills = Missing(opening.core_skill_indices, candidate, data);
   const FrenchFacts french = GetFrenchFacts(candidate, opening);
   e.french_training_hours_needed = french.hours_needed;
+  e.ready_day = static_cast<Day>(scores.ready_day[0]);
+  e.route = RouteSteps(candidate, opening, scores.french_hours_needed[0], data);
 
   const std::array<Sentence, kCriterionCount> reasons = {
       OccupationReason(candidate, opening, data, relations), SkillsReason(opening, e, data),
       FrenchReason(candidate, french), MobilityReason(candidate, opening, e.distance_km),
       HousingReason(scores.criteria[static_cast<int>(Criterion::kHousing)][0], opening),
       TensionReason(scores.criteria[static_cast<int>(Criterion::kTension)][0], opening, data),
-      TimingReason(candidate, opening)};
+      TimingReason(candidate, opening, e)};
   for (int k = 0; k < kCriterionCount; ++k) {
     const float s = scores.criteria[k][0];
     e.criteria[k] = {static_cast<Criterion>(k), s, profile.weights[k], params.normalized_weights[k] * s, reasons[k]};

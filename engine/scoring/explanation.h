@@ -40,6 +40,14 @@ struct Blocker {
   Sentence unlock;  // empty when not relaxable
 };
 
+// One step of the route that makes a person ready for an opening (engine/model/route.h).
+struct RouteStep {
+  std::string kind;  // "FRENCH" (before the route), "POEC", "JOB_TRAINING"
+  float hours = 0;
+  int days = 0;      // ceil(hours * 7 / weekly hours)
+  Sentence label;    // "environ 400 h de français" / "about 400 h of French"
+};
+
 struct Explanation {
   std::string candidate_id;
   std::string opening_id;
@@ -53,6 +61,11 @@ struct Explanation {
   float french_training_hours_needed = 0;  // hours from the candidate's level to the opening's minimum
   std::vector<int64_t> missing_required_skills;  // code_ogr
   std::vector<int64_t> missing_desired_skills;
+  std::vector<int64_t> missing_core_skills;  // of the missing required items, the core ones (code_ogr)
+  // The day the person can start (the kernel's): available_from, or later by the route's steps when
+  // the person lacks the opening's stated French level; `route` lists those steps (empty otherwise).
+  Day ready_day = 0;
+  std::vector<RouteStep> route;
 };
 
 // Scores one pair with the ranking kernel and puts every number into words. `today` is the query's day
@@ -63,6 +76,11 @@ Explanation ExplainPair(const ResolvedCandidate& candidate, const ResolvedOpenin
 
 // Machine-readable code of one blocker bit (scoring::Blocker), e.g. "TOO_FAR".
 std::string BlockerCode(uint32_t bit);
+// One blocker bit in general words, for a count over many openings ("Pas d'autorisation de travail en
+// France"); the code itself for a bit without a sentence.
+Sentence BlockerSentence(uint32_t bit);
+// Whether support can lift the blocker (scoring::kRelaxableBlockers).
+bool BlockerRelaxable(uint32_t bit);
 
 }  // namespace passerelle::engine
 

@@ -51,10 +51,12 @@ inline constexpr uint32_t kRelaxableBlockers =
 struct KernelParams {
   std::array<float, kCriterionCount> normalized_weights{};  // w_k / sum(w)
   bool strict_required_skills = false;
-  // The query's day (MatchQuery::today) as a float day number; 0 = unknown, no opening counts as expired.
+  // The day the query is answered (MatchQuery::today) as a float day number: openings past their expiry
+  // are blocked, and a readiness route starts on it. 0 = unknown: nothing counts as expired and the route
+  // starts on the person's available_from.
   float today = 0;
 };
-KernelParams MakeKernelParams(const ScoringProfile& profile);
+KernelParams MakeKernelParams(const ScoringProfile& profile, Day today = 0);
 
 // Blocks are scored in multiples of this many rows (the widest float packet, AVX-512), so that every
 // real row goes through the vectorised code and never the scalar tail (see ScorePairs).
@@ -73,13 +75,16 @@ struct BlockScores {
   FloatColumn beyond, no_licence, licence_required, gap, closable, required, met, coverage, contract_ok;
   FloatColumn categories_missing, working_time_ok;
   FloatColumn languages_missing;
+  // Readiness (docs/scoring.md): the hours of French from the person's level to the opening's, and the
+  // day the person can start (available_from, or later by the route's steps when French falls short).
+  FloatColumn french_hours_needed, ready_day;
 
   void Reserve(Eigen::Index n) {
     if (total.size() >= n) return;
     for (FloatColumn& c : criteria) c.resize(n);
     for (FloatColumn* c : {&total, &distance_km, &beyond, &no_licence, &licence_required, &gap, &closable, &required,
                            &met, &coverage, &contract_ok, &categories_missing, &working_time_ok,
-                           &languages_missing}) {
+                           &languages_missing, &french_hours_needed, &ready_day}) {
       c->resize(n);
     }
     blockers.resize(n);
@@ -168,8 +173,8 @@ void ScorePairs(const CandidateSide& c, const OpeningSide& o, const FloatColumn&
 
   // French: level gap, hours to close it, and whether the route's training (plus planned hours) covers them.
   H(out->gap) = (o.french_min_level() - c.french_level()).max(0.0f);
-  H(out->closable) = 1.0f - Step((CumulativeHours(o.french_min_level()) - CumulativeHours(c.french_level())).max(0.0f) -
-                                 (o.french_training_hours() + c.french_hours_planned()));
+  H(out->french_hours_needed) = (CumulativeHours(o.french_min_level()) - CumulativeHours(c.french_level())).max(0.0f);
+  H(out->closable) = 1.0f - Step(H(out->french_hours_needed) - (o.french_training_hours() + c.french_hours_planned()));
   H(out->required) = Step(o.french_requirement() - 1.5f);
   H(out->met) = 1.0f - Step(H(out->gap) - 0.5f);
   const auto gap = H(out->gap);
@@ -214,9 +219,20 @@ void ScorePairs(const CandidateSide& c, const OpeningSide& o, const FloatColumn&
   const auto coverage = H(out->coverage);
   const auto contract_ok = H(out->contract_ok);
 
-  // Timing: halves every kTimingHalfLifeDays of wait; part of it scaled by schedule coverage.
-  criterion(Criterion::kTiming) = ((c.available_from() - o.start_date()).max(0.0f) * (-std::log(2.0f) / kTimingHalfLifeDays)).exp() *
-                                  ((1.0f - kScheduleShare) + kScheduleShare * coverage);
+  // Readiness: a person short of a stated French level follows the route (French before it, the
+  // opening's POEC, job training; engine/model/route.h) from today (or available_from when today is
+  // unknown); whole days per step, so every sum is exact in float.
+  const float has_today = params.today > 0 ? 1.0f : 0.0f;
+  const auto on_route = Step(o.french_requirement() - 0.5f) * (1.0f - met);
+  const auto french_days =
+      ((H(out->french_hours_needed) - o.french_training_hours()).max(0.0f) * 7.0f / kOfiiFrenchWeeklyHours).ceil();
+  H(out->ready_day) = c.available_from().max(on_route * ((1.0f - has_today) * c.available_from() + params.today +
+                                                         french_days + o.poec_days() + o.job_training_days()));
+  // Timing: halves every kTimingHalfLifeDays of wait after the start date (0 = none stated: no wait);
+  // part of it scaled by schedule coverage.
+  criterion(Criterion::kTiming) =
+      ((H(out->ready_day) - o.start_date()).max(0.0f) * Step(o.start_date()) * (-std::log(2.0f) / kTimingHalfLifeDays)).exp() *
+      ((1.0f - kScheduleShare) + kScheduleShare * coverage);
 
   criterion(Criterion::kOccupation) = occupation.head(n);
   criterion(Criterion::kSkills) = skills.head(n);

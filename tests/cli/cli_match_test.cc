@@ -140,6 +140,33 @@ TEST_F(CliTest, ExplainSaysWhatBlocksAnIneligiblePair) {
   EXPECT_THAT(table.out, HasSubstr("TOO_FAR"));
 }
 
+TEST_F(CliTest, CandidateWithoutRightToWorkGetsTheBlockersInFrench) {
+  ImportFixtures();
+  Import("candidates", {R"({"id": "c-waiting", "owner_id": "test", "commune_insee": "93066",)"
+                        R"( "french_level": "CEFR_LEVEL_B1", "wished_occupations": ["F1703"], "right_to_work": false})"});
+  ProcessResult english = Cli({"match", "openings", "--candidate", "c-waiting", "--near-misses", "3"});
+  EXPECT_EQ(english.exit_code, 0) << english.err;
+  EXPECT_THAT(english.out, HasSubstr("No eligible openings. What blocks them:"));
+  EXPECT_THAT(english.out, HasSubstr("NO_RIGHT_TO_WORK"));
+  EXPECT_THAT(english.out, Not(HasSubstr("Try --near-misses"))) << "the flag was passed";
+
+  ProcessResult french = Cli({"match", "openings", "--candidate", "c-waiting", "--lang", "fr"});
+  EXPECT_EQ(french.exit_code, 0) << french.err;
+  EXPECT_THAT(french.out, HasSubstr("Meilleures offres pour c-waiting"));
+  EXPECT_THAT(french.out, HasSubstr("Aucune offre éligible. Ce qui bloque :"));
+  EXPECT_THAT(french.out, HasSubstr("Pas d'autorisation de travail en France"));
+
+  // A blocker that cannot be lifted has no score once lifted, in either language.
+  ProcessResult explain = Cli({"explain", "--candidate", "c-waiting", "--opening", "o-bobigny", "--lang", "fr"});
+  EXPECT_EQ(explain.exit_code, 0) << explain.err;
+  EXPECT_THAT(explain.out, HasSubstr("Non éligible. Pas de score (un blocage ne peut pas être levé)"));
+  EXPECT_THAT(explain.out, HasSubstr("Raisons :"));
+  EXPECT_THAT(explain.out, HasSubstr("critère"));
+  EXPECT_THAT(explain.out, HasSubstr("NO_RIGHT_TO_WORK (ne peut pas être levé)"));
+  EXPECT_THAT(explain.out, Not(HasSubstr("une fois levé")));
+  EXPECT_THAT(explain.out, Not(HasSubstr("Reasons:")));
+}
+
 TEST_F(CliTest, ProfilesCanBeStoredListedAndUsedForMatching) {
   ImportFixtures();
   const std::string profile =

@@ -88,7 +88,8 @@ TEST_F(ScoringTest, SkillsAreWeightedCoverageAndListMissingRequired) {
   Opening o = MasonOpening();
   o.french_requirement = Requirement::kNone;
   Explanation e = Explain(c, o);
-  EXPECT_FLOAT_EQ(Score(e, Criterion::kSkills), (1.0f + 0.5f) / (2.0f + 0.5f));
+  // A and B are core items of F1703 (weight 2 each); D is desired (0.5).
+  EXPECT_FLOAT_EQ(Score(e, Criterion::kSkills), (2.0f + 0.5f) / (4.0f + 0.5f));
   ASSERT_EQ(e.missing_required_skills.size(), 1u);
   EXPECT_EQ(e.missing_required_skills[0], testing::kMasonSkillB);
   EXPECT_TRUE(e.eligible);

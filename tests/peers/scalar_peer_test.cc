@@ -137,5 +137,24 @@ TEST_F(ScalarPeerTest, PairScoresAgreeWithTheKernel) {
   FAIL() << "no opening has a match";
 }
 
+TEST_F(ScalarPeerTest, RoutesDatedFromTodayAgreeWithTheKernel) {
+  // With the query's day set, routes start from it (not from available_from): a peer told the same day
+  // gives the same top-k, and some of those pairs are on a route (their readiness moved).
+  const engine::Day today = engine::CohortOptions{}.reference_day + 30;
+  ScalarPeer peer(world_->index->relations(), engine::DefaultScoringProfile(), today);
+  for (const auto& o : world_->openings) peer.AddOpening(o);
+  engine::MatchQuery query = Query();
+  query.today = today;
+  int routed = 0;
+  for (size_t i = 0; i < world_->candidates.size(); i += 11) {
+    const auto& candidate = world_->candidates[i];
+    auto result = world_->index->MatchOpeningsFor(*candidate, query, engine::DefaultScoringProfile());
+    ASSERT_TRUE(result.ok()) << result.status();
+    ExpectSameTopK(result->matches, peer.MatchOpenings(*candidate, kK), candidate->id());
+    for (const engine::ScoredMatch& m : result->matches) routed += m.ready_day > candidate->record.available_from;
+  }
+  EXPECT_GT(routed, 0);
+}
+
 }  // namespace
 }  // namespace passerelle::benchmarks

@@ -8,6 +8,8 @@
 #include <set>
 
 #include "absl/strings/match.h"
+#include "absl/time/clock.h"
+#include "engine/model/dates.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/server/test_util.h"
@@ -405,6 +407,58 @@ TEST_F(MatchingWithDataTest, MatchOpeningsWithoutExplanationsAndWithFilters) {
   ASSERT_TRUE(MatchOpenings(request, &response).ok());
   ASSERT_EQ(response.matches_size(), 1);
   EXPECT_FALSE(response.matches(0).has_explanation());
+}
+
+TEST_F(MatchingWithDataTest, NoEligibleOpeningListsTheBlockersInScopeMostCommonFirst) {
+  v1::Candidate c = MasonCandidate("cand-no-permit");
+  c.set_right_to_work(false);
+  c.clear_accepted_contracts();
+  c.add_accepted_contracts(v1::CONTRACT_TYPE_CDD);  // every opening is a CDI
+  ASSERT_TRUE(Put(c).ok());
+  v1::MatchOpeningsRequest request;
+  request.set_candidate_id("cand-no-permit");
+  request.set_near_misses(2);  // already asked: the answer must not be to ask for them
+  v1::MatchOpeningsResponse response;
+  ASSERT_TRUE(MatchOpenings(request, &response).ok());
+  EXPECT_EQ(response.matches_size(), 0);
+  ASSERT_GE(response.blockers_in_scope_size(), 3);
+  // Every opening (3) is stopped by both; Lyon is also too far.
+  EXPECT_EQ(response.blockers_in_scope(0).code(), "NO_RIGHT_TO_WORK");
+  EXPECT_EQ(response.blockers_in_scope(0).openings(), 3);
+  EXPECT_FALSE(response.blockers_in_scope(0).relaxable());
+  EXPECT_EQ(response.blockers_in_scope(0).reason().fr(), "Pas d'autorisation de travail en France");
+  EXPECT_EQ(response.blockers_in_scope(1).code(), "CONTRACT_MISMATCH");
+  EXPECT_EQ(response.blockers_in_scope(1).openings(), 3);
+  for (int i = 2; i < response.blockers_in_scope_size(); ++i) {
+    EXPECT_LE(response.blockers_in_scope(i).openings(), response.blockers_in_scope(i - 1).openings());
+  }
+  // Without near-misses the engine counts them all the same.
+  request.set_near_misses(0);
+  v1::MatchOpeningsResponse plain;
+  ASSERT_TRUE(MatchOpenings(request, &plain).ok());
+  ASSERT_EQ(plain.blockers_in_scope_size(), response.blockers_in_scope_size());
+  EXPECT_EQ(plain.blockers_in_scope(0).openings(), 3);
+  // A candidate with an eligible opening gets none.
+  request.set_candidate_id("cand-mason");
+  v1::MatchOpeningsResponse eligible;
+  ASSERT_TRUE(MatchOpenings(request, &eligible).ok());
+  EXPECT_EQ(eligible.blockers_in_scope_size(), 0);
+}
+
+TEST_F(MatchingWithDataTest, MatchesAndExplanationsCarryTheReadyDate) {
+  v1::MatchOpeningsRequest request;
+  request.set_candidate_id("cand-mason");
+  v1::MatchOpeningsResponse response;
+  ASSERT_TRUE(MatchOpenings(request, &response).ok());
+  ASSERT_EQ(response.matches_size(), 1);
+  // A2 against B1 with the opening's 400 h POEC: on the route, dated from the server's day.
+  const std::string& ready = response.matches(0).ready_date();
+  ASSERT_EQ(ready.size(), 10u) << ready;
+  EXPECT_GT(ready, engine::FormatDay(engine::DayOf(absl::Now())));
+  EXPECT_EQ(response.matches(0).explanation().ready_date(), ready);
+  ASSERT_GE(response.matches(0).explanation().route_size(), 1);
+  EXPECT_EQ(response.matches(0).explanation().route(0).kind(), "POEC");
+  EXPECT_EQ(response.matches(0).explanation().route(0).days(), 80);
 }
 
 TEST_F(MatchingWithDataTest, MatchCandidatesReturnsTheCandidate) {
