@@ -165,13 +165,14 @@ constexpr char kPairSql[] = R"sql(
   CROSS JOIN LATERAL (SELECT
     -- the day the person can start: short of a stated French level, the route's steps in whole days
     -- (French before it at 20 h a week, the POEC at 35 h unless the opening is the POEC, 450 h of job
-    -- training at 35 h unless a work-study contract or a POEC); the peer's queries carry no day, so the
-    -- route starts on available_from
-    c.available_from + CASE WHEN o.french_requirement > 0 AND c.french_level < o.french_min_level THEN
-        ceil(greatest(0, p.french_hours_needed - o.french_training_hours) * 7 / 20)::int
+    -- training at 35 h unless a work-study contract or a POEC), from the query's day (0 = unknown: from
+    -- available_from)
+    greatest(c.available_from, CASE WHEN o.french_requirement > 0 AND c.french_level < o.french_min_level THEN
+        CASE WHEN %TODAY% > 0 THEN DATE '1970-01-01' + %TODAY% ELSE c.available_from END
+        + ceil(greatest(0, p.french_hours_needed - o.french_training_hours) * 7 / 20)::int
         + ceil(CASE WHEN o.contract = 7 THEN 0 ELSE o.french_training_hours END * 7 / 35::float8)::int
         + CASE WHEN o.training_provided AND o.contract NOT IN (4, 5, 6, 7) THEN ceil(450 * 7 / 35::float8)::int ELSE 0 END
-      ELSE 0 END AS ready_day
+      ELSE c.available_from END) AS ready_day
   ) AS r
   CROSS JOIN LATERAL (SELECT
     %OCCUPATION% AS occupation,
@@ -188,9 +189,9 @@ constexpr char kPairSql[] = R"sql(
       * CASE WHEN o.driving_licence = 1 AND NOT c.driving_licence THEN 0.8::float8 ELSE 1 END AS mobility,
     CASE WHEN (c.housing IN (2, 3) OR p.km > c.radius_km) AND NOT o.housing_provided THEN 0.3::float8 ELSE 1 END AS housing,
     o.tension::float8 AS tension,
-    -- a start date of day 0 (1970-01-01) is none stated: no wait
+    -- a start date of day 0 (1970-01-01) is none stated: no wait; one already past counts from the day
     exp(-ln(2::float8) * CASE WHEN o.start_date = DATE '1970-01-01' THEN 0
-                             ELSE greatest(0, r.ready_day - o.start_date) END::float8 / 56)
+                             ELSE greatest(0, r.ready_day - greatest(o.start_date, DATE '1970-01-01' + %TODAY%)) END::float8 / 56)
       * (0.5 + 0.5 * p.coverage) AS timing
   ) AS s
 WHERE c.right_to_work

@@ -123,7 +123,9 @@ std::optional<float> ScalarPeer::ScorePair(const ResolvedCandidate& c, const Res
     ready = std::max(ready, (today_ != 0 ? today_ : cr.available_from) + static_cast<Day>(days));
   }
   // Timing: no stated start date (0) means no wait.
-  const float wait = orec.start_date == 0 ? 0.0f : static_cast<float>(std::max(0, ready - orec.start_date));
+  // A start date already past counts from today (when known), as in the kernel.
+  const float wait =
+      orec.start_date == 0 ? 0.0f : static_cast<float>(std::max(0, ready - std::max(orec.start_date, today_)));
   const float timing = std::exp(-std::log(2.0f) * wait / sc::kTimingHalfLifeDays) *
                        ((1 - sc::kScheduleShare) + sc::kScheduleShare * coverage);
   const float s[kCriterionCount] = {occupation, skills, french, mobility, housing, o.tension, timing};

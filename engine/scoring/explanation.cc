@@ -301,11 +301,20 @@ std::vector<RouteStep> RouteSteps(const ResolvedCandidate& c, const ResolvedOpen
   return route;
 }
 
-Sentence TimingReason(const ResolvedCandidate& c, const ResolvedOpening& o, const Explanation& e) {
-  const Day start = o.record.start_date;
-  const int wait = start == 0 ? 0 : std::max(0, e.ready_day - start);
-  Sentence s = start == 0 ? Sentence{"L'offre ne fixe pas de date de début (dès que possible)",
-                                     "The opening states no start date (as soon as possible)"}
+Sentence TimingReason(const ResolvedCandidate& c, const ResolvedOpening& o, const Explanation& e, Day today) {
+  const Day stated = o.record.start_date;
+  // A start date already past counts from today (as in the kernel): the opening waits from now.
+  const bool past = stated != 0 && today != 0 && stated < today;
+  const Day start = past ? today : stated;
+  const int wait = stated == 0 ? 0 : std::max(0, e.ready_day - start);
+  Sentence s = stated == 0 ? Sentence{"L'offre ne fixe pas de date de début (dès que possible)",
+                                      "The opening states no start date (as soon as possible)"}
+               : past      ? (wait == 0 ? Sentence{"Poste à pourvoir dès maintenant (début prévu passé) ; disponible",
+                                                   "Position open now (stated start passed); available"}
+                                        : Sentence{absl::StrCat("Poste à pourvoir dès maintenant (début prévu passé) ; "
+                                                                "disponible dans ", wait, " jour(s)"),
+                                                   absl::StrCat("Position open now (stated start passed); available in ",
+                                                                Plural(wait, "day"))})
                : wait == 0 ? Sentence{"Disponible à la date de début", "Available by the start date"}
                            : Sentence{absl::StrCat("Disponible ", wait, " jour(s) après le début du poste"),
                                       absl::StrCat("Available ", Plural(wait, "day"), " after the start date")};
@@ -560,7 +569,7 @@ Explanation ExplainPair(const ResolvedCandidate& candidate, const ResolvedOpenin
       FrenchReason(candidate, french), MobilityReason(candidate, opening, e.distance_km),
       HousingReason(scores.criteria[static_cast<int>(Criterion::kHousing)][0], opening),
       TensionReason(scores.criteria[static_cast<int>(Criterion::kTension)][0], opening, data),
-      TimingReason(candidate, opening, e)};
+      TimingReason(candidate, opening, e, today)};
   for (int k = 0; k < kCriterionCount; ++k) {
     const float s = scores.criteria[k][0];
     e.criteria[k] = {static_cast<Criterion>(k), s, profile.weights[k], params.normalized_weights[k] * s, reasons[k]};

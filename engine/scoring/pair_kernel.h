@@ -229,9 +229,11 @@ void ScorePairs(const CandidateSide& c, const OpeningSide& o, const FloatColumn&
   H(out->ready_day) = c.available_from().max(on_route * ((1.0f - has_today) * c.available_from() + params.today +
                                                          french_days + o.poec_days() + o.job_training_days()));
   // Timing: halves every kTimingHalfLifeDays of wait after the start date (0 = none stated: no wait);
-  // part of it scaled by schedule coverage.
+  // part of it scaled by schedule coverage. A start date already past when the query is answered counts
+  // from today: that opening waits from now, not from a day nobody can start on.
   criterion(Criterion::kTiming) =
-      ((H(out->ready_day) - o.start_date()).max(0.0f) * Step(o.start_date()) * (-std::log(2.0f) / kTimingHalfLifeDays)).exp() *
+      ((H(out->ready_day) - o.start_date().max(params.today)).max(0.0f) * Step(o.start_date()) *
+       (-std::log(2.0f) / kTimingHalfLifeDays)).exp() *
       ((1.0f - kScheduleShare) + kScheduleShare * coverage);
 
   criterion(Criterion::kOccupation) = occupation.head(n);

@@ -130,6 +130,24 @@ TEST_F(ReadinessTest, NoStartDateMeansNoWait) {
   EXPECT_EQ(TimingReason(e).fr.find("jour"), std::string::npos) << TimingReason(e).fr;
 }
 
+TEST_F(ReadinessTest, AStartDateAlreadyPastCountsFromToday) {
+  // The opening meant to start on 2 March; on 5 October it waits from now, not from March.
+  const Day today = DayFromCivil(2026, 10, 5);
+  Opening o = HopeOpening();
+  o.start_date = DayFromCivil(2026, 3, 2);
+  const Explanation e = Explain(Newcomer(), o, today);
+  ASSERT_EQ(e.ready_day, today + 240);
+  EXPECT_NEAR(Timing(e), std::exp(-std::log(2.0f) * 240 / sc::kTimingHalfLifeDays), 1e-5);
+  EXPECT_NE(TimingReason(e).en.find("Position open now (stated start passed); available in 240 days"),
+            std::string::npos) << TimingReason(e).en;
+  EXPECT_NE(TimingReason(e).fr.find("disponible dans 240 jour(s)"), std::string::npos) << TimingReason(e).fr;
+  // Someone available already does not wait at all.
+  Candidate ready = MasonCandidate();
+  ready.french_level = CefrLevel::kB1;
+  ready.available_from = DayFromCivil(2026, 1, 5);
+  EXPECT_FLOAT_EQ(Timing(Explain(ready, o, today)), 1.0f);
+}
+
 TEST_F(ReadinessTest, NearMissUnlockNamesTheRouteAndItsLength) {
   Candidate c = Newcomer();
   c.french_hours_planned = 0;  // 600 h needed, 400 h on the route: not closable
