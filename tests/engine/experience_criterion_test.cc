@@ -3,7 +3,11 @@
 // the two combine.
 #include "engine/scoring/criteria/experience.h"
 
+#include <cstdint>
+
+#include "engine/scoring/occupation_relations.h"
 #include "gtest/gtest.h"
+#include "tests/engine/test_fixtures.h"
 
 namespace passerelle::engine::scoring {
 namespace {
@@ -66,6 +70,41 @@ TEST(ExperienceCriterionTest, CriterionCombinesBothParts) {
   EXPECT_FLOAT_EQ(experience, 1);
   EXPECT_FLOAT_EQ(ExperienceQualificationScore(experience, qualification),
                   kExperienceShare + (1 - kExperienceShare) * kQualificationUnrecognisedScore);
+}
+
+
+// With the real ROME tables: the mason fixture's past F1606 years, against openings in the same code,
+// in an occupation ROME lists as a move from it, and in one unrelated.
+TEST(ExperienceCriterionTest, PairScoreFromTheRecords) {
+  const ReferenceData& data = *testing::SharedReferenceData();
+  const OccupationRelations relations(data);
+  Candidate c = testing::MasonCandidate();
+  c.past_occupations = {{"F1606", 2}};
+  c.qualification_level = 3;
+  c.qualification_recognised = false;
+  const int32_t past = *data.FindRome("F1606");
+  ASSERT_FALSE(data.MobilityTargets(past).empty());
+  const int32_t moved = data.MobilityTargets(past)[0];
+  ASSERT_EQ(relations.Relation(past, moved), OccupationRelation::kMobilityLink);
+
+  EXPECT_FLOAT_EQ(BestCreditedExperienceMonths(c, past, data, relations), 24);
+  EXPECT_FLOAT_EQ(BestCreditedExperienceMonths(c, moved, data, relations), 12);
+  // An unrelated occupation (another grand domaine) credits nothing.
+  const int32_t unrelated = *data.FindRome("K1304");
+  ASSERT_EQ(relations.Relation(past, unrelated), OccupationRelation::kNone);
+  EXPECT_FLOAT_EQ(BestCreditedExperienceMonths(c, unrelated, data, relations), 0);
+
+  Opening o = testing::MasonOpening();
+  EXPECT_FLOAT_EQ(ExperienceCriterionScore(c, o, moved, data, relations), 1);  // nothing asked
+  o.experience_requirement = Requirement::kRequired;
+  o.experience_months = 24;
+  o.qualification_requirement = Requirement::kRequired;
+  o.qualification_level = 3;
+  const float experience = kExperienceRequiredFloor + (1 - kExperienceRequiredFloor) * 0.5f;  // 12 of 24 months
+  EXPECT_FLOAT_EQ(ExperienceCriterionScore(c, o, moved, data, relations),
+                  ExperienceQualificationScore(experience, kQualificationUnrecognisedScore));
+  EXPECT_FLOAT_EQ(ExperienceCriterionScore(c, o, past, data, relations),
+                  ExperienceQualificationScore(1, kQualificationUnrecognisedScore));
 }
 
 }  // namespace

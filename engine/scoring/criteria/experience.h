@@ -20,8 +20,10 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 
 #include "engine/model/types.h"
+#include "engine/refdata/reference_data.h"
 #include "engine/scoring/occupation_relations.h"
 
 namespace passerelle::engine::scoring {
@@ -99,6 +101,31 @@ inline float QualificationScore(Requirement requirement, int32_t level_asked, in
 // The criterion's score from its two parts.
 inline float ExperienceQualificationScore(float experience, float qualification) {
   return kExperienceShare * experience + (1.0f - kExperienceShare) * qualification;
+}
+
+// The candidate's best credited months towards the occupation `opening_rome` (a ROME index), resolving
+// the codes of past_occupations (an unknown code credits nothing; resolution has rejected it already).
+// The per-pair form the explanation and the scalar peer are to use; the kernel's walk will need the
+// years beside the occupations in the candidate segment.
+inline float BestCreditedExperienceMonths(const Candidate& candidate, int32_t opening_rome,
+                                          const ReferenceData& data, const OccupationRelations& relations) {
+  float best = 0;
+  for (const PastOccupation& past : candidate.past_occupations) {
+    const std::optional<int32_t> rome = data.FindRome(past.rome_code);
+    if (!rome || opening_rome < 0) continue;
+    best = std::max(best, CreditedExperienceMonths(relations.Relation(*rome, opening_rome), past.years));
+  }
+  return best;
+}
+
+// The criterion's score for one pair, from the records (`opening_rome` is the opening's ROME index).
+inline float ExperienceCriterionScore(const Candidate& candidate, const Opening& opening, int32_t opening_rome,
+                                      const ReferenceData& data, const OccupationRelations& relations) {
+  const float experience = ExperienceScore(opening.experience_requirement, opening.experience_months,
+                                           BestCreditedExperienceMonths(candidate, opening_rome, data, relations));
+  const float qualification = QualificationScore(opening.qualification_requirement, opening.qualification_level,
+                                                 candidate.qualification_level, candidate.qualification_recognised);
+  return ExperienceQualificationScore(experience, qualification);
 }
 
 // Reason words for a qualification met without recognition, for the explanation (both languages).
