@@ -138,7 +138,7 @@ TEST_F(ReadinessTest, AStartDateAlreadyPastCountsFromToday) {
   const Explanation e = Explain(Newcomer(), o, today);
   ASSERT_EQ(e.ready_day, today + 240);
   EXPECT_NEAR(Timing(e), std::exp(-std::log(2.0f) * 240 / sc::kTimingHalfLifeDays), 1e-5);
-  EXPECT_NE(TimingReason(e).en.find("Position open now (stated start passed); available in 240 days"),
+  EXPECT_NE(TimingReason(e).en.find("position open now (stated start passed); available in 240 days"),
             std::string::npos) << TimingReason(e).en;
   EXPECT_NE(TimingReason(e).fr.find("disponible dans 240 jour(s)"), std::string::npos) << TimingReason(e).fr;
   // Someone available already does not wait at all.
