@@ -87,8 +87,8 @@ function objectiveView(r, o) {
     aText: number(api.num(r.totalScore), 1), bText: number(api.num(o.totalScore), 1)};
   return [
     h('figure', {class: 'chart-box'}, pairedBars({title: t('cohort.objectivePlacedTitle'),
-      desc: `${placed.label}: ${placed.a} / ${placed.b}`, groups: [placed], names}),
-    pairedBars({title: t('cohort.scoreTitle'), desc: `${score.label}: ${score.aText} / ${score.bText}`, groups: [score], names}),
+      desc: `${placed.label}: ${placed.a} / ${placed.b}`, groups: [placed], names, legendGap: 290}),
+    pairedBars({title: t('cohort.scoreTitle'), desc: `${score.label}: ${score.aText} / ${score.bText}`, groups: [score], names, legendGap: 290}),
     h('figcaption', {}, t('cohort.objectiveCaption'))),
     table('objective-table', t('cohort.objectiveTable'), [t('cohort.figure'), names[0], names[1]], [
       [placed.label, String(placed.a), String(placed.b)],
@@ -124,14 +124,20 @@ function groupLabel(name) {
   return text === key ? name : text;
 }
 
+// The server sorts groups by name; French bands, housing and transport read better in their own order.
+const ORDER = ['below A1', 'A1', 'A2', 'B1', 'B2 and above', 'stable', 'temporary', 'emergency', 'none',
+  'walking', 'bicycle', 'public transport', 'car'];
+const rank = (g) => (ORDER.includes(g.group) ? ORDER.indexOf(g.group) : ORDER.length);
+
 function attributeView(x) {
   const name = t(`cohort.attr.${x.attribute}`);
-  const groups = (x.groups || []).map((g) => ({label: groupLabel(g.group), a: api.num(g.poolShare), b: api.num(g.slotShare),
+  const title = name.charAt(0).toUpperCase() + name.slice(1);
+  const groups = [...(x.groups || [])].sort((a, b) => rank(a) - rank(b)).map((g) => ({label: groupLabel(g.group), a: api.num(g.poolShare), b: api.num(g.slotShare),
     aText: percent(api.num(g.poolShare), 0), bText: percent(api.num(g.slotShare), 0), g}));
   const names = [t('cohort.poolShare'), t('cohort.slotShare')];
   const id = `exposure-${x.attribute.replace(/_/g, '-')}`;
   return [
-    h('h4', {id: `${id}-title`}, t('cohort.exposureOf', {name, pool: api.num(x.poolSize), slots: api.num(x.slots)})),
+    h('h4', {id: `${id}-title`}, t('cohort.exposureOf', {name: title, pool: api.num(x.poolSize), slots: api.num(x.slots)})),
     groups.length <= 12 ? h('figure', {class: 'chart-box'}, pairedBars({title: t('cohort.exposureChart', {name}),
       desc: groups.map((g) => `${g.label}: ${g.aText} / ${g.bText}`).join('; '), groups, names, max: 1, labelWidth: 180})) : null,
     table(id, t('cohort.exposureChart', {name}), [t('cohort.group'), t('cohort.poolCount'), names[0],
