@@ -1,6 +1,7 @@
 """The counsellor's console in headless Chromium against a real server and gateway (harness.Stack): sign-in
 and a refused key, a person created with the look-ups, matches with reasons, an explanation whose
-contributions add up to the score, a near-miss unlocked by an edit, a field error, a cohort assignment, and
+contributions add up to the score, a near-miss unlocked by an edit, a field error, a cohort assignment (both
+objectives, placement exposure by group), POEC cohorts, and
 what employers may see. Screenshots go to docs/console/ (docs/console.md shows them).
 
 The tests run in file order and share the browser: each starts from the sign-in screen.
@@ -232,11 +233,77 @@ def test_cohort_assignment_against_greedy(driver, stack, screenshots):
             for r in driver.find_elements(By.CSS_SELECTOR, "#compare-table tbody tr")}
     assert "Personnes placées" in rows and len(rows["Personnes placées"]) == 2
     assert driver.find_elements(By.CSS_SELECTOR, "#exposure-table tbody tr")
+    # Placement exposure: one table per watched attribute, and each attribute's placed counts add up to
+    # the people placed.
+    placed_count = int(rows["Personnes placées"][0])
+    tables = driver.find_elements(By.CSS_SELECTOR, "table.group-exposure")
+    assert [t.get_attribute("id") for t in tables] == [
+        "exposure-french-band", "exposure-housing", "exposure-transport-mode", "exposure-departement"]
+    for t in tables:
+        counts = [int(r.find_elements(By.TAG_NAME, "td")[2].text) for r in t.find_elements(By.CSS_SELECTOR, "tbody tr")]
+        assert counts and sum(counts) == placed_count, (t.get_attribute("id"), counts, placed_count)
     driver.save_screenshot(str(screenshots / "cohort.png"))
-    driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", driver.find_element(By.ID, "cmp-title"))
+    driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", driver.find_element(By.ID, "obj-title"))
     driver.save_screenshot(str(screenshots / "cohort-charts.png"))
     driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", driver.find_element(By.ID, "grp-title"))
     driver.save_screenshot(str(screenshots / "cohort-groups.png"))
+
+
+def objective_table(driver):
+    head = [th.text for th in driver.find_elements(By.CSS_SELECTOR, "#objective-table thead th")]
+    body = {r.find_element(By.TAG_NAME, "th").text: [td.text for td in r.find_elements(By.TAG_NAME, "td")]
+            for r in driver.find_elements(By.CSS_SELECTOR, "#objective-table tbody tr")}
+    return head, body
+
+
+def test_cohort_objective_switch_changes_the_report(driver, stack):
+    go(driver, stack, "cohort")
+    assert_heading(driver, "Cohorte : reclassement et affectation")
+    objective = Select(shown(driver, "#c-obj"))
+    assert objective.first_selected_option.text == "D’abord les personnes placées"
+    driver.find_element(By.ID, "run-assign").click()
+    shown(driver, "#objective-table", seconds=120)
+    head, people_first = objective_table(driver)
+    assert head[1:] == ["D’abord les personnes placées", "D’abord le score total"], head
+
+    Select(driver.find_element(By.ID, "c-obj")).select_by_value("ASSIGNMENT_OBJECTIVE_MAX_TOTAL_SCORE")
+    driver.find_element(By.ID, "run-assign").click()
+    wait(driver, 120).until(lambda d: objective_table(d)[0][1:2] == ["D’abord le score total"])
+    head, score_first = objective_table(driver)
+    assert head[1:] == ["D’abord le score total", "D’abord les personnes placées"], head
+    # The same two runs, their columns swapped; people first never places fewer people.
+    assert score_first["Personnes placées"] == people_first["Personnes placées"][::-1]
+    assert score_first["Score total"] == people_first["Score total"][::-1]
+    placed = [int(n) for n in people_first["Personnes placées"]]
+    assert placed[0] >= placed[1] > 0, placed
+    summary = driver.find_element(By.ID, "assign-summary").text
+    assert f"{placed[1]} personnes placées sur 501" in summary, summary
+
+
+def test_poec_cohorts_show_cohorts_or_left_out_reasons(driver, stack, screenshots):
+    go(driver, stack, "cohort")
+    assert_heading(driver, "Cohorte : reclassement et affectation")
+    assert unlabelled_fields(driver) == []
+    # By keyboard: Enter in the POEC fieldset forms cohorts, not an assignment.
+    field = shown(driver, "#p-min")
+    field.send_keys("2")
+    driver.find_element(By.ID, "p-max").send_keys("6" + Keys.ENTER)
+    summary = shown(driver, "#poec-summary", seconds=120).text
+    assert shown(driver, "#results-title").text == "Cohortes POEC"
+    m = re.match(r"(\d+) cohortes, (\d+) personnes placées sur (\d+)", summary)
+    assert m, summary
+    cohorts, placed, total = (int(n) for n in m.groups())
+    assert total == 501, summary
+    rows = driver.find_elements(By.CSS_SELECTOR, "#poec-cohorts tbody tr")
+    assert len(rows) == cohorts
+    members = [int(r.find_elements(By.TAG_NAME, "td")[1].text) for r in rows]
+    assert sum(members) == placed and all(2 <= n <= 6 for n in members), members
+    reasons = [r.find_elements(By.TAG_NAME, "td")[0].text for r in driver.find_elements(By.CSS_SELECTOR, "#poec-left-out tbody tr")]
+    assert len(reasons) == min(total - placed, 100)  # the table lists the first 100
+    assert set(reasons) <= {"Aucune offre POEC compatible", "Trop peu de monde pour une cohorte", "Postes pris par d’autres"}, set(reasons)
+    assert cohorts > 0 or reasons, summary
+    driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", driver.find_element(By.ID, "results-title"))
+    driver.save_screenshot(str(screenshots / "cohort-poec.png"))
 
 
 def test_cohort_reranking_streams_every_person(driver, stack):

@@ -104,9 +104,13 @@ export const listScoringProfiles = () => post('ListScoringProfiles', {});
 export const whoAmI = () => post('WhoAmI', {}, {service: 'passerelle.v1.Access'});
 export const assign = (request) => post('Assign', request);
 export const rerank = (request) => post('Rerank', request, {lines: true});
-// Hook for the cohorts work's rpc (Matching.FormCohorts), reachable through the generic route once the
-// server has it; no screen calls it yet.
-export const formCohorts = (request) => post('FormCohorts', request);
+// POEC cohorts (Matching.FormCohorts): a server stream of progress messages then one result; the
+// answer is the last message's result.
+export async function formCohorts(request) {
+  const messages = await post('FormCohorts', request, {lines: true});
+  const last = messages.filter((m) => m.result).pop();
+  return last ? last.result : {};
+}
 
 // Integers of 64 bits arrive as strings; numbers of the answer as numbers.
 export function num(value) {

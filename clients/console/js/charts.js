@@ -63,7 +63,7 @@ export function stackedBar({title, desc, segments, width = 640}) {
 }
 
 // Pairs of bars (two series side by side) for each group: {label, a, b, aText, bText}.
-export function pairedBars({title, desc, groups, names, width = 700, labelWidth = 260, max}) {
+export function pairedBars({title, desc, groups, names, width = 700, labelWidth = 260, max, legendGap = 200}) {
   const row = 46;
   const height = groups.length * row + 30;
   const svg = frame(width, height, title, desc);
@@ -83,7 +83,7 @@ export function pairedBars({title, desc, groups, names, width = 700, labelWidth 
   // Legend, in text.
   const ly = height - 12;
   names.forEach((name, k) => {
-    const lx = labelWidth + k * 200;
+    const lx = labelWidth + k * legendGap;
     svg.append(s('rect', {x: lx, y: ly - 10, width: 12, height: 12, fill: colours[k]}),
         s('text', {x: lx + 18, y: ly, class: 'chart-label'}, name));
   });

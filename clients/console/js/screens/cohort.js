@@ -7,8 +7,11 @@ import * as api from '../api.js';
 import {seg, showError, clearError, announce} from '../app.js';
 import {CEFR, HOUSING, splitList, textField, selectField, checkField, markFieldError} from '../forms.js';
 import {barChart, pairedBars} from '../charts.js';
+import {table, poecFields, poecRequest, poecView} from './cohort-poec.js';
 
 const MECHANISMS = ['ASSIGNMENT_MECHANISM_OPTIMAL', 'ASSIGNMENT_MECHANISM_STABLE', 'ASSIGNMENT_MECHANISM_GREEDY'];
+// People first is the advised objective for programmes that must fill their places (docs/batch.md).
+const OBJECTIVES = ['ASSIGNMENT_OBJECTIVE_MAX_PEOPLE_PLACED', 'ASSIGNMENT_OBJECTIVE_MAX_TOTAL_SCORE'];
 
 function scope(form) {
   return {
@@ -27,19 +30,13 @@ function assignRequest(form) {
   return {
     ...scope(form),
     mechanism: e.mechanism.value,
+    objective: e.objective.value,
     openingsPerCandidate: Number(e.openings_per_candidate.value || 0),
     maxProposalsPerOpening: Number(e.max_proposals_per_opening.value || 0),
     reservedShare: share,
     ...(Object.keys(reserveFor).length ? {reserveFor} : {}),
     maxLeftOutListed: 500,
   };
-}
-
-function table(id, caption, head, rows) {
-  return h('table', {class: 'data', id},
-      h('caption', {}, caption),
-      h('thead', {}, h('tr', {}, head.map((k) => h('th', {scope: 'col'}, k)))),
-      h('tbody', {}, rows.map((cells) => h('tr', {}, cells.map((c, i) => (i === 0 ? h('th', {scope: 'row'}, c) : h('td', {}, c)))))));
 }
 
 function comparison(r, g) {
@@ -80,8 +77,29 @@ function exposure(r) {
   ];
 }
 
-// Placement rate of the reserve_for cohort against everyone else, and any per-group exposure the
-// server reports (the cohorts work adds it; shown as a table of whatever groups it names).
+// The chosen objective's figures beside the other objective's (same pools and constraints): people
+// placed and total score, which one objective trades for the other.
+function objectiveView(r, o) {
+  if (!o || !o.objective) return [h('p', {id: 'objective-none'}, t('cohort.objectiveNone'))];
+  const names = [enumLabel(r.objective), enumLabel(o.objective)];
+  const placed = {label: t('cohort.placed'), a: api.num(r.assignedCount), b: api.num(o.assignedCount)};
+  const score = {label: t('cohort.totalScore'), a: api.num(r.totalScore), b: api.num(o.totalScore),
+    aText: number(api.num(r.totalScore), 1), bText: number(api.num(o.totalScore), 1)};
+  return [
+    h('figure', {class: 'chart-box'}, pairedBars({title: t('cohort.objectivePlacedTitle'),
+      desc: `${placed.label}: ${placed.a} / ${placed.b}`, groups: [placed], names, legendGap: 290}),
+    pairedBars({title: t('cohort.scoreTitle'), desc: `${score.label}: ${score.aText} / ${score.bText}`, groups: [score], names, legendGap: 290}),
+    h('figcaption', {}, t('cohort.objectiveCaption'))),
+    table('objective-table', t('cohort.objectiveTable'), [t('cohort.figure'), names[0], names[1]], [
+      [placed.label, String(placed.a), String(placed.b)],
+      [score.label, number(score.a, 2), number(score.b, 2)],
+      [t('cohort.leftEmpty'), String(api.num(r.positionsLeftEmpty)), String(api.num(o.positionsLeftEmpty))]]),
+  ];
+}
+
+// Placement rate of the reserve_for cohort against everyone else, then for each watched attribute
+// (French band, housing, transport mode, département) each group's share of the pool against its share
+// of the placements.
 function groupsView(r, answer) {
   const inCohort = api.num(r.cohortCandidateCount);
   const out = [];
@@ -95,13 +113,38 @@ function groupsView(r, answer) {
       desc: items.map((i) => `${i.label} ${i.text}`).join(', '), items, max: 1}),
     h('figcaption', {}, t('cohort.groupCaption', {n: inCohort, placed: api.num(r.cohortAssignedCount)}))));
   }
-  const groups = answer.exposureByGroup || answer.groupExposure || r.groups || r.exposureByGroup || [];
-  if (Array.isArray(groups) && groups.length) {
-    const keys = Object.keys(groups[0]);
-    out.push(table('group-exposure', t('cohort.groupExposure'), keys,
-        groups.map((g) => keys.map((k) => (typeof g[k] === 'number' ? number(g[k], 3) : String(g[k]))))));
-  }
+  (answer.placementExposure || []).forEach((x) => out.push(...attributeView(x)));
   return out.length ? out : [h('p', {}, t('cohort.noGroups'))];
+}
+
+// The server names groups in English ("below A1", "public transport"); départements by their code.
+function groupLabel(name) {
+  const key = `cohort.g.${name}`;
+  const text = t(key);
+  return text === key ? name : text;
+}
+
+// The server sorts groups by name; French bands, housing and transport read better in their own order.
+const ORDER = ['below A1', 'A1', 'A2', 'B1', 'B2 and above', 'stable', 'temporary', 'emergency', 'none',
+  'walking', 'bicycle', 'public transport', 'car'];
+const rank = (g) => (ORDER.includes(g.group) ? ORDER.indexOf(g.group) : ORDER.length);
+
+function attributeView(x) {
+  const name = t(`cohort.attr.${x.attribute}`);
+  const title = name.charAt(0).toUpperCase() + name.slice(1);
+  const groups = [...(x.groups || [])].sort((a, b) => rank(a) - rank(b)).map((g) => ({label: groupLabel(g.group), a: api.num(g.poolShare), b: api.num(g.slotShare),
+    aText: percent(api.num(g.poolShare), 0), bText: percent(api.num(g.slotShare), 0), g}));
+  const names = [t('cohort.poolShare'), t('cohort.slotShare')];
+  const id = `exposure-${x.attribute.replace(/_/g, '-')}`;
+  return [
+    h('h4', {id: `${id}-title`}, t('cohort.exposureOf', {name: title, pool: api.num(x.poolSize), slots: api.num(x.slots)})),
+    groups.length <= 12 ? h('figure', {class: 'chart-box'}, pairedBars({title: t('cohort.exposureChart', {name}),
+      desc: groups.map((g) => `${g.label}: ${g.aText} / ${g.bText}`).join('; '), groups, names, max: 1, labelWidth: 180})) : null,
+    table(id, t('cohort.exposureChart', {name}), [t('cohort.group'), t('cohort.poolCount'), names[0],
+      t('cohort.slotCount'), names[1], t('cohort.ratio')],
+    groups.map(({label, g}) => [label, String(api.num(g.poolCount)), percent(api.num(g.poolShare), 1),
+      String(api.num(g.slotCount)), percent(api.num(g.slotShare), 1), number(api.num(g.exposureRatio), 2)]), 'group-exposure'),
+  ];
 }
 
 function assignView(answer) {
@@ -117,6 +160,8 @@ function assignView(answer) {
     h('p', {class: 'lead', id: 'assign-summary'}, t('cohort.summary', {placed: api.num(r.assignedCount),
       total: api.num(r.candidateCount), openings: api.num(answer.openingCount), positions: api.num(r.positionCount),
       greedy: api.num(g.assignedCount), gain: percent(gain, 1)})),
+    h('section', {'aria-labelledby': 'obj-title'}, h('h3', {id: 'obj-title'}, t('cohort.objective')),
+        objectiveView(r, answer.otherObjective)),
     h('section', {'aria-labelledby': 'cmp-title'}, h('h3', {id: 'cmp-title'}, t('cohort.compare')), comparison(r, g)),
     h('section', {'aria-labelledby': 'exp-title'}, h('h3', {id: 'exp-title'}, t('cohort.exposure')), exposure(r)),
     h('section', {'aria-labelledby': 'grp-title'}, h('h3', {id: 'grp-title'}, t('cohort.groups')), groupsView(r, answer)),
@@ -158,6 +203,12 @@ function rerankView(messages) {
   ];
 }
 
+// Enter in a field of the POEC fieldset forms cohorts; anywhere else it runs the assignment.
+function inPoec(event) {
+  const poec = event.target.querySelector('.poec');
+  return Boolean(poec && poec.contains(document.activeElement));
+}
+
 export async function render(main) {
   const results = h('section', {'aria-labelledby': 'results-title', id: 'cohort-results'},
       h('h2', {id: 'results-title'}, t('cohort.results')), h('p', {}, t('cohort.nothingYet')));
@@ -170,9 +221,11 @@ export async function render(main) {
     replace(results, h('h2', {id: 'results-title'}, t('cohort.results')), h('p', {}, t('cohort.running')));
     announce(t('cohort.running'));
     try {
-      const view = which === 'assign' ? assignView(await api.assign(assignRequest(form))) :
-        rerankView(await api.rerank({...scope(form), k: 10}));
-      replace(results, h('h2', {id: 'results-title'}, which === 'assign' ? t('cohort.assignResults') : t('cohort.rerankResults')), view);
+      let view;
+      if (which === 'assign') view = assignView(await api.assign(assignRequest(form)));
+      else if (which === 'poec') view = poecView(await api.formCohorts({...scope(form), ...poecRequest(form)}));
+      else view = rerankView(await api.rerank({...scope(form), k: 10}));
+      replace(results, h('h2', {id: 'results-title'}, t(`cohort.${which}Results`)), view);
       announce(t('cohort.done'));
       results.querySelector('h2').tabIndex = -1;
       results.querySelector('h2').focus();
@@ -187,13 +240,15 @@ export async function render(main) {
   replace(main,
       h('h1', {}, t('cohort.title')),
       h('p', {class: 'lead'}, t('cohort.intro')),
-      h('form', {class: 'cohort-form card', onsubmit: (e) => run(e, 'assign'), novalidate: true},
+      h('form', {class: 'cohort-form card', onsubmit: (e) => run(e, inPoec(e) ? 'poec' : 'assign'), novalidate: true},
           h('fieldset', {}, h('legend', {}, t('cohort.scope')),
               textField('c-dep', t('people.departements'), {name: 'departements', field: 'departements', help: t('people.departementsHelp')}),
               textField('c-occ', t('people.occupations'), {name: 'occupations', field: 'occupations', help: t('people.occupationsHelp')})),
           h('fieldset', {}, h('legend', {}, t('cohort.mechanism')),
               selectField('c-mech', t('cohort.mechanism'), MECHANISMS.map((m) => [m, enumLabel(m)]), MECHANISMS[0],
                   {name: 'mechanism', field: 'mechanism', help: t('cohort.mechanismHelp')}),
+              selectField('c-obj', t('cohort.objective'), OBJECTIVES.map((o) => [o, enumLabel(o)]), OBJECTIVES[0],
+                  {name: 'objective', field: 'objective', help: t('cohort.objectiveHelp')}),
               textField('c-pool', t('cohort.pool'), {name: 'openings_per_candidate', field: 'openings_per_candidate',
                 type: 'number', min: 0, value: '', help: t('cohort.poolHelp')}),
               textField('c-cap', t('cohort.cap'), {name: 'max_proposals_per_opening', field: 'max_proposals_per_opening',
@@ -207,6 +262,7 @@ export async function render(main) {
                   HOUSING.map((v) => checkField(`c-h-${v}`, enumLabel(v), false, {name: `reserve-${v}`})))),
           h('div', {class: 'actions'},
               h('button', {type: 'submit', class: 'primary', id: 'run-assign'}, t('cohort.runAssign')),
-              h('button', {type: 'button', id: 'run-rerank', onclick: (e) => run(e, 'rerank')}, t('cohort.runRerank')))),
+              h('button', {type: 'button', id: 'run-rerank', onclick: (e) => run(e, 'rerank')}, t('cohort.runRerank'))),
+          poecFields((e) => run(e, 'poec'))),
       results);
 }
