@@ -309,8 +309,9 @@ Sentence TimingReason(const ResolvedCandidate& c, const ResolvedOpening& o, cons
   const int wait = stated == 0 ? 0 : std::max(0, e.ready_day - start);
   Sentence s = stated == 0 ? Sentence{"L'offre ne fixe pas de date de début (dès que possible)",
                                       "The opening states no start date (as soon as possible)"}
-               : past      ? (wait == 0 ? Sentence{"Poste à pourvoir dès maintenant (début prévu passé) ; disponible",
-                                                   "Position open now (stated start passed); available"}
+               : past      ? (wait == 0 ? Sentence{"Poste à pourvoir dès maintenant (début prévu passé) ; disponible "
+                                                   "dès maintenant",
+                                                   "Position open now (stated start passed); available now"}
                                         : Sentence{absl::StrCat("Poste à pourvoir dès maintenant (début prévu passé) ; "
                                                                 "disponible dans ", wait, " jour(s)"),
                                                    absl::StrCat("Position open now (stated start passed); available in ",

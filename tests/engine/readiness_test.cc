@@ -145,7 +145,9 @@ TEST_F(ReadinessTest, AStartDateAlreadyPastCountsFromToday) {
   Candidate ready = MasonCandidate();
   ready.french_level = CefrLevel::kB1;
   ready.available_from = DayFromCivil(2026, 1, 5);
-  EXPECT_FLOAT_EQ(Timing(Explain(ready, o, today)), 1.0f);
+  const Explanation now = Explain(ready, o, today);
+  EXPECT_FLOAT_EQ(Timing(now), 1.0f);
+  EXPECT_EQ(TimingReason(now).en, "Position open now (stated start passed); available now");
 }
 
 TEST_F(ReadinessTest, NearMissUnlockNamesTheRouteAndItsLength) {

@@ -63,9 +63,11 @@ export function stackedBar({title, desc, segments, width = 640}) {
 }
 
 // Pairs of bars (two series side by side) for each group: {label, a, b, aText, bText}.
-export function pairedBars({title, desc, groups, names, width = 700, labelWidth = 260, max, legendGap = 200}) {
+export function pairedBars({title, desc, groups, names, width = 700, labelWidth = 260, max}) {
   const row = 46;
-  const height = groups.length * row + 30;
+  const legendLine = 18;  // one line per series, so that long names never overlap or run off the chart
+  const legendTop = groups.length * row + 4;
+  const height = legendTop + names.length * legendLine + 6;
   const svg = frame(width, height, title, desc);
   const top = max || Math.max(1e-9, ...groups.flatMap((g) => [g.a, g.b]));
   const room = width - labelWidth - 100;
@@ -80,12 +82,11 @@ export function pairedBars({title, desc, groups, names, width = 700, labelWidth 
           s('text', {x: labelWidth + w + 6, y: by + 13, class: 'chart-value'}, text ?? String(value)));
     });
   });
-  // Legend, in text.
-  const ly = height - 12;
+  // Legend, in text, one series a line.
   names.forEach((name, k) => {
-    const lx = labelWidth + k * legendGap;
-    svg.append(s('rect', {x: lx, y: ly - 10, width: 12, height: 12, fill: colours[k]}),
-        s('text', {x: lx + 18, y: ly, class: 'chart-label'}, name));
+    const ly = legendTop + 14 + k * legendLine;
+    svg.append(s('rect', {x: labelWidth, y: ly - 10, width: 12, height: 12, fill: colours[k]}),
+        s('text', {x: labelWidth + 18, y: ly, class: 'chart-label'}, name));
   });
   return svg;
 }

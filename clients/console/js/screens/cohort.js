@@ -87,8 +87,8 @@ function objectiveView(r, o) {
     aText: number(api.num(r.totalScore), 1), bText: number(api.num(o.totalScore), 1)};
   return [
     h('figure', {class: 'chart-box'}, pairedBars({title: t('cohort.objectivePlacedTitle'),
-      desc: `${placed.label}: ${placed.a} / ${placed.b}`, groups: [placed], names, legendGap: 290}),
-    pairedBars({title: t('cohort.scoreTitle'), desc: `${score.label}: ${score.aText} / ${score.bText}`, groups: [score], names, legendGap: 290}),
+      desc: `${placed.label}: ${placed.a} / ${placed.b}`, groups: [placed], names}),
+    pairedBars({title: t('cohort.scoreTitle'), desc: `${score.label}: ${score.aText} / ${score.bText}`, groups: [score], names}),
     h('figcaption', {}, t('cohort.objectiveCaption'))),
     table('objective-table', t('cohort.objectiveTable'), [t('cohort.figure'), names[0], names[1]], [
       [placed.label, String(placed.a), String(placed.b)],
