@@ -390,10 +390,12 @@ int main(int argc, char** argv) {
       std::printf("%s\n%s\n\n", sql.c_str(), plan.ok() ? plan->c_str() : std::string(plan.status().message()).c_str());
     }
   }
-  // Equal work on both sides: scores and contributions, no sentences (BM_Explain measures those).
+  // Equal work on both sides: scores and contributions, no sentences (BM_Explain measures those), and no
+  // second scan counting what blocks a candidate with no eligible opening (the peer counts nothing).
   passerelle::engine::MatchQuery q;
   q.k = settings.k;
   q.explain = false;
+  q.count_blockers_in_scope = false;
   const auto profile = passerelle::engine::DefaultScoringProfile();
   const std::string nc = std::to_string(settings.candidates), no = std::to_string(settings.openings);
   benchmark::RegisterBenchmark(("BM_MatchCandidates/engine/" + nc).c_str(), [&](benchmark::State& st) {

@@ -232,7 +232,7 @@ absl::StatusOr<MatchResult> MatchIndex::MatchOpeningsIn(const OpeningTable::Snap
   ScanSegments(snapshot.segments.size(), static_cast<int64_t>(snapshot.live_rows), options_, running.others(), query,
                scan, &selection, &result);
   if (may_skip) result.scored += static_cast<int64_t>(snapshot.live_rows);
-  if (result.eligible == 0 && may_skip) {
+  if (result.eligible == 0 && may_skip && query.count_blockers_in_scope) {
     // No eligible opening: one full scan, only to count what blocks the openings in scope.
     MatchQuery counting_query = query;
     counting_query.near_misses = 0;

@@ -82,6 +82,9 @@ struct MatchQuery {
   // past their expiry and readiness dates are judged against it; 0 = unknown (no date-based rule
   // applies). Default: 0.
   Day today = 0;
+  // MatchOpenings only: when no opening is eligible, scan the openings in scope once more to count what
+  // blocks them (MatchResult::blocker_counts). That second scan costs about a full scan. Default: true.
+  bool count_blockers_in_scope = true;
 };
 
 struct MatchIndexOptions {
