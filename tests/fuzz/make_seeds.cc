@@ -12,6 +12,8 @@
 #include "engine/scoring/profile.h"
 #include "engine/store/record_codec.h"
 #include "engine/store/record_key.h"
+#include "passerelle/v1/access.pb.h"
+#include "passerelle/v1/discovery.pb.h"
 #include "passerelle/v1/governance.pb.h"
 #include "passerelle/v1/matching.pb.h"
 
@@ -126,6 +128,67 @@ void Main() {
   v1::ListExpiringRecordsRequest expiring;
   expiring.set_within_days(30);
   Write("request_fuzz", "expiring", request(17, kAdmin, expiring.SerializeAsString()));
+  v1::FormCohortsRequest cohorts;
+  cohorts.add_regions("11");
+  cohorts.set_min_cohort_size(2);
+  cohorts.set_max_cohort_size(4);
+  Write("request_fuzz", "form-cohorts", request(18, kBatch, cohorts.SerializeAsString()));
+  v1::ListCandidatesRequest list_candidates;
+  list_candidates.set_page_size(2);
+  list_candidates.mutable_filter()->add_departements("93");
+  Write("request_fuzz", "list-candidates", request(19, kCounsellor, list_candidates.SerializeAsString()));
+  v1::ListOpeningsRequest list_openings;
+  list_openings.set_page_size(2);
+  list_openings.mutable_filter()->add_occupations("F");
+  Write("request_fuzz", "list-openings", request(20, kEmployer, list_openings.SerializeAsString()));
+  if (!candidates.empty()) {
+    v1::SearchOpeningsRequest search;
+    *search.mutable_profile() = candidates[0];
+    search.set_k(3);
+    Write("request_fuzz", "search-openings", request(21, kCounsellor, search.SerializeAsString()));
+  }
+  if (!openings.empty()) {
+    v1::SearchCandidatesRequest search;
+    *search.mutable_profile() = openings[0];
+    search.set_k(3);
+    Write("request_fuzz", "search-candidates", request(22, kEmployer, search.SerializeAsString()));
+  }
+  v1::LookupOccupationsRequest occupations;
+  occupations.set_query("maçon");
+  occupations.set_limit(5);
+  Write("request_fuzz", "lookup-occupations", request(23, kCounsellor, occupations.SerializeAsString()));
+  v1::LookupCommunesRequest communes;
+  communes.set_query("saint-denis");
+  communes.set_departement("93");
+  Write("request_fuzz", "lookup-communes", request(24, kCounsellor, communes.SerializeAsString()));
+  v1::LookupSkillsRequest skills;
+  skills.set_rome_code("F1703");
+  Write("request_fuzz", "lookup-skills", request(25, kCounsellor, skills.SerializeAsString()));
+  Write("request_fuzz", "whoami", request(26, kCounsellor, ""));
+  v1::CreateKeyRequest create_key;
+  create_key.set_organisation("fuzz-org");
+  create_key.set_role("counsellor");
+  create_key.set_ttl_seconds(3600);
+  create_key.set_description("fuzz seed");
+  Write("request_fuzz", "create-key", request(27, kAdmin, create_key.SerializeAsString()));
+  v1::ListKeysRequest list_keys;
+  list_keys.set_organisation("fuzz-org");
+  Write("request_fuzz", "list-keys", request(28, kAdmin, list_keys.SerializeAsString()));
+  v1::RevokeKeyRequest revoke;
+  revoke.set_key_id("k-unknown");
+  Write("request_fuzz", "revoke-key", request(29, kAdmin, revoke.SerializeAsString()));
+  v1::PutSharingAgreementRequest share;
+  share.mutable_agreement()->set_owner_organisation("fuzz-org");
+  share.mutable_agreement()->set_reader_organisation("other-org");
+  Write("request_fuzz", "put-agreement", request(30, kAdmin, share.SerializeAsString()));
+  v1::DeleteSharingAgreementRequest unshare;
+  unshare.set_owner_organisation("fuzz-org");
+  unshare.set_reader_organisation("other-org");
+  Write("request_fuzz", "delete-agreement", request(31, kAdmin, unshare.SerializeAsString()));
+  Write("request_fuzz", "list-agreements", request(32, kAdmin, ""));
+  v1::EraseOrganisationRequest erase;
+  erase.set_organisation("other-org");
+  Write("request_fuzz", "erase-organisation", request(33, kAdmin, erase.SerializeAsString()));
 
   const char* files[] = {"VERSION", "rome/occupations.tsv", "rome/mobility.tsv", "rome/skills.tsv",
                          "rome/occupation_skills.tsv", "rome/appellations.tsv", "geo/regions.tsv",

@@ -1,11 +1,16 @@
-// Every request message of passerelle.v1.Matching and Governance, decoded from the input as gRPC decodes
+// Every request message of passerelle.v1.Matching, Governance and Access, decoded from the input as gRPC decodes
 // it, through the path the server runs: the call gate with a real API key, the handler, the catalog.
 // Unary synchronous rpcs run their handler in process. The streamed import items go through the
 // put handler of their kind (the import runs the same owner check, decode and catalog put per item).
-// The callback query rpcs (MatchOpenings, MatchCandidates, Explain) and Rerank need a live call, so
-// their requests go through the validation their handlers start with (api_convert, batch_convert).
+// The callback query rpcs (MatchOpenings, MatchCandidates, Explain), Rerank and the server-streaming
+// FormCohorts need a live call, so their requests go through the validation their handlers start with
+// (api_convert, batch_convert). Not reached: WatchMatches (a stream that waits for updates). RevokeKey
+// spares the harness's own keys and EraseOrganisation other organisations than the harness's, so that
+// later inputs still pass the call gate with records to work on.
 // Input: byte 0 selects the rpc, byte 1 the caller's role; the rest is the serialized request.
 #include "engine/common/status_macros.h"
+#include "passerelle/v1/access.pb.h"
+#include "passerelle/v1/discovery.pb.h"
 #include "passerelle/v1/governance.pb.h"
 #include "passerelle/v1/matching.pb.h"
 #include "server/api_convert.h"
@@ -78,15 +83,46 @@ void Run(int rpc, int role, absl::string_view bytes) {
       return;
     }
     case 16: return Unary(h.governance(), &server::GovernanceService::ListAuditEntries, role, bytes);
-    default: return Unary(h.governance(), &server::GovernanceService::ListExpiringRecords, role, bytes);
+    case 17: return Unary(h.governance(), &server::GovernanceService::ListExpiringRecords, role, bytes);
+    case 18: {
+      v1::FormCohortsRequest request;
+      if (Parse(bytes, &request)) (void)server::PoecCohortOptionsFromProto(request, engine::kMaxK, h.data());
+      return;
+    }
+    case 19: return Unary(m, &S::ListCandidates, role, bytes);
+    case 20: return Unary(m, &S::ListOpenings, role, bytes);
+    case 21: return Unary(m, &S::SearchOpenings, role, bytes);
+    case 22: return Unary(m, &S::SearchCandidates, role, bytes);
+    case 23: return Unary(m, &S::LookupOccupations, role, bytes);
+    case 24: return Unary(m, &S::LookupCommunes, role, bytes);
+    case 25: return Unary(m, &S::LookupSkills, role, bytes);
+    case 26: return Unary(h.access(), &server::AccessService::WhoAmI, role, bytes);
+    case 27: return Unary(h.access(), &server::AccessService::CreateKey, role, bytes);
+    case 28: return Unary(h.access(), &server::AccessService::ListKeys, role, bytes);
+    case 29: {
+      v1::RevokeKeyRequest request;
+      if (!Parse(bytes, &request) || h.IsHarnessKey(request.key_id())) return;
+      return Unary(h.access(), &server::AccessService::RevokeKey, role, bytes);
+    }
+    case 30: return Unary(h.access(), &server::AccessService::PutSharingAgreement, role, bytes);
+    case 31: return Unary(h.access(), &server::AccessService::DeleteSharingAgreement, role, bytes);
+    case 32: return Unary(h.access(), &server::AccessService::ListSharingAgreements, role, bytes);
+    default: {
+      v1::EraseOrganisationRequest request;
+      if (!Parse(bytes, &request) || request.organisation() == "fuzz-org") return;
+      return Unary(h.governance(), &server::GovernanceService::EraseOrganisation, role, bytes);
+    }
   }
 }
 
 }  // namespace
 }  // namespace passerelle::fuzz
 
+// Cases 0..33 of Run.
+constexpr int kRpcCount = 34;
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 2) return 0;
-  passerelle::fuzz::Run(data[0] % 18, data[1], passerelle::fuzz::AsView(data + 2, size - 2));
+  passerelle::fuzz::Run(data[0] % kRpcCount, data[1], passerelle::fuzz::AsView(data + 2, size - 2));
   return 0;
 }

@@ -33,10 +33,11 @@ ServiceHarness& ServiceHarness::Get() {
                         "opening the catalog");
     h->registry_ = OrDie(server::AccessRegistry::Load(&h->catalog_->store()), "loading the registry");
     for (int role = 0; role < kRoles; ++role) {
-      h->secrets_[role] = OrDie(h->registry_->CreateKey("fuzz-org", static_cast<server::Role>(role),
-                                                        absl::ZeroDuration(), "fuzz"),
-                                "creating a key")
-                              .second;
+      auto [key, secret] = OrDie(h->registry_->CreateKey("fuzz-org", static_cast<server::Role>(role),
+                                                         absl::ZeroDuration(), "fuzz"),
+                                 "creating a key");
+      h->key_ids_[role] = key.id;
+      h->secrets_[role] = std::move(secret);
     }
     h->authorizer_ = std::make_unique<server::Authorizer>(h->registry_.get());
     server::TenantLimitOptions limits;
@@ -48,9 +49,17 @@ ServiceHarness& ServiceHarness::Get() {
     h->matching_ = std::make_unique<server::MatchingService>(h->catalog_.get(), server::ServiceLimits{}, h->gate_.get());
     h->governance_ = std::make_unique<server::GovernanceService>(h->catalog_.get(), engine::RetentionOptions{},
                                                                  h->gate_.get(), h->registry_.get());
+    h->access_ = std::make_unique<server::AccessService>(h->registry_.get(), h->gate_.get());
     return h;
   }();
   return *harness;
+}
+
+bool ServiceHarness::IsHarnessKey(absl::string_view key_id) const {
+  for (const std::string& id : key_ids_) {
+    if (id == key_id) return true;
+  }
+  return false;
 }
 
 ServiceHarness::Call::Call(const ServiceHarness& harness, int role) {
