@@ -118,9 +118,18 @@ std::vector<Case> BlockerCases() {
        .checks = {{"o-lorry-c", "LICENCE_CATEGORY_MISSING", "Permis exigé non détenu en France : C (détenus : B)"},
                   {"o-lorry-c", "unlock LICENCE_CATEGORY_MISSING", "permis C : échange du permis étranger en cours, "
                                                                    "environ 12 semaines"},
-                  {"o-lorry-ce", "unlock LICENCE_CATEGORY_MISSING", "permis CE : environ 3 semaines de formation"}},
+                  {"o-lorry-ce", "unlock LICENCE_CATEGORY_MISSING", "permis CE : environ 3 semaines de formation"},
+                  {"o-lorry-c", "ready", "2026-03-02"},
+                  {"o-lorry-c", "timing", "Disponible à la date de début"},
+                  {"o-lorry-ce", "ready", "2026-03-02"}},
        .why = "His trade is heavy goods, but until the exchange lands he can drive only a van; the lorry jobs "
-              "are near-misses with the exchange's delay and, for CE, the extra training."},
+              "are near-misses with the exchange's delay and, for CE, the extra training.",
+       .disagreement = "a licence near-miss is scored as if the licence were there on the start date: both lorry "
+                       "jobs read « Disponible à la date de début » (ready 2 March) although the exchange takes "
+                       "about 12 weeks, and the CE job (12 weeks plus 3 of training) ties with the C job (0.759 "
+                       "each, listed C first only by id). A counsellor expects the unlock's delay in the ready "
+                       "day, as the French route already is, and so the C job before the CE job. The same holds "
+                       "for a required car licence (about 8 weeks, case car-licence-required-or-desired)."},
       {.name = "salary-below-the-floor",
        .topic = "SALARY_BELOW_FLOOR",
        .story = "A mason who needs at least 2,000 € gross a month (rent); openings paying at most 1,950 €, at most "
