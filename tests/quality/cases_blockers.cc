@@ -167,6 +167,23 @@ std::vector<Case> BlockerCases() {
                                                                 "(niveau A2)"},
                   {"o-english-b1", "no score", ""}},
        .why = "A working language is needed on day one and is not taught by the programme, unlike French."},
+      {.name = "employer-sees-who-can-come",
+       .topic = "blockers for an opening",
+       .story = "An employer's maçon opening in Bobigny; four masons: one in Saint-Denis, one in Lyon who will not "
+                "move, one in Saint-Denis without a permit to work, one in Montreuil who wants only temp work.",
+       .today = "2026-02-02",
+       .ask = Ask::kPeopleForOpening,
+       .people = {Mason("p-lyon").LivesIn(kLyon), Mason("p-no-permit").NoRightToWork(),
+                  Mason("p-temp-only").LivesIn(kMontreuil).Accepts({ContractType::kInterim}), Mason("p-saint-denis")},
+       .openings = {MasonJob("o-macon-bobigny", kBobigny)},
+       .order = {"p-saint-denis"},
+       .near_misses = {"p-lyon"},
+       .checks = {{"p-lyon", "blockers", "TOO_FAR"},
+                  {"p-no-permit", "blockers", "NO_RIGHT_TO_WORK"},
+                  {"p-temp-only", "CONTRACT_MISMATCH", "Contrat proposé (CDI) non accepté par la personne (accepte : "
+                                                       "intérim)"}},
+       .why = "The employer sees who can come now, and who could with a move; people who cannot work or do "
+              "not want the contract are not put forward."},
       {.name = "blockers-counted-when-nothing-fits",
        .topic = "blockers in scope",
        .story = "A mason in Saint-Denis who accepts only a CDI and will not move; openings in Lyon (CDI), Rennes "
