@@ -48,7 +48,8 @@ std::vector<Case> BlockerCases() {
        .order = {"o-mornings"},
        .checks = {{"o-evenings", "blockers", "SCHEDULE_CONFLICT"},
                   {"o-evenings", "SCHEDULE_CONFLICT", "Aucun des 5 créneaux de l'offre parmi les 5 créneaux où la "
-                                                      "personne est disponible"}},
+                                                      "personne est disponible"},
+                  {"o-evenings", "no score", ""}},
        .why = "None of the shifts fits her hours: she cannot take the job, whatever its score."},
       {.name = "night-and-weekend-work",
        .topic = "NIGHT_OR_WEEKEND_UNAVAILABLE",
@@ -73,7 +74,8 @@ std::vector<Case> BlockerCases() {
                     Job("o-one-item", "F1703", kBobigny).Requires({kMasonry})},
        .order = {"o-one-item"},
        .checks = {{"o-two-items", "MISSING_REQUIRED_SKILLS", "1 compétence(s) requise(s) sur 2 manquante(s) (profil "
-                                                             "strict)"}},
+                                                             "strict)"},
+                  {"o-two-items", "no score", ""}},
        .why = "Under the programme's rule a missing required item excludes; without it, it only lowers the score.",
        .strict_skills = true},
       {.name = "french-gap-not-closable",

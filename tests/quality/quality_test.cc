@@ -82,6 +82,25 @@ TEST(CaseTableTest, CoversEveryCriterionBlockerAndThePathway) {
   EXPECT_TRUE(topics.count("pathway"));
 }
 
+// A relaxable blocker's unlock is read in some case; a blocker that cannot be lifted is shown, in the case
+// about it, with no score once lifted.
+TEST(CaseTableTest, ChecksEveryUnlockAndEveryBlockerThatStays) {
+  std::set<std::string> unlocks, unliftable;
+  for (const Case& c : AllCases()) {
+    for (const Check& check : c.checks) {
+      if (check.what.rfind("unlock ", 0) == 0) unlocks.insert(check.what.substr(7));
+      if (check.what == "no score") unliftable.insert(c.topic);
+    }
+  }
+  for (uint32_t bit = 1; bit != 0 && bit <= scoring::kLastBlocker; bit <<= 1) {
+    if (BlockerRelaxable(bit)) {
+      EXPECT_TRUE(unlocks.count(BlockerCode(bit))) << "no case reads the unlock of " << BlockerCode(bit);
+    } else {
+      EXPECT_TRUE(unliftable.count(BlockerCode(bit))) << "no case shows " << BlockerCode(bit) << " without a score";
+    }
+  }
+}
+
 // A case the engine disagrees with fails and says so in plain words: the case's name, both orders.
 TEST(CaseRunnerTest, WrongExpectationFailsInPlainWords) {
   Case c = AllCases().front();
@@ -103,6 +122,21 @@ std::string ReadFile(const std::string& path) {
   return text.str();
 }
 
+// The first line where the page and the table differ, both versions (the whole page is too long to print).
+std::string FirstDifference(const std::string& listed, const std::string& generated) {
+  std::istringstream a(listed), b(generated);
+  std::string line_a, line_b;
+  for (int line = 1;; ++line) {
+    const bool more_a = static_cast<bool>(std::getline(a, line_a));
+    const bool more_b = static_cast<bool>(std::getline(b, line_b));
+    if (!more_a && !more_b) return "no line differs";
+    if (more_a != more_b || line_a != line_b) {
+      return "line " + std::to_string(line) + " of the generated list reads\n  " + (more_a ? line_a : "(end)") +
+             "\nwhere the table gives\n  " + (more_b ? line_b : "(end)");
+    }
+  }
+}
+
 // docs/quality.md holds RenderCases' output between the markers; PASSERELLE_UPDATE_QUALITY_DOC=1
 // rewrites it (after adding or changing a case).
 TEST(QualityDocTest, ListsEveryCaseAsTheTableStatesIt) {
@@ -119,8 +153,9 @@ TEST(QualityDocTest, ListsEveryCaseAsTheTableStatesIt) {
     GTEST_SKIP() << "rewrote " << path;
   }
   for (const Case& c : AllCases()) EXPECT_TRUE(absl::StrContains(doc, "\n### " + c.name + "\n")) << c.name << " missing";
-  EXPECT_EQ(doc.substr(from, end - from), generated)
-      << path << " is out of date: run this test with PASSERELLE_UPDATE_QUALITY_DOC=1";
+  const std::string listed = doc.substr(from, end - from);
+  EXPECT_TRUE(listed == generated) << path << " is out of date (run this test with PASSERELLE_UPDATE_QUALITY_DOC=1); "
+                                   << FirstDifference(listed, generated);
 }
 
 }  // namespace
