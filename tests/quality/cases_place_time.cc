@@ -126,17 +126,31 @@ std::vector<Case> PlaceAndTimeCases() {
        .why = "Where the trade is short of hands, the hiring chance is higher."},
       {.name = "timing-ready-by-the-start-first",
        .topic = "timing",
-       .story = "A mason available from 4 May 2026; one opening starts 2 March, one 4 May, one states no date.",
+       .story = "A mason available from 4 May 2026; one opening starts 2 March, one 4 May.",
        .today = "2026-02-02",
        .people = {Mason("p-mason-may").AvailableFrom("2026-05-04")},
-       .openings = {MasonJob("o-march", kBobigny), MasonJob("o-may", kBobigny).Starts("2026-05-04"),
-                    MasonJob("o-asap", kBobigny).Starts("")},
-       .order = {"o-asap", "o-may", "o-march"},
+       .openings = {MasonJob("o-march", kBobigny), MasonJob("o-may", kBobigny).Starts("2026-05-04")},
+       .order = {"o-may", "o-march"},
        .checks = {{"o-march", "timing", "Disponible 63 jour(s) après le début du poste"},
-                  {"o-may", "timing", "Disponible à la date de début"},
-                  {"o-asap", "timing", "L'offre ne fixe pas de date de début (dès que possible)"}},
-       .why = "An employer who starts in March waits nine weeks for her; one who starts in May does not. An "
-              "opening with no date waits for the right person (scored as no wait; ties broken by id)."},
+                  {"o-may", "timing", "Disponible à la date de début"}},
+       .why = "An employer who starts in March waits nine weeks for her; one who starts in May does not."},
+      {.name = "timing-as-soon-as-possible-while-unavailable",
+       .topic = "timing",
+       .story = "Asked on 2 February 2026: the same mason, available only from 4 May; an opening to fill as soon "
+                "as possible (no start date) and one starting 4 May.",
+       .today = "2026-02-02",
+       .people = {Mason("p-mason-may").AvailableFrom("2026-05-04")},
+       .openings = {MasonJob("o-asap", kBobigny).Starts(""), MasonJob("o-may", kBobigny).Starts("2026-05-04")},
+       .order = {"o-asap", "o-may"},
+       .checks = {{"o-asap", "timing", "L'offre ne fixe pas de date de début (dès que possible)"},
+                  {"o-may", "timing", "Disponible à la date de début"}},
+       .why = "The May opening is planned for her availability; an opening to fill now will not wait three months.",
+       .disagreement = "an opening with no start date (« dès que possible ») is scored as if it waited for the "
+                       "person: she is available only on 4 May, 91 days after the day asked, yet its timing is 1, "
+                       "tied with the May opening and listed first only by id. A counsellor reads « as soon as "
+                       "possible » as starting on the day asked, the rule the engine already applies to a start "
+                       "date that has passed (case timing-start-date-passed-counts-from-today), which would put "
+                       "the May opening first."},
       {.name = "timing-start-date-passed-counts-from-today",
        .topic = "timing",
        .story = "Asked on 2 February 2026: an opening whose stated start (1 December 2025) has passed, and one "
