@@ -50,6 +50,23 @@ std::vector<Case> CriteriaCases() {
        .checks = {{"o-macon", "occupation", "5,0 an(s) d'expérience"},
                   {"o-nettoyage", "occupation", "1,0 an(s) d'expérience"}},
        .why = "Five years in a trade weigh more than one; with no wish stated, experience is the project."},
+      {.name = "occupation-wish-against-long-experience",
+       .topic = "occupation",
+       .story = "A person who worked five years as a mason and now wishes to become a tiler; a tiling and a "
+                "masonry opening in Bobigny asking for the same items.",
+       .today = "2026-02-02",
+       .people = {Mason("p-mason-to-tiler").Wishes({"F1608"}).WorkedAs("F1703", 5)},
+       .openings = {Job("o-carreleur", "F1608", kBobigny).Requires(mason_items),
+                    Job("o-macon", "F1703", kBobigny).Requires(mason_items)},
+       .order = {"o-macon", "o-carreleur"},
+       .checks = {{"o-carreleur", "occupation", "métier souhaité n°1"},
+                  {"o-macon", "occupation", "5,0 an(s) d'expérience"}},
+       .why = "Both trades are hers: one by choice, one by five years of work.",
+       .disagreement = "five years in a past occupation weigh exactly as much as the first wish (factor 1 each, "
+                       "docs/scoring.md, Occupation), so the masonry opening comes first only by its higher "
+                       "tension (0.940 against 0.936). A counsellor puts the person's project first (the tiling "
+                       "opening), keeping the old trade as the fallback; a past occupation's factor capped below "
+                       "the first wish's would give that order."},
       {.name = "skills-required-items-before-desired",
        .topic = "skills",
        .story = "A mason who masters masonry and measuring but cannot yet read plans; one opening requires what "

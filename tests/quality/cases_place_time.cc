@@ -76,6 +76,20 @@ std::vector<Case> PlaceAndTimeCases() {
        .checks = {{"o-a-no-housing", "housing", "Logement à trouver : frein à lever avant l'embauche"},
                   {"o-b-housing", "housing", "Logement fourni avec le poste"}},
        .why = "Without a home a job is hard to hold; the housed job lifts that barrier at once."},
+      {.name = "housing-shelter-would-move-for-housed-job",
+       .topic = "housing",
+       .story = "A mason in emergency shelter (115) who would move: a job in Bobigny without housing, housed jobs in "
+                "Rennes (masons short there) and Lyon.",
+       .today = "2026-02-02",
+       .people = {Mason("p-mason-115-mobile").Housing(HousingStatus::kEmergency).WouldMove()},
+       .openings = {MasonJob("o-bobigny", kBobigny), MasonJob("o-lyon-housed", kLyon).HousingProvided(),
+                    MasonJob("o-rennes-housed", kRennes).HousingProvided()},
+       .order = {"o-rennes-housed", "o-bobigny", "o-lyon-housed"},
+       .checks = {{"o-bobigny", "housing", "Logement à trouver"},
+                  {"o-rennes-housed", "housing", "Logement fourni avec le poste"},
+                  {"o-lyon-housed", "mobility", "399 km : déménagement accepté, logement fourni"}},
+       .why = "Without a home, a housed job where masons are short is the best start; the local job still "
+              "needs housing found first; Lyon offers housing but less demand for masons."},
       {.name = "housing-move-needs-housing",
        .topic = "housing",
        .story = "A mason in a CPH (temporary housing) who would move: a local job in Bobigny, one in Rennes "
