@@ -225,7 +225,7 @@ struct CandidateRows {  // one opening against candidate segments
   static void Score(const Columns& rows, const Other& o, int padded, const sc::WalkedCriteria& walked,
                     const sc::KernelParams& params, sc::BlockScores* out) {
     sc::ScoreCandidateBlock(sc::CandidateColumns(rows, padded), sc::OpeningBroadcast(o, padded), walked.occupation,
-                            walked.skills, walked.missing_required, params, out);
+                            walked.skills, walked.missing_required, walked.credited_experience_months, params, out);
   }
 };
 
@@ -248,7 +248,7 @@ struct OpeningRows {  // one candidate against opening segments
   static void Score(const Columns& rows, const Other& c, int padded, const sc::WalkedCriteria& walked,
                     const sc::KernelParams& params, sc::BlockScores* out) {
     sc::ScoreOpeningBlock(sc::CandidateBroadcast(c, padded), sc::OpeningColumns(rows, padded), walked.occupation,
-                          walked.skills, walked.missing_required, params, out);
+                          walked.skills, walked.missing_required, walked.credited_experience_months, params, out);
   }
 };
 

@@ -26,15 +26,23 @@ struct WalkedCriteria {
   FloatColumn occupation;
   FloatColumn skills;
   FloatColumn missing_required;  // required items the candidate lacks
+  // Months of the candidate's experience credited towards the opening's occupation
+  // (BestCreditedExperienceMonths, engine/scoring/criteria/experience.h).
+  FloatColumn credited_experience_months;
   // Skill items counted per slot (RowSelection::slot; slot 0 collects the rows not selected).
   FloatColumn covered_required, covered_desired, covered_core;
 };
 
+// The per-query look-up tables of the walks hold two halves indexed by ROME index: [0, count) for the
+// occupation criterion, [count, 2 count) for experience (count = OccupationRelations::count()).
+//
 // For scoring one opening against candidate segments: the relation score of every ROME code to the
-// opening's code, computed once per query.
+// opening's code, then the share of a year in every code credited towards it (ExperienceRelationShare),
+// computed once per query.
 std::vector<float> RelationScoresTo(const OccupationRelations& relations, int32_t opening_rome);
 // For scoring one candidate against opening segments: the candidate's best occupation score for every
-// possible opening code, computed once per query.
+// possible opening code, then the candidate's credited experience months towards every code, computed
+// once per query.
 std::vector<float> BestOccupationScoresFrom(const OccupationRelations& relations, const ResolvedCandidate& c);
 
 // One opening against the selected rows of a candidate segment (block row i = selection.rows[i]). Skills
