@@ -46,18 +46,19 @@ float SkillCoverage(float covered_required, float covered_desired, float covered
          total;
 }
 
-std::vector<float> RelationScoresTo(const OccupationRelations& relations, int32_t opening_rome) {
+std::vector<float> RelationScoresTo(const OccupationRelations& relations, int32_t opening_rome, bool experience) {
   const int32_t count = relations.count();
   std::vector<float> scores(2 * static_cast<size_t>(count), 0.0f);
   if (opening_rome < 0) return scores;
   for (int32_t from = 0; from < count; ++from) {
     scores[from] = relations.Score(from, opening_rome);
-    scores[count + from] = ExperienceRelationShare(relations.Relation(from, opening_rome));
+    if (experience) scores[count + from] = ExperienceRelationShare(relations.Relation(from, opening_rome));
   }
   return scores;
 }
 
-std::vector<float> BestOccupationScoresFrom(const OccupationRelations& relations, const ResolvedCandidate& c) {
+std::vector<float> BestOccupationScoresFrom(const OccupationRelations& relations, const ResolvedCandidate& c,
+                                            bool experience) {
   const int32_t count = relations.count();
   std::vector<float> best(2 * static_cast<size_t>(count), 0.0f);
   for (const WeightedOccupation& o : c.occupations) {
@@ -65,6 +66,7 @@ std::vector<float> BestOccupationScoresFrom(const OccupationRelations& relations
       best[to] = std::max(best[to], o.factor * relations.Score(o.rome_index, to));
     }
   }
+  if (!experience) return best;
   for (const WeightedOccupation& past : c.experience) {
     for (int32_t to = 0; to < count; ++to) {
       best[count + to] = std::max(best[count + to],
@@ -76,7 +78,7 @@ std::vector<float> BestOccupationScoresFrom(const OccupationRelations& relations
 
 void WalkCandidateSegment(const CandidateSegment& segment, const ResolvedOpening& opening,
                           absl::Span<const float> relation_to_opening, const RowSelection& selection,
-                          WalkedCriteria* out) {
+                          WalkedCriteria* out, bool experience) {
   PrepareWalk(selection, out);
   const int m = selection.count;
   const int32_t* rows = selection.rows.data();
@@ -90,7 +92,8 @@ void WalkCandidateSegment(const CandidateSegment& segment, const ResolvedOpening
     out->occupation[i] = best;
     // CreditedExperienceMonths with the share looked up: the same arithmetic.
     float months = 0;
-    for (int32_t k = segment.experience_offsets[row]; k < segment.experience_offsets[row + 1]; ++k) {
+    const int32_t end = experience ? segment.experience_offsets[row + 1] : 0;
+    for (int32_t k = segment.experience_offsets[row]; k < end; ++k) {
       months = std::max(months, 12.0f * std::max(segment.experience_years[k], 0.0f) *
                                     experience_share[segment.experience_rome[k]]);
     }
@@ -114,7 +117,7 @@ void WalkCandidateSegment(const CandidateSegment& segment, const ResolvedOpening
 
 void WalkOpeningSegment(const OpeningSegment& segment, const ResolvedCandidate& candidate,
                         absl::Span<const float> best_occupation_by_rome, const RowSelection& selection,
-                        WalkedCriteria* out) {
+                        WalkedCriteria* out, bool experience) {
   PrepareWalk(selection, out);
   const int m = selection.count;
   const int32_t* slot = selection.slot.data();
@@ -129,7 +132,7 @@ void WalkOpeningSegment(const OpeningSegment& segment, const ResolvedCandidate& 
     const int row = rows[i];
     const int32_t rome = segment.rome[row];
     out->occupation[i] = rome < 0 ? 0.0f : best_occupation_by_rome[rome];
-    out->credited_experience_months[i] = rome < 0 ? 0.0f : credited_by_rome[rome];
+    out->credited_experience_months[i] = rome < 0 || !experience ? 0.0f : credited_by_rome[rome];
     const float covered_required = out->covered_required[i + 1];
     out->skills[i] = SkillCoverage(covered_required, out->covered_desired[i + 1], out->covered_core[i + 1],
                                    segment.required_skill_count[row], segment.desired_skill_count[row],

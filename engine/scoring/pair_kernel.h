@@ -56,6 +56,9 @@ struct KernelParams {
   // are blocked, and a readiness route starts on it. 0 = unknown: nothing counts as expired and the route
   // starts on the person's available_from.
   float today = 0;
+  // MatchQuery::score_experience: false leaves the experience criterion at 1 (the benchmark's cost
+  // measure). Default: true.
+  bool score_experience = true;
 };
 KernelParams MakeKernelParams(const ScoringProfile& profile, Day today = 0);
 
@@ -240,7 +243,9 @@ void ScorePairs(const CandidateSide& c, const OpeningSide& o, const FloatColumn&
 
   // Experience and qualification: one branch-free scalar loop over the shared formula
   // (engine/scoring/criteria/experience.h), which GCC vectorises.
-  {
+  if (!params.score_experience) {
+    criterion(Criterion::kExperience).setConstant(1.0f);
+  } else {
     const auto experience_asked = o.experience_requirement(), months_asked = o.experience_months();
     const auto qualification_asked = o.qualification_requirement(), level_asked = o.qualification_level();
     const auto level_held = c.qualification_level(), recognised = c.qualification_recognised();

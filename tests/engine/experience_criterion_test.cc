@@ -249,6 +249,13 @@ TEST_F(ExperienceWiredTest, MatchIndexRanksByIt) {
   ASSERT_TRUE(by_candidate.ok()) << by_candidate.status();
   ASSERT_EQ(by_candidate->matches.size(), 1u);
   EXPECT_FLOAT_EQ(by_candidate->matches[0].criteria[k], 1);
+
+  // The benchmark's switch: without the criterion every pair scores 1 on it, so the two tie on it.
+  q.score_experience = false;
+  auto skipped = index.MatchCandidates(o.id, q, DefaultScoringProfile());
+  ASSERT_TRUE(skipped.ok()) << skipped.status();
+  ASSERT_EQ(skipped->matches.size(), 2u);
+  for (const ScoredMatch& m : skipped->matches) EXPECT_FLOAT_EQ(m.criteria[k], 1) << m.id;
 }
 
 }  // namespace
