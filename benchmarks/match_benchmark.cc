@@ -13,6 +13,8 @@
 //    floor reached. Exit status 1 on any error, on a mismatch, or when the engine is not faster than the
 //    scalar peer (never on an absolute time, nor on the ratio to PostgreSQL).
 //
+//    It also times the verified queries with the experience criterion and without it
+//    (MatchQuery::score_experience) and prints the ratio: what the criterion costs.
 // 5. Times each verified query on its own, --latency_rounds times (default 5), and prints the engine's
 //    latency percentiles per direction.
 //
@@ -410,6 +412,27 @@ int main(int argc, char** argv) {
   benchmark::RegisterBenchmark(("BM_MatchOpenings/scalar/" + no).c_str(), [&](benchmark::State& st) {
     for (auto _ : st) benchmark::DoNotOptimize(w.peer->MatchOpenings(candidate, settings.k));
   })->Unit(benchmark::kMillisecond);
+  // The cost of the experience criterion (issue 11): the verified queries of each direction, in turn,
+  // with the criterion computed and with it skipped (MatchQuery::score_experience = false: no walk over
+  // past occupations, no kernel pass), in the same run.
+  passerelle::engine::MatchQuery q_without_experience = q;
+  q_without_experience.score_experience = false;
+  const auto cost_openings = QueryOpenings(w, settings.verify_queries);
+  const auto cost_candidates = QueryCandidates(w, settings.verify_queries);
+  for (const bool with : {true, false}) {
+    const auto& query = with ? q : q_without_experience;
+    const std::string variant = with ? "experience_on/" : "experience_off/";
+    benchmark::RegisterBenchmark(("BM_MatchCandidates/" + variant + nc).c_str(), [&, &query = query](benchmark::State& st) {
+      for (auto _ : st) {
+        for (const auto* o : cost_openings) benchmark::DoNotOptimize(w.index->MatchCandidatesFor(*o, query, profile));
+      }
+    })->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(("BM_MatchOpenings/" + variant + no).c_str(), [&, &query = query](benchmark::State& st) {
+      for (auto _ : st) {
+        for (const auto* c : cost_candidates) benchmark::DoNotOptimize(w.index->MatchOpeningsFor(*c, query, profile));
+      }
+    })->Unit(benchmark::kMillisecond);
+  }
   // PostgreSQL answers the same two queries with one prepared statement each. A failed query stops the
   // benchmark with an error (and the run exits 1). One query can be unrepresentative (a person with no
   // opening in reach costs PostgreSQL one index probe), so both sides are also timed on the whole set of
@@ -509,6 +532,23 @@ int main(int argc, char** argv) {
     std::printf("MatchCandidates without near-misses reads about %.1fM (selected rows, docs/scoring.md section 4): "
                 "%.1f%% of that floor\n", bytes / 1e6, 100 * bytes / bandwidth / engine_s);
     json += ", \"match_candidates_selected_bytes\": " + std::to_string(bytes);
+  }
+  {
+    // The experience criterion's cost: the same queries with it and without it (see above).
+    std::printf("\nexperience criterion: the %d verified queries of each kind, with it / without it\n",
+                settings.verify_queries);
+    json += ", \"experience_cost\": [";
+    for (const auto& [query, scale] : {std::pair{std::string("MatchCandidates"), nc}, std::pair{std::string("MatchOpenings"), no}}) {
+      const double n = std::max<double>(1, query == "MatchCandidates" ? cost_openings.size() : cost_candidates.size());
+      const double on = reporter.seconds["BM_" + query + "/experience_on/" + scale] / n;
+      const double off = reporter.seconds["BM_" + query + "/experience_off/" + scale] / n;
+      std::printf("%-16s %10s %12.4f ms with %12.4f ms without: x%.3f\n", query.c_str(), scale.c_str(), on * 1e3,
+                  off * 1e3, on / off);
+      json += (query == "MatchCandidates" ? "" : ", ") + std::string("{\"query\": \"") + query + "\", \"rows\": " +
+              scale + ", \"with_s\": " + std::to_string(on) + ", \"without_s\": " + std::to_string(off) +
+              ", \"ratio\": " + std::to_string(on / off) + "}";
+    }
+    json += "]";
   }
   if (pg) {
     const int n = settings.postgres_queries;

@@ -17,12 +17,12 @@ namespace {
 constexpr size_t kReasonWidth = 76;
 
 // Short criterion headers keep the ranked table under 120 columns.
-constexpr const char* kCriterionHeaders[] = {"occup", "skills", "french", "mobil", "housing", "tension", "timing"};
-constexpr const char* kCriterionHeadersFr[] = {"métier", "compét", "français", "mobil", "logement", "tension", "délai"};
+constexpr const char* kCriterionHeaders[] = {"occup", "skills", "french", "mobil", "housing", "tension", "timing", "exper"};
+constexpr const char* kCriterionHeadersFr[] = {"métier", "compét", "français", "mobil", "logement", "tension", "délai", "expér"};
 constexpr int kCriterionColumns = static_cast<int>(std::size(kCriterionHeaders));
 // Criterion names in French, in Criterion order (CRITERION_OCCUPATION = 1).
 constexpr const char* kCriterionNamesFr[] = {"métier", "compétences", "français", "mobilité",
-                                             "logement", "tension", "délai"};
+                                             "logement", "tension", "délai", "expérience"};
 
 std::string Id(const std::string& kind) { return kind == "openings" ? "opening" : "candidate"; }
 std::string Id(const std::string& kind, Language language) {

@@ -23,11 +23,12 @@ std::string ProfileTable(const google::protobuf::RepeatedPtrField<v1::ScoringPro
                {"housing", Align::kRight},
                {"tension", Align::kRight},
                {"timing", Align::kRight},
+               {"experience", Align::kRight},
                {"strict skills"}});
   for (const v1::ScoringProfile& p : profiles) {
     const v1::CriterionWeights& w = p.weights();
     table.AddRow({p.name(), Weight(w.occupation()), Weight(w.skills()), Weight(w.french()), Weight(w.mobility()),
-                  Weight(w.housing()), Weight(w.tension()), Weight(w.timing()),
+                  Weight(w.housing()), Weight(w.tension()), Weight(w.timing()), Weight(w.experience()),
                   p.strict_required_skills() ? "yes" : "no"});
   }
   return table.Render();

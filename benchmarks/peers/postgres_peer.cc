@@ -45,6 +45,11 @@ static_assert(sc::kRadiusWalkingKm == 3 && sc::kRadiusBicycleKm == 10 && sc::kRa
               sc::kRadiusCarKm == 50 && sc::kEarthRadiusKm == 6371.0088f && sc::kRelocationMobilityScore == 0.4f &&
               sc::kDesiredLicenceMissingFactor == 0.8f);
 static_assert(sc::kHousingBarrierScore == 0.3f && sc::kTimingHalfLifeDays == 56 && sc::kScheduleShare == 0.5f);
+static_assert(sc::kExperienceExactShare == 1.0f && sc::kExperienceMobilityShare == 0.5f &&
+              sc::kExperienceSameDomaineShare == 0.25f && sc::kExperienceDesiredFloor == 0.6f &&
+              sc::kExperienceRequiredFloor == 0.2f && sc::kQualificationUnrecognisedScore == 0.8f &&
+              sc::kQualificationPerLevel == 0.25f && sc::kQualificationDesiredFloor == 0.5f &&
+              sc::kQualificationRequiredFloor == 0.0f && sc::kExperienceShare == 0.6f);
 static_assert(static_cast<int>(engine::TransportMode::kWalking) == 1 &&
               static_cast<int>(engine::TransportMode::kBicycle) == 2 && static_cast<int>(engine::TransportMode::kCar) == 4);
 static_assert(static_cast<int>(engine::HousingStatus::kEmergency) == 2 &&
@@ -101,7 +106,9 @@ CREATE TABLE candidate (
   min_monthly_salary_eur real NOT NULL,                   -- gross; 0 = any
   -- languages spoken: word k has bit i (i+16) for language i of kScoredLanguages at CEFR level 2k+1 (2k+2)
   -- or above (engine/model/language_columns.h), as int32
-  languages_0 integer NOT NULL, languages_1 integer NOT NULL, languages_2 integer NOT NULL
+  languages_0 integer NOT NULL, languages_1 integer NOT NULL, languages_2 integer NOT NULL,
+  qualification_level  smallint NOT NULL,                 -- 3 = CAP .. 8 = doctorate; 0 = none stated
+  qualification_recognised boolean NOT NULL               -- French diploma or ENIC-NARIC attestation
 );
 
 CREATE TABLE opening (
@@ -131,7 +138,11 @@ CREATE TABLE opening (
   -- required languages (exigence E), the bit of the level asked in the same words
   languages_required_0 integer NOT NULL, languages_required_1 integer NOT NULL, languages_required_2 integer NOT NULL,
   training_provided     boolean NOT NULL,                 -- job training on the route (engine/model/route.h)
-  core_skills           int[] NOT NULL                    -- required items core to the occupation, sorted (weight 2)
+  core_skills           int[] NOT NULL,                   -- required items core to the occupation, sorted (weight 2)
+  experience_requirement smallint NOT NULL,               -- 0 none, 1 desired (S), 2 required (E)
+  experience_months     real NOT NULL,                    -- months asked in the occupation
+  qualification_requirement smallint NOT NULL,            -- 0 none, 1 desired, 2 required
+  qualification_level   smallint NOT NULL                 -- level asked; 0 = none
 );
 )sql";
 
@@ -146,10 +157,10 @@ CREATE INDEX opening_required_skills ON opening USING gin (required_skills gin__
 )sql";
 
 // Everything about one pair (c = candidate row, o = opening row) after the FROM of the reachable rows:
-// p = distance, schedule coverage and French hours; s = the seven criterion scores. Then the hard
-// constraints. Shared by both directions, so they score the same model; only the occupation criterion
-// (%OCCUPATION%) is written per direction, so that the fixed side's ROME mobility links are read once
-// per query rather than probed per pair.
+// p = distance, schedule coverage, French hours and credited experience months; s = the eight criterion
+// scores. Then the hard constraints. Shared by both directions, so they score the same model; only the
+// occupation criterion (%OCCUPATION%) and the credited months (%EXPERIENCE%) are written per direction,
+// so that the fixed side's ROME mobility links are read once per query rather than probed per pair.
 constexpr char kPairSql[] = R"sql(
   CROSS JOIN LATERAL (SELECT
     -- great-circle distance from the chord between unit vectors (docs/scoring.md)
@@ -160,7 +171,9 @@ constexpr char kPairSql[] = R"sql(
               / bit_count(o.weekly_schedule::bit(32)) END AS coverage,
     -- hours of French from the person's level to the required one (200, 200, 200, 250, 300, 300 per step)
     greatest(0, (ARRAY[0, 200, 400, 600, 850, 1150, 1450])[o.french_min_level + 1]
-              - (ARRAY[0, 200, 400, 600, 850, 1150, 1450])[c.french_level + 1])::float8 AS french_hours_needed
+              - (ARRAY[0, 200, 400, 600, 850, 1150, 1450])[c.french_level + 1])::float8 AS french_hours_needed,
+    -- months of experience credited towards the opening's occupation (best past occupation)
+    %EXPERIENCE% AS credited_months
   ) AS p
   CROSS JOIN LATERAL (SELECT
     -- the day the person can start: short of a stated French level, the route's steps in whole days
@@ -192,7 +205,20 @@ constexpr char kPairSql[] = R"sql(
     -- a start date of day 0 (1970-01-01) is none stated: no wait; one already past counts from the day
     exp(-ln(2::float8) * CASE WHEN o.start_date = DATE '1970-01-01' THEN 0
                              ELSE greatest(0, r.ready_day - greatest(o.start_date, DATE '1970-01-01' + %TODAY%)) END::float8 / 56)
-      * (0.5 + 0.5 * p.coverage) AS timing
+      * (0.5 + 0.5 * p.coverage) AS timing,
+    -- experience (floor 0.2 required, 0.6 desired) and qualification (0.8 met unrecognised, -0.25 a
+    -- level down to 0 required, 0.5 desired), 0.6 / 0.4
+    0.6 * CASE WHEN o.experience_requirement > 0 AND o.experience_months > 0 THEN
+              CASE WHEN o.experience_requirement = 2 THEN 0.2 ELSE 0.6 END
+              + (1 - CASE WHEN o.experience_requirement = 2 THEN 0.2 ELSE 0.6 END)
+                * least(greatest(p.credited_months, 0) / greatest(o.experience_months, 1), 1)
+            ELSE 1 END
+    + 0.4 * CASE WHEN o.qualification_requirement > 0 AND o.qualification_level > 0 THEN
+              CASE WHEN c.qualification_level >= o.qualification_level THEN
+                     CASE WHEN c.qualification_recognised THEN 1 ELSE 0.8 END
+                   ELSE greatest(1 - 0.25 * (o.qualification_level - c.qualification_level),
+                                 CASE WHEN o.qualification_requirement = 2 THEN 0 ELSE 0.5 END) END
+            ELSE 1 END AS experience
   ) AS s
 WHERE c.right_to_work
   AND (c.accepted_contracts = 0 OR c.accepted_contracts & (1 << o.contract) <> 0)
@@ -241,15 +267,35 @@ constexpr char kOccupationByCandidateSql[] = R"sql((SELECT coalesce(max(occ.fact
               ELSE 0 END), 0)
        FROM candidate_occupation AS occ))sql";
 
-std::string PairSql(const char* occupation, int32_t today) {
-  return absl::StrReplaceAll(absl::StrReplaceAll(kPairSql, {{"%OCCUPATION%", occupation}}),
+// Credited experience months for MatchCandidates: each candidate's past codes are unnested per pair
+// against the opening's o.mobility_from (12 * years * share: 1 same code, 0.5 mobility link, 0.25 same
+// domaine).
+constexpr char kExperienceByOpeningSql[] = R"sql((SELECT coalesce(max(12 * greatest(x.years, 0)::float8 * CASE
+              WHEN x.code = o.rome_code THEN 1::float8
+              WHEN x.code = ANY (o.mobility_from) THEN 0.5
+              WHEN left(x.code, 3) = left(o.rome_code, 3) THEN 0.25
+              ELSE 0 END), 0)
+       FROM unnest(c.past_occupations, c.past_years) AS x(code, years)))sql";
+
+// The same for MatchOpenings: the candidate's past codes, years and mobility targets are read once
+// (candidate_past).
+constexpr char kExperienceByCandidateSql[] = R"sql((SELECT coalesce(max(12 * greatest(x.years, 0)::float8 * CASE
+              WHEN x.code = o.rome_code THEN 1::float8
+              WHEN o.rome_code = ANY (x.mobility_to) THEN 0.5
+              WHEN left(x.code, 3) = left(o.rome_code, 3) THEN 0.25
+              ELSE 0 END), 0)
+       FROM candidate_past AS x))sql";
+
+std::string PairSql(const char* occupation, const char* experience, int32_t today) {
+  return absl::StrReplaceAll(
+      absl::StrReplaceAll(kPairSql, {{"%OCCUPATION%", occupation}, {"%EXPERIENCE%", experience}}),
                              {{"%CANDIDATE_OCCUPATIONS%", kCandidateOccupationsSql}, {"%TODAY%", absl::StrCat(today)}});
 }
 
 // total = Σ (w_k / Σ w) s_k, summed in criterion order.
 std::string TotalSql(const engine::ScoringProfile& profile) {
-  static constexpr const char* kColumns[engine::kCriterionCount] = {"occupation", "skills",  "french", "mobility",
-                                                                    "housing",    "tension", "timing"};
+  static constexpr const char* kColumns[engine::kCriterionCount] = {
+      "occupation", "skills", "french", "mobility", "housing", "tension", "timing", "experience"};
   double sum = 0;
   for (float w : profile.weights) sum += w;
   std::vector<std::string> terms;
@@ -321,7 +367,8 @@ reach AS (
      AND NOT ST_DWithin(c.geog, o.geog, (SELECT max(radius_km) FROM candidate) * 1000 + 100, false)
 )
 SELECT c.id, )sql",
-                      TotalSql(profile), " AS score\nFROM o CROSS JOIN reach AS c", PairSql(kOccupationByOpeningSql, today), StrictSql(profile),
+                      TotalSql(profile), " AS score\nFROM o CROSS JOIN reach AS c",
+                      PairSql(kOccupationByOpeningSql, kExperienceByOpeningSql, today), StrictSql(profile),
                       "\nORDER BY score DESC, c.id\nLIMIT $2");
 }
 
@@ -332,6 +379,11 @@ candidate_occupation AS (
          ARRAY(SELECT m.to_code FROM rome_mobility m WHERE m.from_code = occ.code) AS mobility_to
     FROM c, LATERAL ()sql", kCandidateOccupationsSql, R"sql() AS occ
    GROUP BY occ.code),
+candidate_past AS (
+  SELECT x.code, max(x.years) AS years,
+         ARRAY(SELECT m.to_code FROM rome_mobility m WHERE m.from_code = x.code) AS mobility_to
+    FROM c, unnest(c.past_occupations, c.past_years) AS x(code, years)
+   GROUP BY x.code),
 reach AS (
   -- openings within the person's commute radius: GiST (+100 m, as for candidates)
   SELECT o.* FROM c JOIN opening o ON ST_DWithin(o.geog, c.geog, c.radius_km * 1000 + 100, false)
@@ -342,7 +394,8 @@ reach AS (
      AND NOT ST_DWithin(o.geog, c.geog, c.radius_km * 1000 + 100, false)
 )
 SELECT o.id, )sql",
-                      TotalSql(profile), " AS score\nFROM c CROSS JOIN reach AS o", PairSql(kOccupationByCandidateSql, today), StrictSql(profile),
+                      TotalSql(profile), " AS score\nFROM c CROSS JOIN reach AS o",
+                      PairSql(kOccupationByCandidateSql, kExperienceByCandidateSql, today), StrictSql(profile),
                       "\nORDER BY score DESC, o.id\nLIMIT $2");
 }
 
@@ -610,14 +663,14 @@ absl::Status PostgresPeer::Load(const engine::ReferenceData& data,
       for (int w = 0; w < engine::kLanguageWords; ++w) {
         absl::StrAppend(&rows, "\t", static_cast<int32_t>(engine::SpokenLanguageWord(r, w)));
       }
-      rows += "\n";
+      absl::StrAppend(&rows, "\t", r.qualification_level, "\t", Bool(r.qualification_recognised), "\n");
     }
     if (absl::Status s = Copy(
             "COPY candidate (id, commune_insee, geog, ux, uy, uz, transport_mode, max_commute_km, driving_licence, "
             "vehicle, relocation_accepted, housing, french_level, french_attested, french_hours_planned, skills, "
             "wished_occupations, past_occupations, past_years, accepted_contracts, available_from, "
             "weekly_availability, right_to_work, held_licences, min_monthly_salary_eur, languages_0, languages_1, "
-            "languages_2) FROM STDIN",
+            "languages_2, qualification_level, qualification_recognised) FROM STDIN",
             rows);
         !s.ok()) {
       return s;
@@ -641,14 +694,18 @@ absl::Status PostgresPeer::Load(const engine::ReferenceData& data,
       for (int w = 0; w < engine::kLanguageWords; ++w) {
         absl::StrAppend(&rows, "\t", static_cast<int32_t>(engine::RequiredLanguageWord(r, w)));
       }
-      absl::StrAppend(&rows, "\t", Bool(r.training_provided), "\t", SkillCodes(data, o.core_skill_indices), "\n");
+      absl::StrAppend(&rows, "\t", Bool(r.training_provided), "\t", SkillCodes(data, o.core_skill_indices), "\t",
+                      static_cast<int>(r.experience_requirement), "\t",
+                      absl::StrFormat("%.9g", r.experience_months), "\t",
+                      static_cast<int>(r.qualification_requirement), "\t", r.qualification_level, "\n");
     }
     if (absl::Status s = Copy(
             "COPY opening (id, employer_id, rome_code, commune_insee, geog, ux, uy, uz, required_skills, "
             "desired_skills, french_min_level, french_requirement, french_training_hours, driving_licence, contract, "
             "start_date, weekly_schedule, housing_provided, hard_to_fill, tension, licences_required, night_work, "
             "weekend_work, salary_monthly_max_eur, expires_on, languages_required_0, languages_required_1, "
-            "languages_required_2, training_provided, core_skills) FROM STDIN",
+            "languages_required_2, training_provided, core_skills, experience_requirement, experience_months, "
+            "qualification_requirement, qualification_level) FROM STDIN",
             rows);
         !s.ok()) {
       return s;

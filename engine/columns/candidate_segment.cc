@@ -6,7 +6,8 @@
 namespace passerelle::engine {
 
 CandidateSegment::CandidateSegment()
-    : alive(FloatColumn::Zero(kRows)), skills(kRows, 0), occupation_offsets(kRows + 1, 0), packed_offset_(kRows, 0),
+    : alive(FloatColumn::Zero(kRows)), skills(kRows, 0), occupation_offsets(kRows + 1, 0),
+      experience_offsets(kRows + 1, 0), packed_offset_(kRows, 0),
       packed_size_(kRows, 0) {
 #define PASSERELLE_INIT(name, type, neutral, encoding) name = Column<type>::Constant(kRows, neutral);
   PASSERELLE_CANDIDATE_FEATURES(PASSERELLE_INIT)
@@ -83,14 +84,21 @@ void CandidateSegment::Finish() {
   if (dead_bytes_ > 0 || arena_.capacity() > arena_.size() + arena_.size() / 8) CompactArena();
   std::vector<Eigen::Triplet<float, int32_t>> triplets;
   std::vector<int32_t> skill_indices;
-  std::vector<WeightedOccupation> occupations;
+  std::vector<WeightedOccupation> occupations, experience;
   int32_t columns = 0;
   occupation_rome.clear();
   occupation_factor.clear();
+  experience_rome.clear();
+  experience_years.clear();
   for (int row = 0; row < kRows; ++row) {
     occupation_offsets[row] = static_cast<int32_t>(occupation_rome.size());
+    experience_offsets[row] = static_cast<int32_t>(experience_rome.size());
     if (!live(row)) continue;
-    PackedFeatures(packed(row), &skill_indices, &occupations);
+    PackedFeatures(packed(row), &skill_indices, &occupations, &experience);
+    for (const WeightedOccupation& o : experience) {
+      experience_rome.push_back(o.rome_index);
+      experience_years.push_back(o.factor);
+    }
     for (int32_t item : skill_indices) {
       triplets.emplace_back(row, item, 1.0f);
       columns = std::max(columns, item + 1);
@@ -101,6 +109,7 @@ void CandidateSegment::Finish() {
     }
   }
   occupation_offsets[kRows] = static_cast<int32_t>(occupation_rome.size());
+  experience_offsets[kRows] = static_cast<int32_t>(experience_rome.size());
   summary = Summary{};
   summary.center = LiveCenter(*this);
   for (int row = 0; row < used_rows; ++row) {

@@ -50,7 +50,7 @@ class CandidateSegment {
 
   void Set(int row, const std::shared_ptr<const ResolvedCandidate>& candidate);
   void Clear(int row);
-  // Rebuilds the skill matrix, the occupation lists and the summary after Set/Clear, and drops the bytes
+  // Rebuilds the skill matrix, the occupation and experience lists and the summary after Set/Clear, and drops the bytes
   // of replaced or cleared rows from the arena.
   void Finish();
 
@@ -84,6 +84,11 @@ class CandidateSegment {
   std::vector<int32_t> occupation_offsets;
   std::vector<int32_t> occupation_rome;
   std::vector<float> occupation_factor;
+  // Past occupations of row r with their years (ResolvedCandidate::experience), for the experience
+  // criterion: experience_rome/years[experience_offsets[r] .. experience_offsets[r + 1]).
+  std::vector<int32_t> experience_offsets;
+  std::vector<int32_t> experience_rome;
+  std::vector<float> experience_years;
 
  private:
   void CompactArena();

@@ -40,7 +40,10 @@ namespace passerelle::engine {
   /* languages spoken, three words of (language, level) bits (engine/model/language_columns.h) */         \
   X(languages_spoken_0, uint32_t, 0, SpokenLanguageWord(r, 0))                                           \
   X(languages_spoken_1, uint32_t, 0, SpokenLanguageWord(r, 1))                                           \
-  X(languages_spoken_2, uint32_t, 0, SpokenLanguageWord(r, 2))
+  X(languages_spoken_2, uint32_t, 0, SpokenLanguageWord(r, 2))                                           \
+  /* qualification level reached (3 = CAP .. 8), and 1 when recognised in France (experience criterion) */ \
+  X(qualification_level, float, 0, static_cast<float>(r.qualification_level))                            \
+  X(qualification_recognised, float, 0, r.qualification_recognised ? 1.0f : 0.0f)
 
 // Candidate columns only filters read (not gathered, not seen by the kernel): who may see the row.
 #define PASSERELLE_CANDIDATE_FILTER_COLUMNS(X)                                                           \
@@ -73,7 +76,12 @@ namespace passerelle::engine {
   /* required languages at the level asked, the same three words */                                      \
   X(languages_required_0, uint32_t, 0, RequiredLanguageWord(r, 0))                                       \
   X(languages_required_1, uint32_t, 0, RequiredLanguageWord(r, 1))                                       \
-  X(languages_required_2, uint32_t, 0, RequiredLanguageWord(r, 2))
+  X(languages_required_2, uint32_t, 0, RequiredLanguageWord(r, 2))                                       \
+  /* experience and qualification asked (experience criterion; requirements as above) */                 \
+  X(experience_requirement, float, 0, static_cast<float>(r.experience_requirement))                      \
+  X(experience_months, float, 0, r.experience_months)                                                    \
+  X(qualification_requirement, float, 0, static_cast<float>(r.qualification_requirement))                \
+  X(qualification_level, float, 0, static_cast<float>(r.qualification_level))
 
 template <class T>
 using Column = Eigen::Array<T, Eigen::Dynamic, 1>;

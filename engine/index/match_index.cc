@@ -208,8 +208,9 @@ absl::StatusOr<MatchResult> MatchIndex::MatchOpeningsIn(const OpeningTable::Snap
     PASSERELLE_ASSIGN_OR_RETURN(built_filter, BuildOccupationFilter(query.occupations, *data_));
   }
   const std::vector<uint8_t>& allowed_rome = query.allowed_rome != nullptr ? *query.allowed_rome : built_filter;
-  const sc::KernelParams params = sc::MakeKernelParams(profile, query.today);
-  const std::vector<float> best_by_rome = sc::BestOccupationScoresFrom(relations_, candidate);
+  sc::KernelParams params = sc::MakeKernelParams(profile, query.today);
+  params.score_experience = query.score_experience;
+  const std::vector<float> best_by_rome = sc::BestOccupationScoresFrom(relations_, candidate, query.score_experience);
   const bool may_skip = query.near_misses == 0;
 
   MatchResult result;
@@ -254,8 +255,9 @@ absl::StatusOr<MatchResult> MatchIndex::MatchCandidatesFor(const ResolvedOpening
                                                            const ScoringProfile& profile) const {
   PASSERELLE_RETURN_IF_ERROR(ValidateScoringProfile(profile));
   PASSERELLE_RETURN_IF_ERROR(ValidateMatchQuery(query, *data_));
-  const sc::KernelParams params = sc::MakeKernelParams(profile, query.today);
-  const std::vector<float> relation_to = sc::RelationScoresTo(relations_, opening.rome_index);
+  sc::KernelParams params = sc::MakeKernelParams(profile, query.today);
+  params.score_experience = query.score_experience;
+  const std::vector<float> relation_to = sc::RelationScoresTo(relations_, opening.rome_index, query.score_experience);
   const bool may_skip = query.near_misses == 0;
   std::shared_ptr<const CandidateTable::Snapshot> snapshot = candidates_.snapshot();
 

@@ -85,6 +85,10 @@ struct MatchQuery {
   // MatchOpenings only: when no opening is eligible, scan the openings in scope once more to count what
   // blocks them (MatchResult::blocker_counts). That second scan costs about a full scan. Default: true.
   bool count_blockers_in_scope = true;
+  // When false, the experience criterion is not computed: its walk and kernel pass are skipped and it
+  // scores 1 for every pair. Only the match benchmark turns it off, to measure what the criterion costs
+  // (docs/benchmarks.md). Default: true.
+  bool score_experience = true;
 };
 
 struct MatchIndexOptions {

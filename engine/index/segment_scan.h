@@ -218,14 +218,14 @@ struct CandidateRows {  // one opening against candidate segments
     sc::GatherCandidateRows(s, selection, out);
   }
   static void Walk(const Segment& s, const Other& o, absl::Span<const float> lookup, const sc::RowSelection& selection,
-                   sc::WalkedCriteria* out) {
-    sc::WalkCandidateSegment(s, o, lookup, selection, out);
+                   bool experience, sc::WalkedCriteria* out) {
+    sc::WalkCandidateSegment(s, o, lookup, selection, out, experience);
   }
   template <class Columns>
   static void Score(const Columns& rows, const Other& o, int padded, const sc::WalkedCriteria& walked,
                     const sc::KernelParams& params, sc::BlockScores* out) {
     sc::ScoreCandidateBlock(sc::CandidateColumns(rows, padded), sc::OpeningBroadcast(o, padded), walked.occupation,
-                            walked.skills, walked.missing_required, params, out);
+                            walked.skills, walked.missing_required, walked.credited_experience_months, params, out);
   }
 };
 
@@ -241,14 +241,14 @@ struct OpeningRows {  // one candidate against opening segments
     sc::GatherOpeningRows(s, selection, out);
   }
   static void Walk(const Segment& s, const Other& c, absl::Span<const float> lookup, const sc::RowSelection& selection,
-                   sc::WalkedCriteria* out) {
-    sc::WalkOpeningSegment(s, c, lookup, selection, out);
+                   bool experience, sc::WalkedCriteria* out) {
+    sc::WalkOpeningSegment(s, c, lookup, selection, out, experience);
   }
   template <class Columns>
   static void Score(const Columns& rows, const Other& c, int padded, const sc::WalkedCriteria& walked,
                     const sc::KernelParams& params, sc::BlockScores* out) {
     sc::ScoreOpeningBlock(sc::CandidateBroadcast(c, padded), sc::OpeningColumns(rows, padded), walked.occupation,
-                          walked.skills, walked.missing_required, params, out);
+                          walked.skills, walked.missing_required, walked.credited_experience_months, params, out);
   }
 };
 
@@ -277,7 +277,7 @@ void ScanPart(const Segments& segments, size_t begin, size_t end, const typename
       sc::SelectAllRows(segment.used_rows, Rows::Segment::kRows, &w.selection);
     }
     const int padded = w.selection.padded();
-    Rows::Walk(segment, other, lookup, w.selection, &w.walked);
+    Rows::Walk(segment, other, lookup, w.selection, params.score_experience, &w.walked);
     if (may_skip) {
       Rows::Score(w.block, other, padded, w.walked, params, &w.scores);
     } else {

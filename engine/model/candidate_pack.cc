@@ -8,7 +8,7 @@ namespace {
 
 // A field added to Candidate or ResolvedCandidate must be packed below; these sizes are a reminder.
 static_assert(sizeof(Candidate) == 256, "Candidate changed: update AppendPackedCandidate and UnpackCandidate");
-static_assert(sizeof(ResolvedCandidate) == 328,
+static_assert(sizeof(ResolvedCandidate) == 352,
               "ResolvedCandidate changed: update AppendPackedCandidate and UnpackCandidate");
 
 void PutVarint(uint64_t value, std::string* out) {
@@ -65,14 +65,17 @@ class Reader {
 };
 
 // Skill indices are sorted: stored as gaps, which mostly fit in one or two bytes.
-void ReadFeatures(Reader& in, std::vector<int32_t>* skill_indices, std::vector<WeightedOccupation>* occupations) {
+void ReadFeatures(Reader& in, std::vector<int32_t>* skill_indices, std::vector<WeightedOccupation>* occupations,
+                  std::vector<WeightedOccupation>* experience) {
   skill_indices->resize(in.Varint());
   int32_t previous = 0;
   for (int32_t& index : *skill_indices) previous = index = previous + in.Int32();
-  occupations->resize(in.Varint());
-  for (WeightedOccupation& o : *occupations) {
-    o.rome_index = in.Int32();
-    o.factor = in.Float();
+  for (std::vector<WeightedOccupation>* list : {occupations, experience}) {
+    list->resize(in.Varint());
+    for (WeightedOccupation& o : *list) {
+      o.rome_index = in.Int32();
+      o.factor = in.Float();
+    }
   }
 }
 
@@ -99,10 +102,12 @@ void AppendPackedCandidate(const ResolvedCandidate& c, std::string* out) {
     PutVarint(static_cast<uint32_t>(index - previous), out);
     previous = index;
   }
-  PutVarint(c.occupations.size(), out);
-  for (const WeightedOccupation& o : c.occupations) {
-    PutVarint(static_cast<uint32_t>(o.rome_index), out);
-    PutFloat(o.factor, out);
+  for (const std::vector<WeightedOccupation>* list : {&c.occupations, &c.experience}) {
+    PutVarint(list->size(), out);
+    for (const WeightedOccupation& o : *list) {
+      PutVarint(static_cast<uint32_t>(o.rome_index), out);
+      PutFloat(o.factor, out);
+    }
   }
   PutFloat(c.position.x, out);
   PutFloat(c.position.y, out);
@@ -150,7 +155,7 @@ ResolvedCandidate UnpackCandidate(absl::string_view packed) {
   r.id = std::string(in.String());
   r.owner_id = std::string(in.String());
   c.commune_index = in.Int32();
-  ReadFeatures(in, &c.skill_indices, &c.occupations);
+  ReadFeatures(in, &c.skill_indices, &c.occupations, &c.experience);
   c.position.x = in.Float();
   c.position.y = in.Float();
   c.position.z = in.Float();
@@ -202,12 +207,13 @@ PackedCandidateView::PackedCandidateView(absl::string_view packed) {
 }
 
 void PackedFeatures(absl::string_view packed, std::vector<int32_t>* skill_indices,
-                    std::vector<WeightedOccupation>* occupations) {
+                    std::vector<WeightedOccupation>* occupations, std::vector<WeightedOccupation>* experience) {
   Reader in(packed);
   in.String();
   in.String();
   in.Varint();
-  ReadFeatures(in, skill_indices, occupations);
+  std::vector<WeightedOccupation> unused;
+  ReadFeatures(in, skill_indices, occupations, experience != nullptr ? experience : &unused);
 }
 
 }  // namespace passerelle::engine

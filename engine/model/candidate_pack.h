@@ -7,7 +7,7 @@
 //
 // Format (unsigned LEB128 varints unless stated): id, owner_id and commune_index first, so that they can
 // be read without unpacking the rest (PackedCandidateView); then the features a segment rebuilds its
-// skill matrix and occupation lists from (PackedFeatures); then every other field of the record. Floats
+// skill matrix, occupation and experience lists from (PackedFeatures); then every other field of the record. Floats
 // are their 4 IEEE bytes (little-endian), so unpacking gives back exactly what was packed. Strings are a
 // varint length and the bytes.
 //
@@ -38,11 +38,13 @@ struct PackedCandidateView {
   int32_t commune_index = -1;
 };
 
-// The resolved skill indices (sorted, unique) and occupations of packed bytes, written into the vectors
-// (cleared first): what a segment rebuilds its skill matrix and occupation lists from, read without
-// unpacking the strings.
+// The resolved skill indices (sorted, unique), occupations and past occupations with their years
+// (ResolvedCandidate::experience; skipped when `experience` is null) of packed bytes, written into the
+// vectors (cleared first): what a segment rebuilds its skill matrix and occupation and experience lists
+// from, read without unpacking the strings.
 void PackedFeatures(absl::string_view packed, std::vector<int32_t>* skill_indices,
-                    std::vector<WeightedOccupation>* occupations);
+                    std::vector<WeightedOccupation>* occupations,
+                    std::vector<WeightedOccupation>* experience = nullptr);
 
 }  // namespace passerelle::engine
 

@@ -92,6 +92,25 @@ absl::StatusOr<std::vector<WeightedOccupation>> ResolveOccupations(const Candida
   return out;
 }
 
+// The past occupations with their years, for the experience criterion; ResolveOccupations has checked
+// the codes and years already.
+std::vector<WeightedOccupation> ResolveExperience(const Candidate& c, const ReferenceData& data) {
+  std::vector<WeightedOccupation> out;
+  for (const PastOccupation& p : c.past_occupations) {
+    const std::optional<int32_t> rome = data.FindRome(p.rome_code);
+    if (!rome) continue;
+    auto same =
+        std::find_if(out.begin(), out.end(), [&](const WeightedOccupation& o) { return o.rome_index == *rome; });
+    if (same != out.end()) {
+      same->factor = std::max(same->factor, p.years);
+    } else {
+      out.push_back({*rome, p.years});
+    }
+  }
+  std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.rome_index < b.rome_index; });
+  return out;
+}
+
 absl::Status CheckDay(Day day, absl::string_view field) {
   // 1970-01-01 .. 2200-01-01: wide enough for any real date, narrow enough to catch unit mistakes.
   if (day < 0 || day > 84000) return FieldError(field, absl::StrCat("day out of range: ", day));
@@ -220,6 +239,7 @@ absl::StatusOr<ResolvedCandidate> ResolveCandidateWith(const Candidate& c, const
   ResolvedCandidate out;
   PASSERELLE_ASSIGN_OR_RETURN(out.commune_index, ResolveCommune(c.commune_insee, data));
   PASSERELLE_ASSIGN_OR_RETURN(out.occupations, ResolveOccupations(c, data, policy));
+  out.experience = ResolveExperience(c, data);
   PASSERELLE_ASSIGN_OR_RETURN(out.skill_indices, ResolveSkills(c.skills, data, "skills"));
   const Commune& commune = data.communes()[out.commune_index];
   out.position = UnitVectorFromDegrees(commune.latitude_deg, commune.longitude_deg);

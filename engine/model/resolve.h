@@ -39,6 +39,9 @@ struct ResolvedCandidate {
   UnitVector position;
   float radius_km = 0;  // effective commute limit (explicit, or from the transport mode)
   std::vector<WeightedOccupation> occupations;  // one per distinct ROME code, best factor kept
+  // Past occupations for the experience criterion: factor = years, one per distinct ROME code (most years
+  // kept), sorted by ROME index.
+  std::vector<WeightedOccupation> experience;
   std::vector<int32_t> skill_indices;           // sorted, unique
 };
 

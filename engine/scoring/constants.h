@@ -4,6 +4,7 @@
 #ifndef PASSERELLE_ENGINE_SCORING_CONSTANTS_H_
 #define PASSERELLE_ENGINE_SCORING_CONSTANTS_H_
 
+#include "engine/scoring/criteria/experience.h"
 #include "engine/scoring/criteria/expiry.h"
 #include "engine/scoring/criteria/french.h"
 #include "engine/scoring/criteria/housing.h"

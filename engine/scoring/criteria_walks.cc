@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/scoring/constants.h"
+#include "engine/scoring/criteria/experience.h"
 
 namespace passerelle::engine::scoring {
 namespace {
@@ -16,7 +17,7 @@ void AddColumn(const SkillMatrix& matrix, int32_t item, const int32_t* slot, Flo
 // Sizes the block arrays for `padded` rows (growing only) and clears the slot counts.
 void PrepareWalk(const RowSelection& selection, WalkedCriteria* out) {
   const Eigen::Index capacity = std::max<Eigen::Index>(selection.padded(), 1);
-  for (FloatColumn* c : {&out->occupation, &out->skills, &out->missing_required}) {
+  for (FloatColumn* c : {&out->occupation, &out->skills, &out->missing_required, &out->credited_experience_months}) {
     if (c->size() < capacity) c->resize(capacity);
   }
   for (FloatColumn* c : {&out->covered_required, &out->covered_desired, &out->covered_core}) {
@@ -31,6 +32,7 @@ void ClearPadding(const RowSelection& selection, WalkedCriteria* out) {
   out->occupation.segment(selection.count, pad).setZero();
   out->skills.segment(selection.count, pad).setZero();
   out->missing_required.segment(selection.count, pad).setZero();
+  out->credited_experience_months.segment(selection.count, pad).setZero();
 }
 
 }  // namespace
@@ -44,17 +46,31 @@ float SkillCoverage(float covered_required, float covered_desired, float covered
          total;
 }
 
-std::vector<float> RelationScoresTo(const OccupationRelations& relations, int32_t opening_rome) {
-  std::vector<float> scores(relations.count());
-  for (int32_t from = 0; from < relations.count(); ++from) scores[from] = relations.Score(from, opening_rome);
+std::vector<float> RelationScoresTo(const OccupationRelations& relations, int32_t opening_rome, bool experience) {
+  const int32_t count = relations.count();
+  std::vector<float> scores(2 * static_cast<size_t>(count), 0.0f);
+  if (opening_rome < 0) return scores;
+  for (int32_t from = 0; from < count; ++from) {
+    scores[from] = relations.Score(from, opening_rome);
+    if (experience) scores[count + from] = ExperienceRelationShare(relations.Relation(from, opening_rome));
+  }
   return scores;
 }
 
-std::vector<float> BestOccupationScoresFrom(const OccupationRelations& relations, const ResolvedCandidate& c) {
-  std::vector<float> best(relations.count(), 0.0f);
+std::vector<float> BestOccupationScoresFrom(const OccupationRelations& relations, const ResolvedCandidate& c,
+                                            bool experience) {
+  const int32_t count = relations.count();
+  std::vector<float> best(2 * static_cast<size_t>(count), 0.0f);
   for (const WeightedOccupation& o : c.occupations) {
-    for (int32_t to = 0; to < relations.count(); ++to) {
+    for (int32_t to = 0; to < count; ++to) {
       best[to] = std::max(best[to], o.factor * relations.Score(o.rome_index, to));
+    }
+  }
+  if (!experience) return best;
+  for (const WeightedOccupation& past : c.experience) {
+    for (int32_t to = 0; to < count; ++to) {
+      best[count + to] = std::max(best[count + to],
+                                  CreditedExperienceMonths(relations.Relation(past.rome_index, to), past.factor));
     }
   }
   return best;
@@ -62,10 +78,11 @@ std::vector<float> BestOccupationScoresFrom(const OccupationRelations& relations
 
 void WalkCandidateSegment(const CandidateSegment& segment, const ResolvedOpening& opening,
                           absl::Span<const float> relation_to_opening, const RowSelection& selection,
-                          WalkedCriteria* out) {
+                          WalkedCriteria* out, bool experience) {
   PrepareWalk(selection, out);
   const int m = selection.count;
   const int32_t* rows = selection.rows.data();
+  const absl::Span<const float> experience_share = relation_to_opening.subspan(relation_to_opening.size() / 2);
   for (int i = 0; i < m; ++i) {
     const int row = rows[i];
     float best = 0;
@@ -73,6 +90,14 @@ void WalkCandidateSegment(const CandidateSegment& segment, const ResolvedOpening
       best = std::max(best, segment.occupation_factor[k] * relation_to_opening[segment.occupation_rome[k]]);
     }
     out->occupation[i] = best;
+    // CreditedExperienceMonths with the share looked up: the same arithmetic.
+    float months = 0;
+    const int32_t end = experience ? segment.experience_offsets[row + 1] : 0;
+    for (int32_t k = segment.experience_offsets[row]; k < end; ++k) {
+      months = std::max(months, 12.0f * std::max(segment.experience_years[k], 0.0f) *
+                                    experience_share[segment.experience_rome[k]]);
+    }
+    out->credited_experience_months[i] = months;
   }
   const int32_t* slot = selection.slot.data();
   for (int32_t item : opening.required_skill_indices) AddColumn(segment.skills, item, slot, &out->covered_required);
@@ -92,7 +117,7 @@ void WalkCandidateSegment(const CandidateSegment& segment, const ResolvedOpening
 
 void WalkOpeningSegment(const OpeningSegment& segment, const ResolvedCandidate& candidate,
                         absl::Span<const float> best_occupation_by_rome, const RowSelection& selection,
-                        WalkedCriteria* out) {
+                        WalkedCriteria* out, bool experience) {
   PrepareWalk(selection, out);
   const int m = selection.count;
   const int32_t* slot = selection.slot.data();
@@ -102,10 +127,12 @@ void WalkOpeningSegment(const OpeningSegment& segment, const ResolvedCandidate& 
     AddColumn(segment.core_skills, item, slot, &out->covered_core);
   }
   const int32_t* rows = selection.rows.data();
+  const absl::Span<const float> credited_by_rome = best_occupation_by_rome.subspan(best_occupation_by_rome.size() / 2);
   for (int i = 0; i < m; ++i) {
     const int row = rows[i];
     const int32_t rome = segment.rome[row];
     out->occupation[i] = rome < 0 ? 0.0f : best_occupation_by_rome[rome];
+    out->credited_experience_months[i] = rome < 0 || !experience ? 0.0f : credited_by_rome[rome];
     const float covered_required = out->covered_required[i + 1];
     out->skills[i] = SkillCoverage(covered_required, out->covered_desired[i + 1], out->covered_core[i + 1],
                                    segment.required_skill_count[row], segment.desired_skill_count[row],
@@ -137,6 +164,8 @@ void WalkPair(const ResolvedCandidate& candidate, const ResolvedOpening& opening
   out->skills = FloatColumn::Constant(
       1, SkillCoverage(covered_required, covered_desired, covered_core, required, desired, core));
   out->missing_required = FloatColumn::Constant(1, required - covered_required);
+  out->credited_experience_months =
+      FloatColumn::Constant(1, BestCreditedExperienceMonths(candidate, opening.rome_index, relations));
 }
 
 }  // namespace passerelle::engine::scoring

@@ -26,28 +26,40 @@ struct WalkedCriteria {
   FloatColumn occupation;
   FloatColumn skills;
   FloatColumn missing_required;  // required items the candidate lacks
+  // Months of the candidate's experience credited towards the opening's occupation
+  // (BestCreditedExperienceMonths, engine/scoring/criteria/experience.h).
+  FloatColumn credited_experience_months;
   // Skill items counted per slot (RowSelection::slot; slot 0 collects the rows not selected).
   FloatColumn covered_required, covered_desired, covered_core;
 };
 
+// The per-query look-up tables of the walks hold two halves indexed by ROME index: [0, count) for the
+// occupation criterion, [count, 2 count) for experience (count = OccupationRelations::count()).
+//
 // For scoring one opening against candidate segments: the relation score of every ROME code to the
-// opening's code, computed once per query.
-std::vector<float> RelationScoresTo(const OccupationRelations& relations, int32_t opening_rome);
+// opening's code, then the share of a year in every code credited towards it (ExperienceRelationShare),
+// computed once per query.
+// `experience` false leaves the experience half 0 (KernelParams::score_experience).
+std::vector<float> RelationScoresTo(const OccupationRelations& relations, int32_t opening_rome,
+                                    bool experience = true);
 // For scoring one candidate against opening segments: the candidate's best occupation score for every
-// possible opening code, computed once per query.
-std::vector<float> BestOccupationScoresFrom(const OccupationRelations& relations, const ResolvedCandidate& c);
+// possible opening code, then the candidate's credited experience months towards every code, computed
+// once per query.
+std::vector<float> BestOccupationScoresFrom(const OccupationRelations& relations, const ResolvedCandidate& c,
+                                            bool experience = true);
 
 // One opening against the selected rows of a candidate segment (block row i = selection.rows[i]). Skills
 // walk only the opening's item columns.
+// `experience` false skips the credited months (left 0; KernelParams::score_experience).
 void WalkCandidateSegment(const CandidateSegment& segment, const ResolvedOpening& opening,
                           absl::Span<const float> relation_to_opening, const RowSelection& selection,
-                          WalkedCriteria* out);
+                          WalkedCriteria* out, bool experience = true);
 
 // One candidate against the selected rows of an opening segment. Skills walk only the candidate's item
 // columns.
 void WalkOpeningSegment(const OpeningSegment& segment, const ResolvedCandidate& candidate,
                         absl::Span<const float> best_occupation_by_rome, const RowSelection& selection,
-                        WalkedCriteria* out);
+                        WalkedCriteria* out, bool experience = true);
 
 // One pair (n = 1).
 void WalkPair(const ResolvedCandidate& candidate, const ResolvedOpening& opening,

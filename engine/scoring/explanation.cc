@@ -17,6 +17,7 @@
 #include "engine/model/route.h"
 #include "engine/scoring/constants.h"
 #include "engine/scoring/criteria_walks.h"
+#include "engine/scoring/experience_reason.h"
 #include "engine/scoring/feature_sources.h"
 #include "engine/scoring/pair_kernel.h"
 
@@ -547,7 +548,7 @@ Explanation ExplainPair(const ResolvedCandidate& candidate, const ResolvedOpenin
   sc::WalkPair(candidate, opening, relations, &walked);
   sc::BlockScores scores;
   sc::ScoreOnePair(sc::CandidateBroadcast(candidate, 1), sc::OpeningBroadcast(opening, 1), walked.occupation,
-                   walked.skills, walked.missing_required, params, &scores);
+                   walked.skills, walked.missing_required, walked.credited_experience_months, params, &scores);
 
   Explanation e;
   e.candidate_id = candidate.record.id;
@@ -570,7 +571,8 @@ Explanation ExplainPair(const ResolvedCandidate& candidate, const ResolvedOpenin
       FrenchReason(candidate, french), MobilityReason(candidate, opening, e.distance_km),
       HousingReason(scores.criteria[static_cast<int>(Criterion::kHousing)][0], opening),
       TensionReason(scores.criteria[static_cast<int>(Criterion::kTension)][0], opening, data),
-      TimingReason(candidate, opening, e, today)};
+      TimingReason(candidate, opening, e, today),
+      ExperienceReason(candidate, opening, walked.credited_experience_months[0], data, relations)};
   for (int k = 0; k < kCriterionCount; ++k) {
     const float s = scores.criteria[k][0];
     e.criteria[k] = {static_cast<Criterion>(k), s, profile.weights[k], params.normalized_weights[k] * s, reasons[k]};

@@ -83,13 +83,16 @@ class OpeningBroadcast {
 // the same machine code, so a pair's scores do not depend on which rows were scored with it (see
 // kBlockRowMultiple for the other half of that promise).
 void ScoreCandidateBlock(const CandidateColumns& c, const OpeningBroadcast& o, const FloatColumn& occupation,
-                         const FloatColumn& skills, const FloatColumn& missing_required, const KernelParams& params,
+                         const FloatColumn& skills, const FloatColumn& missing_required,
+                         const FloatColumn& credited_experience_months, const KernelParams& params,
                          BlockScores* out);
 void ScoreOpeningBlock(const CandidateBroadcast& c, const OpeningColumns& o, const FloatColumn& occupation,
-                       const FloatColumn& skills, const FloatColumn& missing_required, const KernelParams& params,
+                       const FloatColumn& skills, const FloatColumn& missing_required,
+                       const FloatColumn& credited_experience_months, const KernelParams& params,
                        BlockScores* out);
 void ScoreOnePair(const CandidateBroadcast& c, const OpeningBroadcast& o, const FloatColumn& occupation,
-                  const FloatColumn& skills, const FloatColumn& missing_required, const KernelParams& params,
+                  const FloatColumn& skills, const FloatColumn& missing_required,
+                  const FloatColumn& credited_experience_months, const KernelParams& params,
                   BlockScores* out);
 
 }  // namespace passerelle::engine::scoring

@@ -64,21 +64,26 @@ absl::Status UseKernelPath(absl::string_view name) {
 
 // The public entry points forward to the active path.
 void ScoreCandidateBlock(const CandidateColumns& c, const OpeningBroadcast& o, const FloatColumn& occupation,
-                         const FloatColumn& skills, const FloatColumn& missing_required, const KernelParams& params,
+                         const FloatColumn& skills, const FloatColumn& missing_required,
+                         const FloatColumn& credited_experience_months, const KernelParams& params,
                          BlockScores* out) {
-  ActiveKernelPath().score_candidate_block(c, o, occupation, skills, missing_required, params, out);
+  ActiveKernelPath().score_candidate_block(c, o, occupation, skills, missing_required, credited_experience_months,
+                                           params, out);
 }
 
 void ScoreOpeningBlock(const CandidateBroadcast& c, const OpeningColumns& o, const FloatColumn& occupation,
-                       const FloatColumn& skills, const FloatColumn& missing_required, const KernelParams& params,
+                       const FloatColumn& skills, const FloatColumn& missing_required,
+                       const FloatColumn& credited_experience_months, const KernelParams& params,
                        BlockScores* out) {
-  ActiveKernelPath().score_opening_block(c, o, occupation, skills, missing_required, params, out);
+  ActiveKernelPath().score_opening_block(c, o, occupation, skills, missing_required, credited_experience_months,
+                                         params, out);
 }
 
 void ScoreOnePair(const CandidateBroadcast& c, const OpeningBroadcast& o, const FloatColumn& occupation,
-                  const FloatColumn& skills, const FloatColumn& missing_required, const KernelParams& params,
+                  const FloatColumn& skills, const FloatColumn& missing_required,
+                  const FloatColumn& credited_experience_months, const KernelParams& params,
                   BlockScores* out) {
-  ActiveKernelPath().score_pair(c, o, occupation, skills, missing_required, params, out);
+  ActiveKernelPath().score_pair(c, o, occupation, skills, missing_required, credited_experience_months, params, out);
 }
 
 void SelectAllRows(int used_rows, int capacity, RowSelection* out) {

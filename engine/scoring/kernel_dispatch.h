@@ -24,12 +24,15 @@ struct KernelPath {
   const char* name;
   void (*score_candidate_block)(const CandidateColumns& c, const OpeningBroadcast& o, const FloatColumn& occupation,
                                 const FloatColumn& skills, const FloatColumn& missing_required,
+                                const FloatColumn& credited_experience_months,
                                 const KernelParams& params, BlockScores* out);
   void (*score_opening_block)(const CandidateBroadcast& c, const OpeningColumns& o, const FloatColumn& occupation,
                               const FloatColumn& skills, const FloatColumn& missing_required,
+                              const FloatColumn& credited_experience_months,
                               const KernelParams& params, BlockScores* out);
   void (*score_pair)(const CandidateBroadcast& c, const OpeningBroadcast& o, const FloatColumn& occupation,
-                     const FloatColumn& skills, const FloatColumn& missing_required, const KernelParams& params,
+                     const FloatColumn& skills, const FloatColumn& missing_required,
+                     const FloatColumn& credited_experience_months, const KernelParams& params,
                      BlockScores* out);
   void (*select_all_rows)(int used_rows, int capacity, RowSelection* out);
   void (*select_candidate_rows)(const CandidateSegment& segment, const OpeningRowFeatures& opening,

@@ -224,21 +224,24 @@ void GatherOpenings(const OpeningSegment& s, const RowSelection& selection, Open
 // ScorePairs, instantiated once per direction (and once for one pair) in this path: every block of a
 // direction, a whole segment or gathered rows, runs the same machine code.
 void ScoreCandidates(const CandidateColumns& c, const OpeningBroadcast& o, const FloatColumn& occupation,
-                     const FloatColumn& skills, const FloatColumn& missing_required, const KernelParams& params,
+                     const FloatColumn& skills, const FloatColumn& missing_required,
+                     const FloatColumn& credited_experience_months, const KernelParams& params,
                      BlockScores* out) {
-  ScorePairs(c, o, occupation, skills, missing_required, params, out);
+  ScorePairs(c, o, occupation, skills, missing_required, credited_experience_months, params, out);
 }
 
 void ScoreOpenings(const CandidateBroadcast& c, const OpeningColumns& o, const FloatColumn& occupation,
-                   const FloatColumn& skills, const FloatColumn& missing_required, const KernelParams& params,
+                   const FloatColumn& skills, const FloatColumn& missing_required,
+                   const FloatColumn& credited_experience_months, const KernelParams& params,
                    BlockScores* out) {
-  ScorePairs(c, o, occupation, skills, missing_required, params, out);
+  ScorePairs(c, o, occupation, skills, missing_required, credited_experience_months, params, out);
 }
 
 void ScorePair(const CandidateBroadcast& c, const OpeningBroadcast& o, const FloatColumn& occupation,
-               const FloatColumn& skills, const FloatColumn& missing_required, const KernelParams& params,
+               const FloatColumn& skills, const FloatColumn& missing_required,
+               const FloatColumn& credited_experience_months, const KernelParams& params,
                BlockScores* out) {
-  ScorePairs(c, o, occupation, skills, missing_required, params, out);
+  ScorePairs(c, o, occupation, skills, missing_required, credited_experience_months, params, out);
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // The scoring kernel: every criterion of scoring model v1 (docs/scoring.md) computed over n pairs at
 // once, as Eigen array expressions.
 //
-// What it computes: for each pair i, the seven criterion scores s_k[i] in [0, 1], the great-circle
+// What it computes: for each pair i, the eight criterion scores s_k[i] in [0, 1], the great-circle
 // distance, the bitmask of hard constraints the pair fails (`blockers`), and
 // total[i] = sum_k (w_k / sum w) * s_k[i].
 // Why it is fast: each side is either a segment's columns or one record broadcast as a constant
@@ -22,6 +22,7 @@
 
 #include "engine/columns/candidate_segment.h"
 #include "engine/scoring/constants.h"
+#include "engine/scoring/criteria/experience.h"
 #include "engine/scoring/profile.h"
 
 namespace passerelle::engine::scoring {
@@ -55,6 +56,9 @@ struct KernelParams {
   // are blocked, and a readiness route starts on it. 0 = unknown: nothing counts as expired and the route
   // starts on the person's available_from.
   float today = 0;
+  // MatchQuery::score_experience: false leaves the experience criterion at 1 (the benchmark's cost
+  // measure). Default: true.
+  bool score_experience = true;
 };
 KernelParams MakeKernelParams(const ScoringProfile& profile, Day today = 0);
 
@@ -135,8 +139,8 @@ auto Blend(const Mask& mask, const A& a, const B& b) {
   return mask * a + (1.0f - mask) * b;
 }
 
-// Scores n pairs. `occupation`, `skills` and `missing_required` (required skill items the candidate
-// lacks) are the walked criteria, read on rows [0, n). Conditions are 0/1 float arrays combined with
+// Scores n pairs. `occupation`, `skills`, `missing_required` (required skill items the candidate lacks)
+// and `credited_experience_months` are the walked criteria, read on rows [0, n). Conditions are 0/1 float arrays combined with
 // Step and Blend, so every line is one vectorised pass over the block. Every pass writes into `out`'s
 // reserved arrays: nothing is allocated once `out` has held n rows.
 //
@@ -145,7 +149,8 @@ auto Blend(const Mask& mask, const A& a, const B& b) {
 // different sizes pass n rounded up to kBlockRowMultiple (padding rows are computed and ignored).
 template <class CandidateSide, class OpeningSide>
 void ScorePairs(const CandidateSide& c, const OpeningSide& o, const FloatColumn& occupation,
-                const FloatColumn& skills, const FloatColumn& missing_required, const KernelParams& params,
+                const FloatColumn& skills, const FloatColumn& missing_required,
+                const FloatColumn& credited_experience_months, const KernelParams& params,
                 BlockScores* out) {
   const Eigen::Index n = c.x().size();
   out->Reserve(n);
@@ -235,6 +240,24 @@ void ScorePairs(const CandidateSide& c, const OpeningSide& o, const FloatColumn&
       ((H(out->ready_day) - o.start_date().max(params.today)).max(0.0f) * Step(o.start_date()) *
        (-std::log(2.0f) / kTimingHalfLifeDays)).exp() *
       ((1.0f - kScheduleShare) + kScheduleShare * coverage);
+
+  // Experience and qualification: one branch-free scalar loop over the shared formula
+  // (engine/scoring/criteria/experience.h), which GCC vectorises.
+  if (!params.score_experience) {
+    criterion(Criterion::kExperience).setConstant(1.0f);
+  } else {
+    const auto experience_asked = o.experience_requirement(), months_asked = o.experience_months();
+    const auto qualification_asked = o.qualification_requirement(), level_asked = o.qualification_level();
+    const auto level_held = c.qualification_level(), recognised = c.qualification_recognised();
+    float* experience_out = out->criteria[static_cast<int>(Criterion::kExperience)].data();
+    const float* credited = credited_experience_months.data();
+    for (Eigen::Index i = 0; i < n; ++i) {
+      experience_out[i] = ExperienceQualificationScore(
+          ExperienceScoreOf(experience_asked.coeff(i), months_asked.coeff(i), credited[i]),
+          QualificationScoreOf(qualification_asked.coeff(i), level_asked.coeff(i), level_held.coeff(i),
+                               recognised.coeff(i)));
+    }
+  }
 
   criterion(Criterion::kOccupation) = occupation.head(n);
   criterion(Criterion::kSkills) = skills.head(n);

@@ -15,6 +15,7 @@ absl::string_view CriterionName(Criterion c) {
     case Criterion::kHousing: return "housing";
     case Criterion::kTension: return "tension";
     case Criterion::kTiming: return "timing";
+    case Criterion::kExperience: return "experience";
   }
   return "unknown";
 }

@@ -21,8 +21,9 @@ enum class Criterion : int {
   kHousing = 4,
   kTension = 5,
   kTiming = 6,
+  kExperience = 7,  // experience and qualification (engine/scoring/criteria/experience.h)
 };
-inline constexpr int kCriterionCount = 7;
+inline constexpr int kCriterionCount = 8;
 
 // Stable lower-case name used in the API and docs ("occupation", "skills", ...).
 absl::string_view CriterionName(Criterion c);
@@ -32,8 +33,8 @@ struct ScoringProfile {
   std::string name = "default";
 
   // Non-negative, finite weights indexed by Criterion; at least one must be > 0.
-  // Default: occupation 3, skills 2, French 2, mobility 2, housing 1, tension 1, timing 1.
-  std::array<float, kCriterionCount> weights = {3, 2, 2, 2, 1, 1, 1};
+  // Default: occupation 3, skills 2, French 2, mobility 2, housing 1, tension 1, timing 1, experience 1.
+  std::array<float, kCriterionCount> weights = {3, 2, 2, 2, 1, 1, 1, 1};
 
   // When true, a candidate who lacks any required skill item of an opening is ineligible
   // (reason MISSING_REQUIRED_SKILLS, not relaxable). Default: false (missing items lower the score).

@@ -129,7 +129,8 @@ static_assert(ShiftedByOne(v1::CRITERION_OCCUPATION, Criterion::kOccupation) &&
               ShiftedByOne(v1::CRITERION_MOBILITY, Criterion::kMobility) &&
               ShiftedByOne(v1::CRITERION_HOUSING, Criterion::kHousing) &&
               ShiftedByOne(v1::CRITERION_TENSION, Criterion::kTension) &&
-              ShiftedByOne(v1::CRITERION_TIMING, Criterion::kTiming) && v1::Criterion_MAX == kCriterionCount);
+              ShiftedByOne(v1::CRITERION_TIMING, Criterion::kTiming) &&
+              ShiftedByOne(v1::CRITERION_EXPERIENCE, Criterion::kExperience) && v1::Criterion_MAX == kCriterionCount);
 inline v1::Criterion CriterionToProto(Criterion criterion) {
   return static_cast<v1::Criterion>(static_cast<int>(criterion) + 1);
 }

@@ -416,7 +416,8 @@ ScoringProfile ScoringProfileFromProto(const v1::ScoringProfile& p) {
   ScoringProfile profile;
   profile.name = p.name();
   const v1::CriterionWeights& w = p.weights();
-  profile.weights = {w.occupation(), w.skills(), w.french(), w.mobility(), w.housing(), w.tension(), w.timing()};
+  profile.weights = {w.occupation(), w.skills(), w.french(), w.mobility(), w.housing(), w.tension(), w.timing(),
+                     w.experience()};
   profile.strict_required_skills = p.strict_required_skills();
   return profile;
 }
@@ -432,6 +433,7 @@ v1::ScoringProfile ScoringProfileToProto(const ScoringProfile& profile) {
   w->set_housing(profile.weight(Criterion::kHousing));
   w->set_tension(profile.weight(Criterion::kTension));
   w->set_timing(profile.weight(Criterion::kTiming));
+  w->set_experience(profile.weight(Criterion::kExperience));
   p.set_strict_required_skills(profile.strict_required_skills);
   return p;
 }

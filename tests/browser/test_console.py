@@ -140,7 +140,7 @@ def test_matches_show_reasons_and_the_near_miss_says_what_lifts_it(driver, stack
     first = cards[0]
     assert first.find_element(By.TAG_NAME, "details").get_attribute("open") is not None  # the best one is open
     reasons = [td.text for td in first.find_elements(By.CSS_SELECTOR, "table.criteria td:nth-child(3)")]
-    assert len(reasons) == 7 and all(r and r != "—" for r in reasons), reasons
+    assert len(reasons) == 8 and all(r and r != "—" for r in reasons), reasons
     assert "km" in first.find_element(By.CLASS_NAME, "facts").text
     near = driver.find_element(By.CSS_SELECTOR, f"#near-misses li[data-opening='{OPENING}']")
     blocker = near.find_element(By.CSS_SELECTOR, "li[data-code='FRENCH_GAP']")
@@ -166,7 +166,7 @@ def test_explanation_contributions_add_up_to_the_score(driver, stack, screenshot
     total = float(driver.find_element(By.ID, "explain-total").get_attribute("data-value"))
     parts = [float(td.get_attribute("data-value"))
              for td in driver.find_elements(By.CSS_SELECTOR, "#contributions tbody td.contribution")]
-    assert len(parts) == 7
+    assert len(parts) == 8
     assert math.isclose(sum(parts), total, abs_tol=1e-4), (parts, total)
     bars = [float(r.get_attribute("data-value"))
             for r in driver.find_elements(By.CSS_SELECTOR, "#contribution-stack rect[data-value]")]

@@ -36,6 +36,10 @@ class RandomRecords {
     c.available_from = testing::MasonOpening().start_date + Int(-30, 120);
     c.weekly_availability = Coin() ? 0 : static_cast<uint32_t>(Int(0, kWeekMask));
     c.right_to_work = Int(0, 9) > 0;
+    // Experience criterion: a second past occupation and a qualification level, recognised or not.
+    if (Coin()) c.past_occupations.push_back({Pick(kRomes), static_cast<float>(Int(0, 6)) * 0.5f});
+    c.qualification_level = Int(0, 6);
+    c.qualification_recognised = Coin();
     return c;
   }
 
@@ -53,6 +57,10 @@ class RandomRecords {
     o.weekly_schedule = Coin() ? 0 : static_cast<uint32_t>(Int(1, kWeekMask));
     o.housing_provided = Coin();
     o.hard_to_fill = Coin();
+    o.experience_requirement = static_cast<Requirement>(Int(0, 2));
+    o.experience_months = static_cast<float>(Int(0, 4) * 12);
+    o.qualification_requirement = static_cast<Requirement>(Int(0, 2));
+    o.qualification_level = Coin() ? 0 : Int(3, 6);
     return o;
   }
 

@@ -143,7 +143,8 @@ TEST_F(RowSelectionTest, EverySelectionKeepsEveryEligibleRow) {
       sc::SelectAllRows(segment->used_rows, CandidateSegment::kRows, &all);
       sc::WalkCandidateSegment(*segment, *opening, relation, all, &walked);
       sc::ScoreCandidateBlock(sc::CandidateColumns(*segment, all.padded()), sc::OpeningBroadcast(*opening, all.padded()),
-                              walked.occupation, walked.skills, walked.missing_required, params, &scores);
+                              walked.occupation, walked.skills, walked.missing_required,
+                              walked.credited_experience_months, params, &scores);
       sc::SelectEligibleCandidateRows(*segment, EncodeOpeningRow(*opening), &scratch, &some);
       for (int row = 0; row < segment->used_rows; ++row) {
         const bool is_eligible = segment->alive[row] > 0.5f && scores.blockers[row] == 0;
@@ -163,7 +164,8 @@ TEST_F(RowSelectionTest, EverySelectionKeepsEveryEligibleRow) {
       sc::SelectAllRows(segment->used_rows, OpeningSegment::kRows, &all);
       sc::WalkOpeningSegment(*segment, *candidate, best, all, &walked);
       sc::ScoreOpeningBlock(sc::CandidateBroadcast(*candidate, all.padded()), sc::OpeningColumns(*segment, all.padded()),
-                            walked.occupation, walked.skills, walked.missing_required, params, &scores);
+                            walked.occupation, walked.skills, walked.missing_required,
+                              walked.credited_experience_months, params, &scores);
       sc::SelectEligibleOpeningRows(*segment, EncodeCandidateRow(*candidate), &scratch, &some);
       for (int row = 0; row < segment->used_rows; ++row) {
         const bool is_eligible = segment->alive[row] > 0.5f && scores.blockers[row] == 0;

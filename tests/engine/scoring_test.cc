@@ -288,7 +288,7 @@ TEST_F(ScoringTest, ContributionsAddUpToTheTotal) {
   Opening o = MasonOpening();
   o.french_training_hours = 400;
   ScoringProfile p;
-  p.weights = {5, 1, 0.5f, 2, 3, 0, 1.5f};
+  p.weights = {5, 1, 0.5f, 2, 3, 0, 1.5f, 2.5f};
   Explanation e = Explain(MasonCandidate(), o, p);
   float sum = 0, weight_sum = 0;
   for (const CriterionExplanation& c : e.criteria) sum += c.contribution, weight_sum += c.weight;
@@ -309,7 +309,7 @@ TEST(ScoringProfileTest, NonFiniteOrNegativeWeightsAreRejectedNamingTheField) {
   absl::Status s = ValidateScoringProfile(p);
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(s.message().find("weights.skills"), absl::string_view::npos) << s;
-  p.weights = {0, 0, 0, 0, 0, 0, 0};
+  p.weights = {0, 0, 0, 0, 0, 0, 0, 0};
   EXPECT_FALSE(ValidateScoringProfile(p).ok());
   p.weights[0] = -1;
   EXPECT_NE(ValidateScoringProfile(p).message().find("weights.occupation"), absl::string_view::npos);

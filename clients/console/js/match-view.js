@@ -4,7 +4,7 @@ import {h} from './dom.js';
 import {t, enumLabel, sentence, number} from './i18n.js';
 
 export const CRITERIA = ['CRITERION_OCCUPATION', 'CRITERION_SKILLS', 'CRITERION_FRENCH', 'CRITERION_MOBILITY',
-  'CRITERION_HOUSING', 'CRITERION_TENSION', 'CRITERION_TIMING'];
+  'CRITERION_HOUSING', 'CRITERION_TENSION', 'CRITERION_TIMING', 'CRITERION_EXPERIENCE'];
 
 export function score(value) {
   return number(Number(value || 0), 2);

@@ -1,7 +1,7 @@
-// Criterion "experience" (Expérience et qualification), issue 11: the policy only. Not yet a weighted
-// criterion: no Criterion value, weight, kernel pass or peer reads these functions yet (see
-// docs/scoring.md, "Fields stored but not yet scored"); they are the formula the kernel, the walks and
-// both peers are to share, so that their equality checks hold by construction.
+// Criterion "experience" (Expérience et qualification, Criterion::kExperience), issue 11: the formula the
+// kernel, the walks, the explanation and the scalar peer share (the PostgreSQL peer writes it in SQL), so
+// that their equality checks hold by construction. Never a hard constraint: a required experience or
+// qualification that falls short only lowers the score (docs/scoring.md says why).
 //
 // Experience: the candidate's experience in the opening's occupation, in months, is the best (max, not
 // sum: the same years are often listed under two related codes) over their past occupations of
@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "engine/model/resolve.h"
 #include "engine/model/types.h"
 #include "engine/refdata/reference_data.h"
 #include "engine/scoring/occupation_relations.h"
@@ -64,13 +65,19 @@ inline float CreditedExperienceMonths(OccupationRelation relation, float years) 
   return 12.0f * std::max(years, 0.0f) * ExperienceRelationShare(relation);
 }
 
+// The experience part from the requirement as the kernel's column holds it (0 none, 1 desired, 2
+// required): the one arithmetic every path runs.
+inline float ExperienceScoreOf(float requirement, float months_asked, float credited_months) {
+  const bool asked = (requirement > 0.5f) & (months_asked > 0);
+  const float floor = requirement > 1.5f ? kExperienceRequiredFloor : kExperienceDesiredFloor;
+  const float ratio = std::min(std::max(credited_months, 0.0f) / std::max(months_asked, 1.0f), 1.0f);
+  return asked ? floor + (1.0f - floor) * ratio : 1.0f;
+}
+
 // Experience part in [0, 1]; `credited_months` is the max of CreditedExperienceMonths over the
 // candidate's past occupations. An opening asking no months (or kNone) asks nothing.
 inline float ExperienceScore(Requirement requirement, float months_asked, float credited_months) {
-  const bool asked = (requirement != Requirement::kNone) & (months_asked > 0);
-  const float floor = requirement == Requirement::kRequired ? kExperienceRequiredFloor : kExperienceDesiredFloor;
-  const float ratio = std::min(std::max(credited_months, 0.0f) / std::max(months_asked, 1.0f), 1.0f);
-  return asked ? floor + (1.0f - floor) * ratio : 1.0f;
+  return ExperienceScoreOf(static_cast<float>(requirement), months_asked, credited_months);
 }
 
 // Where the candidate stands against the opening's qualification; drives the score and the reason.
@@ -88,14 +95,20 @@ inline QualificationStatus QualificationStatusOf(Requirement requirement, int32_
   return recognised ? QualificationStatus::kMet : QualificationStatus::kMetUnrecognised;
 }
 
+// The qualification part from the kernel's float columns (requirement 0/1/2, levels, recognised 0/1).
+inline float QualificationScoreOf(float requirement, float level_asked, float level_held, float recognised) {
+  const bool asked = (requirement > 0.5f) & (level_asked > 0);
+  const float gap = std::max(level_asked - level_held, 0.0f);
+  const float floor = requirement > 1.5f ? kQualificationRequiredFloor : kQualificationDesiredFloor;
+  const float below = std::max(1.0f - kQualificationPerLevel * gap, floor);
+  const float met = recognised > 0.5f ? 1.0f : kQualificationUnrecognisedScore;
+  return asked ? (gap > 0 ? below : met) : 1.0f;
+}
+
 // Qualification part in [0, 1].
 inline float QualificationScore(Requirement requirement, int32_t level_asked, int32_t level_held, bool recognised) {
-  const bool asked = (requirement != Requirement::kNone) & (level_asked > 0);
-  const float gap = static_cast<float>(std::max(level_asked - level_held, 0));
-  const float floor = requirement == Requirement::kRequired ? kQualificationRequiredFloor : kQualificationDesiredFloor;
-  const float below = std::max(1.0f - kQualificationPerLevel * gap, floor);
-  const float met = recognised ? 1.0f : kQualificationUnrecognisedScore;
-  return asked ? (gap > 0 ? below : met) : 1.0f;
+  return QualificationScoreOf(static_cast<float>(requirement), static_cast<float>(level_asked),
+                              static_cast<float>(level_held), recognised ? 1.0f : 0.0f);
 }
 
 // The criterion's score from its two parts.
@@ -114,6 +127,18 @@ inline float BestCreditedExperienceMonths(const Candidate& candidate, int32_t op
     const std::optional<int32_t> rome = data.FindRome(past.rome_code);
     if (!rome || opening_rome < 0) continue;
     best = std::max(best, CreditedExperienceMonths(relations.Relation(*rome, opening_rome), past.years));
+  }
+  return best;
+}
+
+// The same from a resolved candidate's past occupations (ResolvedCandidate::experience: ROME index and
+// years), without looking codes up: what the walks and the scalar peer use.
+inline float BestCreditedExperienceMonths(const ResolvedCandidate& candidate, int32_t opening_rome,
+                                          const OccupationRelations& relations) {
+  float best = 0;
+  if (opening_rome < 0) return best;
+  for (const WeightedOccupation& past : candidate.experience) {
+    best = std::max(best, CreditedExperienceMonths(relations.Relation(past.rome_index, opening_rome), past.factor));
   }
   return best;
 }

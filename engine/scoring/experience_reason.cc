@@ -1,0 +1,140 @@
+#include "engine/scoring/experience_reason.h"
+
+#include <cctype>
+#include <cmath>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "engine/scoring/criteria/experience.h"
+
+namespace passerelle::engine {
+namespace {
+
+namespace sc = scoring;
+
+constexpr const char* kLevelNamesFr[] = {"", "", "", "CAP/BEP", "bac", "bac+2", "licence", "master", "doctorat"};
+constexpr const char* kLevelNamesEn[] = {"", "", "", "CAP/BEP", "baccalauréat", "2 years of higher education",
+                                         "bachelor's", "master's", "doctorate"};
+
+// "2,5" / "2.5": years to one decimal.
+std::string Years(float years, bool french) {
+  std::string text = absl::StrCat(std::round(years * 10) / 10);
+  if (french) text = absl::StrReplaceAll(text, {{".", ","}});
+  return text;
+}
+
+std::string Months(float months) { return absl::StrCat(static_cast<int>(std::round(months))); }
+
+std::string LevelFr(int level) {
+  if (level <= 0) return "aucun niveau déclaré";
+  const bool named = level < 9 && kLevelNamesFr[level][0] != '\0';
+  return absl::StrCat("niveau ", level, named ? absl::StrCat(" (", kLevelNamesFr[level], ")") : "");
+}
+std::string LevelEn(int level) {
+  if (level <= 0) return "no level stated";
+  const bool named = level < 9 && kLevelNamesEn[level][0] != '\0';
+  return absl::StrCat("level ", level, named ? absl::StrCat(" (", kLevelNamesEn[level], ")") : "");
+}
+
+// The past occupation that gives the credited months, in words: « 3 an(s) comme Maçon » with how it
+// relates to the opening's occupation when it is not the same code.
+Sentence CreditSource(const ResolvedCandidate& c, const ResolvedOpening& o, const ReferenceData& data,
+                      const OccupationRelations& relations) {
+  float best = 0;
+  const WeightedOccupation* source = nullptr;
+  for (const WeightedOccupation& past : c.experience) {
+    const float months = sc::CreditedExperienceMonths(relations.Relation(past.rome_index, o.rome_index), past.factor);
+    if (months > best) best = months, source = &past;
+  }
+  if (source == nullptr) return {};
+  const std::string& label = data.occupations()[source->rome_index].label;
+  const OccupationRelation relation = relations.Relation(source->rome_index, o.rome_index);
+  const int percent = static_cast<int>(std::round(100 * sc::ExperienceRelationShare(relation)));
+  const std::string years_fr = absl::StrCat(Years(source->factor, true), " an(s) comme ", label);
+  const std::string years_en = absl::StrCat(Years(source->factor, false), " year(s) as ", label);
+  if (relation == OccupationRelation::kExact) return {years_fr, years_en};
+  const bool mobility = relation == OccupationRelation::kMobilityLink;
+  return {absl::StrCat(years_fr, mobility ? ", métier proche (passerelle ROME)" : ", même domaine professionnel",
+                       ", compté(s) à ", percent, " %"),
+          absl::StrCat(years_en, mobility ? ", a related occupation (ROME move)" : ", the same occupational field",
+                       ", counted at ", percent, "%")};
+}
+
+Sentence ExperiencePart(const ResolvedCandidate& c, const ResolvedOpening& o, float credited,
+                        const ReferenceData& data, const OccupationRelations& relations) {
+  const Opening& r = o.record;
+  const bool required = r.experience_requirement == Requirement::kRequired;
+  Sentence s{absl::StrCat("expérience ", required ? "exigée" : "souhaitée", " de ", Months(r.experience_months),
+                          " mois, ", Months(credited), " retenu(s)"),
+             absl::StrCat(required ? "experience required: " : "experience desired: ", Months(r.experience_months),
+                          " months, ", Months(credited), " credited")};
+  const Sentence source = CreditSource(c, o, data, relations);
+  if (!source.fr.empty()) {
+    absl::StrAppend(&s.fr, " (", source.fr, ")");
+    absl::StrAppend(&s.en, " (", source.en, ")");
+  }
+  if (credited < r.experience_months) {
+    const std::string short_by = Months(r.experience_months - credited);
+    absl::StrAppend(&s.fr, " ; manquent ", short_by, " mois (une immersion PMSMP peut faire valoir le geste)");
+    absl::StrAppend(&s.en, "; ", short_by, " months short (a PMSMP work trial can show the skill)");
+  }
+  return s;
+}
+
+Sentence QualificationPart(const ResolvedCandidate& c, const ResolvedOpening& o) {
+  const Opening& r = o.record;
+  const int asked = r.qualification_level, held = c.record.qualification_level;
+  const bool required = r.qualification_requirement == Requirement::kRequired;
+  Sentence s{absl::StrCat(LevelFr(asked), required ? " exigé, " : " souhaité, "),
+             absl::StrCat(LevelEn(asked), required ? " required, " : " desired, ")};
+  switch (sc::QualificationStatusOf(r.qualification_requirement, asked, held, c.record.qualification_recognised)) {
+    case sc::QualificationStatus::kMet:
+      absl::StrAppend(&s.fr, LevelFr(held), " reconnu");
+      absl::StrAppend(&s.en, LevelEn(held), " recognised");
+      break;
+    case sc::QualificationStatus::kMetUnrecognised:
+      absl::StrAppend(&s.fr, sc::kQualificationUnrecognisedFr, " (attestation ENIC-NARIC à demander)");
+      absl::StrAppend(&s.en, sc::kQualificationUnrecognisedEn, " (ENIC-NARIC attestation to request)");
+      break;
+    case sc::QualificationStatus::kBelow:
+      absl::StrAppend(&s.fr, LevelFr(held), " atteint, ", asked - held, " niveau(x) de moins (VAE ou formation)");
+      absl::StrAppend(&s.en, LevelEn(held), " reached, ", asked - held,
+                      " level(s) below (validation of experience or training)");
+      break;
+    case sc::QualificationStatus::kNotAsked:
+      break;
+  }
+  return s;
+}
+
+std::string Capitalised(std::string text) {
+  // Both sentences start with ASCII words ("expérience", "niveau", "experience", "level").
+  if (!text.empty()) text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+  return text;
+}
+
+}  // namespace
+
+Sentence ExperienceReason(const ResolvedCandidate& c, const ResolvedOpening& o, float credited_months,
+                          const ReferenceData& data, const OccupationRelations& relations) {
+  const Opening& r = o.record;
+  const bool experience_asked = r.experience_requirement != Requirement::kNone && r.experience_months > 0;
+  const bool qualification_asked =
+      sc::QualificationStatusOf(r.qualification_requirement, r.qualification_level, 0, false) !=
+      sc::QualificationStatus::kNotAsked;
+  if (!experience_asked && !qualification_asked) {
+    return {"L'offre ne demande ni expérience ni niveau de qualification",
+            "The opening asks for neither experience nor a qualification level"};
+  }
+  Sentence s;
+  if (experience_asked) s = ExperiencePart(c, o, credited_months, data, relations);
+  if (qualification_asked) {
+    const Sentence q = QualificationPart(c, o);
+    s.fr = s.fr.empty() ? q.fr : absl::StrCat(s.fr, " ; ", q.fr);
+    s.en = s.en.empty() ? q.en : absl::StrCat(s.en, "; ", q.en);
+  }
+  return {Capitalised(s.fr), Capitalised(s.en)};
+}
+
+}  // namespace passerelle::engine
