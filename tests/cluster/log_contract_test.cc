@@ -10,7 +10,9 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "server/cluster/memory_log.h"
+#include "server/cluster/nats/jetstream_log.h"
 #include "tests/cluster/log_harness.h"
+#include "tests/cluster/nats_test_server.h"
 
 namespace passerelle::cluster::testing {
 namespace {
@@ -26,11 +28,41 @@ class MemoryLogHarness final : public LogHarness {
   MemoryLog log_;
 };
 
+// A standalone JetStream server per test, the stream with one replica (the three-server cluster is
+// jetstream_log_test.cc's).
+class JetStreamLogHarness final : public LogHarness {
+ public:
+  static absl::StatusOr<std::unique_ptr<LogHarness>> Make() {
+    auto harness = std::unique_ptr<JetStreamLogHarness>(new JetStreamLogHarness);
+    absl::StatusOr<std::unique_ptr<NatsTestCluster>> servers = NatsTestCluster::Start(1);
+    if (!servers.ok()) return servers.status();
+    harness->servers_ = *std::move(servers);
+    nats::JetStreamLogOptions options;
+    options.connection.servers = harness->servers_->Servers();
+    options.replicas = 1;
+    absl::StatusOr<std::unique_ptr<nats::JetStreamLog>> log = nats::JetStreamLog::Open(options);
+    if (!log.ok()) return log.status();
+    harness->log_ = *std::move(log);
+    return std::unique_ptr<LogHarness>(std::move(harness));
+  }
+  ReplicatedLog& log() override { return *log_; }
+  void TruncateBefore(uint64_t first_kept) override {
+    absl::Status purged = log_->PurgeBefore(first_kept, kTimeout);
+    ASSERT_TRUE(purged.ok()) << purged;
+  }
+
+ private:
+  std::unique_ptr<NatsTestCluster> servers_;  // outlives log_ (declared first, destroyed last)
+  std::unique_ptr<nats::JetStreamLog> log_;
+};
+
 class LogContractTest : public ::testing::TestWithParam<LogImplementation> {
  protected:
   void SetUp() override {
-    harness_ = GetParam().make();
-    if (harness_ == nullptr) GTEST_SKIP() << "implementation not available here";
+    absl::StatusOr<std::unique_ptr<LogHarness>> harness = GetParam().make();
+    if (absl::IsNotFound(harness.status())) GTEST_SKIP() << harness.status().message();
+    ASSERT_TRUE(harness.ok()) << harness.status();
+    harness_ = *std::move(harness);
   }
   ReplicatedLog& log() { return harness_->log(); }
 
@@ -190,7 +222,11 @@ TEST_P(LogContractTest, ReadFromBeforeTheFirstHeldEntryIsFailedPrecondition) {
 
 INSTANTIATE_TEST_SUITE_P(
     AllLogs, LogContractTest,
-    ::testing::Values(LogImplementation{"Memory", [] { return std::unique_ptr<LogHarness>(new MemoryLogHarness); }}),
+    ::testing::Values(LogImplementation{"Memory",
+                                        []() -> absl::StatusOr<std::unique_ptr<LogHarness>> {
+                                          return std::unique_ptr<LogHarness>(new MemoryLogHarness);
+                                        }},
+                      LogImplementation{"JetStream", &JetStreamLogHarness::Make}),
     [](const ::testing::TestParamInfo<LogImplementation>& info) { return info.param.name; });
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "server/cluster/replicated_log.h"
 
 namespace passerelle::cluster::testing {
@@ -20,11 +21,11 @@ class LogHarness {
   virtual void TruncateBefore(uint64_t first_kept) = 0;
 };
 
-// One implementation under test: a name for the test's label and a factory; the factory returns null
-// after calling GTEST_SKIP() when the implementation cannot run here (no nats-server).
+// One implementation under test: a name for the test's label and a factory. The factory's NotFound
+// means the implementation cannot run here (no nats-server): the test is skipped with its message.
 struct LogImplementation {
   std::string name;
-  std::function<std::unique_ptr<LogHarness>()> make;
+  std::function<absl::StatusOr<std::unique_ptr<LogHarness>>()> make;
 };
 
 }  // namespace passerelle::cluster::testing
