@@ -22,6 +22,7 @@ Delivery ParseAckSubject(absl::string_view reply) {
       !absl::SimpleAtoi(tokens[index + 3], &d.pending)) {
     return Delivery{};
   }
+  d.consumer = std::string(tokens[index - 2]);
   return d;
 }
 
@@ -105,7 +106,9 @@ absl::StatusOr<JetStreamReader::PullEnd> JetStreamReader::Pull(int max_entries, 
     }
     Delivery d = ParseAckSubject(m.reply);
     if (m.subject == reply) ++this_pull;
-    if (d.stream_sequence == 0 || d.stream_sequence <= last_returned_) continue;  // from a dropped consumer
+    // Deliveries of a dropped consumer (its pulls stay open on the server until they expire) and
+    // replays of what was already returned are not this reader's any more.
+    if (d.consumer != consumer_ || d.stream_sequence <= last_returned_) continue;
     if (d.stream_sequence != last_returned_ + 1) return PullEnd::kGap;
     out->push_back(LogEntry{d.stream_sequence, std::move(m.data)});
     last_returned_ = d.stream_sequence;

@@ -49,6 +49,7 @@ class JetStreamReader final : public LogReader {
 // What a JetStream delivery's reply subject says ($JS.ACK.<stream>.<consumer>.<delivered>.<stream seq>.
 // <consumer seq>.<time>.<pending>, or the longer form with domain and account hash).
 struct Delivery {
+  std::string consumer;
   uint64_t stream_sequence = 0;  // 0 when the subject is not a delivery's
   uint64_t pending = 0;          // entries still waiting in the consumer after this one
 };
