@@ -62,6 +62,16 @@ class JetStreamClusterTest : public ::testing::Test {
     return all;
   }
 
+  // The server index the log's connection uses now.
+  int ConnectedIndex() {
+    std::string connected = "nats://" + log_->connection().ConnectedServer();
+    for (int i = 0; i < servers_->size(); ++i) {
+      if (servers_->Server(i) == connected) return i;
+    }
+    ADD_FAILURE() << "connected to no known server: " << connected;
+    return 0;
+  }
+
   std::unique_ptr<NatsTestCluster> servers_;  // destroyed after log_
   JetStreamLogOptions options_;
   std::unique_ptr<JetStreamLog> log_;
@@ -115,11 +125,7 @@ TEST_F(JetStreamClusterTest, KillingAServerMidAppendsLosesNoAcknowledgedAppend) 
     mu.Await(absl::Condition(+[](int* n) { return *n >= kKillAfter; }, &acknowledged));
   }
   // The server this client is connected to: the connection must move to another one.
-  std::string connected = log_->connection().ConnectedServer();
-  int victim = 0;
-  for (int i = 0; i < servers_->size(); ++i) {
-    if (servers_->Server(i) == "nats://" + connected) victim = i;
-  }
+  int victim = ConnectedIndex();
   servers_->Kill(victim);
   writer.join();
   ASSERT_EQ(payload_by_seq.size(), static_cast<size_t>(kAppends));
@@ -147,6 +153,28 @@ TEST_F(JetStreamClusterTest, KillingAServerMidAppendsLosesNoAcknowledgedAppend) 
   std::vector<LogEntry> all = ReadUpTo(**second_reader, kAppends + 1);
   ASSERT_EQ(all.size(), static_cast<size_t>(kAppends + 1));
   EXPECT_EQ(all.back().payload, "after restart");
+}
+
+TEST_F(JetStreamClusterTest, HungServerIsLeftThroughKeepaliveAndAppendsGoOn) {
+  EXPECT_EQ(AppendRetrying("before", "h-1"), 1u);
+  // A stopped process keeps its sockets open: only the missing PONGs tell the client to move on.
+  int hung = ConnectedIndex();
+  servers_->Pause(hung);
+  EXPECT_EQ(AppendRetrying("while hung", "h-2"), 2u);
+  EXPECT_NE(ConnectedIndex(), hung);
+  servers_->Resume(hung);
+  EXPECT_EQ(AppendRetrying("after", "h-3"), 3u);
+  absl::StatusOr<std::unique_ptr<LogReader>> reader = log_->Read(0);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  std::vector<LogEntry> entries = ReadUpTo(**reader, 3);
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[1].payload, "while hung");
+}
+
+TEST_F(JetStreamClusterTest, PayloadOverTheServersLimitIsInvalidArgumentAndTheConnectionStays) {
+  std::string too_large(2 << 20, 'x');
+  EXPECT_EQ(log_->Append(too_large, "big", kTimeout).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(AppendRetrying("small", "small"), 1u);
 }
 
 }  // namespace

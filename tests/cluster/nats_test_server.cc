@@ -2,6 +2,7 @@
 
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "absl/status/status.h"
@@ -113,6 +115,8 @@ absl::Status NatsTestCluster::Launch(int index) {
   pid_t pid = fork();
   if (pid < 0) return absl::InternalError("fork failed");
   if (pid == 0) {
+    // A test binary that crashes or is killed takes its servers with it.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     execv(argv[0], argv.data());
     _exit(127);
   }
@@ -133,9 +137,27 @@ absl::Status NatsTestCluster::Launch(int index) {
 void NatsTestCluster::Kill(int index) {
   Node& node = nodes_[index];
   if (node.pid <= 0) return;
-  kill(node.pid, SIGKILL);
+  kill(node.pid, SIGKILL);  // also ends a paused one
   waitpid(node.pid, nullptr, 0);
   node.pid = -1;
+}
+
+void NatsTestCluster::Pause(int index) {
+  pid_t pid = nodes_[index].pid;
+  if (pid <= 0) return;
+  kill(pid, SIGSTOP);
+  // kill() returns before the process is stopped: wait until /proc says it is ('T').
+  for (int polls = 0; polls < 500; ++polls) {
+    std::ifstream stat(absl::StrCat("/proc/", pid, "/stat"));
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    size_t paren = text.rfind(')');
+    if (paren != std::string::npos && paren + 2 < text.size() && text[paren + 2] == 'T') return;
+    absl::SleepFor(absl::Milliseconds(2));
+  }
+}
+
+void NatsTestCluster::Resume(int index) {
+  if (nodes_[index].pid > 0) kill(nodes_[index].pid, SIGCONT);
 }
 
 absl::Status NatsTestCluster::Restart(int index) { return Launch(index); }

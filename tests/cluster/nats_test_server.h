@@ -30,6 +30,9 @@ class NatsTestCluster {
 
   // kill -9, and waits for the process to end.
   void Kill(int index);
+  // SIGSTOP / SIGCONT: a server that keeps its sockets open but answers nothing (a hung machine).
+  void Pause(int index);
+  void Resume(int index);
   // Starts a killed server again with the same ports and store.
   absl::Status Restart(int index);
   // The server's log file, for failure messages.

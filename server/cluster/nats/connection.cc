@@ -3,6 +3,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <algorithm>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -77,6 +79,12 @@ class NatsConnectionImpl final : public NatsConnection {
 
   absl::Status Publish(absl::string_view subject, absl::string_view reply, absl::string_view headers,
                        absl::string_view data) override {
+    // Checked here because the server would close the connection, failing every other caller too.
+    int64_t size = static_cast<int64_t>(headers.size() + data.size());
+    if (size > max_payload_bytes_.load(std::memory_order_relaxed)) {
+      return absl::InvalidArgumentError(absl::StrCat("NATS message of ", size, " bytes exceeds the server's max_payload ",
+                                                     max_payload_bytes_.load(std::memory_order_relaxed)));
+    }
     return Write(FormatPublish(subject, reply, headers, data));
   }
 
@@ -126,6 +134,8 @@ class NatsConnectionImpl final : public NatsConnection {
   size_t current_ = 0;
   std::string in_;
   int pings_out_ = 0;
+  // From the current server's INFO.
+  std::atomic<int64_t> max_payload_bytes_{1 << 20};
 
   absl::Mutex subs_mu_ ABSL_ACQUIRED_BEFORE(write_mu_);  // also held while a handler runs
   absl::flat_hash_map<uint64_t, Subscription> subs_ ABSL_GUARDED_BY(subs_mu_);
@@ -148,7 +158,8 @@ absl::Status NatsConnectionImpl::Establish(size_t index) {
   const HostPort& server = servers_[index];
   PASSERELLE_ASSIGN_OR_RETURN(int fd, ConnectTcp(server, options_.connect_timeout, options_.ping_interval));
   in_.clear();
-  absl::Status s = Handshake(fd, options_.name, absl::Now() + options_.connect_timeout, &in_);
+  int64_t max_payload_bytes = 0;
+  absl::Status s = Handshake(fd, options_.name, absl::Now() + options_.connect_timeout, &in_, &max_payload_bytes);
   absl::MutexLock subs_lock(&subs_mu_);
   for (const auto& [sid, sub] : subs_) {
     if (s.ok()) s = WriteAll(fd, absl::StrCat("SUB ", sub.subject, " ", sid, "\r\n"));
@@ -160,6 +171,7 @@ absl::Status NatsConnectionImpl::Establish(size_t index) {
     return s;
   }
   fd_ = fd;
+  max_payload_bytes_.store(max_payload_bytes, std::memory_order_relaxed);
   server_ = absl::StrCat(server.host, ":", server.port);
   current_ = index;
   pings_out_ = 0;
@@ -284,6 +296,10 @@ std::string HeaderValue(absl::string_view headers, absl::string_view name) {
 }
 
 absl::StatusOr<std::unique_ptr<NatsConnection>> NatsConnection::Connect(const NatsConnectionOptions& options) {
+  // The name goes into CONNECT's JSON as it is.
+  if (std::any_of(options.name.begin(), options.name.end(), [](char c) { return c < ' ' || c == '"' || c == '\\'; })) {
+    return absl::InvalidArgumentError("NATS client name with a quote, a backslash or a control character");
+  }
   PASSERELLE_ASSIGN_OR_RETURN(std::vector<HostPort> servers, ParseServerList(options.servers));
   auto connection = std::make_unique<NatsConnectionImpl>(options, std::move(servers));
   PASSERELLE_RETURN_IF_ERROR(connection->Start());

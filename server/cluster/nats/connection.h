@@ -30,7 +30,7 @@ struct NatsConnectionOptions {
   // Servers tried in this order, comma-separated; after a loss the next one is tried first.
   // Default: "nats://127.0.0.1:4222"
   std::string servers = "nats://127.0.0.1:4222";
-  // Reported to the server in CONNECT (seen in its monitoring).
+  // Reported to the server in CONNECT (seen in its monitoring); no quotes or backslashes.
   // Default: "passerelle"
   std::string name = "passerelle";
   // TCP connect plus the INFO/CONNECT/PING/PONG handshake, per server.
@@ -73,7 +73,8 @@ class NatsConnection {
   // No more messages reach the handler once this returns (except one already running).
   virtual void Unsubscribe(uint64_t sid) = 0;
 
-  // PUB, or HPUB when `headers` (a full header block) is not empty. Unavailable while disconnected.
+  // PUB, or HPUB when `headers` (a full header block) is not empty. Unavailable while disconnected;
+  // InvalidArgument when headers and data exceed the server's max_payload (1 MiB by default).
   virtual absl::Status Publish(absl::string_view subject, absl::string_view reply, absl::string_view headers,
                                absl::string_view data) = 0;
 

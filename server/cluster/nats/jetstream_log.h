@@ -79,6 +79,8 @@ class JetStreamLog final : public ReplicatedLog {
   // are: changing them is an operator's decision).
   absl::Status EnsureStream(absl::Duration timeout);
 
+  // As ReplicatedLog::Append; also InvalidArgument when the payload exceeds the server's max_payload
+  // (1 MiB by default, less the ~40-byte header), checked before sending.
   absl::StatusOr<uint64_t> Append(absl::string_view payload, absl::string_view dedup_id,
                                   absl::Duration timeout) override;
   absl::StatusOr<std::unique_ptr<LogReader>> Read(uint64_t after) override;

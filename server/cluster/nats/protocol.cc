@@ -1,5 +1,7 @@
 #include "server/cluster/nats/protocol.h"
 
+#include <nlohmann/json.hpp>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -96,7 +98,8 @@ bool ParseMessages(std::string* buffer, ProtocolEvents* events) {
   return ok;
 }
 
-absl::Status Handshake(int fd, absl::string_view client_name, absl::Time deadline, std::string* rest) {
+absl::Status Handshake(int fd, absl::string_view client_name, absl::Time deadline, std::string* rest,
+                       int64_t* max_payload_bytes) {
   std::string& in = *rest;
   size_t eol;
   while ((eol = in.find("\r\n")) == std::string::npos) {
@@ -105,6 +108,12 @@ absl::Status Handshake(int fd, absl::string_view client_name, absl::Time deadlin
     }
   }
   if (!absl::StartsWith(in, "INFO ")) return absl::UnavailableError("not a NATS server");
+  nlohmann::json info = nlohmann::json::parse(in.begin() + 5, in.begin() + eol, nullptr, /*allow_exceptions=*/false);
+  // nats-server's default when INFO does not say (it always does).
+  *max_payload_bytes = 1 << 20;
+  if (info.is_object() && info.contains("max_payload") && info["max_payload"].is_number_integer()) {
+    *max_payload_bytes = info["max_payload"].get<int64_t>();
+  }
   in.erase(0, eol + 2);
   std::string connect = absl::StrCat(
       "CONNECT {\"verbose\":false,\"pedantic\":false,\"tls_required\":false,\"name\":\"", client_name,

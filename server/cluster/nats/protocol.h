@@ -23,9 +23,11 @@ std::string FormatPublish(absl::string_view subject, absl::string_view reply, ab
 std::string FormatHeader(absl::string_view name, absl::string_view value);
 
 // Reads INFO, sends CONNECT (headers and no-responders on, verbose off) and PING, and waits for PONG
-// until `deadline`. What the server sent after the PONG stays in `*rest`. Unavailable on failure,
-// with the server's -ERR text when it sent one.
-absl::Status Handshake(int fd, absl::string_view client_name, absl::Time deadline, std::string* rest);
+// until `deadline`. What the server sent after the PONG stays in `*rest`; `*max_payload_bytes` gets
+// the INFO's max_payload (the server closes a connection that publishes more). Unavailable on
+// failure, with the server's -ERR text when it sent one.
+absl::Status Handshake(int fd, absl::string_view client_name, absl::Time deadline, std::string* rest,
+                       int64_t* max_payload_bytes);
 
 struct ProtocolEvents {
   std::vector<std::pair<uint64_t, NatsMessage>> messages;  // by subscription id, in arrival order
