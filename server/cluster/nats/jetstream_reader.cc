@@ -26,6 +26,10 @@ Delivery ParseAckSubject(absl::string_view reply) {
   return d;
 }
 
+namespace {
+bool HasMessages(std::deque<NatsMessage>* messages) { return !messages->empty(); }
+}  // namespace
+
 JetStreamReader::JetStreamReader(JetStreamLog* log, const JetStreamLogOptions& options, uint64_t after)
     : log_(log),
       options_(options),
@@ -92,8 +96,7 @@ absl::StatusOr<JetStreamReader::PullEnd> JetStreamReader::Pull(int max_entries, 
     NatsMessage m;
     {
       absl::MutexLock lock(&queue_->mu);
-      auto any = [q = queue_.get()]() ABSL_SHARED_LOCKS_REQUIRED(q->mu) { return !q->messages.empty(); };
-      if (!queue_->mu.AwaitWithTimeout(absl::Condition(&any), deadline - absl::Now())) {
+      if (!queue_->mu.AwaitWithTimeout(absl::Condition(&HasMessages, &queue_->messages), deadline - absl::Now())) {
         return PullEnd::kConsumerLost;  // no answer at all: the consumer's server is gone
       }
       m = std::move(queue_->messages.front());
