@@ -1,26 +1,31 @@
 #include "server/cluster/memory_log.h"
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <deque>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
 
 namespace passerelle::cluster {
 
+// std::mutex rather than absl::Mutex: ThreadSanitizer understands it without an instrumented Abseil
+// (the node's tests run on this log under ThreadSanitizer).
 struct MemoryLog::State {
-  absl::Mutex mu;
-  // entries[i] has sequence first_held + i.
-  std::deque<std::string> entries ABSL_GUARDED_BY(mu);
-  uint64_t first_held ABSL_GUARDED_BY(mu) = 1;
-  absl::flat_hash_map<std::string, uint64_t> sequence_by_dedup_id ABSL_GUARDED_BY(mu);
-  bool available ABSL_GUARDED_BY(mu) = true;
+  std::mutex mu;
+  std::condition_variable changed;  // an append, or a change of availability
+  // Guarded by mu. entries[i] has sequence first_held + i.
+  std::deque<std::string> entries;
+  uint64_t first_held = 1;
+  absl::flat_hash_map<std::string, uint64_t> sequence_by_dedup_id;
+  bool available = true;
 
-  uint64_t LastLocked() const ABSL_SHARED_LOCKS_REQUIRED(mu) { return first_held + entries.size() - 1; }
+  uint64_t LastLocked() const { return first_held + entries.size() - 1; }
 };
 
 namespace {
@@ -34,12 +39,12 @@ class MemoryLogReader final : public LogReader {
 
   absl::StatusOr<std::vector<LogEntry>> Next(int max_entries, absl::Duration wait) override {
     MemoryLog::State& s = *state_;
-    absl::MutexLock lock(&s.mu);
-    // Wake on a new entry or on a change of availability; give up after `wait`.
-    auto ready = [&s, this]() ABSL_SHARED_LOCKS_REQUIRED(s.mu) {
-      return !s.available || s.LastLocked() > last_returned_;
-    };
-    s.mu.AwaitWithTimeout(absl::Condition(&ready), wait);
+    std::unique_lock<std::mutex> lock(s.mu);
+    // Wake on a new entry or on a change of availability; give up after `wait` (a year at most, so
+    // that an infinite wait does not overflow the clock).
+    auto ready = [&s, this] { return !s.available || s.LastLocked() > last_returned_; };
+    s.changed.wait_for(lock, absl::ToChronoNanoseconds(std::clamp(wait, absl::ZeroDuration(), absl::Hours(24 * 365))),
+                       ready);
     if (!s.available) return UnavailableError();
     if (last_returned_ + 1 < s.first_held) {
       return absl::FailedPreconditionError("memory log: entries after the reader's position were dropped");
@@ -67,17 +72,18 @@ absl::StatusOr<uint64_t> MemoryLog::Append(absl::string_view payload, absl::stri
   if (dedup_id.empty() || dedup_id.size() > 64) {
     return absl::InvalidArgumentError("dedup_id must be 1 to 64 bytes");
   }
-  absl::MutexLock lock(&state_->mu);
+  std::lock_guard<std::mutex> lock(state_->mu);
   if (!state_->available) return UnavailableError();
   auto [it, inserted] = state_->sequence_by_dedup_id.try_emplace(dedup_id, 0);
   if (!inserted) return it->second;
   state_->entries.emplace_back(payload);
   it->second = state_->LastLocked();
+  state_->changed.notify_all();
   return it->second;
 }
 
 absl::StatusOr<std::unique_ptr<LogReader>> MemoryLog::Read(uint64_t after) {
-  absl::MutexLock lock(&state_->mu);
+  std::lock_guard<std::mutex> lock(state_->mu);
   if (!state_->available) return UnavailableError();
   if (after + 1 < state_->first_held) {
     return absl::FailedPreconditionError("memory log: entries after the requested sequence were dropped");
@@ -86,13 +92,13 @@ absl::StatusOr<std::unique_ptr<LogReader>> MemoryLog::Read(uint64_t after) {
 }
 
 absl::StatusOr<uint64_t> MemoryLog::LastSequence(absl::Duration /*timeout*/) {
-  absl::MutexLock lock(&state_->mu);
+  std::lock_guard<std::mutex> lock(state_->mu);
   if (!state_->available) return UnavailableError();
   return state_->LastLocked();
 }
 
 void MemoryLog::TruncateBefore(uint64_t first_kept) {
-  absl::MutexLock lock(&state_->mu);
+  std::lock_guard<std::mutex> lock(state_->mu);
   // Sequences are never reused: dropping everything leaves first_held at LastSequence() + 1.
   uint64_t limit = std::min(first_kept, state_->LastLocked() + 1);
   while (state_->first_held < limit) {
@@ -102,8 +108,9 @@ void MemoryLog::TruncateBefore(uint64_t first_kept) {
 }
 
 void MemoryLog::SetAvailable(bool available) {
-  absl::MutexLock lock(&state_->mu);
+  std::lock_guard<std::mutex> lock(state_->mu);
   state_->available = available;
+  state_->changed.notify_all();
 }
 
 }  // namespace passerelle::cluster

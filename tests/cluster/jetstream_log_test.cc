@@ -3,15 +3,15 @@
 // with SIGKILL in the middle of appends.
 #include "server/cluster/nats/jetstream_log.h"
 
-#include <atomic>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
 #include "tests/cluster/nats_test_server.h"
 
@@ -106,23 +106,25 @@ TEST_F(JetStreamClusterTest, KillingAServerMidAppendsLosesNoAcknowledgedAppend) 
   absl::StatusOr<std::unique_ptr<LogReader>> reader = log_->Read(0);
   ASSERT_TRUE(reader.ok()) << reader.status();
 
-  absl::Mutex mu;
+  std::mutex mu;
+  std::condition_variable acknowledged_more;
   int acknowledged = 0;
   absl::flat_hash_map<uint64_t, std::string> payload_by_seq;
   std::thread writer([&] {
     for (int i = 0; i < kAppends; ++i) {
       std::string payload = absl::StrCat("write ", i);
       uint64_t seq = AppendRetrying(payload, absl::StrCat("w-", i));
-      absl::MutexLock lock(&mu);
+      std::lock_guard<std::mutex> lock(mu);
       EXPECT_TRUE(payload_by_seq.emplace(seq, payload).second) << "sequence " << seq << " acknowledged twice";
       ++acknowledged;
+      acknowledged_more.notify_all();
     }
   });
   // The reader takes in part of the log before the kill and must go on after it.
   std::vector<LogEntry> read = ReadUpTo(**reader, 50);
   {
-    absl::MutexLock lock(&mu);
-    mu.Await(absl::Condition(+[](int* n) { return *n >= kKillAfter; }, &acknowledged));
+    std::unique_lock<std::mutex> lock(mu);
+    acknowledged_more.wait(lock, [&acknowledged] { return acknowledged >= kKillAfter; });
   }
   // The server this client is connected to: the connection must move to another one.
   int victim = ConnectedIndex();

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <algorithm>
 #include <thread>
 #include <utility>
@@ -17,7 +19,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/synchronization/mutex.h"
 #include "engine/common/status_macros.h"
 #include "server/cluster/nats/protocol.h"
 #include "server/cluster/nats/socket.h"
@@ -40,12 +41,13 @@ class NatsConnectionImpl final : public NatsConnection {
 
   ~NatsConnectionImpl() override {
     {
-      absl::MutexLock lock(&write_mu_);
+      std::lock_guard<std::mutex> lock(write_mu_);
       closing_ = true;
       if (fd_ >= 0) shutdown(fd_, SHUT_RDWR);  // wakes the reader thread
     }
+    closing_cv_.notify_all();
     if (reader_.joinable()) reader_.join();
-    absl::MutexLock lock(&write_mu_);
+    std::lock_guard<std::mutex> lock(write_mu_);
     if (fd_ >= 0) close(fd_);
   }
 
@@ -62,7 +64,7 @@ class NatsConnectionImpl final : public NatsConnection {
   }
 
   absl::StatusOr<uint64_t> Subscribe(absl::string_view subject, Handler handler) override {
-    absl::MutexLock lock(&subs_mu_);
+    std::lock_guard<std::mutex> lock(subs_mu_);
     uint64_t sid = next_sid_++;
     subs_[sid] = Subscription{std::string(subject), std::move(handler)};
     // While disconnected the reconnection sends it.
@@ -72,7 +74,7 @@ class NatsConnectionImpl final : public NatsConnection {
   }
 
   void Unsubscribe(uint64_t sid) override {
-    absl::MutexLock lock(&subs_mu_);
+    std::lock_guard<std::mutex> lock(subs_mu_);
     if (subs_.erase(sid) == 0) return;
     Write(absl::StrCat("UNSUB ", sid, "\r\n")).IgnoreError();  // gone with the connection anyway
   }
@@ -92,12 +94,12 @@ class NatsConnectionImpl final : public NatsConnection {
                                       absl::string_view data, absl::Duration timeout) override;
 
   std::string NewInbox() override {
-    absl::MutexLock lock(&requests_mu_);
+    std::lock_guard<std::mutex> lock(requests_mu_);
     return absl::StrCat(prefix_, ".i", next_inbox_++);
   }
 
   std::string ConnectedServer() override {
-    absl::MutexLock lock(&write_mu_);
+    std::lock_guard<std::mutex> lock(write_mu_);
     return server_;
   }
 
@@ -112,7 +114,7 @@ class NatsConnectionImpl final : public NatsConnection {
   };
 
   absl::Status Write(absl::string_view bytes) {
-    absl::MutexLock lock(&write_mu_);
+    std::lock_guard<std::mutex> lock(write_mu_);
     if (fd_ < 0) return absl::UnavailableError("not connected to NATS");
     absl::Status s = WriteAll(fd_, bytes);
     if (!s.ok()) shutdown(fd_, SHUT_RDWR);  // a stuck or broken socket: the reader thread reconnects
@@ -137,19 +139,23 @@ class NatsConnectionImpl final : public NatsConnection {
   // From the current server's INFO.
   std::atomic<int64_t> max_payload_bytes_{1 << 20};
 
-  absl::Mutex subs_mu_ ABSL_ACQUIRED_BEFORE(write_mu_);  // also held while a handler runs
-  absl::flat_hash_map<uint64_t, Subscription> subs_ ABSL_GUARDED_BY(subs_mu_);
-  uint64_t next_sid_ ABSL_GUARDED_BY(subs_mu_) = 1;
+  // std::mutex rather than absl::Mutex: ThreadSanitizer understands it without an instrumented Abseil.
+  // Lock order: subs_mu_, then write_mu_; requests_mu_ alone or inside subs_mu_ (OnReply).
+  std::mutex subs_mu_;  // also held while a handler runs
+  absl::flat_hash_map<uint64_t, Subscription> subs_;  // guarded by subs_mu_
+  uint64_t next_sid_ = 1;                             // guarded by subs_mu_
 
-  absl::Mutex write_mu_;
-  int fd_ ABSL_GUARDED_BY(write_mu_) = -1;
-  bool closing_ ABSL_GUARDED_BY(write_mu_) = false;
-  std::string server_ ABSL_GUARDED_BY(write_mu_);
+  std::mutex write_mu_;
+  std::condition_variable closing_cv_;  // notified when closing_ becomes true
+  int fd_ = -1;                         // guarded by write_mu_
+  bool closing_ = false;                // guarded by write_mu_
+  std::string server_;                  // guarded by write_mu_
 
-  absl::Mutex requests_mu_;
-  absl::flat_hash_map<std::string, std::shared_ptr<Pending>> pending_ ABSL_GUARDED_BY(requests_mu_);
-  uint64_t next_request_ ABSL_GUARDED_BY(requests_mu_) = 1;
-  uint64_t next_inbox_ ABSL_GUARDED_BY(requests_mu_) = 1;
+  std::mutex requests_mu_;
+  std::condition_variable replied_;  // a pending request got its answer (or its connection dropped)
+  absl::flat_hash_map<std::string, std::shared_ptr<Pending>> pending_;  // guarded by requests_mu_
+  uint64_t next_request_ = 1;                                           // guarded by requests_mu_
+  uint64_t next_inbox_ = 1;                                             // guarded by requests_mu_
 };
 
 // Connects to servers_[index], runs the handshake, subscribes every subscription again and only then
@@ -160,11 +166,11 @@ absl::Status NatsConnectionImpl::Establish(size_t index) {
   in_.clear();
   int64_t max_payload_bytes = 0;
   absl::Status s = Handshake(fd, options_.name, absl::Now() + options_.connect_timeout, &in_, &max_payload_bytes);
-  absl::MutexLock subs_lock(&subs_mu_);
+  std::lock_guard<std::mutex> subs_lock(subs_mu_);
   for (const auto& [sid, sub] : subs_) {
     if (s.ok()) s = WriteAll(fd, absl::StrCat("SUB ", sub.subject, " ", sid, "\r\n"));
   }
-  absl::MutexLock lock(&write_mu_);
+  std::lock_guard<std::mutex> lock(write_mu_);
   if (s.ok() && closing_) s = absl::CancelledError("closing");
   if (!s.ok()) {
     close(fd);
@@ -183,7 +189,7 @@ void NatsConnectionImpl::ReadLoop() {
   while (true) {
     int fd;
     {
-      absl::MutexLock lock(&write_mu_);
+      std::lock_guard<std::mutex> lock(write_mu_);
       if (closing_) return;
       fd = fd_;
     }
@@ -211,18 +217,19 @@ void NatsConnectionImpl::ReadLoop() {
 // Closes the dead socket and fails the requests waiting on it: their replies cannot come any more.
 void NatsConnectionImpl::Drop() {
   {
-    absl::MutexLock lock(&write_mu_);
+    std::lock_guard<std::mutex> lock(write_mu_);
     if (fd_ >= 0) close(fd_);
     fd_ = -1;
     server_.clear();
   }
   in_.clear();
-  absl::MutexLock lock(&requests_mu_);
+  std::lock_guard<std::mutex> lock(requests_mu_);
   for (auto& [token, pending] : pending_) {
     pending->reply = absl::UnavailableError("NATS connection lost");
     pending->done = true;
   }
   pending_.clear();
+  replied_.notify_all();
 }
 
 // Tries the next servers in a round, starting after the one just lost; pauses between rounds. False
@@ -231,18 +238,18 @@ bool NatsConnectionImpl::Reconnect() {
   while (true) {
     for (size_t i = 1; i <= servers_.size(); ++i) {
       {
-        absl::MutexLock lock(&write_mu_);
+        std::lock_guard<std::mutex> lock(write_mu_);
         if (closing_) return false;
       }
       if (Establish((current_ + i) % servers_.size()).ok()) return true;
     }
-    absl::MutexLock lock(&write_mu_);
-    write_mu_.AwaitWithTimeout(absl::Condition(&closing_), options_.reconnect_wait);
+    std::unique_lock<std::mutex> lock(write_mu_);
+    closing_cv_.wait_until(lock, SteadyDeadline(options_.reconnect_wait), [this] { return closing_; });
   }
 }
 
 void NatsConnectionImpl::Deliver(uint64_t sid, NatsMessage message) {
-  absl::MutexLock lock(&subs_mu_);
+  std::lock_guard<std::mutex> lock(subs_mu_);
   auto it = subs_.find(sid);
   if (it != subs_.end()) it->second.handler(std::move(message));
 }
@@ -250,7 +257,7 @@ void NatsConnectionImpl::Deliver(uint64_t sid, NatsMessage message) {
 void NatsConnectionImpl::OnReply(NatsMessage message) {
   absl::string_view token = message.subject;
   token.remove_prefix(std::min(token.size(), prefix_.size() + 3));  // "<prefix>.r."
-  absl::MutexLock lock(&requests_mu_);
+  std::lock_guard<std::mutex> lock(requests_mu_);
   auto it = pending_.find(token);
   if (it == pending_.end()) return;  // late: its requester gave up
   if (message.status == 503) {
@@ -260,6 +267,7 @@ void NatsConnectionImpl::OnReply(NatsMessage message) {
   }
   it->second->done = true;
   pending_.erase(it);
+  replied_.notify_all();
 }
 
 absl::StatusOr<NatsMessage> NatsConnectionImpl::Request(absl::string_view subject, absl::string_view headers,
@@ -267,13 +275,13 @@ absl::StatusOr<NatsMessage> NatsConnectionImpl::Request(absl::string_view subjec
   auto pending = std::make_shared<Pending>();
   std::string token;
   {
-    absl::MutexLock lock(&requests_mu_);
+    std::lock_guard<std::mutex> lock(requests_mu_);
     token = absl::StrCat(next_request_++);
     pending_[token] = pending;
   }
   absl::Status sent = Publish(subject, absl::StrCat(prefix_, ".r.", token), headers, data);
-  absl::MutexLock lock(&requests_mu_);
-  if (sent.ok()) requests_mu_.AwaitWithTimeout(absl::Condition(&pending->done), timeout);
+  std::unique_lock<std::mutex> lock(requests_mu_);
+  if (sent.ok()) replied_.wait_until(lock, SteadyDeadline(timeout), [&pending] { return pending->done; });
   pending_.erase(token);
   if (!sent.ok()) return sent;
   if (!pending->done) {

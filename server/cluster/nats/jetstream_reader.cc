@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "engine/common/status_macros.h"
 #include "server/cluster/nats/jetstream_api.h"
+#include "server/cluster/nats/socket.h"
 
 namespace passerelle::cluster::nats {
 
@@ -26,10 +27,6 @@ Delivery ParseAckSubject(absl::string_view reply) {
   return d;
 }
 
-namespace {
-bool HasMessages(std::deque<NatsMessage>* messages) { return !messages->empty(); }
-}  // namespace
-
 JetStreamReader::JetStreamReader(JetStreamLog* log, const JetStreamLogOptions& options, uint64_t after)
     : log_(log),
       options_(options),
@@ -37,8 +34,9 @@ JetStreamReader::JetStreamReader(JetStreamLog* log, const JetStreamLogOptions& o
       queue_(std::make_shared<Inbox>()),
       last_returned_(after) {
   absl::StatusOr<uint64_t> sid = log_->connection().Subscribe(inbox_ + ".*", [queue = queue_](NatsMessage m) {
-    absl::MutexLock lock(&queue->mu);
+    std::lock_guard<std::mutex> lock(queue->mu);
     queue->messages.push_back(std::move(m));
+    queue->arrived.notify_one();
   });
   sid_ = sid.value_or(0);  // only fails on a bad subject, which inbox_ is not
 }
@@ -95,8 +93,9 @@ absl::StatusOr<JetStreamReader::PullEnd> JetStreamReader::Pull(int max_entries, 
   while (static_cast<int>(out->size()) < max_entries) {
     NatsMessage m;
     {
-      absl::MutexLock lock(&queue_->mu);
-      if (!queue_->mu.AwaitWithTimeout(absl::Condition(&HasMessages, &queue_->messages), deadline - absl::Now())) {
+      std::unique_lock<std::mutex> lock(queue_->mu);
+      if (!queue_->arrived.wait_until(lock, SteadyDeadline(deadline - absl::Now()),
+                                      [this] { return !queue_->messages.empty(); })) {
         return PullEnd::kConsumerLost;  // no answer at all: the consumer's server is gone
       }
       m = std::move(queue_->messages.front());

@@ -9,6 +9,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -92,6 +93,11 @@ absl::Status WriteAll(int fd, absl::string_view data) {
     data.remove_prefix(static_cast<size_t>(n));
   }
   return absl::OkStatus();
+}
+
+std::chrono::steady_clock::time_point SteadyDeadline(absl::Duration d) {
+  d = std::clamp(d, absl::ZeroDuration(), absl::Hours(24 * 365));
+  return std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(d);
 }
 
 bool ReadSome(int fd, absl::Duration timeout, std::string* buffer) {

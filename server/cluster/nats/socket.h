@@ -2,6 +2,7 @@
 #ifndef PASSERELLE_SERVER_CLUSTER_NATS_SOCKET_H_
 #define PASSERELLE_SERVER_CLUSTER_NATS_SOCKET_H_
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,10 @@ absl::Status WriteAll(int fd, absl::string_view data);
 // Waits up to `timeout` for `fd` to be readable; then reads what is there, appending to `*buffer`.
 // Returns false on EOF or error, true otherwise (also when nothing came in time).
 bool ReadSome(int fd, absl::Duration timeout, std::string* buffer);
+
+// now + `d` on the steady clock, for std::condition_variable waits (d is clamped to [0, 1 year] so that
+// an infinite duration does not overflow).
+std::chrono::steady_clock::time_point SteadyDeadline(absl::Duration d);
 
 }  // namespace passerelle::cluster::nats
 
