@@ -100,6 +100,20 @@ TEST_F(JetStreamClusterTest, ExistingStreamWithOtherReplicaCountIsFailedPrecondi
   EXPECT_EQ(JetStreamLog::Open(other).status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
+TEST(JetStreamLogTest, ThreeReplicasOnOneServerIsRefused) {
+  if (NatsTestCluster::BinaryPath().empty()) GTEST_SKIP() << "nats-server is not installed";
+  absl::StatusOr<std::unique_ptr<NatsTestCluster>> server = NatsTestCluster::Start(1);
+  ASSERT_TRUE(server.ok()) << server.status();
+  JetStreamLogOptions options;
+  options.connection.servers = (*server)->Servers();
+  options.replicas = 3;
+  absl::StatusOr<std::unique_ptr<JetStreamLog>> log = JetStreamLog::Open(options);
+  ASSERT_FALSE(log.ok());
+  // At once, with the server's reason (nats-server 2.9 answers code 500), not after open_timeout.
+  EXPECT_EQ(log.status().code(), absl::StatusCode::kInternal) << log.status();
+  EXPECT_NE(log.status().message().find("replicas"), absl::string_view::npos) << log.status();
+}
+
 TEST_F(JetStreamClusterTest, KillingAServerMidAppendsLosesNoAcknowledgedAppend) {
   constexpr int kAppends = 300;
   constexpr int kKillAfter = 100;

@@ -66,15 +66,16 @@ absl::StatusOr<std::unique_ptr<JetStreamLog>> JetStreamLog::Open(const JetStream
 
 absl::Status JetStreamLog::EnsureStream(absl::Duration timeout) {
   absl::Time deadline = absl::Now() + timeout;
-  while (true) {
+  for (int attempt = 0;; ++attempt) {
     absl::StatusOr<nlohmann::json> info =
         ApiCallWithRetry(*connection_, "$JS.API.STREAM.INFO." + options_.stream, nullptr, deadline - absl::Now(),
                          options_.request_timeout, options_.retry_backoff);
     if (absl::IsNotFound(info.status())) {
       info = ApiCallWithRetry(*connection_, "$JS.API.STREAM.CREATE." + options_.stream, StreamConfig(options_),
                               deadline - absl::Now(), options_.request_timeout, options_.retry_backoff);
-      // Another node created it meanwhile: check that one.
-      if (absl::IsInvalidArgument(info.status()) && absl::Now() < deadline) continue;
+      // Another node may have created it meanwhile with another configuration: check that one, once
+      // (a configuration the servers refuse, such as 3 replicas on one server, fails the second time).
+      if (absl::IsInvalidArgument(info.status()) && attempt == 0) continue;
     }
     if (!info.ok()) return info.status();
     const nlohmann::json config = info->value("config", nlohmann::json::object());
