@@ -69,8 +69,10 @@ MemoryLog::~MemoryLog() = default;
 
 absl::StatusOr<uint64_t> MemoryLog::Append(absl::string_view payload, absl::string_view dedup_id,
                                            absl::Duration /*timeout*/) {
-  if (dedup_id.empty() || dedup_id.size() > 64) {
-    return absl::InvalidArgumentError("dedup_id must be 1 to 64 bytes");
+  // The JetStream log's rule, so that a node test catches an id the real log would refuse.
+  if (dedup_id.empty() || dedup_id.size() > 64 ||
+      std::any_of(dedup_id.begin(), dedup_id.end(), [](char c) { return c < ' ' || c > '~'; })) {
+    return absl::InvalidArgumentError("dedup_id must be 1 to 64 printable ASCII bytes");
   }
   std::lock_guard<std::mutex> lock(state_->mu);
   if (!state_->available) return UnavailableError();

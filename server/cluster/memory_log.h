@@ -23,6 +23,7 @@ class MemoryLog final : public ReplicatedLog {
   MemoryLog();
   ~MemoryLog() override;
 
+  // InvalidArgument when dedup_id is not 1 to 64 printable ASCII bytes (as the JetStream log).
   // Dedup ids are remembered for the log's whole life (the JetStream log forgets them after its
   // duplicate window). Unavailable while SetAvailable(false); the timeout is not otherwise used.
   absl::StatusOr<uint64_t> Append(absl::string_view payload, absl::string_view dedup_id,

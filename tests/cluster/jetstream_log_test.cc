@@ -49,6 +49,14 @@ class JetStreamClusterTest : public ::testing::Test {
     return 0;
   }
 
+  // Read(after), again while Unavailable (a leader being elected after a server came back).
+  static std::unique_ptr<LogReader> ReadRetrying(ReplicatedLog& log, uint64_t after) {
+    absl::StatusOr<std::unique_ptr<LogReader>> reader = log.Read(after);
+    for (int attempt = 0; attempt < 30 && absl::IsUnavailable(reader.status()); ++attempt) reader = log.Read(after);
+    EXPECT_TRUE(reader.ok()) << reader.status();
+    return reader.ok() ? *std::move(reader) : nullptr;
+  }
+
   // Reads with `reader` until `last` came, going on after Unavailable (a server lost meanwhile).
   std::vector<LogEntry> ReadUpTo(LogReader& reader, uint64_t last) {
     std::vector<LogEntry> all;
@@ -164,9 +172,9 @@ TEST_F(JetStreamClusterTest, KillingAServerMidAppendsLosesNoAcknowledgedAppend) 
   absl::StatusOr<std::unique_ptr<JetStreamLog>> second = JetStreamLog::Open(only_restarted);
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_EQ(AppendRetrying("after restart", "w-after"), static_cast<uint64_t>(kAppends + 1));
-  absl::StatusOr<std::unique_ptr<LogReader>> second_reader = (*second)->Read(0);
-  ASSERT_TRUE(second_reader.ok()) << second_reader.status();
-  std::vector<LogEntry> all = ReadUpTo(**second_reader, kAppends + 1);
+  std::unique_ptr<LogReader> second_reader = ReadRetrying(**second, 0);
+  ASSERT_NE(second_reader, nullptr);
+  std::vector<LogEntry> all = ReadUpTo(*second_reader, kAppends + 1);
   ASSERT_EQ(all.size(), static_cast<size_t>(kAppends + 1));
   EXPECT_EQ(all.back().payload, "after restart");
 }
@@ -180,9 +188,9 @@ TEST_F(JetStreamClusterTest, HungServerIsLeftThroughKeepaliveAndAppendsGoOn) {
   EXPECT_NE(ConnectedIndex(), hung);
   servers_->Resume(hung);
   EXPECT_EQ(AppendRetrying("after", "h-3"), 3u);
-  absl::StatusOr<std::unique_ptr<LogReader>> reader = log_->Read(0);
-  ASSERT_TRUE(reader.ok()) << reader.status();
-  std::vector<LogEntry> entries = ReadUpTo(**reader, 3);
+  std::unique_ptr<LogReader> reader = ReadRetrying(*log_, 0);
+  ASSERT_NE(reader, nullptr);
+  std::vector<LogEntry> entries = ReadUpTo(*reader, 3);
   ASSERT_EQ(entries.size(), 3u);
   EXPECT_EQ(entries[1].payload, "while hung");
 }

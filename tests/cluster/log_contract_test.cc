@@ -220,6 +220,14 @@ TEST_P(LogContractTest, ReadFromBeforeTheFirstHeldEntryIsFailedPrecondition) {
   EXPECT_EQ(*last, 7u);
 }
 
+TEST_P(LogContractTest, DedupIdMustBeOneToSixtyFourPrintableAsciiBytes) {
+  EXPECT_EQ(log().Append("x", "", kTimeout).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(log().Append("x", std::string(65, 'a'), kTimeout).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(log().Append("x", "line\r\nbreak", kTimeout).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(MustAppend("x", std::string(64, 'a')), 1u);
+  EXPECT_EQ(MustAppend("y", "put 7f3a/~!"), 2u);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     AllLogs, LogContractTest,
     ::testing::Values(LogImplementation{"Memory",

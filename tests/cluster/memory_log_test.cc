@@ -61,13 +61,5 @@ TEST(MemoryLogTest, ReaderOutlivesTheLog) {
   EXPECT_EQ((*batch)[0].payload, "kept");
 }
 
-TEST(MemoryLogTest, DedupIdMustBeOneToSixtyFourBytes) {
-  MemoryLog log;
-  EXPECT_EQ(log.Append("x", "", absl::Seconds(1)).status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(log.Append("x", std::string(65, 'a'), absl::Seconds(1)).status().code(),
-            absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(log.Append("x", std::string(64, 'a'), absl::Seconds(1)).ok());
-}
-
 }  // namespace
 }  // namespace passerelle::cluster

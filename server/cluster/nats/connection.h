@@ -59,7 +59,7 @@ struct NatsMessage {
 std::string HeaderValue(absl::string_view headers, absl::string_view name);
 
 // Thread-safe. Handlers run on the connection's reader thread: they must be quick and must not call
-// Request() (they may Publish).
+// Request(), Subscribe() or Unsubscribe() (they may Publish).
 class NatsConnection {
  public:
   using Handler = std::function<void(NatsMessage)>;

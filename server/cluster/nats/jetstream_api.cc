@@ -54,6 +54,10 @@ bool IsRetryable(const absl::Status& status) {
   return absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status);
 }
 
+absl::Status AsUnavailable(const absl::Status& status) {
+  return IsRetryable(status) ? absl::UnavailableError(status.message()) : status;
+}
+
 uint64_t JsonUint(const nlohmann::json& j, const char* key, uint64_t fallback) {
   if (!j.is_object()) return fallback;
   auto it = j.find(key);

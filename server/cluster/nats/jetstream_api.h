@@ -38,6 +38,10 @@ absl::StatusOr<nlohmann::json> ApiCallWithRetry(NatsConnection& connection, absl
 // true when `status` may go away by trying again (Unavailable, DeadlineExceeded).
 bool IsRetryable(const absl::Status& status);
 
+// A retryable status as Unavailable (what LogReader::Next promises when the log cannot be reached),
+// any other unchanged.
+absl::Status AsUnavailable(const absl::Status& status);
+
 // Integer field `key` of object `j`, or `fallback` when it is missing or not a number.
 uint64_t JsonUint(const nlohmann::json& j, const char* key, uint64_t fallback = 0);
 

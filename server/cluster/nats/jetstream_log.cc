@@ -93,9 +93,11 @@ absl::Status JetStreamLog::EnsureStream(absl::Duration timeout) {
 
 absl::StatusOr<uint64_t> JetStreamLog::Append(absl::string_view payload, absl::string_view dedup_id,
                                               absl::Duration timeout) {
+  // Printable ASCII as the interface says (a CR or LF would end the header); the server trims spaces
+  // around the value, the same way on every retry.
   if (dedup_id.empty() || dedup_id.size() > 64 ||
-      std::any_of(dedup_id.begin(), dedup_id.end(), [](char c) { return c <= ' ' || c > '~'; })) {
-    return absl::InvalidArgumentError("dedup_id must be 1 to 64 printable ASCII bytes without spaces");
+      std::any_of(dedup_id.begin(), dedup_id.end(), [](char c) { return c < ' ' || c > '~'; })) {
+    return absl::InvalidArgumentError("dedup_id must be 1 to 64 printable ASCII bytes");
   }
   const std::string headers = FormatHeader("Nats-Msg-Id", dedup_id);
   absl::Time deadline = absl::Now() + timeout;
@@ -144,9 +146,10 @@ absl::Status JetStreamLog::PurgeBefore(uint64_t first_kept, absl::Duration timeo
 }
 
 absl::StatusOr<std::unique_ptr<LogReader>> JetStreamLog::Read(uint64_t after) {
-  PASSERELLE_ASSIGN_OR_RETURN(StreamState state, State(options_.request_timeout));
-  if (state.first_sequence > after + 1) {
-    return absl::FailedPreconditionError(absl::StrCat("the log holds entries from ", state.first_sequence,
+  absl::StatusOr<StreamState> state = State(options_.request_timeout);
+  if (!state.ok()) return AsUnavailable(state.status());
+  if (state->first_sequence > after + 1) {
+    return absl::FailedPreconditionError(absl::StrCat("the log holds entries from ", state->first_sequence,
                                                       " on, not ", after + 1));
   }
   return std::unique_ptr<LogReader>(new JetStreamReader(this, options_, after));

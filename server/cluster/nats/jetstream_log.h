@@ -83,6 +83,8 @@ class JetStreamLog final : public ReplicatedLog {
   // (1 MiB by default, less the ~40-byte header), checked before sending.
   absl::StatusOr<uint64_t> Append(absl::string_view payload, absl::string_view dedup_id,
                                   absl::Duration timeout) override;
+  // As ReplicatedLog::Read; Unavailable when the stream's state could not be read. The reader must not
+  // outlive this log.
   absl::StatusOr<std::unique_ptr<LogReader>> Read(uint64_t after) override;
   absl::StatusOr<uint64_t> LastSequence(absl::Duration timeout) override;
 

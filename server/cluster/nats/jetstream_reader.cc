@@ -129,16 +129,17 @@ absl::StatusOr<std::vector<LogEntry>> JetStreamReader::Next(int max_entries, abs
   // A lost consumer is made again once within the call, from the entry after the last returned.
   for (int attempt = 0; attempt < 2 && out.empty(); ++attempt) {
     if (consumer_.empty()) {
-      PASSERELLE_ASSIGN_OR_RETURN(JetStreamLog::StreamState state, log_->State(options_.request_timeout));
-      if (state.first_sequence > last_returned_ + 1) {
-        return absl::FailedPreconditionError(absl::StrCat("the log holds entries from ", state.first_sequence,
+      absl::StatusOr<JetStreamLog::StreamState> state = log_->State(options_.request_timeout);
+      if (!state.ok()) return AsUnavailable(state.status());
+      if (state->first_sequence > last_returned_ + 1) {
+        return absl::FailedPreconditionError(absl::StrCat("the log holds entries from ", state->first_sequence,
                                                           " on, the reader needs ", last_returned_ + 1));
       }
       last = CreateConsumer();
       if (!last.ok()) return absl::UnavailableError(last.message());
     }
     absl::StatusOr<PullEnd> end = Pull(max_entries, wait, &out);
-    if (!end.ok()) return end.status();
+    if (!end.ok()) return AsUnavailable(end.status());
     if (*end == PullEnd::kDone) return out;
     DropConsumer();
     last = absl::UnavailableError(*end == PullEnd::kGap ? "JetStream delivery skipped a sequence"
