@@ -13,6 +13,7 @@ packages=(
   gnuplot-nox python3 python3-grpcio python3-protobuf python3-pytest
   libpq-dev postgresql-15 postgresql-15-postgis-3
   libcpp-httplib-dev chromium chromium-driver python3-selenium fonts-dejavu-core
+  nats-server nlohmann-json3-dev
   curl
 )
 
