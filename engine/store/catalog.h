@@ -217,7 +217,11 @@ class Catalog {
   Catalog(std::shared_ptr<const ReferenceData> data, const CatalogOptions& options)
       : options_(options), index_(std::move(data)) {}
 
-  absl::Time Now() const { return options_.clock ? options_.clock() : absl::Now(); }
+  // A log entry's time when applying one (LogEntryScope), else the clock's.
+  absl::Time Now() const {
+    if (const LogEntryScope* entry = LogEntryScope::Current()) return entry->time();
+    return options_.clock ? options_.clock() : absl::Now();
+  }
   absl::Status Load();
   template <class Kind>
   absl::Status LoadRecords(int64_t* loaded);
