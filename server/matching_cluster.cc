@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "engine/store/record_codec.h"
 #include "server/matching_cluster.h"
 #include "server/matching_service.h"
 
@@ -32,6 +33,20 @@ absl::Status MatchingService::AwaitMinSequence(const grpc::ServerContextBase& co
   // A single process applies every write before answering it: it is never behind.
   if (cluster_node_ == nullptr) return absl::OkStatus();
   return cluster_node_->WaitApplied(sequence, min_sequence_wait_);
+}
+
+absl::Status MatchingService::PutProfileThroughLog(grpc::ServerContextBase& context, const v1::ScoringProfile& profile,
+                                                   v1::PutScoringProfileResponse* response) {
+  PASSERELLE_RETURN_IF_ERROR(engine::PrefixFieldPath(
+      engine::Catalog::ValidateProfile(engine::ScoringProfileFromProto(profile)), "profile"));
+  cluster::LogRecord entry;
+  *entry.mutable_put_profile() = profile;
+  PASSERELLE_ASSIGN_OR_RETURN(cluster::Node::Applied applied, cluster_node_->Write(std::move(entry)));
+  SetSequenceMetadata(context, applied.sequence);
+  if (applied.outcome.puts.size() != 1) return absl::OkStatus();  // applied before this node could keep it
+  PASSERELLE_RETURN_IF_ERROR(engine::PrefixFieldPath(applied.outcome.puts[0].status, "profile"));
+  response->set_created(applied.outcome.puts[0].created);
+  return absl::OkStatus();
 }
 
 }  // namespace passerelle::server

@@ -12,6 +12,7 @@
 #include "absl/types/span.h"
 #include "engine/store/catalog.h"
 #include "grpcpp/server_context.h"
+#include "passerelle/cluster_log.pb.h"
 #include "server/cluster/node.h"
 #include "server/matching_internal.h"
 

@@ -205,6 +205,9 @@ class MatchingService final : public MatchingServiceBase {
   // Cluster mode (matching_cluster.cc): OK once this node applied the call's x-passerelle-min-sequence
   // (none: at once), Unavailable after min_sequence_wait_, InvalidArgument when it is not a number.
   absl::Status AwaitMinSequence(const grpc::ServerContextBase& context) const;
+  // PutScoringProfile in cluster mode: validated here, then through the log.
+  absl::Status PutProfileThroughLog(grpc::ServerContextBase& context, const v1::ScoringProfile& profile,
+                                    v1::PutScoringProfileResponse* response);
 
   engine::Catalog* const catalog_;
   const ServiceLimits limits_;

@@ -197,6 +197,8 @@ class Catalog {
   // Validates and stores a scoring profile; returns whether the name was new. The name "default" is
   // reserved (InvalidArgument).
   absl::StatusOr<bool> PutProfile(const ScoringProfile& profile);
+  // PutProfile's checks alone (cluster mode validates before appending to the log).
+  static absl::Status ValidateProfile(const ScoringProfile& profile);
   // The named profile; "" and "default" give DefaultScoringProfile(). NotFound when absent.
   absl::StatusOr<ScoringProfile> GetProfile(absl::string_view name) const;
   // "default" first, then the stored profiles by name.

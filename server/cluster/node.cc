@@ -9,6 +9,7 @@
 #include "engine/common/field_status.h"
 #include "engine/common/status_macros.h"
 #include "engine/store/record_codec.h"
+#include "passerelle/cluster_log.pb.h"
 
 namespace passerelle::cluster {
 namespace {
@@ -91,6 +92,15 @@ absl::StatusOr<ApplyOutcome> ApplyRecord(engine::Catalog* catalog, const LogReco
       };
       PASSERELLE_ASSIGN_OR_RETURN(outcome.puts,
                                   PutDecoded(record.put_openings().openings(), organisation, decode, put));
+      return outcome;
+    }
+    case LogRecord::kPutProfile: {
+      absl::StatusOr<bool> created = catalog->PutProfile(engine::ScoringProfileFromProto(record.put_profile()));
+      if (!created.ok() && !absl::IsInvalidArgument(created.status())) return created.status();
+      engine::PutOutcome put;
+      put.status = created.status();
+      put.created = created.value_or(false);
+      outcome.puts.push_back(std::move(put));
       return outcome;
     }
     case LogRecord::kDeleteCandidate:

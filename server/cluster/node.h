@@ -37,10 +37,11 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "engine/store/catalog.h"
-#include "passerelle/cluster_log.pb.h"
 #include "server/cluster/replicated_log.h"
 
 namespace passerelle::cluster {
+
+class LogRecord;  // passerelle/cluster_log.pb.h: only the callers that build entries need it
 
 struct NodeOptions {
   // This node's name, unique in the cluster: [A-Za-z0-9_-]{1,32} (--cluster_node_id).
@@ -72,7 +73,7 @@ const char* NodeHealthName(NodeHealth health);
 
 // The outcome of applying one entry.
 struct ApplyOutcome {
-  // Puts: one per record, in order (as Catalog::PutCandidates). Empty for a delete.
+  // Puts: one per record, in order (as Catalog::PutCandidates; a profile's: one). Empty for a delete.
   std::vector<engine::PutOutcome> puts;
   // A delete's outcome (NotFound when absent); OK for a put.
   absl::Status status;

@@ -13,6 +13,7 @@
 #include "engine/store/record_codec.h"
 #include "engine/store/records_checksum.h"
 #include "gtest/gtest.h"
+#include "passerelle/cluster_log.pb.h"
 #include "server/cluster/node.h"
 #include "tests/cluster/fake_log.h"
 #include "tests/common/temp_dir.h"

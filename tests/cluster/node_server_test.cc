@@ -10,6 +10,7 @@
 #include "engine/store/records_checksum.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "passerelle/cluster_log.pb.h"
 #include "tests/cluster/fake_log.h"
 #include "tests/server/test_util.h"
 
@@ -154,14 +155,47 @@ TEST(ClusterServerTest, InvalidInputAppendsNothingAndImportsAppendTheValidItems)
   EXPECT_EQ(*checksum_a, *checksum_b);
 }
 
+TEST(ClusterServerTest, ScoringProfilesGoThroughTheLog) {
+  FakeLog log;
+  InProcessServer a(ClusterOptions(&log, "a"));
+  InProcessServer b(ClusterOptions(&log, "b"));
+  v1::PutScoringProfileRequest request;
+  request.mutable_profile()->set_name("default");  // reserved: refused before anything is appended
+  request.mutable_profile()->mutable_weights()->set_occupation(1);
+  v1::PutScoringProfileResponse response;
+  grpc::ClientContext refused_context;
+  const grpc::Status refused = a.stub().PutScoringProfile(&refused_context, request, &response);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StartsWith(refused.error_message(), "profile.name")) << refused.error_message();
+  EXPECT_EQ(log.size(), 0u);
+
+  request.mutable_profile()->set_name("mine");
+  grpc::ClientContext context;
+  const grpc::Status status = a.stub().PutScoringProfile(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(response.created());
+  const uint64_t sequence = SequenceOf(context);
+  ASSERT_EQ(sequence, 1u);
+  grpc::ClientContext read_context;
+  read_context.AddMetadata("x-passerelle-min-sequence", std::to_string(sequence));
+  v1::GetScoringProfileRequest get;
+  get.set_name("mine");
+  v1::GetScoringProfileResponse got;
+  auto stub = b.StubWithKey(b.admin_key());
+  const grpc::Status read = stub->GetScoringProfile(&read_context, get, &got);
+  ASSERT_TRUE(read.ok()) << read.error_message();
+  EXPECT_EQ(got.profile().weights().occupation(), 1);
+}
+
 TEST(ClusterServerTest, WritesTheLogDoesNotCarryYetFailWithFailedPrecondition) {
   FakeLog log;
   InProcessServer a(ClusterOptions(&log, "a"));
   grpc::ClientContext context;
-  v1::PutScoringProfileRequest request;
-  request.mutable_profile()->set_name("mine");
-  v1::PutScoringProfileResponse response;
-  const grpc::Status status = a.stub().PutScoringProfile(&context, request, &response);
+  v1::CreateKeyRequest request;
+  request.set_organisation("ft-93");
+  request.set_role("counsellor");
+  v1::CreateKeyResponse response;
+  const grpc::Status status = a.AccessStub(a.admin_key())->CreateKey(&context, request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_TRUE(absl::StrContains(status.error_message(), "not supported in cluster mode yet")) << status.error_message();
   EXPECT_EQ(log.size(), 0u);
