@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <ostream>
 
 #include "absl/strings/str_cat.h"
@@ -126,6 +127,9 @@ absl::StatusOr<SessionOptions> SessionOptionsFrom(const ParsedArgs& args) {
   auto timeout = args.GetDouble("timeout", options.timeout_seconds, 0, 86400);
   if (!timeout.ok()) return timeout.status();
   options.timeout_seconds = *timeout;
+  auto min_sequence = args.GetInt("min-sequence", 0, 0, std::numeric_limits<int64_t>::max());
+  if (!min_sequence.ok()) return min_sequence.status();
+  options.min_sequence = *min_sequence;
   std::string lang = args.Get("lang", "en");
   if (lang != "en" && lang != "fr") return UsageError("--lang must be en or fr");
   options.language = lang == "fr" ? Language::kFrench : Language::kEnglish;
@@ -216,6 +220,9 @@ std::vector<OptionSpec> GlobalOptions() {
       {"ca-cert", "FILE", "PEM of the CA that signed the server's certificate. Default: the system's roots."},
       {"client-cert", "FILE", "PEM client certificate for mutual TLS (subject O=organisation, OU=role)."},
       {"client-key", "FILE", "PEM private key of --client-cert."},
+      {"min-sequence", "N",
+       "Cluster mode: answer only once the node has applied the write of sequence N (the x-passerelle-sequence "
+       "of its answer). Default: none."},
       {"help", "", "Show help for the command and exit."},
   };
 }

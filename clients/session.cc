@@ -64,6 +64,7 @@ v1::Access::Stub& Session::access() {
 std::unique_ptr<grpc::ClientContext> Session::NewContext(bool with_deadline) const {
   auto context = std::make_unique<grpc::ClientContext>();
   if (!options_.key.empty()) context->AddMetadata("authorization", "Bearer " + options_.key);
+  if (options_.min_sequence > 0) context->AddMetadata("x-passerelle-min-sequence", std::to_string(options_.min_sequence));
   if (with_deadline && options_.timeout_seconds > 0) {
     auto timeout = std::chrono::milliseconds(static_cast<int64_t>(std::ceil(options_.timeout_seconds * 1000)));
     context->set_deadline(std::chrono::system_clock::now() + timeout);

@@ -6,6 +6,7 @@
 #define PASSERELLE_CLIENTS_SESSION_H_
 
 #include <chrono>
+#include <cstdint>
 #include <iosfwd>
 #include <memory>
 #include <string>
@@ -39,6 +40,9 @@ struct SessionOptions {
   // The API key sent as `authorization: Bearer <key>` on every call; "" = none. Default: "" (see
   // command.cc for where the CLI finds it).
   std::string key;
+  // Cluster mode: sent as x-passerelle-min-sequence on every call, so that the node answers once it has
+  // applied that write (docs/cluster.md); 0 = none. Default: 0
+  int64_t min_sequence = 0;
   // TLS: on when tls is set or any of the files below is. ca_cert: PEM of the CA that signed the server's
   // certificate ("" = the system's roots); client_cert/client_key: PEM of this client's certificate and
   // key for mutual TLS. Default: off.

@@ -19,6 +19,9 @@ namespace passerelle::server {
 // The kind of `method` for its server-side deadline and stream limits: Rerank and Assign are batch
 // calls, every Import* rpc is an import stream, the rest are unary.
 CallKind KindOfMethod(absl::string_view method);
+// Whether `method` writes something that does not go through the replicated log yet: in cluster mode
+// it fails with FAILED_PRECONDITION (docs/cluster.md lists them).
+bool NotInClusterModeYet(absl::string_view method);
 
 class CallGate {
  public:
@@ -45,6 +48,9 @@ class CallGate {
     if (watchdog_ != nullptr) watchdog_->Touch(&context);
   }
 
+  // Cluster mode: the writes NotInClusterModeYet() names are refused. Set before serving.
+  void set_cluster_mode(bool cluster_mode) { cluster_mode_ = cluster_mode; }
+
   const Authorizer& authorizer() const { return *authorizer_; }
   const AccessRegistry& registry() const { return *registry_; }
   TenantLimits& limits() { return *limits_; }
@@ -55,6 +61,7 @@ class CallGate {
   TenantLimits* const limits_;
   const bool authenticate_metadata_;
   CallWatchdog* const watchdog_;
+  bool cluster_mode_ = false;
 };
 
 // One rpc through `gate`: admits the caller (or answers its refusal), runs fn(log, claims), logs the call.

@@ -91,6 +91,17 @@ ABSL_FLAG(std::string, metrics_listen, "",
           "127.0.0.1:9464, which the packaged configuration uses). Empty: no endpoint.");
 ABSL_FLAG(std::string, port_file, "",
           "If set, the bound port is written to this file once the server is serving (for scripts and tests).");
+ABSL_FLAG(std::string, cluster_log, "",
+          "Cluster mode (docs/cluster.md): comma-separated URLs of the replicated log's servers, e.g. "
+          "nats://h1:4222,nats://h2:4222,nats://h3:4222. Empty (the default): a single process on its own RocksDB.");
+ABSL_FLAG(std::string, cluster_node_id, "node",
+          "Cluster mode: this node's name, unique in the cluster, [A-Za-z0-9_-]{1,32}.");
+ABSL_FLAG(std::string, cluster_stream, "passerelle", "Cluster mode: the name of the log's stream.");
+ABSL_FLAG(int32_t, cluster_max_lag_entries, 1000,
+          "Cluster mode: health says NOT_SERVING while this node is more than this many entries behind the log.");
+ABSL_FLAG(int32_t, min_sequence_wait_ms, 2000,
+          "Longest wait of a call carrying x-passerelle-min-sequence for this node to apply that write, in ms "
+          "(UNAVAILABLE after it).");
 
 namespace passerelle::server {
 namespace {
@@ -145,7 +156,17 @@ ServerOptions OptionsFromFlags() {
   options.retention.candidate_retention_days = absl::GetFlag(FLAGS_candidate_retention_days);
   options.retention.audit_retention_days = absl::GetFlag(FLAGS_audit_retention_days);
   options.sweep_interval_seconds = absl::GetFlag(FLAGS_sweep_interval_seconds);
+  options.cluster_node.node_id = absl::GetFlag(FLAGS_cluster_node_id);
+  options.cluster_node.max_lag_entries = static_cast<uint64_t>(std::max(0, absl::GetFlag(FLAGS_cluster_max_lag_entries)));
+  options.min_sequence_wait_ms = absl::GetFlag(FLAGS_min_sequence_wait_ms);
   return options;
+}
+
+// The replicated log named by --cluster_log. The NATS JetStream client (server/cluster/nats/) plugs in here.
+absl::StatusOr<std::unique_ptr<cluster::ReplicatedLog>> OpenClusterLog(const std::string& urls,
+                                                                      const std::string& stream) {
+  return absl::UnimplementedError(absl::StrCat("cluster_log: this build has no client for \"", urls,
+                                               "\" (stream \"", stream, "\"): it needs server/cluster/nats/"));
 }
 
 // Written to a temporary name, then renamed: a reader never sees a half-written port.
@@ -184,7 +205,19 @@ int Run() {
   sigaddset(&signals, SIGUSR1);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  absl::StatusOr<std::unique_ptr<PasserelleServer>> server = PasserelleServer::Start(OptionsFromFlags());
+  ServerOptions options = OptionsFromFlags();
+  std::unique_ptr<cluster::ReplicatedLog> cluster_log;  // outlives the server (declared first)
+  if (const std::string urls = absl::GetFlag(FLAGS_cluster_log); !urls.empty()) {
+    absl::StatusOr<std::unique_ptr<cluster::ReplicatedLog>> opened =
+        OpenClusterLog(urls, absl::GetFlag(FLAGS_cluster_stream));
+    if (!opened.ok()) {
+      LogEvent("fatal", {{"code", StatusCodeName(opened.status().code())}, {"message", opened.status().message()}});
+      return 1;
+    }
+    cluster_log = *std::move(opened);
+    options.cluster_log = cluster_log.get();
+  }
+  absl::StatusOr<std::unique_ptr<PasserelleServer>> server = PasserelleServer::Start(options);
   if (!server.ok()) {
     LogEvent("fatal", {{"code", StatusCodeName(server.status().code())}, {"message", server.status().message()}});
     return 1;

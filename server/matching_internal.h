@@ -200,7 +200,8 @@ grpc::Status MatchingService::Run(grpc::ServerContextBase& context, absl::string
   absl::Status status;
   absl::StatusOr<Claims> claims = gate_->Enter(context, method, log);
   if (claims.ok()) {
-    status = fn(log, *claims);
+    status = AwaitMinSequence(context);
+    if (status.ok()) status = fn(log, *claims);
     const absl::Status expired = gate_->Leave(context, method, *claims);
     if (!expired.ok()) status = expired;  // the client got CANCELLED; the log says why
   } else {

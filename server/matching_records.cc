@@ -6,6 +6,7 @@
 
 #include "absl/strings/strip.h"
 #include "server/import_stream.h"
+#include "server/matching_cluster.h"
 #include "server/matching_internal.h"
 
 namespace passerelle::server {
@@ -24,12 +25,21 @@ void Reject(const absl::Status& status, v1::ImportItemReport* report) {
 }  // namespace
 
 template <class Kind>
-absl::StatusOr<bool> MatchingService::PutRecord(const grpc::ServerContext* context, const Claims& claims,
+absl::StatusOr<bool> MatchingService::PutRecord(grpc::ServerContext* context, const Claims& claims,
                                                 const typename Kind::Message* message) {
   if (message == nullptr) return Required(Kind::kField);
   auto record = DecodeOwned<Kind>(claims, *message);
   if (!record.ok()) return PrefixFieldPath(record.status(), Kind::kField);
   PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
+  if (cluster_node_ != nullptr) {
+    using Record = typename std::decay_t<decltype(record)>::value_type;
+    PASSERELLE_ASSIGN_OR_RETURN(
+        LoggedPut put, (PutThroughLog<Kind, Record>(*cluster_node_, *catalog_, claims.organisation, {*record},
+                                                    {Kind::Expiry(*message)}, {*message})));
+    SetSequenceMetadata(*context, put.sequence);
+    if (!put.outcomes[0].status.ok()) return PrefixFieldPath(put.outcomes[0].status, Kind::kField);
+    return put.outcomes[0].created;
+  }
   PASSERELLE_ASSIGN_OR_RETURN(std::vector<engine::PutOutcome> outcomes,
                               Kind::Put(catalog_, claims.organisation, {*record}, {Kind::Expiry(*message)}));
   if (!outcomes[0].status.ok()) return PrefixFieldPath(outcomes[0].status, Kind::kField);
@@ -52,7 +62,7 @@ absl::Status MatchingService::GetRecord(const grpc::ServerContextBase& context, 
 }
 
 template <class Kind>
-absl::Status MatchingService::DeleteRecord(const grpc::ServerContext* context, const Claims& claims,
+absl::Status MatchingService::DeleteRecord(grpc::ServerContext* context, const Claims& claims,
                                            const std::string& id) {
   // Only one's own records can be deleted: they are the ones stored under the caller's organisation.
   PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(id, Kind::kIdField));
@@ -60,6 +70,9 @@ absl::Status MatchingService::DeleteRecord(const grpc::ServerContext* context, c
     return PrefixFieldPath(Absent(Kind::kField, id), Kind::kIdField);
   }
   PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
+  if (cluster_node_ != nullptr) {
+    return PrefixFieldPath(DeleteThroughLog<Kind>(*cluster_node_, *context, claims.organisation, id), Kind::kIdField);
+  }
   return PrefixFieldPath(Kind::Delete(catalog_, claims.organisation, id), Kind::kIdField);
 }
 
@@ -130,12 +143,21 @@ absl::Status MatchingService::Import(grpc::ServerContext* context, const Claims&
   std::vector<Record> batch;
   std::vector<engine::Day> expiries;  // one per batch entry
   std::vector<int> batch_reports;  // index into response->items() of each batch entry
+  std::vector<typename Kind::Message> messages;  // cluster mode: each batch entry as sent, for the log
+  uint64_t sequence = 0;                         // cluster mode: the last batch's in the log
   int64_t stored = 0;
+  auto put = [&]() -> absl::StatusOr<std::vector<engine::PutOutcome>> {
+    if (cluster_node_ == nullptr) return Kind::Put(catalog_, claims.organisation, batch, expiries);
+    PASSERELLE_ASSIGN_OR_RETURN(LoggedPut logged,
+                                (PutThroughLog<Kind, Record>(*cluster_node_, *catalog_, claims.organisation, batch,
+                                                             expiries, messages)));
+    if (logged.sequence != 0) sequence = logged.sequence;
+    return std::move(logged.outcomes);
+  };
   auto commit = [&]() -> absl::Status {
     if (batch.empty()) return absl::OkStatus();
     PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
-    PASSERELLE_ASSIGN_OR_RETURN(std::vector<engine::PutOutcome> outcomes,
-                                Kind::Put(catalog_, claims.organisation, batch, expiries));
+    PASSERELLE_ASSIGN_OR_RETURN(std::vector<engine::PutOutcome> outcomes, put());
     for (size_t i = 0; i < outcomes.size(); ++i) {
       v1::ImportItemReport* report = response->mutable_items(batch_reports[i]);
       if (outcomes[i].status.ok()) {
@@ -148,6 +170,7 @@ absl::Status MatchingService::Import(grpc::ServerContext* context, const Claims&
     batch.clear();
     expiries.clear();
     batch_reports.clear();
+    messages.clear();
     return absl::OkStatus();
   };
 
@@ -188,15 +211,20 @@ absl::Status MatchingService::Import(grpc::ServerContext* context, const Claims&
     }
     batch.push_back(*std::move(record));
     expiries.push_back(Kind::Expiry(Kind::Of(item)));
+    if (cluster_node_ != nullptr) messages.push_back(Kind::Of(item));
     batch_reports.push_back(response->items_size() - 1);
     if (static_cast<int>(batch.size()) >= limits_.import_batch_items) {
       absl::Status committed = commit();
-      if (!committed.ok()) return ImportFailed(committed, received, stored);
+      if (!committed.ok()) {
+        SetSequenceMetadata(*context, sequence);
+        return ImportFailed(committed, received, stored);
+      }
     }
   }
   // Read() also ends when the client cancels or the deadline passes: then the last batch is not written.
   absl::Status status = CheckLive(context);
   if (status.ok()) status = commit();
+  SetSequenceMetadata(*context, sequence);  // also on failure: what was acknowledged can be read back
   if (!status.ok()) return ImportFailed(status, stream.received(), stored);
   response->set_received_count(stream.received());
   response->set_accepted_count(stored);

@@ -205,6 +205,7 @@ grpc::Status MatchingService::PutScoringProfile(grpc::ServerContext* context,
     PASSERELLE_RETURN_IF_ERROR(CheckRepeatedCaps(*request));
     if (!request->has_profile()) return Required("profile");
     PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
+    if (cluster_node_ != nullptr) return PutProfileThroughLog(*context, request->profile(), response);
     absl::StatusOr<bool> created = catalog_->PutProfile(engine::ScoringProfileFromProto(request->profile()));
     if (!created.ok()) return PrefixFieldPath(created.status(), "profile");
     response->set_created(*created);

@@ -27,6 +27,7 @@
 #include "passerelle/v1/matching.grpc.pb.h"
 #include "server/call_gate.h"
 #include "server/call_log.h"
+#include "server/cluster/node.h"
 #include "server/francetravail/offer_mapping.h"
 #include "server/watch/match_diff.h"
 #include "server/watch/watch_registry.h"
@@ -82,6 +83,11 @@ class MatchingService final : public MatchingServiceBase {
   // until the calls already running have returned, or `grace` has passed; returns whether they all
   // returned.
   bool Drain(absl::Duration grace);
+
+  // Cluster mode (docs/cluster.md): record writes go through `node`'s replicated log, and a call carrying
+  // x-passerelle-min-sequence waits up to `min_sequence_wait` for this node to apply it. Call before
+  // serving; `node` must outlive the service. Without it (the default) the service writes to the catalog.
+  void SetClusterNode(cluster::Node* node, absl::Duration min_sequence_wait);
 
   grpc::Status PutCandidate(grpc::ServerContext* context, const v1::PutCandidateRequest* request,
                             v1::PutCandidateResponse* response) override;
@@ -161,13 +167,13 @@ class MatchingService final : public MatchingServiceBase {
                                                            const std::string& owner) const;
   // Returns whether the id was new. `message` null: the request has none.
   template <class Kind>
-  absl::StatusOr<bool> PutRecord(const grpc::ServerContext* context, const Claims& claims,
+  absl::StatusOr<bool> PutRecord(grpc::ServerContext* context, const Claims& claims,
                                  const typename Kind::Message* message);
   template <class Kind>
   absl::Status GetRecord(const grpc::ServerContextBase& context, const Claims& claims, const std::string& id,
                          const std::string& owner, typename Kind::Message* out, bool* matchable);
   template <class Kind>
-  absl::Status DeleteRecord(const grpc::ServerContext* context, const Claims& claims, const std::string& id);
+  absl::Status DeleteRecord(grpc::ServerContext* context, const Claims& claims, const std::string& id);
 
   // One page of records of a kind (matching_list.cc).
   template <class Kind, class Request, class Response>
@@ -196,6 +202,13 @@ class MatchingService final : public MatchingServiceBase {
   // never import offers).
   const francetravail::OfferMapper& offer_mapper();
 
+  // Cluster mode (matching_cluster.cc): OK once this node applied the call's x-passerelle-min-sequence
+  // (none: at once), Unavailable after min_sequence_wait_, InvalidArgument when it is not a number.
+  absl::Status AwaitMinSequence(const grpc::ServerContextBase& context) const;
+  // PutScoringProfile in cluster mode: validated here, then through the log.
+  absl::Status PutProfileThroughLog(grpc::ServerContextBase& context, const v1::ScoringProfile& profile,
+                                    v1::PutScoringProfileResponse* response);
+
   engine::Catalog* const catalog_;
   const ServiceLimits limits_;
   CallGate* const gate_;
@@ -208,6 +221,8 @@ class MatchingService final : public MatchingServiceBase {
   std::atomic<bool> stopping_{false};            // set by Drain(); read by running batch calls
   absl::once_flag offer_mapper_once_;
   std::unique_ptr<francetravail::OfferMapper> offer_mapper_;
+  cluster::Node* cluster_node_ = nullptr;  // set before serving; null: single process
+  absl::Duration min_sequence_wait_ = absl::Seconds(2);
 };
 
 }  // namespace passerelle::server

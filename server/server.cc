@@ -164,6 +164,9 @@ absl::Status ValidateServerOptions(const ServerOptions& o) {
       return absl::InvalidArgumentError("deadlines: each must be in [0, 604800] seconds (0 = none)");
     }
   }
+  if (o.min_sequence_wait_ms < 0 || o.min_sequence_wait_ms > 60000) {
+    return absl::InvalidArgumentError("min_sequence_wait_ms: must be in [0, 60000]");
+  }
   if (!(o.shutdown_grace_seconds >= 0 && o.shutdown_grace_seconds <= 600)) {
     return absl::InvalidArgumentError("shutdown_grace_seconds: must be in [0, 600]");
   }
@@ -197,6 +200,12 @@ absl::StatusOr<std::unique_ptr<PasserelleServer>> PasserelleServer::Start(const 
                                              server->tenant_limits_.get(), authenticate_metadata,
                                              server->watchdog_.get());
   server->service_ = std::make_unique<MatchingService>(server->catalog_.get(), options.limits, server->gate_.get());
+  if (options.cluster_log != nullptr) {
+    PASSERELLE_ASSIGN_OR_RETURN(server->node_,
+                                cluster::Node::Start(options.cluster_log, server->catalog_.get(), options.cluster_node));
+    server->service_->SetClusterNode(server->node_.get(), absl::Milliseconds(options.min_sequence_wait_ms));
+    server->gate_->set_cluster_mode(true);
+  }
   server->access_service_ = std::make_unique<AccessService>(server->registry_.get(), server->gate_.get());
   server->governance_ =
       std::make_unique<GovernanceService>(server->catalog_.get(), options.retention, server->gate_.get(),
@@ -221,7 +230,13 @@ absl::StatusOr<std::unique_ptr<PasserelleServer>> PasserelleServer::Start(const 
     return absl::UnavailableError(absl::StrCat("listen: cannot listen on \"", options.listen_address,
                                                "\" (address in use, or not an address of this machine?)"));
   }
-  server->server_->GetHealthCheckService()->SetServingStatus(kServiceName, true);
+  if (server->node_ != nullptr) {
+    // NOT_SERVING until the node has caught up with the log, and whenever it falls behind.
+    server->cluster_health_ = std::make_unique<ClusterHealth>(
+        server->node_.get(), server->server_->GetHealthCheckService(), std::vector<std::string>{"", kServiceName});
+  } else {
+    server->server_->GetHealthCheckService()->SetServingStatus(kServiceName, true);
+  }
   LogEvent("serving", {{"listen", options.listen_address},
                        {"port", server->port_},
                        {"tls", options.tls_cert_file.empty() ? "off" : options.tls_client_ca_file.empty() ? "on" : "mutual"}});
@@ -264,6 +279,8 @@ void PasserelleServer::Shutdown() {
     // New calls are refused before health says NOT_SERVING: a client that saw NOT_SERVING cannot still get
     // a write in.
     service_->RefuseNewCalls();
+    if (node_ != nullptr) node_->Drain();
+    cluster_health_.reset();
     // Sets every service NOT_SERVING and tells Watch callers.
     server_->GetHealthCheckService()->Shutdown();
     // Our calls: new ones refused, running ones finish (within the grace period).
@@ -274,7 +291,9 @@ void PasserelleServer::Shutdown() {
     server_->Wait();
     server_.reset();
   }
+  cluster_health_.reset();
   service_.reset();
+  node_.reset();  // stops the applier before the catalog closes
   governance_.reset();
   access_service_.reset();
   gate_.reset();

@@ -42,6 +42,9 @@
 #include "server/auth/tenant_limits.h"
 #include "server/call_gate.h"
 #include "server/call_watchdog.h"
+#include "server/cluster/node.h"
+#include "server/cluster/replicated_log.h"
+#include "server/cluster_health.h"
 #include "server/matching_service.h"
 
 namespace passerelle::server {
@@ -95,6 +98,15 @@ struct ServerOptions {
   // Seconds between two retention sweeps (the first runs at start); 0 = no sweeper.
   // Default: 3600
   int sweep_interval_seconds = 3600;
+  // Cluster mode (docs/cluster.md): the replicated log this node appends writes to and applies; must
+  // outlive the server. nullptr = a single process writing to its own RocksDB.
+  // Default: nullptr
+  cluster::ReplicatedLog* cluster_log = nullptr;
+  // This node (its id, timeouts, health threshold); used in cluster mode only.
+  cluster::NodeOptions cluster_node;
+  // Longest wait of a call carrying x-passerelle-min-sequence for this node to apply it, in ms.
+  // Default: 2000
+  int min_sequence_wait_ms = 2000;
 };
 
 // The bootstrap key file for `options` (bootstrap_key_file, or its default under data_dir).
@@ -113,6 +125,8 @@ class PasserelleServer {
   // The port actually bound (useful with port 0).
   int port() const { return port_; }
   engine::Catalog& catalog() { return *catalog_; }
+  // Cluster mode: this node; nullptr otherwise.
+  cluster::Node* cluster_node() { return node_.get(); }
   AccessRegistry& access() { return *registry_; }
 
   // See the file comment. Returns once the server has stopped and storage is closed.
@@ -125,6 +139,7 @@ class PasserelleServer {
 
   ServerOptions options_;
   std::unique_ptr<engine::Catalog> catalog_;
+  std::unique_ptr<cluster::Node> node_;  // cluster mode only; stopped before the catalog closes
   std::unique_ptr<AccessRegistry> registry_;
   std::unique_ptr<Authorizer> authorizer_;
   std::unique_ptr<TenantLimits> tenant_limits_;
@@ -137,6 +152,7 @@ class PasserelleServer {
   bool sweeper_stop_ ABSL_GUARDED_BY(sweeper_mu_) = false;
   std::unique_ptr<AccessService> access_service_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<ClusterHealth> cluster_health_;  // cluster mode only
   int port_ = 0;
   absl::Mutex shutdown_mu_;
   bool stopped_ ABSL_GUARDED_BY(shutdown_mu_) = false;

@@ -462,12 +462,17 @@ absl::Status Catalog::DeleteOpening(absl::string_view organisation, absl::string
   return DeleteRecord<OpeningKind>(organisation, id);
 }
 
-absl::StatusOr<bool> Catalog::PutProfile(const ScoringProfile& profile) {
+absl::Status Catalog::ValidateProfile(const ScoringProfile& profile) {
   PASSERELLE_RETURN_IF_ERROR(ValidateId(profile.name, "name"));
   PASSERELLE_RETURN_IF_ERROR(ValidateScoringProfile(profile));
   if (profile.name == kDefaultProfileName) {
     return InvalidFieldError("name", "\"default\" is built in and cannot be replaced; choose another name");
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> Catalog::PutProfile(const ScoringProfile& profile) {
+  PASSERELLE_RETURN_IF_ERROR(ValidateProfile(profile));
   std::lock_guard<std::mutex> write_lock(profile_write_mu_);
   PASSERELLE_ASSIGN_OR_RETURN(const bool existed, store_->Contains(RecordKind::kProfile, profile.name));
   WriteSet writes;

@@ -197,6 +197,8 @@ class Catalog {
   // Validates and stores a scoring profile; returns whether the name was new. The name "default" is
   // reserved (InvalidArgument).
   absl::StatusOr<bool> PutProfile(const ScoringProfile& profile);
+  // PutProfile's checks alone (cluster mode validates before appending to the log).
+  static absl::Status ValidateProfile(const ScoringProfile& profile);
   // The named profile; "" and "default" give DefaultScoringProfile(). NotFound when absent.
   absl::StatusOr<ScoringProfile> GetProfile(absl::string_view name) const;
   // "default" first, then the stored profiles by name.
@@ -217,7 +219,11 @@ class Catalog {
   Catalog(std::shared_ptr<const ReferenceData> data, const CatalogOptions& options)
       : options_(options), index_(std::move(data)) {}
 
-  absl::Time Now() const { return options_.clock ? options_.clock() : absl::Now(); }
+  // A log entry's time when applying one (LogEntryScope), else the clock's.
+  absl::Time Now() const {
+    if (const LogEntryScope* entry = LogEntryScope::Current()) return entry->time();
+    return options_.clock ? options_.clock() : absl::Now();
+  }
   absl::Status Load();
   template <class Kind>
   absl::Status LoadRecords(int64_t* loaded);

@@ -30,6 +30,9 @@ constexpr std::array<const char*, kRecordKindCount + 2> kFamilyNames = {"candida
                                                                          "metadata", "audit"};
 constexpr char kSchemaVersionKey[] = "schema_version";
 constexpr char kSecretFile[] = "record-key.secret";
+constexpr char kAppliedSequenceKey[] = "applied_sequence";
+
+thread_local LogEntryScope* current_entry = nullptr;
 
 // What an operator does about each fault (docs/operations.md, "Failure modes", says more).
 constexpr char kNoSpaceHint[] =
@@ -198,18 +201,46 @@ Store::~Store() {
   db_->Close();
 }
 
+LogEntryScope::LogEntryScope(uint64_t sequence, absl::Time time)
+    : sequence_(sequence), time_(time), previous_(current_entry) {
+  current_entry = this;
+}
+
+LogEntryScope::~LogEntryScope() { current_entry = previous_; }
+
+const LogEntryScope* LogEntryScope::Current() { return current_entry; }
+
 absl::Status Store::Commit(const WriteSet& writes) {
-  if (writes.empty()) return absl::OkStatus();
+  LogEntryScope* entry = current_entry;
+  if (writes.empty() && entry == nullptr) return absl::OkStatus();
   rocksdb::WriteBatch batch;
   for (const WriteSet::Op& op : writes.ops_) {
     rocksdb::ColumnFamilyHandle* family = handles_[op.family];
     const rocksdb::Status s = op.value ? batch.Put(family, op.key, *op.value) : batch.Delete(family, op.key);
     PASSERELLE_RETURN_IF_ERROR(FromRocks(s, "building a write batch"));
   }
+  if (entry != nullptr) {
+    PASSERELLE_RETURN_IF_ERROR(FromRocks(
+        batch.Put(handles_[kMetadataFamily], kAppliedSequenceKey, std::to_string(entry->sequence_)),
+        "building a write batch"));
+  }
   rocksdb::WriteOptions write_options;
   write_options.sync = options_.sync_writes;
   PASSERELLE_RETURN_IF_ERROR(CheckWritable());
-  return NoteWrite(FromRocks(db_->Write(write_options, &batch), "writing"));
+  PASSERELLE_RETURN_IF_ERROR(NoteWrite(FromRocks(db_->Write(write_options, &batch), "writing")));
+  if (entry != nullptr) entry->committed_ = true;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> Store::AppliedSequence() const {
+  PASSERELLE_ASSIGN_OR_RETURN(std::optional<std::string> value, GetMetadata(kAppliedSequenceKey));
+  if (!value.has_value()) return uint64_t{0};
+  uint64_t sequence = 0;
+  const auto [end, error] = std::from_chars(value->data(), value->data() + value->size(), sequence);
+  if (error != std::errc() || end != value->data() + value->size()) {
+    return absl::DataLossError(absl::StrCat("storage: applied_sequence \"", *value, "\" is not a number"));
+  }
+  return sequence;
 }
 
 absl::Status Store::CheckWritable() const {

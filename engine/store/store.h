@@ -54,6 +54,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "engine/store/record_key.h"
 #include "passerelle/v1/records.pb.h"
 
@@ -108,6 +109,32 @@ class WriteSet {
   std::vector<Op> ops_;
 };
 
+// Cluster mode (server/cluster/node.h applies a replicated log): while a scope lives on a thread, every
+// Store::Commit() that thread makes also writes `sequence` under the metadata key "applied_sequence" in
+// the same synced batch, so that after a crash the node resumes right after the last entry whose effect
+// is stored (never applying one twice nor skipping one); and Catalog records `time` as the update time
+// of what it writes instead of reading its clock, so every node stores the same time. Scopes nest.
+class LogEntryScope {
+ public:
+  LogEntryScope(uint64_t sequence, absl::Time time);
+  ~LogEntryScope();
+  LogEntryScope(const LogEntryScope&) = delete;
+  LogEntryScope& operator=(const LogEntryScope&) = delete;
+  // The innermost scope of this thread, or nullptr.
+  static const LogEntryScope* Current();
+  uint64_t sequence() const { return sequence_; }
+  absl::Time time() const { return time_; }
+  // Whether a Commit() in this scope wrote the sequence.
+  bool committed() const { return committed_; }
+
+ private:
+  friend class Store;
+  uint64_t sequence_;
+  absl::Time time_;
+  bool committed_ = false;
+  LogEntryScope* previous_;
+};
+
 class Store {
  public:
   // Opens (or creates) the store under `dir`. Fails with FailedPrecondition when another process holds
@@ -139,6 +166,9 @@ class Store {
   // Stops at, and returns, the first error fn returns.
   absl::Status ForEach(RecordKind kind,
                        const std::function<absl::Status(absl::string_view key, absl::string_view value)>& fn) const;
+
+  // The last log entry applied in cluster mode (LogEntryScope); 0 when none was.
+  absl::StatusOr<uint64_t> AppliedSequence() const;
 
   // A metadata value, or nullopt when unset.
   absl::StatusOr<std::optional<std::string>> GetMetadata(absl::string_view key) const;
