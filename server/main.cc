@@ -24,7 +24,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "engine/common/status_macros.h"
 #include "server/call_log.h"
+#include "server/cluster/nats/jetstream_log.h"
 #include "server/config_file.h"
 #include "server/metrics/exporter.h"
 #include "server/server.h"
@@ -97,6 +99,9 @@ ABSL_FLAG(std::string, cluster_log, "",
 ABSL_FLAG(std::string, cluster_node_id, "node",
           "Cluster mode: this node's name, unique in the cluster, [A-Za-z0-9_-]{1,32}.");
 ABSL_FLAG(std::string, cluster_stream, "passerelle", "Cluster mode: the name of the log's stream.");
+ABSL_FLAG(int32_t, cluster_log_replicas, 3,
+          "Cluster mode: copies of the log's stream when this node creates it (1 to 5; 3 survives the loss of "
+          "any one log server). A stream that exists with another count is refused.");
 ABSL_FLAG(int32_t, cluster_max_lag_entries, 1000,
           "Cluster mode: health says NOT_SERVING while this node is more than this many entries behind the log.");
 ABSL_FLAG(int32_t, min_sequence_wait_ms, 2000,
@@ -162,11 +167,18 @@ ServerOptions OptionsFromFlags() {
   return options;
 }
 
-// The replicated log named by --cluster_log. The NATS JetStream client (server/cluster/nats/) plugs in here.
+// The replicated log named by --cluster_log: a NATS JetStream stream (server/cluster/nats/).
 absl::StatusOr<std::unique_ptr<cluster::ReplicatedLog>> OpenClusterLog(const std::string& urls,
                                                                       const std::string& stream) {
-  return absl::UnimplementedError(absl::StrCat("cluster_log: this build has no client for \"", urls,
-                                               "\" (stream \"", stream, "\"): it needs server/cluster/nats/"));
+  cluster::nats::JetStreamLogOptions options;
+  options.connection.servers = urls;
+  options.connection.name = "passerelle-" + absl::GetFlag(FLAGS_cluster_node_id);
+  options.stream = stream;
+  options.subject = stream + ".log";
+  options.replicas = absl::GetFlag(FLAGS_cluster_log_replicas);
+  PASSERELLE_ASSIGN_OR_RETURN(std::unique_ptr<cluster::nats::JetStreamLog> log,
+                              cluster::nats::JetStreamLog::Open(options));
+  return std::unique_ptr<cluster::ReplicatedLog>(std::move(log));
 }
 
 // Written to a temporary name, then renamed: a reader never sees a half-written port.

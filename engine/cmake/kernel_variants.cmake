@@ -17,9 +17,10 @@ target_compile_definitions(passerelle_columns PUBLIC EIGEN_MAX_ALIGN_BYTES=64)
 set(PASSERELLE_KERNEL_PATHS baseline avx2 avx512)
 set(PASSERELLE_KERNEL_FLAGS_baseline -march=x86-64 -mtune=generic)
 set(PASSERELLE_KERNEL_FLAGS_avx2 -march=x86-64-v3 -mtune=generic)
-# GCC 12 reports -Wmaybe-uninitialized inside avx512fintrin.h (`__m512 __Y = __Y;`, an intentional
+# GCC 12 reports -Wmaybe-uninitialized (and, in longer expressions, -Wuninitialized) inside avx512fintrin.h (`__m512 __Y = __Y;`, an intentional
 # undefined value) when Eigen's AVX-512 packets are inlined: a false positive, silenced for this path only.
-set(PASSERELLE_KERNEL_FLAGS_avx512 -march=x86-64-v4 -mtune=generic $<$<CXX_COMPILER_ID:GNU>:-Wno-maybe-uninitialized>)
+set(PASSERELLE_KERNEL_FLAGS_avx512 -march=x86-64-v4 -mtune=generic $<$<CXX_COMPILER_ID:GNU>:-Wno-maybe-uninitialized>
+    $<$<CXX_COMPILER_ID:GNU>:-Wno-uninitialized>)
 
 find_program(PASSERELLE_OBJCOPY NAMES objcopy REQUIRED)
 find_program(PASSERELLE_LD NAMES ld REQUIRED)
