@@ -98,8 +98,9 @@ Sentence QualificationPart(const ResolvedCandidate& c, const ResolvedOpening& o)
       absl::StrAppend(&s.en, sc::kQualificationUnrecognisedEn, " (ENIC-NARIC attestation to request)");
       break;
     case sc::QualificationStatus::kBelow:
-      absl::StrAppend(&s.fr, LevelFr(held), " atteint, ", asked - held, " niveau(x) de moins (VAE ou formation)");
-      absl::StrAppend(&s.en, LevelEn(held), " reached, ", asked - held,
+      absl::StrAppend(&s.fr, LevelFr(held), held > 0 ? " atteint, " : ", ", asked - held,
+                      " niveau(x) de moins (VAE ou formation)");
+      absl::StrAppend(&s.en, LevelEn(held), held > 0 ? " reached, " : ", ", asked - held,
                       " level(s) below (validation of experience or training)");
       break;
     case sc::QualificationStatus::kNotAsked:

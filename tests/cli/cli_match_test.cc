@@ -23,7 +23,7 @@ std::vector<std::string> Ids(const google::protobuf::RepeatedPtrField<v1::Match>
 
 // Every criterion is reported, explained in both languages, and the contributions add up to the total.
 void ExpectCompleteExplanation(const v1::Explanation& explanation) {
-  ASSERT_EQ(explanation.criteria_size(), 7);
+  ASSERT_EQ(explanation.criteria_size(), 8);
   double sum = 0;
   for (const v1::CriterionScore& criterion : explanation.criteria()) {
     sum += criterion.contribution();

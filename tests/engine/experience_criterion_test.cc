@@ -258,5 +258,49 @@ TEST_F(ExperienceWiredTest, MatchIndexRanksByIt) {
   for (const ScoredMatch& m : skipped->matches) EXPECT_FLOAT_EQ(m.criteria[k], 1) << m.id;
 }
 
+
+// Counsellor-judgement cases (tests/quality/ is not on this branch; these stand in for it). A cook's
+// opening asks two years of experience (required) and a CAP (desired). Four years in the same trade abroad
+// without a recognised diploma should rank above a recognised CAP with no experience: employers in
+// shortage occupations hire on gestures, and the reason must say the diploma is the missing step.
+TEST_F(ExperienceWiredTest, CounsellorCaseYearsInTheTradeOutrankAPaperWithoutThem) {
+  Candidate experienced = testing::MasonCandidate("experienced");
+  experienced.past_occupations = {{"G1602", 4}};
+  experienced.qualification_level = 3;
+  experienced.qualification_recognised = false;
+  Candidate certified = testing::MasonCandidate("certified");
+  certified.past_occupations.clear();
+  certified.qualification_level = 3;
+  certified.qualification_recognised = true;
+  Opening o = testing::MasonOpening();
+  o.rome_code = "G1602";  // personnel de cuisine
+  o.experience_requirement = Requirement::kRequired;
+  o.experience_months = 24;
+  o.qualification_requirement = Requirement::kDesired;
+  o.qualification_level = 3;
+  const Explanation a = Explain(experienced, o), b = Explain(certified, o);
+  EXPECT_GT(Experience(a).score, Experience(b).score);
+  EXPECT_TRUE(Contains(Experience(a).reason.fr, "sans diplôme reconnu en France")) << Experience(a).reason.fr;
+  EXPECT_TRUE(Contains(Experience(b).reason.fr, "manquent 24 mois")) << Experience(b).reason.fr;
+}
+
+// A required experience nobody in the pool has must not empty the list: the counsellor still sees the
+// person, lower, with the months that are missing (never a blocker, never a near-miss).
+TEST_F(ExperienceWiredTest, CounsellorCaseRequiredExperienceNeverEmptiesTheList) {
+  Candidate c = testing::MasonCandidate();
+  c.past_occupations.clear();
+  Opening o = testing::MasonOpening();
+  o.french_requirement = Requirement::kNone;
+  o.experience_requirement = Requirement::kRequired;
+  o.experience_months = 60;
+  o.qualification_requirement = Requirement::kRequired;
+  o.qualification_level = 6;
+  const Explanation e = Explain(c, o);
+  EXPECT_TRUE(e.eligible);
+  EXPECT_TRUE(e.blockers.empty());
+  EXPECT_FLOAT_EQ(Experience(e).score, ExperienceQualificationScore(kExperienceRequiredFloor, kQualificationRequiredFloor));
+  EXPECT_TRUE(Contains(Experience(e).reason.en, "60 months short")) << Experience(e).reason.en;
+}
+
 }  // namespace
 }  // namespace passerelle::engine::scoring

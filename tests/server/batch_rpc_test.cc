@@ -124,7 +124,7 @@ TEST_F(BatchRpcTest, RerankStreamsEveryCandidateOnceWithProgressAndAFinalProgres
     EXPECT_LE(r.matches_size(), 5);
     with_matches += r.matches_size() > 0;
     for (int i = 0; i < r.matches_size(); ++i) {
-      EXPECT_EQ(r.matches(i).criteria_size(), 7);
+      EXPECT_EQ(r.matches(i).criteria_size(), 8);
       EXPECT_FALSE(r.matches(i).has_explanation()) << "explain defaults to false";
       if (i > 0) { EXPECT_GE(r.matches(i - 1).total(), r.matches(i).total()); }
     }

@@ -367,13 +367,15 @@ TEST_F(MatchingWithDataTest, MatchOpeningsReturnsScoresContributionsAndExplanati
   const v1::Match& match = response.matches(0);
   EXPECT_EQ(match.id(), "open-bobigny");
   EXPECT_EQ(response.scoring_profile(), "default");
-  ASSERT_EQ(match.criteria_size(), 7);
+  ASSERT_EQ(match.criteria_size(), 8);
   float sum = 0;
   for (const v1::CriterionScore& c : match.criteria()) sum += c.contribution();
   EXPECT_NEAR(sum, match.total(), 1e-4);
   EXPECT_EQ(match.criteria(0).criterion(), v1::CRITERION_OCCUPATION);
   EXPECT_FLOAT_EQ(match.criteria(0).score(), 1.0f);
   EXPECT_FLOAT_EQ(match.criteria(0).weight(), 3.0f);
+  EXPECT_EQ(match.criteria(7).criterion(), v1::CRITERION_EXPERIENCE);
+  EXPECT_FLOAT_EQ(match.criteria(7).weight(), 1.0f);
   EXPECT_GT(match.distance_km(), 0);
   EXPECT_LT(match.distance_km(), 15);
   ASSERT_TRUE(match.has_explanation());
@@ -528,7 +530,7 @@ TEST_F(MatchingWithDataTest, ExplainGivesBlockersAndWhatWouldUnlockThem) {
   EXPECT_TRUE(e.blockers(0).relaxable());
   EXPECT_FALSE(e.blockers(0).unlock().en().empty());
   EXPECT_GT(e.distance_km(), 300);
-  EXPECT_EQ(e.criteria_size(), 7);
+  EXPECT_EQ(e.criteria_size(), 8);
 }
 
 TEST_F(MatchingWithDataTest, ExplainOfUnknownPairReturnsNotFound) {

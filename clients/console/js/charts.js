@@ -5,9 +5,9 @@ import {number} from './i18n.js';
 
 const tickLabel = (v) => (v === 0 || v === 1 ? String(v) : number(v, 2));
 
-// Colours of the seven criteria, each at least 3:1 against white (WCAG 1.4.11), with a pattern-free
+// Colours of the eight criteria, each at least 3:1 against white (WCAG 1.4.11), with a pattern-free
 // legend because every bar is also labelled in text.
-export const PALETTE = ['#1f4e9c', '#b3541e', '#2d7d46', '#7a3f99', '#a0192f', '#00707a', '#6b5900'];
+export const PALETTE = ['#1f4e9c', '#b3541e', '#2d7d46', '#7a3f99', '#a0192f', '#00707a', '#6b5900', '#545454'];
 
 function frame(width, height, title, desc) {
   const titleId = uid('chart-title');

@@ -128,7 +128,7 @@ export default {
     REQUIREMENT_UNSPECIFIED: 'not stated', REQUIREMENT_NONE: 'not asked', REQUIREMENT_DESIRED: 'desired', REQUIREMENT_REQUIRED: 'required',
     CRITERION_OCCUPATION: 'Occupation', CRITERION_SKILLS: 'Skills', CRITERION_FRENCH: 'French', CRITERION_MOBILITY: 'Mobility',
     CRITERION_HOUSING: 'Housing', CRITERION_TENSION: 'Labour shortage', CRITERION_TIMING: 'Timing',
-    CRITERION_EXPERIENCE: 'Experience and qualification',
+    CRITERION_EXPERIENCE: 'Experience',
     BLOCKER_NO_RIGHT_TO_WORK: 'No right to work', BLOCKER_CONTRACT_MISMATCH: 'Contract not accepted',
     BLOCKER_SCHEDULE_CONFLICT: 'Schedule conflict', BLOCKER_MISSING_REQUIRED_SKILLS: 'Required skills missing',
     BLOCKER_FRENCH_GAP: 'Level of French', BLOCKER_TOO_FAR: 'Too far', BLOCKER_RELOCATION_NEEDS_HOUSING: 'Move without housing',

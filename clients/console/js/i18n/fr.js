@@ -130,7 +130,7 @@ export default {
     REQUIREMENT_UNSPECIFIED: 'non précisé', REQUIREMENT_NONE: 'non demandé', REQUIREMENT_DESIRED: 'souhaité', REQUIREMENT_REQUIRED: 'exigé',
     CRITERION_OCCUPATION: 'Métier', CRITERION_SKILLS: 'Compétences', CRITERION_FRENCH: 'Français', CRITERION_MOBILITY: 'Mobilité',
     CRITERION_HOUSING: 'Logement', CRITERION_TENSION: 'Tension du métier', CRITERION_TIMING: 'Calendrier',
-    CRITERION_EXPERIENCE: 'Expérience et qualification',
+    CRITERION_EXPERIENCE: 'Expérience',
     BLOCKER_NO_RIGHT_TO_WORK: 'Pas d’autorisation de travail', BLOCKER_CONTRACT_MISMATCH: 'Contrat non accepté',
     BLOCKER_SCHEDULE_CONFLICT: 'Horaires incompatibles', BLOCKER_MISSING_REQUIRED_SKILLS: 'Compétences exigées manquantes',
     BLOCKER_FRENCH_GAP: 'Niveau de français', BLOCKER_TOO_FAR: 'Trop loin', BLOCKER_RELOCATION_NEEDS_HOUSING: 'Déménagement sans logement',
