@@ -89,6 +89,10 @@ std::string DescribePerson(const Candidate& c, const ReferenceData& data) {
     parts.push_back(absl::StrCat(p.years, " year(s) as ", Occupation(p.rome_code, data)));
   }
   if (!c.skills.empty()) parts.push_back(absl::StrCat("knows ", Skills(c.skills, data)));
+  if (c.qualification_level > 0) {
+    parts.push_back(absl::StrCat("qualification level ", c.qualification_level,
+                                 c.qualification_recognised ? " (diploma recognised in France)" : " (no diploma recognised in France)"));
+  }
   parts.push_back(Contracts(c.accepted_contracts));
   if (c.weekly_availability) parts.push_back(absl::StrCat("available ", Slots(c.weekly_availability)));
   parts.push_back(absl::StrCat("available from ", FormatDay(c.available_from)));
@@ -113,6 +117,12 @@ std::string DescribeOpening(const Opening& o, const ReferenceData& data) {
   if (!o.required_skills.empty()) parts.push_back(absl::StrCat("requires ", Skills(o.required_skills, data)));
   if (!o.desired_skills.empty()) parts.push_back(absl::StrCat("desires ", Skills(o.desired_skills, data)));
   if (o.required_skills.empty() && o.desired_skills.empty()) parts.push_back("lists no skill");
+  if (o.experience_requirement != Requirement::kNone) {
+    parts.push_back(absl::StrCat(o.experience_months, " months of experience ", Asked(o.experience_requirement)));
+  }
+  if (o.qualification_requirement != Requirement::kNone) {
+    parts.push_back(absl::StrCat("qualification level ", o.qualification_level, " ", Asked(o.qualification_requirement)));
+  }
   if (o.weekly_schedule) parts.push_back(absl::StrCat("shifts on ", Slots(o.weekly_schedule)));
   if (o.night_work) parts.push_back("night work");
   if (o.weekend_work) parts.push_back("weekend work");

@@ -74,6 +74,11 @@ Person& Person::AvailableFrom(const char* iso_day) { c_.available_from = ParseOr
 Person& Person::AvailableSlots(uint32_t weekly_slots) { c_.weekly_availability = weekly_slots; return *this; }
 Person& Person::NoRightToWork() { c_.right_to_work = false; return *this; }
 Person& Person::MinSalaryEur(float monthly) { c_.min_monthly_salary_eur = monthly; return *this; }
+Person& Person::Qualification(int32_t level, bool recognised) {
+  c_.qualification_level = level;
+  c_.qualification_recognised = recognised;
+  return *this;
+}
 
 Job::Job(std::string id, std::string rome_code, std::string insee, std::string title) {
   o_.id = std::move(id);
@@ -116,6 +121,16 @@ Job& Job::LanguageRequired(std::string language, CefrLevel level) {
   return *this;
 }
 Job& Job::SalaryMaxEur(float monthly) { o_.salary_monthly_max_eur = monthly; return *this; }
+Job& Job::AsksExperience(Requirement requirement, float months) {
+  o_.experience_requirement = requirement;
+  o_.experience_months = months;
+  return *this;
+}
+Job& Job::AsksQualification(Requirement requirement, int32_t level) {
+  o_.qualification_requirement = requirement;
+  o_.qualification_level = level;
+  return *this;
+}
 
 namespace {
 uint32_t Slots(int first_day, int last_day, std::initializer_list<int> slots) {

@@ -59,6 +59,7 @@ class Person {
   Person& AvailableSlots(uint32_t weekly_slots);
   Person& NoRightToWork();
   Person& MinSalaryEur(float monthly);
+  Person& Qualification(int32_t level, bool recognised);  // level 0..8 (types.h)
   operator const Candidate&() const { return c_; }  // NOLINT: a builder reads as its record
   const Candidate& record() const { return c_; }
 
@@ -89,6 +90,8 @@ class Job {
   Job& LicencesRequired(uint32_t categories);
   Job& LanguageRequired(std::string language, CefrLevel level);
   Job& SalaryMaxEur(float monthly);
+  Job& AsksExperience(Requirement requirement, float months);
+  Job& AsksQualification(Requirement requirement, int32_t level);
   operator const Opening&() const { return o_; }  // NOLINT
   const Opening& record() const { return o_; }
 

@@ -169,6 +169,39 @@ std::vector<Case> CriteriaCases() {
                        "learn alongside, since the employer only prefers A2: the French criterion already lowers "
                        "the score (0.65), and the wait counts the same gap a second time (timing 0.59 instead of "
                        "1). The order is the same either way."},
+      {.name = "experience-years-in-the-trade-before-a-paper",
+       .topic = "experience",
+       .story = "A kitchen opening in Bobigny asks two years of experience (required) and a CAP (level 3, "
+                "desired); one cook worked four years in kitchens abroad and has the level without a diploma "
+                "recognised in France, the other holds a recognised CAP and has never worked in a kitchen.",
+       .today = "2026-02-02",
+       .ask = Ask::kPeopleForOpening,
+       .people = {Person("p-cap-no-experience").Wishes({"G1602"}).French(CefrLevel::kB1).Qualification(3, true),
+                  Person("p-four-years-abroad").Wishes({"G1602"}).French(CefrLevel::kB1).WorkedAs("G1602", 4)
+                      .Qualification(3, false)},
+       .openings = {Job("o-commis", "G1602", kBobigny, "Commis de cuisine (H/F)")
+                        .AsksExperience(Requirement::kRequired, 24)
+                        .AsksQualification(Requirement::kDesired, 3)},
+       .order = {"p-four-years-abroad", "p-cap-no-experience"},
+       .checks = {{"p-four-years-abroad", "experience", "sans diplôme reconnu en France"},
+                  {"p-cap-no-experience", "experience", "manquent 24 mois"}},
+       .why = "Kitchens in shortage hire on gestures: four years of service outweigh a paper without them, and "
+              "the counsellor's next step for the first cook is the diploma's recognition, for the second an "
+              "immersion."},
+      {.name = "experience-required-never-empties-the-list",
+       .topic = "experience",
+       .story = "A maçon opening asks five years of experience and a level-6 qualification, both required; the "
+                "only mason in the pool has neither.",
+       .today = "2026-02-02",
+       .ask = Ask::kPeopleForOpening,
+       .people = {Mason("p-mason")},
+       .openings = {MasonJob("o-chef-equipe", kBobigny)
+                        .AsksExperience(Requirement::kRequired, 60)
+                        .AsksQualification(Requirement::kRequired, 6)},
+       .order = {"p-mason"},
+       .checks = {{"p-mason", "experience", "manquent 60 mois"}},
+       .why = "Experience abroad is under-declared and foreign diplomas are rarely recognised: a required "
+              "experience lowers the score and says what is short, it never hides the person."},
   };
 }
 
