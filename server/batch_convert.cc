@@ -262,7 +262,10 @@ void PoecCohortRunToProto(const engine::PoecCohortRun& run, int max_left_out_lis
       member->set_candidate_id(m.candidate_id);
       member->set_opening_id(m.opening_id);
       member->set_score(m.score);
+      member->set_ready_date(engine::FormatDay(m.ready_day));
     }
+    c->set_start_date(engine::FormatDay(cohort.start_day));
+    c->set_ready_spread_days(cohort.ready_spread_days);
     for (const auto& [id, members] : cohort.openings) {
       v1::CohortOpening* opening = c->add_openings();
       opening->set_opening_id(id);

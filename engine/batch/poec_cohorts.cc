@@ -171,7 +171,8 @@ absl::StatusOr<PoecCohortRun> FormPoecCohorts(const MatchIndex& index, const Sco
       const int32_t j = f.opening_of_candidate[i];
       PoecCohortMember member{pools[i].first, scope.openings[j]->record.id, 0, 0};
       for (const auto& [opening, s, ready] : pools[i].second) {
-        if (opening == j) member.score = s, member.ready_day = ready;
+        // Someone ready before the day of the run can start on that day, not earlier.
+        if (opening == j) member.score = s, member.ready_day = std::max(ready, options.today);
       }
       cohort.members.push_back(std::move(member));
     }

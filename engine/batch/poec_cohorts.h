@@ -51,7 +51,7 @@ struct PoecCohortMember {
   std::string opening_id;
   float score = 0;
   // The day the member can start in that opening (ScoredMatch::ready_day: available_from, later by
-  // the French route's steps).
+  // the French route's steps), not before options.today when it is known.
   Day ready_day = 0;
 };
 

@@ -188,6 +188,8 @@ TEST_F(CliBatchTest, CohortsPrintsEachCohortAndWhoIsLeftOutWhy) {
   EXPECT_THAT(result.out, HasSubstr("POEC cohorts for 500 candidates"));
   EXPECT_THAT(result.out, HasSubstr("sessions of 2 to 4 people, objective most people placed"));
   EXPECT_THAT(result.out, ContainsRegex("Placed [0-9]+ people in [0-9]+ cohorts"));
+  EXPECT_THAT(result.out, ContainsRegex("  starts [0-9]{4}-[0-9]{2}-[0-9]{2} \\(the last member's ready date; ready "
+                                        "dates spread over [0-9]+ days?\\)"));
   EXPECT_THAT(result.out, HasSubstr("This is the exact optimum."));
   EXPECT_THAT(result.out, HasSubstr("Left out: "));
   EXPECT_THAT(result.out, ContainsRegex("no eligible POEC opening +[0-9]+"));
