@@ -1,13 +1,16 @@
 // `passerelle rerank` and `passerelle assign`: the batch rpcs (docs/batch.md) from a shell.
 //
 // Both run for as long as the cohort needs: they have no deadline unless --timeout is given.
+#include <optional>
 #include <ostream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "clients/batch_view.h"
+#include "clients/exposure_view.h"
 #include "clients/command.h"
 #include "clients/json_io.h"
 #include "clients/record_view.h"
@@ -56,8 +59,35 @@ void FetchTitles(Session& session, const Ids& ids, absl::flat_hash_map<std::stri
   }
 }
 
+// --exposure, --slots and --min-exposure ATTRIBUTE=GROUP:SHARE ("french_band=A1:0.3"); the server checks
+// the names and the range.
+absl::Status FillExposure(const ParsedArgs& args, v1::RerankRequest& request) {
+  for (std::string& attribute : SplitList(args.Get("exposure"))) request.add_exposure_attributes(std::move(attribute));
+  PASSERELLE_ASSIGN_OR_RETURN(int64_t slots, args.GetInt("slots", 0, 0, kMaxK));
+  request.set_slots_per_opening(static_cast<int32_t>(slots));
+  if (!args.Has("min-exposure")) return absl::OkStatus();
+  const std::string text = args.Get("min-exposure");
+  const size_t equals = text.find('='), colon = text.rfind(':');
+  double share = 0;
+  if (equals == std::string::npos || colon == std::string::npos || colon < equals ||
+      !absl::SimpleAtod(text.substr(colon + 1), &share)) {
+    return UsageError("--min-exposure: use ATTRIBUTE=GROUP:SHARE, e.g. french_band=A1:0.3");
+  }
+  v1::MinimumExposure* minimum = request.mutable_min_exposure();
+  minimum->set_attribute(text.substr(0, equals));
+  minimum->set_group(text.substr(equals + 1, colon - equals - 1));
+  minimum->set_min_share(share);
+  return absl::OkStatus();
+}
+
+// The first `show` shortlists (by opening id) the minimum share changed.
+void KeepChanged(v1::OpeningShortlist shortlist, size_t show, std::vector<v1::OpeningShortlist>& kept) {
+  if (shortlist.reordered() && kept.size() < show) kept.push_back(std::move(shortlist));
+}
+
 absl::StatusOr<CommandOutcome> Rerank(Session& session, const ParsedArgs& args) {
   v1::RerankRequest request;
+  PASSERELLE_RETURN_IF_ERROR(FillExposure(args, request));
   PASSERELLE_ASSIGN_OR_RETURN(int64_t k, args.GetInt("k", 10, 1, kMaxK));
   PASSERELLE_ASSIGN_OR_RETURN(int64_t show, args.GetInt("show", 3, 0, 1000));
   PASSERELLE_ASSIGN_OR_RETURN(int64_t every, args.GetInt("progress-every", 1000, 1, 1000000000));
@@ -72,10 +102,18 @@ absl::StatusOr<CommandOutcome> Rerank(Session& session, const ParsedArgs& args) 
   RerankTally tally(static_cast<int>(show));
   const JsonStyle lines{.single_line = true, .include_defaults = true};
   v1::RerankResponse response;
+  std::optional<v1::RerankExposure> exposure;
+  std::vector<v1::OpeningShortlist> changed;
   while (reader->Read(&response)) {
     if (response.has_progress()) {
       progress.Update(response.progress());
       if (response.progress().done()) tally.SetFinal(response.progress());
+    } else if (session.json() && !response.has_ranking()) {
+      session.out() << ToJson(response, lines) << "\n";  // {"shortlist": ...} or {"exposure": ...}
+    } else if (response.has_shortlist()) {
+      KeepChanged(std::move(*response.mutable_shortlist()), static_cast<size_t>(show), changed);
+    } else if (response.has_exposure()) {
+      exposure = std::move(*response.mutable_exposure());
     } else if (session.json()) {
       session.out() << ToJson(response.ranking(), lines) << "\n";
     } else {
@@ -98,6 +136,7 @@ absl::StatusOr<CommandOutcome> Rerank(Session& session, const ParsedArgs& args) 
     FetchTitles(session, ids, view.titles);
   }
   session.out() << tally.Summary(view);
+  if (exposure) session.out() << RenderRerankExposure(*exposure, changed, session.options().language);
   return CommandOutcome{};
 }
 
@@ -196,18 +235,29 @@ void AddBatchCommands(std::vector<Command>& commands) {
       "Progress goes to stderr. Prints a summary: pairs scored and pruned, how many candidates have an\n"
       "eligible opening, the openings listed most often, and the first candidates' rankings. With --json,\n"
       "prints one CandidateRanking per line (JSON Lines) instead, in no fixed order. No deadline unless\n"
-      "--timeout is given; Ctrl-C cancels the run on the server too. See docs/batch.md.";
+      "--timeout is given; Ctrl-C cancels the run on the server too. With --exposure or --min-exposure,\n"
+      "also reports fair exposure: each opening's list is the candidates that have it in their top k, and\n"
+      "its first --slots entries are its slots (with --json: one {\"shortlist\"} line per opening, then one\n"
+      "{\"exposure\"} line). See docs/batch.md.";
   rerank.options = {
       {"k", "N", "Openings per candidate. Default: 10."},
       {"show", "N", "Tables: print the rankings of the first N candidates (by id) with an eligible opening. Default: 3."},
       {"explain", "", "Ask for full explanations (much larger output; useful with --json)."},
       {"progress-every", "N", "The server reports progress every N candidates. Default: 1000."},
       {"quiet", "", "No progress line on stderr."},
+      {"exposure", "LIST",
+       "Report how the openings' top slots fall across these groups: french_band, housing, transport_mode,\n"
+       "departement. Default: no report."},
+      {"slots", "N", "Slots of each opening's list counted by the exposure report. Default: 10."},
+      {"min-exposure", "ATTRIBUTE=GROUP:SHARE",
+       "Re-rank every opening's list so that each prefix of its slots holds at least SHARE of GROUP, e.g.\n"
+       "french_band=A1:0.3; prints the score it costs and the first --show lists it changed."},
   };
   for (OptionSpec& spec : CohortOptions()) rerank.options.push_back(std::move(spec));
   rerank.examples = {"passerelle rerank",
                      "passerelle rerank --k 5 --departement 93,94 --occupation F17 --show 5",
-                     "passerelle rerank --departement 93 --json > rankings.jsonl"};
+                     "passerelle rerank --departement 93 --json > rankings.jsonl",
+                     "passerelle rerank --exposure french_band,housing --min-exposure french_band=A1:0.3 --lang fr"};
   rerank.run = Rerank;
   commands.push_back(std::move(rerank));
 

@@ -44,12 +44,16 @@ std::string RenderCohort(int number, const v1::TrainingCohort& cohort, int show)
   std::vector<std::string> openings;
   for (const v1::CohortOpening& o : cohort.openings()) openings.push_back(absl::StrCat(o.opening_id(), " (", o.members(), ")"));
   absl::StrAppend(&out, "  openings (people): ", absl::StrJoin(openings, ", "), "\n");
+  if (!cohort.start_date().empty()) {
+    absl::StrAppend(&out, "  starts ", cohort.start_date(), " (the last member's ready date; ready dates spread over ",
+                    cohort.ready_spread_days(), cohort.ready_spread_days() == 1 ? " day)\n" : " days)\n");
+  }
   const int shown = std::min(show, cohort.members_size());
   if (shown == 0) return out;
-  Table table({{"candidate"}, {"opening"}, {"score", Align::kRight}});
+  Table table({{"candidate"}, {"opening"}, {"score", Align::kRight}, {"ready"}});
   for (int i = 0; i < shown; ++i) {
     const v1::CohortMember& m = cohort.members(i);
-    table.AddRow({m.candidate_id(), m.opening_id(), FormatScore(m.score())});
+    table.AddRow({m.candidate_id(), m.opening_id(), FormatScore(m.score()), m.ready_date()});
   }
   absl::StrAppend(&out, table.Render());
   if (shown < cohort.members_size()) absl::StrAppend(&out, "  ... and ", cohort.members_size() - shown, " more\n");

@@ -12,6 +12,7 @@
 #include "engine/model/dates.h"
 #include "engine/store/enum_codec.h"
 #include "server/api_convert.h"
+#include "server/rerank_exposure_convert.h"
 
 namespace passerelle::server {
 namespace {
@@ -206,19 +207,7 @@ void CohortAssignmentToProto(const engine::CohortAssignment& run, int max_left_o
   if (run.greedy_baseline) ReportToProto(*run.greedy_baseline, out->mutable_greedy_baseline());
   if (run.other_objective) ReportToProto(*run.other_objective, out->mutable_other_objective());
   for (const engine::ExposureReport& report : run.placement_exposure) {
-    v1::ExposureByAttribute* e = out->add_placement_exposure();
-    e->set_attribute(engine::WatchedAttributeName(report.attribute));
-    e->set_pool_size(report.pool_size);
-    e->set_slots(report.slots);
-    for (const engine::GroupExposure& g : report.groups) {
-      v1::GroupExposure* group = e->add_groups();
-      group->set_group(g.group);
-      group->set_pool_count(g.pool_count);
-      group->set_pool_share(g.pool_share);
-      group->set_slot_count(g.slot_count);
-      group->set_slot_share(g.slot_share);
-      group->set_exposure_ratio(g.exposure_ratio);
-    }
+    ExposureReportToProto(report, out->add_placement_exposure());
   }
   const size_t listed = std::min(run.left_out.size(), static_cast<size_t>(max_left_out_listed));
   for (size_t i = 0; i < listed; ++i) {
@@ -273,7 +262,10 @@ void PoecCohortRunToProto(const engine::PoecCohortRun& run, int max_left_out_lis
       member->set_candidate_id(m.candidate_id);
       member->set_opening_id(m.opening_id);
       member->set_score(m.score);
+      member->set_ready_date(engine::FormatDay(m.ready_day));
     }
+    c->set_start_date(engine::FormatDay(cohort.start_day));
+    c->set_ready_spread_days(cohort.ready_spread_days);
     for (const auto& [id, members] : cohort.openings) {
       v1::CohortOpening* opening = c->add_openings();
       opening->set_opening_id(id);

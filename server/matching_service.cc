@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <utility>
 
 #include "absl/cleanup/cleanup.h"
@@ -10,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "engine/batch/cohort_assignment.h"
 #include "engine/batch/rerank.h"
+#include "engine/batch/rerank_exposure.h"
 #include "engine/common/quote.h"
 #include "engine/common/status_macros.h"
 #include "engine/model/dates.h"
@@ -18,6 +20,7 @@
 #include "server/call_log.h"
 #include "server/matching_internal.h"
 #include "server/request_limits.h"
+#include "server/rerank_exposure_convert.h"
 #include "server/status_convert.h"
 
 namespace passerelle::server {
@@ -36,6 +39,18 @@ absl::Status ExplainNotMatchable(absl::Status status, absl::string_view field, a
                                           "data; see GetStatus, then put it again"));
 }
 
+// The shortlists (by opening id), then the report, through Rerank's `send`.
+template <typename Send>
+void SendExposure(const engine::RerankExposure& exposure, Send& send) {
+  for (const engine::OpeningShortlist& shortlist : exposure.shortlists) {
+    v1::RerankResponse response;
+    OpeningShortlistToProto(shortlist, response.mutable_shortlist());
+    send(response);
+  }
+  v1::RerankResponse response;
+  RerankExposureToProto(exposure, response.mutable_exposure());
+  send(response);
+}
 
 }  // namespace
 
@@ -305,6 +320,8 @@ grpc::Status MatchingService::Rerank(grpc::ServerContext* context, const v1::Rer
     PASSERELLE_RETURN_IF_ERROR(Authorizer::CheckBodyOwner(claims, request->owner_id(), "owner_id"));
     PASSERELLE_ASSIGN_OR_RETURN(engine::RerankOptions options,
                                 RerankOptionsFromProto(*request, limits_.max_k, catalog_->data()));
+    PASSERELLE_ASSIGN_OR_RETURN(engine::RerankExposureOptions exposure_options,
+                                RerankExposureOptionsFromProto(*request, limits_.max_k, catalog_->data()));
     options.owner_id = claims.organisation;  // a batch job sees its organisation's candidates only
     absl::StatusOr<engine::ScoringProfile> profile = catalog_->GetProfile(request->scoring_profile());
     if (!profile.ok()) return PrefixFieldPath(profile.status(), "scoring_profile");
@@ -344,9 +361,13 @@ grpc::Status MatchingService::Rerank(grpc::ServerContext* context, const v1::Rer
       release();
       write(response);
     };
+    // Fair exposure: fed from the sink (one thread at a time), reported after the last ranking.
+    std::optional<engine::RerankExposureCollector> exposure;
+    if (exposure_options.enabled()) exposure.emplace(exposure_options, catalog_->data());
     absl::Status status = engine::Rerank(
         catalog_->index(), *profile, options,
         [&](engine::CandidateRanking ranking) {
+          if (exposure) exposure->Add(ranking.candidate->record, ranking.matches);
           v1::RerankResponse response;
           v1::CandidateRanking* out = response.mutable_ranking();
           out->set_candidate_id(std::move(ranking.candidate_id));
@@ -367,6 +388,7 @@ grpc::Status MatchingService::Rerank(grpc::ServerContext* context, const v1::Rer
     PASSERELLE_RETURN_IF_ERROR(audit_status);
     if (absl::IsCancelled(status)) return BatchStopStatus(context, status.message());
     PASSERELLE_RETURN_IF_ERROR(status);
+    if (exposure) SendExposure(exposure->Finish(), send);
     v1::RerankResponse final_progress;
     RerankProgressToProto(last, /*done=*/true, final_progress.mutable_progress());
     send(final_progress);

@@ -23,6 +23,7 @@ const absl::flat_hash_map<std::string, int>& Caps() {
       {"passerelle.v1.MatchOpeningsRequest.occupations", 256},
       {"passerelle.v1.RerankRequest.departements", 128},
       {"passerelle.v1.RerankRequest.occupations", 256},
+      {"passerelle.v1.RerankRequest.exposure_attributes", 4},
       {"passerelle.v1.AssignRequest.departements", 128},
       {"passerelle.v1.AssignRequest.occupations", 256},
       {"passerelle.v1.FormCohortsRequest.departements", 128},

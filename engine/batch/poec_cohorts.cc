@@ -82,6 +82,18 @@ void NameCohort(const ReferenceData& data, const ResolvedOpening& opening, PoecC
   }
 }
 
+// The session starts when its last member is ready.
+void SetStart(PoecCohort& cohort) {
+  if (cohort.members.empty()) return;
+  Day first = cohort.members.front().ready_day, last = first;
+  for (const PoecCohortMember& m : cohort.members) {
+    first = std::min(first, m.ready_day);
+    last = std::max(last, m.ready_day);
+  }
+  cohort.start_day = last;
+  cohort.ready_spread_days = last - first;
+}
+
 }  // namespace
 
 bool OffersPoecRoute(const Opening& opening) {
@@ -114,16 +126,16 @@ absl::StatusOr<PoecCohortRun> FormPoecCohorts(const MatchIndex& index, const Sco
   rerank.cancelled = options.cancelled;
   const PoecScope scope = ScopeOf(*rerank.opening_snapshot, index.data(), allowed_rome, allowed_region);
 
-  // Each candidate's POEC pairs, kept from their ranking.
-  std::vector<std::pair<std::string, std::vector<std::pair<int32_t, float>>>> pools;
+  // Each candidate's POEC pairs, kept from their ranking: (opening, score, ready day).
+  std::vector<std::pair<std::string, std::vector<std::tuple<int32_t, float, Day>>>> pools;
   PoecCohortRun run;
   PASSERELLE_RETURN_IF_ERROR(Rerank(
       index, profile, rerank,
       [&](CandidateRanking ranking) {  // Rerank serialises calls
-        std::vector<std::pair<int32_t, float>> pairs;
+        std::vector<std::tuple<int32_t, float, Day>> pairs;
         for (const ScoredMatch& m : ranking.matches) {
           auto it = scope.index_of.find(m.id);
-          if (it != scope.index_of.end()) pairs.emplace_back(it->second, std::clamp(m.total, 0.0f, 1.0f));
+          if (it != scope.index_of.end()) pairs.emplace_back(it->second, std::clamp(m.total, 0.0f, 1.0f), m.ready_day);
         }
         pools.emplace_back(std::move(ranking.candidate_id), std::move(pairs));
       },
@@ -144,7 +156,7 @@ absl::StatusOr<PoecCohortRun> FormPoecCohorts(const MatchIndex& index, const Sco
     run.poec_position_count += o->record.positions;
   }
   for (size_t i = 0; i < pools.size(); ++i) {
-    for (const auto& [j, score] : pools[i].second) problem.pairs.push_back({static_cast<int32_t>(i), j, score});
+    for (const auto& [j, score, ready] : pools[i].second) problem.pairs.push_back({static_cast<int32_t>(i), j, score});
   }
   PASSERELLE_ASSIGN_OR_RETURN(run.formation, FormCohorts(problem, options.formation));
 
@@ -157,10 +169,14 @@ absl::StatusOr<PoecCohortRun> FormPoecCohorts(const MatchIndex& index, const Sco
     NameCohort(index.data(), *scope.openings[formed.openings.front().first], cohort);
     for (int32_t i : formed.members) {
       const int32_t j = f.opening_of_candidate[i];
-      float score = 0;
-      for (const auto& [opening, s] : pools[i].second) score = opening == j ? s : score;
-      cohort.members.push_back({pools[i].first, scope.openings[j]->record.id, score});
+      PoecCohortMember member{pools[i].first, scope.openings[j]->record.id, 0, 0};
+      for (const auto& [opening, s, ready] : pools[i].second) {
+        // Someone ready before the day of the run can start on that day, not earlier.
+        if (opening == j) member.score = s, member.ready_day = std::max(ready, options.today);
+      }
+      cohort.members.push_back(std::move(member));
     }
+    SetStart(cohort);
     for (const auto& [j, count] : formed.openings) cohort.openings.emplace_back(scope.openings[j]->record.id, count);
     run.cohorts.push_back(std::move(cohort));
   }

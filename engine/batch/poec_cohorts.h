@@ -50,6 +50,9 @@ struct PoecCohortMember {
   std::string candidate_id;
   std::string opening_id;
   float score = 0;
+  // The day the member can start in that opening (ScoredMatch::ready_day: available_from, later by
+  // the French route's steps), not before options.today when it is known.
+  Day ready_day = 0;
 };
 
 struct PoecCohort {
@@ -60,6 +63,10 @@ struct PoecCohort {
   std::vector<PoecCohortMember> members;  // by opening id, then candidate id
   // The openings the members go to, with how many of them: (opening id, members).
   std::vector<std::pair<std::string, int32_t>> openings;
+  // When the session can start with everyone: the latest member's ready_day; and the days between the
+  // earliest and the latest (reported only: formation does not yet bound it, docs/batch.md).
+  Day start_day = 0;
+  int32_t ready_spread_days = 0;
 };
 
 struct PoecLeftOut {

@@ -96,7 +96,7 @@ absl::Status Rerank(const MatchIndex& index, const ScoringProfile& profile, cons
       totals.pairs_scored += result->scored;
       totals.pairs_pruned += static_cast<int64_t>(openings->live_rows) - result->scored;
       ++totals.candidates_done;
-      sink(CandidateRanking{c.record.id, std::move(result->matches)});
+      sink(CandidateRanking{c.record.id, std::move(result->matches), candidate});
       if (totals.candidates_done % options.progress_every == 0) {
         totals.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         progress(totals);

@@ -60,6 +60,8 @@ struct RerankProgress {
 struct CandidateRanking {
   std::string candidate_id;
   std::vector<ScoredMatch> matches;  // best first; empty when nothing is eligible
+  // The record ranked, as the snapshot holds it (fair-exposure reports group the cohort by it).
+  std::shared_ptr<const ResolvedCandidate> candidate;
 };
 
 // Calls `sink` once per candidate of the cohort (from one thread at a time, in no fixed order) and

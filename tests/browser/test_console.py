@@ -321,6 +321,43 @@ def test_cohort_reranking_streams_every_person(driver, stack):
     assert len(rows) == min(total, 50), (len(rows), summary)  # the table lists the first 50
 
 
+def french_number(text):
+    """'1\u202f234,56' -> 1234.56 (the console formats numbers for fr-FR)."""
+    return float(re.sub(r"[\s\u202f\xa0]", "", text).replace(",", "."))
+
+
+def test_cohort_reranking_reports_exposure_and_the_cost_of_a_minimum_share(driver, stack, screenshots):
+    go(driver, stack, "cohort")
+    assert_heading(driver, "Cohorte : reclassement et affectation")
+    Select(shown(driver, "#f-group")).select_by_value("french_band=A1")
+    share = driver.find_element(By.ID, "f-share")
+    share.send_keys("1.5")
+    driver.find_element(By.ID, "run-rerank").click()
+    assert "min_exposure.min_share" in error_text(driver)
+    assert share.get_attribute("aria-invalid") == "true"
+    share.clear()
+    share.send_keys("0.3")
+    share.send_keys(Keys.ENTER)  # Enter in the fair-exposure fieldset re-ranks
+    summary = shown(driver, "#min-exposure-summary", seconds=120).text
+    number = r"(\d[\d\u202f\xa0]*(?:,\d+)?)"
+    m = re.search(rf"(\d+) listes modifiées sur (\d+) ; score des premières places {number} avant, {number} après "
+                  rf"\(coût {number},", summary)
+    assert m, summary
+    before, after, cost = (french_number(m.group(i)) for i in (3, 4, 5))
+    assert before > 0 and abs(before - after - cost) <= 0.011, summary
+    assert int(m.group(1)) <= int(m.group(2))
+    # The French band table: shares before and after, the A1 row raised (or already at its minimum).
+    rows = driver.find_elements(By.CSS_SELECTOR, "#slot-exposure-french-band tbody tr")
+    groups = {r.find_element(By.TAG_NAME, "th").text: [c.text for c in r.find_elements(By.TAG_NAME, "td")] for r in rows}
+    assert "A1" in groups and "sous A1" in groups, groups
+    a1 = groups["A1"]
+    assert french_number(a1[5].rstrip("%")) >= french_number(a1[3].rstrip("%")), a1  # after >= before
+    assert driver.find_elements(By.CSS_SELECTOR, "#slot-exposure-housing tbody tr")
+    assert unlabelled_fields(driver) == []
+    driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", driver.find_element(By.ID, "fair-title"))
+    driver.save_screenshot(str(screenshots / "cohort-exposure.png"))
+
+
 def test_employer_sees_its_openings_and_only_consenting_people(driver, stack, screenshots):
     sign_in(driver, stack, stack.keys["employer"])
     assert_heading(driver, "Mes offres")

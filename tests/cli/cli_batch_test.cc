@@ -1,5 +1,6 @@
 // The passerelle CLI end to end on batch work: `rerank` and `assign` on the shipped sample cohort
 // (data/sample: 500 candidates, 150 openings), against the real server.
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -70,6 +71,60 @@ TEST_F(CliBatchTest, RerankJsonPrintsOneRankingPerCandidate) {
   EXPECT_GT(matches, 0);
 }
 
+TEST_F(CliBatchTest, RerankReportsExposureAndTheCostOfAMinimumShare) {
+  ProcessResult result = Cli({"rerank", "--k", "10", "--quiet", "--no-titles", "--exposure", "french_band,housing",
+                              "--slots", "5", "--min-exposure", "french_band=A1:0.4", "--show", "2"});
+  ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
+  EXPECT_THAT(result.out, ContainsRegex("Exposure in the openings' top 5 slots \\([0-9]+ openings"));
+  EXPECT_THAT(result.out, HasSubstr("\nhousing:\n"));
+  EXPECT_THAT(result.out, ContainsRegex("group +of the cohort +of the slots +ratio +after re-rank +ratio after"));
+  EXPECT_THAT(result.out, HasSubstr("Re-ranked with at least 40.0% of every prefix for A1 (french_band): "));
+  // The cost printed is before - after.
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(result.out, m, std::regex("Score of the slots: ([0-9.]+) before, ([0-9.]+) after, "
+                                                          "cost ([0-9.]+)")))
+      << result.out;
+  EXPECT_NEAR(std::stod(m[1]) - std::stod(m[2]), std::stod(m[3]), 0.011);
+  EXPECT_GT(std::stod(m[3]), 0) << "the sample's A1 candidates rank lower: a 40% share costs score";
+
+  ProcessResult fr = Cli({"rerank", "--quiet", "--no-titles", "--show", "0", "--lang", "fr", "--min-exposure",
+                          "housing=emergency:0.2"});
+  ASSERT_EQ(fr.exit_code, 0) << fr.out << fr.err;
+  EXPECT_THAT(fr.out, HasSubstr("Exposition dans les 10 premières places des offres"));
+  EXPECT_THAT(fr.out, HasSubstr("\nlogement:\n"));
+  EXPECT_THAT(fr.out, HasSubstr("urgence"));
+  EXPECT_THAT(fr.out, HasSubstr("Reclassé avec au moins 20.0% de chaque début de liste pour urgence (logement)"));
+
+  ProcessResult bad = Cli({"rerank", "--quiet", "--min-exposure", "french_band:A1"});
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_THAT(bad.err, HasSubstr("--min-exposure: use ATTRIBUTE=GROUP:SHARE"));
+  ProcessResult refused = Cli({"rerank", "--quiet", "--min-exposure", "french_band=A1:1.5"});
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_THAT(refused.err, HasSubstr("min_exposure.min_share"));
+}
+
+TEST_F(CliBatchTest, RerankJsonEndsWithShortlistsAndTheExposureReport) {
+  ProcessResult result = Cli({"rerank", "--k", "5", "--json", "--quiet", "--min-exposure", "french_band=A1:0.3"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  int rankings = 0, shortlists = 0, exposures = 0;
+  std::istringstream lines(result.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("{\"shortlist\"", 0) == 0 || line.rfind("{\"exposure\"", 0) == 0) {
+      v1::RerankResponse response;
+      ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(line, &response).ok()) << line;
+      shortlists += response.has_shortlist();
+      exposures += response.has_exposure();
+      EXPECT_EQ(exposures, response.has_exposure() ? 1 : 0) << "the report comes last";
+      continue;
+    }
+    EXPECT_EQ(shortlists, 0) << "rankings come before shortlists";
+    ++rankings;
+  }
+  EXPECT_EQ(rankings, 500);
+  EXPECT_GT(shortlists, 0);
+  EXPECT_EQ(exposures, 1);
+}
+
 TEST_F(CliBatchTest, AssignPrintsTheReportBesideTheGreedyBaseline) {
   ProcessResult result = Cli({"assign"});
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
@@ -133,6 +188,8 @@ TEST_F(CliBatchTest, CohortsPrintsEachCohortAndWhoIsLeftOutWhy) {
   EXPECT_THAT(result.out, HasSubstr("POEC cohorts for 500 candidates"));
   EXPECT_THAT(result.out, HasSubstr("sessions of 2 to 4 people, objective most people placed"));
   EXPECT_THAT(result.out, ContainsRegex("Placed [0-9]+ people in [0-9]+ cohorts"));
+  EXPECT_THAT(result.out, ContainsRegex("  starts [0-9]{4}-[0-9]{2}-[0-9]{2} \\(the last member's ready date; ready "
+                                        "dates spread over [0-9]+ days?\\)"));
   EXPECT_THAT(result.out, HasSubstr("This is the exact optimum."));
   EXPECT_THAT(result.out, HasSubstr("Left out: "));
   EXPECT_THAT(result.out, ContainsRegex("no eligible POEC opening +[0-9]+"));

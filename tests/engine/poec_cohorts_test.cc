@@ -2,6 +2,7 @@
 // eligible pairs only, left-out reasons, the région filter and validation.
 #include "engine/batch/poec_cohorts.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -132,6 +133,10 @@ TEST_F(PoecCohortsTest, GeneratedCohortKeepsEveryConstraint) {
   for (const PoecCohort& cohort : run->cohorts) {
     EXPECT_GE(cohort.members.size(), 2u);
     EXPECT_LE(cohort.members.size(), 4u);
+    Day first = cohort.members[0].ready_day, last = first;
+    for (const PoecCohortMember& m : cohort.members) first = std::min(first, m.ready_day), last = std::max(last, m.ready_day);
+    EXPECT_EQ(cohort.start_day, last) << "the session starts when its last member is ready";
+    EXPECT_EQ(cohort.ready_spread_days, last - first);
     for (const PoecCohortMember& m : cohort.members) {
       EXPECT_TRUE(placed.insert(m.candidate_id).second) << m.candidate_id << " in two cohorts";
       const std::shared_ptr<const ResolvedOpening> opening = index_->FindOpening(m.opening_id);
@@ -144,8 +149,11 @@ TEST_F(PoecCohortsTest, GeneratedCohortKeepsEveryConstraint) {
       absl::StatusOr<Explanation> pair = index_->Explain(m.candidate_id, m.opening_id, DefaultScoringProfile());
       ASSERT_TRUE(pair.ok()) << pair.status();
       EXPECT_TRUE(pair->eligible) << m.candidate_id << " -> " << m.opening_id;
+      EXPECT_EQ(m.ready_day, pair->ready_day) << m.candidate_id << " -> " << m.opening_id;
     }
   }
+  EXPECT_TRUE(std::any_of(run->cohorts.begin(), run->cohorts.end(), [](const PoecCohort& c) { return c.ready_spread_days > 0; }))
+      << "members of one cohort may be ready on different days (formation does not bound it yet)";
   for (const auto& [id, count] : placed_per_opening) EXPECT_LE(count, index_->FindOpening(id)->record.positions) << id;
   EXPECT_EQ(static_cast<int32_t>(placed.size()), run->formation.placed);
   EXPECT_EQ(static_cast<int32_t>(placed.size() + run->left_out.size()), run->candidate_count);

@@ -174,6 +174,17 @@ def test_streams_answer_json_lines(stack, counsellor, employer):
     lines = [json.loads(line) for line in answer.body.decode().splitlines()]
     assert any("ranking" in line for line in lines)
     assert lines[-1]["progress"]["done"] is True
+    # Fair exposure: the new request fields and stream items pass through by their JSON names.
+    fair = call(stack.base, "POST", "/v1/rerank", counsellor,
+                {"k": 3, "exposureAttributes": ["housing"],
+                 "minExposure": {"attribute": "french_band", "group": "B1", "minShare": 0.5}})
+    assert fair.status == 200, fair.body
+    lines = [json.loads(line) for line in fair.body.decode().splitlines()]
+    assert any("shortlist" in line for line in lines)
+    assert "exposure" in lines[-2] and lines[-1]["progress"]["done"] is True
+    assert [e["attribute"] for e in lines[-2]["exposure"]["slotExposure"]] == ["housing", "french_band"]
+    refused = call(stack.base, "POST", "/v1/rerank", counsellor, {"minExposure": {"attribute": "age"}})
+    assert refused.status == 400, refused.body
     # A watch never ends by itself: read its first message, then hang up.
     connection = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=30)
     connection.request("GET", "/v1/candidates/gw-s1:watch?k=3", headers={"Authorization": f"Bearer {counsellor}"})

@@ -1,12 +1,15 @@
 // FormCohorts through an in-process server on 127.0.0.1: progress then one result, cohorts within the
 // size range on POEC openings of their sector and région, figures that add up, ids as the caller wrote
 // them, and fields validated by name. Access rules are in access_rpc_test.cc.
+#include <algorithm>
 #include <set>
 
 #include "absl/strings/match.h"
+#include "absl/time/clock.h"
 #include "engine/batch/poec_cohorts.h"
 #include "engine/sample/cohort_generator.h"
 #include "engine/store/record_key.h"
+#include "engine/model/dates.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/server/test_util.h"
@@ -90,6 +93,13 @@ TEST_F(CohortsRpcTest, StreamsProgressThenOneResultWithCohortsInTheSizeRange) {
     EXPECT_LE(cohort.members_size(), 4);
     EXPECT_FALSE(cohort.domaine_label().empty());
     EXPECT_FALSE(cohort.region_name().empty());
+    // The session starts when its last member is ready; the spread is counted in days.
+    std::string first = cohort.members(0).ready_date(), last = first;
+    for (const v1::CohortMember& m : cohort.members()) first = std::min(first, m.ready_date()), last = std::max(last, m.ready_date());
+    EXPECT_EQ(cohort.start_date(), last);
+    EXPECT_GE(first, engine::FormatDay(engine::DayOf(absl::Now()) - 1)) << "nobody starts before the day of the run";
+    ASSERT_FALSE(last.empty()) << "the generated candidates state available_from";
+    EXPECT_EQ(cohort.ready_spread_days(), *engine::ParseDay(last, "last") - *engine::ParseDay(first, "first"));
     for (const v1::CohortMember& m : cohort.members()) {
       EXPECT_TRUE(placed.insert(m.candidate_id()).second) << m.candidate_id();
       EXPECT_FALSE(absl::StrContains(m.candidate_id(), kCounsellorOrg)) << "ids as the caller wrote them";

@@ -11,6 +11,7 @@ The message and stub modules (passerelle.v1.*_pb2, *_pb2_grpc) are generated fro
 
 from passerelle.client import (
     Client,
+    RerankOutcome,
     RetryPolicy,
     connect,
     is_idempotent,
@@ -22,6 +23,7 @@ from passerelle.v1 import records_pb2 as records
 
 __all__ = [
     "Client",
+    "RerankOutcome",
     "RetryPolicy",
     "connect",
     "is_idempotent",

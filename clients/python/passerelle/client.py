@@ -19,7 +19,7 @@ nor imports and batch calls (their streams are not replayable). See IDEMPOTENT_M
 import ipaddress
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Optional
 
 import grpc
@@ -44,6 +44,16 @@ _MAX_RECEIVE_BYTES = 64 << 20
 def is_idempotent(method: str) -> bool:
     """Whether a call of `method` ("MatchOpenings") is retried on UNAVAILABLE."""
     return method in IDEMPOTENT_METHODS
+
+
+@dataclass
+class RerankOutcome:
+    """What a Rerank streamed: CandidateRanking messages (in no fixed order), OpeningShortlist messages by
+    opening id (with min_exposure only) and the RerankExposure report (None when no exposure was asked)."""
+
+    rankings: list = field(default_factory=list)
+    shortlists: list = field(default_factory=list)
+    exposure: Any = None
 
 
 @dataclass(frozen=True)
@@ -203,6 +213,25 @@ class Client:
         for response in self.matching.Rerank(matching_pb2.RerankRequest(**fields), timeout=timeout):
             if response.WhichOneof("item") == "ranking":
                 yield response.ranking
+
+    def rerank_with_exposure(self, timeout: Optional[float] = None, **fields) -> "RerankOutcome":
+        """Runs a whole Rerank and returns everything it streamed (progress messages aside).
+
+        For the fair-exposure fields (docs/batch.md, "Fair exposure of re-ranks"), for example
+        rerank_with_exposure(k=10, exposure_attributes=["french_band"], slots_per_opening=10,
+        min_exposure={"attribute": "french_band", "group": "A1", "min_share": 0.3}). Holds every ranking in
+        memory: for large cohorts iterate rerank() instead.
+        """
+        outcome = RerankOutcome()
+        for response in self.matching.Rerank(matching_pb2.RerankRequest(**fields), timeout=timeout):
+            item = response.WhichOneof("item")
+            if item == "ranking":
+                outcome.rankings.append(response.ranking)
+            elif item == "shortlist":
+                outcome.shortlists.append(response.shortlist)
+            elif item == "exposure":
+                outcome.exposure = response.exposure
+        return outcome
 
     def form_cohorts(self, timeout: Optional[float] = None, **fields) -> Any:
         """POEC training cohorts (FormCohorts); `fields` are FormCohortsRequest fields (regions=["11"], ...).

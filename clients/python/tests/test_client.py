@@ -65,6 +65,25 @@ def test_rerank_iterates_the_server_stream(counsellor, employer):
     assert len(rankings["cand-rr"].matches) >= 1
 
 
+def test_rerank_with_exposure_returns_shortlists_and_the_report(counsellor, employer):
+    counsellor.put_candidate(mason_candidate("cand-fair"))  # B1 (records.py)
+    employer.put_opening(mason_opening("open-fair"))
+    outcome = counsellor.rerank_with_exposure(
+        k=5, exposure_attributes=["housing"], slots_per_opening=3,
+        min_exposure={"attribute": "french_band", "group": "B1", "min_share": 0.5})
+    assert "cand-fair" in [r.candidate_id for r in outcome.rankings]
+    assert "open-fair" in [s.opening_id for s in outcome.shortlists]
+    report = outcome.exposure
+    assert isinstance(report, matching_pb2.RerankExposure)
+    assert [e.attribute for e in report.slot_exposure] == ["housing", "french_band"]
+    assert report.representative_exposure.attribute == "french_band"
+    assert report.score_cost == pytest.approx(report.score_before - report.score_after)
+    with pytest.raises(grpc.RpcError) as error:
+        counsellor.rerank_with_exposure(min_exposure={"attribute": "nationality", "group": "x", "min_share": 0.5})
+    assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert error.value.details().startswith("min_exposure.attribute")
+
+
 def test_form_cohorts_returns_the_result_of_the_stream(counsellor, employer):
     counsellor.put_candidate(mason_candidate("cand-poec"))
     opening = mason_opening("open-poec")

@@ -8,6 +8,7 @@ import {seg, showError, clearError, announce} from '../app.js';
 import {CEFR, HOUSING, splitList, textField, selectField, checkField, markFieldError} from '../forms.js';
 import {barChart, pairedBars} from '../charts.js';
 import {table, poecFields, poecRequest, poecView} from './cohort-poec.js';
+import {groupLabel, rank, exposureFields, exposureRequest, rerankExposureView} from './cohort-exposure.js';
 
 const MECHANISMS = ['ASSIGNMENT_MECHANISM_OPTIMAL', 'ASSIGNMENT_MECHANISM_STABLE', 'ASSIGNMENT_MECHANISM_GREEDY'];
 // People first is the advised objective for programmes that must fill their places (docs/batch.md).
@@ -117,18 +118,6 @@ function groupsView(r, answer) {
   return out.length ? out : [h('p', {}, t('cohort.noGroups'))];
 }
 
-// The server names groups in English ("below A1", "public transport"); départements by their code.
-function groupLabel(name) {
-  const key = `cohort.g.${name}`;
-  const text = t(key);
-  return text === key ? name : text;
-}
-
-// The server sorts groups by name; French bands, housing and transport read better in their own order.
-const ORDER = ['below A1', 'A1', 'A2', 'B1', 'B2 and above', 'stable', 'temporary', 'emergency', 'none',
-  'walking', 'bicycle', 'public transport', 'car'];
-const rank = (g) => (ORDER.includes(g.group) ? ORDER.indexOf(g.group) : ORDER.length);
-
 function attributeView(x) {
   const name = t(`cohort.attr.${x.attribute}`);
   const title = name.charAt(0).toUpperCase() + name.slice(1);
@@ -182,6 +171,7 @@ function assignView(answer) {
 
 function rerankView(messages) {
   const rankings = messages.filter((m) => m.ranking).map((m) => m.ranking);
+  const fair = messages.filter((m) => m.exposure).map((m) => m.exposure).pop();
   const progress = messages.filter((m) => m.progress).map((m) => m.progress).pop() || {};
   const bands = [[0, 0], [1, 3], [4, 6], [7, 10]];
   const items = bands.map(([lo, hi]) => ({label: lo === hi ? String(lo) : `${lo}–${hi}`,
@@ -200,13 +190,19 @@ function rerankView(messages) {
           return [h('a', {href: `#/person/-/${seg(r.candidateId)}`}, r.candidateId), best ? best.id : '—',
             best ? number(api.num(best.total), 3) : '—', String((r.matches || []).length)];
         })),
+    rerankExposureView(fair),
   ];
 }
 
-// Enter in a field of the POEC fieldset forms cohorts; anywhere else it runs the assignment.
-function inPoec(event) {
-  const poec = event.target.querySelector('.poec');
-  return Boolean(poec && poec.contains(document.activeElement));
+// Enter in a field of the POEC fieldset forms cohorts, in the fair-exposure one re-ranks; anywhere else
+// it runs the assignment.
+function submitted(event) {
+  const inside = (cls) => {
+    const set = event.target.querySelector(cls);
+    return Boolean(set && set.contains(document.activeElement));
+  };
+  if (inside('.poec')) return 'poec';
+  return inside('.fair') ? 'rerank' : 'assign';
 }
 
 export async function render(main) {
@@ -224,7 +220,7 @@ export async function render(main) {
       let view;
       if (which === 'assign') view = assignView(await api.assign(assignRequest(form)));
       else if (which === 'poec') view = poecView(await api.formCohorts({...scope(form), ...poecRequest(form)}));
-      else view = rerankView(await api.rerank({...scope(form), k: 10}));
+      else view = rerankView(await api.rerank({...scope(form), ...exposureRequest(form), k: 10}));
       replace(results, h('h2', {id: 'results-title'}, t(`cohort.${which}Results`)), view);
       announce(t('cohort.done'));
       results.querySelector('h2').tabIndex = -1;
@@ -240,7 +236,7 @@ export async function render(main) {
   replace(main,
       h('h1', {}, t('cohort.title')),
       h('p', {class: 'lead'}, t('cohort.intro')),
-      h('form', {class: 'cohort-form card', onsubmit: (e) => run(e, inPoec(e) ? 'poec' : 'assign'), novalidate: true},
+      h('form', {class: 'cohort-form card', onsubmit: (e) => run(e, submitted(e)), novalidate: true},
           h('fieldset', {}, h('legend', {}, t('cohort.scope')),
               textField('c-dep', t('people.departements'), {name: 'departements', field: 'departements', help: t('people.departementsHelp')}),
               textField('c-occ', t('people.occupations'), {name: 'occupations', field: 'occupations', help: t('people.occupationsHelp')})),
@@ -260,6 +256,7 @@ export async function render(main) {
                   '', {name: 'french_below', field: 'reserve_for'}),
               h('fieldset', {class: 'inline'}, h('legend', {}, t('cohort.housingIn')),
                   HOUSING.map((v) => checkField(`c-h-${v}`, enumLabel(v), false, {name: `reserve-${v}`})))),
+          exposureFields(),
           h('div', {class: 'actions'},
               h('button', {type: 'submit', class: 'primary', id: 'run-assign'}, t('cohort.runAssign')),
               h('button', {type: 'button', id: 'run-rerank', onclick: (e) => run(e, 'rerank')}, t('cohort.runRerank'))),
