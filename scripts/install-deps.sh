@@ -15,6 +15,7 @@ packages=(
   libcpp-httplib-dev chromium chromium-driver python3-selenium fonts-dejavu-core
   nats-server nlohmann-json3-dev
   curl
+  haproxy bc yamllint
 )
 
 missing=()

@@ -89,7 +89,7 @@ ABSL_FLAG(int32_t, max_watchers, 256, "WatchMatches streams open at once on the 
 ABSL_FLAG(double, stream_idle_timeout_seconds, 30,
           "An import stream that receives no item for this long is cancelled, in seconds; 0 = never.");
 ABSL_FLAG(std::string, metrics_listen, "",
-          "host:port of the Prometheus endpoint (GET /metrics, no authentication: keep it on loopback, e.g. "
+          "host:port of the Prometheus endpoint (GET /metrics; /ready and /checksum, docs/cluster.md; no authentication: keep it on loopback, e.g. "
           "127.0.0.1:9464, which the packaged configuration uses). Empty: no endpoint.");
 ABSL_FLAG(std::string, port_file, "",
           "If set, the bound port is written to this file once the server is serving (for scripts and tests).");
@@ -238,6 +238,10 @@ int Run() {
   if (const std::string metrics_listen = absl::GetFlag(FLAGS_metrics_listen); !metrics_listen.empty()) {
     metrics::MetricsOptions metrics_options;
     metrics_options.listen_address = metrics_listen;
+    if (const cluster::Node* node = (*server)->cluster_node(); node != nullptr) {
+      metrics_options.readiness.ready = [node] { return node->health() == cluster::NodeHealth::kServing; };
+      metrics_options.readiness.applied_sequence = [node] { return node->applied_sequence(); };
+    }
     absl::StatusOr<std::unique_ptr<metrics::MetricsExporter>> started =
         metrics::MetricsExporter::Start(metrics_options, &(*server)->catalog());
     if (!started.ok()) {

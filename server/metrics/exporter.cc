@@ -121,6 +121,10 @@ absl::StatusOr<std::unique_ptr<MetricsExporter>> MetricsExporter::Start(const Me
   exporter->collector_ = std::make_shared<CatalogCollector>(catalog);
   exporter->exposer_->RegisterCollectable(CallRegistry());
   exporter->exposer_->RegisterCollectable(exporter->collector_);
+  exporter->readiness_ = std::make_shared<ReadinessCollector>(options.readiness);
+  exporter->exposer_->RegisterCollectable(exporter->readiness_, "/ready");
+  exporter->checksum_ = std::make_shared<ChecksumCollector>(&catalog->store());
+  exporter->exposer_->RegisterCollectable(exporter->checksum_, "/checksum");
   const std::vector<int> ports = exporter->exposer_->GetListeningPorts();
   exporter->port_ = ports.empty() ? 0 : ports.front();
   return exporter;

@@ -1,6 +1,6 @@
 // The Prometheus endpoint of passerelle-server: GET http://<listen>/metrics in the text format.
 //
-// It serves the call counters of call_metrics.h and, read from the catalog at each scrape: records held,
+// It serves (besides /ready and /checksum, readiness.h) the call counters of call_metrics.h and, read from the catalog at each scrape: records held,
 // index rows and segments, RocksDB sizes and write stalls, the retention sweeper's totals, and the
 // process's resident memory (the in-memory index is most of it). docs/operations.md lists every name.
 //
@@ -22,6 +22,7 @@
 
 #include "absl/status/statusor.h"
 #include "engine/store/catalog.h"
+#include "server/metrics/readiness.h"
 
 namespace prometheus {
 class Exposer;
@@ -33,6 +34,9 @@ struct MetricsOptions {
   // host:port of the HTTP endpoint; port 0 picks a free port (see MetricsExporter::port()).
   // Default: "127.0.0.1:9464" (loopback only)
   std::string listen_address = "127.0.0.1:9464";
+  // What GET /ready reports (readiness.h); GET /checksum is always served.
+  // Default: always ready, no applied sequence
+  ReadinessProbe readiness;
 };
 
 class CatalogCollector;
@@ -51,6 +55,8 @@ class MetricsExporter {
   MetricsExporter() = default;
   std::unique_ptr<prometheus::Exposer> exposer_;
   std::shared_ptr<CatalogCollector> collector_;
+  std::shared_ptr<ReadinessCollector> readiness_;
+  std::shared_ptr<ChecksumCollector> checksum_;
   int port_ = 0;
 };
 

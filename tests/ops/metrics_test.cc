@@ -5,6 +5,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cstdint>
 #include <regex>
 #include <string>
 
@@ -19,8 +21,8 @@ using ::passerelle::server::testing::InProcessServer;
 using ::passerelle::server::testing::MasonCandidate;
 using ::passerelle::server::testing::MasonOpening;
 
-// GET /metrics over a plain socket; the body, or "" on failure.
-std::string Scrape(int port) {
+// GET `path` over a plain socket; the body, or "" on failure.
+std::string Scrape(int port, const std::string& path = "/metrics") {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -30,7 +32,7 @@ std::string Scrape(int port) {
     close(fd);
     return "";
   }
-  const std::string request = "GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n";
+  const std::string request = "GET " + path + " HTTP/1.0\r\nHost: localhost\r\n\r\n";
   if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
     close(fd);
     return "";
@@ -158,6 +160,52 @@ TEST_F(MetricsTest, NoLabelNamesAnOrganisationOrAnId) {
                 name == "quantile")  // the last two: histogram buckets, the exporter's own summary
         << name;
   }
+}
+
+TEST_F(MetricsTest, ChecksumPageChangesWithTheRecords) {
+  const std::regex checksum_line("\npasserelle_records_checksum\\{value=\"([0-9a-f]{64})\"\\} 1");
+  std::smatch before;
+  const std::string empty = Scrape(exporter_->port(), "/checksum");
+  ASSERT_TRUE(std::regex_search(empty, before, checksum_line)) << empty;
+  const std::string again = Scrape(exporter_->port(), "/checksum");
+  std::smatch same;
+  ASSERT_TRUE(std::regex_search(again, same, checksum_line)) << again;
+  EXPECT_EQ(same[1].str(), before[1].str());  // the same records, the same checksum
+  PutMason();
+  const std::string after = Scrape(exporter_->port(), "/checksum");
+  std::smatch changed;
+  ASSERT_TRUE(std::regex_search(after, changed, checksum_line)) << after;
+  EXPECT_NE(changed[1].str(), before[1].str());
+  EXPECT_EQ(Sample(Scrape(exporter_->port()), "passerelle_records_checksum"), -1);  // not on /metrics
+}
+
+TEST(MetricsExporterTest, ReadyPageFollowsTheProbe) {
+  InProcessServer server;
+  std::atomic<bool> ready{false};
+  MetricsOptions options;
+  options.listen_address = "127.0.0.1:0";
+  options.readiness.ready = [&ready] { return ready.load(); };
+  options.readiness.applied_sequence = [] { return uint64_t{42}; };
+  auto exporter = MetricsExporter::Start(options, &server.server().catalog());
+  ASSERT_TRUE(exporter.ok()) << exporter.status();
+  std::string text = Scrape((*exporter)->port(), "/ready");
+  EXPECT_EQ(Sample(text, "passerelle_ready"), 0) << text;
+  EXPECT_EQ(text.find("passerelle_ready 1"), std::string::npos) << text;  // haproxy's check: nowhere, help included
+  EXPECT_EQ(Sample(text, "passerelle_cluster_applied_sequence"), 42);
+  ready = true;
+  text = Scrape((*exporter)->port(), "/ready");
+  EXPECT_NE(text.find("passerelle_ready 1"), std::string::npos) << text;
+}
+
+TEST(MetricsExporterTest, ReadyPageOfASingleProcessSaysReady) {
+  InProcessServer server;
+  MetricsOptions options;
+  options.listen_address = "127.0.0.1:0";
+  auto exporter = MetricsExporter::Start(options, &server.server().catalog());
+  ASSERT_TRUE(exporter.ok()) << exporter.status();
+  const std::string text = Scrape((*exporter)->port(), "/ready");
+  EXPECT_EQ(Sample(text, "passerelle_ready"), 1) << text;
+  EXPECT_EQ(Sample(text, "passerelle_cluster_applied_sequence"), -1);
 }
 
 TEST(MetricsExporterTest, PortInUseIsUnavailable) {
