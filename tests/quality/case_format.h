@@ -88,6 +88,8 @@ class Job {
   Job& CarLicence(Requirement requirement);
   Job& LicencesRequired(uint32_t categories);
   Job& LanguageRequired(std::string language, CefrLevel level);
+  Job& LanguageDesired(std::string language, CefrLevel level);  // exigence S: a desired asset
+  Job& LicencesDesired(uint32_t categories);                    // exigence S: a desired asset
   Job& SalaryMaxEur(float monthly);
   operator const Opening&() const { return o_; }  // NOLINT
   const Opening& record() const { return o_; }

@@ -169,6 +169,20 @@ std::vector<Case> CriteriaCases() {
                        "learn alongside, since the employer only prefers A2: the French criterion already lowers "
                        "the score (0.65), and the wait counts the same gap a second time (timing 0.59 instead of "
                        "1). The order is the same either way."},
+      {.name = "experience-desired-dari-lifts-the-speaker",
+       .topic = "experience",
+       .story = "A builder in Bobigny posts a maçon opening and would like someone who speaks Dari (A2), for a "
+                "site team recently arrived from Afghanistan. Two masons alike apply; one speaks Dari at B1.",
+       .today = "2026-02-02",
+       .ask = Ask::kPeopleForOpening,
+       .people = {Mason("p-a-other"), Mason("p-b-dari").Speaks("prs", CefrLevel::kB1)},
+       .openings = {Job("o-macon-dari", "F1703", kBobigny).LanguageDesired("prs", CefrLevel::kA2)},
+       .order = {"p-b-dari", "p-a-other"},
+       .checks = {{"p-b-dari", "experience", "parle dari (B1), demandé"},
+                  {"p-a-other", "experience", "dari A2 souhaité : non parlé"},
+                  {"p-a-other", "blockers", ""}},
+       .why = "A language the employer names is a real reason to put the speaker forward; a desired one lifts "
+              "her (a fifth of the experience criterion) without excluding the other mason."},
   };
 }
 
