@@ -50,6 +50,7 @@ static_assert(sc::kExperienceExactShare == 1.0f && sc::kExperienceMobilityShare 
               sc::kExperienceRequiredFloor == 0.2f && sc::kQualificationUnrecognisedScore == 0.8f &&
               sc::kQualificationPerLevel == 0.25f && sc::kQualificationDesiredFloor == 0.5f &&
               sc::kQualificationRequiredFloor == 0.0f && sc::kExperienceShare == 0.6f);
+static_assert(sc::kDesiredAssetsShare == 0.2f && sc::kDesiredLicencePendingCredit == 0.5f);
 static_assert(static_cast<int>(engine::TransportMode::kWalking) == 1 &&
               static_cast<int>(engine::TransportMode::kBicycle) == 2 && static_cast<int>(engine::TransportMode::kCar) == 4);
 static_assert(static_cast<int>(engine::HousingStatus::kEmergency) == 2 &&
@@ -108,7 +109,8 @@ CREATE TABLE candidate (
   -- or above (engine/model/language_columns.h), as int32
   languages_0 integer NOT NULL, languages_1 integer NOT NULL, languages_2 integer NOT NULL,
   qualification_level  smallint NOT NULL,                 -- 3 = CAP .. 8 = doctorate; 0 = none stated
-  qualification_recognised boolean NOT NULL               -- French diploma or ENIC-NARIC attestation
+  qualification_recognised boolean NOT NULL,              -- French diploma or ENIC-NARIC attestation
+  pending_licences     integer NOT NULL                   -- bit i = category i held abroad, exchange under way
 );
 
 CREATE TABLE opening (
@@ -142,7 +144,10 @@ CREATE TABLE opening (
   experience_requirement smallint NOT NULL,               -- 0 none, 1 desired (S), 2 required (E)
   experience_months     real NOT NULL,                    -- months asked in the occupation
   qualification_requirement smallint NOT NULL,            -- 0 none, 1 desired, 2 required
-  qualification_level   smallint NOT NULL                 -- level asked; 0 = none
+  qualification_level   smallint NOT NULL,                -- level asked; 0 = none
+  -- desired assets (exigence S): languages at the level asked in the same words, licence categories
+  languages_desired_0 integer NOT NULL, languages_desired_1 integer NOT NULL, languages_desired_2 integer NOT NULL,
+  licences_desired      integer NOT NULL                  -- bit i = licence category i desired (S)
 );
 )sql";
 
@@ -188,6 +193,15 @@ constexpr char kPairSql[] = R"sql(
       ELSE c.available_from END) AS ready_day
   ) AS r
   CROSS JOIN LATERAL (SELECT
+    -- desired assets: items asked (languages at a level, licence categories) and the credit of those held
+    -- (a category being exchanged counts 0.5)
+    bit_count(o.languages_desired_0::bit(32)) + bit_count(o.languages_desired_1::bit(32))
+      + bit_count(o.languages_desired_2::bit(32)) + bit_count(o.licences_desired::bit(32)) AS asked,
+    (bit_count((o.languages_desired_0 & c.languages_0)::bit(32)) + bit_count((o.languages_desired_1 & c.languages_1)::bit(32))
+      + bit_count((o.languages_desired_2 & c.languages_2)::bit(32)) + bit_count((o.licences_desired & c.held_licences)::bit(32)))::float8
+      + 0.5 * bit_count((o.licences_desired & c.pending_licences & ~c.held_licences)::bit(32)) AS credit
+  ) AS d
+  CROSS JOIN LATERAL (SELECT
     %OCCUPATION% AS occupation,
     CASE WHEN icount(o.required_skills) + icount(o.desired_skills) = 0 THEN 1
          ELSE (icount(c.skills & o.required_skills) + icount(c.skills & o.core_skills)
@@ -207,8 +221,9 @@ constexpr char kPairSql[] = R"sql(
                              ELSE greatest(0, r.ready_day - greatest(o.start_date, DATE '1970-01-01' + %TODAY%)) END::float8 / 56)
       * (0.5 + 0.5 * p.coverage) AS timing,
     -- experience (floor 0.2 required, 0.6 desired) and qualification (0.8 met unrecognised, -0.25 a
-    -- level down to 0 required, 0.5 desired), 0.6 / 0.4
-    0.6 * CASE WHEN o.experience_requirement > 0 AND o.experience_months > 0 THEN
+    -- level down to 0 required, 0.5 desired), 0.6 / 0.4; when desired assets are asked, 0.8 of that and
+    -- 0.2 of their credit over the items asked
+    CASE WHEN d.asked > 0 THEN 0.8 ELSE 1 END * (0.6 * CASE WHEN o.experience_requirement > 0 AND o.experience_months > 0 THEN
               CASE WHEN o.experience_requirement = 2 THEN 0.2 ELSE 0.6 END
               + (1 - CASE WHEN o.experience_requirement = 2 THEN 0.2 ELSE 0.6 END)
                 * least(greatest(p.credited_months, 0) / greatest(o.experience_months, 1), 1)
@@ -218,7 +233,8 @@ constexpr char kPairSql[] = R"sql(
                      CASE WHEN c.qualification_recognised THEN 1 ELSE 0.8 END
                    ELSE greatest(1 - 0.25 * (o.qualification_level - c.qualification_level),
                                  CASE WHEN o.qualification_requirement = 2 THEN 0 ELSE 0.5 END) END
-            ELSE 1 END AS experience
+            ELSE 1 END)
+    + CASE WHEN d.asked > 0 THEN 0.2 * d.credit / d.asked ELSE 0 END AS experience
   ) AS s
 WHERE c.right_to_work
   AND (c.accepted_contracts = 0 OR c.accepted_contracts & (1 << o.contract) <> 0)
@@ -663,14 +679,15 @@ absl::Status PostgresPeer::Load(const engine::ReferenceData& data,
       for (int w = 0; w < engine::kLanguageWords; ++w) {
         absl::StrAppend(&rows, "\t", static_cast<int32_t>(engine::SpokenLanguageWord(r, w)));
       }
-      absl::StrAppend(&rows, "\t", r.qualification_level, "\t", Bool(r.qualification_recognised), "\n");
+      absl::StrAppend(&rows, "\t", r.qualification_level, "\t", Bool(r.qualification_recognised), "\t",
+                      r.licence_categories_pending, "\n");
     }
     if (absl::Status s = Copy(
             "COPY candidate (id, commune_insee, geog, ux, uy, uz, transport_mode, max_commute_km, driving_licence, "
             "vehicle, relocation_accepted, housing, french_level, french_attested, french_hours_planned, skills, "
             "wished_occupations, past_occupations, past_years, accepted_contracts, available_from, "
             "weekly_availability, right_to_work, held_licences, min_monthly_salary_eur, languages_0, languages_1, "
-            "languages_2, qualification_level, qualification_recognised) FROM STDIN",
+            "languages_2, qualification_level, qualification_recognised, pending_licences) FROM STDIN",
             rows);
         !s.ok()) {
       return s;
@@ -697,7 +714,11 @@ absl::Status PostgresPeer::Load(const engine::ReferenceData& data,
       absl::StrAppend(&rows, "\t", Bool(r.training_provided), "\t", SkillCodes(data, o.core_skill_indices), "\t",
                       static_cast<int>(r.experience_requirement), "\t",
                       absl::StrFormat("%.9g", r.experience_months), "\t",
-                      static_cast<int>(r.qualification_requirement), "\t", r.qualification_level, "\n");
+                      static_cast<int>(r.qualification_requirement), "\t", r.qualification_level);
+      for (int w = 0; w < engine::kLanguageWords; ++w) {
+        absl::StrAppend(&rows, "\t", static_cast<int32_t>(engine::DesiredLanguageWord(r, w)));
+      }
+      absl::StrAppend(&rows, "\t", r.licences_desired, "\n");
     }
     if (absl::Status s = Copy(
             "COPY opening (id, employer_id, rome_code, commune_insee, geog, ux, uy, uz, required_skills, "
@@ -705,7 +726,8 @@ absl::Status PostgresPeer::Load(const engine::ReferenceData& data,
             "start_date, weekly_schedule, housing_provided, hard_to_fill, tension, licences_required, night_work, "
             "weekend_work, salary_monthly_max_eur, expires_on, languages_required_0, languages_required_1, "
             "languages_required_2, training_provided, core_skills, experience_requirement, experience_months, "
-            "qualification_requirement, qualification_level) FROM STDIN",
+            "qualification_requirement, qualification_level, languages_desired_0, languages_desired_1, "
+            "languages_desired_2, licences_desired) FROM STDIN",
             rows);
         !s.ok()) {
       return s;

@@ -128,12 +128,9 @@ std::optional<float> ScalarPeer::ScorePair(const ResolvedCandidate& c, const Res
       orec.start_date == 0 ? 0.0f : static_cast<float>(std::max(0, ready - std::max(orec.start_date, today_)));
   const float timing = std::exp(-std::log(2.0f) * wait / sc::kTimingHalfLifeDays) *
                        ((1 - sc::kScheduleShare) + sc::kScheduleShare * coverage);
-  // Experience and qualification (engine/scoring/criteria/experience.h).
-  const float experience = sc::ExperienceQualificationScore(
-      sc::ExperienceScore(orec.experience_requirement, orec.experience_months,
-                          sc::BestCreditedExperienceMonths(c, o.rome_index, relations_)),
-      sc::QualificationScore(orec.qualification_requirement, orec.qualification_level, cr.qualification_level,
-                             cr.qualification_recognised));
+  // Experience, qualification and desired assets (engine/scoring/criteria/experience.h).
+  const float experience =
+      sc::ExperienceWithAssetsScore(cr, orec, sc::BestCreditedExperienceMonths(c, o.rome_index, relations_));
   const float s[kCriterionCount] = {occupation, skills, french, mobility, housing, o.tension, timing, experience};
   float total = 0;
   for (int k = 0; k < kCriterionCount; ++k) total += profile_.weights[k] / weight_sum_ * s[k];

@@ -81,7 +81,13 @@ namespace passerelle::engine {
   X(experience_requirement, float, 0, static_cast<float>(r.experience_requirement))                      \
   X(experience_months, float, 0, r.experience_months)                                                    \
   X(qualification_requirement, float, 0, static_cast<float>(r.qualification_requirement))                \
-  X(qualification_level, float, 0, static_cast<float>(r.qualification_level))
+  X(qualification_level, float, 0, static_cast<float>(r.qualification_level))                            \
+  /* desired assets (exigence S, experience criterion): languages at the level asked, the same three  */ \
+  /* words, and licence categories (LicenceBit mask)                                                   */ \
+  X(languages_desired_0, uint32_t, 0, DesiredLanguageWord(r, 0))                                         \
+  X(languages_desired_1, uint32_t, 0, DesiredLanguageWord(r, 1))                                         \
+  X(languages_desired_2, uint32_t, 0, DesiredLanguageWord(r, 2))                                         \
+  X(licences_desired, uint32_t, 0, r.licences_desired)
 
 template <class T>
 using Column = Eigen::Array<T, Eigen::Dynamic, 1>;

@@ -4,6 +4,7 @@
 // and the level 2k+2 in bits 16..31 (A1/A2, B1/B2, C1/C2).
 //   candidate: bit set when the person speaks the language at that level or above;
 //   opening:   bit set at the level a required language (exigence E) asks (not stated = A1), once.
+//   opening, desired: the same for each desired language (exigence S), in their own three words.
 // A required language is met when every opening bit is also a candidate bit (LanguagesMissing).
 // Limit: 16 languages, the ones France Travail offers ask most and the ones the people the programmes
 // place speak most. A language outside them is stored and returned but never checked: a required one
@@ -56,15 +57,26 @@ inline int RequiredLanguageLevel(const LanguageRequirement& l) {
   return l.min_level == CefrLevel::kPreA1 ? 1 : static_cast<int>(l.min_level);
 }
 
-// Word `word` of the opening's required languages (exigence E) at the level each asks.
-inline uint32_t RequiredLanguageWord(const Opening& o, int word) {
+// Word `word` of the opening's languages with exigence `requirement`, each at the level it asks.
+inline uint32_t OpeningLanguageWord(const Opening& o, int word, Requirement requirement) {
   uint32_t bits = 0;
   for (const LanguageRequirement& l : o.languages) {
     const int i = ScoredLanguageIndex(l.code);
     const int level = RequiredLanguageLevel(l);
-    if (i >= 0 && l.requirement == Requirement::kRequired && (level - 1) / 2 == word) bits |= LanguageLevelBit(i, level);
+    if (i >= 0 && l.requirement == requirement && (level - 1) / 2 == word) bits |= LanguageLevelBit(i, level);
   }
   return bits;
+}
+
+// Word `word` of the opening's required languages (exigence E) at the level each asks.
+inline uint32_t RequiredLanguageWord(const Opening& o, int word) {
+  return OpeningLanguageWord(o, word, Requirement::kRequired);
+}
+
+// Word `word` of the opening's desired languages (exigence S): the desired assets of the experience
+// criterion (engine/scoring/criteria/desired_assets.h).
+inline uint32_t DesiredLanguageWord(const Opening& o, int word) {
+  return OpeningLanguageWord(o, word, Requirement::kDesired);
 }
 
 }  // namespace passerelle::engine

@@ -1,12 +1,18 @@
 #include "engine/scoring/experience_reason.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "engine/model/language_columns.h"
+#include "engine/model/offer_fields.h"
 #include "engine/scoring/criteria/experience.h"
+#include "engine/scoring/criteria/licence_categories.h"
 
 namespace passerelle::engine {
 namespace {
@@ -16,6 +22,16 @@ namespace sc = scoring;
 constexpr const char* kLevelNamesFr[] = {"", "", "", "CAP/BEP", "bac", "bac+2", "licence", "master", "doctorat"};
 constexpr const char* kLevelNamesEn[] = {"", "", "", "CAP/BEP", "baccalauréat", "2 years of higher education",
                                          "bachelor's", "master's", "doctorate"};
+
+// Names of kScoredLanguages, same order, for the desired-assets part.
+constexpr const char* kLanguageNamesFr[kScoredLanguageCount] = {
+    "anglais", "arabe", "dari", "pachto", "tigrinya", "ukrainien", "russe", "persan",
+    "turc", "kurde", "somali", "espagnol", "allemand", "italien", "portugais", "chinois"};
+constexpr const char* kLanguageNamesEn[kScoredLanguageCount] = {
+    "English", "Arabic", "Dari", "Pashto", "Tigrinya", "Ukrainian", "Russian", "Persian",
+    "Turkish", "Kurdish", "Somali", "Spanish", "German", "Italian", "Portuguese", "Chinese"};
+constexpr const char* kCefrNames[] = {"pré-A1", "A1", "A2", "B1", "B2", "C1", "C2"};
+constexpr const char* kCefrNamesEn[] = {"pre-A1", "A1", "A2", "B1", "B2", "C1", "C2"};
 
 // "2,5" / "2.5": years to one decimal.
 std::string Years(float years, bool french) {
@@ -109,8 +125,67 @@ Sentence QualificationPart(const ResolvedCandidate& c, const ResolvedOpening& o)
   return s;
 }
 
+// One desired language (exigence S): spoken at the level asked, below it, not spoken, or outside the
+// scored languages (then not counted, as the kernel cannot see it).
+Sentence DesiredLanguagePart(const Candidate& c, const LanguageRequirement& l) {
+  const int i = ScoredLanguageIndex(l.code);
+  const int asked = RequiredLanguageLevel(l);
+  if (i < 0) return {absl::StrCat(l.code, " ", kCefrNames[asked], " souhaité : non pris en compte"),
+                     absl::StrCat(l.code, " ", kCefrNamesEn[asked], " desired: not checked")};
+  int have = -1;
+  for (const LanguageSkill& spoken : c.languages) {
+    if (spoken.code == l.code) have = std::max(have, static_cast<int>(spoken.level));
+  }
+  if (have >= asked) {
+    return {absl::StrCat("parle ", kLanguageNamesFr[i], " (", kCefrNames[have], "), demandé"),
+            absl::StrCat("speaks ", kLanguageNamesEn[i], " (", kCefrNamesEn[have], "), desired")};
+  }
+  if (have < 0) {
+    return {absl::StrCat(kLanguageNamesFr[i], " ", kCefrNames[asked], " souhaité : non parlé"),
+            absl::StrCat(kLanguageNamesEn[i], " ", kCefrNamesEn[asked], " desired: not spoken")};
+  }
+  return {absl::StrCat(kLanguageNamesFr[i], " ", kCefrNames[asked], " souhaité : niveau ", kCefrNames[have]),
+          absl::StrCat(kLanguageNamesEn[i], " ", kCefrNamesEn[asked], " desired: level ", kCefrNamesEn[have])};
+}
+
+// One desired licence category: held, being exchanged (counted kDesiredLicencePendingCredit), or not
+// held with the training that would give it.
+Sentence DesiredLicencePart(const Candidate& c, int category) {
+  const uint32_t bit = 1u << category;
+  const char* name = sc::kLicenceCategoryNames[category];
+  if (HeldLicences(c) & bit) return {absl::StrCat("permis ", name, " souhaité : détenu"),
+                                     absl::StrCat("licence ", name, " desired: held")};
+  if (c.licence_categories_pending & bit) {
+    return {absl::StrCat("permis ", name, " souhaité : échange du permis étranger en cours, compté à moitié"),
+            absl::StrCat("licence ", name, " desired: foreign licence exchange under way, counted half")};
+  }
+  const int weeks = sc::kLicenceTrainingWeeks[category];
+  return {absl::StrCat("permis ", name, " souhaité : non détenu (environ ", weeks, " semaines de formation)"),
+          absl::StrCat("licence ", name, " desired: not held (about ", weeks, " weeks of training)")};
+}
+
+// The desired assets the opening asks, each with what the candidate holds; empty when none is asked.
+Sentence DesiredAssetsPart(const ResolvedCandidate& c, const ResolvedOpening& o) {
+  std::vector<std::string> fr, en;
+  for (const LanguageRequirement& l : o.record.languages) {
+    if (l.requirement != Requirement::kDesired) continue;
+    const Sentence part = DesiredLanguagePart(c.record, l);
+    fr.push_back(part.fr);
+    en.push_back(part.en);
+  }
+  for (int category = 0; category < kLicenceCategoryCount; ++category) {
+    if ((o.record.licences_desired & (1u << category)) == 0) continue;
+    const Sentence part = DesiredLicencePart(c.record, category);
+    fr.push_back(part.fr);
+    en.push_back(part.en);
+  }
+  if (fr.empty()) return {};
+  return {absl::StrCat("atouts demandés : ", absl::StrJoin(fr, ", ")),
+          absl::StrCat("desired assets: ", absl::StrJoin(en, ", "))};
+}
+
 std::string Capitalised(std::string text) {
-  // Both sentences start with ASCII words ("expérience", "niveau", "experience", "level").
+  // Both sentences start with ASCII words ("expérience", "niveau", "atouts", "experience", "level", "desired").
   if (!text.empty()) text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
   return text;
 }
@@ -124,7 +199,8 @@ Sentence ExperienceReason(const ResolvedCandidate& c, const ResolvedOpening& o, 
   const bool qualification_asked =
       sc::QualificationStatusOf(r.qualification_requirement, r.qualification_level, 0, false) !=
       sc::QualificationStatus::kNotAsked;
-  if (!experience_asked && !qualification_asked) {
+  const Sentence assets = DesiredAssetsPart(c, o);
+  if (!experience_asked && !qualification_asked && assets.fr.empty()) {
     return {"L'offre ne demande ni expérience ni niveau de qualification",
             "The opening asks for neither experience nor a qualification level"};
   }
@@ -134,6 +210,10 @@ Sentence ExperienceReason(const ResolvedCandidate& c, const ResolvedOpening& o, 
     const Sentence q = QualificationPart(c, o);
     s.fr = s.fr.empty() ? q.fr : absl::StrCat(s.fr, " ; ", q.fr);
     s.en = s.en.empty() ? q.en : absl::StrCat(s.en, "; ", q.en);
+  }
+  if (!assets.fr.empty()) {
+    s.fr = s.fr.empty() ? assets.fr : absl::StrCat(s.fr, " ; ", assets.fr);
+    s.en = s.en.empty() ? assets.en : absl::StrCat(s.en, "; ", assets.en);
   }
   return {Capitalised(s.fr), Capitalised(s.en)};
 }

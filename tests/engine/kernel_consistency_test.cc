@@ -40,6 +40,11 @@ class RandomRecords {
     if (Coin()) c.past_occupations.push_back({Pick(kRomes), static_cast<float>(Int(0, 6)) * 0.5f});
     c.qualification_level = Int(0, 6);
     c.qualification_recognised = Coin();
+    // Desired assets: languages at a level, licence categories held or being exchanged.
+    if (Coin()) c.languages.push_back({"ar", static_cast<CefrLevel>(Int(1, 6))});
+    if (Coin()) c.languages.push_back({"en", static_cast<CefrLevel>(Int(0, 6))});
+    c.licence_categories = (Coin() ? LicenceBit(LicenceCategory::kB) : 0u) | (Coin() ? LicenceBit(LicenceCategory::kC) : 0u);
+    c.licence_categories_pending = Coin() ? LicenceBit(LicenceCategory::kCe) : 0u;
     return c;
   }
 
@@ -61,6 +66,10 @@ class RandomRecords {
     o.experience_months = static_cast<float>(Int(0, 4) * 12);
     o.qualification_requirement = static_cast<Requirement>(Int(0, 2));
     o.qualification_level = Coin() ? 0 : Int(3, 6);
+    // Desired assets (exigence S): languages at a level, licence categories.
+    if (Coin()) o.languages.push_back({"ar", static_cast<CefrLevel>(Int(0, 6)), Requirement::kDesired});
+    if (Coin()) o.languages.push_back({"en", static_cast<CefrLevel>(Int(0, 6)), Requirement::kDesired});
+    o.licences_desired = (Coin() ? LicenceBit(LicenceCategory::kC) : 0u) | (Coin() ? LicenceBit(LicenceCategory::kCe) : 0u);
     return o;
   }
 

@@ -128,6 +128,7 @@ std::string DescribeOpening(const Opening& o, const ReferenceData& data) {
   if (o.weekend_work) parts.push_back("weekend work");
   if (o.driving_licence != Requirement::kNone) parts.push_back(absl::StrCat("car licence ", Asked(o.driving_licence)));
   if (o.licences_required) parts.push_back(absl::StrCat("licence ", Licences(o.licences_required), " required"));
+  if (o.licences_desired) parts.push_back(absl::StrCat("licence ", Licences(o.licences_desired), " desired"));
   for (const LanguageRequirement& l : o.languages) {
     parts.push_back(absl::StrCat(l.code, " ", kLevels[static_cast<int>(l.min_level)], " ", Asked(l.requirement)));
   }

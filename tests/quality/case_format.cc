@@ -120,6 +120,11 @@ Job& Job::LanguageRequired(std::string language, CefrLevel level) {
   o_.languages.push_back({std::move(language), level, Requirement::kRequired});
   return *this;
 }
+Job& Job::LanguageDesired(std::string language, CefrLevel level) {
+  o_.languages.push_back({std::move(language), level, Requirement::kDesired});
+  return *this;
+}
+Job& Job::LicencesDesired(uint32_t categories) { o_.licences_desired = categories; return *this; }
 Job& Job::SalaryMaxEur(float monthly) { o_.salary_monthly_max_eur = monthly; return *this; }
 Job& Job::AsksExperience(Requirement requirement, float months) {
   o_.experience_requirement = requirement;

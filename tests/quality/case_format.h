@@ -89,6 +89,8 @@ class Job {
   Job& CarLicence(Requirement requirement);
   Job& LicencesRequired(uint32_t categories);
   Job& LanguageRequired(std::string language, CefrLevel level);
+  Job& LanguageDesired(std::string language, CefrLevel level);  // exigence S: a desired asset
+  Job& LicencesDesired(uint32_t categories);                    // exigence S: a desired asset
   Job& SalaryMaxEur(float monthly);
   Job& AsksExperience(Requirement requirement, float months);
   Job& AsksQualification(Requirement requirement, int32_t level);

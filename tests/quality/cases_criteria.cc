@@ -202,6 +202,20 @@ std::vector<Case> CriteriaCases() {
        .checks = {{"p-mason", "experience", "manquent 60 mois"}},
        .why = "Experience abroad is under-declared and foreign diplomas are rarely recognised: a required "
               "experience lowers the score and says what is short, it never hides the person."},
+      {.name = "experience-desired-dari-lifts-the-speaker",
+       .topic = "experience",
+       .story = "A builder in Bobigny posts a maçon opening and would like someone who speaks Dari (A2), for a "
+                "site team recently arrived from Afghanistan. Two masons alike apply; one speaks Dari at B1.",
+       .today = "2026-02-02",
+       .ask = Ask::kPeopleForOpening,
+       .people = {Mason("p-a-other"), Mason("p-b-dari").Speaks("prs", CefrLevel::kB1)},
+       .openings = {Job("o-macon-dari", "F1703", kBobigny).LanguageDesired("prs", CefrLevel::kA2)},
+       .order = {"p-b-dari", "p-a-other"},
+       .checks = {{"p-b-dari", "experience", "parle dari (B1), demandé"},
+                  {"p-a-other", "experience", "dari A2 souhaité : non parlé"},
+                  {"p-a-other", "blockers", ""}},
+       .why = "A language the employer names is a real reason to put the speaker forward; a desired one lifts "
+              "her (a fifth of the experience criterion) without excluding the other mason."},
   };
 }
 

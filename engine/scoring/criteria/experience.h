@@ -1,7 +1,7 @@
-// Criterion "experience" (Expérience et qualification, Criterion::kExperience), issue 11: the formula the
-// kernel, the walks, the explanation and the scalar peer share (the PostgreSQL peer writes it in SQL), so
-// that their equality checks hold by construction. Never a hard constraint: a required experience or
-// qualification that falls short only lowers the score (docs/scoring.md says why).
+// Criterion "experience" (Expérience, qualification et atouts demandés, Criterion::kExperience), issue 11:
+// the formula the kernel, the walks, the explanation and the scalar peer share (the PostgreSQL peer writes
+// it in SQL), so that their equality checks hold by construction. Never a hard constraint: a required
+// experience or qualification that falls short only lowers the score (docs/scoring.md says why).
 //
 // Experience: the candidate's experience in the opening's occupation, in months, is the best (max, not
 // sum: the same years are often listed under two related codes) over their past occupations of
@@ -12,7 +12,8 @@
 // the opening asks. Met and recognised (French diploma or ENIC-NARIC attestation): 1. Met without
 // recognition: kQualificationUnrecognisedScore. Below: 1 - kQualificationPerLevel * gap, floored.
 // The criterion: kExperienceShare * experience + (1 - kExperienceShare) * qualification, each part 1 when
-// the opening does not ask it, so an opening asking neither scores 1 for everyone.
+// the opening does not ask it, so an opening asking neither scores 1 for everyone. When the opening asks
+// for desired assets (languages, licence categories; desired_assets.h) they take kDesiredAssetsShare.
 // Every function is branch-free arithmetic on scalars, so the kernel can run it in a plain loop that GCC
 // vectorises (as LicencesMissing and WorkingTimeFits are).
 #ifndef PASSERELLE_ENGINE_SCORING_CRITERIA_EXPERIENCE_H_
@@ -22,9 +23,12 @@
 #include <cstdint>
 #include <optional>
 
+#include "engine/model/language_columns.h"
+#include "engine/model/offer_fields.h"
 #include "engine/model/resolve.h"
 #include "engine/model/types.h"
 #include "engine/refdata/reference_data.h"
+#include "engine/scoring/criteria/desired_assets.h"
 #include "engine/scoring/occupation_relations.h"
 
 namespace passerelle::engine::scoring {
@@ -116,6 +120,43 @@ inline float ExperienceQualificationScore(float experience, float qualification)
   return kExperienceShare * experience + (1.0f - kExperienceShare) * qualification;
 }
 
+// Share of the desired assets (engine/scoring/criteria/desired_assets.h) in the criterion when the
+// opening asks for any: experience and qualification keep their 0.6 / 0.4 split of the rest (0.48 /
+// 0.32 / 0.2). Small, since the employer says it can do without them; present, since a desired Arabic or
+// a C licence is a real reason to put this person forward.
+inline constexpr float kDesiredAssetsShare = 0.2f;
+
+// The criterion with the desired assets: `base` (ExperienceQualificationScore) when the opening asks for
+// no desired asset (`asked` = 0), else (1 - kDesiredAssetsShare) * base + kDesiredAssetsShare * credit /
+// asked. The one arithmetic the kernel, the explanation and the scalar peer run.
+inline float ExperienceWithAssetsScore(float base, float asked, float credit) {
+  const float assets = credit / std::max(asked, 1.0f);
+  return asked > 0 ? (1.0f - kDesiredAssetsShare) * base + kDesiredAssetsShare * assets : base;
+}
+
+// The desired-asset bits of one pair, from the records.
+inline DesiredAssetBits DesiredAssetBitsOf(const Candidate& candidate, const Opening& opening) {
+  DesiredAssetBits b{};
+  for (int k = 0; k < kLanguageWords; ++k) {
+    b.desired_languages[k] = DesiredLanguageWord(opening, k);
+    b.spoken_languages[k] = SpokenLanguageWord(candidate, k);
+  }
+  b.desired_licences = opening.licences_desired;
+  b.held_licences = HeldLicences(candidate);
+  b.pending_licences = candidate.licence_categories_pending;
+  return b;
+}
+
+// The criterion's score for one pair from the records and the credited months (the scalar peer's form).
+inline float ExperienceWithAssetsScore(const Candidate& candidate, const Opening& opening, float credited_months) {
+  const float base = ExperienceQualificationScore(
+      ExperienceScore(opening.experience_requirement, opening.experience_months, credited_months),
+      QualificationScore(opening.qualification_requirement, opening.qualification_level,
+                         candidate.qualification_level, candidate.qualification_recognised));
+  const DesiredAssetBits b = DesiredAssetBitsOf(candidate, opening);
+  return ExperienceWithAssetsScore(base, DesiredAssetsAsked(b), DesiredAssetsCredit(b));
+}
+
 // The candidate's best credited months towards the occupation `opening_rome` (a ROME index), resolving
 // the codes of past_occupations (an unknown code credits nothing; resolution has rejected it already).
 // The per-pair form the explanation and the scalar peer are to use; the kernel's walk will need the
@@ -146,11 +187,8 @@ inline float BestCreditedExperienceMonths(const ResolvedCandidate& candidate, in
 // The criterion's score for one pair, from the records (`opening_rome` is the opening's ROME index).
 inline float ExperienceCriterionScore(const Candidate& candidate, const Opening& opening, int32_t opening_rome,
                                       const ReferenceData& data, const OccupationRelations& relations) {
-  const float experience = ExperienceScore(opening.experience_requirement, opening.experience_months,
-                                           BestCreditedExperienceMonths(candidate, opening_rome, data, relations));
-  const float qualification = QualificationScore(opening.qualification_requirement, opening.qualification_level,
-                                                 candidate.qualification_level, candidate.qualification_recognised);
-  return ExperienceQualificationScore(experience, qualification);
+  return ExperienceWithAssetsScore(candidate, opening,
+                                   BestCreditedExperienceMonths(candidate, opening_rome, data, relations));
 }
 
 // Reason words for a qualification met without recognition, for the explanation (both languages).

@@ -4,7 +4,8 @@
 // 32-bit words per side). A required language not spoken at that level is the hard constraint
 // kLanguageMissing, not relaxable: a working language is needed on the first day and a CEFR level takes
 // months of study, unlike the French routes (POEC) a programme funds before hiring; a counsellor looks
-// for other openings rather than closing the gap. Desired languages (exigence S) are not scored yet.
+// for other openings rather than closing the gap. Desired languages (exigence S) are desired assets of
+// the experience criterion (engine/scoring/criteria/desired_assets.h).
 // Computed in engine/scoring/pair_kernel.h and row_selection's keep passes; reason sentences in
 // engine/scoring/explanation.cc (docs/scoring.md).
 #ifndef PASSERELLE_ENGINE_SCORING_CRITERIA_LANGUAGES_H_
