@@ -15,8 +15,7 @@ CallKind KindOfMethod(absl::string_view method) {
 }
 
 bool NotInClusterModeYet(absl::string_view method) {
-  for (absl::string_view refused : {"ImportFranceTravailOffers", "CreateKey", "RevokeKey",
-                                    "PutSharingAgreement", "DeleteSharingAgreement", "EraseOrganisation"}) {
+  for (absl::string_view refused : {"ImportFranceTravailOffers", "EraseOrganisation"}) {
     if (method == refused) return true;
   }
   return false;
