@@ -210,6 +210,7 @@ absl::StatusOr<std::unique_ptr<PasserelleServer>> PasserelleServer::Start(const 
                                 cluster::Node::Start(options.cluster_log, server->catalog_.get(), node_options));
     server->service_->SetClusterNode(server->node_.get(), absl::Milliseconds(options.min_sequence_wait_ms));
     server->gate_->set_cluster_mode(true);
+    server->gate_->set_cluster_node(server->node_.get(), absl::Milliseconds(options.min_sequence_wait_ms));
   }
   server->access_service_ = std::make_unique<AccessService>(server->registry_.get(), server->gate_.get());
   server->access_service_->SetClusterNode(server->node_.get());

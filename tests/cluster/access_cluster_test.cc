@@ -10,6 +10,7 @@
 #include "engine/store/store.h"
 #include "gtest/gtest.h"
 #include "passerelle/cluster_log.pb.h"
+#include "passerelle/v1/governance.grpc.pb.h"
 #include "server/cluster_access.h"
 #include "tests/cluster/fake_log.h"
 #include "tests/server/test_util.h"
@@ -204,6 +205,49 @@ TEST(ClusterAccessTest, AnAgreementPutOnOneNodeLetsTheReaderReadOnTheOtherUntilD
   EXPECT_TRUE(a.server().access().ListAgreements().empty());
   EXPECT_EQ(engine::RecordsChecksum(a.server().catalog().store()).value(),
             engine::RecordsChecksum(b.server().catalog().store()).value());
+}
+
+TEST(ClusterAccessTest, AccessAndGovernanceHonourTheMinSequence) {
+  FakeLog log;
+  ServerOptions fast = ClusterOptions(&log, "a");
+  fast.min_sequence_wait_ms = 50;
+  InProcessServer a(fast);
+  ServerOptions patient = ClusterOptions(&log, "b");
+  patient.min_sequence_wait_ms = 20000;
+  InProcessServer b(patient);
+  const Created created = CreateKey(a, "ft-93", "counsellor");
+  ASSERT_TRUE(created.status.ok()) << created.status.error_message();
+  auto list = [](InProcessServer& server, const std::string& min_sequence, v1::ListKeysResponse* keys) {
+    grpc::ClientContext context;
+    context.AddMetadata("x-passerelle-min-sequence", min_sequence);
+    v1::ListKeysRequest request;
+    request.set_organisation("ft-93");
+    return server.AccessStub(server.admin_key())->ListKeys(&context, request, keys);
+  };
+  v1::ListKeysResponse keys;
+  const grpc::Status on_b = list(b, std::to_string(created.sequence), &keys);
+  ASSERT_TRUE(on_b.ok()) << on_b.error_message();
+  ASSERT_EQ(keys.keys_size(), 1);
+  EXPECT_EQ(keys.keys(0).id(), created.response.key().id());
+
+  const grpc::Status ahead = list(a, std::to_string(created.sequence + 100), &keys);
+  EXPECT_EQ(ahead.error_code(), Code::UNAVAILABLE);
+  EXPECT_TRUE(absl::StrContains(ahead.error_message(), "applied the log up to sequence")) << ahead.error_message();
+  EXPECT_EQ(list(a, "twelve", &keys).error_code(), Code::INVALID_ARGUMENT);
+
+  // Governance too (a read of the caller's own records).
+  auto governance = [&](const std::string& min_sequence) {
+    grpc::ClientContext context;
+    context.AddMetadata("x-passerelle-min-sequence", min_sequence);
+    v1::ListExpiringRecordsRequest request;
+    request.set_within_days(30);
+    v1::ListExpiringRecordsResponse response;
+    return v1::Governance::NewStub(testing::KeyedChannel(a.address(), {{"", a.counsellor_key()}}))
+        ->ListExpiringRecords(&context, request, &response);
+  };
+  const grpc::Status governed = governance(std::to_string(created.sequence));
+  EXPECT_TRUE(governed.ok()) << governed.error_message();
+  EXPECT_EQ(governance(std::to_string(created.sequence + 100)).error_code(), Code::UNAVAILABLE);
 }
 
 TEST(ClusterAccessTest, InvalidInputAppendsNothing) {
