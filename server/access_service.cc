@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/common/quote.h"
 #include "engine/common/status_macros.h"
+#include "server/cluster_access.h"
 #include "server/status_convert.h"
 
 namespace passerelle::server {
@@ -40,9 +41,12 @@ grpc::Status AccessService::CreateKey(grpc::ServerContext* context, const v1::Cr
       return absl::InvalidArgumentError(absl::StrCat("role: ", engine::Quote(request->role()),
                                                      " is not one of counsellor, employer, batch, reader, admin"));
     }
-    PASSERELLE_ASSIGN_OR_RETURN(auto created, registry_->CreateKey(request->organisation(), *role,
-                                                                   absl::Seconds(request->ttl_seconds()),
-                                                                   request->description()));
+    const absl::Duration ttl = absl::Seconds(request->ttl_seconds());
+    PASSERELLE_ASSIGN_OR_RETURN(
+        auto created, cluster_node_ != nullptr
+                          ? CreateKeyThroughLog(*cluster_node_, *registry_, *context, claims.organisation,
+                                                request->organisation(), *role, ttl, request->description())
+                          : registry_->CreateKey(request->organisation(), *role, ttl, request->description()));
     *response->mutable_key() = KeyInfoToProto(created.first);
     response->set_secret(std::move(created.second));
     return absl::OkStatus();
@@ -64,7 +68,10 @@ grpc::Status AccessService::RevokeKey(grpc::ServerContext* context, const v1::Re
                                       v1::RevokeKeyResponse* response) {
   return Run(*context, "RevokeKey", [&](CallLog& log, const Claims& claims) -> absl::Status {
     if (request->key_id().empty()) return absl::InvalidArgumentError("key_id: required");
-    PASSERELLE_ASSIGN_OR_RETURN(KeyRecord key, registry_->RevokeKey(request->key_id()));
+    PASSERELLE_ASSIGN_OR_RETURN(
+        KeyRecord key, cluster_node_ != nullptr ? RevokeKeyThroughLog(*cluster_node_, *registry_, *context,
+                                                                      claims.organisation, request->key_id())
+                                                : registry_->RevokeKey(request->key_id()));
     *response->mutable_key() = KeyInfoToProto(key);
     return absl::OkStatus();
   });
@@ -74,8 +81,12 @@ grpc::Status AccessService::PutSharingAgreement(grpc::ServerContext* context,
                                                 const v1::PutSharingAgreementRequest* request,
                                                 v1::PutSharingAgreementResponse* response) {
   return Run(*context, "PutSharingAgreement", [&](CallLog& log, const Claims& claims) -> absl::Status {
-    PASSERELLE_ASSIGN_OR_RETURN(bool created, registry_->PutAgreement(request->agreement().owner_organisation(),
-                                                                      request->agreement().reader_organisation()));
+    const std::string& owner = request->agreement().owner_organisation();
+    const std::string& reader = request->agreement().reader_organisation();
+    PASSERELLE_ASSIGN_OR_RETURN(
+        bool created, cluster_node_ != nullptr ? PutAgreementThroughLog(*cluster_node_, *registry_, *context,
+                                                                        claims.organisation, owner, reader)
+                                               : registry_->PutAgreement(owner, reader));
     response->set_created(created);
     return absl::OkStatus();
   });
@@ -85,6 +96,10 @@ grpc::Status AccessService::DeleteSharingAgreement(grpc::ServerContext* context,
                                                    const v1::DeleteSharingAgreementRequest* request,
                                                    v1::DeleteSharingAgreementResponse* response) {
   return Run(*context, "DeleteSharingAgreement", [&](CallLog& log, const Claims& claims) {
+    if (cluster_node_ != nullptr) {
+      return DeleteAgreementThroughLog(*cluster_node_, *registry_, *context, claims.organisation,
+                                       request->owner_organisation(), request->reader_organisation());
+    }
     return registry_->DeleteAgreement(request->owner_organisation(), request->reader_organisation());
   });
 }

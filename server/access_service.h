@@ -8,6 +8,7 @@
 #include "passerelle/v1/access.grpc.pb.h"
 #include "server/auth/access_registry.h"
 #include "server/call_gate.h"
+#include "server/cluster/node.h"
 
 namespace passerelle::server {
 
@@ -15,6 +16,8 @@ class AccessService final : public v1::Access::Service {
  public:
   // Both must outlive the service.
   AccessService(AccessRegistry* registry, CallGate* gate) : registry_(registry), gate_(gate) {}
+  // Cluster mode: key and agreement writes go through `node` (server/cluster_access.h). Before serving.
+  void SetClusterNode(cluster::Node* node) { cluster_node_ = node; }
 
   grpc::Status CreateKey(grpc::ServerContext* context, const v1::CreateKeyRequest* request,
                          v1::CreateKeyResponse* response) override;
@@ -37,6 +40,7 @@ class AccessService final : public v1::Access::Service {
 
   AccessRegistry* const registry_;
   CallGate* const gate_;
+  cluster::Node* cluster_node_ = nullptr;  // null: single process
 };
 
 // A key as the API lists it (no salt, no hash).

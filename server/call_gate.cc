@@ -1,5 +1,7 @@
 #include "server/call_gate.h"
 
+#include <charconv>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -15,11 +17,26 @@ CallKind KindOfMethod(absl::string_view method) {
 }
 
 bool NotInClusterModeYet(absl::string_view method) {
-  for (absl::string_view refused : {"ImportFranceTravailOffers", "CreateKey", "RevokeKey",
-                                    "PutSharingAgreement", "DeleteSharingAgreement", "EraseOrganisation"}) {
+  for (absl::string_view refused : {"ImportFranceTravailOffers", "EraseOrganisation"}) {
     if (method == refused) return true;
   }
   return false;
+}
+
+absl::Status AwaitMinSequence(const cluster::Node* node, absl::Duration wait, const grpc::ServerContextBase& context) {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find(kMinSequenceMetadata);
+  if (it == metadata.end()) return absl::OkStatus();
+  const absl::string_view text(it->second.data(), it->second.size());
+  uint64_t sequence = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), sequence);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(kMinSequenceMetadata, ": expected a sequence number (the ", kSequenceMetadata,
+                     " of a write's answer)"));
+  }
+  if (node == nullptr) return absl::OkStatus();
+  return node->WaitApplied(sequence, wait);
 }
 
 absl::StatusOr<Claims> CallGate::Enter(grpc::ServerContextBase& context, absl::string_view method, CallLog& log) {
@@ -42,6 +59,8 @@ absl::StatusOr<Claims> CallGate::Enter(grpc::ServerContextBase& context, absl::s
   if (cluster_mode_ && NotInClusterModeYet(method)) {
     return absl::FailedPreconditionError(absl::StrCat(method, " is not supported in cluster mode yet (docs/cluster.md)"));
   }
+  // Before the limits: a caller waiting for its node holds no slot.
+  PASSERELLE_RETURN_IF_ERROR(AwaitMinSequence(node_, min_sequence_wait_, context));
   PASSERELLE_RETURN_IF_ERROR(limits_->Enter(claims->organisation));
   const CallKind kind = KindOfMethod(method);
   if (kind == CallKind::kImportStream) {

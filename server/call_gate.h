@@ -13,8 +13,18 @@
 #include "server/auth/tenant_limits.h"
 #include "server/call_log.h"
 #include "server/call_watchdog.h"
+#include "server/cluster/node.h"
 
 namespace passerelle::server {
+
+// The write's sequence in the log (trailing metadata of a write) and the sequence a read waits for.
+inline constexpr char kSequenceMetadata[] = "x-passerelle-sequence";
+inline constexpr char kMinSequenceMetadata[] = "x-passerelle-min-sequence";
+
+// x-passerelle-min-sequence (docs/cluster.md, "Read your writes"): InvalidArgument when it is not a number;
+// with a node, waits until it applied that sequence (at most `wait`, then Unavailable). A single process
+// (`node` null) applies every write before answering: it is never behind.
+absl::Status AwaitMinSequence(const cluster::Node* node, absl::Duration wait, const grpc::ServerContextBase& context);
 
 // The kind of `method` for its server-side deadline and stream limits: Rerank and Assign are batch
 // calls, every Import* rpc is an import stream, the rest are unary.
@@ -50,6 +60,12 @@ class CallGate {
 
   // Cluster mode: the writes NotInClusterModeYet() names are refused. Set before serving.
   void set_cluster_mode(bool cluster_mode) { cluster_mode_ = cluster_mode; }
+  // Cluster mode: Enter waits for x-passerelle-min-sequence (AwaitMinSequence) once the caller is admitted.
+  // Set before serving. Default: no node (the value is still checked).
+  void set_cluster_node(const cluster::Node* node, absl::Duration min_sequence_wait) {
+    node_ = node;
+    min_sequence_wait_ = min_sequence_wait;
+  }
 
   const Authorizer& authorizer() const { return *authorizer_; }
   const AccessRegistry& registry() const { return *registry_; }
@@ -62,6 +78,8 @@ class CallGate {
   const bool authenticate_metadata_;
   CallWatchdog* const watchdog_;
   bool cluster_mode_ = false;
+  const cluster::Node* node_ = nullptr;
+  absl::Duration min_sequence_wait_;
 };
 
 // One rpc through `gate`: admits the caller (or answers its refusal), runs fn(log, claims), logs the call.

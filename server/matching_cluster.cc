@@ -19,20 +19,7 @@ void MatchingService::SetClusterNode(cluster::Node* node, absl::Duration min_seq
 }
 
 absl::Status MatchingService::AwaitMinSequence(const grpc::ServerContextBase& context) const {
-  const auto& metadata = context.client_metadata();
-  auto it = metadata.find(kMinSequenceMetadata);
-  if (it == metadata.end()) return absl::OkStatus();
-  const absl::string_view text(it->second.data(), it->second.size());
-  uint64_t sequence = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), sequence);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(kMinSequenceMetadata, ": expected a sequence number (the ", kSequenceMetadata,
-                     " of a write's answer)"));
-  }
-  // A single process applies every write before answering it: it is never behind.
-  if (cluster_node_ == nullptr) return absl::OkStatus();
-  return cluster_node_->WaitApplied(sequence, min_sequence_wait_);
+  return server::AwaitMinSequence(cluster_node_, min_sequence_wait_, context);
 }
 
 absl::Status MatchingService::PutProfileThroughLog(grpc::ServerContextBase& context, const v1::ScoringProfile& profile,

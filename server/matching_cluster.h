@@ -18,10 +18,6 @@
 
 namespace passerelle::server {
 
-// The write's sequence in the log (trailing metadata of a write) and the sequence a read waits for.
-inline constexpr char kSequenceMetadata[] = "x-passerelle-sequence";
-inline constexpr char kMinSequenceMetadata[] = "x-passerelle-min-sequence";
-
 // Sends `sequence` back to the client (nothing for 0: nothing was appended).
 void SetSequenceMetadata(grpc::ServerContextBase& context, uint64_t sequence);
 

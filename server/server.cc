@@ -18,6 +18,7 @@
 #include "engine/store/record_codec.h"
 #include "server/auth/auth_processor.h"
 #include "server/call_log.h"
+#include "server/cluster_access.h"
 #include "server/status_convert.h"
 #include "server/undecodable_requests.h"
 
@@ -201,12 +202,18 @@ absl::StatusOr<std::unique_ptr<PasserelleServer>> PasserelleServer::Start(const 
                                              server->watchdog_.get());
   server->service_ = std::make_unique<MatchingService>(server->catalog_.get(), options.limits, server->gate_.get());
   if (options.cluster_log != nullptr) {
+    cluster::NodeOptions node_options = options.cluster_node;
+    node_options.apply_other = [registry = server->registry_.get()](const cluster::LogRecord& record) {
+      return ApplyAccessRecord(*registry, record);
+    };
     PASSERELLE_ASSIGN_OR_RETURN(server->node_,
-                                cluster::Node::Start(options.cluster_log, server->catalog_.get(), options.cluster_node));
+                                cluster::Node::Start(options.cluster_log, server->catalog_.get(), node_options));
     server->service_->SetClusterNode(server->node_.get(), absl::Milliseconds(options.min_sequence_wait_ms));
     server->gate_->set_cluster_mode(true);
+    server->gate_->set_cluster_node(server->node_.get(), absl::Milliseconds(options.min_sequence_wait_ms));
   }
   server->access_service_ = std::make_unique<AccessService>(server->registry_.get(), server->gate_.get());
+  server->access_service_->SetClusterNode(server->node_.get());
   server->governance_ =
       std::make_unique<GovernanceService>(server->catalog_.get(), options.retention, server->gate_.get(),
                                           server->registry_.get());

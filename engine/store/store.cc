@@ -500,21 +500,36 @@ absl::StatusOr<rocksdb::ColumnFamilyHandle*> Store::SpaceFamily(absl::string_vie
 
 absl::Status Store::PutInSpace(absl::string_view space, absl::string_view key, absl::string_view value) {
   PASSERELLE_ASSIGN_OR_RETURN(rocksdb::ColumnFamilyHandle * family, SpaceFamily(space));
-  rocksdb::WriteOptions write_options;
-  write_options.sync = true;
-  PASSERELLE_RETURN_IF_ERROR(CheckWritable());
-  return NoteWrite(FromRocks(db_->Put(write_options, family, rocksdb::Slice(key.data(), key.size()),
-                            rocksdb::Slice(value.data(), value.size())),
-                   absl::StrCat("writing to \"", space, "\"")));
+  rocksdb::WriteBatch batch;
+  PASSERELLE_RETURN_IF_ERROR(FromRocks(batch.Put(family, rocksdb::Slice(key.data(), key.size()),
+                                                 rocksdb::Slice(value.data(), value.size())),
+                                       "building a write batch"));
+  return WriteSpaceBatch(batch, absl::StrCat("writing to \"", space, "\""));
 }
 
 absl::Status Store::DeleteInSpace(absl::string_view space, absl::string_view key) {
   PASSERELLE_ASSIGN_OR_RETURN(rocksdb::ColumnFamilyHandle * family, SpaceFamily(space));
+  rocksdb::WriteBatch batch;
+  PASSERELLE_RETURN_IF_ERROR(
+      FromRocks(batch.Delete(family, rocksdb::Slice(key.data(), key.size())), "building a write batch"));
+  return WriteSpaceBatch(batch, absl::StrCat("deleting from \"", space, "\""));
+}
+
+// Always synced; inside a LogEntryScope the entry's sequence goes in the same batch, as in Commit(), so
+// the access registry's writes in cluster mode are applied exactly once too.
+absl::Status Store::WriteSpaceBatch(rocksdb::WriteBatch& batch, absl::string_view what) {
+  LogEntryScope* entry = current_entry;
+  if (entry != nullptr) {
+    PASSERELLE_RETURN_IF_ERROR(FromRocks(
+        batch.Put(handles_[kMetadataFamily], kAppliedSequenceKey, std::to_string(entry->sequence_)),
+        "building a write batch"));
+  }
   rocksdb::WriteOptions write_options;
   write_options.sync = true;
   PASSERELLE_RETURN_IF_ERROR(CheckWritable());
-  return NoteWrite(FromRocks(db_->Delete(write_options, family, rocksdb::Slice(key.data(), key.size())),
-                   absl::StrCat("deleting from \"", space, "\"")));
+  PASSERELLE_RETURN_IF_ERROR(NoteWrite(FromRocks(db_->Write(write_options, &batch), what)));
+  if (entry != nullptr) entry->committed_ = true;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> Store::ScanSpace(absl::string_view space,

@@ -61,6 +61,7 @@
 namespace rocksdb {
 class ColumnFamilyHandle;
 class DB;
+class WriteBatch;
 }  // namespace rocksdb
 
 namespace passerelle::engine {
@@ -192,7 +193,7 @@ class Store {
   absl::Status DeleteAuditBefore(absl::string_view end_key);
   // Small records of a named space (access keys, sharing agreements), each space a column family of its
   // own, created on first use. Writes are synced whatever sync_writes says: they are rare and must
-  // survive a crash (a revoked key must stay revoked).
+  // survive a crash (a revoked key must stay revoked). Inside a LogEntryScope they store its sequence too.
   absl::Status PutInSpace(absl::string_view space, absl::string_view key, absl::string_view value);
   absl::Status DeleteInSpace(absl::string_view space, absl::string_view key);
   // Every (key, value) of `space` whose key starts with `prefix`, in key order.
@@ -212,6 +213,7 @@ class Store {
   absl::Status CheckWritable() const;
   // Returns `status`; an I/O failure turns the store read-only until it is reopened.
   absl::Status NoteWrite(absl::Status status);
+  absl::Status WriteSpaceBatch(rocksdb::WriteBatch& batch, absl::string_view what);
   absl::Status LoadOrCreateSecret(bool new_directory);
   absl::Status MigrateFromVersion1();
 

@@ -151,9 +151,9 @@ absl::Status AccessRegistry::PersistKey(const KeyRecord& key) {
   return store_->PutInSpace(kSpace, absl::StrCat(kKeyPrefix, key.id), EncodeKey(key));
 }
 
-absl::StatusOr<std::pair<KeyRecord, std::string>> AccessRegistry::CreateKey(absl::string_view organisation, Role role,
-                                                                            absl::Duration ttl,
-                                                                            absl::string_view description) {
+absl::StatusOr<std::pair<KeyRecord, std::string>> AccessRegistry::PrepareKey(absl::string_view organisation, Role role,
+                                                                             absl::Duration ttl,
+                                                                             absl::string_view description) const {
   PASSERELLE_RETURN_IF_ERROR(ValidateOrganisation(organisation, "organisation"));
   if (ttl < absl::ZeroDuration()) return absl::InvalidArgumentError("ttl_seconds: must not be negative");
   // Valid UTF-8 without control characters: so no tab or line break either (the stored form is a line).
@@ -171,11 +171,34 @@ absl::StatusOr<std::pair<KeyRecord, std::string>> AccessRegistry::CreateKey(absl
   std::string secret = absl::StrCat(kSecretPrefix, key.id, "_", absl::WebSafeBase64Escape(secret_bytes));
   key.hash = Hash(key.salt, secret);
   if (key.hash.empty()) return absl::InternalError("SHA-256 failed (OpenSSL)");
+  return std::make_pair(std::move(key), std::move(secret));
+}
+
+absl::Status AccessRegistry::AddKey(const KeyRecord& key) {
   absl::MutexLock write(&write_mu_);
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    if (keys_.contains(key.id)) return absl::AlreadyExistsError(absl::StrCat("key_id: ", engine::Quote(key.id), " exists"));
+  }
   PASSERELLE_RETURN_IF_ERROR(PersistKey(key));
   absl::MutexLock lock(&mu_);
   keys_[key.id] = key;
-  return std::make_pair(std::move(key), std::move(secret));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::pair<KeyRecord, std::string>> AccessRegistry::CreateKey(absl::string_view organisation, Role role,
+                                                                            absl::Duration ttl,
+                                                                            absl::string_view description) {
+  PASSERELLE_ASSIGN_OR_RETURN(auto created, PrepareKey(organisation, role, ttl, description));
+  PASSERELLE_RETURN_IF_ERROR(AddKey(created.first));
+  return created;
+}
+
+std::optional<KeyRecord> AccessRegistry::FindKey(absl::string_view key_id) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = keys_.find(key_id);
+  if (it == keys_.end()) return std::nullopt;
+  return it->second;
 }
 
 std::vector<KeyRecord> AccessRegistry::ListKeys(absl::string_view organisation) const {
@@ -188,7 +211,9 @@ std::vector<KeyRecord> AccessRegistry::ListKeys(absl::string_view organisation) 
   return out;
 }
 
-absl::StatusOr<KeyRecord> AccessRegistry::RevokeKey(absl::string_view key_id) {
+absl::StatusOr<KeyRecord> AccessRegistry::RevokeKey(absl::string_view key_id) { return RevokeKeyAt(key_id, now_()); }
+
+absl::StatusOr<KeyRecord> AccessRegistry::RevokeKeyAt(absl::string_view key_id, absl::Time at) {
   absl::MutexLock write(&write_mu_);
   KeyRecord key;
   {
@@ -198,7 +223,7 @@ absl::StatusOr<KeyRecord> AccessRegistry::RevokeKey(absl::string_view key_id) {
     key = it->second;
   }
   if (key.revoked_at != absl::InfiniteFuture()) return key;
-  key.revoked_at = absl::FromUnixSeconds(absl::ToUnixSeconds(now_()));
+  key.revoked_at = absl::FromUnixSeconds(absl::ToUnixSeconds(at));
   PASSERELLE_RETURN_IF_ERROR(PersistKey(key));
   absl::MutexLock lock(&mu_);
   keys_[key.id] = key;
@@ -214,13 +239,23 @@ bool AccessRegistry::HasLiveAdmin() const {
   return false;
 }
 
-absl::StatusOr<bool> AccessRegistry::PutAgreement(absl::string_view owner, absl::string_view reader) {
+absl::Status AccessRegistry::ValidateAgreement(absl::string_view owner, absl::string_view reader) {
   PASSERELLE_RETURN_IF_ERROR(ValidateOrganisation(owner, "agreement.owner_organisation"));
   PASSERELLE_RETURN_IF_ERROR(ValidateOrganisation(reader, "agreement.reader_organisation"));
   if (owner == reader) return absl::InvalidArgumentError("agreement: the two organisations must differ");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> AccessRegistry::PutAgreement(absl::string_view owner, absl::string_view reader) {
+  return PutAgreementAt(owner, reader, now_());
+}
+
+absl::StatusOr<bool> AccessRegistry::PutAgreementAt(absl::string_view owner, absl::string_view reader,
+                                                    absl::Time at) {
+  PASSERELLE_RETURN_IF_ERROR(ValidateAgreement(owner, reader));
   absl::MutexLock write(&write_mu_);
   if (Shares(owner, reader)) return false;
-  const absl::Time created = absl::FromUnixSeconds(absl::ToUnixSeconds(now_()));
+  const absl::Time created = absl::FromUnixSeconds(absl::ToUnixSeconds(at));
   PASSERELLE_RETURN_IF_ERROR(
       store_->PutInSpace(kSpace, ShareKey(owner, reader), absl::StrCat(absl::ToUnixSeconds(created))));
   absl::MutexLock lock(&mu_);

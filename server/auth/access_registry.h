@@ -66,15 +66,29 @@ class AccessRegistry {
   // Creates a key; returns it and its secret (the only time the secret exists outside the caller).
   absl::StatusOr<std::pair<KeyRecord, std::string>> CreateKey(absl::string_view organisation, Role role,
                                                               absl::Duration ttl, absl::string_view description);
+  // Cluster mode (server/cluster_access.h): CreateKey in two steps. PrepareKey validates and generates the
+  // key and its secret on the receiving node, writing nothing; AddKey stores the key (no secret) on every
+  // node, AlreadyExists when its id is taken.
+  absl::StatusOr<std::pair<KeyRecord, std::string>> PrepareKey(absl::string_view organisation, Role role,
+                                                               absl::Duration ttl,
+                                                               absl::string_view description) const;
+  absl::Status AddKey(const KeyRecord& key);
+  std::optional<KeyRecord> FindKey(absl::string_view key_id) const;
   // By id; only `organisation`'s when not empty.
   std::vector<KeyRecord> ListKeys(absl::string_view organisation) const;
   // NotFound when no key has that id; revoking twice keeps the first date.
   absl::StatusOr<KeyRecord> RevokeKey(absl::string_view key_id);
+  // Revoked at `at` (whole seconds), not now: the log entry's time in cluster mode.
+  absl::StatusOr<KeyRecord> RevokeKeyAt(absl::string_view key_id, absl::Time at);
   // Whether any key of role admin is live (not revoked, not expired).
   bool HasLiveAdmin() const;
 
   // Returns whether the agreement is new.
   absl::StatusOr<bool> PutAgreement(absl::string_view owner, absl::string_view reader);
+  // Created at `at` (whole seconds): the log entry's time in cluster mode.
+  absl::StatusOr<bool> PutAgreementAt(absl::string_view owner, absl::string_view reader, absl::Time at);
+  // InvalidArgument naming the field when PutAgreement would refuse the pair.
+  static absl::Status ValidateAgreement(absl::string_view owner, absl::string_view reader);
   absl::Status DeleteAgreement(absl::string_view owner, absl::string_view reader);
   std::vector<Agreement> ListAgreements() const;
   // The organisations whose candidates `reader` may read besides its own.

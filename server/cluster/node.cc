@@ -57,6 +57,20 @@ absl::StatusOr<std::vector<engine::PutOutcome>> PutDecoded(const google::protobu
   return outcomes;
 }
 
+// The entries ApplyRecord applies to the catalog; the others go to NodeOptions::apply_other.
+bool IsCatalogWrite(const LogRecord& record) {
+  switch (record.write_case()) {
+    case LogRecord::kPutCandidates:
+    case LogRecord::kPutOpenings:
+    case LogRecord::kPutProfile:
+    case LogRecord::kDeleteCandidate:
+    case LogRecord::kDeleteOpening:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 const char* NodeHealthName(NodeHealth health) {
@@ -220,8 +234,9 @@ bool Node::ApplyEntry(const LogEntry& entry) {
   const bool parsed = record.ParseFromString(entry.payload);
   engine::LogEntryScope scope(entry.sequence, absl::FromUnixMicros(parsed ? record.time_micros() : 0));
   absl::StatusOr<ApplyOutcome> outcome =
-      parsed ? ApplyRecord(catalog_, record)
-             : absl::StatusOr<ApplyOutcome>(ApplyOutcome{{}, absl::InvalidArgumentError("log entry does not parse")});
+      !parsed ? absl::StatusOr<ApplyOutcome>(ApplyOutcome{{}, absl::InvalidArgumentError("log entry does not parse")})
+      : (options_.apply_other && !IsCatalogWrite(record)) ? options_.apply_other(record)
+                                                          : ApplyRecord(catalog_, record);
   // Nothing written (a rejected entry): the sequence is stored on its own, so it is not applied again.
   absl::Status stored = outcome.status();
   if (stored.ok() && !scope.committed()) stored = catalog_->store().Commit(engine::WriteSet());

@@ -43,6 +43,14 @@ namespace passerelle::cluster {
 
 class LogRecord;  // passerelle/cluster_log.pb.h: only the callers that build entries need it
 
+// The outcome of applying one entry.
+struct ApplyOutcome {
+  // Puts: one per record, in order (as Catalog::PutCandidates; a profile's: one). Empty for a delete.
+  std::vector<engine::PutOutcome> puts;
+  // A delete's outcome (NotFound when absent); OK for a put.
+  absl::Status status;
+};
+
 struct NodeOptions {
   // This node's name, unique in the cluster: [A-Za-z0-9_-]{1,32} (--cluster_node_id).
   // Default: "node"
@@ -65,19 +73,16 @@ struct NodeOptions {
   // The time a write records (LogRecord::time_micros); tests inject their own. Empty means absl::Now.
   // Default: absl::Now
   std::function<absl::Time()> clock;
+  // Applies the entries that are not the catalog's (keys, sharing agreements: server/cluster_access.h),
+  // on the applier thread inside the entry's LogEntryScope, with ApplyRecord's contract (a non-OK return
+  // is a storage failure, retried). Empty: such entries are rejected.
+  // Default: none
+  std::function<absl::StatusOr<ApplyOutcome>(const LogRecord&)> apply_other;
 };
 
 enum class NodeHealth { kStarting, kCatchingUp, kServing, kDraining };
 // "starting", "catching up", "serving", "draining".
 const char* NodeHealthName(NodeHealth health);
-
-// The outcome of applying one entry.
-struct ApplyOutcome {
-  // Puts: one per record, in order (as Catalog::PutCandidates; a profile's: one). Empty for a delete.
-  std::vector<engine::PutOutcome> puts;
-  // A delete's outcome (NotFound when absent); OK for a put.
-  absl::Status status;
-};
 
 // Applies `record` to `catalog` (the caller opens the LogEntryScope). A non-OK return is a storage failure:
 // nothing of the entry was applied. Exposed for tests.

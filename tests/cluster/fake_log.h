@@ -52,6 +52,11 @@ class FakeLog : public ReplicatedLog {
     std::lock_guard<std::mutex> lock(mu_);
     return entries_.size();
   }
+  // Every entry's payload, in order.
+  std::vector<std::string> payloads() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return entries_;
+  }
 
  private:
   class Reader : public LogReader {

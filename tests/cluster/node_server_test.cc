@@ -11,6 +11,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "passerelle/cluster_log.pb.h"
+#include "passerelle/v1/governance.grpc.pb.h"
 #include "tests/cluster/fake_log.h"
 #include "tests/server/test_util.h"
 
@@ -191,11 +192,11 @@ TEST(ClusterServerTest, WritesTheLogDoesNotCarryYetFailWithFailedPrecondition) {
   FakeLog log;
   InProcessServer a(ClusterOptions(&log, "a"));
   grpc::ClientContext context;
-  v1::CreateKeyRequest request;
+  v1::EraseOrganisationRequest request;
   request.set_organisation("ft-93");
-  request.set_role("counsellor");
-  v1::CreateKeyResponse response;
-  const grpc::Status status = a.AccessStub(a.admin_key())->CreateKey(&context, request, &response);
+  v1::EraseOrganisationResponse response;
+  const grpc::Status status = v1::Governance::NewStub(testing::KeyedChannel(a.address(), {{"", a.admin_key()}}))
+                                    ->EraseOrganisation(&context, request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_TRUE(absl::StrContains(status.error_message(), "not supported in cluster mode yet")) << status.error_message();
   EXPECT_EQ(log.size(), 0u);
