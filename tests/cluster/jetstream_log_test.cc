@@ -12,6 +12,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "tests/cluster/nats_test_server.h"
 
@@ -57,12 +58,17 @@ class JetStreamClusterTest : public ::testing::Test {
     return reader.ok() ? *std::move(reader) : nullptr;
   }
 
-  // Reads with `reader` until `last` came, going on after Unavailable (a server lost meanwhile).
+  // Reads with `reader` until `last` came, going on after Unavailable (a server lost meanwhile) for at most
+  // 60 s: an Unavailable may come back at once while the cluster re-elects, so retries pause briefly.
   std::vector<LogEntry> ReadUpTo(LogReader& reader, uint64_t last) {
     std::vector<LogEntry> all;
-    for (int calls = 0; calls < 2000 && (all.empty() || all.back().sequence < last); ++calls) {
+    const absl::Time give_up = absl::Now() + absl::Seconds(60);
+    while ((all.empty() || all.back().sequence < last) && absl::Now() < give_up) {
       absl::StatusOr<std::vector<LogEntry>> batch = reader.Next(100, absl::Seconds(2));
-      if (absl::IsUnavailable(batch.status())) continue;
+      if (absl::IsUnavailable(batch.status())) {
+        absl::SleepFor(absl::Milliseconds(50));
+        continue;
+      }
       EXPECT_TRUE(batch.ok()) << batch.status();
       if (!batch.ok()) break;
       for (LogEntry& e : *batch) all.push_back(std::move(e));
