@@ -260,7 +260,9 @@ void ScorePairs(const CandidateSide& c, const OpeningSide& o, const FloatColumn&
     // Desired assets (engine/scoring/criteria/desired_assets.h): a second loop, also branch-free.
     const auto d0 = o.languages_desired_0(), d1 = o.languages_desired_1(), d2 = o.languages_desired_2();
     const auto s0 = c.languages_spoken_0(), s1 = c.languages_spoken_1(), s2 = c.languages_spoken_2();
-    const auto desired = o.licences_desired(), held = c.held_licences(), pending = c.pending_licences();
+    // One declaration per side: a broadcast side and a column side are different Eigen types.
+    const auto desired = o.licences_desired();
+    const auto held = c.held_licences(), pending = c.pending_licences();
     for (Eigen::Index i = 0; i < n; ++i) {
       const DesiredAssetBits b{{d0.coeff(i), d1.coeff(i), d2.coeff(i)}, {s0.coeff(i), s1.coeff(i), s2.coeff(i)},
                                desired.coeff(i), held.coeff(i), pending.coeff(i)};
