@@ -21,6 +21,12 @@ TARGET_MATCH_OF_HEALTH = 0.5   # match QPS / health QPS at the same concurrency,
 TARGET_IMPORT_OF_RAW = 0.5     # import records/s / raw RocksDB synced batch records/s, 1M candidates
 TARGET_STARTUP_S = 5.0         # start-up with 1M stored candidates
 TARGET_BYTES_PER_CANDIDATE = 500
+# Round two (issue 15).
+TARGET_MATCH_OF_POSTGRES = 300  # engine vs PostgreSQL on the query mix: MatchCandidates at 1M, MatchOpenings at 100k
+TARGET_KERNEL_NS_PER_PAIR = 4.0  # full kernel, both directions, every point
+TARGET_KERNEL_OF_SCALAR = 20.0   # full kernel against the scalar peer, per pair, every point
+TARGET_GRPC_IMPORT_PER_S = 100000
+TARGET_BATCH_1M_S = 60.0         # re-rank of 1M candidates x 100k openings
 
 
 def load(path):
@@ -95,6 +101,10 @@ def main(folder):
     w(f"| load average at start (1, 5, 15 min) | {machine.get('load_average_at_start', '?')} |")
     if run.get("load_average_at_end"):
         w(f"| load average at end | {run['load_average_at_end']} |")
+    if machine.get("vector_extensions"):
+        w(f"| vector extensions | {machine['vector_extensions']} |")
+    if run.get("kernel_path"):
+        w(f"| scoring kernel path that ran (run-time dispatch, portable build) | {run['kernel_path']} |")
     w(f"| kernel | {machine.get('kernel', '?')} |")
     w(f"| commit | {machine.get('commit', '?')}{' (with local changes)' if machine.get('tree_modified') else ''} |")
     w(f"| started (UTC) | {machine.get('started', '?')} |")
@@ -134,6 +144,7 @@ def main(folder):
         targets.append(("resident memory < 500 bytes per candidate",
                         f"{d['rss_bytes_per_candidate']:.0f} B",
                         met(d["rss_bytes_per_candidate"] < TARGET_BYTES_PER_CANDIDATE) + note))
+    targets += round_two_targets(matches, micros, batches, server)
     if targets:
         w("## Targets")
         w("")
@@ -330,6 +341,8 @@ def main(folder):
         w("![QPS vs concurrency](qps-vs-concurrency.png)")
         w("")
 
+    native(folder, w, matches, micros)
+
     notes = os.path.join(folder, "notes.md")
     if os.path.exists(notes):
         with open(notes) as f:
@@ -349,6 +362,79 @@ def main(folder):
     with open(os.path.join(folder, "report.md"), "w") as f:
         f.write("\n".join(out))
     plots(folder, matches, load_runs)
+
+
+def round_two_targets(matches, micros, batches, server):
+    """The targets of the second performance round that this run measured (a row per target measured)."""
+    targets = []
+    for (nc, no), m in matches:
+        for q in m.get("mix") or []:
+            stated = (q["query"] == "MatchCandidates" and nc == 1000000) or (q["query"] == "MatchOpenings" and no == 100000)
+            if not stated or not q.get("postgres_s"):
+                continue
+            ratio = q["postgres_s"] / q["engine_s"]
+            targets.append((f"{q['query']} over {fmt_n(q['rows'])}: >= {TARGET_MATCH_OF_POSTGRES}x PostgreSQL on the "
+                            f"{m.get('mix_queries', '?')}-query mix", f"{ratio:.0f}x ({fmt_ms(q['engine_s'])} vs "
+                            f"{fmt_ms(q['postgres_s'])} ms)", met(ratio >= TARGET_MATCH_OF_POSTGRES)))
+    for mi in micros:
+        t = mi.get("seconds", {})
+        for side, rows in (("candidates", mi["candidates"]), ("openings", mi["openings"])):
+            e, p = t.get(f"BM_Kernel/{side}/engine"), t.get(f"BM_Kernel/{side}/scalar")
+            if not (e and p):
+                continue
+            ns = e / rows * 1e9
+            what = "one opening x every candidate" if side == "candidates" else "one candidate x every opening"
+            targets.append((f"full kernel, {what} ({fmt_n(rows)} rows): <= {TARGET_KERNEL_NS_PER_PAIR:g} ns/pair and "
+                            f">= {TARGET_KERNEL_OF_SCALAR:g}x the scalar peer", f"{ns:.1f} ns/pair, {p / e:.1f}x",
+                            met(ns <= TARGET_KERNEL_NS_PER_PAIR and p / e >= TARGET_KERNEL_OF_SCALAR)))
+    if server and server.get("import_candidates_per_s"):
+        note = "" if server["candidates"] >= 100000 else f" (served cohort {fmt_n(server['candidates'])})"
+        targets.append(("`passerelle import` over gRPC >= 100k records/s",
+                        f"{server['import_candidates_per_s']:,.0f} records/s",
+                        met(server["import_candidates_per_s"] >= TARGET_GRPC_IMPORT_PER_S) + note))
+    for b in batches:
+        if b["candidates"] >= 1000000 and b["openings"] >= 100000:
+            targets.append(("re-rank of 1M candidates x 100k openings < 60 s", f"{b['rerank_s']:.1f} s, "
+                            f"{b['engine_pairs_per_s'] / b['scalar_pairs_per_s']:.0f}x the scalar peer per pair",
+                            met(b["rerank_s"] < TARGET_BATCH_1M_S)))
+    return targets
+
+
+def native(folder, w, matches, micros):
+    """The portable build's figures beside a -march=native build's, at the point both ran."""
+    rows = []
+    for path in sorted(glob.glob(os.path.join(folder, "native-micro-*.json"))):
+        nm = load(path)
+        pm = next((m for m in micros if nm and (m["candidates"], m["openings"]) == (nm["candidates"], nm["openings"])), None)
+        if not (nm and pm):
+            continue
+        for side, n in (("candidates", nm["candidates"]), ("openings", nm["openings"])):
+            key = f"BM_Kernel/{side}/engine"
+            if nm["seconds"].get(key) and pm["seconds"].get(key):
+                rows.append((f"full kernel, {side} side ({fmt_n(n)} rows), ns/pair", pm["seconds"][key] / n * 1e9,
+                             nm["seconds"][key] / n * 1e9))
+    for path in sorted(glob.glob(os.path.join(folder, "native-match-*.json"))):
+        nm = load(path)
+        pm = dict(matches).get(point_key(path.replace("native-", "")))
+        if not (nm and pm):
+            continue
+        portable = {q["query"]: q for q in pm.get("queries", [])}
+        for q in nm.get("queries", []):
+            if q["query"] in portable:
+                rows.append((f"{q['query']} over {fmt_n(q['rows'])}, one query, ms", portable[q["query"]]["engine_s"] * 1e3,
+                             q["engine_s"] * 1e3))
+    if not rows:
+        return
+    w("## Portable build against a native build")
+    w("")
+    w("The same benchmarks compiled with `-DPASSERELLE_NATIVE=ON` (-march=native everywhere); the portable build "
+      "picks its kernel path at run time. Below 1: the native build is faster.")
+    w("")
+    w("| | portable | native | portable / native |")
+    w("|---|---:|---:|---:|")
+    for what, p, n in rows:
+        w(f"| {what} | {p:.3f} | {n:.3f} | {p / n:.2f} |")
+    w("")
 
 
 RPC_STYLES = {

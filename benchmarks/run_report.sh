@@ -20,7 +20,9 @@
 #
 # Environment overrides: BUILD_DIR (build-bench), RESULTS_DIR (benchmarks/results/<date>), JOBS (2),
 # LOAD_CONCURRENCY (1,4,16), LOAD_REQUESTS (200000), LOAD_SECONDS (10), DURABILITY_CANDIDATES,
-# MATCH_POINTS ("10000x1000 100000x10000"), POSTGRES (auto|off).
+# MATCH_POINTS ("10000x1000 100000x10000"), POSTGRES (auto|off), NATIVE (on|off; on by default at medium and
+# large: a second build with -DPASSERELLE_NATIVE=ON runs the micro benchmark and the largest match point without
+# PostgreSQL, reported beside the portable build's figures).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -31,7 +33,7 @@ case "$SCALE" in
   medium) CANDIDATES=100000 OPENINGS=10000 DURABILITY=1000000 POINTS="10000x1000 100000x10000" ;;
   large) CANDIDATES=1000000 OPENINGS=100000 DURABILITY=1000000 POINTS="10000x1000 100000x10000 1000000x100000" ;;
   -h | --help)
-    sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
   *)
@@ -49,6 +51,7 @@ LOAD_CONCURRENCY=${LOAD_CONCURRENCY:-1,4,16}
 LOAD_REQUESTS=${LOAD_REQUESTS:-200000}
 LOAD_SECONDS=${LOAD_SECONDS:-10}
 POSTGRES=${POSTGRES:-auto}
+if [ "$SCALE" = small ]; then NATIVE=${NATIVE:-off}; else NATIVE=${NATIVE:-on}; fi
 
 step() { printf '\n==> %s\n' "$*"; }
 # A folder from an earlier run the same day: its figures go, so that none is mixed with this run's. Its
@@ -66,11 +69,14 @@ step "Machine"
 LOAD_AT_START=$(cut -d ' ' -f 1-3 /proc/loadavg)
 MODEL=$(lscpu | sed -n 's/^Model name: *//p' | head -n 1)
 MEM_KIB=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
+# The vector extensions the kernels' run-time dispatch chooses among (docs/benchmarks.md, "Kernel paths").
+VECTOR_EXTENSIONS=$(grep -m 1 '^flags' /proc/cpuinfo | tr ' ' '\n' |
+  grep -E '^(sse4_2|avx|avx2|fma|avx512f|avx512bw|avx512dq|avx512vl|avx512_vnni)$' | paste -sd ' ' -)
 COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 DIRTY=$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo true || echo false)
 cat >"$OUT/machine.json" <<EOF
 {"date": "$DATE", "started": "$(date -u +%FT%TZ)", "scale": "$SCALE", "nproc": $(nproc), "cpu_model": "$MODEL",
- "memory_bytes": $((MEM_KIB * 1024)), "load_average_at_start": "$LOAD_AT_START", "kernel": "$(uname -r)",
+ "memory_bytes": $((MEM_KIB * 1024)), "vector_extensions": "$VECTOR_EXTENSIONS", "load_average_at_start": "$LOAD_AT_START", "kernel": "$(uname -r)",
  "commit": "$COMMIT", "tree_modified": $DIRTY, "candidates": $CANDIDATES, "openings": $OPENINGS,
  "durability_candidates": $DURABILITY, "match_points": "$POINTS", "load_concurrency": "$LOAD_CONCURRENCY",
  "load_requests": $LOAD_REQUESTS, "load_seconds": $LOAD_SECONDS}
@@ -139,6 +145,9 @@ for point in $POINTS; do
   tail -n 6 "$log"
 done
 
+KERNEL_PATH=$(sed -n 's/^kernel path: \([a-z0-9_]*\).*/\1/p' "$OUT"/logs/match-*.log 2>/dev/null | head -n 1)
+echo "kernel path that ran: ${KERNEL_PATH:-unknown}"
+
 if [ "$SCALE" != small ]; then
   step "Batch benchmark at $CANDIDATES / $OPENINGS"
   if ! "$BIN/benchmarks/passerelle_batch_benchmark" --candidates="$CANDIDATES" --openings="$OPENINGS" \
@@ -157,6 +166,32 @@ for point in $POINTS; do
   fi
   tail -n 5 "$OUT/logs/micro-${c}x$o.log"
 done
+
+if [ "$NATIVE" = on ]; then
+  # The same benchmarks compiled for this CPU (-march=native everywhere, not only in the kernels' variants):
+  # what a portable binary gives up here. The PostgreSQL peer is left out: the portable run measured it.
+  NATIVE_DIR="$BUILD_DIR-native"
+  LARGEST=${POINTS##* }
+  step "Native build (-DPASSERELLE_NATIVE=ON) into $NATIVE_DIR; micro and match benchmarks at $LARGEST"
+  if { cmake -S "$ROOT" -B "$NATIVE_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPASSERELLE_NATIVE=ON &&
+       cmake --build "$NATIVE_DIR" -j "$JOBS" --target passerelle_match_benchmark passerelle_micro_benchmark; } \
+      >"$OUT/logs/build-native.log" 2>&1; then
+    c=${LARGEST%x*} o=${LARGEST#*x}
+    if ! "$NATIVE_DIR/benchmarks/passerelle_micro_benchmark" --candidates="$c" --openings="$o" \
+        --json="$OUT/native-micro-${c}x$o.json" >"$OUT/logs/native-micro-${c}x$o.log" 2>&1; then
+      FAILURES+=("native micro benchmark at $LARGEST exited non-zero: logs/native-micro-${c}x$o.log")
+    fi
+    if ! "$NATIVE_DIR/benchmarks/passerelle_match_benchmark" --candidates="$c" --openings="$o" \
+        --json="$OUT/native-match-${c}x$o.json" >"$OUT/logs/native-match-${c}x$o.log" 2>&1; then
+      FAILURES+=("native match benchmark at $LARGEST exited non-zero: logs/native-match-${c}x$o.log")
+    fi
+    strip_colours "$OUT/logs/native-micro-${c}x$o.log"
+    strip_colours "$OUT/logs/native-match-${c}x$o.log"
+    tail -n 4 "$OUT/logs/native-match-${c}x$o.log"
+  else
+    FAILURES+=("native build failed: logs/build-native.log")
+  fi
+fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/passerelle-report.XXXXXX")
 SERVER_PID=""
@@ -276,7 +311,7 @@ cat >"$OUT/server.json" <<EOF
 EOF
 
 FAILURES_JSON=$(printf '%s\n' "${FAILURES[@]:-}" | python3 -c 'import json,sys; print(json.dumps([l.strip() for l in sys.stdin if l.strip()]))')
-echo "{\"failures\": $FAILURES_JSON, \"load_average_at_end\": \"$(cut -d ' ' -f 1-3 /proc/loadavg)\", \"postgres\": $USE_PG}" \
+echo "{\"failures\": $FAILURES_JSON, \"load_average_at_end\": \"$(cut -d ' ' -f 1-3 /proc/loadavg)\", \"postgres\": $USE_PG, \"kernel_path\": \"${KERNEL_PATH:-unknown}\", \"native\": \"$NATIVE\"}" \
   >"$OUT/run.json"
 
 step "Report"
