@@ -59,11 +59,11 @@ absl::StatusOr<uint64_t> FetchSnapshot(const SnapshotSource& source, const std::
     }
     if (absl::Status added = receiver->Add(chunk); !added.ok()) {
       applied = added;
+      context.TryCancel();  // the peer need not send the rest
       break;
     }
     if (source.after_chunk) source.after_chunk(chunk);
   }
-  context.TryCancel();  // the stream may still be open after an error
   const grpc::Status finished = reader->Finish();
   if (!applied.ok() && !finished.ok() && finished.error_code() != grpc::StatusCode::CANCELLED) {
     return absl::Status(static_cast<absl::StatusCode>(finished.error_code()),

@@ -11,6 +11,11 @@
 
 namespace passerelle::server {
 
+ClusterPeerService::ClusterPeerService(cluster::Node* node, engine::Catalog* catalog, CallGate* gate)
+    : node_(node), catalog_(catalog), gate_(gate) {
+  cluster::RemoveServingLeftovers(catalog_->store().dir());
+}
+
 grpc::Status ClusterPeerService::GetSnapshot(grpc::ServerContext* context, const cluster::GetSnapshotRequest*,
                                              grpc::ServerWriter<cluster::SnapshotChunk>* writer) {
   return RunGated(*gate_, *context, "GetSnapshot", [&](CallLog& log, const Claims&) {
@@ -25,8 +30,8 @@ absl::Status ClusterPeerService::Serve(grpc::ServerContext& context,
     return absl::ResourceExhaustedError("this node is already serving a snapshot; retry later or ask another node");
   }
   // Beside the data directory, on the same file system: the checkpoint hard links RocksDB's files.
-  const std::string dir = absl::StrCat(catalog_->store().dir(), ".serving-snapshot-", next_id_.fetch_add(1), "-",
-                                       absl::ToUnixMicros(absl::Now()));
+  const std::string dir = cluster::SiblingPath(
+      catalog_->store().dir(), absl::StrCat(".serving-snapshot-", next_id_.fetch_add(1), "-", absl::ToUnixMicros(absl::Now())));
   absl::Cleanup remove = [&dir] {
     std::error_code ignored;
     std::filesystem::remove_all(dir, ignored);

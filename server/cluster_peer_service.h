@@ -24,9 +24,8 @@ namespace passerelle::server {
 
 class ClusterPeerService final : public cluster::ClusterPeer::Service {
  public:
-  // All must outlive the service.
-  ClusterPeerService(cluster::Node* node, engine::Catalog* catalog, CallGate* gate)
-      : node_(node), catalog_(catalog), gate_(gate) {}
+  // All must outlive the service. Removes the checkpoints a previous run left while serving one.
+  ClusterPeerService(cluster::Node* node, engine::Catalog* catalog, CallGate* gate);
 
   grpc::Status GetSnapshot(grpc::ServerContext* context, const cluster::GetSnapshotRequest* request,
                            grpc::ServerWriter<cluster::SnapshotChunk>* writer) override;

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "engine/common/status_macros.h"
 #include "openssl/evp.h"
@@ -22,6 +23,7 @@ namespace fs = std::filesystem;
 
 constexpr char kPartialSuffix[] = ".snapshot-partial";
 constexpr char kReplacedSuffix[] = ".snapshot-replaced";
+constexpr char kServingSuffix[] = ".serving-snapshot-";
 
 // A name directly inside the data directory: no path, nothing hidden behind "..".
 bool SafeFileName(absl::string_view name) {
@@ -124,11 +126,28 @@ bool HasStore(const std::string& data_dir) {
   return fs::exists(fs::path(data_dir) / "CURRENT", error);
 }
 
+std::string SiblingPath(const std::string& dir, absl::string_view suffix) {
+  std::string path = fs::path(dir).lexically_normal().string();
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return absl::StrCat(path, suffix);
+}
+
+void RemoveServingLeftovers(const std::string& data_dir) {
+  const std::string prefix = fs::path(SiblingPath(data_dir, kServingSuffix)).filename().string();
+  std::error_code error;
+  for (const fs::directory_entry& entry : fs::directory_iterator(ParentOf(SiblingPath(data_dir, "")), error)) {
+    if (absl::StartsWith(entry.path().filename().string(), prefix)) {
+      std::error_code ignored;
+      fs::remove_all(entry.path(), ignored);
+    }
+  }
+}
+
 SnapshotReceiver::SnapshotReceiver(std::string data_dir)
     : data_dir_(std::move(data_dir)), partial_dir_(data_dir_ + kPartialSuffix) {}
 
 absl::StatusOr<std::unique_ptr<SnapshotReceiver>> SnapshotReceiver::Begin(const std::string& data_dir) {
-  std::unique_ptr<SnapshotReceiver> receiver(new SnapshotReceiver(fs::path(data_dir).lexically_normal().string()));
+  std::unique_ptr<SnapshotReceiver> receiver(new SnapshotReceiver(SiblingPath(data_dir, "")));
   std::error_code error;
   fs::remove_all(receiver->partial_dir_, error);
   if (!error) fs::remove_all(receiver->data_dir_ + kReplacedSuffix, error);

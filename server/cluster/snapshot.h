@@ -45,6 +45,13 @@ absl::Status StreamSnapshot(const std::string& dir, const SnapshotManifest& mani
 // Whether `data_dir` holds a store (a RocksDB CURRENT file).
 bool HasStore(const std::string& data_dir);
 
+// "<dir><suffix>", beside `dir` whatever trailing "/" it was written with.
+std::string SiblingPath(const std::string& dir, absl::string_view suffix);
+
+// Removes the checkpoints a serving node left beside `data_dir` ("<data_dir>.serving-snapshot-*") when
+// it stopped while serving one.
+void RemoveServingLeftovers(const std::string& data_dir);
+
 class SnapshotReceiver {
  public:
   // Clears what an interrupted load left beside `data_dir` and starts a new one.
