@@ -149,11 +149,12 @@ void AddAccessCommands(std::vector<Command>& commands) {
   create.details =
       "Roles: counsellor (its organisation's candidates, every opening), employer (its openings; candidates\n"
       "who agreed to be shared with employers), batch (rerank and assign), reader (read only), admin (keys,\n"
-      "sharing agreements, scoring profiles, status). The secret is printed once; the server keeps only a\n"
+      "sharing agreements, scoring profiles, status), cluster-peer (another node of a cluster: its snapshot\n"
+      "only, docs/cluster.md). The secret is printed once; the server keeps only a\n"
       "salted hash. Send it as --key, in a --key-file or as $PASSERELLE_KEY.";
   create.options = {
       {"organisation", "ORG", "Organisation the key acts for: [a-z0-9][a-z0-9._-]{0,63}. Required."},
-      {"role", "ROLE", "counsellor, employer, batch, reader or admin. Required."},
+      {"role", "ROLE", "counsellor, employer, batch, reader, admin or cluster-peer. Required."},
       {"ttl-days", "DAYS", "Lifetime in days. Default: 0 (no expiry)."},
       {"description", "TEXT", "A note for admins (at most 200 bytes). Default: none."},
       {"secret-only", "", "Print only the secret (for scripts)."},

@@ -39,7 +39,7 @@ grpc::Status AccessService::CreateKey(grpc::ServerContext* context, const v1::Cr
     std::optional<Role> role = ParseRole(request->role());
     if (!role) {
       return absl::InvalidArgumentError(absl::StrCat("role: ", engine::Quote(request->role()),
-                                                     " is not one of counsellor, employer, batch, reader, admin"));
+                                                     " is not one of counsellor, employer, batch, reader, admin, cluster-peer"));
     }
     const absl::Duration ttl = absl::Seconds(request->ttl_seconds());
     PASSERELLE_ASSIGN_OR_RETURN(

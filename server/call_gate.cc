@@ -11,6 +11,7 @@ namespace passerelle::server {
 
 CallKind KindOfMethod(absl::string_view method) {
   if (method == "Rerank" || method == "Assign" || method == "FormCohorts") return CallKind::kBatch;
+  if (method == "GetSnapshot") return CallKind::kBatch;  // a whole data directory: the batch deadline
   if (absl::StartsWith(method, "Import")) return CallKind::kImportStream;
   if (method == "WatchMatches") return CallKind::kWatchStream;
   return CallKind::kUnary;

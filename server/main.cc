@@ -25,7 +25,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "engine/common/status_macros.h"
+#include "absl/strings/ascii.h"
 #include "server/call_log.h"
+#include "server/cluster_join.h"
 #include "server/cluster/nats/jetstream_log.h"
 #include "server/config_file.h"
 #include "server/metrics/exporter.h"
@@ -102,6 +104,17 @@ ABSL_FLAG(std::string, cluster_stream, "passerelle", "Cluster mode: the name of 
 ABSL_FLAG(int32_t, cluster_log_replicas, 3,
           "Cluster mode: copies of the log's stream when this node creates it (1 to 5; 3 survives the loss of "
           "any one log server). A stream that exists with another count is refused.");
+ABSL_FLAG(int32_t, cluster_log_max_age_hours, 168,
+          "Cluster mode: retention of the log's stream when this node creates it, in hours (0 = keep every "
+          "entry). A node whose applied sequence falls out of it loads a snapshot (--cluster_snapshot_from).");
+ABSL_FLAG(std::string, cluster_snapshot_from, "",
+          "Cluster mode: host:port of a node to load a snapshot from when this node's data directory is empty "
+          "or the log no longer holds the entries after its applied sequence (docs/cluster.md, Adding a node).");
+ABSL_FLAG(std::string, cluster_peer_key_file, "",
+          "Cluster mode: file holding the secret of an API key of role cluster-peer, sent to "
+          "--cluster_snapshot_from.");
+ABSL_FLAG(std::string, cluster_peer_ca, "",
+          "Cluster mode: PEM file of the CA of --cluster_snapshot_from's TLS certificate; empty = plaintext.");
 ABSL_FLAG(int32_t, cluster_max_lag_entries, 1000,
           "Cluster mode: health says NOT_SERVING while this node is more than this many entries behind the log.");
 ABSL_FLAG(int32_t, min_sequence_wait_ms, 2000,
@@ -176,9 +189,41 @@ absl::StatusOr<std::unique_ptr<cluster::ReplicatedLog>> OpenClusterLog(const std
   options.stream = stream;
   options.subject = stream + ".log";
   options.replicas = absl::GetFlag(FLAGS_cluster_log_replicas);
+  options.max_age_seconds = static_cast<int64_t>(std::max(0, absl::GetFlag(FLAGS_cluster_log_max_age_hours))) * 3600;
   PASSERELLE_ASSIGN_OR_RETURN(std::unique_ptr<cluster::nats::JetStreamLog> log,
                               cluster::nats::JetStreamLog::Open(options));
   return std::unique_ptr<cluster::ReplicatedLog>(std::move(log));
+}
+
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path, const char* flag) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat("--", flag, ": cannot read \"", path, "\""));
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// Before the catalog opens: loads a peer's snapshot when the data directory needs one (server/cluster_join.h).
+absl::Status JoinFromSnapshot(cluster::ReplicatedLog* log, const ServerOptions& options) {
+  SnapshotSource source;
+  source.peer_address = absl::GetFlag(FLAGS_cluster_snapshot_from);
+  if (!source.peer_address.empty()) {
+    const std::string key_file = absl::GetFlag(FLAGS_cluster_peer_key_file);
+    if (key_file.empty()) return absl::InvalidArgumentError("--cluster_snapshot_from needs --cluster_peer_key_file");
+    PASSERELLE_ASSIGN_OR_RETURN(std::string key, ReadWholeFile(key_file, "cluster_peer_key_file"));
+    source.peer_key = std::string(absl::StripAsciiWhitespace(key));
+    if (const std::string ca = absl::GetFlag(FLAGS_cluster_peer_ca); !ca.empty()) {
+      PASSERELLE_ASSIGN_OR_RETURN(source.peer_root_ca_pem, ReadWholeFile(ca, "cluster_peer_ca"));
+    }
+  }
+  const absl::Time start = absl::Now();
+  PASSERELLE_ASSIGN_OR_RETURN(JoinReport report,
+                              PrepareClusterDataDir(log, options.data_dir, source, options.catalog.store));
+  if (report.loaded) {
+    LogEvent("cluster_snapshot_loaded", {{"from", source.peer_address},
+                                         {"reason", report.reason},
+                                         {"applied_sequence", static_cast<int64_t>(report.applied_sequence)},
+                                         {"seconds", absl::ToDoubleSeconds(absl::Now() - start)}});
+  }
+  return absl::OkStatus();
 }
 
 // Written to a temporary name, then renamed: a reader never sees a half-written port.
@@ -228,6 +273,10 @@ int Run() {
     }
     cluster_log = *std::move(opened);
     options.cluster_log = cluster_log.get();
+    if (absl::Status joined = JoinFromSnapshot(cluster_log.get(), options); !joined.ok()) {
+      LogEvent("fatal", {{"code", StatusCodeName(joined.code())}, {"message", joined.message()}});
+      return 1;
+    }
   }
   absl::StatusOr<std::unique_ptr<PasserelleServer>> server = PasserelleServer::Start(options);
   if (!server.ok()) {

@@ -232,6 +232,11 @@ absl::StatusOr<std::unique_ptr<PasserelleServer>> PasserelleServer::Start(const 
   builder.RegisterService(server->service_.get());
   builder.RegisterService(server->governance_.get());
   builder.RegisterService(server->access_service_.get());
+  if (server->node_ != nullptr) {
+    server->peer_service_ =
+        std::make_unique<ClusterPeerService>(server->node_.get(), server->catalog_.get(), server->gate_.get());
+    builder.RegisterService(server->peer_service_.get());
+  }
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("listen: cannot listen on \"", options.listen_address,
@@ -300,6 +305,7 @@ void PasserelleServer::Shutdown() {
   }
   cluster_health_.reset();
   service_.reset();
+  peer_service_.reset();
   node_.reset();  // stops the applier before the catalog closes
   governance_.reset();
   access_service_.reset();

@@ -45,6 +45,7 @@
 #include "server/cluster/node.h"
 #include "server/cluster/replicated_log.h"
 #include "server/cluster_health.h"
+#include "server/cluster_peer_service.h"
 #include "server/matching_service.h"
 
 namespace passerelle::server {
@@ -151,6 +152,7 @@ class PasserelleServer {
   absl::Mutex sweeper_mu_;
   bool sweeper_stop_ ABSL_GUARDED_BY(sweeper_mu_) = false;
   std::unique_ptr<AccessService> access_service_;
+  std::unique_ptr<ClusterPeerService> peer_service_;  // cluster mode only
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<ClusterHealth> cluster_health_;  // cluster mode only
   int port_ = 0;

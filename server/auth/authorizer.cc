@@ -18,7 +18,7 @@ constexpr unsigned Roles(std::initializer_list<Role> roles) {
 }
 
 constexpr Role kCounsellor = Role::kCounsellor, kEmployer = Role::kEmployer, kBatch = Role::kBatch,
-               kReader = Role::kReader, kAdmin = Role::kAdmin;
+               kReader = Role::kReader, kAdmin = Role::kAdmin, kClusterPeer = Role::kClusterPeer;
 
 struct MethodRule {
   absl::string_view method;
@@ -26,7 +26,7 @@ struct MethodRule {
 };
 
 // Who may call what (docs/security.md, "Rules"). Record-level checks follow in the handlers.
-constexpr std::array<MethodRule, 37> kRules = {{
+constexpr std::array<MethodRule, 38> kRules = {{
     // passerelle.v1.Matching: candidates are written by counsellors only, openings by employers only.
     {"PutCandidate", Roles({kCounsellor})},
     {"DeleteCandidate", Roles({kCounsellor})},
@@ -68,6 +68,8 @@ constexpr std::array<MethodRule, 37> kRules = {{
     {"ListAuditEntries", Roles({kAdmin, kCounsellor, kReader})},  // non-admins: entries on their own candidates
     {"ListExpiringRecords", Roles({kCounsellor, kEmployer, kReader})},  // their own records
     {"EraseOrganisation", Roles({kAdmin})},
+    // passerelle.cluster.ClusterPeer (internal): a snapshot carries every organisation's data.
+    {"GetSnapshot", Roles({kClusterPeer})},
 }};
 
 }  // namespace
@@ -104,6 +106,7 @@ bool Authorizer::CanReadCandidate(const Claims& claims, const v1::Candidate& rec
       return record.shared_with_employers();
     case Role::kBatch:
     case Role::kAdmin:
+    case Role::kClusterPeer:
       return false;
   }
   return false;
@@ -122,6 +125,7 @@ bool Authorizer::CanReadOpening(const Claims& claims, const v1::Opening& record)
     case Role::kEmployer:
       return record.owner_id() == claims.organisation;
     case Role::kAdmin:
+    case Role::kClusterPeer:
       return false;
   }
   return false;
@@ -148,6 +152,7 @@ CandidateScope Authorizer::CandidatesVisibleTo(const Claims& claims) const {
       scope.include_shared_with_employers = true;
       break;
     case Role::kAdmin:
+    case Role::kClusterPeer:
       break;
   }
   return scope;

@@ -10,12 +10,13 @@
 namespace passerelle::server {
 namespace {
 
-constexpr std::array<std::pair<Role, absl::string_view>, 5> kRoleNames = {{
+constexpr std::array<std::pair<Role, absl::string_view>, 6> kRoleNames = {{
     {Role::kCounsellor, "counsellor"},
     {Role::kEmployer, "employer"},
     {Role::kBatch, "batch"},
     {Role::kReader, "reader"},
     {Role::kAdmin, "admin"},
+    {Role::kClusterPeer, "cluster-peer"},
 }};
 
 // The single value of `property`, or "" when it is absent or repeated.

@@ -27,9 +27,10 @@ enum class Role {
   kBatch,       // re-rank and assign jobs over its organisation's candidates
   kReader,      // read-only (a supervisor, an auditor) over what its organisation may see
   kAdmin,       // keys, sharing agreements, scoring profiles, status, the audit log; never reads candidates
+  kClusterPeer, // another node of the cluster: its snapshot only (ClusterPeer.GetSnapshot, docs/cluster.md)
 };
 
-// "counsellor", "employer", "batch", "reader", "admin".
+// "counsellor", "employer", "batch", "reader", "admin", "cluster-peer".
 absl::string_view RoleName(Role role);
 // The role named `name`; nullopt for any other text.
 std::optional<Role> ParseRole(absl::string_view name);

@@ -229,7 +229,13 @@ void Node::RefreshLastSequence() {
   if (applied_ >= *last) caught_up_once_ = true;
 }
 
+absl::Status Node::WithApplierPaused(const std::function<absl::Status(uint64_t applied)>& fn) {
+  std::lock_guard<std::mutex> pause(apply_mu_);
+  return fn(applied_sequence());
+}
+
 bool Node::ApplyEntry(const LogEntry& entry) {
+  std::lock_guard<std::mutex> pause(apply_mu_);
   LogRecord record;
   const bool parsed = record.ParseFromString(entry.payload);
   engine::LogEntryScope scope(entry.sequence, absl::FromUnixMicros(parsed ? record.time_micros() : 0));

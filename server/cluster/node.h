@@ -117,6 +117,11 @@ class Node {
   // From now on health() says draining (SIGTERM): the load balancer sends no more queries.
   void Drain();
 
+  // Runs `fn` with the applied sequence while the applier applies nothing, so that a checkpoint of the
+  // store taken inside reflects exactly that sequence (a snapshot for a joining node). Keep fn short:
+  // writes wait meanwhile.
+  absl::Status WithApplierPaused(const std::function<absl::Status(uint64_t applied)>& fn);
+
  private:
   Node(ReplicatedLog* log, engine::Catalog* catalog, const NodeOptions& options, uint64_t applied);
   void RunApplier();
@@ -131,6 +136,7 @@ class Node {
   const std::string dedup_prefix_;  // node id and start time: dedup ids stay unique across restarts
   std::atomic<uint64_t> next_write_{0};
 
+  std::mutex apply_mu_;  // held by the applier while it applies one entry, and by WithApplierPaused
   mutable std::mutex mu_;
   mutable std::condition_variable applied_cv_;
   uint64_t applied_ = 0;           // guarded by mu_
