@@ -94,6 +94,7 @@ absl::StatusOr<CommandOutcome> Rerank(Session& session, const ParsedArgs& args) 
   request.set_k(static_cast<int32_t>(k));
   request.set_progress_every(every);
   request.set_explain(args.Has("explain"));
+  request.set_language(ReasonLanguageOf(session.options().language));
   FillCohort(args, request);
 
   std::unique_ptr<grpc::ClientContext> context = BatchContext(session, args);

@@ -211,7 +211,7 @@ std::vector<OptionSpec> GlobalOptions() {
        absl::StrCat("Address of passerelle-server. Default: $PASSERELLE_SERVER, else ", kDefaultServer, ".")},
       {"json", "", "Print the proto3 JSON of the server's responses instead of tables."},
       {"timeout", "SECONDS", "Deadline of each call (imports have none). Default: 30."},
-      {"lang", "en|fr", "Language of the reasons in tables. Default: en."},
+      {"lang", "en|fr", "Language of the reasons, asked from the server (tables and --json). Default: en."},
       {"key", "KEY", "API key sent on every call. Default: $PASSERELLE_KEY, see --key-file."},
       {"key-file", "FILE",
        absl::StrCat("File whose first line is the API key. Default: $PASSERELLE_KEY_FILE, else ", kDefaultKeyFile,

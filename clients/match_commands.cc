@@ -29,7 +29,7 @@ std::vector<OptionSpec> RankingOptions() {
 
 // The options both match commands share, into their request.
 template <typename Request>
-absl::Status FillRanking(const ParsedArgs& args, Request& request) {
+absl::Status FillRanking(const Session& session, const ParsedArgs& args, Request& request) {
   PASSERELLE_ASSIGN_OR_RETURN(int64_t k, args.GetInt("k", 10, 1, kMaxK));
   PASSERELLE_ASSIGN_OR_RETURN(double min_score, args.GetDouble("min-score", 0, 0, 1));
   PASSERELLE_ASSIGN_OR_RETURN(double max_km, args.GetDouble("max-distance-km", 0, 0, 20000));
@@ -43,6 +43,7 @@ absl::Status FillRanking(const ParsedArgs& args, Request& request) {
   // Tables print reasons for a few results only, but near-misses need theirs for the unlock lines.
   bool needs_reasons = args.Has("json") || reasons > 0;
   request.set_explain(!args.Has("no-explain") && needs_reasons);
+  request.set_language(ReasonLanguageOf(session.options().language));
   return absl::OkStatus();
 }
 
@@ -85,7 +86,7 @@ absl::StatusOr<CommandOutcome> MatchOpenings(Session& session, const ParsedArgs&
   v1::MatchOpeningsRequest request;
   PASSERELLE_ASSIGN_OR_RETURN(*request.mutable_candidate_id(), args.Require("candidate"));
   request.set_candidate_owner(args.Get("candidate-owner"));
-  PASSERELLE_RETURN_IF_ERROR(FillRanking(args, request));
+  PASSERELLE_RETURN_IF_ERROR(FillRanking(session, args, request));
   PASSERELLE_RETURN_IF_ERROR(FillOpeningFilters(args, request));
   v1::MatchOpeningsResponse response;
   PASSERELLE_RETURN_IF_ERROR(CallMatching(session, &Stub::MatchOpenings, request, response));
@@ -109,7 +110,7 @@ absl::StatusOr<CommandOutcome> MatchCandidates(Session& session, const ParsedArg
   v1::MatchCandidatesRequest request;
   PASSERELLE_ASSIGN_OR_RETURN(*request.mutable_opening_id(), args.Require("opening"));
   request.set_opening_owner(args.Get("opening-owner"));
-  PASSERELLE_RETURN_IF_ERROR(FillRanking(args, request));
+  PASSERELLE_RETURN_IF_ERROR(FillRanking(session, args, request));
   v1::MatchCandidatesResponse response;
   PASSERELLE_RETURN_IF_ERROR(CallMatching(session, &Stub::MatchCandidates, request, response));
   if (session.json()) {
@@ -140,6 +141,7 @@ absl::StatusOr<CommandOutcome> Explain(Session& session, const ParsedArgs& args)
   request.set_candidate_owner(args.Get("candidate-owner"));
   request.set_opening_owner(args.Get("opening-owner"));
   request.set_scoring_profile(args.Get("profile"));
+  request.set_language(ReasonLanguageOf(session.options().language));
   v1::ExplainResponse response;
   PASSERELLE_RETURN_IF_ERROR(CallMatching(session, &Stub::Explain, request, response));
   if (session.json()) {

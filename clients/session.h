@@ -28,6 +28,11 @@ inline constexpr char kDefaultKeyFile[] = "passerelle-data/bootstrap-admin.key";
 // Language of the reasons printed in table mode.
 enum class Language { kEnglish, kFrench };
 
+// The request field for `language`: the server builds and sends the reasons in that language only.
+inline passerelle::v1::ReasonLanguage ReasonLanguageOf(Language language) {
+  return language == Language::kFrench ? passerelle::v1::REASON_LANGUAGE_FR : passerelle::v1::REASON_LANGUAGE_EN;
+}
+
 struct SessionOptions {
   // host:port of passerelle-server. Default: $PASSERELLE_SERVER, else kDefaultServer.
   std::string server = kDefaultServer;
@@ -35,7 +40,7 @@ struct SessionOptions {
   bool json = false;
   // Deadline of each unary call, in seconds; imports have none (they may run for minutes). Default: 30.
   double timeout_seconds = 30;
-  // Language of reasons in table mode. Default: English.
+  // Language of the reasons asked from the server and printed (tables and --json). Default: English.
   Language language = Language::kEnglish;
   // The API key sent as `authorization: Bearer <key>` on every call; "" = none. Default: "" (see
   // command.cc for where the CLI finds it).

@@ -28,6 +28,7 @@ absl::StatusOr<engine::MatchQuery> CommonQuery(const Request& request, int max_k
   query.min_score = request.min_score();
   query.max_distance_km = request.max_distance_km();
   query.explain = !request.has_explain() || request.explain();
+  PASSERELLE_ASSIGN_OR_RETURN(query.languages, SentenceLanguagesFromProto(request.language()));
   query.today = engine::DayOf(absl::Now());
   return query;
 }
@@ -39,12 +40,28 @@ void CriterionToProto(int k, float score, float weight, float contribution, v1::
   out->set_contribution(contribution);
 }
 
+// A side not asked for is empty, and proto3 sends no empty string: it costs nothing on the wire.
 void SentenceToProto(const engine::Sentence& sentence, v1::Sentence* out) {
-  out->set_fr(sentence.fr);
-  out->set_en(sentence.en);
+  if (!sentence.fr.empty()) out->set_fr(sentence.fr);
+  if (!sentence.en.empty()) out->set_en(sentence.en);
 }
 
 }  // namespace
+
+absl::StatusOr<engine::SentenceLanguages> SentenceLanguagesFromProto(v1::ReasonLanguage language) {
+  switch (language) {
+    case v1::REASON_LANGUAGE_UNSPECIFIED:
+    case v1::REASON_LANGUAGE_FR:
+      return engine::SentenceLanguages::kFrench;
+    case v1::REASON_LANGUAGE_EN:
+      return engine::SentenceLanguages::kEnglish;
+    case v1::REASON_LANGUAGE_BOTH:
+      return engine::SentenceLanguages::kBoth;
+    default:
+      break;
+  }
+  return engine::InvalidFieldError("language", absl::StrCat("unknown ReasonLanguage ", static_cast<int>(language)));
+}
 
 absl::StatusOr<engine::MatchQuery> MatchQueryFromProto(const v1::MatchOpeningsRequest& request, int max_k) {
   PASSERELLE_ASSIGN_OR_RETURN(engine::MatchQuery query, CommonQuery(request, max_k));
@@ -110,13 +127,14 @@ void ExplanationToProto(const engine::Explanation& e, v1::Explanation* out) {
   }
 }
 
-void BlockerSummaryToProto(const engine::MatchResult& result, v1::MatchOpeningsResponse* out) {
+void BlockerSummaryToProto(const engine::MatchResult& result, engine::SentenceLanguages languages,
+                           v1::MatchOpeningsResponse* out) {
   for (const auto& [bit, openings] : engine::BlockerSummary(result)) {
     v1::BlockerCount* count = out->add_blockers_in_scope();
     count->set_code(engine::BlockerCode(bit));
     count->set_openings(openings);
     count->set_relaxable(engine::BlockerRelaxable(bit));
-    SentenceToProto(engine::BlockerSentence(bit), count->mutable_reason());
+    SentenceToProto(engine::BlockerSentence(bit, languages), count->mutable_reason());
   }
 }
 

@@ -20,11 +20,17 @@ namespace passerelle::server {
 absl::StatusOr<engine::MatchQuery> MatchQueryFromProto(const v1::MatchOpeningsRequest& request, int max_k);
 absl::StatusOr<engine::MatchQuery> MatchQueryFromProto(const v1::MatchCandidatesRequest& request, int max_k);
 
+// The languages a request's `language` field asks for: unspecified = French only; an unknown value is
+// INVALID_ARGUMENT naming the field "language".
+absl::StatusOr<engine::SentenceLanguages> SentenceLanguagesFromProto(v1::ReasonLanguage language);
+
 void MatchToProto(const engine::ScoredMatch& match, const engine::ScoringProfile& profile, bool explained,
                   v1::Match* out);
 void ExplanationToProto(const engine::Explanation& explanation, v1::Explanation* out);
-// MatchOpeningsResponse.blockers_in_scope from MatchResult::blocker_counts (empty unless nothing is eligible).
-void BlockerSummaryToProto(const engine::MatchResult& result, v1::MatchOpeningsResponse* out);
+// MatchOpeningsResponse.blockers_in_scope from MatchResult::blocker_counts (empty unless nothing is eligible),
+// their sentences in `languages`.
+void BlockerSummaryToProto(const engine::MatchResult& result, engine::SentenceLanguages languages,
+                           v1::MatchOpeningsResponse* out);
 
 // Fills the common part of MatchOpeningsResponse / MatchCandidatesResponse.
 template <class Response>

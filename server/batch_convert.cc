@@ -145,6 +145,7 @@ absl::StatusOr<engine::RerankOptions> RerankOptionsFromProto(const v1::RerankReq
   PASSERELLE_ASSIGN_OR_RETURN(options.departements, Departements(request.departements(), data));
   options.occupations.assign(request.occupations().begin(), request.occupations().end());
   options.explain = request.explain();
+  PASSERELLE_ASSIGN_OR_RETURN(options.languages, SentenceLanguagesFromProto(request.language()));
   options.today = engine::DayOf(absl::Now());  // expired openings are left out; readiness routes start today
   return options;
 }

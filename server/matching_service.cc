@@ -139,7 +139,7 @@ grpc::ServerUnaryReactor* MatchingService::MatchOpenings(grpc::CallbackServerCon
     }
     PASSERELLE_RETURN_IF_ERROR(AuditCall(catalog_, claims, "MatchOpenings", {candidate}));
     MatchResultToProto(*result, *profile, query.explain, response);
-    BlockerSummaryToProto(*result, response);
+    BlockerSummaryToProto(*result, query.languages, response);
     StripIds(response->mutable_matches());
     StripIds(response->mutable_near_misses());
     log.Count("results", response->matches_size());
@@ -191,13 +191,15 @@ grpc::ServerUnaryReactor* MatchingService::Explain(grpc::CallbackServerContext* 
                                 Readable<CandidateKind>(claims, request->candidate_id(), request->candidate_owner()));
     PASSERELLE_ASSIGN_OR_RETURN(const auto opening_record,
                                 Readable<OpeningKind>(claims, request->opening_id(), request->opening_owner()));
+    PASSERELLE_ASSIGN_OR_RETURN(const engine::SentenceLanguages languages,
+                                SentenceLanguagesFromProto(request->language()));
     absl::StatusOr<engine::ScoringProfile> profile = catalog_->GetProfile(request->scoring_profile());
     if (!profile.ok()) return PrefixFieldPath(profile.status(), "scoring_profile");
     PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
     const std::string candidate = engine::QualifiedId(candidate_record.organisation, request->candidate_id());
     const std::string opening = engine::QualifiedId(opening_record.organisation, request->opening_id());
-    absl::StatusOr<engine::Explanation> explanation = catalog_->index().Explain(candidate, opening, *profile,
-                                                                                     engine::DayOf(absl::Now()));
+    absl::StatusOr<engine::Explanation> explanation =
+        catalog_->index().Explain(candidate, opening, *profile, engine::DayOf(absl::Now()), languages);
     if (!explanation.ok()) {
       absl::Status status = Unqualify(Unqualify(explanation.status(), candidate, request->candidate_id()), opening,
                                       request->opening_id());

@@ -22,8 +22,8 @@
 //                   --candidates=100000 --openings=10000 --requests=20000 --duration_seconds=10 --json=out.json
 //   (every call carries the API key in $PASSERELLE_KEY: a counsellor key of the cohort's organisation)
 //
-// Exit status: 0 when every run completed (errors are reported, not fatal), 2 on bad flags or a
-// non-loopback --server, 1 when the server cannot be reached.
+// Exit status: 0 when every run completed (errors are reported, not fatal, unless --fail_on_errors: then
+// 3 when any call failed), 2 on bad flags or a non-loopback --server, 1 when the server cannot be reached.
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -70,6 +70,9 @@ ABSL_FLAG(double, duration_seconds, 10, "At most this long per run, in seconds. 
 ABSL_FLAG(double, warmup_seconds, 1, "Uncounted calls before each run, in seconds (also bounded by --requests).");
 ABSL_FLAG(int32_t, k, 10, "k of the match requests.");
 ABSL_FLAG(bool, explain, true, "Ask match requests for explanations (the server's default).");
+ABSL_FLAG(std::string, language, "fr",
+          "Language of the reasons asked in match and explain requests: fr (the server's default), en or both.");
+ABSL_FLAG(bool, fail_on_errors, false, "Exit 3 when any counted call failed (for CI; never fails on a time).");
 ABSL_FLAG(int64_t, candidates, 100000, "Candidates of the generated cohort (ids cand-000000 ..).");
 ABSL_FLAG(int64_t, openings, 10000, "Openings of the generated cohort (ids open-000000 ..).");
 ABSL_FLAG(uint64_t, seed, 42, "Seed the cohort was generated with (passerelle-generate --seed).");
@@ -201,6 +204,7 @@ struct Workload {
   int64_t openings = 0;
   int k = 10;
   bool explain = true;
+  v1::ReasonLanguage language = v1::REASON_LANGUAGE_FR;
   int deadline_ms = 10000;
   int candidate_id_width = 6;
   int opening_id_width = 6;
@@ -240,6 +244,7 @@ class Stream {
         request.set_candidate_id(w_.CandidateId(Draw(w_.candidates)));
         request.set_k(w_.k);
         request.set_explain(w_.explain);
+        request.set_language(w_.language);
         v1::MatchOpeningsResponse response;
         return matching_->MatchOpenings(&context, request, &response).error_code();
       }
@@ -248,6 +253,7 @@ class Stream {
         request.set_opening_id(w_.OpeningId(Draw(w_.openings)));
         request.set_k(w_.k);
         request.set_explain(w_.explain);
+        request.set_language(w_.language);
         v1::MatchCandidatesResponse response;
         return matching_->MatchCandidates(&context, request, &response).error_code();
       }
@@ -255,6 +261,7 @@ class Stream {
         v1::ExplainRequest request;
         request.set_candidate_id(w_.CandidateId(Draw(w_.candidates)));
         request.set_opening_id(w_.OpeningId(Draw(w_.openings)));
+        request.set_language(w_.language);
         v1::ExplainResponse response;
         return matching_->Explain(&context, request, &response).error_code();
       }
@@ -423,6 +430,16 @@ int main(int argc, char** argv) {
   w.openings = absl::GetFlag(FLAGS_openings);
   w.k = absl::GetFlag(FLAGS_k);
   w.explain = absl::GetFlag(FLAGS_explain);
+  const std::string language = absl::GetFlag(FLAGS_language);
+  if (language == "fr") {
+    w.language = passerelle::v1::REASON_LANGUAGE_FR;
+  } else if (language == "en") {
+    w.language = passerelle::v1::REASON_LANGUAGE_EN;
+  } else if (language == "both") {
+    w.language = passerelle::v1::REASON_LANGUAGE_BOTH;
+  } else {
+    Usage("--language: expected fr, en or both, got \"" + language + "\"");
+  }
   w.deadline_ms = absl::GetFlag(FLAGS_deadline_ms);
   w.candidate_id_width = IdWidth(w.candidates);
   w.opening_id_width = IdWidth(w.openings);
@@ -477,10 +494,12 @@ int main(int argc, char** argv) {
     streams.push_back(std::make_unique<Stream>(channels[shared ? 0 : s], w, absl::GetFlag(FLAGS_seed) * 1000003 + s));
   }
 
-  std::printf("passerelle-load: %s, %s, cohort %lld candidates / %lld openings (seed %llu), k=%d, explain=%s\n",
+  std::printf("passerelle-load: %s, %s, cohort %lld candidates / %lld openings (seed %llu), k=%d, explain=%s, "
+              "language=%s\n",
               target.c_str(), shared ? "one shared channel" : "one channel per stream",
               static_cast<long long>(w.candidates), static_cast<long long>(w.openings),
-              static_cast<unsigned long long>(absl::GetFlag(FLAGS_seed)), w.k, w.explain ? "true" : "false");
+              static_cast<unsigned long long>(absl::GetFlag(FLAGS_seed)), w.k, w.explain ? "true" : "false",
+              language.c_str());
   std::printf("each run: at most %lld answers and %.1f s, after %.1f s of warm-up\n\n",
               static_cast<long long>(max_requests), max_seconds, warmup_seconds);
   std::printf("%-17s %5s %9s %10s %9s %9s %9s %9s %9s %8s  %s\n", "rpc", "conc", "answers", "QPS", "p50 ms",
@@ -512,7 +531,8 @@ int main(int argc, char** argv) {
     std::string json = absl::StrCat(
         "{\"server\": ", JsonString(target), ", \"machine\": ", JsonString(Machine()),
         ", \"candidates\": ", w.candidates, ", \"openings\": ", w.openings, ", \"k\": ", w.k,
-        ", \"explain\": ", w.explain ? "true" : "false", ", \"shared_channel\": ", shared ? "true" : "false",
+        ", \"explain\": ", w.explain ? "true" : "false", ", \"language\": ", JsonString(language),
+        ", \"shared_channel\": ", shared ? "true" : "false",
         ", \"max_requests\": ", max_requests, ", \"max_seconds\": ", max_seconds, ", \"runs\": [");
     for (size_t i = 0; i < results.size(); ++i) {
       const RunResult& r = results[i];
@@ -533,6 +553,15 @@ int main(int argc, char** argv) {
     if (!out.good()) {
       std::fprintf(stderr, "passerelle-load: cannot write %s\n", json_path.c_str());
       return 1;
+    }
+  }
+  if (absl::GetFlag(FLAGS_fail_on_errors)) {
+    for (const RunResult& r : results) {
+      if (!r.errors.empty() || r.ok == 0) {
+        std::fprintf(stderr, "passerelle-load: %s at concurrency %d: %lld of %lld calls failed\n", RpcName(r.rpc),
+                     r.concurrency, static_cast<long long>(r.answered - r.ok), static_cast<long long>(r.answered));
+        return 3;
+      }
     }
   }
   return 0;

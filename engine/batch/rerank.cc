@@ -58,6 +58,7 @@ absl::Status Rerank(const MatchIndex& index, const ScoringProfile& profile, cons
   MatchQuery query;
   query.k = options.k;
   query.explain = options.explain;
+  query.languages = options.languages;
   query.today = options.today;
   // Built once here, not once per candidate: each candidate's check is then a flag per opening row.
   PASSERELLE_ASSIGN_OR_RETURN(std::vector<uint8_t> allowed_rome, BuildOccupationFilter(options.occupations, index.data()));

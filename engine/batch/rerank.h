@@ -34,6 +34,8 @@ struct RerankOptions {
   std::vector<std::string> occupations;
   // Attach sentences to each result (slower). Default: false.
   bool explain = false;
+  // The languages of those sentences (MatchQuery::languages). Default: both.
+  SentenceLanguages languages = SentenceLanguages::kBoth;
   // The day the re-ranking is answered (MatchQuery::today): openings past their expiry are left out and
   // readiness routes start on it. 0 = unknown (none expires; routes start on available_from). Default: 0.
   Day today = 0;

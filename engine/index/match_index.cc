@@ -246,7 +246,8 @@ absl::StatusOr<MatchResult> MatchIndex::MatchOpeningsIn(const OpeningTable::Snap
   }
   if (result.eligible != 0) result.blocker_counts = {};
   selection.Finish(params, [&](const KeptRow& kept) {
-    return ExplainPair(candidate, *snapshot.segments[kept.segment]->record(kept.row), profile, *data_, relations_, query.today);
+    return ExplainPair(candidate, *snapshot.segments[kept.segment]->record(kept.row), profile, *data_, relations_,
+                       query.today, query.languages);
   }, &result);
   return result;
 }
@@ -283,13 +284,15 @@ absl::StatusOr<MatchResult> MatchIndex::MatchCandidatesFor(const ResolvedOpening
                scan, &selection, &result);
   if (may_skip) result.scored += static_cast<int64_t>(snapshot->live_rows);
   selection.Finish(params, [&](const KeptRow& kept) {
-    return ExplainPair(*snapshot->segments[kept.segment]->record(kept.row), opening, profile, *data_, relations_, query.today);
+    return ExplainPair(*snapshot->segments[kept.segment]->record(kept.row), opening, profile, *data_, relations_,
+                       query.today, query.languages);
   }, &result);
   return result;
 }
 
 absl::StatusOr<Explanation> MatchIndex::Explain(const std::string& candidate_id, const std::string& opening_id,
-                                                const ScoringProfile& profile, Day today) const {
+                                                const ScoringProfile& profile, Day today,
+                                                SentenceLanguages languages) const {
   PASSERELLE_RETURN_IF_ERROR(ValidateScoringProfile(profile));
   std::shared_ptr<const ResolvedCandidate> candidate = FindCandidate(candidate_id);
   if (!candidate) return FieldStatus(absl::StatusCode::kNotFound, "candidate_id",
@@ -297,7 +300,7 @@ absl::StatusOr<Explanation> MatchIndex::Explain(const std::string& candidate_id,
   std::shared_ptr<const ResolvedOpening> opening = FindOpening(opening_id);
   if (!opening) return FieldStatus(absl::StatusCode::kNotFound, "opening_id",
                                          absl::StrCat("no opening \"", opening_id, "\""));
-  return ExplainPair(*candidate, *opening, profile, *data_, relations_, today);
+  return ExplainPair(*candidate, *opening, profile, *data_, relations_, today, languages);
 }
 
 std::vector<std::pair<uint32_t, int64_t>> BlockerSummary(const MatchResult& result) {

@@ -75,6 +75,8 @@ struct MatchQuery {
   int near_misses = 0;
   // Attach a full explanation (sentences) to each result. Default: true.
   bool explain = true;
+  // The languages of the explanations' sentences (only those are built). Default: both.
+  SentenceLanguages languages = SentenceLanguages::kBoth;
   // MatchCandidates only: the candidates the caller may see; the others are neither matches nor
   // near-misses (nor counted as eligible). Default: unrestricted.
   CandidateVisibility visibility;
@@ -186,8 +188,10 @@ class MatchIndex {
 
   // One pair, scored and explained, eligible or not. `today` as MatchQuery::today (0 = unknown): an
   // opening past its expiry on that day gets the blocker OPENING_EXPIRED, and readiness is dated from it.
+  // Sentences are written in `languages` only.
   absl::StatusOr<Explanation> Explain(const std::string& candidate_id, const std::string& opening_id,
-                                      const ScoringProfile& profile, Day today = 0) const;
+                                      const ScoringProfile& profile, Day today = 0,
+                                      SentenceLanguages languages = SentenceLanguages::kBoth) const;
 
  private:
   std::shared_ptr<const ReferenceData> data_;

@@ -13,8 +13,10 @@ namespace passerelle::engine {
 
 // `credited_months` is the kernel's (BestCreditedExperienceMonths): the sentence states the number the
 // score was computed from.
+// Only the sides of `languages` are written.
 Sentence ExperienceReason(const ResolvedCandidate& c, const ResolvedOpening& o, float credited_months,
-                          const ReferenceData& data, const OccupationRelations& relations);
+                          const ReferenceData& data, const OccupationRelations& relations,
+                          SentenceLanguages languages);
 
 }  // namespace passerelle::engine
 

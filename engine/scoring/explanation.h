@@ -1,5 +1,5 @@
-// Explanations a counsellor can act on: each criterion's score and contribution, in plain French and
-// English, the hard constraints a pair fails, and for a near-miss what would unlock it.
+// Explanations a counsellor can act on: each criterion's score and contribution, in plain French or
+// English (or both), the hard constraints a pair fails, and for a near-miss what would unlock it.
 //
 // An explanation is computed by the same kernel as the ranking (with n = 1), so its numbers are the
 // ranking's numbers; the sentences only put them into words.
@@ -18,6 +18,11 @@
 
 namespace passerelle::engine {
 
+// The languages of an explanation's sentences. A language not asked for stays empty and is never built:
+// wording both costs about twice the strings of one, on every explained result.
+enum class SentenceLanguages : uint8_t { kFrench = 1, kEnglish = 2, kBoth = 3 };
+
+// One sentence; each side is empty unless its language was asked for.
 struct Sentence {
   std::string fr;
   std::string en;
@@ -70,15 +75,16 @@ struct Explanation {
 
 // Scores one pair with the ranking kernel and puts every number into words. `today` is the query's day
 // (MatchQuery::today; 0 = unknown): an opening past its expires_on on that day is blocked (OPENING_EXPIRED).
+// Sentences are written in `languages` only; the numbers do not depend on it.
 Explanation ExplainPair(const ResolvedCandidate& candidate, const ResolvedOpening& opening,
-                        const ScoringProfile& profile, const ReferenceData& data,
-                        const OccupationRelations& relations, Day today = 0);
+                        const ScoringProfile& profile, const ReferenceData& data, const OccupationRelations& relations,
+                        Day today = 0, SentenceLanguages languages = SentenceLanguages::kBoth);
 
 // Machine-readable code of one blocker bit (scoring::Blocker), e.g. "TOO_FAR".
 std::string BlockerCode(uint32_t bit);
 // One blocker bit in general words, for a count over many openings ("Pas d'autorisation de travail en
 // France"); the code itself for a bit without a sentence.
-Sentence BlockerSentence(uint32_t bit);
+Sentence BlockerSentence(uint32_t bit, SentenceLanguages languages = SentenceLanguages::kBoth);
 // Whether support can lift the blocker (scoring::kRelaxableBlockers).
 bool BlockerRelaxable(uint32_t bit);
 

@@ -120,6 +120,7 @@ absl::StatusOr<std::vector<std::string>> BuildRequests(const MethodDescriptor& m
       if (absl::Status status = MergeJsonBody(request.body, target.body_field, *message); !status.ok()) return status;
     }
     if (absl::Status status = ApplyParameters(target, request, *message); !status.ok()) return status;
+    ApplyAcceptLanguage(request.get_header_value("Accept-Language"), *message);
     out.push_back(message->SerializeAsString());
     return out;
   }

@@ -1,6 +1,7 @@
 #include "server/gateway/json_request.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -127,6 +128,25 @@ absl::Status SetFieldFromText(absl::string_view path, absl::string_view text, Me
     message = message->GetReflection()->MutableMessage(message, field);
   }
   return engine::InvalidFieldError(path, "no such field in the request");
+}
+
+void ApplyAcceptLanguage(absl::string_view accept_language, Message& request) {
+  const FieldDescriptor* field = request.GetDescriptor()->FindFieldByName("language");
+  if (field == nullptr || field->is_repeated() || field->cpp_type() != FieldDescriptor::CPPTYPE_ENUM ||
+      field->enum_type()->full_name() != "passerelle.v1.ReasonLanguage") {
+    return;
+  }
+  const Reflection& r = *request.GetReflection();
+  if (r.GetEnumValue(request, field) != 0) return;  // the client said
+  for (absl::string_view tag : absl::StrSplit(accept_language, ',')) {
+    const std::string language = absl::AsciiStrToLower(absl::StripAsciiWhitespace(tag.substr(0, tag.find(';'))));
+    const char* value = absl::StartsWith(language, "fr")   ? "REASON_LANGUAGE_FR"
+                        : absl::StartsWith(language, "en") ? "REASON_LANGUAGE_EN"
+                                                           : nullptr;
+    if (value == nullptr) continue;
+    r.SetEnum(&request, field, field->enum_type()->FindValueByName(value));
+    return;
+  }
 }
 
 absl::StatusOr<std::vector<std::string>> SplitImportItems(absl::string_view body) {

@@ -29,6 +29,12 @@ absl::Status MergeJsonBody(absl::string_view json, absl::string_view body_field,
 // true/false, enum names or numbers; appends to a repeated field.
 absl::Status SetFieldFromText(absl::string_view path, absl::string_view text, google::protobuf::Message& request);
 
+// A request with a `language` field (passerelle.v1.ReasonLanguage: the match, explain and re-rank
+// requests) that neither the body nor a parameter set gets it from the HTTP Accept-Language header: the
+// first of its tags that is French or English ("en-GB,en;q=0.8" -> REASON_LANGUAGE_EN). Nothing changes
+// for other requests, or when the header names neither.
+void ApplyAcceptLanguage(absl::string_view accept_language, google::protobuf::Message& request);
+
 // The items of an import body: a JSON array, or JSON Lines (one JSON value per non-blank line); each as
 // JSON text.
 absl::StatusOr<std::vector<std::string>> SplitImportItems(absl::string_view body);

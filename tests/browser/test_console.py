@@ -188,6 +188,13 @@ def test_english_switch_keeps_the_screen(driver, stack, screenshots):
     assert driver.execute_script("return document.documentElement.lang") == "en"
     near = shown(driver, f"#near-misses li[data-opening='{OPENING}'] li[data-code='FRENCH_GAP']")
     assert "To lift it:" in near.text and "French" in near.text, near.text
+    # The reasons come from the server in English (asked with language REASON_LANGUAGE_EN), not French.
+    first = driver.find_elements(By.CSS_SELECTOR, "#best-openings li.match")[0]
+    reasons = [td.text for td in first.find_elements(By.CSS_SELECTOR, "table.criteria td:nth-child(3)")]
+    assert any("hiring difficulty" in r for r in reasons), reasons
+    assert not any("sur ce métier" in r for r in reasons), reasons
+    driver.execute_script("window.scrollTo(0, 0)")
+    driver.save_screenshot(str(screenshots / "matches-en.png"))
     driver.find_element(By.ID, "lang-switch").click()
     assert_heading(driver, f"Personne {PERSON}")
     assert driver.execute_script("return document.documentElement.lang") == "fr"

@@ -65,6 +65,27 @@ TEST(JsonRequestTest, ParameterErrorsNameTheParameter) {
   EXPECT_EQ(engine::FieldPath(SetFieldFromText("candidate", "x", put)), "candidate");  // a message
 }
 
+TEST(JsonRequestTest, AcceptLanguageSetsTheReasonLanguageUnlessTheRequestDid) {
+  v1::MatchOpeningsRequest request;
+  ApplyAcceptLanguage("de-DE, en-GB;q=0.8, fr;q=0.5", request);
+  EXPECT_EQ(request.language(), v1::REASON_LANGUAGE_EN);
+  request.clear_language();
+  ApplyAcceptLanguage("fr-FR,fr;q=0.9,en;q=0.8", request);
+  EXPECT_EQ(request.language(), v1::REASON_LANGUAGE_FR);
+  request.clear_language();
+  ApplyAcceptLanguage("de, *", request);
+  EXPECT_EQ(request.language(), v1::REASON_LANGUAGE_UNSPECIFIED);
+  request.set_language(v1::REASON_LANGUAGE_BOTH);  // the body or a parameter said: kept
+  ApplyAcceptLanguage("en", request);
+  EXPECT_EQ(request.language(), v1::REASON_LANGUAGE_BOTH);
+  v1::ExplainRequest explain;
+  ApplyAcceptLanguage("EN-us", explain);
+  EXPECT_EQ(explain.language(), v1::REASON_LANGUAGE_EN);
+  v1::GetCandidateRequest other;  // no language field: untouched
+  ApplyAcceptLanguage("en", other);
+  EXPECT_EQ(other.ByteSizeLong(), 0u);
+}
+
 TEST(JsonRequestTest, ImportItemsFromAnArrayOrJsonLines) {
   absl::StatusOr<std::vector<std::string>> items = SplitImportItems(R"( [{"id": "a"}, {"id": "b", "skills": [1, 2]}] )");
   ASSERT_TRUE(items.ok());

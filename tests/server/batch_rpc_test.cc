@@ -221,6 +221,7 @@ TEST_F(BatchRpcTest, RerankWithExplainAttachesExplanations) {
   v1::RerankRequest request;
   request.set_k(2);
   request.set_explain(true);
+  request.set_language(v1::REASON_LANGUAGE_EN);
   request.add_departements("75");
   RerankStream stream = Rerank(request);
   ASSERT_TRUE(stream.status.ok());
@@ -231,6 +232,7 @@ TEST_F(BatchRpcTest, RerankWithExplainAttachesExplanations) {
       EXPECT_EQ(m.explanation().candidate_id(), r.candidate_id());
       EXPECT_EQ(m.explanation().opening_id(), m.id());
       EXPECT_FALSE(m.explanation().criteria(0).reason().en().empty());
+      EXPECT_TRUE(m.explanation().criteria(0).reason().fr().empty());
       ++explained;
     }
   }

@@ -3,9 +3,9 @@
 // DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED), each naming the field.
 #include <chrono>
 #include <cmath>
-#include <thread>
-
+#include <map>
 #include <set>
+#include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
@@ -380,8 +380,9 @@ TEST_F(MatchingWithDataTest, MatchOpeningsReturnsScoresContributionsAndExplanati
   EXPECT_LT(match.distance_km(), 15);
   ASSERT_TRUE(match.has_explanation());
   EXPECT_TRUE(match.explanation().eligible());
+  // No language asked: French only, the English side is neither built nor sent.
   EXPECT_FALSE(match.explanation().criteria(2).reason().fr().empty());
-  EXPECT_FALSE(match.explanation().criteria(2).reason().en().empty());
+  EXPECT_TRUE(match.explanation().criteria(2).reason().en().empty());
 
   ASSERT_EQ(response.near_misses_size(), 2);
   std::set<std::string> codes;
@@ -409,6 +410,44 @@ TEST_F(MatchingWithDataTest, MatchOpeningsWithoutExplanationsAndWithFilters) {
   ASSERT_TRUE(MatchOpenings(request, &response).ok());
   ASSERT_EQ(response.matches_size(), 1);
   EXPECT_FALSE(response.matches(0).has_explanation());
+}
+
+// Each language asked is the only one written; both gives the same sentences as each one alone.
+TEST_F(MatchingWithDataTest, MatchOpeningsWritesReasonsInTheLanguageAskedOnly) {
+  v1::MatchOpeningsRequest request;
+  request.set_candidate_id("cand-mason");
+  request.set_near_misses(2);
+  std::map<v1::ReasonLanguage, v1::MatchOpeningsResponse> answers;
+  for (v1::ReasonLanguage language : {v1::REASON_LANGUAGE_FR, v1::REASON_LANGUAGE_EN, v1::REASON_LANGUAGE_BOTH}) {
+    request.set_language(language);
+    ASSERT_TRUE(MatchOpenings(request, &answers[language]).ok()) << language;
+  }
+  const v1::MatchOpeningsResponse& both = answers[v1::REASON_LANGUAGE_BOTH];
+  ASSERT_EQ(both.matches_size(), 1);
+  ASSERT_EQ(both.near_misses_size(), 2);
+  for (int k = 0; k < 8; ++k) {
+    const v1::Sentence& fr = answers[v1::REASON_LANGUAGE_FR].matches(0).explanation().criteria(k).reason();
+    const v1::Sentence& en = answers[v1::REASON_LANGUAGE_EN].matches(0).explanation().criteria(k).reason();
+    const v1::Sentence& two = both.matches(0).explanation().criteria(k).reason();
+    EXPECT_FALSE(two.fr().empty()) << k;
+    EXPECT_FALSE(two.en().empty()) << k;
+    EXPECT_EQ(fr.fr(), two.fr()) << k;
+    EXPECT_TRUE(fr.en().empty()) << k;
+    EXPECT_EQ(en.en(), two.en()) << k;
+    EXPECT_TRUE(en.fr().empty()) << k;
+  }
+  const v1::Blocker& unlock_fr = answers[v1::REASON_LANGUAGE_FR].near_misses(0).explanation().blockers(0);
+  const v1::Blocker& unlock_en = answers[v1::REASON_LANGUAGE_EN].near_misses(0).explanation().blockers(0);
+  EXPECT_EQ(unlock_fr.unlock().fr(), both.near_misses(0).explanation().blockers(0).unlock().fr());
+  EXPECT_TRUE(unlock_fr.unlock().en().empty());
+  EXPECT_EQ(unlock_en.unlock().en(), both.near_misses(0).explanation().blockers(0).unlock().en());
+  EXPECT_TRUE(unlock_en.unlock().fr().empty());
+  // French only is smaller on the wire than both.
+  EXPECT_LT(answers[v1::REASON_LANGUAGE_FR].ByteSizeLong(), both.ByteSizeLong());
+
+  request.set_language(static_cast<v1::ReasonLanguage>(7));
+  v1::MatchOpeningsResponse refused;
+  EXPECT_THAT(MatchOpenings(request, &refused), IsGrpcError(grpc::StatusCode::INVALID_ARGUMENT, "language"));
 }
 
 TEST_F(MatchingWithDataTest, NoEligibleOpeningListsTheBlockersInScopeMostCommonFirst) {
@@ -520,6 +559,7 @@ TEST_F(MatchingWithDataTest, ExplainGivesBlockersAndWhatWouldUnlockThem) {
   v1::ExplainRequest request;
   request.set_candidate_id("cand-mason");
   request.set_opening_id("open-lyon");
+  request.set_language(v1::REASON_LANGUAGE_EN);
   v1::ExplainResponse response;
   ASSERT_TRUE(stub().Explain(&context, request, &response).ok());
   const v1::Explanation& e = response.explanation();
@@ -529,6 +569,7 @@ TEST_F(MatchingWithDataTest, ExplainGivesBlockersAndWhatWouldUnlockThem) {
   EXPECT_EQ(e.blockers(0).code(), "TOO_FAR");
   EXPECT_TRUE(e.blockers(0).relaxable());
   EXPECT_FALSE(e.blockers(0).unlock().en().empty());
+  EXPECT_TRUE(e.blockers(0).unlock().fr().empty());  // English asked: no French built
   EXPECT_GT(e.distance_km(), 300);
   EXPECT_EQ(e.criteria_size(), 8);
 }

@@ -2,6 +2,7 @@
 // the proto3 JSON mapping with lowerCamelCase names; answers are read with either naming (the mapping
 // allows both), 64-bit integers arrive as strings.
 import * as session from './session.js';
+import {lang} from './i18n.js';
 
 // Every rpc goes through the gateway's generic route, POST /v1/rpc/{service}/{method} with the request as
 // the body, so that the console needs no second copy of the gateway's resource paths.
@@ -91,12 +92,15 @@ export const listCandidates = (filter, pageSize = 50, pageToken = '') =>
 export const getOpening = (id, owner = '') => post('GetOpening', {openingId: id, openingOwner: owner});
 export const listOpenings = (filter, pageSize = 50, pageToken = '') =>
   post('ListOpenings', {pageSize, pageToken, filter});
+// The server writes reasons in the language asked only (ReasonLanguage): the console's, read at each call,
+// so that switching language and re-rendering fetches the reasons in the new one.
+const language = () => (lang() === 'en' ? 'REASON_LANGUAGE_EN' : 'REASON_LANGUAGE_FR');
 export const matchOpenings = (candidateId, candidateOwner, k = 10, nearMisses = 5) =>
-  post('MatchOpenings', {candidateId, candidateOwner, k, nearMisses, explain: true});
+  post('MatchOpenings', {candidateId, candidateOwner, k, nearMisses, explain: true, language: language()});
 export const matchCandidates = (openingId, openingOwner, k = 10, nearMisses = 5) =>
-  post('MatchCandidates', {openingId, openingOwner, k, nearMisses, explain: true});
+  post('MatchCandidates', {openingId, openingOwner, k, nearMisses, explain: true, language: language()});
 export const explain = (candidateId, openingId, candidateOwner = '', openingOwner = '') =>
-  post('Explain', {candidateId, openingId, candidateOwner, openingOwner});
+  post('Explain', {candidateId, openingId, candidateOwner, openingOwner, language: language()});
 export const lookupOccupations = (query, limit = 8) => post('LookupOccupations', {query, limit});
 export const lookupCommunes = (query, limit = 8) => post('LookupCommunes', {query, limit});
 export const listScoringProfiles = () => post('ListScoringProfiles', {});

@@ -40,6 +40,11 @@ IDEMPOTENT_METHODS = frozenset({
 # Match answers with explanations for k = 1000 outgrow gRPC's 4 MB default (as in the C++ CLI).
 _MAX_RECEIVE_BYTES = 64 << 20
 
+# connect(language=...) to the request field `language` (ReasonLanguage): the server writes and sends the
+# reasons in that language only.
+_REASON_LANGUAGES = {"fr": matching_pb2.REASON_LANGUAGE_FR, "en": matching_pb2.REASON_LANGUAGE_EN,
+                     "both": matching_pb2.REASON_LANGUAGE_BOTH}
+
 
 def is_idempotent(method: str) -> bool:
     """Whether a call of `method` ("MatchOpenings") is retried on UNAVAILABLE."""
@@ -136,8 +141,11 @@ class Client:
     """A connection to passerelle-server. Build it with connect(); close() it, or use it as a context manager."""
 
     def __init__(self, channel: grpc.Channel, key: Optional[str], insecure_plaintext: bool, timeout_s: float,
-                 stream_timeout_s: Optional[float], retry: RetryPolicy):
+                 stream_timeout_s: Optional[float], retry: RetryPolicy, language: str = "fr"):
+        if language not in _REASON_LANGUAGES:
+            raise ValueError(f"language must be one of {sorted(_REASON_LANGUAGES)}, got {language!r}")
         self.channel = channel
+        self.language = language
         self.timeout_s = timeout_s
         self.stream_timeout_s = stream_timeout_s
         self.retry = retry
@@ -201,16 +209,29 @@ class Client:
         requests = (matching_pb2.ImportOpeningsRequest(opening=o) for o in openings)
         return self.matching.ImportOpenings(requests, timeout=timeout)
 
+    def _with_language(self, fields: dict) -> dict:
+        """`fields` with the client's reason language unless they name one."""
+        return {"language": _REASON_LANGUAGES[self.language], **fields}
+
     def match_openings(self, candidate_id: str, **fields) -> Any:
         """Best openings for a stored candidate; `fields` are MatchOpeningsRequest fields (k=10, ...)."""
-        return self.matching.MatchOpenings(matching_pb2.MatchOpeningsRequest(candidate_id=candidate_id, **fields))
+        request = matching_pb2.MatchOpeningsRequest(candidate_id=candidate_id, **self._with_language(fields))
+        return self.matching.MatchOpenings(request)
 
     def match_candidates(self, opening_id: str, **fields) -> Any:
-        return self.matching.MatchCandidates(matching_pb2.MatchCandidatesRequest(opening_id=opening_id, **fields))
+        request = matching_pb2.MatchCandidatesRequest(opening_id=opening_id, **self._with_language(fields))
+        return self.matching.MatchCandidates(request)
+
+    def explain(self, candidate_id: str, opening_id: str, **fields) -> Any:
+        """One pair scored and explained (Explain); `fields` are ExplainRequest fields."""
+        request = matching_pb2.ExplainRequest(candidate_id=candidate_id, opening_id=opening_id,
+                                              **self._with_language(fields))
+        return self.matching.Explain(request)
 
     def rerank(self, timeout: Optional[float] = None, **fields) -> Iterator[Any]:
         """Yields one CandidateRanking per candidate of a Rerank (progress messages are skipped)."""
-        for response in self.matching.Rerank(matching_pb2.RerankRequest(**fields), timeout=timeout):
+        request = matching_pb2.RerankRequest(**self._with_language(fields))
+        for response in self.matching.Rerank(request, timeout=timeout):
             if response.WhichOneof("item") == "ranking":
                 yield response.ranking
 
@@ -223,7 +244,8 @@ class Client:
         memory: for large cohorts iterate rerank() instead.
         """
         outcome = RerankOutcome()
-        for response in self.matching.Rerank(matching_pb2.RerankRequest(**fields), timeout=timeout):
+        request = matching_pb2.RerankRequest(**self._with_language(fields))
+        for response in self.matching.Rerank(request, timeout=timeout):
             item = response.WhichOneof("item")
             if item == "ranking":
                 outcome.rankings.append(response.ranking)
@@ -264,13 +286,15 @@ def connect(address: str = "127.0.0.1:50051", key: Optional[str] = None, key_fil
             tls: bool = False, ca_file: Optional[str] = None, cert_file: Optional[str] = None,
             private_key_file: Optional[str] = None, allow_insecure: bool = False, timeout_s: float = 30.0,
             stream_timeout_s: Optional[float] = None, retry: RetryPolicy = RetryPolicy(),
-            options: Optional[list] = None) -> Client:
+            options: Optional[list] = None, language: str = "fr") -> Client:
     """Opens a channel to passerelle-server at `address` (host:port).
 
     key / key_file: the API key, or a file whose first line holds it (as <data_dir>/bootstrap-admin.key).
     tls, ca_file: TLS with that CA (default: the system's roots); cert_file and private_key_file: a
     client certificate for mutual TLS (the key is then optional).
     allow_insecure: plaintext to a non-loopback address (behind a TLS-terminating proxy only).
+    language: "fr" (default), "en" or "both": the language of the reasons the server writes in match,
+    explain and re-rank answers (the other side of each Sentence stays empty).
     """
     if key_file:
         with open(key_file, encoding="utf-8") as f:
@@ -281,4 +305,4 @@ def connect(address: str = "127.0.0.1:50051", key: Optional[str] = None, key_fil
         channel = grpc.insecure_channel(address, options=channel_options)
     else:
         channel = grpc.secure_channel(address, credentials, options=channel_options)
-    return Client(channel, key, credentials is None, timeout_s, stream_timeout_s, retry)
+    return Client(channel, key, credentials is None, timeout_s, stream_timeout_s, retry, language)

@@ -5,6 +5,7 @@ import pytest
 
 import passerelle
 from passerelle.v1 import governance_pb2, matching_pb2
+from conftest import COUNSELLOR_ORG, new_key
 from records import mason_candidate, mason_opening
 
 
@@ -15,6 +16,21 @@ def test_connect_put_and_match(counsellor, employer):
     assert "open-py-1" in [m.id for m in answer.matches]
     best = next(m for m in answer.matches if m.id == "open-py-1")
     assert 0 < best.total <= 1
+
+
+def test_reasons_come_in_the_language_asked_only(server, admin, counsellor, employer):
+    counsellor.put_candidate(mason_candidate("cand-py-lang"))
+    employer.put_opening(mason_opening("open-py-lang"))
+    french = counsellor.explain("cand-py-lang", "open-py-lang").explanation
+    assert all(c.reason.fr and not c.reason.en for c in french.criteria)
+    english = counsellor.explain("cand-py-lang", "open-py-lang", language=matching_pb2.REASON_LANGUAGE_EN).explanation
+    assert all(c.reason.en and not c.reason.fr for c in english.criteria)
+    with passerelle.connect(server.address, key=new_key(admin, COUNSELLOR_ORG, "counsellor"), language="en") as client:
+        answer = client.match_openings("cand-py-lang", k=50)
+        best = next(m for m in answer.matches if m.id == "open-py-lang")
+        assert all(c.reason.en and not c.reason.fr for c in best.explanation.criteria)
+    with pytest.raises(ValueError):
+        passerelle.connect(server.address, language="de")
 
 
 def test_match_candidates_from_the_employer_side(counsellor, employer):

@@ -1,0 +1,94 @@
+// Sentences in the language asked only (SentenceLanguages): French alone and English alone give, word for
+// word, each side of the two-language explanation, leave the other side empty, and change no number.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "engine/model/dates.h"
+#include "engine/sample/cohort_generator.h"
+#include "engine/scoring/explanation.h"
+#include "engine/scoring/occupation_relations.h"
+#include "engine/scoring/pair_kernel.h"
+#include "engine/scoring/profile.h"
+#include "engine/scoring/resolution.h"
+#include "gtest/gtest.h"
+#include "tests/engine/test_fixtures.h"
+
+namespace passerelle::engine {
+namespace {
+
+using ::passerelle::engine::testing::SharedReferenceData;
+
+// Every sentence of an explanation, in a fixed order.
+std::vector<const Sentence*> Sentences(const Explanation& e) {
+  std::vector<const Sentence*> out;
+  for (const CriterionExplanation& c : e.criteria) out.push_back(&c.reason);
+  for (const Blocker& b : e.blockers) out.push_back(&b.reason), out.push_back(&b.unlock);
+  for (const RouteStep& step : e.route) out.push_back(&step.label);
+  return out;
+}
+
+class ExplanationLanguageTest : public ::testing::Test {
+ protected:
+  ExplanationLanguageTest() : data_(SharedReferenceData()), relations_(*data_) {}
+
+  Explanation Explain(const ResolvedCandidate& c, const ResolvedOpening& o, SentenceLanguages languages) {
+    return ExplainPair(c, o, DefaultScoringProfile(), *data_, relations_, today_, languages);
+  }
+
+  std::shared_ptr<const ReferenceData> data_;
+  OccupationRelations relations_;
+  Day today_ = DayOf(absl::FromCivil(absl::CivilDay(2026, 12, 1), absl::UTCTimeZone()));
+};
+
+TEST_F(ExplanationLanguageTest, EachLanguageAloneIsItsSideOfBoth) {
+  CohortOptions options;
+  options.candidates = 400;
+  options.openings = 60;
+  const CohortGenerator generator(data_, options);
+  int blockers = 0, routes = 0;
+  for (int64_t i = 0; i < options.candidates; ++i) {
+    auto candidate = ResolveCandidate(generator.MakeCandidate(i), *data_);
+    auto opening = ResolveOpening(generator.MakeOpening((i * 7) % options.openings), *data_);
+    ASSERT_TRUE(candidate.ok() && opening.ok()) << i;
+    const Explanation both = Explain(*candidate, *opening, SentenceLanguages::kBoth);
+    const Explanation fr = Explain(*candidate, *opening, SentenceLanguages::kFrench);
+    const Explanation en = Explain(*candidate, *opening, SentenceLanguages::kEnglish);
+    EXPECT_EQ(fr.total, both.total) << i;
+    EXPECT_EQ(en.blockers.size(), both.blockers.size()) << i;
+    const std::vector<const Sentence*> b = Sentences(both), f = Sentences(fr), e = Sentences(en);
+    ASSERT_EQ(f.size(), b.size()) << i;
+    ASSERT_EQ(e.size(), b.size()) << i;
+    for (size_t k = 0; k < b.size(); ++k) {
+      EXPECT_EQ(f[k]->fr, b[k]->fr) << "pair " << i << ", sentence " << k;
+      EXPECT_EQ(e[k]->en, b[k]->en) << "pair " << i << ", sentence " << k;
+      EXPECT_TRUE(f[k]->en.empty()) << "pair " << i << ", sentence " << k << ": " << f[k]->en;
+      EXPECT_TRUE(e[k]->fr.empty()) << "pair " << i << ", sentence " << k << ": " << e[k]->fr;
+      EXPECT_EQ(b[k]->fr.empty(), b[k]->en.empty()) << "pair " << i << ", sentence " << k;
+    }
+    for (const CriterionExplanation& c : both.criteria) EXPECT_FALSE(c.reason.fr.empty()) << i;
+    blockers += static_cast<int>(both.blockers.size());
+    routes += both.route.empty() ? 0 : 1;
+  }
+  // The cohort reaches blockers and routes, so their sentences were compared too.
+  EXPECT_GT(blockers, 50);
+  EXPECT_GT(routes, 0);
+}
+
+TEST_F(ExplanationLanguageTest, BlockerSentenceInOneLanguage) {
+  const Sentence both = BlockerSentence(scoring::kNoRightToWork, SentenceLanguages::kBoth);
+  const Sentence fr = BlockerSentence(scoring::kNoRightToWork, SentenceLanguages::kFrench);
+  const Sentence en = BlockerSentence(scoring::kNoRightToWork, SentenceLanguages::kEnglish);
+  EXPECT_EQ(both.fr, "Pas d'autorisation de travail en France");
+  EXPECT_EQ(both.en, "No right to work in France");
+  EXPECT_EQ(fr.fr, both.fr);
+  EXPECT_TRUE(fr.en.empty());
+  EXPECT_EQ(en.en, both.en);
+  EXPECT_TRUE(en.fr.empty());
+}
+
+}  // namespace
+}  // namespace passerelle::engine
