@@ -1,5 +1,7 @@
 #include "server/cluster/shard.h"
 
+#include <algorithm>
+#include <cmath>
 #include <optional>
 #include <utility>
 
@@ -29,12 +31,15 @@ void MarkWithinReach(const engine::ReferenceData& data, const std::vector<uint8_
   for (size_t i = 0; i < communes.size(); ++i) {
     if (inside[i]) positions.push_back(engine::UnitVectorFromDegrees(communes[i].latitude_deg, communes[i].longitude_deg));
   }
-  const float limit = static_cast<float>(reach_km + kReachSlackKm);
+  // Compared as squared chords (d = 2 R asin(chord / 2)): no asin per pair of communes.
+  const double half_angle = std::min((reach_km + kReachSlackKm) / (2.0 * engine::kEarthRadiusKm), M_PI / 2);
+  const float limit_sq = static_cast<float>(4.0 * std::sin(half_angle) * std::sin(half_angle));
   for (size_t i = 0; i < communes.size(); ++i) {
     if (opening[i]) continue;
     const engine::UnitVector p = engine::UnitVectorFromDegrees(communes[i].latitude_deg, communes[i].longitude_deg);
     for (const engine::UnitVector& q : positions) {
-      if (engine::GreatCircleKm(p, q) <= limit) {
+      const float dx = p.x - q.x, dy = p.y - q.y, dz = p.z - q.z;
+      if (dx * dx + dy * dy + dz * dz <= limit_sq) {
         opening[i] = 1;
         break;
       }

@@ -147,7 +147,8 @@ class ShardTest : public ::testing::Test {
                                       engine::CohortOptions{.seed = 17, .candidates = 1500, .openings = 700});
     candidates_ = generator.Candidates();
     openings_ = generator.Openings();
-    for (const engine::Opening& o : openings_) region_of_opening_[o.id] = RegionOf(o.commune_insee, data);
+    // Matches name openings by owner and id ("sample:open-000505").
+    for (const engine::Opening& o : openings_) region_of_opening_[Qualified(o.id)] = RegionOf(o.commune_insee, data);
     full_ = StartNode(&log_, "full", {});
     shards_.push_back(StartNode(&log_, "a", kShardA));
     shards_.push_back(StartNode(&log_, "b", kShardB));
@@ -163,6 +164,8 @@ class ShardTest : public ::testing::Test {
     ASSERT_TRUE(full_.node->WaitApplied(last, absl::Seconds(30)).ok());
     for (const TestNode& shard : shards_) ASSERT_TRUE(shard.node->WaitApplied(last, absl::Seconds(30)).ok());
   }
+
+  static std::string Qualified(const std::string& id) { return std::string(kOrganisation) + ":" + id; }
 
   static std::string RegionOf(const std::string& commune, const engine::ReferenceData& data) {
     return data.regions()[data.communes()[*data.FindCommune(commune)].region_index].insee_code;
@@ -204,12 +207,14 @@ TEST_F(ShardTest, NationalRerankGatheredFromShardsEqualsOneNode) {
   int across_border = 0, housing_elsewhere = 0;
   std::set<std::string> housing_ids;
   for (const engine::Opening& o : openings_) {
-    if (o.housing_provided) housing_ids.insert(o.id);
+    if (o.housing_provided) housing_ids.insert(Qualified(o.id));
   }
   for (const engine::CandidateRanking& ranking : expected) {
     const std::string region = RegionOf(ranking.candidate->record.commune_insee, data);
     for (const engine::ScoredMatch& match : ranking.matches) {
-      if (region_of_opening_.at(match.id) == region) continue;
+      auto opening_region = region_of_opening_.find(match.id);
+      ASSERT_NE(opening_region, region_of_opening_.end()) << match.id;
+      if (opening_region->second == region) continue;
       if (housing_ids.count(match.id) != 0 && match.distance_km > kReachKm) {
         ++housing_elsewhere;
       } else {
