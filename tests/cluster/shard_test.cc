@@ -21,9 +21,11 @@
 #include "engine/store/record_codec.h"
 #include "gtest/gtest.h"
 #include "passerelle/cluster_log.pb.h"
+#include "server/cluster/nats/jetstream_log.h"
 #include "server/cluster/node.h"
 #include "server/cluster/shard.h"
 #include "tests/cluster/fake_log.h"
+#include "tests/cluster/nats_test_server.h"
 #include "tests/common/temp_dir.h"
 #include "tests/engine/test_fixtures.h"
 
@@ -31,6 +33,7 @@ namespace passerelle::cluster {
 namespace {
 
 using ::passerelle::cluster::testing::FakeLog;
+using ::passerelle::cluster::testing::NatsTestCluster;
 using ::passerelle::engine::testing::SharedReferenceData;
 using ::passerelle::tests::TempDir;
 
@@ -42,11 +45,12 @@ constexpr double kReachKm = 50;
 const std::vector<std::string> kShardA = {"11"};
 const std::vector<std::string> kShardB = {"24", "27", "28", "32", "44"};
 
-std::vector<std::string> OtherRegions() {
+// The régions of none of `shards`.
+std::vector<std::string> OtherRegions(const std::vector<std::vector<std::string>>& shards = {kShardA, kShardB}) {
   std::vector<std::string> out;
   for (const engine::Region& region : SharedReferenceData()->regions()) {
     bool taken = false;
-    for (const auto& list : {kShardA, kShardB}) {
+    for (const auto& list : shards) {
       for (const std::string& code : list) taken |= code == region.insee_code;
     }
     if (!taken) out.push_back(region.insee_code);
@@ -60,7 +64,7 @@ struct TestNode {
   std::unique_ptr<Node> node;
 };
 
-TestNode StartNode(FakeLog* log, const std::string& id, const std::vector<std::string>& regions) {
+TestNode StartNode(ReplicatedLog* log, const std::string& id, const std::vector<std::string>& regions) {
   TestNode out;
   out.dir = std::make_unique<TempDir>("shard-" + id);
   engine::CatalogOptions catalog_options;
@@ -335,6 +339,43 @@ TEST_F(ShardTest, AMoveLeavesTheOldShardAndAGatherWithOverlapIsRefused) {
   parts.push_back(RerankAll(*shards_[0].catalog, {}));
   parts.push_back(RerankAll(*shards_[0].catalog, {}));
   EXPECT_EQ(engine::MergeRankings(std::move(parts)).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+// The same over a real nats-server (one server, one replica): the shards read the JetStream log as the
+// full node does and the gathered national re-rank is the same.
+TEST(ShardJetStreamTest, NationalRerankOverARealLogEqualsOneNode) {
+  if (NatsTestCluster::BinaryPath().empty()) GTEST_SKIP() << "nats-server is not installed";
+  auto servers = NatsTestCluster::Start(1);
+  ASSERT_TRUE(servers.ok()) << servers.status();
+  nats::JetStreamLogOptions log_options;
+  log_options.connection.servers = (*servers)->Servers();
+  log_options.replicas = 1;
+  log_options.file_storage = false;
+  auto log = nats::JetStreamLog::Open(log_options);
+  ASSERT_TRUE(log.ok()) << log.status();
+  engine::CohortGenerator generator(SharedReferenceData(),
+                                    engine::CohortOptions{.seed = 5, .candidates = 400, .openings = 200});
+  std::vector<TestNode> nodes;
+  nodes.push_back(StartNode(log->get(), "full", {}));
+  nodes.push_back(StartNode(log->get(), "a", kShardA));
+  nodes.push_back(StartNode(log->get(), "rest", OtherRegions({kShardA})));
+  for (const TestNode& node : nodes) ASSERT_NE(node.node, nullptr);
+  WriteCohort(nodes[0].node.get(), generator.Candidates(), generator.Openings());
+  auto last = (*log)->LastSequence(absl::Seconds(5));
+  ASSERT_TRUE(last.ok()) << last.status();
+  for (const TestNode& node : nodes) ASSERT_TRUE(node.node->WaitApplied(*last, absl::Seconds(30)).ok());
+
+  const std::vector<engine::CandidateRanking> expected = RerankAll(*nodes[0].catalog, {});
+  ASSERT_EQ(expected.size(), 400u);
+  std::vector<std::vector<engine::CandidateRanking>> parts;
+  parts.push_back(RerankAll(*nodes[1].catalog, {}));
+  parts.push_back(RerankAll(*nodes[2].catalog, {}));
+  EXPECT_GT(parts[0].size(), 0u);
+  EXPECT_GT(parts[1].size(), 0u);
+  auto gathered = engine::MergeRankings(std::move(parts));
+  ASSERT_TRUE(gathered.ok()) << gathered.status();
+  ExpectSameRankings(expected, *gathered);
+  nodes.clear();  // the nodes stop reading before the log closes
 }
 
 TEST(ShardOptionsTest, UnknownRegionAndBadReachAreRefusedAndNoRegionsMeansNoShard) {
