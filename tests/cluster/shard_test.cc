@@ -3,7 +3,8 @@
 // cover France. A national re-ranking and a national assignment gathered from the shards equal the full
 // node's, including candidates who commute across a région border and openings with housing far away; a
 // région-only re-ranking on its shard equals the same filter on the full node; a record that moves leaves
-// its old shard; a shard skips the entries of other régions without rejecting them.
+// its old shard; a shard skips the entries of other régions without rejecting them. The options and
+// what one shard holds: shard_options_test.cc.
 #include <algorithm>
 #include <map>
 #include <memory>
@@ -376,40 +377,6 @@ TEST(ShardJetStreamTest, NationalRerankOverARealLogEqualsOneNode) {
   ASSERT_TRUE(gathered.ok()) << gathered.status();
   ExpectSameRankings(expected, *gathered);
   nodes.clear();  // the nodes stop reading before the log closes
-}
-
-TEST(ShardOptionsTest, UnknownRegionAndBadReachAreRefusedAndNoRegionsMeansNoShard) {
-  const engine::ReferenceData& data = *SharedReferenceData();
-  auto none = Shard::Create({}, data);
-  ASSERT_TRUE(none.ok());
-  EXPECT_TRUE(*none == nullptr);
-  auto unknown = Shard::Create({.regions = {"11", "99"}}, data);
-  EXPECT_EQ(unknown.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(unknown.status().message().find("cluster_regions[1]"), std::string::npos) << unknown.status();
-  auto bad_reach = Shard::Create({.regions = {"11"}, .opening_reach_km = 0}, data);
-  EXPECT_EQ(bad_reach.status().code(), absl::StatusCode::kInvalidArgument);
-}
-
-TEST(ShardOptionsTest, OpeningsAreHeldInTheRegionsWithinTheReachOrWithHousing) {
-  const engine::ReferenceData& data = *SharedReferenceData();
-  auto shard = Shard::Create({.regions = {"11"}, .opening_reach_km = 50}, data);
-  ASSERT_TRUE(shard.ok()) << shard.status();
-  v1::Opening opening;
-  opening.set_commune_insee("93066");  // Saint-Denis, in the région
-  EXPECT_TRUE((*shard)->HoldsOpening(opening));
-  opening.set_commune_insee("60175");  // Creil (Oise), about 20 km beyond the border
-  EXPECT_TRUE((*shard)->HoldsOpening(opening));
-  opening.set_commune_insee("69123");  // Lyon, 400 km away
-  EXPECT_FALSE((*shard)->HoldsOpening(opening));
-  opening.set_housing_provided(true);
-  EXPECT_TRUE((*shard)->HoldsOpening(opening));
-  v1::Candidate candidate;
-  candidate.set_commune_insee("60175");
-  EXPECT_FALSE((*shard)->HoldsCandidate(candidate));
-  candidate.set_commune_insee("93066");
-  EXPECT_TRUE((*shard)->HoldsCandidate(candidate));
-  candidate.set_commune_insee("00000");  // unknown: held, so that the catalog rejects it as everywhere
-  EXPECT_TRUE((*shard)->HoldsCandidate(candidate));
 }
 
 }  // namespace
