@@ -117,6 +117,14 @@ ABSL_FLAG(std::string, cluster_peer_ca, "",
           "Cluster mode: PEM file of the CA of --cluster_snapshot_from's TLS certificate; empty = plaintext.");
 ABSL_FLAG(int32_t, cluster_max_lag_entries, 1000,
           "Cluster mode: health says NOT_SERVING while this node is more than this many entries behind the log.");
+ABSL_FLAG(std::vector<std::string>, cluster_regions, {},
+          "Cluster mode: the INSEE codes of the régions this node holds, e.g. 11,84 (docs/cluster.md, \"Shards\"): "
+          "candidates living there, openings there, within --cluster_opening_reach_km of them or providing "
+          "housing. Empty (the default): every région.");
+ABSL_FLAG(double, cluster_opening_reach_km, 1000,
+          "Cluster mode with --cluster_regions: openings within this distance of the régions are held too. The "
+          "default, the largest commute radius a record may state, gives every candidate the answer of a node "
+          "holding everything; 50 covers every transport mode's default radius.");
 ABSL_FLAG(int32_t, min_sequence_wait_ms, 2000,
           "Longest wait of a call carrying x-passerelle-min-sequence for this node to apply that write, in ms "
           "(UNAVAILABLE after it).");
@@ -176,6 +184,8 @@ ServerOptions OptionsFromFlags() {
   options.sweep_interval_seconds = absl::GetFlag(FLAGS_sweep_interval_seconds);
   options.cluster_node.node_id = absl::GetFlag(FLAGS_cluster_node_id);
   options.cluster_node.max_lag_entries = static_cast<uint64_t>(std::max(0, absl::GetFlag(FLAGS_cluster_max_lag_entries)));
+  options.cluster_node.shard.regions = absl::GetFlag(FLAGS_cluster_regions);
+  options.cluster_node.shard.opening_reach_km = absl::GetFlag(FLAGS_cluster_opening_reach_km);
   options.min_sequence_wait_ms = absl::GetFlag(FLAGS_min_sequence_wait_ms);
   return options;
 }
@@ -277,6 +287,10 @@ int Run() {
       LogEvent("fatal", {{"code", StatusCodeName(joined.code())}, {"message", joined.message()}});
       return 1;
     }
+  } else if (!options.cluster_node.shard.regions.empty()) {
+    // A single process holds what it is sent: a share of the régions only means something in a cluster.
+    LogEvent("fatal", {{"code", "INVALID_ARGUMENT"}, {"message", "--cluster_regions needs --cluster_log"}});
+    return 1;
   }
   absl::StatusOr<std::unique_ptr<PasserelleServer>> server = PasserelleServer::Start(options);
   if (!server.ok()) {

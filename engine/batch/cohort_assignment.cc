@@ -15,11 +15,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// A candidate of the cohort and their pool, as re-ranking gave it.
-struct Pool {
-  std::string candidate_id;
-  std::vector<std::pair<int32_t, float>> openings;  // (opening index, score), best first
-};
+// The groups placement_exposure reports, in order (PooledCandidate::groups).
+constexpr WatchedAttribute kWatched[] = {WatchedAttribute::kFrenchBand, WatchedAttribute::kHousing,
+                                         WatchedAttribute::kTransportMode, WatchedAttribute::kDepartement};
 
 // The openings in scope on one snapshot, by id, with their positions.
 struct OpeningScope {
@@ -71,7 +69,7 @@ absl::Status ValidateOptions(const CohortAssignmentOptions& options, const Refer
 }
 
 // Re-ranks the cohort on the pinned snapshots; returns the pools sorted by candidate id.
-absl::StatusOr<std::vector<Pool>> RerankPools(const MatchIndex& index, const ScoringProfile& profile,
+absl::StatusOr<std::vector<PooledCandidate>> RerankPools(const MatchIndex& index, const ScoringProfile& profile,
                                               const CohortAssignmentOptions& options, const OpeningScope& scope,
                                               RerankOptions rerank, RerankProgress* progress) {
   rerank.k = options.openings_per_candidate;
@@ -82,16 +80,18 @@ absl::StatusOr<std::vector<Pool>> RerankPools(const MatchIndex& index, const Sco
   rerank.explain = false;
   rerank.progress_every = int64_t{1} << 40;  // only the final figures are needed
   rerank.cancelled = options.cancelled;
-  std::vector<Pool> pools;
+  std::vector<PooledCandidate> pools;
   PASSERELLE_RETURN_IF_ERROR(Rerank(
       index, profile, rerank,
       [&](CandidateRanking ranking) {  // Rerank serialises calls
-        Pool pool{std::move(ranking.candidate_id), {}};
+        PooledCandidate pool;
+        pool.candidate_id = std::move(ranking.candidate_id);
         for (const ScoredMatch& m : ranking.matches) pool.openings.emplace_back(scope.index_of.at(m.id), m.total);
         pools.push_back(std::move(pool));
       },
       [&](const RerankProgress& p) { *progress = p; }));
-  std::sort(pools.begin(), pools.end(), [](const Pool& a, const Pool& b) { return a.candidate_id < b.candidate_id; });
+  std::sort(pools.begin(), pools.end(),
+            [](const PooledCandidate& a, const PooledCandidate& b) { return a.candidate_id < b.candidate_id; });
   return pools;
 }
 
@@ -111,8 +111,8 @@ absl::flat_hash_map<absl::string_view, std::pair<const CandidateSegment*, int>> 
 // Per unassigned candidate, the reason the report counts them under (the same rules as
 // assignment_report.cc), with "no right to work" told apart.
 void ListLeftOut(const AssignmentProblem& problem, const AssignmentOptions& options,
-                 const std::vector<int32_t>& opening_of, const std::vector<Pool>& pools,
-                 const std::vector<uint8_t>& right_to_work, CohortAssignment& out) {
+                 const std::vector<int32_t>& opening_of, const std::vector<PooledCandidate>& pools,
+                 CohortAssignment& out) {
   std::vector<uint8_t> has_pair_after_cap;
   if (options.max_proposals_per_opening > 0) {
     const assignment_internal::MechanismInput input = assignment_internal::BuildMechanismInput(problem, options);
@@ -124,7 +124,7 @@ void ListLeftOut(const AssignmentProblem& problem, const AssignmentOptions& opti
     bool had_pair = false;
     for (const auto& [j, score] : pools[i].openings) had_pair |= problem.opening_capacity[j] > 0;
     LeftOutReason reason = LeftOutReason::kLostToCompetition;
-    if (!right_to_work[i]) {
+    if (!pools[i].right_to_work) {
       reason = LeftOutReason::kNoRightToWork;
       ++out.left_out_no_right_to_work;
     } else if (!had_pair) {
@@ -157,39 +157,47 @@ const char* LeftOutReasonName(LeftOutReason reason) {
   return "unknown";
 }
 
-absl::StatusOr<CohortAssignment> AssignCohort(const MatchIndex& index, const ScoringProfile& profile,
-                                              const CohortAssignmentOptions& options) {
+absl::StatusOr<CohortPools> PoolCohort(const MatchIndex& index, const ScoringProfile& profile,
+                                       const CohortAssignmentOptions& options) {
   PASSERELLE_RETURN_IF_ERROR(ValidateOptions(options, index.data()));
   // One version of each table for the whole run: re-ranking, positions and the candidates' records.
   RerankOptions rerank;
   rerank.today = options.today;
   rerank.candidate_snapshot = index.CandidateSnapshot();
   rerank.opening_snapshot = index.OpeningSnapshot();
-  const OpeningScope scope = OpeningsInScope(*rerank.opening_snapshot, index.data(), options.occupations);
+  OpeningScope scope = OpeningsInScope(*rerank.opening_snapshot, index.data(), options.occupations);
 
-  CohortAssignment out;
-  out.opening_count = static_cast<int32_t>(scope.ids.size());
-  PASSERELLE_ASSIGN_OR_RETURN(const std::vector<Pool> pools,
-                              RerankPools(index, profile, options, scope, rerank, &out.rerank));
-  if (options.cancelled && options.cancelled()) return absl::CancelledError("assignment cancelled after re-ranking");
-
-  const auto start = Clock::now();
+  CohortPools out;
+  PASSERELLE_ASSIGN_OR_RETURN(out.candidates, RerankPools(index, profile, options, scope, rerank, &out.rerank));
   const auto candidate_rows = CandidateRows(*rerank.candidate_snapshot);
+  for (PooledCandidate& pool : out.candidates) {
+    const auto [segment, row] = candidate_rows.at(pool.candidate_id);
+    const std::shared_ptr<const ResolvedCandidate> resolved = segment->record(row);
+    const Candidate& c = resolved->record;
+    pool.right_to_work = c.right_to_work;
+    pool.reserved = options.reserve_for.Contains(c);
+    for (WatchedAttribute attribute : kWatched) pool.groups.push_back(GroupOf(c, attribute, index.data()));
+  }
+  out.opening_ids = std::move(scope.ids);
+  out.opening_positions = std::move(scope.capacity);
+  return out;
+}
+
+absl::StatusOr<CohortAssignment> AssignPools(const CohortPools& cohort, const CohortAssignmentOptions& options) {
+  if (options.cancelled && options.cancelled()) return absl::CancelledError("assignment cancelled after re-ranking");
+  const auto start = Clock::now();
+  const std::vector<PooledCandidate>& pools = cohort.candidates;
+  CohortAssignment out;
+  out.opening_count = static_cast<int32_t>(cohort.opening_ids.size());
+  out.rerank = cohort.rerank;
   AssignmentProblem problem;
   problem.candidate_count = static_cast<int32_t>(pools.size());
-  problem.opening_capacity = scope.capacity;
-  std::vector<uint8_t> right_to_work(pools.size());
-  constexpr WatchedAttribute kWatched[] = {WatchedAttribute::kFrenchBand, WatchedAttribute::kHousing,
-                                           WatchedAttribute::kTransportMode, WatchedAttribute::kDepartement};
+  problem.opening_capacity = cohort.opening_positions;
   std::vector<std::vector<std::string>> group_of(std::size(kWatched), std::vector<std::string>(pools.size()));
   if (!options.reserve_for.empty()) problem.reserved_cohort.assign(pools.size(), 0);
   for (size_t i = 0; i < pools.size(); ++i) {
-    const auto [segment, row] = candidate_rows.at(pools[i].candidate_id);
-    const std::shared_ptr<const ResolvedCandidate> resolved = segment->record(row);
-    const Candidate& c = resolved->record;
-    right_to_work[i] = c.right_to_work;
-    for (size_t a = 0; a < std::size(kWatched); ++a) group_of[a][i] = GroupOf(c, kWatched[a], index.data());
-    if (!problem.reserved_cohort.empty()) problem.reserved_cohort[i] = options.reserve_for.Contains(c);
+    for (size_t a = 0; a < std::size(kWatched) && a < pools[i].groups.size(); ++a) group_of[a][i] = pools[i].groups[a];
+    if (!problem.reserved_cohort.empty()) problem.reserved_cohort[i] = pools[i].reserved;
     for (const auto& [j, score] : pools[i].openings) {
       problem.pairs.push_back({static_cast<int32_t>(i), j, std::clamp(score, 0.0f, 1.0f)});
     }
@@ -204,9 +212,9 @@ absl::StatusOr<CohortAssignment> AssignCohort(const MatchIndex& index, const Sco
     for (const auto& [opening, s] : pools[i].openings) {
       if (opening == j) score = std::clamp(s, 0.0f, 1.0f);
     }
-    out.placements.push_back({pools[i].candidate_id, scope.ids[j], score});
+    out.placements.push_back({pools[i].candidate_id, cohort.opening_ids[j], score});
   }
-  ListLeftOut(problem, options.assignment, result.opening_of_candidate, pools, right_to_work, out);
+  ListLeftOut(problem, options.assignment, result.opening_of_candidate, pools, out);
   std::vector<int32_t> placed;
   for (int32_t i = 0; i < problem.candidate_count; ++i) {
     if (result.opening_of_candidate[i] >= 0) placed.push_back(i);
@@ -219,6 +227,12 @@ absl::StatusOr<CohortAssignment> AssignCohort(const MatchIndex& index, const Sco
   out.other_objective = std::move(result.other_objective);
   out.assignment_seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return out;
+}
+
+absl::StatusOr<CohortAssignment> AssignCohort(const MatchIndex& index, const ScoringProfile& profile,
+                                              const CohortAssignmentOptions& options) {
+  PASSERELLE_ASSIGN_OR_RETURN(const CohortPools pools, PoolCohort(index, profile, options));
+  return AssignPools(pools, options);
 }
 
 }  // namespace passerelle::engine

@@ -29,6 +29,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -130,7 +131,35 @@ struct CohortAssignment {
   double assignment_seconds = 0;
 };
 
-// Re-ranks the cohort on one snapshot, builds the pools and assigns. Returns InvalidArgument naming the
+// A cohort's pools, the part of an assignment that depends on where the records are: each candidate's
+// best eligible openings and what the assignment reads of their record, and the openings in scope with
+// their positions. Shards each make theirs (PoolCohort) and MergePools (engine/batch/shard_gather.h) joins
+// them; AssignPools then gives what AssignCohort gives on one node holding every record.
+struct PooledCandidate {
+  std::string candidate_id;
+  std::vector<std::pair<int32_t, float>> openings;  // (index into CohortPools::opening_ids, score), best first
+  bool right_to_work = false;
+  bool reserved = false;  // in CohortAssignmentOptions::reserve_for
+  // GroupOf the candidate for kFrenchBand, kHousing, kTransportMode, kDepartement (placement_exposure).
+  std::vector<std::string> groups;
+};
+
+struct CohortPools {
+  std::vector<PooledCandidate> candidates;  // by candidate id
+  std::vector<std::string> opening_ids;     // openings in scope, ascending
+  std::vector<int32_t> opening_positions;   // beside opening_ids
+  RerankProgress rerank;                    // the re-ranking's final counts
+};
+
+// The first half of AssignCohort: validates the options, re-ranks the cohort on one snapshot and reads
+// what the assignment needs. Same errors as AssignCohort.
+absl::StatusOr<CohortPools> PoolCohort(const MatchIndex& index, const ScoringProfile& profile,
+                                       const CohortAssignmentOptions& options);
+
+// The second half: the assignment over `pools` (only options.assignment and options.cancelled are read).
+absl::StatusOr<CohortAssignment> AssignPools(const CohortPools& pools, const CohortAssignmentOptions& options);
+
+// Re-ranks the cohort on one snapshot, builds the pools and assigns (PoolCohort then AssignPools). Returns InvalidArgument naming the
 // option (openings_per_candidate, occupations[i], assignment.reserved_share, reserve_for, ...) when one
 // is out of range, Cancelled when options.cancelled turned true, ResourceExhausted when the problem is
 // too large for the exact optimum (see Assign).

@@ -141,7 +141,9 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Start(ReplicatedLog* log, engine::Ca
         absl::StrCat("cluster_node_id: \"", options.node_id, "\" does not match [A-Za-z0-9_-]{1,32}"));
   }
   PASSERELLE_ASSIGN_OR_RETURN(uint64_t applied, catalog->store().AppliedSequence());
+  PASSERELLE_ASSIGN_OR_RETURN(std::unique_ptr<Shard> shard, Shard::Create(options.shard, catalog->data()));
   std::unique_ptr<Node> node(new Node(log, catalog, options, applied));
+  node->shard_ = std::move(shard);
   node->applier_ = std::thread([raw = node.get()] { raw->RunApplier(); });
   return node;
 }
@@ -242,7 +244,8 @@ bool Node::ApplyEntry(const LogEntry& entry) {
   absl::StatusOr<ApplyOutcome> outcome =
       !parsed ? absl::StatusOr<ApplyOutcome>(ApplyOutcome{{}, absl::InvalidArgumentError("log entry does not parse")})
       : (options_.apply_other && !IsCatalogWrite(record)) ? options_.apply_other(record)
-                                                          : ApplyRecord(catalog_, record);
+      : shard_ != nullptr ? ApplyShardRecord(catalog_, *shard_, record)
+                          : ApplyRecord(catalog_, record);
   // Nothing written (a rejected entry): the sequence is stored on its own, so it is not applied again.
   absl::Status stored = outcome.status();
   if (stored.ok() && !scope.committed()) stored = catalog_->store().Commit(engine::WriteSet());

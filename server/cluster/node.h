@@ -38,6 +38,7 @@
 #include "absl/time/time.h"
 #include "engine/store/catalog.h"
 #include "server/cluster/replicated_log.h"
+#include "server/cluster/shard.h"
 
 namespace passerelle::cluster {
 
@@ -78,6 +79,9 @@ struct NodeOptions {
   // is a storage failure, retried). Empty: such entries are rejected.
   // Default: none
   std::function<absl::StatusOr<ApplyOutcome>(const LogRecord&)> apply_other;
+  // The régions this node holds (--cluster_regions, server/cluster/shard.h); empty régions: all of them.
+  // Default: every région
+  ShardOptions shard;
 };
 
 enum class NodeHealth { kStarting, kCatchingUp, kServing, kDraining };
@@ -114,6 +118,8 @@ class Node {
   // Entries rejected on apply since Start().
   int64_t rejected_entries() const;
   NodeHealth health() const;
+  // This node's share when it holds only some régions; null when it holds them all.
+  const Shard* shard() const { return shard_.get(); }
   // From now on health() says draining (SIGTERM): the load balancer sends no more queries.
   void Drain();
 
@@ -147,6 +153,7 @@ class Node {
   int64_t rejected_ = 0;           // guarded by mu_
   std::map<uint64_t, ApplyOutcome> outcomes_;  // guarded by mu_: this node's own entries, until Write takes them
   std::thread applier_;
+  std::unique_ptr<Shard> shard_;  // set in Start, before the applier runs
 };
 
 }  // namespace passerelle::cluster
