@@ -133,6 +133,19 @@ class PlaceOrderTest : public ::testing::Test {
       // The full scan skips nothing: an eligible row in a skipped segment would make these differ.
       EXPECT_EQ(a->eligible, full->eligible) << when << " " << id;
       eligible += a->eligible;
+      // The same opening with housing offered or withdrawn: every mover in reach, or none.
+      ResolvedOpening flipped = *opening;
+      flipped.record.housing_provided = !flipped.record.housing_provided;
+      auto d = ordered_->MatchCandidatesFor(flipped, selected, DefaultScoringProfile());
+      auto e = arrival_->MatchCandidatesFor(flipped, selected, DefaultScoringProfile());
+      auto f = ordered_->MatchCandidatesFor(flipped, near, DefaultScoringProfile());
+      if (d.ok() && e.ok() && f.ok()) {
+        ExpectSameList(d->matches, e->matches, when + " flipped housing " + id);
+        EXPECT_EQ(d->eligible, f->eligible) << when << " flipped housing " << id;
+        eligible += d->eligible;
+      } else {
+        ADD_FAILURE() << "query failed for " << id << " with housing flipped";
+      }
       for (const auto& segment : snapshot->segments) {
         if (segment->used_rows == 0 ||
             !CandidateSegmentOutOfReach(segment->summary, opening->position, opening->record.housing_provided)) {
