@@ -122,11 +122,13 @@ class SegmentedTable {
   }
 
   // With an order: rewrites the live rows sorted by key into new, full segments (the last one partial)
-  // and publishes them as one version. Costs a copy of every live row (and, while it runs, the memory of
+  // and publishes them as one version; nothing when no row is out of order. Costs a copy of every live row (and, while it runs, the memory of
   // both versions); the segments are built on up to `threads` threads. No-op without an order.
   void Reorder(int threads = 1) {
     if (!order_key_) return;
     std::lock_guard<std::mutex> write_lock(write_mu_);
+    // Two writers past the threshold at once call this one after the other: the second has nothing to do.
+    if (rows_.size() == ordered_live_ && ordered_rows_ == ordered_live_) return;
     std::shared_ptr<const Snapshot> base = snapshot();
     // rows_ changes only under write_mu_, held here: reading it without publish_mu_ races with no one.
     std::vector<std::pair<uint64_t, int64_t>> order;  // (key, old slot)
