@@ -56,6 +56,20 @@ void CandidateSegment::Set(int row, const std::shared_ptr<const ResolvedCandidat
   packed_size_[row] = static_cast<uint32_t>(arena_.size() - packed_offset_[row]);
 }
 
+void CandidateSegment::CopyRow(int row, const CandidateSegment& from, int from_row) {
+  alive[row] = from.alive[from_row];
+  used_rows = std::max(used_rows, row + 1);
+#define PASSERELLE_COPY(name, type, neutral, encoding) name[row] = from.name[from_row];
+  PASSERELLE_CANDIDATE_FEATURES(PASSERELLE_COPY)
+  PASSERELLE_CANDIDATE_FILTER_COLUMNS(PASSERELLE_COPY)
+#undef PASSERELLE_COPY
+  const absl::string_view bytes = from.packed(from_row);
+  dead_bytes_ += packed_size_[row];
+  packed_offset_[row] = static_cast<uint32_t>(arena_.size());
+  arena_.append(bytes.data(), bytes.size());
+  packed_size_[row] = static_cast<uint32_t>(bytes.size());
+}
+
 void CandidateSegment::Clear(int row) {
   alive[row] = 0;
   right_to_work[row] = 0;

@@ -50,6 +50,9 @@ class CandidateSegment {
 
   void Set(int row, const std::shared_ptr<const ResolvedCandidate>& candidate);
   void Clear(int row);
+  // Copies a live row of another segment (its columns and packed record) into `row`; Finish() rebuilds
+  // the rest. For SegmentedTable::Reorder.
+  void CopyRow(int row, const CandidateSegment& from, int from_row);
   // Rebuilds the skill matrix, the occupation and experience lists and the summary after Set/Clear, and drops the bytes
   // of replaced or cleared rows from the arena.
   void Finish();

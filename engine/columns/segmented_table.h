@@ -11,10 +11,19 @@
 // CandidateSegment::summary). Rows fill each bucket's open segment from row 0, and a segment's
 // `used_rows` bounds the rows queries scan.
 //
+// Records can instead be kept in an order (OrderKeyFn, for example a space-filling curve over their
+// place): new rows and rows whose key changed go to a tail of unordered segments, rows whose key did not
+// change stay in place, and Reorder() rewrites the table with every live row sorted by key, published as
+// one version like any write (queries keep the version they started with; writers wait). A query then
+// skips the segments of rows far from it (engine/columns/place_order.h). Freed slots of ordered segments
+// are not reused: they would bring unrelated rows into a compact segment; Reorder reclaims them.
+//
 // Segment requirements: `static constexpr int kRows`; default-constructible; copyable;
 // `void Set(int row, const std::shared_ptr<const Record>&)`, `void Clear(int row)`, `void Finish()`
 // (rebuild derived structures after a batch of Set/Clear); `record(int row)` returning a
 // std::shared_ptr<const Record> (the segment may keep the record in another form and rebuild it).
+// With an order also `void CopyRow(int row, const Segment& from, int from_row)` (a live row, values and
+// record) and `id(int row)` (convertible to std::string).
 // Record requirement: `record.id()` is its key. The table keeps only ids and slots besides the segments.
 //
 // Thread-safety: thread-safe. Writers are serialised; readers never block on a writer's work, only on
@@ -22,6 +31,8 @@
 #ifndef PASSERELLE_ENGINE_COLUMNS_SEGMENTED_TABLE_H_
 #define PASSERELLE_ENGINE_COLUMNS_SEGMENTED_TABLE_H_
 
+#include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -30,6 +41,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/types/span.h"
+#include "engine/common/parallel.h"
 
 namespace passerelle::engine {
 
@@ -44,8 +56,13 @@ class SegmentedTable {
   // Bucket of a record; records of different buckets never share a segment. Empty = one bucket.
   using BucketFn = std::function<uint32_t(const Record&)>;
 
-  explicit SegmentedTable(BucketFn bucket_of = nullptr)
-      : bucket_of_(std::move(bucket_of)), snapshot_(std::make_shared<const Snapshot>()) {}
+  // Sort key of a record for Reorder; records of equal keys keep no particular order. Empty = no order.
+  using OrderKeyFn = std::function<uint64_t(const Record&)>;
+
+  // Buckets and an order do not combine: with `order_key`, `bucket_of` must be empty.
+  explicit SegmentedTable(BucketFn bucket_of = nullptr, OrderKeyFn order_key = nullptr)
+      : bucket_of_(std::move(bucket_of)), order_key_(std::move(order_key)),
+        snapshot_(std::make_shared<const Snapshot>()) {}
 
   // The current version of the whole table.
   std::shared_ptr<const Snapshot> snapshot() const {
@@ -72,6 +89,14 @@ class SegmentedTable {
     return rows_.size();
   }
 
+  // With an order: the live rows outside the ordered segments plus the slots of ordered segments that
+  // were freed since the last Reorder (what a Reorder would put back in order). 0 without an order.
+  size_t unordered_rows() const {
+    std::lock_guard<std::mutex> write_lock(write_mu_);
+    std::lock_guard<std::mutex> lock(publish_mu_);
+    return rows_.size() - ordered_live_ + (ordered_rows_ - ordered_live_);
+  }
+
   // Inserts or replaces `upserts` (by id) and removes `removals`, published as one new version.
   // Returns how many of `removals` existed.
   size_t Apply(absl::Span<const std::shared_ptr<const Record>> upserts, absl::Span<const std::string> removals) {
@@ -94,6 +119,58 @@ class SegmentedTable {
     }
     Publish(std::move(batch), std::move(pending));
     return erased;
+  }
+
+  // With an order: rewrites the live rows sorted by key into new, full segments (the last one partial)
+  // and publishes them as one version; nothing when no row is out of order. Costs a copy of every live row (and, while it runs, the memory of
+  // both versions); the segments are built on up to `threads` threads. No-op without an order.
+  void Reorder(int threads = 1) {
+    if (!order_key_) return;
+    std::lock_guard<std::mutex> write_lock(write_mu_);
+    // Two writers past the threshold at once call this one after the other: the second has nothing to do.
+    if (rows_.size() == ordered_live_ && ordered_rows_ == ordered_live_) return;
+    std::shared_ptr<const Snapshot> base = snapshot();
+    // rows_ changes only under write_mu_, held here: reading it without publish_mu_ races with no one.
+    std::vector<std::pair<uint64_t, int64_t>> order;  // (key, old slot)
+    order.reserve(rows_.size());
+    for (const auto& entry : rows_) order.emplace_back(slot_key_[entry.second], entry.second);
+    std::sort(order.begin(), order.end());
+    const size_t count = (order.size() + Segment::kRows - 1) / Segment::kRows;
+    std::vector<std::shared_ptr<const Segment>> segments(count);
+    ParallelRanges(count, static_cast<size_t>(std::max(threads, 1)), [&](size_t, size_t begin, size_t end) {
+      for (size_t s = begin; s < end; ++s) {
+        auto segment = std::make_shared<Segment>();
+        const size_t first = s * Segment::kRows, last = std::min(order.size(), first + Segment::kRows);
+        for (size_t i = first; i < last; ++i) {
+          const int64_t from = order[i].second;
+          segment->CopyRow(static_cast<int>(i - first), *base->segments[from / Segment::kRows], from % Segment::kRows);
+        }
+        segment->Finish();
+        segments[s] = std::move(segment);
+      }
+    });
+    absl::flat_hash_map<std::string, int64_t> rows;
+    rows.reserve(order.size());
+    std::vector<uint64_t> keys(count * Segment::kRows, 0);
+    for (size_t i = 0; i < order.size(); ++i) {
+      const int64_t from = order[i].second;
+      rows.emplace(std::string(base->segments[from / Segment::kRows]->id(from % Segment::kRows)), static_cast<int64_t>(i));
+      keys[i] = order[i].first;
+    }
+    slot_key_ = std::move(keys);
+    segment_bucket_.assign(count, 0);
+    buckets_.clear();
+    ordered_segments_ = static_cast<int64_t>(count);
+    ordered_rows_ = ordered_live_ = order.size();
+    auto next = std::make_shared<Snapshot>();
+    next->segments = std::move(segments);
+    next->live_rows = order.size();
+    {
+      std::lock_guard<std::mutex> lock(publish_mu_);
+      rows_.swap(rows);
+      snapshot_ = std::move(next);
+    }
+    // The old id map is freed here, outside publish_mu_.
   }
 
  private:
@@ -141,18 +218,44 @@ class SegmentedTable {
     int next_row = Segment::kRows;  // kRows = no open segment with room
   };
 
-  void ReleaseSlot(int64_t slot) { buckets_[segment_bucket_[slot / Segment::kRows]].free_slots.push_back(slot); }
+  bool InOrderedSegment(int64_t slot) const { return slot / Segment::kRows < ordered_segments_; }
 
-  // The record's current slot if it stays in the same bucket, else a free slot of its bucket (clearing
-  // its old row when it moved), else the next row of the bucket's open segment or of a new segment.
+  // A freed slot of an ordered segment stays empty until the next Reorder.
+  void ReleaseSlot(int64_t slot) {
+    if (InOrderedSegment(slot)) {
+      --ordered_live_;
+      return;
+    }
+    buckets_[segment_bucket_[slot / Segment::kRows]].free_slots.push_back(slot);
+  }
+
+  // The record's current slot if it stays in the same bucket (with an order: if it is in the unordered
+  // tail or keeps its key), else a free slot of its bucket (clearing its old row when it moved), else the
+  // next row of the bucket's open segment or of a new segment.
   int64_t SlotFor(const Record& record, const Pending& pending, Batch& batch) {
     const uint32_t bucket = bucket_of_ ? bucket_of_(record) : 0;
     const int64_t existing = PendingSlot(record.id(), pending);
+    const uint64_t key = order_key_ ? order_key_(record) : 0;
     if (existing >= 0) {
-      if (segment_bucket_[existing / Segment::kRows] == bucket) return existing;
+      const bool stays = order_key_ ? !InOrderedSegment(existing) || slot_key_[existing] == key
+                                    : segment_bucket_[existing / Segment::kRows] == bucket;
+      if (stays) {
+        if (order_key_) slot_key_[existing] = key;
+        return existing;
+      }
       batch.Mutable(existing / Segment::kRows)->Clear(existing % Segment::kRows);
       ReleaseSlot(existing);
     }
+    const int64_t slot = NewSlot(bucket);
+    if (order_key_) {
+      if (slot_key_.size() <= static_cast<size_t>(slot)) slot_key_.resize(segment_bucket_.size() * Segment::kRows, 0);
+      slot_key_[slot] = key;
+    }
+    return slot;
+  }
+
+  // A free slot of the bucket, else the next row of its open segment or of a new segment.
+  int64_t NewSlot(uint32_t bucket) {
     BucketState& state = buckets_[bucket];
     if (!state.free_slots.empty()) {
       const int64_t slot = state.free_slots.back();
@@ -184,7 +287,12 @@ class SegmentedTable {
   }
 
   const BucketFn bucket_of_;
-  std::mutex write_mu_;                              // serialises Apply
+  const OrderKeyFn order_key_;
+  mutable std::mutex write_mu_;                      // serialises Apply and Reorder
+  std::vector<uint64_t> slot_key_;                   // GUARDED_BY(write_mu_); with an order, the key of each slot
+  int64_t ordered_segments_ = 0;                     // GUARDED_BY(write_mu_); segments [0, this) are in key order
+  size_t ordered_rows_ = 0;                          // GUARDED_BY(write_mu_); rows the last Reorder placed
+  size_t ordered_live_ = 0;                          // GUARDED_BY(write_mu_); of those, still live in place
   absl::flat_hash_map<uint32_t, BucketState> buckets_;  // GUARDED_BY(write_mu_)
   std::vector<uint32_t> segment_bucket_;             // GUARDED_BY(write_mu_); bucket of each segment
   // std::mutex rather than absl::Mutex: ThreadSanitizer understands it without an instrumented Abseil.

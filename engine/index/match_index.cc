@@ -75,13 +75,15 @@ absl::Status ValidateMatchQuery(const MatchQuery& query, const ReferenceData& da
 // Openings are bucketed by région and whether they provide housing, so a candidate's query skips the
 // segments none of which it can reach (CannotBeEligible). Candidates are not bucketed: a batch of writes
 // scattered over many buckets copies and rebuilds a 4,096-row segment per bucket it touches, which made
-// imports about 10x slower and start-up 7x slower at 1M candidates (benchmarks/results/2026-11-23); their
-// segment summaries still let a query skip a segment when it happens to be out of reach.
+// imports about 10x slower and start-up 7x slower at 1M candidates (benchmarks/results/2026-11-23).
+// They are kept in place order instead (engine/columns/place_order.h): writes append to a tail, and a
+// reorder now and then rewrites the whole table sorted, so that a segment covers a compact area and an
+// opening's query skips the segments beyond its reach.
 MatchIndex::MatchIndex(std::shared_ptr<const ReferenceData> data, MatchIndexOptions options)
     : data_(std::move(data)),
       options_(options),
       relations_(*data_),
-      candidates_(),
+      candidates_(nullptr, [](const ResolvedCandidate& c) { return CandidatePlaceKey(c); }),
       openings_([](const ResolvedOpening& o) {
         return static_cast<uint32_t>(o.region_index) * 2 + (o.record.housing_provided ? 1 : 0);
       }) {}
@@ -133,6 +135,7 @@ void MatchIndex::UpsertCandidates(absl::Span<const std::shared_ptr<const Resolve
     }
   }
   candidates_.Apply(coded.empty() ? candidates : absl::MakeConstSpan(coded), {});
+  MaybeReorderCandidates();
   if (HasListener()) {
     std::vector<std::string> ids;
     for (const auto& c : candidates) ids.push_back(c->record.id);
@@ -149,6 +152,7 @@ void MatchIndex::UpsertOpenings(absl::Span<const std::shared_ptr<const ResolvedO
 }
 bool MatchIndex::RemoveCandidate(const std::string& id) {
   const bool removed = candidates_.Apply({}, {id}) > 0;
+  if (removed) MaybeReorderCandidates();
   if (removed) NotifyWrite(IndexTable::kCandidates, {id});
   return removed;
 }
@@ -156,6 +160,16 @@ bool MatchIndex::RemoveOpening(const std::string& id) {
   const bool removed = openings_.Apply({}, {id}) > 0;
   if (removed) NotifyWrite(IndexTable::kOpenings, {id});
   return removed;
+}
+
+void MatchIndex::ReorderCandidates() { candidates_.Reorder(options_.query_threads); }
+
+void MatchIndex::MaybeReorderCandidates() {
+  if (options_.candidate_reorder_min_rows <= 0 || reorders_paused_.load()) return;
+  const auto unordered = static_cast<double>(candidates_.unordered_rows());
+  if (unordered < static_cast<double>(options_.candidate_reorder_min_rows)) return;
+  if (unordered < options_.candidate_reorder_fraction * static_cast<double>(candidates_.size())) return;
+  ReorderCandidates();
 }
 
 void MatchIndex::SetWriteListener(IndexWriteListener listener) const {

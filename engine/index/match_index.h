@@ -100,6 +100,14 @@ struct MatchIndexOptions {
   // A query uses one more thread per this many rows to scan; smaller scans stay on the calling thread.
   // Default: 65536.
   int64_t min_rows_per_thread = 65536;
+  // Candidates are stored in place order (engine/columns/place_order.h). Rows out of that order (new
+  // rows, people who moved, freed slots) pile up in a tail that every query reads; once they number at
+  // least this many and candidate_reorder_fraction of the live rows, the write that got there rewrites
+  // the table in order (ReorderCandidates). 0 = only explicit ReorderCandidates calls. Default: 16384.
+  int64_t candidate_reorder_min_rows = 16384;
+  // See candidate_reorder_min_rows: a smaller fraction keeps queries closer to the floor, a larger one
+  // costs writers less (a bulk load of n rows copies about n * (1 + 1/fraction) rows). Default: 0.25.
+  double candidate_reorder_fraction = 0.25;
 };
 
 struct ScoredMatch {
@@ -157,6 +165,15 @@ class MatchIndex {
   // Returns false when the id was not present.
   bool RemoveCandidate(const std::string& id);
   bool RemoveOpening(const std::string& id);
+  // Rewrites the candidate table with every row in place order now, published as one version (queries
+  // go on meanwhile; writers wait). Start-up and bulk loads call it once at the end; writes call it
+  // themselves past MatchIndexOptions::candidate_reorder_min_rows.
+  void ReorderCandidates();
+  // While paused, writes do not reorder (a bulk load would copy its rows several times over); the loader
+  // calls ReorderCandidates once at the end.
+  void PauseCandidateReorders(bool paused) { reorders_paused_.store(paused); }
+  // Candidate rows a ReorderCandidates would put back in order (SegmentedTable::unordered_rows).
+  size_t unordered_candidate_rows() const { return candidates_.unordered_rows(); }
 
   // Sets (or, with nullptr, clears) the one write listener; a write already running may still call the old
   // one. Listening changes nothing the index holds, hence const (the server's watch registry sets it).
@@ -200,6 +217,9 @@ class MatchIndex {
   CandidateTable candidates_;
   OpeningTable openings_;
   mutable std::atomic<int> running_queries_{0};
+  // Reorders the candidates when the rows out of order pass the options' thresholds.
+  void MaybeReorderCandidates();
+  std::atomic<bool> reorders_paused_{false};
   // Calls the write listener, if any, with `ids`.
   void NotifyWrite(IndexTable table, absl::Span<const std::string> ids) const;
   bool HasListener() const;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/types/span.h"
+#include "engine/columns/place_order.h"
 #include "engine/common/parallel.h"
 #include "engine/index/match_index.h"
 #include "engine/index/top_k.h"
@@ -117,8 +118,7 @@ struct Selection {
 // radius and no move is possible (nobody in it would move, or the opening provides no housing). 1 km
 // of slack covers the kernel's float distance.
 inline bool CannotBeEligible(const ResolvedOpening& opening, const CandidateSegment::Summary& segment) {
-  if (opening.record.housing_provided && segment.any_relocating) return false;
-  return GreatCircleKm(opening.position, segment.center) > segment.max_reach_km + 1.0f;
+  return CandidateSegmentOutOfReach(segment, opening.position, opening.record.housing_provided);
 }
 inline bool CannotBeEligible(const ResolvedCandidate& candidate, const OpeningSegment::Summary& segment) {
   if (!candidate.record.right_to_work) return true;

@@ -113,7 +113,12 @@ absl::Status Catalog::Load() {
   PASSERELLE_ASSIGN_OR_RETURN(std::optional<std::string> previous, store_->GetMetadata(kReferenceDataVersionKey));
   load_report_.previous_reference_data_version = previous.value_or("");
   PASSERELLE_RETURN_IF_ERROR(LoadProfiles());
-  PASSERELLE_RETURN_IF_ERROR(LoadRecords<CandidateKind>(&load_report_.candidates_loaded));
+  // Candidates loaded in key order, then put in place order once (engine/columns/place_order.h).
+  index_.PauseCandidateReorders(true);
+  const absl::Status candidates_loaded = LoadRecords<CandidateKind>(&load_report_.candidates_loaded);
+  index_.PauseCandidateReorders(false);
+  PASSERELLE_RETURN_IF_ERROR(candidates_loaded);
+  index_.ReorderCandidates();
   PASSERELLE_RETURN_IF_ERROR(LoadRecords<OpeningKind>(&load_report_.openings_loaded));
   if (previous != data().version()) {
     WriteSet writes;
