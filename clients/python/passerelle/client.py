@@ -296,6 +296,8 @@ def connect(address: str = "127.0.0.1:50051", key: Optional[str] = None, key_fil
     language: "fr" (default), "en" or "both": the language of the reasons the server writes in match,
     explain and re-rank answers (the other side of each Sentence stays empty).
     """
+    if language not in _REASON_LANGUAGES:  # before any channel is opened
+        raise ValueError(f"language must be one of {sorted(_REASON_LANGUAGES)}, got {language!r}")
     if key_file:
         with open(key_file, encoding="utf-8") as f:
             key = f.readline().strip()
