@@ -88,7 +88,9 @@ TEST(SnapshotJoinTest, ANodeJoiningAfterTheLogWasTrimmedConvergesToTheSameChecks
   PutCandidates(a, 1, 30);
   auto last = log.LastSequence(absl::Seconds(1));
   ASSERT_TRUE(last.ok());
-  log.TruncateBefore(*last - 5);  // the first entries are gone, as after the stream's max age
+  // Every running node applied them, then they are gone, as after the stream's max age.
+  ASSERT_TRUE(b.server().cluster_node()->WaitApplied(*last, absl::Seconds(20)).ok());
+  log.TruncateBefore(*last - 5);
   PutCandidates(b, 31, 35);
 
   TempDir dir("snapshot-join");
@@ -120,7 +122,9 @@ TEST(SnapshotJoinTest, ANodeJoiningAfterTheLogWasTrimmedConvergesToTheSameChecks
 
   // Stopped, then trimmed past what it applied: at its restart it loads a newer snapshot.
   PutCandidates(a, 41, 45);
-  log.TruncateBefore(*log.LastSequence(absl::Seconds(1)));
+  const uint64_t trimmed_at = *log.LastSequence(absl::Seconds(1));
+  ASSERT_TRUE(b.server().cluster_node()->WaitApplied(trimmed_at, absl::Seconds(20)).ok());
+  log.TruncateBefore(trimmed_at);
   report = PrepareClusterDataDir(&log, data, SourceOf(b, b.NewKey("cluster", Role::kClusterPeer)),
                                  engine::StoreOptions());
   ASSERT_TRUE(report.ok()) << report.status();
