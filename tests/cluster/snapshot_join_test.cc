@@ -204,12 +204,14 @@ TEST(SnapshotJoinTest, KillNineDuringTheLoadLeavesNoDataAndTheNextLoadSucceeds) 
 }
 
 // The figures of docs/cluster.md ("What it costs"), run by hand: PASSERELLE_SNAPSHOT_RECORDS candidates
-// (default 100,000) in entries of 1,000; one node replays the log, a second loads its snapshot over gRPC.
+// (default 100,000) in entries of PASSERELLE_SNAPSHOT_RECORDS_PER_ENTRY (default 1,000, an import's batch);
+// one node replays the log, a second loads its snapshot over gRPC.
 // Both in the same run, so their ratio holds on a loaded machine. Checks that both hold the same records.
 TEST(SnapshotJoinTest, DISABLED_MeasureSnapshotAgainstReplay) {
   const char* records_text = std::getenv("PASSERELLE_SNAPSHOT_RECORDS");
   const int records = records_text != nullptr ? std::atoi(records_text) : 100'000;
-  constexpr int kPerEntry = 1000;
+  const char* per_entry_text = std::getenv("PASSERELLE_SNAPSHOT_RECORDS_PER_ENTRY");  // 1: one PutCandidate each
+  const int kPerEntry = std::max(1, per_entry_text != nullptr ? std::atoi(per_entry_text) : 1000);
   MemoryLog log;
   for (int first = 0; first < records; first += kPerEntry) {
     cluster::LogRecord record;
