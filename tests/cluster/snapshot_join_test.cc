@@ -156,6 +156,13 @@ TEST(SnapshotJoinTest, AnonymousAndNonPeerCallersAreRefusedAndNothingIsStored) {
     EXPECT_FALSE(fs::exists(data));
     EXPECT_FALSE(fs::exists(data + ".snapshot-partial"));
   }
+  // A peer key reads nothing else: the records only travel whole, to another node.
+  grpc::ClientContext get_context;
+  v1::GetCandidateRequest get;
+  get.set_candidate_id("c-1");
+  v1::GetCandidateResponse got;
+  EXPECT_EQ(a.StubWithKey(a.NewKey("cluster", Role::kClusterPeer))->GetCandidate(&get_context, get, &got).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 // The child: loads a snapshot from its own peer and is killed after the second chunk is stored.
