@@ -214,6 +214,7 @@ NodeHealth Node::health() const {
   std::lock_guard<std::mutex> lock(mu_);
   if (draining_) return NodeHealth::kDraining;
   if (!caught_up_once_) return NodeHealth::kStarting;
+  if (log_trimmed_) return NodeHealth::kCatchingUp;  // it never will: a snapshot is needed
   if (last_known_ > applied_ && last_known_ - applied_ > options_.max_lag_entries) return NodeHealth::kCatchingUp;
   return NodeHealth::kServing;
 }
@@ -296,15 +297,27 @@ void Node::RunApplier() {
     if (reader == nullptr) {
       absl::StatusOr<std::unique_ptr<LogReader>> opened = log_->Read(applied_sequence());
       if (!opened.ok()) {
-        std::fprintf(stderr, "cluster: cannot read the log: %s\n", std::string(opened.status().message()).c_str());
+        // FailedPrecondition: the log dropped entries this node has not applied (docs/cluster.md, retention).
+        std::fprintf(stderr, "cluster: cannot read the log: %s%s\n", std::string(opened.status().message()).c_str(),
+                     absl::IsFailedPrecondition(opened.status())
+                         ? "; restart this node with --cluster_snapshot_from to load a newer snapshot"
+                         : "");
         std::unique_lock<std::mutex> lock(mu_);
+        log_trimmed_ = absl::IsFailedPrecondition(opened.status());
         applied_cv_.wait_for(lock, absl::ToChronoNanoseconds(kRetryPause), [&] { return stop_; });
         continue;
+      }
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        log_trimmed_ = false;
       }
       reader = *std::move(opened);
     }
     absl::StatusOr<std::vector<LogEntry>> entries = reader->Next(options_.read_batch_entries, options_.poll_wait);
-    if (!entries.ok()) continue;  // Unavailable: the reader may be used again
+    if (!entries.ok()) {
+      if (absl::IsFailedPrecondition(entries.status())) reader.reset();  // trimmed past it: Read says so
+      continue;  // Unavailable: the reader may be used again
+    }
     for (const LogEntry& entry : *entries) {
       if (entry.sequence <= applied_sequence()) continue;  // delivered again: already applied
       if (!ApplyEntry(entry)) {

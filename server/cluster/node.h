@@ -149,6 +149,7 @@ class Node {
   uint64_t last_known_ = 0;        // guarded by mu_: the log's last sequence when last asked
   bool caught_up_once_ = false;    // guarded by mu_: applied the log's tail seen at start
   bool draining_ = false;          // guarded by mu_
+  bool log_trimmed_ = false;       // guarded by mu_: the log no longer holds the entries after applied_
   bool stop_ = false;              // guarded by mu_
   int64_t rejected_ = 0;           // guarded by mu_
   std::map<uint64_t, ApplyOutcome> outcomes_;  // guarded by mu_: this node's own entries, until Write takes them
