@@ -1,6 +1,6 @@
 // ParseJson (json_io.h): the proto3 JSON mapping read with simdjson's DOM parser and written into the
-// message through protobuf reflection. It replaced protobuf's JsonStringToMessage, which took about 45 us
-// per record and made `passerelle import` CPU-bound on the client (docs/import.md).
+// message through protobuf reflection. It replaced protobuf's JsonStringToMessage, five to six times
+// slower per record, which made `passerelle import` CPU-bound on the client (docs/api.md, "Input").
 //
 // What it reads: field names as in the .proto or in lowerCamelCase; null for "absent"; messages as
 // objects, repeated fields as arrays; enums by name or number; integers as JSON numbers with an integral
@@ -39,9 +39,20 @@ struct FieldError {
 // simdjson hands out std::string_view; Debian's Abseil has its own string_view.
 absl::string_view View(std::string_view text) { return absl::string_view(text.data(), text.size()); }
 
-std::string Join(absl::string_view parent, absl::string_view name) {
-  return parent.empty() ? std::string(name) : absl::StrCat(parent, ".", name);
-}
+// A field's place in the record ("languages[0].level"), spelled out only when an error names it: building
+// it for every field cost about a tenth of the parse.
+struct Path {
+  const Path* parent = nullptr;  // nullptr at the record
+  absl::string_view name;        // a field's name; empty for a list item
+  int index = -1;                // a list item's index
+
+  std::string ToString() const {
+    if (parent == nullptr) return "";
+    std::string out = parent->ToString();
+    if (name.empty()) return absl::StrCat(out, "[", index, "]");
+    return out.empty() ? std::string(name) : absl::StrCat(out, ".", name);
+  }
+};
 
 // The value as it was written (minified), for messages.
 std::string Shown(element value) {
@@ -53,8 +64,8 @@ std::string Shown(element value) {
 
 // protobuf's wording, kept so that scripts reading the reasons see no change: `type` is TYPE_INT64 etc.
 // for scalars and the enum's short name for enums.
-FieldError Invalid(const std::string& path, element value, absl::string_view type) {
-  return {path, absl::StrCat("invalid value ", Shown(value), " for type ", type)};
+FieldError Invalid(const Path& path, element value, absl::string_view type) {
+  return {path.ToString(), absl::StrCat("invalid value ", Shown(value), " for type ", type)};
 }
 
 absl::string_view ScalarTypeName(const pb::FieldDescriptor& field) {
@@ -161,10 +172,10 @@ bool ReadBool(element value, bool* out) {
 class Reader {
  public:
   // Fills `message` from the JSON object `object`; the first refused value's error, if any.
-  std::optional<FieldError> Message(element object, pb::Message& message, const std::string& path) {
+  std::optional<FieldError> Message(element object, pb::Message& message, const Path& path) {
     const pb::Descriptor& type = *message.GetDescriptor();
     if (object.type() != element_type::OBJECT) {
-      return FieldError{path, absl::StrCat("expected a JSON object for ", type.name(), ", got ", Shown(object))};
+      return FieldError{path.ToString(), absl::StrCat("expected a JSON object for ", type.name(), ", got ", Shown(object))};
     }
     // value_unsafe() returns into the simdjson_result: copied out before the loop, which would outlive it.
     const simdjson::dom::object fields = object.get_object().value_unsafe();
@@ -172,13 +183,13 @@ class Reader {
       const pb::FieldDescriptor* field = type.FindFieldByName(std::string(key));
       if (field == nullptr) field = type.FindFieldByCamelcaseName(std::string(key));
       if (field == nullptr) {
-        return FieldError{Join(path, View(key)), absl::StrCat("no such field (see proto/", type.file()->name(), ")")};
+        return FieldError{Path{&path, View(key)}.ToString(), absl::StrCat("no such field (see proto/", type.file()->name(), ")")};
       }
-      const std::string field_path = Join(path, field->name());
+      const Path field_path{&path, field->name()};
       message.GetReflection()->ClearField(&message, field);  // a later duplicate replaces an earlier one
       if (value.is_null()) continue;                         // proto3: null is the default value
       if (field->is_map() || IsWellKnown(*field)) {
-        return FieldError{field_path, "this kind of field is not read from JSON"};
+        return FieldError{field_path.ToString(), "this kind of field is not read from JSON"};
       }
       std::optional<FieldError> error = field->is_repeated() ? Repeated(value, message, *field, field_path)
                                                              : Single(value, message, *field, field_path, -1);
@@ -193,15 +204,15 @@ class Reader {
   }
 
   std::optional<FieldError> Repeated(element value, pb::Message& message, const pb::FieldDescriptor& field,
-                                     const std::string& path) {
+                                     const Path& path) {
     if (value.type() != element_type::ARRAY) {
-      return FieldError{path, absl::StrCat("expected a JSON array, got ", Shown(value))};
+      return FieldError{path.ToString(), absl::StrCat("expected a JSON array, got ", Shown(value))};
     }
     int i = 0;
     const simdjson::dom::array items = value.get_array().value_unsafe();
     for (element item : items) {
-      const std::string item_path = absl::StrCat(path, "[", i++, "]");
-      if (item.is_null()) return FieldError{item_path, "null is not allowed in a list"};
+      const Path item_path{&path, "", i++};
+      if (item.is_null()) return FieldError{item_path.ToString(), "null is not allowed in a list"};
       if (std::optional<FieldError> error = Single(item, message, field, item_path, 0)) return error;
     }
     return std::nullopt;
@@ -209,7 +220,7 @@ class Reader {
 
   // One value of `field`: set when `repeated` is -1, else appended.
   std::optional<FieldError> Single(element value, pb::Message& message, const pb::FieldDescriptor& field,
-                                   const std::string& path, int repeated) {
+                                   const Path& path, int repeated) {
     const pb::Reflection& r = *message.GetReflection();
     const bool add = repeated >= 0;
     switch (field.cpp_type()) {
@@ -269,7 +280,7 @@ class Reader {
   }
 
   std::optional<FieldError> Integer(element value, pb::Message& message, const pb::FieldDescriptor& field,
-                                    const std::string& path, bool add) {
+                                    const Path& path, bool add) {
     const pb::Reflection& r = *message.GetReflection();
     switch (field.cpp_type()) {
       case pb::FieldDescriptor::CPPTYPE_INT32: {
@@ -314,7 +325,7 @@ absl::Status ParseJson(absl::string_view json, google::protobuf::Message& messag
     return absl::InvalidArgumentError(
         absl::StrCat("not a valid JSON record: expected a JSON object, got ", Shown(root).substr(0, 40)));
   }
-  std::optional<FieldError> error = Reader().Message(root, message, "");
+  std::optional<FieldError> error = Reader().Message(root, message, Path{});
   if (!error) return absl::OkStatus();
   message.Clear();
   return absl::InvalidArgumentError(absl::StrCat(error->path, ": ", error->reason));
