@@ -157,6 +157,17 @@ bool ReadDouble(element value, double* out) {
   }
 }
 
+// NaN and the infinities are floats too. A finite value beyond float's range is refused, except the few
+// that round to the largest float: printers write FLT_MAX with 8 digits (3.4028235e+38), just above it.
+bool FitFloat(double* v) {
+  constexpr float kMax = std::numeric_limits<float>::max();
+  if (!std::isfinite(*v) || std::fabs(*v) <= kMax) return true;
+  const double rounds_to_max = std::ldexp(1.0, 128) - std::ldexp(1.0, 103);  // halfway to the next power
+  if (std::fabs(*v) >= rounds_to_max) return false;
+  *v = std::copysign(static_cast<double>(kMax), *v);
+  return true;
+}
+
 bool ReadBool(element value, bool* out) {
   if (value.type() == element_type::BOOL) {
     *out = bool(value.get_bool());
@@ -262,9 +273,7 @@ class Reader {
       }
       case pb::FieldDescriptor::CPPTYPE_FLOAT: {
         double v = 0;
-        // NaN and the infinities are floats too; a finite value beyond float's range is refused.
-        const bool fits = ReadDouble(value, &v) && !(std::isfinite(v) && std::fabs(v) > std::numeric_limits<float>::max());
-        if (!fits) return Invalid(path, value, ScalarTypeName(field));
+        if (!ReadDouble(value, &v) || !FitFloat(&v)) return Invalid(path, value, ScalarTypeName(field));
         add ? r.AddFloat(&message, &field, static_cast<float>(v)) : r.SetFloat(&message, &field, static_cast<float>(v));
         return std::nullopt;
       }

@@ -3,6 +3,7 @@
 #include "clients/json_io.h"
 
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "gmock/gmock.h"
@@ -135,6 +136,8 @@ TEST(ParseJsonTest, ReadsBackWhatToJsonPrintsInBothStyles) {
   candidate.add_languages()->set_code("ps");
   candidate.set_qualification_level(-3);
   candidate.set_french_hours_planned(INFINITY);
+  candidate.set_min_monthly_salary_eur(std::numeric_limits<float>::max());  // printed just above it
+  candidate.add_past_occupations()->set_years(std::numeric_limits<float>::denorm_min());
   for (const JsonStyle& style : {JsonStyle{}, JsonStyle{.single_line = true, .include_defaults = false}}) {
     v1::Candidate back;
     const std::string json = ToJson(candidate, style);
