@@ -1,6 +1,5 @@
 #include "clients/json_io.h"
 
-#include <algorithm>
 #include <iostream>
 #include <iterator>
 #include <sstream>
@@ -8,7 +7,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
