@@ -20,12 +20,12 @@ import sys
 TARGET_MATCH_OF_HEALTH = 0.5   # match QPS / health QPS at the same concurrency, served cohort 100k / 10k
 TARGET_IMPORT_OF_RAW = 0.5     # import records/s / raw RocksDB synced batch records/s, 1M candidates
 TARGET_STARTUP_S = 5.0         # start-up with 1M stored candidates
+TARGET_GRPC_IMPORT_PER_S = 100000  # `passerelle import candidates` over gRPC, records/s
 TARGET_BYTES_PER_CANDIDATE = 500
 # Round two (issue 15).
 TARGET_MATCH_OF_POSTGRES = 300  # engine vs PostgreSQL on the query mix: MatchCandidates at 1M, MatchOpenings at 100k
 TARGET_KERNEL_NS_PER_PAIR = 4.0  # full kernel, both directions, every point
 TARGET_KERNEL_OF_SCALAR = 20.0   # full kernel against the scalar peer, per pair, every point
-TARGET_GRPC_IMPORT_PER_S = 100000
 TARGET_BATCH_1M_S = 60.0         # re-rank of 1M candidates x 100k openings
 
 
@@ -144,6 +144,13 @@ def main(folder):
         targets.append(("resident memory < 500 bytes per candidate",
                         f"{d['rss_bytes_per_candidate']:.0f} B",
                         met(d["rss_bytes_per_candidate"] < TARGET_BYTES_PER_CANDIDATE) + note))
+    if server and server.get("import_candidates_per_s"):
+        # Beside the floor it is paid against: raw RocksDB's synced batches of the same run.
+        raw = "".join(f"; raw RocksDB synced batches in this run: {d['raw_rocksdb_records_per_s']:,.0f} records/s"
+                      for d in durabilities[-1:])
+        targets.append(("`passerelle import candidates` over gRPC >= 100k records/s",
+                        f"{server['import_candidates_per_s']:,.0f} records/s ({fmt_n(server['candidates'])} "
+                        f"candidates{raw})", met(server["import_candidates_per_s"] >= TARGET_GRPC_IMPORT_PER_S)))
     targets += round_two_targets(matches, micros, batches, server)
     if targets:
         w("## Targets")
@@ -387,11 +394,6 @@ def round_two_targets(matches, micros, batches, server):
             targets.append((f"full kernel, {what} ({fmt_n(rows)} rows): <= {TARGET_KERNEL_NS_PER_PAIR:g} ns/pair and "
                             f">= {TARGET_KERNEL_OF_SCALAR:g}x the scalar peer", f"{ns:.1f} ns/pair, {p / e:.1f}x",
                             met(ns <= TARGET_KERNEL_NS_PER_PAIR and p / e >= TARGET_KERNEL_OF_SCALAR)))
-    if server and server.get("import_candidates_per_s"):
-        note = "" if server["candidates"] >= 100000 else f" (served cohort {fmt_n(server['candidates'])})"
-        targets.append(("`passerelle import` over gRPC >= 100k records/s",
-                        f"{server['import_candidates_per_s']:,.0f} records/s",
-                        met(server["import_candidates_per_s"] >= TARGET_GRPC_IMPORT_PER_S) + note))
     for b in batches:
         if b["candidates"] >= 1000000 and b["openings"] >= 100000:
             targets.append(("re-rank of 1M candidates x 100k openings < 60 s", f"{b['rerank_s']:.1f} s, "

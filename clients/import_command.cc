@@ -5,6 +5,9 @@
 //
 // Batches are separate streams: each is acknowledged once synced to disk, so progress counts only
 // what is stored, and a failure loses at most the batch in flight (imports are idempotent: rerun them).
+// The next batch is parsed while one is in flight (InFlight below).
+#include <future>
+#include <optional>
 #include <ostream>
 
 #include "absl/strings/str_cat.h"
@@ -57,21 +60,29 @@ void ReadBatch(JsonLinesReader& reader, int64_t batch_size, std::vector<Request>
   }
 }
 
-// Streams one batch and folds the server's per-item report into `tally`.
+// Streams one batch; the server's per-item report once the batch is synced.
 template <typename Request>
-absl::Status SendBatch(Session& session, const std::vector<Request>& requests, const std::vector<int64_t>& lines,
-                       ImportTally& tally) {
+absl::StatusOr<v1::ImportResponse> SendBatch(const Session& session, v1::Matching::Stub& stub,
+                                             const std::vector<Request>& requests) {
   v1::ImportResponse response;
   std::unique_ptr<grpc::ClientContext> context = session.NewContext(/*with_deadline=*/false);
-  auto writer = ImportKind<Request>::Open(session.matching(), context.get(), &response);
+  auto writer = ImportKind<Request>::Open(stub, context.get(), &response);
   for (const Request& request : requests) {
     if (!writer->Write(request)) break;  // the stream broke; Finish() says why
   }
   writer->WritesDone();
   PASSERELLE_RETURN_IF_ERROR(session.FromGrpc(writer->Finish()));
-  tally.AddServerReport(response, lines);
-  return absl::OkStatus();
+  return response;
 }
+
+// The batch being sent on another thread while this one parses the next: parsing (ParseJson) costs about
+// as much as the server's decode, store and sync, so the two overlap. One batch at a time still goes to
+// the server, in file order, so a later line with the same id still replaces an earlier one.
+struct InFlight {
+  std::vector<int64_t> lines;  // of the batch's items
+  int64_t bytes_read = 0;      // of the file, up to the batch's last line
+  std::future<absl::StatusOr<v1::ImportResponse>> response;
+};
 
 template <typename Request>
 absl::StatusOr<CommandOutcome> RunImport(Session& session, const ParsedArgs& args) {
@@ -83,20 +94,35 @@ absl::StatusOr<CommandOutcome> RunImport(Session& session, const ParsedArgs& arg
 
   ImportTally tally;
   ProgressLine progress(session.err(), ImportKind<Request>::kPlural, !args.Has("quiet") && !session.json());
+  v1::Matching::Stub& stub = session.matching();  // made here: the sending threads only use it
+  std::optional<InFlight> in_flight;
+  // Waits for the batch in flight and folds its report into the tally.
+  auto land = [&]() -> absl::Status {
+    absl::StatusOr<v1::ImportResponse> response = in_flight->response.get();
+    if (!response.ok()) {
+      progress.Finish();
+      session.err() << "Import stopped at line " << in_flight->lines.front() << "; the " << tally.accepted
+                    << " records acknowledged before stay stored (rerunning the import is safe).\n";
+      return response.status();
+    }
+    tally.AddServerReport(*response, in_flight->lines);
+    progress.Update(tally, in_flight->bytes_read, reader->total_bytes());
+    in_flight.reset();
+    return absl::OkStatus();
+  };
   while (true) {
     std::vector<Request> requests;
     std::vector<int64_t> lines;
     ReadBatch(*reader, batch_size, requests, lines, tally);
+    if (in_flight) PASSERELLE_RETURN_IF_ERROR(land());
     if (requests.empty() && !reader->status().ok()) return reader->status();
     if (requests.empty()) break;
-    absl::Status sent = SendBatch(session, requests, lines, tally);
-    if (!sent.ok()) {
-      progress.Finish();
-      session.err() << "Import stopped at line " << lines.front() << "; the " << tally.accepted
-                    << " records acknowledged before stay stored (rerunning the import is safe).\n";
-      return sent;
-    }
-    progress.Update(tally, reader->bytes_read(), reader->total_bytes());
+    in_flight.emplace();
+    in_flight->lines = std::move(lines);
+    in_flight->bytes_read = reader->bytes_read();
+    in_flight->response = std::async(std::launch::async, [&session, &stub, batch = std::move(requests)] {
+      return SendBatch(session, stub, batch);
+    });
   }
   PASSERELLE_RETURN_IF_ERROR(reader->status());
   progress.Finish();

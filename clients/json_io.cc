@@ -1,6 +1,5 @@
 #include "clients/json_io.h"
 
-#include <algorithm>
 #include <iostream>
 #include <iterator>
 #include <sstream>
@@ -8,51 +7,13 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace passerelle::clients {
 
-namespace {
-
-// protobuf's parser says "comune_insee: Cannot find field." or "(transport_mode): invalid value \"BIKE\"
-// for type type.googleapis.com/passerelle.v1.TransportMode", and adds the input and a caret on later
-// lines for syntax errors. This keeps the first line as "field: reason" in the words the API uses.
-std::string CleanParseError(absl::string_view message) {
-  message = message.substr(0, message.find('\n'));
-  std::string field;
-  size_t colon = message.find(": ");
-  if (colon != absl::string_view::npos) {
-    absl::string_view head = message.substr(0, colon);
-    if (absl::ConsumePrefix(&head, "(")) absl::ConsumeSuffix(&head, ")");
-    bool is_path = !head.empty() && std::all_of(head.begin(), head.end(), [](char c) {
-      return absl::ascii_isalnum(c) || c == '_' || c == '.' || c == '[' || c == ']';
-    });
-    if (is_path) {
-      field = std::string(head);
-      message = message.substr(colon + 2);
-    }
-  }
-  std::string reason = absl::StrReplaceAll(message, {{"type.googleapis.com/passerelle.v1.", ""}});
-  if (reason == "Cannot find field.") reason = "no such field (see proto/passerelle/v1/records.proto)";
-  if (field.empty()) reason = absl::StrCat("not a valid JSON record: ", reason);
-  return field.empty() ? reason : absl::StrCat(field, ": ", reason);
-}
-
-}  // namespace
-
-absl::Status ParseJson(absl::string_view json, google::protobuf::Message& message) {
-  message.Clear();
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = false;
-  auto status = google::protobuf::util::JsonStringToMessage(google::protobuf::StringPiece(json.data(), json.size()),
-                                                            &message, options);
-  if (status.ok()) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      CleanParseError(absl::string_view(status.message().data(), status.message().size())));
-}
+// ParseJson is in json_parse.cc.
 
 std::string ToJson(const google::protobuf::Message& message, const JsonStyle& style) {
   google::protobuf::util::JsonPrintOptions options;

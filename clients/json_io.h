@@ -2,7 +2,8 @@
 //
 // Output keeps the .proto field names (`commune_insee`, not `communeInsee`), as docs/api.md shows them;
 // input accepts both spellings, as the mapping requires. Unknown fields are rejected on input, so a typo
-// in a record is reported instead of silently dropped.
+// in a record is reported instead of silently dropped. Output is protobuf's printer; input is read with
+// simdjson (json_parse.cc), several times faster than protobuf's parser, and the only JSON reader here.
 //
 // Thread-safety: functions are thread-safe; JsonLinesReader is thread-compatible.
 #ifndef PASSERELLE_CLIENTS_JSON_IO_H_
@@ -30,8 +31,10 @@ struct JsonStyle {
   bool include_defaults = true;
 };
 
-// Parses one JSON object into `message` (cleared first). On error InvalidArgument "field: reason" when
-// the parser names a field ("comune_insee: no such field ..."), else "not a valid JSON record: reason".
+// Parses one JSON object into `message` (cleared first, and left clear on error). On error
+// InvalidArgument "path: reason" naming the field ("comune_insee: no such field (see
+// proto/passerelle/v1/records.proto)", "languages[0].level: invalid value \"Z9\" for type CefrLevel"),
+// or "not a valid JSON record: reason" when the text is not one JSON object.
 absl::Status ParseJson(absl::string_view json, google::protobuf::Message& message);
 
 // The message in the proto3 JSON mapping, without a trailing newline.

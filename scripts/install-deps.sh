@@ -16,6 +16,7 @@ packages=(
   nats-server nlohmann-json3-dev
   curl
   haproxy bc yamllint
+  libsimdjson-dev
 )
 
 missing=()

