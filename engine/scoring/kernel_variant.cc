@@ -228,8 +228,12 @@ void GatherOpenings(const OpeningSegment& s, const RowSelection& selection, Open
 constexpr Eigen::Index kChunkRows = 256;
 static_assert(kChunkRows % kBlockRowMultiple == 0, "chunks never reach a scalar tail");
 
+// flatten: ScorePairs is too large for GCC to inline the small per-row functions of its loops
+// (ExperienceScoreOf, ScheduleCoverage, ...) and Eigen's expression calls into it, which left each such
+// loop scalar around a call per row and each pass behind calls (perf). Inlining everything into the one
+// function that runs them restores the vectorised loops; the arithmetic is unchanged.
 template <class CandidateSide, class OpeningSide>
-void ScoreInChunks(const CandidateSide& c, const OpeningSide& o, const FloatColumn& occupation,
+__attribute__((flatten)) void ScoreInChunks(const CandidateSide& c, const OpeningSide& o, const FloatColumn& occupation,
                    const FloatColumn& skills, const FloatColumn& missing_required,
                    const FloatColumn& credited_experience_months, const KernelParams& params, BlockScores* out) {
   const Eigen::Index n = c.x().size();
