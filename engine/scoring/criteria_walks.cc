@@ -46,13 +46,15 @@ float SkillCoverage(float covered_required, float covered_desired, float covered
          total;
 }
 
+// Both tables are filled for the related codes only (OccupationRelations::RelatedTo / RelatedFrom): every
+// other code scores 0 and credits 0 months, the values the tables start with.
 std::vector<float> RelationScoresTo(const OccupationRelations& relations, int32_t opening_rome, bool experience) {
   const int32_t count = relations.count();
   std::vector<float> scores(2 * static_cast<size_t>(count), 0.0f);
   if (opening_rome < 0) return scores;
-  for (int32_t from = 0; from < count; ++from) {
-    scores[from] = relations.Score(from, opening_rome);
-    if (experience) scores[count + from] = ExperienceRelationShare(relations.Relation(from, opening_rome));
+  for (const OccupationRelations::Neighbour& n : relations.RelatedTo(opening_rome)) {
+    scores[n.code] = OccupationRelations::kScoreByRelation[static_cast<int>(n.relation)];
+    if (experience) scores[count + n.code] = ExperienceRelationShare(n.relation);
   }
   return scores;
 }
@@ -62,15 +64,14 @@ std::vector<float> BestOccupationScoresFrom(const OccupationRelations& relations
   const int32_t count = relations.count();
   std::vector<float> best(2 * static_cast<size_t>(count), 0.0f);
   for (const WeightedOccupation& o : c.occupations) {
-    for (int32_t to = 0; to < count; ++to) {
-      best[to] = std::max(best[to], o.factor * relations.Score(o.rome_index, to));
+    for (const OccupationRelations::Neighbour& n : relations.RelatedFrom(o.rome_index)) {
+      best[n.code] = std::max(best[n.code], o.factor * OccupationRelations::kScoreByRelation[static_cast<int>(n.relation)]);
     }
   }
   if (!experience) return best;
   for (const WeightedOccupation& past : c.experience) {
-    for (int32_t to = 0; to < count; ++to) {
-      best[count + to] = std::max(best[count + to],
-                                  CreditedExperienceMonths(relations.Relation(past.rome_index, to), past.factor));
+    for (const OccupationRelations::Neighbour& n : relations.RelatedFrom(past.rome_index)) {
+      best[count + n.code] = std::max(best[count + n.code], CreditedExperienceMonths(n.relation, past.factor));
     }
   }
   return best;

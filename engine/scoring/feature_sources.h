@@ -18,6 +18,7 @@ namespace passerelle::engine::scoring {
 #define PASSERELLE_COLUMN_INIT(name, type, neutral, encoding) name##_(s.name.data()),
 #define PASSERELLE_COLUMN_VIEW(name, type, neutral, encoding) \
   Eigen::Map<const Column<type>> name() const { return Eigen::Map<const Column<type>>(name##_, n_); }
+#define PASSERELLE_COLUMN_SHIFT(name, type, neutral, encoding) rows.name##_ += begin;
 #define PASSERELLE_BROADCAST_VIEW(name, type, neutral, encoding) \
   decltype(Column<type>::Constant(0, type{})) name() const { return Column<type>::Constant(n_, f_.name); }
 
@@ -29,6 +30,13 @@ class CandidateColumns {
   template <class Columns>
   CandidateColumns(const Columns& s, Eigen::Index n) : PASSERELLE_CANDIDATE_FEATURES(PASSERELLE_COLUMN_INIT) n_(n) {}
   PASSERELLE_CANDIDATE_FEATURES(PASSERELLE_COLUMN_VIEW)
+  // Rows [begin, begin + n) of these (a chunk of the block the kernel scores at a time).
+  CandidateColumns Rows(Eigen::Index begin, Eigen::Index n) const {
+    CandidateColumns rows = *this;
+    PASSERELLE_CANDIDATE_FEATURES(PASSERELLE_COLUMN_SHIFT)
+    rows.n_ = n;
+    return rows;
+  }
 
  private:
   PASSERELLE_CANDIDATE_FEATURES(PASSERELLE_COLUMN_POINTER)
@@ -42,6 +50,13 @@ class OpeningColumns {
   template <class Columns>
   OpeningColumns(const Columns& s, Eigen::Index n) : PASSERELLE_OPENING_FEATURES(PASSERELLE_COLUMN_INIT) n_(n) {}
   PASSERELLE_OPENING_FEATURES(PASSERELLE_COLUMN_VIEW)
+  // Rows [begin, begin + n) of these (a chunk of the block the kernel scores at a time).
+  OpeningColumns Rows(Eigen::Index begin, Eigen::Index n) const {
+    OpeningColumns rows = *this;
+    PASSERELLE_OPENING_FEATURES(PASSERELLE_COLUMN_SHIFT)
+    rows.n_ = n;
+    return rows;
+  }
 
  private:
   PASSERELLE_OPENING_FEATURES(PASSERELLE_COLUMN_POINTER)
@@ -55,6 +70,12 @@ class CandidateBroadcast {
   CandidateBroadcast(const ResolvedCandidate& c, Eigen::Index n) : f_(EncodeCandidateRow(c)), n_(n) {}
   CandidateBroadcast(const CandidateRowFeatures& f, Eigen::Index n) : f_(f), n_(n) {}
   PASSERELLE_CANDIDATE_FEATURES(PASSERELLE_BROADCAST_VIEW)
+  // The same record on n rows (any chunk of a block).
+  CandidateBroadcast Rows(Eigen::Index /*begin*/, Eigen::Index n) const {
+    CandidateBroadcast rows = *this;
+    rows.n_ = n;
+    return rows;
+  }
 
  private:
   CandidateRowFeatures f_;
@@ -67,6 +88,12 @@ class OpeningBroadcast {
   OpeningBroadcast(const ResolvedOpening& o, Eigen::Index n) : f_(EncodeOpeningRow(o)), n_(n) {}
   OpeningBroadcast(const OpeningRowFeatures& f, Eigen::Index n) : f_(f), n_(n) {}
   PASSERELLE_OPENING_FEATURES(PASSERELLE_BROADCAST_VIEW)
+  // The same record on n rows (any chunk of a block).
+  OpeningBroadcast Rows(Eigen::Index /*begin*/, Eigen::Index n) const {
+    OpeningBroadcast rows = *this;
+    rows.n_ = n;
+    return rows;
+  }
 
  private:
   OpeningRowFeatures f_;
@@ -76,6 +103,7 @@ class OpeningBroadcast {
 #undef PASSERELLE_COLUMN_POINTER
 #undef PASSERELLE_COLUMN_INIT
 #undef PASSERELLE_COLUMN_VIEW
+#undef PASSERELLE_COLUMN_SHIFT
 #undef PASSERELLE_BROADCAST_VIEW
 
 // ScorePairs for the two segment directions and for one pair, on the active vector path

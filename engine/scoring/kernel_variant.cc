@@ -221,20 +221,44 @@ void GatherOpenings(const OpeningSegment& s, const RowSelection& selection, Open
 
 #undef PASSERELLE_GATHER
 
+// Rows per ScorePairs call. Over a whole 4,096-row segment the kernel's ~35 passes each stream some 70
+// arrays (the two sides' columns, the walked criteria and BlockScores), over a megabyte that falls out of
+// L2 between passes; a chunk of 256 rows keeps them near 70 KB. A multiple of kBlockRowMultiple, so that
+// every row of a chunk still goes through the packet code and scores bit for bit as unchunked.
+constexpr Eigen::Index kChunkRows = 256;
+static_assert(kChunkRows % kBlockRowMultiple == 0, "chunks never reach a scalar tail");
+
+// flatten: ScorePairs is too large for GCC to inline the small per-row functions of its loops
+// (ExperienceScoreOf, ScheduleCoverage, ...) and Eigen's expression calls into it, which left each such
+// loop scalar around a call per row and each pass behind calls (perf). Inlining everything into the one
+// function that runs them restores the vectorised loops; the arithmetic is unchanged.
+template <class CandidateSide, class OpeningSide>
+__attribute__((flatten)) void ScoreInChunks(const CandidateSide& c, const OpeningSide& o, const FloatColumn& occupation,
+                   const FloatColumn& skills, const FloatColumn& missing_required,
+                   const FloatColumn& credited_experience_months, const KernelParams& params, BlockScores* out) {
+  const Eigen::Index n = c.x().size();
+  out->Reserve(n);
+  for (Eigen::Index begin = 0; begin < n; begin += kChunkRows) {
+    const Eigen::Index rows = std::min(kChunkRows, n - begin);
+    ScorePairs(c.Rows(begin, rows), o.Rows(begin, rows), occupation, skills, missing_required,
+               credited_experience_months, params, out, begin);
+  }
+}
+
 // ScorePairs, instantiated once per direction (and once for one pair) in this path: every block of a
 // direction, a whole segment or gathered rows, runs the same machine code.
 void ScoreCandidates(const CandidateColumns& c, const OpeningBroadcast& o, const FloatColumn& occupation,
                      const FloatColumn& skills, const FloatColumn& missing_required,
                      const FloatColumn& credited_experience_months, const KernelParams& params,
                      BlockScores* out) {
-  ScorePairs(c, o, occupation, skills, missing_required, credited_experience_months, params, out);
+  ScoreInChunks(c, o, occupation, skills, missing_required, credited_experience_months, params, out);
 }
 
 void ScoreOpenings(const CandidateBroadcast& c, const OpeningColumns& o, const FloatColumn& occupation,
                    const FloatColumn& skills, const FloatColumn& missing_required,
                    const FloatColumn& credited_experience_months, const KernelParams& params,
                    BlockScores* out) {
-  ScorePairs(c, o, occupation, skills, missing_required, credited_experience_months, params, out);
+  ScoreInChunks(c, o, occupation, skills, missing_required, credited_experience_months, params, out);
 }
 
 void ScorePair(const CandidateBroadcast& c, const OpeningBroadcast& o, const FloatColumn& occupation,

@@ -1,5 +1,7 @@
 // How close one ROME occupation is to another, precomputed for every ordered pair (1,584^2 bytes, about
-// 2.5 MB) so that the occupation criterion is a table look-up in the kernels.
+// 2.5 MB) so that the occupation criterion is a table look-up in the kernels, and as lists of the codes
+// related to each code at all (same grand domaine or closer: about a tenth of them), so that a query's
+// per-code look-up tables are filled for those codes only rather than for all 1,584.
 //
 // Thread-safety: immutable after construction.
 #ifndef PASSERELLE_ENGINE_SCORING_OCCUPATION_RELATIONS_H_
@@ -9,6 +11,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "absl/types/span.h"
 #include "engine/refdata/reference_data.h"
 
 namespace passerelle::engine {
@@ -25,6 +28,12 @@ enum class OccupationRelation : uint8_t {
 
 class OccupationRelations {
  public:
+  // A code related to another one (relation != kNone).
+  struct Neighbour {
+    int32_t code;
+    OccupationRelation relation;
+  };
+
   explicit OccupationRelations(const ReferenceData& data);
 
   // Relation from an occupation the candidate holds or wishes (`from`) to the opening's (`to`).
@@ -37,9 +46,24 @@ class OccupationRelations {
   static const std::array<float, 5> kScoreByRelation;
   int32_t count() const { return count_; }
 
+  // The codes `to` with Relation(from, to) != kNone (`from` itself included), ascending.
+  absl::Span<const Neighbour> RelatedFrom(int32_t from) const { return Slice(from_offsets_, from_, from); }
+  // The codes `from` with Relation(from, to) != kNone (`to` itself included), ascending.
+  absl::Span<const Neighbour> RelatedTo(int32_t to) const { return Slice(to_offsets_, to_, to); }
+
  private:
+  // Builds the lists of related codes from the table.
+  void IndexRelated();
+  static absl::Span<const Neighbour> Slice(const std::vector<uint32_t>& offsets, const std::vector<Neighbour>& all,
+                                           int32_t code) {
+    return absl::MakeConstSpan(all).subspan(offsets[code], offsets[code + 1] - offsets[code]);
+  }
+
   int32_t count_ = 0;
   std::vector<uint8_t> table_;  // row-major [from * count_ + to]
+  // Compressed rows and columns of the table without its kNone entries.
+  std::vector<uint32_t> from_offsets_, to_offsets_;
+  std::vector<Neighbour> from_, to_;
 };
 
 }  // namespace passerelle::engine

@@ -147,15 +147,19 @@ auto Blend(const Mask& mask, const A& a, const B& b) {
 // Each pair's values depend only on its own row, but Eigen computes whole packets with vectorised
 // exp/sqrt and a scalar tail with libm, which can differ in the last bit: callers that compare blocks of
 // different sizes pass n rounded up to kBlockRowMultiple (padding rows are computed and ignored).
+//
+// `begin`: the sides present rows [begin, begin + n) of the block (n = c.x().size()), which are read
+// from and written to those rows of the walked arrays and of `out`; `out` must hold begin + n rows
+// (ScoreBlockInChunks passes an L1/L2-sized chunk at a time).
 template <class CandidateSide, class OpeningSide>
 void ScorePairs(const CandidateSide& c, const OpeningSide& o, const FloatColumn& occupation,
                 const FloatColumn& skills, const FloatColumn& missing_required,
                 const FloatColumn& credited_experience_months, const KernelParams& params,
-                BlockScores* out) {
+                BlockScores* out, Eigen::Index begin = 0) {
   const Eigen::Index n = c.x().size();
-  out->Reserve(n);
-  auto H = [n](auto& column) { return column.head(n); };
-  auto criterion = [&](Criterion k) { return out->criteria[static_cast<int>(k)].head(n); };
+  out->Reserve(begin + n);
+  auto H = [n, begin](auto& column) { return column.segment(begin, n); };
+  auto criterion = [&](Criterion k) { return out->criteria[static_cast<int>(k)].segment(begin, n); };
 
   // Mobility: great-circle distance from the chord between unit vectors; Gaussian decay, 0.5 at the radius.
   H(out->distance_km) = (2.0f * kEarthRadiusKm) *
@@ -198,16 +202,16 @@ void ScorePairs(const CandidateSide& c, const OpeningSide& o, const FloatColumn&
   const auto schedule = o.weekly_schedule();
   const auto accepted = c.accepted_contracts();
   const auto contract = o.contract_bit();
-  float* coverage_out = out->coverage.data();
-  float* contract_out = out->contract_ok.data();
+  float* coverage_out = out->coverage.data() + begin;
+  float* contract_out = out->contract_ok.data() + begin;
   for (Eigen::Index i = 0; i < n; ++i) coverage_out[i] = ScheduleCoverage(availability.coeff(i), schedule.coeff(i));
   for (Eigen::Index i = 0; i < n; ++i) contract_out[i] = ContractAccepted(accepted.coeff(i), contract.coeff(i));
   const auto held = c.held_licences();
   const auto licences_required = o.licences_required();
   const auto night = o.night_slots();
   const auto weekend = o.weekend_slots();
-  float* categories_out = out->categories_missing.data();
-  float* working_time_out = out->working_time_ok.data();
+  float* categories_out = out->categories_missing.data() + begin;
+  float* working_time_out = out->working_time_ok.data() + begin;
   for (Eigen::Index i = 0; i < n; ++i) categories_out[i] = LicencesMissing(held.coeff(i), licences_required.coeff(i));
   for (Eigen::Index i = 0; i < n; ++i) {
     working_time_out[i] = static_cast<float>(WorkingTimeFits(availability.coeff(i), night.coeff(i), weekend.coeff(i)));
@@ -215,7 +219,7 @@ void ScorePairs(const CandidateSide& c, const OpeningSide& o, const FloatColumn&
   {
     const auto s0 = c.languages_spoken_0(), s1 = c.languages_spoken_1(), s2 = c.languages_spoken_2();
     const auto r0 = o.languages_required_0(), r1 = o.languages_required_1(), r2 = o.languages_required_2();
-    float* languages_out = out->languages_missing.data();
+    float* languages_out = out->languages_missing.data() + begin;
     for (Eigen::Index i = 0; i < n; ++i) {
       languages_out[i] = static_cast<float>(
           LanguagesMissing(s0.coeff(i), s1.coeff(i), s2.coeff(i), r0.coeff(i), r1.coeff(i), r2.coeff(i)));
@@ -249,8 +253,8 @@ void ScorePairs(const CandidateSide& c, const OpeningSide& o, const FloatColumn&
     const auto experience_asked = o.experience_requirement(), months_asked = o.experience_months();
     const auto qualification_asked = o.qualification_requirement(), level_asked = o.qualification_level();
     const auto level_held = c.qualification_level(), recognised = c.qualification_recognised();
-    float* experience_out = out->criteria[static_cast<int>(Criterion::kExperience)].data();
-    const float* credited = credited_experience_months.data();
+    float* experience_out = out->criteria[static_cast<int>(Criterion::kExperience)].data() + begin;
+    const float* credited = credited_experience_months.data() + begin;
     for (Eigen::Index i = 0; i < n; ++i) {
       experience_out[i] = ExperienceQualificationScore(
           ExperienceScoreOf(experience_asked.coeff(i), months_asked.coeff(i), credited[i]),
@@ -270,8 +274,8 @@ void ScorePairs(const CandidateSide& c, const OpeningSide& o, const FloatColumn&
     }
   }
 
-  criterion(Criterion::kOccupation) = occupation.head(n);
-  criterion(Criterion::kSkills) = skills.head(n);
+  criterion(Criterion::kOccupation) = occupation.segment(begin, n);
+  criterion(Criterion::kSkills) = skills.segment(begin, n);
   criterion(Criterion::kTension) = o.tension();
 
   // Hard constraints as a sum of bit values (exact in float up to 2^24), cast once. The sum is built in
@@ -289,14 +293,15 @@ void ScorePairs(const CandidateSide& c, const OpeningSide& o, const FloatColumn&
              float{kSalaryBelowFloor} +
          Step(o.expires_on()) * Step(params.today - o.expires_on()) * float{kExpired} +  // OpeningExpired
          H(out->languages_missing) * float{kLanguageMissing};
-  if (params.strict_required_skills) bits += Step(missing_required.head(n) - 0.5f) * float{kMissingRequiredSkills};
+  if (params.strict_required_skills) bits += Step(missing_required.segment(begin, n) - 0.5f) * float{kMissingRequiredSkills};
   // Through int32 (exact below 2^11), which vectorises where a float -> uint32 cast does not.
-  for (Eigen::Index i = 0; i < n; ++i) out->blockers[i] = static_cast<uint32_t>(static_cast<int32_t>(bits[i]));
+  uint32_t* blockers_out = out->blockers.data() + begin;
+  for (Eigen::Index i = 0; i < n; ++i) blockers_out[i] = static_cast<uint32_t>(static_cast<int32_t>(bits[i]));
 
   // Summed in criterion order, exactly as the explanation adds contributions.
   auto total = H(out->total);
-  total = params.normalized_weights[0] * out->criteria[0].head(n);
-  for (int k = 1; k < kCriterionCount; ++k) total += params.normalized_weights[k] * out->criteria[k].head(n);
+  total = params.normalized_weights[0] * out->criteria[0].segment(begin, n);
+  for (int k = 1; k < kCriterionCount; ++k) total += params.normalized_weights[k] * out->criteria[k].segment(begin, n);
 }
 
 }  // namespace passerelle::engine::scoring
