@@ -29,6 +29,11 @@ foreach(path IN LISTS PASSERELLE_KERNEL_PATHS)
   add_library(passerelle_kernel_${path} OBJECT scoring/kernel_variant.cc)
   target_link_libraries(passerelle_kernel_${path} PRIVATE passerelle_columns)
   target_compile_definitions(passerelle_kernel_${path} PRIVATE PASSERELLE_KERNEL_NS=${path})
+  if(PASSERELLE_SANITIZE)
+    # Sanitizer builds check behaviour, not speed: inlining the whole kernel into one instrumented function
+    # costs minutes of compile time per path and gigabytes of memory (kernel_variant.cc, ScoreInChunks).
+    target_compile_definitions(passerelle_kernel_${path} PRIVATE PASSERELLE_KERNEL_NO_FLATTEN)
+  endif()
   # -O3 in every optimised build: at -O2 (RelWithDebInfo) GCC 12 vectorises only loops whose trip count it
   # knows to be a multiple of the vector width, so the kernel's mask and experience loops stayed scalar,
   # and it inlines less of the Eigen expressions (each pass a call). The arithmetic is the same.

@@ -231,9 +231,15 @@ static_assert(kChunkRows % kBlockRowMultiple == 0, "chunks never reach a scalar 
 // flatten: ScorePairs is too large for GCC to inline the small per-row functions of its loops
 // (ExperienceScoreOf, ScheduleCoverage, ...) and Eigen's expression calls into it, which left each such
 // loop scalar around a call per row and each pass behind calls (perf). Inlining everything into the one
-// function that runs them restores the vectorised loops; the arithmetic is unchanged.
+// function that runs them restores the vectorised loops; the arithmetic is unchanged. Sanitizer builds leave
+// it out (engine/cmake/kernel_variants.cmake).
+#ifdef PASSERELLE_KERNEL_NO_FLATTEN
+#define PASSERELLE_KERNEL_FLATTEN
+#else
+#define PASSERELLE_KERNEL_FLATTEN __attribute__((flatten))
+#endif
 template <class CandidateSide, class OpeningSide>
-__attribute__((flatten)) void ScoreInChunks(const CandidateSide& c, const OpeningSide& o, const FloatColumn& occupation,
+PASSERELLE_KERNEL_FLATTEN void ScoreInChunks(const CandidateSide& c, const OpeningSide& o, const FloatColumn& occupation,
                    const FloatColumn& skills, const FloatColumn& missing_required,
                    const FloatColumn& credited_experience_months, const KernelParams& params, BlockScores* out) {
   const Eigen::Index n = c.x().size();
