@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A Passerelle cluster on loopback (docs/cluster.md, "Running it on loopback"): three nats-server processes
 # clustered with JetStream, three passerelle-server nodes in cluster mode, haproxy in front
-# (deploy/haproxy/passerelle.cfg). Imports the sample cohort through the proxy, measures match QPS through
+# (deploy/haproxy/passerelle.cfg). The nodes start together on an empty log and create one bootstrap admin
+# key for the cluster; the demo's keys are created with it through the proxy (through the log). Imports the
+# sample cohort through the proxy, measures match QPS through
 # the proxy and on one node directly, then runs passerelle-load and a writer through the proxy while it
 # kills -9 one nats-server and one node, restarts both, and checks:
 #   - every acknowledged write is on every node (each id read back from each node; the counts agree),
@@ -84,20 +86,7 @@ wait_ready() {  # index seconds
 }
 now() { date +%s.%N; }
 
-say "Keys: node-local for now (docs/cluster.md), so one data directory gets them and is copied to every node"
-"$SERVER_BIN" --listen=127.0.0.1:0 --data_dir="$WORK/node0" --port_file="$WORK/seed-port" >"$WORK/seed.log" 2>&1 &
-SEED=$!
-for _ in $(seq 1 300); do [ -s "$WORK/seed-port" ] && break; sleep 0.1; done
-[ -s "$WORK/seed-port" ] || fail "the seeding server did not start"
-for role in counsellor employer; do
-  (umask 077 && PASSERELLE_SERVER="127.0.0.1:$(cat "$WORK/seed-port")" "$CLI_BIN" keys create --organisation sample \
-    --role "$role" --description cluster-demo --key-file "$WORK/node0/bootstrap-admin.key" --secret-only \
-    >"$WORK/$role.key")
-done
-kill -TERM "$SEED"; wait "$SEED" || fail "the seeding server did not stop cleanly"
-cp -a "$WORK/node0" "$WORK/node1"; cp -a "$WORK/node0" "$WORK/node2"
-
-say "Three nats-server (JetStream, clustered) and three passerelle-server nodes"
+say "Three nats-server (JetStream, clustered) and three passerelle-server nodes, started together on an empty log"
 for i in 0 1 2; do start_nats "$i"; done
 for i in 0 1 2; do  # a node's first connection needs its first server up
   for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/${NATS_PORT[$i]}") 2>/dev/null && break; sleep 0.1; done
@@ -105,6 +94,10 @@ done
 for i in 0 1 2; do start_node "$i"; done
 for i in 0 1 2; do wait_ready "$i" 60 || fail "node $i is not ready after 60 s"; done
 echo "nats: ${NATS_PORT[*]}  nodes (gRPC): ${GRPC_PORT[*]}  metrics: ${METRICS_PORT[*]}"
+# One admin key for the cluster (log entry 1): only the node whose key the log kept wrote its secret.
+ADMIN_KEYS=$(ls "$WORK"/node*/bootstrap-admin.key 2>/dev/null || true)
+[ "$(echo "$ADMIN_KEYS" | grep -c .)" -eq 1 ] || fail "expected one bootstrap key file, found: ${ADMIN_KEYS:-none}"
+echo "bootstrap admin key written by $(basename "$(dirname "$ADMIN_KEYS")") only"
 
 say "haproxy on 127.0.0.1:$PROXY_PORT (deploy/haproxy/passerelle.cfg)"
 export PASSERELLE_PROXY_BIND="127.0.0.1:$PROXY_PORT" PASSERELLE_PROXY_STATS="127.0.0.1:$STATS_PORT"
@@ -113,8 +106,20 @@ for i in 0 1 2; do
 done
 haproxy -f deploy/haproxy/passerelle.cfg -db >"$WORK/haproxy.log" 2>&1 &
 PIDS[haproxy]=$!
-export PASSERELLE_SERVER="127.0.0.1:$PROXY_PORT" PASSERELLE_KEY_FILE="$WORK/counsellor.key"
+export PASSERELLE_SERVER="127.0.0.1:$PROXY_PORT"
 "$CLI_BIN" health --wait 30 >/dev/null || fail "no answer through haproxy"
+
+say "Keys of the organisation sample, created through the proxy with the bootstrap key (log entries 2 and 3)"
+for role in counsellor employer; do
+  (umask 077 && "$CLI_BIN" keys create --organisation sample --role "$role" --description cluster-demo \
+    --key-file "$ADMIN_KEYS" --secret-only >"$WORK/$role.key") || fail "keys create $role"
+done
+# A key authenticates on a node once that node applied its entry.
+for i in 0 1 2; do
+  for _ in $(seq 1 100); do [ "$(metric "$i" ready passerelle_cluster_applied_sequence)" -ge 3 ] 2>/dev/null && break; sleep 0.1; done
+  [ "$(metric "$i" ready passerelle_cluster_applied_sequence)" -ge 3 ] || fail "node $i did not apply the keys"
+done
+export PASSERELLE_KEY_FILE="$WORK/counsellor.key"
 
 say "Importing the sample cohort through the proxy"
 "$CLI_BIN" import candidates data/sample/candidates.jsonl >/dev/null || fail "import of candidates"

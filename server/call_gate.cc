@@ -17,13 +17,6 @@ CallKind KindOfMethod(absl::string_view method) {
   return CallKind::kUnary;
 }
 
-bool NotInClusterModeYet(absl::string_view method) {
-  for (absl::string_view refused : {"ImportFranceTravailOffers", "EraseOrganisation"}) {
-    if (method == refused) return true;
-  }
-  return false;
-}
-
 absl::Status AwaitMinSequence(const cluster::Node* node, absl::Duration wait, const grpc::ServerContextBase& context) {
   const auto& metadata = context.client_metadata();
   auto it = metadata.find(kMinSequenceMetadata);
@@ -57,9 +50,6 @@ absl::StatusOr<Claims> CallGate::Enter(grpc::ServerContextBase& context, absl::s
   }
   log.SetCaller(claims->organisation, claims->key_id);
   PASSERELLE_RETURN_IF_ERROR(authorizer_->AuthorizeMethod(*claims, method));
-  if (cluster_mode_ && NotInClusterModeYet(method)) {
-    return absl::FailedPreconditionError(absl::StrCat(method, " is not supported in cluster mode yet (docs/cluster.md)"));
-  }
   // Before the limits: a caller waiting for its node holds no slot.
   PASSERELLE_RETURN_IF_ERROR(AwaitMinSequence(node_, min_sequence_wait_, context));
   PASSERELLE_RETURN_IF_ERROR(limits_->Enter(claims->organisation));

@@ -29,9 +29,6 @@ absl::Status AwaitMinSequence(const cluster::Node* node, absl::Duration wait, co
 // The kind of `method` for its server-side deadline and stream limits: Rerank and Assign are batch
 // calls, every Import* rpc is an import stream, the rest are unary.
 CallKind KindOfMethod(absl::string_view method);
-// Whether `method` writes something that does not go through the replicated log yet: in cluster mode
-// it fails with FAILED_PRECONDITION (docs/cluster.md lists them).
-bool NotInClusterModeYet(absl::string_view method);
 
 class CallGate {
  public:
@@ -58,8 +55,6 @@ class CallGate {
     if (watchdog_ != nullptr) watchdog_->Touch(&context);
   }
 
-  // Cluster mode: the writes NotInClusterModeYet() names are refused. Set before serving.
-  void set_cluster_mode(bool cluster_mode) { cluster_mode_ = cluster_mode; }
   // Cluster mode: Enter waits for x-passerelle-min-sequence (AwaitMinSequence) once the caller is admitted.
   // Set before serving. Default: no node (the value is still checked).
   void set_cluster_node(const cluster::Node* node, absl::Duration min_sequence_wait) {
@@ -77,7 +72,6 @@ class CallGate {
   TenantLimits* const limits_;
   const bool authenticate_metadata_;
   CallWatchdog* const watchdog_;
-  bool cluster_mode_ = false;
   const cluster::Node* node_ = nullptr;
   absl::Duration min_sequence_wait_;
 };

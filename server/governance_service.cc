@@ -11,6 +11,8 @@
 #include "engine/model/dates.h"
 #include "server/auth/claims.h"
 #include "server/call_log.h"
+#include "server/cluster_writes.h"
+#include "server/matching_cluster.h"
 #include "server/status_convert.h"
 
 namespace passerelle::server {
@@ -112,6 +114,16 @@ grpc::Status GovernanceService::EraseOrganisation(grpc::ServerContext* context,
   return Run(*context, "EraseOrganisation", [&](CallLog& log, const Claims& caller) -> absl::Status {
     if (caller.role != Role::kAdmin) return absl::PermissionDeniedError("only an admin may erase an organisation");
     if (request->organisation().empty()) return engine::InvalidFieldError("organisation", "required");
+    if (cluster_node_ != nullptr) {
+      PASSERELLE_ASSIGN_OR_RETURN(const uint64_t sequence, EraseOrganisationThroughLog(
+                                                               *cluster_node_, caller.organisation,
+                                                               request->organisation(), response));
+      SetSequenceMetadata(*context, sequence);
+      log.Count("keys_revoked", response->keys_revoked());
+      log.Count("candidates", response->candidates_erased());
+      log.Count("openings", response->openings_erased());
+      return absl::OkStatus();
+    }
     PASSERELLE_ASSIGN_OR_RETURN(const engine::OffboardReport report,
                                 catalog_->EraseOrganisation(request->organisation()));
     response->set_candidates_erased(report.candidates_erased);

@@ -11,6 +11,7 @@
 #include "engine/store/catalog.h"
 #include "passerelle/v1/governance.grpc.pb.h"
 #include "server/call_gate.h"
+#include "server/cluster/node.h"
 
 namespace passerelle::server {
 
@@ -28,6 +29,9 @@ class GovernanceService final : public v1::Governance::Service {
                                    v1::ListExpiringRecordsResponse* response) override;
   grpc::Status EraseOrganisation(grpc::ServerContext* context, const v1::EraseOrganisationRequest* request,
                                  v1::EraseOrganisationResponse* response) override;
+  // Cluster mode: EraseOrganisation goes through `node`'s log (server/cluster_writes.h). Set before serving;
+  // nullptr (the default) writes to the catalog directly.
+  void SetClusterNode(cluster::Node* node) { cluster_node_ = node; }
 
  private:
   // Admits the call through the gate (claims, role, limits), runs fn(log, claims), logs the call.
@@ -38,6 +42,7 @@ class GovernanceService final : public v1::Governance::Service {
   const engine::RetentionOptions retention_;
   CallGate* const gate_;
   AccessRegistry* const registry_;
+  cluster::Node* cluster_node_ = nullptr;
 };
 
 }  // namespace passerelle::server

@@ -2,7 +2,8 @@
 // mapped to openings here (server/francetravail/offer_mapping.h) so that every client gets the same
 // mapping. Written like ImportOpenings (matching_records.cc): openings of the caller's organisation,
 // committed in synced batches, one report per offer; plus the source's id list and the sync
-// (engine/store/catalog_sync.h). docs/francetravail.md.
+// (engine/store/catalog_sync.h). docs/francetravail.md. In cluster mode the mapped batches and the sync's
+// decision go through the log instead (server/cluster_writes.h).
 #include <string>
 #include <vector>
 
@@ -11,7 +12,9 @@
 #include "engine/model/dates.h"
 #include "engine/store/catalog_sync.h"
 #include "server/import_stream.h"
+#include "server/cluster_writes.h"
 #include "server/matching_internal.h"
+#include "server/matching_cluster.h"
 
 namespace passerelle::server {
 namespace {
@@ -43,9 +46,11 @@ engine::Day Today() { return engine::DayOf(absl::Now()); }
 // One import stream: the options of its first message, the batch in hand, the ids sent.
 class OfferImport {
  public:
-  OfferImport(engine::Catalog* catalog, const ServiceLimits& limits, const francetravail::OfferMapper& mapper,
-              const Claims& claims, v1::ImportFranceTravailOffersResponse* response)
-      : catalog_(catalog), limits_(limits), mapper_(mapper), claims_(claims), response_(response) {
+  // `node`: cluster mode, the batches and the sync go through its log; nullptr: written here.
+  OfferImport(engine::Catalog* catalog, cluster::Node* node, const ServiceLimits& limits,
+              const francetravail::OfferMapper& mapper, const Claims& claims,
+              v1::ImportFranceTravailOffersResponse* response)
+      : catalog_(catalog), node_(node), limits_(limits), mapper_(mapper), claims_(claims), response_(response) {
     options_.employer_id = [this](absl::string_view siret) {
       // A keyed hash under the store's record secret, in a space no organisation id can name ('~').
       return "siret-" + absl::BytesToHexString(catalog_->store().RecordKey("~siret", siret).substr(0, 12));
@@ -108,25 +113,19 @@ class OfferImport {
   // Records the batch's ids under the source, then writes it (synced).
   absl::Status Commit() {
     if (batch_.empty()) return absl::OkStatus();
+    if (node_ != nullptr) return CommitThroughLog();
     std::vector<std::string> ids;
     for (const engine::Opening& o : batch_) ids.push_back(o.id);
     PASSERELLE_RETURN_IF_ERROR(engine::RecordSourceOpenings(catalog_, claims_.organisation, source_, ids));
     PASSERELLE_ASSIGN_OR_RETURN(std::vector<engine::PutOutcome> outcomes,
                                 catalog_->PutOpenings(claims_.organisation, batch_, expiries_));
-    for (size_t i = 0; i < outcomes.size(); ++i) {
-      v1::FranceTravailOfferReport* report = response_->mutable_offers(batch_reports_[i]);
-      if (outcomes[i].status.ok()) {
-        report->set_status(v1::OFFER_IMPORT_STATUS_STORED);
-        report->set_created(outcomes[i].created);
-      } else {
-        Reject(outcomes[i].status, PublishedPath(engine::FieldPath(outcomes[i].status)), report);
-      }
-    }
-    batch_.clear();
-    expiries_.clear();
-    batch_reports_.clear();
+    for (size_t i = 0; i < outcomes.size(); ++i) Report(outcomes[i], batch_reports_[i]);
+    ClearBatch();
     return absl::OkStatus();
   }
+
+  // The log entry's sequence of the last batch or sync appended (cluster mode); 0 when none was.
+  uint64_t last_sequence() const { return last_sequence_; }
 
   // The sync, then the counts.
   absl::Status Finish() {
@@ -140,10 +139,16 @@ class OfferImport {
       return absl::FailedPreconditionError("options.sync: no offer of the stream was stored, so nothing was expired");
     }
     if (sync_ && received_ > 0) {
-      PASSERELLE_ASSIGN_OR_RETURN(engine::SourceSyncReport sync,
-                                  engine::ExpireSourceOpenings(catalog_, claims_.organisation, source_, sent_ids_));
-      response_->set_expired_count(static_cast<int64_t>(sync.expired_ids.size()));
-      for (std::string& id : sync.expired_ids) response_->add_expired_ids(std::move(id));
+      std::vector<std::string> expired;
+      if (node_ != nullptr) {
+        PASSERELLE_ASSIGN_OR_RETURN(expired, SyncThroughLog());
+      } else {
+        PASSERELLE_ASSIGN_OR_RETURN(engine::SourceSyncReport sync,
+                                    engine::ExpireSourceOpenings(catalog_, claims_.organisation, source_, sent_ids_));
+        expired = std::move(sync.expired_ids);
+      }
+      response_->set_expired_count(static_cast<int64_t>(expired.size()));
+      for (std::string& id : expired) response_->add_expired_ids(std::move(id));
     }
     response_->set_received_count(received_);
     response_->set_added_count(added);
@@ -153,7 +158,67 @@ class OfferImport {
   }
 
  private:
+  void Report(const engine::PutOutcome& outcome, int report_index) {
+    v1::FranceTravailOfferReport* report = response_->mutable_offers(report_index);
+    if (outcome.status.ok()) {
+      report->set_status(v1::OFFER_IMPORT_STATUS_STORED);
+      report->set_created(outcome.created);
+    } else {
+      Reject(outcome.status, PublishedPath(engine::FieldPath(outcome.status)), report);
+    }
+  }
+
+  void ClearBatch() {
+    batch_.clear();
+    expiries_.clear();
+    batch_reports_.clear();
+  }
+
+  // Validates the batch against this node's reference data, as the catalog would, and appends the valid
+  // openings in one entry; reports from applying it here.
+  absl::Status CommitThroughLog() {
+    std::vector<engine::Opening> valid;
+    std::vector<engine::Day> expiries;
+    std::vector<int> reports;
+    for (size_t i = 0; i < batch_.size(); ++i) {
+      engine::Opening opening = batch_[i];
+      opening.expires_on = expiries_[i];
+      const absl::Status resolved = catalog_->index().ResolveOpening(opening).status();
+      if (!resolved.ok()) {
+        Reject(resolved, PublishedPath(engine::FieldPath(resolved)), response_->mutable_offers(batch_reports_[i]));
+        continue;
+      }
+      valid.push_back(std::move(opening));
+      expiries.push_back(expiries_[i]);
+      reports.push_back(batch_reports_[i]);
+    }
+    ClearBatch();
+    if (valid.empty()) return absl::OkStatus();
+    PASSERELLE_ASSIGN_OR_RETURN(cluster::Node::Applied applied,
+                                AppendOfferBatch(*node_, claims_.organisation, source_, valid, expiries));
+    last_sequence_ = applied.sequence;
+    PASSERELLE_RETURN_IF_ERROR(applied.outcome.status);
+    const std::vector<engine::PutOutcome>& outcomes = applied.outcome.puts;
+    for (size_t i = 0; i < reports.size(); ++i) {
+      // No outcome kept (applied before this node could keep it): the entry was applied, so stored.
+      Report(i < outcomes.size() ? outcomes[i] : engine::PutOutcome{}, reports[i]);
+    }
+    return absl::OkStatus();
+  }
+
+  // The sync decided here from what this node applied, then applied by every node: the openings expired.
+  absl::StatusOr<std::vector<std::string>> SyncThroughLog() {
+    PASSERELLE_ASSIGN_OR_RETURN(std::vector<std::string> expire,
+                                DecideSourceSync(*catalog_, claims_.organisation, source_, sent_ids_));
+    PASSERELLE_ASSIGN_OR_RETURN(cluster::Node::Applied applied,
+                                AppendSourceSync(*node_, claims_.organisation, source_, expire));
+    last_sequence_ = applied.sequence;
+    PASSERELLE_RETURN_IF_ERROR(applied.outcome.status);
+    return applied.outcome.ids;
+  }
+
   engine::Catalog* const catalog_;
+  cluster::Node* const node_;
   const ServiceLimits& limits_;
   const francetravail::OfferMapper& mapper_;
   const Claims& claims_;
@@ -167,6 +232,7 @@ class OfferImport {
   std::vector<engine::Opening> batch_;
   std::vector<engine::Day> expiries_;
   std::vector<int> batch_reports_;
+  uint64_t last_sequence_ = 0;
 };
 
 }  // namespace
@@ -181,7 +247,7 @@ grpc::Status MatchingService::ImportFranceTravailOffersBytes(grpc::ServerContext
                                                              grpc::ServerReader<grpc::ByteBuffer>* reader,
                                                              v1::ImportFranceTravailOffersResponse* response) {
   return Run(*context, "ImportFranceTravailOffers", [&](CallLog& log, const Claims& claims) -> absl::Status {
-    OfferImport import(catalog_, limits_, offer_mapper(), claims, response);
+    OfferImport import(catalog_, cluster_node_, limits_, offer_mapper(), claims, response);
     reader->SendInitialMetadata();  // the stream is in the server's hands (see ImportOpenings)
     // Read as bytes (server/import_stream.h): a message that does not decode fails the call saying how far
     // it went, never ends it OK with the offers after it unread. One message may carry many offers, so
@@ -213,6 +279,7 @@ grpc::Status MatchingService::ImportFranceTravailOffersBytes(grpc::ServerContext
     if (status.ok()) status = CheckLive(context);
     if (status.ok()) status = import.Commit();
     if (status.ok()) status = import.Finish();
+    SetSequenceMetadata(*context, import.last_sequence());  // nothing in a single process
     log.Count("items", response->offers_size());
     log.Count("stored", response->added_count() + response->changed_count());
     log.Count("expired", response->expired_count());

@@ -19,6 +19,7 @@
 #include "server/auth/auth_processor.h"
 #include "server/call_log.h"
 #include "server/cluster_access.h"
+#include "server/cluster_writes.h"
 #include "server/status_convert.h"
 #include "server/undecodable_requests.h"
 
@@ -46,15 +47,24 @@ absl::Status WriteSecretFile(const std::string& path, absl::string_view secret) 
   return absl::OkStatus();
 }
 
-// A fresh data directory (no key at all) gets an admin key, written where the operator can read it.
-absl::Status Bootstrap(AccessRegistry& registry, const ServerOptions& options) {
-  if (!registry.ListKeys("").empty()) return absl::OkStatus();
-  PASSERELLE_ASSIGN_OR_RETURN(auto created, registry.CreateKey(options.bootstrap_organisation, Role::kAdmin,
-                                                                absl::ZeroDuration(), "bootstrap admin key"));
+// Writes a new bootstrap key's secret where the operator can read it.
+absl::Status SaveBootstrapKey(const std::pair<KeyRecord, std::string>& created, const ServerOptions& options) {
   const std::string path = BootstrapKeyFile(options);
   PASSERELLE_RETURN_IF_ERROR(WriteSecretFile(path, created.second));
   LogEvent("bootstrap_key", {{"file", path}, {"key_id", created.first.id}, {"organisation", options.bootstrap_organisation}});
   return absl::OkStatus();
+}
+
+// A fresh data directory (no key at all) gets an admin key.
+absl::Status Bootstrap(AccessRegistry& registry, const ServerOptions& options) {
+  if (!registry.ListKeys("").empty()) return absl::OkStatus();
+  PASSERELLE_ASSIGN_OR_RETURN(auto created, registry.CreateKey(options.bootstrap_organisation, Role::kAdmin,
+                                                                absl::ZeroDuration(), "bootstrap admin key"));
+  return SaveBootstrapKey(created, options);
+}
+
+bool ClusterBootstrap(const ServerOptions& options) {
+  return options.cluster_log != nullptr && options.cluster_bootstrap_through_log;
 }
 
 // The port's credentials (see server.h); sets *authenticate_metadata when they run no AuthProcessor.
@@ -187,7 +197,7 @@ absl::StatusOr<std::unique_ptr<PasserelleServer>> PasserelleServer::Start(const 
   PASSERELLE_ASSIGN_OR_RETURN(server->catalog_, engine::Catalog::Open(options.data_dir, data, options.catalog));
   LogLoadReport(*server->catalog_, options);
   PASSERELLE_ASSIGN_OR_RETURN(server->registry_, AccessRegistry::Load(&server->catalog_->store()));
-  PASSERELLE_RETURN_IF_ERROR(Bootstrap(*server->registry_, options));
+  if (!ClusterBootstrap(options)) PASSERELLE_RETURN_IF_ERROR(Bootstrap(*server->registry_, options));
   bool authenticate_metadata = false;
   PASSERELLE_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
                               PortCredentials(options, &authenticate_metadata));
@@ -203,13 +213,21 @@ absl::StatusOr<std::unique_ptr<PasserelleServer>> PasserelleServer::Start(const 
   server->service_ = std::make_unique<MatchingService>(server->catalog_.get(), options.limits, server->gate_.get());
   if (options.cluster_log != nullptr) {
     cluster::NodeOptions node_options = options.cluster_node;
-    node_options.apply_other = [registry = server->registry_.get()](const cluster::LogRecord& record) {
+    node_options.apply_other = [registry = server->registry_.get(),
+                                catalog = server->catalog_.get()](const cluster::LogRecord& record) {
+      if (IsClusterWrite(record)) return ApplyClusterWrite(*catalog, *registry, record);
       return ApplyAccessRecord(*registry, record);
     };
     PASSERELLE_ASSIGN_OR_RETURN(server->node_,
                                 cluster::Node::Start(options.cluster_log, server->catalog_.get(), node_options));
+    if (ClusterBootstrap(options)) {
+      PASSERELLE_ASSIGN_OR_RETURN(auto created, BootstrapThroughLog(
+                                                    *options.cluster_log, *server->node_, *server->registry_,
+                                                    node_options.node_id, options.bootstrap_organisation,
+                                                    node_options.apply_timeout));
+      if (created) PASSERELLE_RETURN_IF_ERROR(SaveBootstrapKey(*created, options));
+    }
     server->service_->SetClusterNode(server->node_.get(), absl::Milliseconds(options.min_sequence_wait_ms));
-    server->gate_->set_cluster_mode(true);
     server->gate_->set_cluster_node(server->node_.get(), absl::Milliseconds(options.min_sequence_wait_ms));
   }
   server->access_service_ = std::make_unique<AccessService>(server->registry_.get(), server->gate_.get());
@@ -217,6 +235,7 @@ absl::StatusOr<std::unique_ptr<PasserelleServer>> PasserelleServer::Start(const 
   server->governance_ =
       std::make_unique<GovernanceService>(server->catalog_.get(), options.retention, server->gate_.get(),
                                           server->registry_.get());
+  server->governance_->SetClusterNode(server->node_.get());
 
   // Both are process-wide switches read by the next BuildAndStart.
   grpc::EnableDefaultHealthCheckService(true);

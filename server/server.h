@@ -108,6 +108,11 @@ struct ServerOptions {
   // Longest wait of a call carrying x-passerelle-min-sequence for this node to apply it, in ms.
   // Default: 2000
   int min_sequence_wait_ms = 2000;
+  // Cluster mode: the bootstrap admin key is the cluster's, created through the log by the first node
+  // that starts on an empty log (server/cluster_writes.h); false: each node creates its own when its data
+  // directory holds no key, as a single process does (tests that run nodes side by side).
+  // Default: true
+  bool cluster_bootstrap_through_log = true;
 };
 
 // The bootstrap key file for `options` (bootstrap_key_file, or its default under data_dir).

@@ -50,6 +50,10 @@ struct ApplyOutcome {
   std::vector<engine::PutOutcome> puts;
   // A delete's outcome (NotFound when absent); OK for a put.
   absl::Status status;
+  // What an entry applied by NodeOptions::apply_other reports besides (server/cluster_writes.h): counts in
+  // an order its kind defines, ids (a France Travail sync's expired openings).
+  std::vector<int64_t> counts;
+  std::vector<std::string> ids;
 };
 
 struct NodeOptions {

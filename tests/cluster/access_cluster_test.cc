@@ -32,6 +32,7 @@ ServerOptions ClusterOptions(FakeLog* log, const std::string& node_id) {
   options.cluster_node.poll_wait = absl::Milliseconds(20);
   options.catalog.erase_on_delete = false;
   options.sweep_interval_seconds = 0;
+  options.cluster_bootstrap_through_log = false;  // each node's own admin key (InProcessServer reads it)
   return options;
 }
 

@@ -1,7 +1,7 @@
 // passerelle-server in cluster mode, two in-process servers over one in-memory log: a write answers
 // with its sequence (x-passerelle-sequence) and is readable on the other node with
 // x-passerelle-min-sequence; a node that is behind says so (UNAVAILABLE); invalid input appends nothing;
-// writes not yet carried by the log fail with FAILED_PRECONDITION; health follows the node.
+// health follows the node. The France Travail import and EraseOrganisation: cluster_writes_test.cc.
 #include <memory>
 #include <string>
 
@@ -33,6 +33,7 @@ ServerOptions ClusterOptions(FakeLog* log, const std::string& node_id) {
   options.cluster_node.max_lag_entries = 2;
   options.catalog.erase_on_delete = false;
   options.sweep_interval_seconds = 0;
+  options.cluster_bootstrap_through_log = false;  // each node's own admin key (InProcessServer reads it)
   options.min_sequence_wait_ms = 50;
   return options;
 }
@@ -186,20 +187,6 @@ TEST(ClusterServerTest, ScoringProfilesGoThroughTheLog) {
   const grpc::Status read = stub->GetScoringProfile(&read_context, get, &got);
   ASSERT_TRUE(read.ok()) << read.error_message();
   EXPECT_EQ(got.profile().weights().occupation(), 1);
-}
-
-TEST(ClusterServerTest, WritesTheLogDoesNotCarryYetFailWithFailedPrecondition) {
-  FakeLog log;
-  InProcessServer a(ClusterOptions(&log, "a"));
-  grpc::ClientContext context;
-  v1::EraseOrganisationRequest request;
-  request.set_organisation("ft-93");
-  v1::EraseOrganisationResponse response;
-  const grpc::Status status = v1::Governance::NewStub(testing::KeyedChannel(a.address(), {{"", a.admin_key()}}))
-                                    ->EraseOrganisation(&context, request, &response);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_TRUE(absl::StrContains(status.error_message(), "not supported in cluster mode yet")) << status.error_message();
-  EXPECT_EQ(log.size(), 0u);
 }
 
 TEST(ClusterServerTest, HealthIsNotServingUntilTheNodeCaughtUp) {
