@@ -39,6 +39,7 @@ ServerOptions ClusterOptions(cluster::ReplicatedLog* log, const std::string& nod
   options.cluster_node.poll_wait = absl::Milliseconds(20);
   options.catalog.erase_on_delete = false;
   options.sweep_interval_seconds = 0;
+  options.cluster_bootstrap_through_log = false;  // each node its own admin key, as these tests were written
   return options;
 }
 
