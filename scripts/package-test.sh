@@ -25,7 +25,7 @@ fi
 getent passwd passerelle >/dev/null && fail "a user passerelle exists already; not touching it"
 [ -e /var/lib/passerelle ] && fail "/var/lib/passerelle exists already; not touching it"
 
-cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPASSERELLE_KERNEL_FLATTEN=OFF >/dev/null
 cmake --build "$BUILD_DIR" -j "$JOBS" --target passerelle-server passerelle passerelle-generate passerelle-gateway passerelle_python
 rm -f "$BUILD_DIR"/passerelle_*.deb
 (cd "$BUILD_DIR" && cpack -G DEB >/dev/null)

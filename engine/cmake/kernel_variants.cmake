@@ -29,9 +29,10 @@ foreach(path IN LISTS PASSERELLE_KERNEL_PATHS)
   add_library(passerelle_kernel_${path} OBJECT scoring/kernel_variant.cc)
   target_link_libraries(passerelle_kernel_${path} PRIVATE passerelle_columns)
   target_compile_definitions(passerelle_kernel_${path} PRIVATE PASSERELLE_KERNEL_NS=${path})
-  if(PASSERELLE_SANITIZE)
-    # Sanitizer builds check behaviour, not speed: inlining the whole kernel into one instrumented function
-    # costs minutes of compile time per path and gigabytes of memory (kernel_variant.cc, ScoreInChunks).
+  if(PASSERELLE_SANITIZE OR NOT PASSERELLE_KERNEL_FLATTEN)
+    # Inlining the whole kernel into one function (kernel_variant.cc, ScoreInChunks) costs minutes of compile
+    # time per vector path and about 2 GB of memory: test trees and sanitizer builds, which check behaviour
+    # rather than speed, leave it out (the arithmetic is the same either way).
     target_compile_definitions(passerelle_kernel_${path} PRIVATE PASSERELLE_KERNEL_NO_FLATTEN)
   endif()
   # -O3 in every optimised build: at -O2 (RelWithDebInfo) GCC 12 vectorises only loops whose trip count it
