@@ -242,8 +242,10 @@ bool Node::ApplyEntry(const LogEntry& entry) {
   LogRecord record;
   const bool parsed = record.ParseFromString(entry.payload);
   engine::LogEntryScope scope(entry.sequence, absl::FromUnixMicros(parsed ? record.time_micros() : 0));
+  ApplyOutcome unparsed;
+  unparsed.status = absl::InvalidArgumentError("log entry does not parse");
   absl::StatusOr<ApplyOutcome> outcome =
-      !parsed ? absl::StatusOr<ApplyOutcome>(ApplyOutcome{{}, absl::InvalidArgumentError("log entry does not parse")})
+      !parsed ? absl::StatusOr<ApplyOutcome>(std::move(unparsed))
       : (options_.apply_other && !IsCatalogWrite(record)) ? options_.apply_other(record)
       : shard_ != nullptr ? ApplyShardRecord(catalog_, *shard_, record)
                           : ApplyRecord(catalog_, record);
