@@ -19,7 +19,10 @@ namespace {
 // A shard's failure, naming the shard: the person has several addresses in front of them.
 absl::Status FromShard(const Session& shard, const absl::Status& status) {
   if (status.ok()) return status;
-  return absl::Status(status.code(), absl::StrCat("shard ", shard.options().server, ": ", status.message()));
+  absl::Status out(status.code(), absl::StrCat("shard ", shard.options().server, ": ", status.message()));
+  // Payloads kept: they mark the error as the server's (IsServerError) and carry its details.
+  status.ForEachPayload([&](absl::string_view type, const absl::Cord& payload) { out.SetPayload(type, payload); });
+  return out;
 }
 
 }  // namespace
