@@ -34,7 +34,7 @@ absl::Status MatchingService::AnswerPools(const grpc::ServerContext* context, Ca
   std::vector<std::string> returned;
   returned.reserve(pools->candidates.size());
   for (const engine::PooledCandidate& c : pools->candidates) returned.push_back(c.candidate_id);
-  PASSERELLE_RETURN_IF_ERROR(AuditCall(catalog_, claims, "Assign", returned));
+  PASSERELLE_RETURN_IF_ERROR(matching_internal::AuditCall(catalog_, claims, "Assign", returned));
   // Candidates are the caller's own: their ids go out as the caller knows them (the order is unchanged,
   // the owner prefix being the same). Openings keep "<owner>:<id>": ids are unique per owner only.
   for (v1::PooledCandidate& c : *response->mutable_pools()->mutable_candidates()) {

@@ -3,6 +3,7 @@
 // over one in-memory log, one holding every région and two shards (Île-de-France; the rest) with a 50 km
 // opening reach. The gathered re-rank and assignments equal the full node's answers; overlapping shards
 // are refused; a pools_only Assign answers pools and no assignment.
+#include <algorithm>
 #include <memory>
 #include <sstream>
 #include <string>
