@@ -157,10 +157,6 @@ absl::StatusOr<engine::CohortAssignmentOptions> CohortAssignmentOptionsFromProto
   PASSERELLE_ASSIGN_OR_RETURN(
       options.openings_per_candidate,
       CountOrDefault(request.openings_per_candidate(), kDefaultOpeningsPerCandidate, max_k, "openings_per_candidate"));
-  PASSERELLE_ASSIGN_OR_RETURN(options.reserve_for, ReserveFromProto(request.reserve_for()));
-  if (options.assignment.reserved_share > 0 && options.reserve_for.empty()) {
-    return engine::InvalidFieldError("reserve_for", "required when reserved_share > 0 (set french_below or housing)");
-  }
   options.owner_id = request.owner_id();
   PASSERELLE_ASSIGN_OR_RETURN(options.departements, Departements(request.departements(), data));
   options.occupations.assign(request.occupations().begin(), request.occupations().end());
@@ -188,6 +184,10 @@ absl::StatusOr<engine::CohortAssignmentOptions> AssignPoolsOptionsFromProto(cons
                                      absl::StrCat("must be in [0, 1], got ", request.reserved_share()));
   }
   options.assignment.reserved_share = request.reserved_share();
+  PASSERELLE_ASSIGN_OR_RETURN(options.reserve_for, ReserveFromProto(request.reserve_for()));
+  if (options.assignment.reserved_share > 0 && options.reserve_for.empty()) {
+    return engine::InvalidFieldError("reserve_for", "required when reserved_share > 0 (set french_below or housing)");
+  }
   return options;
 }
 

@@ -31,7 +31,7 @@ absl::StatusOr<engine::CohortAssignmentOptions> CohortAssignmentOptionsFromProto
                                                                                  int max_k,
                                                                                  const engine::ReferenceData& data);
 
-// The assignment step's fields only (mechanism, objective, cap, reserved share), checked the same way:
+// The assignment step's fields only (mechanism, objective, cap, reserve), checked the same way:
 // the options AssignPools reads, for a caller that gathers the shards' pools.
 absl::StatusOr<engine::CohortAssignmentOptions> AssignPoolsOptionsFromProto(const v1::AssignRequest& request);
 

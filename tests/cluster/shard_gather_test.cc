@@ -16,6 +16,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "passerelle/cluster_log.pb.h"
+#include "passerelle/v1/access.grpc.pb.h"
 #include "tests/cluster/fake_log.h"
 #include "tests/server/test_util.h"
 
@@ -55,7 +56,16 @@ class ShardGatherTest : public ::testing::Test {
     full_ = std::make_unique<InProcessServer>(NodeOptions(&log_, "full", {}));
     shards_.push_back(std::make_unique<InProcessServer>(NodeOptions(&log_, "a", {"11"})));
     shards_.push_back(std::make_unique<InProcessServer>(NodeOptions(&log_, "b", RegionsOtherThanIleDeFrance())));
-    key_ = full_->NewKey(kOrganisation, Role::kBatch);  // applied by every node through the log
+    // Created over Access, so that it goes through the log and every node knows it.
+    grpc::ClientContext key_context;
+    v1::CreateKeyRequest create;
+    create.set_organisation(kOrganisation);
+    create.set_role("batch");
+    create.set_ttl_seconds(3600);
+    v1::CreateKeyResponse created;
+    const grpc::Status key_status = full_->AccessStub(full_->admin_key())->CreateKey(&key_context, create, &created);
+    ASSERT_TRUE(key_status.ok()) << key_status.error_message();
+    key_ = created.secret();
     engine::CohortGenerator generator(SharedReferenceData(),
                                       engine::CohortOptions{.seed = 23, .candidates = 600, .openings = 300});
     cluster::LogRecord openings;
@@ -93,9 +103,9 @@ class ShardGatherTest : public ::testing::Test {
   std::vector<clients::Session*> Shards() { return {shard_sessions_[0].get(), shard_sessions_[1].get()}; }
 
   v1::AssignResponse AssignOnFull(const v1::AssignRequest& request) {
-    grpc::ClientContext context;
+    std::unique_ptr<grpc::ClientContext> context = full_session_->NewContext(/*with_deadline=*/false);
     v1::AssignResponse response;
-    const grpc::Status status = full_session_->matching().Assign(&context, request, &response);
+    const grpc::Status status = full_session_->matching().Assign(context.get(), request, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return response;
   }
@@ -124,8 +134,8 @@ void ExpectSameAssignment(const v1::AssignResponse& expected, const v1::AssignRe
 TEST_F(ShardGatherTest, GatheredRerankEqualsTheFullNodes) {
   v1::RerankRequest request;
   request.set_k(10);
-  grpc::ClientContext context;
-  auto reader = full_session_->matching().Rerank(&context, request);
+  std::unique_ptr<grpc::ClientContext> context = full_session_->NewContext(/*with_deadline=*/false);
+  auto reader = full_session_->matching().Rerank(context.get(), request);
   std::vector<v1::CandidateRanking> expected;
   v1::RerankResponse response;
   while (reader->Read(&response)) {
@@ -179,9 +189,10 @@ TEST_F(ShardGatherTest, PoolsOnlyAnswersPoolsAndNoAssignment) {
   v1::AssignRequest request;
   request.set_pools_only(true);
   request.set_openings_per_candidate(5);
-  grpc::ClientContext context;
+  std::unique_ptr<grpc::ClientContext> context = shard_sessions_[0]->NewContext(/*with_deadline=*/false);
   v1::AssignResponse response;
-  ASSERT_TRUE(shard_sessions_[0]->matching().Assign(&context, request, &response).ok());
+  const grpc::Status status = shard_sessions_[0]->matching().Assign(context.get(), request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(response.assignments_size(), 0);
   EXPECT_EQ(response.report().candidate_count(), 0);
   ASSERT_GT(response.pools().candidates_size(), 0);
