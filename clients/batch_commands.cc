@@ -14,7 +14,9 @@
 #include "clients/command.h"
 #include "clients/json_io.h"
 #include "clients/record_view.h"
+#include "clients/shard_gather.h"
 #include "engine/common/status_macros.h"
+#include "server/request_limits.h"
 
 namespace passerelle::clients {
 namespace {
@@ -31,6 +33,9 @@ std::vector<OptionSpec> CohortOptions() {
       {"occupation", "LIST", "Only openings with these ROME codes, domaines (F17) or grands domaines (F). Default: all."},
       {"profile", "NAME", "Scoring profile (see 'passerelle profiles list'). Default: default."},
       {"no-titles", "", "Tables: do not fetch the openings' titles."},
+      {"shards", "LIST",
+       "A national batch gathered from région shards, e.g. shard-a:50051,shard-b:50051 (one node per shard;\n"
+       "docs/cluster.md). Titles are read from --server. Default: none (one call to --server)."},
   };
 }
 
@@ -40,6 +45,25 @@ void FillCohort(const ParsedArgs& args, Request& request) {
   for (std::string& code : SplitList(args.Get("departement"))) request.add_departements(std::move(code));
   for (std::string& code : SplitList(args.Get("occupation"))) request.add_occupations(std::move(code));
   request.set_scoring_profile(args.Get("profile"));
+}
+
+// --shards HOST:PORT,...: one session per shard, with the command's key and settings; empty without it.
+struct ShardSessions {
+  std::vector<std::unique_ptr<Session>> owned;
+  std::vector<Session*> sessions;
+};
+
+ShardSessions OpenShards(Session& session, const ParsedArgs& args) {
+  ShardSessions out;
+  for (const std::string& address : SplitList(args.Get("shards"))) {
+    SessionOptions options = session.options();
+    options.server = address;
+    // A shard's pools run to a few hundred bytes per candidate.
+    options.max_receive_message_bytes = static_cast<int>(server::kMaxPoolsAnswerBytes + (1 << 20));
+    out.owned.push_back(std::make_unique<Session>(options, session.out(), session.err()));
+    out.sessions.push_back(out.owned.back().get());
+  }
+  return out;
 }
 
 // Batch calls take as long as the cohort needs: a deadline only when --timeout is given.
@@ -85,6 +109,26 @@ void KeepChanged(v1::OpeningShortlist shortlist, size_t show, std::vector<v1::Op
   if (shortlist.reordered() && kept.size() < show) kept.push_back(std::move(shortlist));
 }
 
+// The table summary of a re-ranking (titles from the session's server: with --shards, the first one).
+absl::StatusOr<CommandOutcome> PrintRerankSummary(Session& session, const ParsedArgs& args,
+                                                  const v1::RerankRequest& request, RerankTally& tally, int k,
+                                                  int show) {
+  RerankView view;
+  view.k = k;
+  view.show = show;
+  view.profile = request.scoring_profile();
+  if (!args.Has("no-titles")) {
+    std::vector<std::string> ids;
+    for (const auto& [id, count] : tally.MostListed(view.top_openings)) ids.push_back(id);
+    for (const v1::CandidateRanking& r : tally.first()) {
+      for (const v1::Match& m : r.matches()) ids.push_back(m.id());
+    }
+    FetchTitles(session, ids, view.titles);
+  }
+  session.out() << tally.Summary(view);
+  return CommandOutcome{};
+}
+
 absl::StatusOr<CommandOutcome> Rerank(Session& session, const ParsedArgs& args) {
   v1::RerankRequest request;
   PASSERELLE_RETURN_IF_ERROR(FillExposure(args, request));
@@ -97,11 +141,25 @@ absl::StatusOr<CommandOutcome> Rerank(Session& session, const ParsedArgs& args) 
   request.set_language(ReasonLanguageOf(session.options().language));
   FillCohort(args, request);
 
+  RerankTally tally(static_cast<int>(show));
+  const JsonStyle lines{.single_line = true, .include_defaults = true};
+  ShardSessions shards = OpenShards(session, args);
+  if (!shards.sessions.empty()) {
+    PASSERELLE_ASSIGN_OR_RETURN(GatheredRerank gathered, GatherRerank(shards.sessions, request, args.Has("timeout")));
+    for (v1::CandidateRanking& ranking : gathered.rankings) {
+      if (session.json()) {
+        session.out() << ToJson(ranking, lines) << "\n";
+      } else {
+        tally.Add(std::move(ranking));
+      }
+    }
+    tally.SetFinal(gathered.progress);
+    if (session.json()) return CommandOutcome{};
+    return PrintRerankSummary(session, args, request, tally, static_cast<int>(k), static_cast<int>(show));
+  }
   std::unique_ptr<grpc::ClientContext> context = BatchContext(session, args);
   std::unique_ptr<grpc::ClientReader<v1::RerankResponse>> reader = session.matching().Rerank(context.get(), request);
   BatchProgressLine progress(session.err(), !args.Has("quiet"));
-  RerankTally tally(static_cast<int>(show));
-  const JsonStyle lines{.single_line = true, .include_defaults = true};
   v1::RerankResponse response;
   std::optional<v1::RerankExposure> exposure;
   std::vector<v1::OpeningShortlist> changed;
@@ -123,22 +181,10 @@ absl::StatusOr<CommandOutcome> Rerank(Session& session, const ParsedArgs& args) 
   }
   PASSERELLE_RETURN_IF_ERROR(session.FromGrpc(reader->Finish()));
   if (session.json()) return CommandOutcome{};
-
-  RerankView view;
-  view.k = static_cast<int>(k);
-  view.show = static_cast<int>(show);
-  view.profile = request.scoring_profile();
-  if (!args.Has("no-titles")) {
-    std::vector<std::string> ids;
-    for (const auto& [id, count] : tally.MostListed(view.top_openings)) ids.push_back(id);
-    for (const v1::CandidateRanking& r : tally.first()) {
-      for (const v1::Match& m : r.matches()) ids.push_back(m.id());
-    }
-    FetchTitles(session, ids, view.titles);
-  }
-  session.out() << tally.Summary(view);
+  PASSERELLE_ASSIGN_OR_RETURN(CommandOutcome outcome,
+                              PrintRerankSummary(session, args, request, tally, static_cast<int>(k), static_cast<int>(show)));
   if (exposure) session.out() << RenderRerankExposure(*exposure, changed, session.options().language);
-  return CommandOutcome{};
+  return outcome;
 }
 
 // --reserve-for: "below-a2", "emergency-housing", or several joined by commas (a union).
@@ -200,8 +246,13 @@ absl::StatusOr<CommandOutcome> Assign(Session& session, const ParsedArgs& args) 
   FillCohort(args, request);
 
   v1::AssignResponse response;
-  std::unique_ptr<grpc::ClientContext> context = BatchContext(session, args);
-  PASSERELLE_RETURN_IF_ERROR(session.FromGrpc(session.matching().Assign(context.get(), request, &response)));
+  ShardSessions shards = OpenShards(session, args);
+  if (!shards.sessions.empty()) {
+    PASSERELLE_ASSIGN_OR_RETURN(response, GatherAssign(shards.sessions, request, args.Has("timeout")));
+  } else {
+    std::unique_ptr<grpc::ClientContext> context = BatchContext(session, args);
+    PASSERELLE_RETURN_IF_ERROR(session.FromGrpc(session.matching().Assign(context.get(), request, &response)));
+  }
   if (left_out == 0) response.clear_left_out();
   if (session.json()) {
     PrintJson(session, response);

@@ -16,9 +16,6 @@ namespace {
 // Payload key that marks a status as the server's answer.
 constexpr char kServerErrorPayload[] = "passerelle.clients/server-error";
 
-// Match results with explanations for k = 1000 outgrow gRPC's 4 MB default.
-constexpr int kMaxReceiveBytes = 64 << 20;
-
 std::string ReadPem(const std::string& path) {
   if (path.empty()) return "";
   std::ifstream in(path);
@@ -44,7 +41,7 @@ Session::Session(SessionOptions options, std::ostream& out, std::ostream& err)
 std::shared_ptr<grpc::Channel> Session::channel() {
   if (channel_ == nullptr) {
     grpc::ChannelArguments args;
-    args.SetMaxReceiveMessageSize(kMaxReceiveBytes);
+    args.SetMaxReceiveMessageSize(options_.max_receive_message_bytes);
     // Plaintext reaches a server on loopback only (gRPC local credentials); elsewhere --tls.
     channel_ = grpc::CreateCustomChannel(options_.server, Credentials(options_), args);
   }

@@ -55,6 +55,9 @@ struct SessionOptions {
   std::string ca_cert_file;
   std::string client_cert_file;
   std::string client_key_file;
+  // Largest answer accepted, in bytes: match results with explanations for k = 1000 outgrow gRPC's 4 MB
+  // default, and a shard's pools (assign --shards) are larger still. Default: 64 MiB.
+  int max_receive_message_bytes = 64 << 20;
 };
 
 class Session {

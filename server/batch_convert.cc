@@ -153,14 +153,27 @@ absl::StatusOr<engine::RerankOptions> RerankOptionsFromProto(const v1::RerankReq
 absl::StatusOr<engine::CohortAssignmentOptions> CohortAssignmentOptionsFromProto(const v1::AssignRequest& request,
                                                                                  int max_k,
                                                                                  const engine::ReferenceData& data) {
-  engine::CohortAssignmentOptions options;
+  PASSERELLE_ASSIGN_OR_RETURN(engine::CohortAssignmentOptions options, AssignPoolsOptionsFromProto(request));
   options.today = engine::DayOf(absl::Now());  // expired openings get no candidate
-  PASSERELLE_ASSIGN_OR_RETURN(options.assignment.mechanism, MechanismFromProto(request.mechanism()));
-  PASSERELLE_ASSIGN_OR_RETURN(options.assignment.objective,
-                              ObjectiveFromProto(request.objective(), engine::AssignmentObjective::kMaxTotalScore));
   PASSERELLE_ASSIGN_OR_RETURN(
       options.openings_per_candidate,
       CountOrDefault(request.openings_per_candidate(), kDefaultOpeningsPerCandidate, max_k, "openings_per_candidate"));
+  options.owner_id = request.owner_id();
+  PASSERELLE_ASSIGN_OR_RETURN(options.departements, Departements(request.departements(), data));
+  options.occupations.assign(request.occupations().begin(), request.occupations().end());
+  if (request.max_left_out_listed() < 0 || request.max_left_out_listed() > kMaxCount) {
+    return engine::InvalidFieldError("max_left_out_listed",
+                                     absl::StrCat("must be in [0, ", kMaxCount, "] (0 = ", kDefaultMaxLeftOutListed,
+                                                  "), got ", request.max_left_out_listed()));
+  }
+  return options;
+}
+
+absl::StatusOr<engine::CohortAssignmentOptions> AssignPoolsOptionsFromProto(const v1::AssignRequest& request) {
+  engine::CohortAssignmentOptions options;
+  PASSERELLE_ASSIGN_OR_RETURN(options.assignment.mechanism, MechanismFromProto(request.mechanism()));
+  PASSERELLE_ASSIGN_OR_RETURN(options.assignment.objective,
+                              ObjectiveFromProto(request.objective(), engine::AssignmentObjective::kMaxTotalScore));
   if (request.max_proposals_per_opening() < 0 || request.max_proposals_per_opening() > kMaxCount) {
     return engine::InvalidFieldError("max_proposals_per_opening",
                                      absl::StrCat("must be in [0, ", kMaxCount, "] (0 = no cap), got ",
@@ -175,14 +188,6 @@ absl::StatusOr<engine::CohortAssignmentOptions> CohortAssignmentOptionsFromProto
   PASSERELLE_ASSIGN_OR_RETURN(options.reserve_for, ReserveFromProto(request.reserve_for()));
   if (options.assignment.reserved_share > 0 && options.reserve_for.empty()) {
     return engine::InvalidFieldError("reserve_for", "required when reserved_share > 0 (set french_below or housing)");
-  }
-  options.owner_id = request.owner_id();
-  PASSERELLE_ASSIGN_OR_RETURN(options.departements, Departements(request.departements(), data));
-  options.occupations.assign(request.occupations().begin(), request.occupations().end());
-  if (request.max_left_out_listed() < 0 || request.max_left_out_listed() > kMaxCount) {
-    return engine::InvalidFieldError("max_left_out_listed",
-                                     absl::StrCat("must be in [0, ", kMaxCount, "] (0 = ", kDefaultMaxLeftOutListed,
-                                                  "), got ", request.max_left_out_listed()));
   }
   return options;
 }
@@ -224,6 +229,50 @@ void CohortAssignmentToProto(const engine::CohortAssignment& run, int max_left_o
   out->set_pairs_pruned(run.rerank.pairs_pruned);
   out->set_rerank_seconds(run.rerank.elapsed_seconds);
   out->set_assignment_seconds(run.assignment_seconds);
+}
+
+void CohortPoolsToProto(const engine::CohortPools& pools, v1::CohortPools* out) {
+  out->mutable_candidates()->Reserve(static_cast<int>(pools.candidates.size()));
+  for (const engine::PooledCandidate& c : pools.candidates) {
+    v1::PooledCandidate* p = out->add_candidates();
+    p->set_candidate_id(c.candidate_id);
+    for (const auto& [j, score] : c.openings) {
+      p->add_opening_indices(j);
+      p->add_scores(score);
+    }
+    p->set_right_to_work(c.right_to_work);
+    p->set_reserved(c.reserved);
+    for (const std::string& group : c.groups) p->add_groups(group);
+  }
+  out->mutable_opening_ids()->Add(pools.opening_ids.begin(), pools.opening_ids.end());
+  out->mutable_opening_positions()->Add(pools.opening_positions.begin(), pools.opening_positions.end());
+}
+
+absl::StatusOr<engine::CohortPools> CohortPoolsFromProto(const v1::CohortPools& pools) {
+  if (pools.opening_ids_size() != pools.opening_positions_size()) {
+    return absl::InvalidArgumentError("pools: opening_ids and opening_positions differ in length");
+  }
+  engine::CohortPools out;
+  out.opening_ids.assign(pools.opening_ids().begin(), pools.opening_ids().end());
+  out.opening_positions.assign(pools.opening_positions().begin(), pools.opening_positions().end());
+  out.candidates.reserve(pools.candidates_size());
+  for (const v1::PooledCandidate& p : pools.candidates()) {
+    if (p.opening_indices_size() != p.scores_size()) {
+      return absl::InvalidArgumentError("pools.candidates: opening_indices and scores differ in length");
+    }
+    engine::PooledCandidate& c = out.candidates.emplace_back();
+    c.candidate_id = p.candidate_id();
+    for (int i = 0; i < p.opening_indices_size(); ++i) {
+      if (p.opening_indices(i) < 0 || p.opening_indices(i) >= pools.opening_ids_size()) {
+        return absl::InvalidArgumentError("pools.candidates: an opening index is out of range");
+      }
+      c.openings.emplace_back(p.opening_indices(i), p.scores(i));
+    }
+    c.right_to_work = p.right_to_work();
+    c.reserved = p.reserved();
+    c.groups.assign(p.groups().begin(), p.groups().end());
+  }
+  return out;
 }
 
 absl::StatusOr<engine::PoecCohortOptions> PoecCohortOptionsFromProto(const v1::FormCohortsRequest& request, int max_k,

@@ -31,10 +31,19 @@ absl::StatusOr<engine::CohortAssignmentOptions> CohortAssignmentOptionsFromProto
                                                                                  int max_k,
                                                                                  const engine::ReferenceData& data);
 
+// The assignment step's fields only (mechanism, objective, cap, reserve), checked the same way:
+// the options AssignPools reads, for a caller that gathers the shards' pools.
+absl::StatusOr<engine::CohortAssignmentOptions> AssignPoolsOptionsFromProto(const v1::AssignRequest& request);
+
 void RerankProgressToProto(const engine::RerankProgress& progress, bool done, v1::RerankProgress* out);
 
 // Fills the response from a finished run; lists at most `max_left_out_listed` left-out candidates.
 void CohortAssignmentToProto(const engine::CohortAssignment& run, int max_left_out_listed, v1::AssignResponse* out);
+
+// AssignRequest.pools_only: a node's pools, ids as PoolCohort gives them (qualified); and back, for the
+// caller that gathers the shards' pools (InvalidArgument when an index or a list length does not fit).
+void CohortPoolsToProto(const engine::CohortPools& pools, v1::CohortPools* out);
+absl::StatusOr<engine::CohortPools> CohortPoolsFromProto(const v1::CohortPools& pools);
 
 // FormCohorts: checks every field (sizes, objective, régions, départements, counts) and fills the
 // options; max_k is also the default of openings_per_candidate.

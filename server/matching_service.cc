@@ -414,6 +414,7 @@ grpc::Status MatchingService::Assign(grpc::ServerContext* context, const v1::Ass
     absl::Cleanup leave = [&] { LeaveBatch(claims); };
 
     options.cancelled = [&] { return BatchShouldStop(context); };
+    if (request->pools_only()) return AnswerPools(context, log, claims, *profile, options, response);
     absl::StatusOr<engine::CohortAssignment> run = engine::AssignCohort(catalog_->index(), *profile, options);
     if (absl::IsCancelled(run.status())) return BatchStopStatus(context, run.status().message());
     PASSERELLE_RETURN_IF_ERROR(run.status());

@@ -22,6 +22,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "engine/batch/cohort_assignment.h"
 #include "engine/refdata/search.h"
 #include "engine/store/catalog.h"
 #include "passerelle/v1/matching.grpc.pb.h"
@@ -197,6 +198,10 @@ class MatchingService final : public MatchingServiceBase {
   // The status of a batch call the engine stopped (Cancelled), by the reason it stopped: Unavailable
   // (shutdown), DeadlineExceeded or Cancelled; `what` (the engine's message) says how far it went.
   absl::Status BatchStopStatus(const grpc::ServerContext* context, absl::string_view what) const;
+  // Assign with pools_only (matching_pools.cc): this node's pools instead of an assignment.
+  absl::Status AnswerPools(const grpc::ServerContext* context, CallLog& log, const Claims& claims,
+                           const engine::ScoringProfile& profile, const engine::CohortAssignmentOptions& options,
+                           v1::AssignResponse* response);
 
   // The France Travail offer mapping, built on first use (its label indexes take a moment; most servers
   // never import offers).

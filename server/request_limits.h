@@ -17,6 +17,9 @@ namespace passerelle::server {
 // The cap of a repeated field not listed in request_limits.cc.
 inline constexpr int kDefaultMaxRepeated = 256;
 
+// The largest AssignResponse.pools a node sends (AssignRequest.pools_only); the CLI reads up to this size.
+inline constexpr size_t kMaxPoolsAnswerBytes = size_t{256} << 20;
+
 // The most elements `field` (repeated) may carry in a request.
 int MaxRepeated(const google::protobuf::FieldDescriptor& field);
 

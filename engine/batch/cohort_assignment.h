@@ -156,7 +156,8 @@ struct CohortPools {
 absl::StatusOr<CohortPools> PoolCohort(const MatchIndex& index, const ScoringProfile& profile,
                                        const CohortAssignmentOptions& options);
 
-// The second half: the assignment over `pools` (only options.assignment and options.cancelled are read).
+// The second half: the assignment over `pools` (only options.assignment, options.cancelled and whether
+// options.reserve_for is empty are read).
 absl::StatusOr<CohortAssignment> AssignPools(const CohortPools& pools, const CohortAssignmentOptions& options);
 
 // Re-ranks the cohort on one snapshot, builds the pools and assigns (PoolCohort then AssignPools). Returns InvalidArgument naming the
