@@ -39,6 +39,7 @@ ServerOptions NodeOptions(FakeLog* log, const std::string& node_id, std::vector<
   options.cluster_node.shard.opening_reach_km = 50;
   options.catalog.erase_on_delete = false;
   options.sweep_interval_seconds = 0;
+  options.cluster_bootstrap_through_log = false;  // each node its own admin key, as InProcessServer reads it
   return options;
 }
 
