@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "engine/common/status_macros.h"
 #include "server/cluster/nats/jetstream_api.h"
@@ -73,8 +74,16 @@ absl::Status JetStreamLog::EnsureStream(absl::Duration timeout) {
     if (absl::IsNotFound(info.status())) {
       info = ApiCallWithRetry(*connection_, "$JS.API.STREAM.CREATE." + options_.stream, StreamConfig(options_),
                               deadline - absl::Now(), options_.request_timeout, options_.retry_backoff);
+      // "No suitable peers for placement" (10005) from a cluster whose servers have not all joined the
+      // metadata group yet (it forms within a second or two of the servers' start): ask again until the
+      // deadline. Three replicas on one server are refused with another code (500), at once.
+      if (absl::IsInvalidArgument(info.status()) && absl::StrContains(info.status().message(), "/10005)") &&
+          absl::Now() + options_.retry_backoff < deadline) {
+        absl::SleepFor(options_.retry_backoff);
+        continue;
+      }
       // Another node may have created it meanwhile with another configuration: check that one, once
-      // (a configuration the servers refuse, such as 3 replicas on one server, fails the second time).
+      // (a configuration the servers refuse fails the second time).
       if (absl::IsInvalidArgument(info.status()) && attempt == 0) continue;
     }
     if (!info.ok()) return info.status();
