@@ -12,6 +12,7 @@
 #include "passerelle/cluster_log.pb.h"
 #include "passerelle/v1/governance.grpc.pb.h"
 #include "server/cluster_access.h"
+#include "tests/cluster/cluster_node_options.h"
 #include "tests/cluster/fake_log.h"
 #include "tests/server/test_util.h"
 
@@ -19,29 +20,13 @@ namespace passerelle::server {
 namespace {
 
 using ::passerelle::cluster::testing::FakeLog;
+using ::passerelle::server::testing::ClusterNodeOptions;
 using ::passerelle::server::testing::InProcessServer;
 using ::passerelle::server::testing::MasonCandidate;
+using ::passerelle::server::testing::SequenceOf;
 using Code = ::grpc::StatusCode;
 
 constexpr absl::Duration kApplyWait = absl::Seconds(20);
-
-ServerOptions ClusterOptions(FakeLog* log, const std::string& node_id) {
-  ServerOptions options;
-  options.cluster_log = log;
-  options.cluster_node.node_id = node_id;
-  options.cluster_node.poll_wait = absl::Milliseconds(20);
-  options.catalog.erase_on_delete = false;
-  options.sweep_interval_seconds = 0;
-  options.cluster_bootstrap_through_log = false;  // each node's own admin key (InProcessServer reads it)
-  return options;
-}
-
-uint64_t SequenceOf(const grpc::ClientContext& context) {
-  const auto& trailers = context.GetServerTrailingMetadata();
-  auto it = trailers.find("x-passerelle-sequence");
-  if (it == trailers.end()) return 0;
-  return std::stoull(std::string(it->second.data(), it->second.size()));
-}
 
 // Waits until `server` applied `sequence` (not a timing assertion: the wait is generous).
 void AwaitApplied(InProcessServer& server, uint64_t sequence) {
@@ -74,8 +59,8 @@ grpc::Status WhoAmI(InProcessServer& server, const std::string& secret, v1::WhoA
 
 TEST(ClusterAccessTest, AKeyCreatedOnOneNodeAuthenticatesOnTheOtherAndNoEntryCarriesItsSecret) {
   FakeLog log;
-  InProcessServer a(ClusterOptions(&log, "a"));
-  InProcessServer b(ClusterOptions(&log, "b"));
+  InProcessServer a(ClusterNodeOptions(&log, "a"));
+  InProcessServer b(ClusterNodeOptions(&log, "b"));
   const Created created = CreateKey(a, "ft-93", "counsellor");
   ASSERT_TRUE(created.status.ok()) << created.status.error_message();
   ASSERT_EQ(created.sequence, log.size());
@@ -116,8 +101,8 @@ TEST(ClusterAccessTest, AKeyCreatedOnOneNodeAuthenticatesOnTheOtherAndNoEntryCar
 
 TEST(ClusterAccessTest, AKeyRevokedOnOneNodeIsRefusedOnBoth) {
   FakeLog log;
-  InProcessServer a(ClusterOptions(&log, "a"));
-  InProcessServer b(ClusterOptions(&log, "b"));
+  InProcessServer a(ClusterNodeOptions(&log, "a"));
+  InProcessServer b(ClusterNodeOptions(&log, "b"));
   const Created created = CreateKey(a, "ft-93", "reader");
   ASSERT_TRUE(created.status.ok()) << created.status.error_message();
   AwaitApplied(b, created.sequence);
@@ -153,8 +138,8 @@ TEST(ClusterAccessTest, AKeyRevokedOnOneNodeIsRefusedOnBoth) {
 
 TEST(ClusterAccessTest, AnAgreementPutOnOneNodeLetsTheReaderReadOnTheOtherUntilDeleted) {
   FakeLog log;
-  InProcessServer a(ClusterOptions(&log, "a"));
-  InProcessServer b(ClusterOptions(&log, "b"));
+  InProcessServer a(ClusterNodeOptions(&log, "a"));
+  InProcessServer b(ClusterNodeOptions(&log, "b"));
   grpc::ClientContext put_context;
   v1::PutCandidateRequest put;
   *put.mutable_candidate() = MasonCandidate("c-shared");
@@ -210,10 +195,10 @@ TEST(ClusterAccessTest, AnAgreementPutOnOneNodeLetsTheReaderReadOnTheOtherUntilD
 
 TEST(ClusterAccessTest, AccessAndGovernanceHonourTheMinSequence) {
   FakeLog log;
-  ServerOptions fast = ClusterOptions(&log, "a");
+  ServerOptions fast = ClusterNodeOptions(&log, "a");
   fast.min_sequence_wait_ms = 50;
   InProcessServer a(fast);
-  ServerOptions patient = ClusterOptions(&log, "b");
+  ServerOptions patient = ClusterNodeOptions(&log, "b");
   patient.min_sequence_wait_ms = 20000;
   InProcessServer b(patient);
   const Created created = CreateKey(a, "ft-93", "counsellor");
@@ -253,7 +238,7 @@ TEST(ClusterAccessTest, AccessAndGovernanceHonourTheMinSequence) {
 
 TEST(ClusterAccessTest, InvalidInputAppendsNothing) {
   FakeLog log;
-  InProcessServer a(ClusterOptions(&log, "a"));
+  InProcessServer a(ClusterNodeOptions(&log, "a"));
   auto admin = a.AccessStub(a.admin_key());
   EXPECT_EQ(CreateKey(a, "Not An Org", "counsellor").status.error_code(), Code::INVALID_ARGUMENT);
   EXPECT_EQ(CreateKey(a, "ft-93", "wizard").status.error_code(), Code::INVALID_ARGUMENT);
@@ -297,7 +282,7 @@ TEST(ClusterAccessTest, InvalidInputAppendsNothing) {
 
 TEST(ClusterAccessTest, AnEntryThatDoesNotApplyIsRejectedTheSameWayOnEveryNode) {
   FakeLog log;
-  InProcessServer a(ClusterOptions(&log, "a"));
+  InProcessServer a(ClusterNodeOptions(&log, "a"));
   cluster::LogRecord record;
   record.set_organisation("admin-org");
   record.mutable_create_key()->set_id("kdeadbeef");

@@ -18,6 +18,7 @@
 #include "passerelle/v1/governance.grpc.pb.h"
 #include "server/cluster_writes.h"
 #include "server/francetravail/offer_json.h"
+#include "tests/cluster/cluster_node_options.h"
 #include "tests/cluster/fake_log.h"
 #include "tests/server/test_util.h"
 
@@ -25,31 +26,15 @@ namespace passerelle::server {
 namespace {
 
 using ::passerelle::cluster::testing::FakeLog;
+using ::passerelle::server::testing::ClusterNodeOptions;
 using ::passerelle::server::testing::InProcessServer;
 using ::passerelle::server::testing::MasonCandidate;
+using ::passerelle::server::testing::SequenceOf;
 using ::passerelle::server::testing::MasonOpening;
 using ::testing::ElementsAre;
 using Code = ::grpc::StatusCode;
 
 constexpr absl::Duration kApplyWait = absl::Seconds(20);
-
-ServerOptions ClusterOptions(FakeLog* log, const std::string& node_id) {
-  ServerOptions options;
-  options.cluster_log = log;
-  options.cluster_node.node_id = node_id;
-  options.cluster_node.poll_wait = absl::Milliseconds(20);
-  options.catalog.erase_on_delete = false;
-  options.sweep_interval_seconds = 0;
-  options.cluster_bootstrap_through_log = false;  // each node's own admin key (InProcessServer reads it)
-  return options;
-}
-
-uint64_t SequenceOf(const grpc::ClientContext& context) {
-  const auto& trailers = context.GetServerTrailingMetadata();
-  auto it = trailers.find("x-passerelle-sequence");
-  if (it == trailers.end()) return 0;
-  return std::stoull(std::string(it->second.data(), it->second.size()));
-}
 
 std::string Checksum(InProcessServer& server) {
   return engine::RecordsChecksum(server.server().catalog().store()).value();
@@ -120,8 +105,8 @@ Erased Erase(InProcessServer& server, const std::string& key, const std::string&
 
 TEST(ClusterWritesTest, FranceTravailImportAndSyncOnOneNodeAreReadOnTheOther) {
   FakeLog log;
-  InProcessServer a(ClusterOptions(&log, "a"));
-  InProcessServer b(ClusterOptions(&log, "b"));
+  InProcessServer a(ClusterNodeOptions(&log, "a"));
+  InProcessServer b(ClusterNodeOptions(&log, "b"));
   const std::vector<v1::FranceTravailOffer> offers = Fixture("search_response.json");
   ASSERT_EQ(offers.size(), 5u);
   const Imported first = ImportOffers(a, offers, /*sync=*/true);
@@ -152,8 +137,8 @@ TEST(ClusterWritesTest, FranceTravailImportAndSyncOnOneNodeAreReadOnTheOther) {
 
 TEST(ClusterWritesTest, AnOrganisationErasedThroughOneNodeLeavesNothingOfItOnTheOther) {
   FakeLog log;
-  InProcessServer a(ClusterOptions(&log, "a"));
-  InProcessServer b(ClusterOptions(&log, "b"));
+  InProcessServer a(ClusterNodeOptions(&log, "a"));
+  InProcessServer b(ClusterNodeOptions(&log, "b"));
   for (const char* id : {"c-1", "c-2"}) {
     grpc::ClientContext context;
     v1::PutCandidateRequest put;
@@ -198,7 +183,7 @@ TEST(ClusterWritesTest, AnOrganisationErasedThroughOneNodeLeavesNothingOfItOnThe
 TEST(ClusterWritesTest, AnEraseEntryAppliedTwiceGivesTheSameRecords) {
   // A crash in the middle of an erase makes the node apply the entry again: the second time changes nothing.
   FakeLog log;
-  InProcessServer a(ClusterOptions(&log, "a"));
+  InProcessServer a(ClusterNodeOptions(&log, "a"));
   grpc::ClientContext context;
   v1::PutCandidateRequest put;
   *put.mutable_candidate() = MasonCandidate("c-1");
@@ -219,8 +204,8 @@ TEST(ClusterWritesTest, AnEraseEntryAppliedTwiceGivesTheSameRecords) {
 
 TEST(ClusterWritesTest, BadInputAppendsNothingAndChangesNothingOnAnyNode) {
   FakeLog log;
-  InProcessServer a(ClusterOptions(&log, "a"));
-  InProcessServer b(ClusterOptions(&log, "b"));
+  InProcessServer a(ClusterNodeOptions(&log, "a"));
+  InProcessServer b(ClusterNodeOptions(&log, "b"));
   const std::vector<v1::FranceTravailOffer> offers = Fixture("search_response.json");
   const Imported stored = ImportOffers(a, offers, /*sync=*/false);
   ASSERT_TRUE(stored.status.ok()) << stored.status.error_message();
@@ -258,7 +243,7 @@ class StartTogetherLog : public FakeLog {
 
 // Starts a node on `log` without the test harness's key handling: the bootstrap key is the cluster's.
 std::unique_ptr<PasserelleServer> StartNode(FakeLog* log, const std::string& node_id, const std::string& dir) {
-  ServerOptions options = ClusterOptions(log, node_id);
+  ServerOptions options = ClusterNodeOptions(log, node_id);
   options.cluster_bootstrap_through_log = true;
   options.listen_address = "127.0.0.1:0";
   options.data_dir = dir;

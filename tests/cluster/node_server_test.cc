@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "passerelle/cluster_log.pb.h"
 #include "passerelle/v1/governance.grpc.pb.h"
+#include "tests/cluster/cluster_node_options.h"
 #include "tests/cluster/fake_log.h"
 #include "tests/server/test_util.h"
 
@@ -21,29 +22,17 @@ namespace {
 using ::grpc::health::v1::HealthCheckRequest;
 using ::grpc::health::v1::HealthCheckResponse;
 using ::passerelle::cluster::testing::FakeLog;
+using ::passerelle::server::testing::ClusterNodeOptions;
 using ::passerelle::server::testing::InProcessServer;
 using ::passerelle::server::testing::MasonCandidate;
 using ::passerelle::server::testing::MasonOpening;
+using ::passerelle::server::testing::SequenceOf;
 
 ServerOptions ClusterOptions(FakeLog* log, const std::string& node_id) {
-  ServerOptions options;
-  options.cluster_log = log;
-  options.cluster_node.node_id = node_id;
-  options.cluster_node.poll_wait = absl::Milliseconds(20);
+  ServerOptions options = ClusterNodeOptions(log, node_id);
   options.cluster_node.max_lag_entries = 2;
-  options.catalog.erase_on_delete = false;
-  options.sweep_interval_seconds = 0;
-  options.cluster_bootstrap_through_log = false;  // each node's own admin key (InProcessServer reads it)
   options.min_sequence_wait_ms = 50;
   return options;
-}
-
-// The write's sequence from its trailing metadata; 0 when absent.
-uint64_t SequenceOf(const grpc::ClientContext& context) {
-  const auto& trailers = context.GetServerTrailingMetadata();
-  auto it = trailers.find("x-passerelle-sequence");
-  if (it == trailers.end()) return 0;
-  return std::stoull(std::string(it->second.data(), it->second.size()));
 }
 
 grpc::Status Get(InProcessServer& server, const std::string& id, const std::string& min_sequence,

@@ -17,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "passerelle/cluster_log.pb.h"
 #include "passerelle/v1/access.grpc.pb.h"
+#include "tests/cluster/cluster_node_options.h"
 #include "tests/cluster/fake_log.h"
 #include "tests/server/test_util.h"
 
@@ -24,6 +25,7 @@ namespace passerelle::server {
 namespace {
 
 using ::passerelle::cluster::testing::FakeLog;
+using ::passerelle::server::testing::ClusterNodeOptions;
 using ::passerelle::server::testing::InProcessServer;
 using ::passerelle::server::testing::SharedReferenceData;
 using ::google::protobuf::util::MessageDifferencer;
@@ -31,15 +33,9 @@ using ::google::protobuf::util::MessageDifferencer;
 constexpr char kOrganisation[] = "sample";
 
 ServerOptions NodeOptions(FakeLog* log, const std::string& node_id, std::vector<std::string> regions) {
-  ServerOptions options;
-  options.cluster_log = log;
-  options.cluster_node.node_id = node_id;
-  options.cluster_node.poll_wait = absl::Milliseconds(20);
+  ServerOptions options = ClusterNodeOptions(log, node_id);
   options.cluster_node.shard.regions = std::move(regions);
   options.cluster_node.shard.opening_reach_km = 50;
-  options.catalog.erase_on_delete = false;
-  options.sweep_interval_seconds = 0;
-  options.cluster_bootstrap_through_log = false;  // each node its own admin key, as InProcessServer reads it
   return options;
 }
 

@@ -19,6 +19,7 @@
 #include "server/cluster/memory_log.h"
 #include "server/cluster/snapshot.h"
 #include "server/cluster_join.h"
+#include "tests/cluster/cluster_node_options.h"
 #include "tests/server/test_util.h"
 
 namespace passerelle::server {
@@ -27,21 +28,11 @@ namespace {
 using ::passerelle::cluster::MemoryLog;
 using ::passerelle::server::testing::InProcessServer;
 using ::passerelle::server::testing::MasonCandidate;
+using ::passerelle::server::testing::ClusterNodeOptions;
 using ::passerelle::tests::TempDir;
 namespace fs = std::filesystem;
 
 constexpr char kDirVariable[] = "PASSERELLE_SNAPSHOT_CRASH_DIR";
-
-ServerOptions ClusterOptions(cluster::ReplicatedLog* log, const std::string& node_id) {
-  ServerOptions options;
-  options.cluster_log = log;
-  options.cluster_node.node_id = node_id;
-  options.cluster_node.poll_wait = absl::Milliseconds(20);
-  options.catalog.erase_on_delete = false;
-  options.sweep_interval_seconds = 0;
-  options.cluster_bootstrap_through_log = false;  // each node its own admin key, as these tests were written
-  return options;
-}
 
 // Puts candidates first..last through `server`; the last write's sequence.
 void PutCandidates(InProcessServer& server, int first, int last) {
@@ -71,7 +62,7 @@ SnapshotSource SourceOf(InProcessServer& peer, const std::string& key) {
 // A node started on `data_dir`, as passerelle-server does after PrepareClusterDataDir.
 std::unique_ptr<PasserelleServer> StartNode(cluster::ReplicatedLog* log, const TempDir& dir,
                                             const std::string& data_dir) {
-  ServerOptions options = ClusterOptions(log, "c");
+  ServerOptions options = ClusterNodeOptions(log, "c");
   options.listen_address = "127.0.0.1:0";
   options.data_dir = data_dir;
   options.bootstrap_key_file = dir.Sub("c-bootstrap.key");
@@ -84,8 +75,8 @@ std::unique_ptr<PasserelleServer> StartNode(cluster::ReplicatedLog* log, const T
 
 TEST(SnapshotJoinTest, ANodeJoiningAfterTheLogWasTrimmedConvergesToTheSameChecksum) {
   MemoryLog log;
-  InProcessServer a(ClusterOptions(&log, "a"));
-  InProcessServer b(ClusterOptions(&log, "b"));
+  InProcessServer a(ClusterNodeOptions(&log, "a"));
+  InProcessServer b(ClusterNodeOptions(&log, "b"));
   PutCandidates(a, 1, 30);
   auto last = log.LastSequence(absl::Seconds(1));
   ASSERT_TRUE(last.ok());
@@ -139,7 +130,7 @@ TEST(SnapshotJoinTest, ANodeJoiningAfterTheLogWasTrimmedConvergesToTheSameChecks
 
 TEST(SnapshotJoinTest, AnonymousAndNonPeerCallersAreRefusedAndNothingIsStored) {
   MemoryLog log;
-  InProcessServer a(ClusterOptions(&log, "a"));
+  InProcessServer a(ClusterNodeOptions(&log, "a"));
   PutCandidates(a, 1, 3);
   auto stub = cluster::ClusterPeer::NewStub(grpc::CreateChannel(a.address(), grpc::InsecureChannelCredentials()));
   grpc::ClientContext context;
@@ -169,7 +160,7 @@ TEST(SnapshotJoinTest, AnonymousAndNonPeerCallersAreRefusedAndNothingIsStored) {
 // The child: loads a snapshot from its own peer and is killed after the second chunk is stored.
 void LoadThenKill(const std::string& data) {
   MemoryLog log;
-  InProcessServer peer(ClusterOptions(&log, "peer"));
+  InProcessServer peer(ClusterNodeOptions(&log, "peer"));
   PutCandidates(peer, 1, 20);
   SnapshotSource source = SourceOf(peer, peer.NewKey("cluster", Role::kClusterPeer));
   int chunks = 0;
@@ -198,7 +189,7 @@ TEST(SnapshotJoinTest, KillNineDuringTheLoadLeavesNoDataAndTheNextLoadSucceeds) 
   EXPECT_FALSE(cluster::HasStore(data));
 
   MemoryLog log;
-  InProcessServer peer(ClusterOptions(&log, "peer"));
+  InProcessServer peer(ClusterNodeOptions(&log, "peer"));
   PutCandidates(peer, 1, 20);
   auto report = PrepareClusterDataDir(&log, data, SourceOf(peer, peer.NewKey("cluster", Role::kClusterPeer)),
                                       engine::StoreOptions());
@@ -235,7 +226,7 @@ TEST(SnapshotJoinTest, DISABLED_MeasureSnapshotAgainstReplay) {
   const uint64_t last = *log.LastSequence(absl::Seconds(1));
 
   absl::Time start = absl::Now();
-  InProcessServer a(ClusterOptions(&log, "a"));
+  InProcessServer a(ClusterNodeOptions(&log, "a"));
   ASSERT_TRUE(a.server().cluster_node()->WaitApplied(last, absl::Minutes(30)).ok());
   const absl::Duration replay = absl::Now() - start;
 
