@@ -25,9 +25,18 @@ std::shared_ptr<grpc::Channel> PeerChannel(const SnapshotSource& source) {
   return grpc::CreateCustomChannel(source.peer_address, credentials, args);
 }
 
+// How long a starting node keeps asking a log that does not answer yet: servers started together elect
+// the stream's leader within seconds, and until then the stream's state goes unanswered.
+constexpr absl::Duration kLogAnswerWait = absl::Seconds(30);
+
 // Whether the log still holds every entry after `applied`.
 absl::StatusOr<bool> LogHoldsAfter(cluster::ReplicatedLog* log, uint64_t applied) {
+  const absl::Time deadline = absl::Now() + kLogAnswerWait;
   absl::StatusOr<std::unique_ptr<cluster::LogReader>> reader = log->Read(applied);
+  while (absl::IsUnavailable(reader.status()) && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(200));
+    reader = log->Read(applied);
+  }
   if (absl::IsFailedPrecondition(reader.status())) return false;
   if (!reader.ok()) return reader.status();
   return true;
