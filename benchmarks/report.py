@@ -349,6 +349,7 @@ def main(folder):
         w("")
 
     native(folder, w, matches, micros)
+    profiles(folder, w)
 
     notes = os.path.join(folder, "notes.md")
     if os.path.exists(notes):
@@ -400,6 +401,46 @@ def round_two_targets(matches, micros, batches, server):
                             f"{b['engine_pairs_per_s'] / b['scalar_pairs_per_s']:.0f}x the scalar peer per pair",
                             met(b["rerank_s"] < TARGET_BATCH_1M_S)))
     return targets
+
+
+PROFILE_SUBJECTS = [
+    ("server-match_openings", "passerelle-server answering MatchOpenings at concurrency 1 (passerelle-load, 5 s)"),
+    ("server-match_candidates", "passerelle-server answering MatchCandidates at concurrency 1 (passerelle-load, 5 s)"),
+    ("import-server", "passerelle-server during `passerelle import candidates`"),
+    ("import-client", "the `passerelle import candidates` client"),
+    ("durability", "the durability benchmark (raw RocksDB, synced import and start-up phases together)"),
+    ("batch", "the batch benchmark (re-rank, scalar peer slice, assignment)"),
+    ("micro-", "the micro benchmark at {} (every kernel and top-k case together)"),
+    ("match-", "the match benchmark at {} (engine, scalar peer and the PostgreSQL client; not PostgreSQL's server)"),
+]
+
+
+def profiles(folder, w, top=12):
+    """The heaviest symbols of each perf profile run_report.sh kept (logs/profile-*.txt)."""
+    found = []
+    for prefix, what in PROFILE_SUBJECTS:
+        for path in sorted(glob.glob(os.path.join(folder, "logs", f"profile-{prefix}*.txt"))):
+            name = os.path.basename(path)[len("profile-"):-len(".txt")]
+            point = name[len(prefix):].replace("x", " / ") if prefix.endswith("-") else ""
+            with open(path) as f:
+                lines = [l.rstrip() for l in f if l.strip()]
+            if lines:
+                found.append((what.format(point), name, lines[:top]))
+    if not found:
+        return
+    w("## Where the time goes (perf)")
+    w("")
+    w("Sampled with `perf record -F 499` during the runs above (the server's under a separate 5 s load run), flat, "
+      "by shared object and symbol; the full lists (every symbol above 0.5%) are in logs/profile-*.txt.")
+    w("")
+    for what, name, lines in found:
+        w(f"**{what}** (`logs/profile-{name}.txt`)")
+        w("")
+        w("```")
+        for line in lines:
+            w(line)
+        w("```")
+        w("")
 
 
 def native(folder, w, matches, micros):

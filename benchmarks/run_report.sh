@@ -4,10 +4,13 @@
 #
 #   benchmarks/run_report.sh [small|medium|large]        (default: medium)
 #
-#   scale    served cohort (candidates / openings)   durability benchmark   match benchmark points
-#   small    10k / 1k                                 100k candidates        10k/1k, 100k/10k
-#   medium   100k / 10k                               1M candidates          10k/1k, 100k/10k
-#   large    1M / 100k                                1M candidates          10k/1k, 100k/10k, 1M/100k
+#   scale    batch cohort     served over gRPC   durability benchmark   match benchmark points
+#   small    -                10k / 1k           100k candidates        10k/1k, 100k/10k
+#   medium   100k / 10k       100k / 10k         1M candidates          10k/1k, 100k/10k
+#   large    1M / 100k        100k / 10k         1M candidates          10k/1k, 100k/10k, 1M/100k
+#
+# (The gRPC targets are stated at a served cohort of 100k candidates / 10k openings; start-up and memory at
+# 1M stored are the durability benchmark's.)
 #
 # Steps: Release build (cmake -G Ninja into build-bench, -j2); passerelle_match_benchmark at every point
 # (with --postgres when PostgreSQL 15 is installed and the binary knows the flag; without it otherwise, or
@@ -20,18 +23,22 @@
 #
 # Environment overrides: BUILD_DIR (build-bench), RESULTS_DIR (benchmarks/results/<date>), JOBS (2),
 # LOAD_CONCURRENCY (1,4,16), LOAD_REQUESTS (200000), LOAD_SECONDS (10), DURABILITY_CANDIDATES,
-# MATCH_POINTS ("10000x1000 100000x10000"), POSTGRES (auto|off), NATIVE (on|off; on by default at medium and
-# large: a second build with -DPASSERELLE_NATIVE=ON runs the micro benchmark and the largest match point without
-# PostgreSQL, reported beside the portable build's figures).
+# MATCH_POINTS ("10000x1000 100000x10000"), SERVED ("100000x10000": the cohort served over gRPC), POSTGRES
+# (auto|off), NATIVE (on|off; on by default at medium and large: a second build with -DPASSERELLE_NATIVE=ON runs
+# the micro benchmark and the largest match point without PostgreSQL, reported beside the portable build's
+# figures), PROFILE (auto|off; auto = when `perf` can record here: every benchmark and the server's import and
+# one load run per match rpc are sampled with `perf record -F 499` (flat, by symbol; a 499 Hz sample costs
+# well under 1% of a core) and logs/profile-*.txt keep the top symbols, which the report quotes under
+# "Where the time goes").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
 SCALE=${1:-medium}
 case "$SCALE" in
-  small) CANDIDATES=10000 OPENINGS=1000 DURABILITY=100000 POINTS="10000x1000 100000x10000" ;;
-  medium) CANDIDATES=100000 OPENINGS=10000 DURABILITY=1000000 POINTS="10000x1000 100000x10000" ;;
-  large) CANDIDATES=1000000 OPENINGS=100000 DURABILITY=1000000 POINTS="10000x1000 100000x10000 1000000x100000" ;;
+  small) CANDIDATES=10000 OPENINGS=1000 DURABILITY=100000 POINTS="10000x1000 100000x10000" SERVED_DEFAULT=10000x1000 ;;
+  medium) CANDIDATES=100000 OPENINGS=10000 DURABILITY=1000000 POINTS="10000x1000 100000x10000" SERVED_DEFAULT=100000x10000 ;;
+  large) CANDIDATES=1000000 OPENINGS=100000 DURABILITY=1000000 POINTS="10000x1000 100000x10000 1000000x100000" SERVED_DEFAULT=100000x10000 ;;
   -h | --help)
     sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
@@ -43,6 +50,9 @@ case "$SCALE" in
 esac
 DURABILITY=${DURABILITY_CANDIDATES:-$DURABILITY}
 POINTS=${MATCH_POINTS:-$POINTS}
+SERVED=${SERVED:-$SERVED_DEFAULT}
+SERVED_CANDIDATES=${SERVED%x*} SERVED_OPENINGS=${SERVED#*x}
+PROFILE=${PROFILE:-auto}
 BUILD_DIR=${BUILD_DIR:-$ROOT/build-bench}
 JOBS=${JOBS:-2}
 DATE=$(date +%F)
@@ -78,6 +88,7 @@ cat >"$OUT/machine.json" <<EOF
 {"date": "$DATE", "started": "$(date -u +%FT%TZ)", "scale": "$SCALE", "nproc": $(nproc), "cpu_model": "$MODEL",
  "memory_bytes": $((MEM_KIB * 1024)), "vector_extensions": "$VECTOR_EXTENSIONS", "load_average_at_start": "$LOAD_AT_START", "kernel": "$(uname -r)",
  "commit": "$COMMIT", "tree_modified": $DIRTY, "candidates": $CANDIDATES, "openings": $OPENINGS,
+ "served_candidates": $SERVED_CANDIDATES, "served_openings": $SERVED_OPENINGS,
  "durability_candidates": $DURABILITY, "match_points": "$POINTS", "load_concurrency": "$LOAD_CONCURRENCY",
  "load_requests": $LOAD_REQUESTS, "load_seconds": $LOAD_SECONDS}
 EOF
@@ -113,6 +124,51 @@ if [ "$POSTGRES" != off ] && { command -v initdb >/dev/null 2>&1 || ls /usr/lib/
 fi
 echo "PostgreSQL peer: $USE_PG"
 
+# perf sampling (PROFILE): flat profiles by symbol, so that a missed target comes with where its time goes.
+PERF_DIR=$(mktemp -d "${TMPDIR:-/tmp}/passerelle-perf.XXXXXX")
+if [ "$PROFILE" = auto ] && command -v perf >/dev/null 2>&1 &&
+   perf record -q -F 499 -o "$PERF_DIR/probe.data" -- true >/dev/null 2>&1; then
+  PROFILE=on
+else
+  PROFILE=off
+fi
+echo "perf profiles: $PROFILE"
+# Runs a command, sampled by perf when PROFILE=on (perf returns the command's exit status).
+profiled() {
+  local name=$1
+  shift
+  if [ "$PROFILE" = on ]; then
+    perf record -q -F 499 -o "$PERF_DIR/$name.data" -- "$@"
+  else
+    "$@"
+  fi
+}
+# Samples a running process until stop_sampling; one at a time.
+SAMPLER_PID=""
+sample_process() {
+  [ "$PROFILE" = on ] || return 0
+  perf record -q -F 499 -p "$1" -o "$PERF_DIR/$2.data" >/dev/null 2>&1 &
+  SAMPLER_PID=$!
+  sleep 0.5 # perf attaches before the work starts
+}
+stop_sampling() {
+  [ -n "$SAMPLER_PID" ] || return 0
+  kill -INT "$SAMPLER_PID" 2>/dev/null || true
+  wait "$SAMPLER_PID" 2>/dev/null || true
+  SAMPLER_PID=""
+}
+# logs/profile-<name>.txt: the symbols above 0.5% of the samples, heaviest first.
+summarise_profiles() {
+  [ "$PROFILE" = on ] || return 0
+  local data name
+  for data in "$PERF_DIR"/*.data; do
+    name=$(basename "$data" .data)
+    [ "$name" = probe ] && continue
+    perf report -i "$data" --stdio --no-children --sort dso,symbol --percent-limit 0.5 2>/dev/null |
+      grep -v '^#' | grep -v '^[[:space:]]*$' | cut -c 1-220 | head -n 40 >"$OUT/logs/profile-$name.txt" || true
+  done
+}
+
 # Google Benchmark colours its console output even into a file.
 strip_colours() { sed -i 's/\x1b\[[0-9;]*m//g' "$1"; }
 FAILURES=()
@@ -122,7 +178,7 @@ for point in $POINTS; do
   log="$OUT/logs/match-$point.log" json="$OUT/match-$point.json"
   rm -f "$json"
   if $USE_PG; then
-    if "$MATCH_BIN" --candidates="$c" --openings="$o" --postgres --json="$json" >"$log" 2>&1; then
+    if profiled "match-$point" "$MATCH_BIN" --candidates="$c" --openings="$o" --postgres --json="$json" >"$log" 2>&1; then
       strip_colours "$log"
       tail -n 6 "$log"
       continue
@@ -138,7 +194,7 @@ for point in $POINTS; do
     mv "$log" "$OUT/logs/match-$point-postgres-failed.log"
     FAILURES+=("match benchmark $point with --postgres failed: logs/match-$point-postgres-failed.log")
   fi
-  if ! "$MATCH_BIN" --candidates="$c" --openings="$o" --json="$json" >"$log" 2>&1; then
+  if ! profiled "match-$point" "$MATCH_BIN" --candidates="$c" --openings="$o" --json="$json" >"$log" 2>&1; then
     FAILURES+=("match benchmark $point exited non-zero (see logs/match-$point.log: FAIL or MISMATCH lines)")
   fi
   strip_colours "$log"
@@ -150,7 +206,7 @@ echo "kernel path that ran: ${KERNEL_PATH:-unknown}"
 
 if [ "$SCALE" != small ]; then
   step "Batch benchmark at $CANDIDATES / $OPENINGS"
-  if ! "$BIN/benchmarks/passerelle_batch_benchmark" --candidates="$CANDIDATES" --openings="$OPENINGS" \
+  if ! profiled batch "$BIN/benchmarks/passerelle_batch_benchmark" --candidates="$CANDIDATES" --openings="$OPENINGS" \
       --json="$OUT/batch-${CANDIDATES}x$OPENINGS.json" >"$OUT/logs/batch.log" 2>&1; then
     FAILURES+=("batch benchmark exited non-zero: logs/batch.log")
   fi
@@ -160,7 +216,7 @@ fi
 for point in $POINTS; do
   c=${point%x*} o=${point#*x}
   step "Micro benchmarks at $c / $o (kernels, top-k, updates under queries)"
-  if ! "$BIN/benchmarks/passerelle_micro_benchmark" --candidates="$c" --openings="$o" \
+  if ! profiled "micro-${c}x$o" "$BIN/benchmarks/passerelle_micro_benchmark" --candidates="$c" --openings="$o" \
       --json="$OUT/micro-${c}x$o.json" >"$OUT/logs/micro-${c}x$o.log" 2>&1; then
     FAILURES+=("micro benchmark at $point exited non-zero: logs/micro-${c}x$o.log")
   fi
@@ -203,13 +259,14 @@ stop_server() {
   SERVER_PID=""
 }
 cleanup() {
+  stop_sampling
   stop_server
-  rm -rf "$WORK"
+  rm -rf "$WORK" "$PERF_DIR"
 }
 trap cleanup EXIT
 
 step "Durability benchmark: $DURABILITY candidates"
-if ! "$BIN/benchmarks/passerelle_durability_benchmark" --candidates="$DURABILITY" --dir="$WORK/durability" \
+if ! profiled durability "$BIN/benchmarks/passerelle_durability_benchmark" --candidates="$DURABILITY" --dir="$WORK/durability" \
     --json="$OUT/durability-$DURABILITY.json" >"$OUT/logs/durability.log" 2>&1; then
   FAILURES+=("durability benchmark exited non-zero: logs/durability.log")
 fi
@@ -242,8 +299,8 @@ start_server() {
   PORT=$(cat "$WORK/port")
 }
 
-step "Cohort: $CANDIDATES candidates, $OPENINGS openings (passerelle-generate, seed 42)"
-"$BIN/clients/passerelle-generate" --seed 42 --candidates "$CANDIDATES" --openings "$OPENINGS" --threads 2 \
+step "Cohort: $SERVED_CANDIDATES candidates, $SERVED_OPENINGS openings (passerelle-generate, seed 42)"
+"$BIN/clients/passerelle-generate" --seed 42 --candidates "$SERVED_CANDIDATES" --openings "$SERVED_OPENINGS" --threads 2 \
   --out-dir "$WORK/cohort" >"$OUT/logs/generate.log" 2>&1
 
 step "passerelle-server on 127.0.0.1, fresh data directory"
@@ -263,9 +320,11 @@ PASSERELLE_KEY=$(cat "$WORK/counsellor.key")
 export PASSERELLE_KEY
 
 step "Import over gRPC (passerelle import, synced batches of 1000)"
+sample_process "$SERVER_PID" import-server
 t0=$(now)
-"${CLI[@]}" import candidates "$WORK/cohort/candidates.jsonl" --quiet | tee "$OUT/logs/import.log"
+profiled import-client "${CLI[@]}" import candidates "$WORK/cohort/candidates.jsonl" --quiet | tee "$OUT/logs/import.log"
 IMPORT_CANDIDATES_S=$(since "$t0")
+stop_sampling
 t0=$(now)
 "${CLI[@]}" import openings "$WORK/cohort/openings.jsonl" --quiet --key-file "$WORK/employer.key" |
   tee -a "$OUT/logs/import.log"
@@ -276,18 +335,28 @@ echo "server VmRSS: $RSS_EMPTY bytes empty, $RSS_LOADED bytes with the cohort"
 step "Load: passerelle-load, concurrency $LOAD_CONCURRENCY, each run at most $LOAD_REQUESTS answers and $LOAD_SECONDS s"
 if ! "$BIN/benchmarks/passerelle-load" --server="$SERVER" \
     --rpc=match_openings,match_candidates,explain,put_candidate --concurrency="$LOAD_CONCURRENCY" \
-    --requests="$LOAD_REQUESTS" --duration_seconds="$LOAD_SECONDS" --candidates="$CANDIDATES" \
-    --openings="$OPENINGS" --json="$OUT/load.json" 2>&1 | tee "$OUT/logs/load.log"; then
+    --requests="$LOAD_REQUESTS" --duration_seconds="$LOAD_SECONDS" --candidates="$SERVED_CANDIDATES" \
+    --openings="$SERVED_OPENINGS" --json="$OUT/load.json" 2>&1 | tee "$OUT/logs/load.log"; then
   FAILURES+=("passerelle-load failed: logs/load.log")
 fi
 step "Load without explanations (match rpcs, explain=false): what the sentences cost"
 if ! "$BIN/benchmarks/passerelle-load" --server="$SERVER" --rpc=match_openings,match_candidates --explain=false \
     --concurrency="$LOAD_CONCURRENCY" --requests="$LOAD_REQUESTS" --duration_seconds="$LOAD_SECONDS" \
-    --candidates="$CANDIDATES" --openings="$OPENINGS" --json="$OUT/load-no-explain.json" 2>&1 |
+    --candidates="$SERVED_CANDIDATES" --openings="$SERVED_OPENINGS" --json="$OUT/load-no-explain.json" 2>&1 |
     tee "$OUT/logs/load-no-explain.log"; then
   FAILURES+=("passerelle-load (explain=false) failed: logs/load-no-explain.log")
 fi
 RSS_AFTER_LOAD=$(rss_of "$SERVER_PID")
+if [ "$PROFILE" = on ]; then
+  step "Profiles of the server: each match rpc at concurrency 1 for 5 s, sampled (not part of the figures)"
+  for rpc in match_openings match_candidates; do
+    sample_process "$SERVER_PID" "server-$rpc"
+    "$BIN/benchmarks/passerelle-load" --server="$SERVER" --rpc="$rpc" --concurrency=1 --requests="$LOAD_REQUESTS" \
+      --duration_seconds=5 --candidates="$SERVED_CANDIDATES" --openings="$SERVED_OPENINGS" \
+      >"$OUT/logs/profile-load-$rpc.log" 2>&1 || FAILURES+=("profile load run $rpc failed: logs/profile-load-$rpc.log")
+    stop_sampling
+  done
+fi
 
 step "Restart over the imported data (SIGTERM, then start until serving)"
 t0=$(now)
@@ -303,17 +372,18 @@ grep -h '"event":"load"' "$WORK/server.log" | tail -n 1 >"$OUT/logs/server-load-
 grep -h '"event":"\(fatal\|invalid_record\)"' "$WORK/server.log" >"$OUT/logs/server-errors.log" || true
 
 cat >"$OUT/server.json" <<EOF
-{"candidates": $CANDIDATES, "openings": $OPENINGS, "fresh_startup_s": $FRESH_STARTUP_S,
+{"candidates": $SERVED_CANDIDATES, "openings": $SERVED_OPENINGS, "fresh_startup_s": $FRESH_STARTUP_S,
  "import_candidates_s": $IMPORT_CANDIDATES_S, "import_openings_s": $IMPORT_OPENINGS_S,
- "import_candidates_per_s": $(divide "$CANDIDATES" "$IMPORT_CANDIDATES_S"),
+ "import_candidates_per_s": $(divide "$SERVED_CANDIDATES" "$IMPORT_CANDIDATES_S"),
  "rss_empty_bytes": $RSS_EMPTY, "rss_loaded_bytes": $RSS_LOADED, "rss_after_load_bytes": $RSS_AFTER_LOAD,
  "rss_restarted_bytes": $RSS_RESTARTED, "stop_s": $STOP_S, "restart_s": $RESTART_S}
 EOF
 
 FAILURES_JSON=$(printf '%s\n' "${FAILURES[@]:-}" | python3 -c 'import json,sys; print(json.dumps([l.strip() for l in sys.stdin if l.strip()]))')
-echo "{\"failures\": $FAILURES_JSON, \"load_average_at_end\": \"$(cut -d ' ' -f 1-3 /proc/loadavg)\", \"postgres\": $USE_PG, \"kernel_path\": \"${KERNEL_PATH:-unknown}\", \"native\": \"$NATIVE\"}" \
+echo "{\"failures\": $FAILURES_JSON, \"load_average_at_end\": \"$(cut -d ' ' -f 1-3 /proc/loadavg)\", \"postgres\": $USE_PG, \"kernel_path\": \"${KERNEL_PATH:-unknown}\", \"native\": \"$NATIVE\", \"profile\": \"$PROFILE\"}" \
   >"$OUT/run.json"
 
+summarise_profiles
 step "Report"
 python3 "$ROOT/benchmarks/report.py" "$OUT"
 echo "Written: $OUT/report.md"
