@@ -133,6 +133,7 @@ int main(int argc, char** argv) {
   // 1. Re-rank everyone.
   engine::RerankOptions options;
   options.k = s.k;
+  options.progress_every = std::max<int64_t>(1000, s.candidates / 20);  // a line on stderr every 5%
   std::vector<std::vector<Ranked>> rankings(static_cast<size_t>(s.candidates));
   engine::RerankProgress last;
   const std::string load_before = LoadAverage();
@@ -144,7 +145,12 @@ int main(int argc, char** argv) {
         out.reserve(r.matches.size());
         for (const engine::ScoredMatch& m : r.matches) out.push_back({IndexOf(m.id), m.total});
       },
-      [&](const engine::RerankProgress& p) { last = p; });
+      [&](const engine::RerankProgress& p) {
+        last = p;
+        std::fprintf(stderr, "rerank progress: %lld of %lld candidates, %lld pairs scored, %.1f s\n",
+                     static_cast<long long>(p.candidates_done), static_cast<long long>(p.candidates_total),
+                     static_cast<long long>(p.pairs_scored), p.elapsed_seconds);
+      });
   const double rerank_s = Since(start);
   std::printf("load average before / after the re-ranking: %s / %s\n", load_before.c_str(), LoadAverage().c_str());
   if (!status.ok()) {

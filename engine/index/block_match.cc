@@ -12,16 +12,62 @@ namespace {
 
 namespace sc = scoring;
 using scan_internal::CannotBeEligible;
-using scan_internal::ConsiderSelected;
+using scan_internal::Keep;
 using scan_internal::KeptRow;
 using scan_internal::LiveRows;
+using scan_internal::MakeMatch;
 using scan_internal::OpeningRows;
 using scan_internal::ScanScratch;
-using scan_internal::Selection;
 
 // Margin of the block's segment test over the per-candidate one, for the float error of the block's
 // center and spread: the block test must never skip a segment some candidate of the block reaches.
 constexpr float kBlockSlackKm = 2.0f;
+
+// A candidate's best rows, as TopK<KeptRow> keeps them (ties on score broken by the smaller id), but the
+// id, a read through the opening's record and most often a cache miss, is read only to break a tie
+// rather than for every row pushed: that read was a tenth of a re-ranking's time.
+class BestRows {
+ public:
+  BestRows(size_t k, const std::vector<std::shared_ptr<const OpeningSegment>>& segments) : k_(k), segments_(segments) {
+    heap_.reserve(k);
+  }
+  bool MayAccept(float score) const { return heap_.size() < k_ || score >= heap_.front().score; }
+  void Push(float score, const KeptRow& kept) {
+    const Entry entry{score, kept};
+    const auto better = [this](const Entry& a, const Entry& b) { return Better(a, b); };
+    if (heap_.size() < k_) {
+      heap_.push_back(entry);
+      std::push_heap(heap_.begin(), heap_.end(), better);
+    } else if (Better(entry, heap_.front())) {
+      std::pop_heap(heap_.begin(), heap_.end(), better);
+      heap_.back() = entry;
+      std::push_heap(heap_.begin(), heap_.end(), better);
+    }
+  }
+  // The rows kept, best first, in the form Selection::Finish drains.
+  std::vector<TopK<KeptRow>::Entry> Take() {
+    std::sort_heap(heap_.begin(), heap_.end(), [this](const Entry& a, const Entry& b) { return Better(a, b); });
+    std::vector<TopK<KeptRow>::Entry> out;
+    out.reserve(heap_.size());
+    for (const Entry& e : heap_) out.push_back({e.score, Id(e), e.kept});
+    heap_.clear();
+    return out;
+  }
+
+ private:
+  struct Entry {
+    float score;
+    KeptRow kept;
+  };
+  absl::string_view Id(const Entry& e) const { return segments_[e.kept.segment]->id(e.kept.row); }
+  bool Better(const Entry& a, const Entry& b) const {
+    if (a.score != b.score) return a.score > b.score;
+    return Id(a) < Id(b);
+  }
+  size_t k_;
+  const std::vector<std::shared_ptr<const OpeningSegment>>& segments_;
+  std::vector<Entry> heap_;
+};
 
 }  // namespace
 
@@ -121,7 +167,7 @@ void OpeningBlockMatcher::MatchOne(const ResolvedCandidate& candidate, int64_t b
   const std::vector<float> best_by_rome =
       sc::BestOccupationScoresFrom(st.index->relations(), candidate, query.score_experience);
   const CandidateRowFeatures features = EncodeCandidateRow(candidate);
-  Selection selection(query);
+  BestRows best(static_cast<size_t>(query.k), segments);
   int64_t pruned_rows = block_pruned_rows;
   auto& w = st.scratch;
   for (const int32_t s : reachable_) {
@@ -139,13 +185,28 @@ void OpeningBlockMatcher::MatchOne(const ResolvedCandidate& candidate, int64_t b
       return (query.contract_types == 0 || (query.contract_types & segment.contract_bit[row]) != 0) &&
              (allowed_rome.empty() || allowed_rome[segment.rome[row]]);
     };
-    ConsiderSelected(selection, segment, s, w.selection, w.scores, segment_ok, result);
+    // ConsiderSelected with BestRows.
+    for (int i = 0; i < w.selection.count; ++i) {
+      const float total = w.scores.total[i];
+      if (w.scores.blockers[i] != 0 || total < query.min_score) continue;
+      if (query.max_distance_km > 0 && w.scores.distance_km[i] > query.max_distance_km) continue;
+      const int row = w.selection.rows[i];
+      if (!segment_ok(row)) continue;
+      ++result->eligible;
+      if (!best.MayAccept(total)) continue;
+      KeptRow kept = Keep(w.scores, s, i);
+      kept.row = row;
+      best.Push(total, kept);
+    }
   }
   result->scored = static_cast<int64_t>(st.openings->live_rows) - pruned_rows;
-  selection.Finish(st.params, [&](const KeptRow& kept) {
-    return ExplainPair(candidate, *segments[kept.segment]->record(kept.row), st.profile, st.index->data(),
-                       st.index->relations(), query.today, query.languages);
-  }, result);
+  for (const auto& entry : best.Take()) {
+    result->matches.push_back(MakeMatch(entry, st.params));
+    if (!query.explain) continue;
+    result->matches.back().explanation = std::make_shared<const Explanation>(
+        ExplainPair(candidate, *segments[entry.payload.segment]->record(entry.payload.row), st.profile,
+                    st.index->data(), st.index->relations(), query.today, query.languages));
+  }
 }
 
 }  // namespace passerelle::engine
