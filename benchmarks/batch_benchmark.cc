@@ -10,8 +10,12 @@
 //    representative re-ranking that keeps candidates at A1 at their pool share of every top-10 prefix
 //    costs in score.
 //
+// Rankings are kept as (opening index, score) pairs, 8 bytes each, so that 1M candidates x top 50 fit in
+// memory. Steps 3 and 4 run only when the pools hold at most --assign_max_pairs pairs (the optimal
+// assignment of 50M pairs would take longer than everything else; the large run re-ranks only).
+//
 // Usage: passerelle_batch_benchmark [--candidates=100000] [--openings=10000] [--k=50] [--peer_slice=2000]
-//                                   [--json=FILE]
+//                                   [--assign_max_pairs=10000000] [--json=FILE]
 #include <chrono>
 #include <cstdio>
 #include <mutex>
@@ -37,6 +41,7 @@ struct Settings {
   int64_t openings = 10000;
   int k = 50;
   int64_t peer_slice = 2000;
+  int64_t assign_max_pairs = 10000000;
   std::string json_path;
 };
 
@@ -49,7 +54,7 @@ Settings Parse(int argc, char** argv) {
       return absl::SimpleAtoi(arg.substr(name.size()), out);
     };
     if (take("--candidates=", &s.candidates) || take("--openings=", &s.openings) || take("--k=", &s.k) ||
-        take("--peer_slice=", &s.peer_slice)) {
+        take("--peer_slice=", &s.peer_slice) || take("--assign_max_pairs=", &s.assign_max_pairs)) {
       continue;
     }
     if (absl::StartsWith(arg, "--json=")) {
@@ -84,6 +89,34 @@ Cohort Build(const Settings& s, std::shared_ptr<const engine::ReferenceData> dat
   return c;
 }
 
+// One entry of a candidate's ranking: the opening's index in Cohort::openings and the score.
+struct Ranked {
+  int32_t opening;
+  float score;
+};
+
+// Record index of a generated id ("cand-000042", "open-000042": CohortGenerator::CandidateId/OpeningId).
+int32_t IndexOf(absl::string_view id) {
+  int32_t i = -1;
+  if (id.size() <= 5 || !absl::SimpleAtoi(id.substr(5), &i)) {
+    std::fprintf(stderr, "unexpected generated id %s\n", std::string(id).c_str());
+    std::exit(1);
+  }
+  return i;
+}
+
+// The first line of /proc/loadavg (the machine is shared: every figure goes with its load).
+std::string LoadAverage() {
+  char buf[128] = {};
+  if (FILE* f = std::fopen("/proc/loadavg", "r")) {
+    if (std::fgets(buf, sizeof(buf), f) == nullptr) buf[0] = 0;
+    std::fclose(f);
+  }
+  std::string out(buf);
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
 }  // namespace
 }  // namespace passerelle::benchmarks
 
@@ -100,15 +133,26 @@ int main(int argc, char** argv) {
   // 1. Re-rank everyone.
   engine::RerankOptions options;
   options.k = s.k;
-  std::mutex mu;
-  std::unordered_map<std::string, std::vector<engine::ScoredMatch>> rankings;
+  options.progress_every = std::max<int64_t>(1000, s.candidates / 20);  // a line on stderr every 5%
+  std::vector<std::vector<Ranked>> rankings(static_cast<size_t>(s.candidates));
   engine::RerankProgress last;
+  const std::string load_before = LoadAverage();
   start = Clock::now();
   absl::Status status = engine::Rerank(
       *cohort.index, engine::DefaultScoringProfile(), options,
-      [&](engine::CandidateRanking r) { std::lock_guard<std::mutex> lock(mu); rankings[r.candidate_id] = std::move(r.matches); },
-      [&](const engine::RerankProgress& p) { last = p; });
+      [&](engine::CandidateRanking r) {  // called under Rerank's lock, one ranking at a time
+        std::vector<Ranked>& out = rankings[IndexOf(r.candidate_id)];
+        out.reserve(r.matches.size());
+        for (const engine::ScoredMatch& m : r.matches) out.push_back({IndexOf(m.id), m.total});
+      },
+      [&](const engine::RerankProgress& p) {
+        last = p;
+        std::fprintf(stderr, "rerank progress: %lld of %lld candidates, %lld pairs scored, %.1f s\n",
+                     static_cast<long long>(p.candidates_done), static_cast<long long>(p.candidates_total),
+                     static_cast<long long>(p.pairs_scored), p.elapsed_seconds);
+      });
   const double rerank_s = Since(start);
+  std::printf("load average before / after the re-ranking: %s / %s\n", load_before.c_str(), LoadAverage().c_str());
   if (!status.ok()) {
     std::fprintf(stderr, "rerank failed: %s\n", std::string(status.message()).c_str());
     return 1;
@@ -124,9 +168,9 @@ int main(int argc, char** argv) {
   for (int64_t i = 0; i < slice; ++i) {
     const auto& c = *cohort.candidates[i];
     std::vector<PeerMatch> expected = peer.MatchOpenings(c, s.k);
-    const auto& got = rankings[c.record.id];
+    const auto& got = rankings[i];
     bool same = expected.size() == got.size();
-    for (size_t j = 0; same && j < got.size(); ++j) same = std::abs(expected[j].score - got[j].total) < 1e-4f;
+    for (size_t j = 0; same && j < got.size(); ++j) same = std::abs(expected[j].score - got[j].score) < 1e-4f;
     mismatches += !same;
   }
   const double peer_s = Since(start);
@@ -143,23 +187,33 @@ int main(int argc, char** argv) {
               static_cast<long long>(last.pairs_pruned), peer_rate, static_cast<long long>(slice), s.k,
               engine_rate / peer_rate);
 
-  // 3. Assignment under capacities over the re-ranked pairs.
-  engine::AssignmentProblem problem;
-  problem.candidate_count = static_cast<int32_t>(s.candidates);
-  std::unordered_map<std::string, int32_t> opening_index;
-  for (size_t j = 0; j < cohort.openings.size(); ++j) {
-    opening_index[cohort.openings[j]->record.id] = static_cast<int32_t>(j);
-    problem.opening_capacity.push_back(cohort.openings[j]->record.positions);
-  }
-  for (size_t i = 0; i < cohort.candidates.size(); ++i) {
-    for (const engine::ScoredMatch& m : rankings[cohort.candidates[i]->record.id]) {
-      problem.pairs.push_back({static_cast<int32_t>(i), opening_index[m.id], m.total});
-    }
-  }
   std::string json = "{\"candidates\": " + std::to_string(s.candidates) + ", \"openings\": " +
                      std::to_string(s.openings) + ", \"rerank_s\": " + std::to_string(rerank_s) +
                      ", \"engine_pairs_per_s\": " + std::to_string(engine_rate) + ", \"scalar_pairs_per_s\": " +
-                     std::to_string(peer_rate) + ", \"assignment\": [";
+                     std::to_string(peer_rate) + ", \"pairs_scored\": " + std::to_string(last.pairs_scored) +
+                     ", \"pairs_pruned\": " + std::to_string(last.pairs_pruned);
+  int64_t pool_pairs = 0;
+  for (const auto& r : rankings) pool_pairs += static_cast<int64_t>(r.size());
+  if (pool_pairs > s.assign_max_pairs) {
+    std::printf("assignment and exposure skipped: %lld pairs in the pools > --assign_max_pairs=%lld\n",
+                static_cast<long long>(pool_pairs), static_cast<long long>(s.assign_max_pairs));
+    json += "}\n";
+    if (!s.json_path.empty()) {
+      if (FILE* f = std::fopen(s.json_path.c_str(), "w")) std::fputs(json.c_str(), f), std::fclose(f);
+    }
+    return 0;
+  }
+
+  // 3. Assignment under capacities over the re-ranked pairs.
+  engine::AssignmentProblem problem;
+  problem.candidate_count = static_cast<int32_t>(s.candidates);
+  for (size_t j = 0; j < cohort.openings.size(); ++j) {
+    problem.opening_capacity.push_back(cohort.openings[j]->record.positions);
+  }
+  for (size_t i = 0; i < cohort.candidates.size(); ++i) {
+    for (const Ranked& m : rankings[i]) problem.pairs.push_back({static_cast<int32_t>(i), m.opening, m.score});
+  }
+  json += ", \"assignment\": [";
   struct Row {
     const char* name;
     engine::AssignmentMechanism mechanism;
@@ -203,9 +257,7 @@ int main(int argc, char** argv) {
   }
   std::vector<std::vector<engine::RankedEntry>> lists(cohort.openings.size());
   for (size_t i = 0; i < cohort.candidates.size(); ++i) {
-    for (const engine::ScoredMatch& m : rankings[cohort.candidates[i]->record.id]) {
-      lists[opening_index[m.id]].push_back({static_cast<int32_t>(i), m.total, band[i]});
-    }
+    for (const Ranked& m : rankings[i]) lists[m.opening].push_back({static_cast<int32_t>(i), m.score, band[i]});
   }
   const std::string group = "A1";
   const double pool_share = static_cast<double>(std::count(band.begin(), band.end(), group)) / band.size();

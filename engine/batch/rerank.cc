@@ -11,6 +11,7 @@
 #include "engine/common/field_status.h"
 #include "engine/common/parallel.h"
 #include "engine/common/status_macros.h"
+#include "engine/index/block_match.h"
 
 namespace passerelle::engine {
 namespace {
@@ -48,6 +49,18 @@ std::vector<CohortRow> Cohort(const MatchIndex::CandidateTable::Snapshot& snapsh
   return cohort;
 }
 
+// Consecutive cohort rows of one candidate segment, at most `size` of them: neighbours in place order.
+std::vector<std::pair<size_t, size_t>> Blocks(const std::vector<CohortRow>& cohort, size_t size) {
+  std::vector<std::pair<size_t, size_t>> blocks;
+  for (size_t i = 0; i < cohort.size(); ++i) {
+    if (i == 0 || cohort[i].segment != cohort[i - 1].segment || i - blocks.back().first == size) {
+      blocks.emplace_back(i, i);
+    }
+    blocks.back().second = i + 1;
+  }
+  return blocks;
+}
+
 }  // namespace
 
 absl::Status Rerank(const MatchIndex& index, const ScoringProfile& profile, const RerankOptions& options,
@@ -55,11 +68,15 @@ absl::Status Rerank(const MatchIndex& index, const ScoringProfile& profile, cons
                     const std::function<void(const RerankProgress&)>& progress) {
   if (options.threads < 1 || options.threads > 64) return InvalidFieldError("threads", "must be in [1, 64]");
   if (options.progress_every < 1) return InvalidFieldError("progress_every", "must be >= 1");
+  if (options.block_candidates < 1 || options.block_candidates > 4096) {
+    return InvalidFieldError("block_candidates", "must be in [1, 4096]");
+  }
   MatchQuery query;
   query.k = options.k;
   query.explain = options.explain;
   query.languages = options.languages;
   query.today = options.today;
+  query.count_blockers_in_scope = false;  // a ranking carries no blocker counts
   // Built once here, not once per candidate: each candidate's check is then a flag per opening row.
   PASSERELLE_ASSIGN_OR_RETURN(std::vector<uint8_t> allowed_rome, BuildOccupationFilter(options.occupations, index.data()));
   query.allowed_rome = std::make_shared<const std::vector<uint8_t>>(std::move(allowed_rome));
@@ -71,6 +88,7 @@ absl::Status Rerank(const MatchIndex& index, const ScoringProfile& profile, cons
       options.opening_snapshot ? options.opening_snapshot : index.OpeningSnapshot();
   const auto candidates = options.candidate_snapshot ? options.candidate_snapshot : index.CandidateSnapshot();
   const auto cohort = Cohort(*candidates, index, options);
+  const auto blocks = Blocks(cohort, static_cast<size_t>(options.block_candidates));
   std::mutex out_mu;  // serialises sink and progress
   RerankProgress totals;
   totals.candidates_total = static_cast<int64_t>(cohort.size());
@@ -79,28 +97,39 @@ absl::Status Rerank(const MatchIndex& index, const ScoringProfile& profile, cons
   absl::Status first_error;
 
   auto worker = [&](int) {
-    for (size_t i = next++; i < cohort.size(); i = next++) {
+    absl::StatusOr<std::unique_ptr<OpeningBlockMatcher>> matcher =
+        OpeningBlockMatcher::Create(index, openings, query, profile);
+    if (!matcher.ok()) {
+      std::lock_guard<std::mutex> lock(out_mu);
+      if (first_error.ok()) first_error = matcher.status();
+      return;
+    }
+    std::vector<std::shared_ptr<const ResolvedCandidate>> records;
+    std::vector<const ResolvedCandidate*> block;
+    std::vector<MatchResult> results;
+    for (size_t b = next++; b < blocks.size(); b = next++) {
       if (stopped.load(std::memory_order_relaxed)) return;
       if (options.cancelled && options.cancelled()) {
         stopped = true;
         return;
       }
-      const std::shared_ptr<const ResolvedCandidate> candidate = cohort[i].segment->record(cohort[i].row);
-      const ResolvedCandidate& c = *candidate;
-      // The index skips segments of openings that cannot be eligible for this candidate.
-      absl::StatusOr<MatchResult> result = index.MatchOpeningsIn(*openings, c, query, profile);
-      std::lock_guard<std::mutex> lock(out_mu);
-      if (!result.ok()) {
-        if (first_error.ok()) first_error = result.status();
-        continue;
+      records.clear();
+      block.clear();
+      for (size_t i = blocks[b].first; i < blocks[b].second; ++i) {
+        records.push_back(cohort[i].segment->record(cohort[i].row));
+        block.push_back(records.back().get());
       }
-      totals.pairs_scored += result->scored;
-      totals.pairs_pruned += static_cast<int64_t>(openings->live_rows) - result->scored;
-      ++totals.candidates_done;
-      sink(CandidateRanking{c.record.id, std::move(result->matches), candidate});
-      if (totals.candidates_done % options.progress_every == 0) {
-        totals.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        progress(totals);
+      (*matcher)->Match(block, &results);
+      std::lock_guard<std::mutex> lock(out_mu);
+      for (size_t i = 0; i < results.size(); ++i) {
+        totals.pairs_scored += results[i].scored;
+        totals.pairs_pruned += static_cast<int64_t>(openings->live_rows) - results[i].scored;
+        ++totals.candidates_done;
+        sink(CandidateRanking{records[i]->record.id, std::move(results[i].matches), records[i]});
+        if (totals.candidates_done % options.progress_every == 0) {
+          totals.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+          progress(totals);
+        }
       }
     }
   };

@@ -4,7 +4,9 @@
 // The index keeps openings in segments of one département (and housing provided or not), so a segment
 // far beyond a candidate's commute radius, with no housing for a move, is pruned before any pair in it is
 // scored; candidates without the right to work have no eligible pair and score nothing. Each worker
-// scores one candidate against the remaining blocks at a time.
+// takes a block of neighbouring candidates (consecutive rows of one candidate segment, in place order)
+// at a time, tests the opening segments once for the whole block and scores each candidate of it
+// against the segments left (OpeningBlockMatcher, engine/index/block_match.h; docs/batch.md).
 //
 // Thread-safety: Rerank may run while the index is updated; it sees the versions current at its start.
 #ifndef PASSERELLE_ENGINE_BATCH_RERANK_H_
@@ -41,7 +43,10 @@ struct RerankOptions {
   Day today = 0;
   // Progress is reported about every this many candidates. Default: 1000.
   int64_t progress_every = 1000;
-  // Asked between candidates; once it returns true the workers stop taking candidates and Rerank returns
+  // Candidates scored as one block (they share the segment test and the working arrays). Range 1..4096.
+  // Default: 128.
+  int block_candidates = 128;
+  // Asked between blocks; once it returns true the workers stop taking blocks and Rerank returns
   // Cancelled (a caller whose client went away, a server shutting down). Called from the worker threads,
   // so it must be thread-safe. Default: empty (never cancelled).
   std::function<bool()> cancelled;

@@ -1,0 +1,212 @@
+#include "engine/index/block_match.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "engine/common/field_status.h"
+#include "engine/common/status_macros.h"
+#include "engine/index/segment_scan.h"
+
+namespace passerelle::engine {
+namespace {
+
+namespace sc = scoring;
+using scan_internal::CannotBeEligible;
+using scan_internal::Keep;
+using scan_internal::KeptRow;
+using scan_internal::LiveRows;
+using scan_internal::MakeMatch;
+using scan_internal::OpeningRows;
+using scan_internal::ScanScratch;
+
+// Margin of the block's segment test over the per-candidate one, for the float error of the block's
+// center and spread: the block test must never skip a segment some candidate of the block reaches.
+constexpr float kBlockSlackKm = 2.0f;
+
+// A candidate's best rows, as TopK<KeptRow> keeps them (ties on score broken by the smaller id), but the
+// id, a read through the opening's record and most often a cache miss, is read only to break a tie
+// rather than for every row pushed: that read was a tenth of a re-ranking's time.
+class BestRows {
+ public:
+  BestRows(size_t k, const std::vector<std::shared_ptr<const OpeningSegment>>& segments) : k_(k), segments_(segments) {
+    heap_.reserve(k);
+  }
+  bool MayAccept(float score) const { return heap_.size() < k_ || score >= heap_.front().score; }
+  void Push(float score, const KeptRow& kept) {
+    const Entry entry{score, kept};
+    const auto better = [this](const Entry& a, const Entry& b) { return Better(a, b); };
+    if (heap_.size() < k_) {
+      heap_.push_back(entry);
+      std::push_heap(heap_.begin(), heap_.end(), better);
+    } else if (Better(entry, heap_.front())) {
+      std::pop_heap(heap_.begin(), heap_.end(), better);
+      heap_.back() = entry;
+      std::push_heap(heap_.begin(), heap_.end(), better);
+    }
+  }
+  // The rows kept, best first, in the form Selection::Finish drains.
+  std::vector<TopK<KeptRow>::Entry> Take() {
+    std::sort_heap(heap_.begin(), heap_.end(), [this](const Entry& a, const Entry& b) { return Better(a, b); });
+    std::vector<TopK<KeptRow>::Entry> out;
+    out.reserve(heap_.size());
+    for (const Entry& e : heap_) out.push_back({e.score, Id(e), e.kept});
+    heap_.clear();
+    return out;
+  }
+
+ private:
+  struct Entry {
+    float score;
+    KeptRow kept;
+  };
+  absl::string_view Id(const Entry& e) const { return segments_[e.kept.segment]->id(e.kept.row); }
+  bool Better(const Entry& a, const Entry& b) const {
+    if (a.score != b.score) return a.score > b.score;
+    return Id(a) < Id(b);
+  }
+  size_t k_;
+  const std::vector<std::shared_ptr<const OpeningSegment>>& segments_;
+  std::vector<Entry> heap_;
+};
+
+}  // namespace
+
+struct OpeningBlockMatcher::State {
+  const MatchIndex* index = nullptr;
+  std::shared_ptr<const MatchIndex::OpeningTable::Snapshot> openings;
+  MatchQuery query;
+  ScoringProfile profile;
+  sc::KernelParams params;
+  ScanScratch<sc::OpeningBlock> scratch;  // allocated once per matcher, not once per candidate
+};
+
+OpeningBlockMatcher::OpeningBlockMatcher(std::unique_ptr<State> state) : state_(std::move(state)) {}
+OpeningBlockMatcher::~OpeningBlockMatcher() = default;
+
+absl::StatusOr<std::unique_ptr<OpeningBlockMatcher>> OpeningBlockMatcher::Create(
+    const MatchIndex& index, std::shared_ptr<const MatchIndex::OpeningTable::Snapshot> openings,
+    const MatchQuery& query, const ScoringProfile& profile) {
+  PASSERELLE_RETURN_IF_ERROR(ValidateScoringProfile(profile));
+  PASSERELLE_RETURN_IF_ERROR(ValidateMatchQuery(query, index.data()));
+  if (query.near_misses != 0) return InvalidFieldError("near_misses", "block matching keeps no near-misses");
+  auto state = std::make_unique<State>();
+  state->index = &index;
+  state->openings = std::move(openings);
+  state->query = query;
+  state->query.count_blockers_in_scope = false;
+  if (state->query.allowed_rome == nullptr) {
+    PASSERELLE_ASSIGN_OR_RETURN(std::vector<uint8_t> allowed, BuildOccupationFilter(query.occupations, index.data()));
+    state->query.allowed_rome = std::make_shared<const std::vector<uint8_t>>(std::move(allowed));
+  }
+  state->profile = profile;
+  state->params = sc::MakeKernelParams(profile, query.today);
+  state->params.score_experience = query.score_experience;
+  return std::unique_ptr<OpeningBlockMatcher>(new OpeningBlockMatcher(std::move(state)));
+}
+
+void OpeningBlockMatcher::Match(absl::Span<const ResolvedCandidate* const> block, std::vector<MatchResult>* results) {
+  results->clear();
+  results->resize(block.size());
+  const int64_t block_pruned_rows = ReachableSegments(block);
+  for (size_t i = 0; i < block.size(); ++i) MatchOne(*block[i], block_pruned_rows, &(*results)[i]);
+}
+
+// By the triangle inequality a candidate is at least distance(center, segment) - spread from the
+// segment's center, so a segment failing the test below fails CannotBeEligible for every candidate of
+// the block. Candidates without the right to work reach nothing and are left out of the block's bounds.
+int64_t OpeningBlockMatcher::ReachableSegments(absl::Span<const ResolvedCandidate* const> block) {
+  reachable_.clear();
+  block_pruned_segments_ = 0;
+  UnitVector sum;
+  float max_radius_km = 0;
+  bool any_mover = false;
+  int working = 0;
+  for (const ResolvedCandidate* c : block) {
+    if (!c->record.right_to_work) continue;
+    ++working;
+    sum.x += c->position.x, sum.y += c->position.y, sum.z += c->position.z;
+    max_radius_km = std::max(max_radius_km, c->radius_km);
+    any_mover = any_mover || c->record.relocation_accepted;
+  }
+  const float norm = std::sqrt(sum.x * sum.x + sum.y * sum.y + sum.z * sum.z);
+  // Points spread over half the globe have no useful center: then only the per-candidate test runs.
+  const bool bounded = working > 0 && norm > 0.5f * static_cast<float>(working);
+  const UnitVector center{sum.x / norm, sum.y / norm, sum.z / norm};
+  float spread_km = 0;
+  if (bounded) {
+    for (const ResolvedCandidate* c : block) {
+      if (c->record.right_to_work) spread_km = std::max(spread_km, GreatCircleKm(center, c->position));
+    }
+  }
+  int64_t pruned_rows = 0;
+  const auto& segments = state_->openings->segments;
+  for (size_t s = 0; s < segments.size(); ++s) {
+    const OpeningSegment& segment = *segments[s];
+    if (segment.used_rows == 0) continue;
+    bool skip = working == 0;
+    if (bounded && !(any_mover && segment.summary.any_housing)) {
+      skip = GreatCircleKm(center, segment.summary.center) - spread_km - segment.summary.max_distance_km >
+             max_radius_km + 1.0f + kBlockSlackKm;
+    }
+    if (skip) {
+      pruned_rows += LiveRows(segment);
+      ++block_pruned_segments_;
+    } else {
+      reachable_.push_back(static_cast<int32_t>(s));
+    }
+  }
+  return pruned_rows;
+}
+
+// MatchOpeningsIn's scan without near-misses (ScanPart with may_skip), over the block's segments only.
+void OpeningBlockMatcher::MatchOne(const ResolvedCandidate& candidate, int64_t block_pruned_rows, MatchResult* result) {
+  State& st = *state_;
+  const MatchQuery& query = st.query;
+  const std::vector<uint8_t>& allowed_rome = *query.allowed_rome;
+  const auto& segments = st.openings->segments;
+  const std::vector<float> best_by_rome =
+      sc::BestOccupationScoresFrom(st.index->relations(), candidate, query.score_experience);
+  const CandidateRowFeatures features = EncodeCandidateRow(candidate);
+  BestRows best(static_cast<size_t>(query.k), segments);
+  int64_t pruned_rows = block_pruned_rows;
+  auto& w = st.scratch;
+  for (const int32_t s : reachable_) {
+    const OpeningSegment& segment = *segments[s];
+    if (CannotBeEligible(candidate, segment.summary)) {
+      pruned_rows += LiveRows(segment);
+      continue;
+    }
+    OpeningRows::Select(segment, features, &w.keep, &w.selection);
+    if (w.selection.count == 0) continue;
+    OpeningRows::Gather(segment, w.selection, &w.block);
+    OpeningRows::Walk(segment, candidate, best_by_rome, w.selection, st.params.score_experience, &w.walked);
+    OpeningRows::Score(w.block, candidate, w.selection.padded(), w.walked, st.params, &w.scores);
+    const auto segment_ok = [&](int row) {
+      return (query.contract_types == 0 || (query.contract_types & segment.contract_bit[row]) != 0) &&
+             (allowed_rome.empty() || allowed_rome[segment.rome[row]]);
+    };
+    // ConsiderSelected with BestRows.
+    for (int i = 0; i < w.selection.count; ++i) {
+      const float total = w.scores.total[i];
+      if (w.scores.blockers[i] != 0 || total < query.min_score) continue;
+      if (query.max_distance_km > 0 && w.scores.distance_km[i] > query.max_distance_km) continue;
+      const int row = w.selection.rows[i];
+      if (!segment_ok(row)) continue;
+      ++result->eligible;
+      if (!best.MayAccept(total)) continue;
+      KeptRow kept = Keep(w.scores, s, i);
+      kept.row = row;
+      best.Push(total, kept);
+    }
+  }
+  result->scored = static_cast<int64_t>(st.openings->live_rows) - pruned_rows;
+  for (const auto& entry : best.Take()) {
+    result->matches.push_back(MakeMatch(entry, st.params));
+    if (!query.explain) continue;
+    result->matches.back().explanation = std::make_shared<const Explanation>(
+        ExplainPair(candidate, *segments[entry.payload.segment]->record(entry.payload.row), st.profile,
+                    st.index->data(), st.index->relations(), query.today, query.languages));
+  }
+}
+
+}  // namespace passerelle::engine
