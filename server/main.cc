@@ -60,6 +60,10 @@ ABSL_FLAG(std::string, backup_dir, "",
 ABSL_FLAG(int32_t, candidate_retention_days, 730,
           "Candidates not updated for this many days are erased by the retention sweeper (docs/security.md).");
 ABSL_FLAG(int32_t, audit_retention_days, 365, "Audit log entries older than this many days are deleted.");
+ABSL_FLAG(int32_t, audit_sync_interval_ms, 100,
+          "The audit entries of reads reach the write-ahead log before the answer and are fsynced every this "
+          "many milliseconds (a power loss may lose that window; kill -9 loses none); 0 = one synced write per "
+          "entry (docs/security.md).");
 ABSL_FLAG(int32_t, sweep_interval_seconds, 3600,
           "Seconds between two retention sweeps (the first runs at start); 0 turns the sweeper off.");
 ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain of the server; with --tls_key, the port speaks TLS only.");
@@ -182,6 +186,7 @@ ServerOptions OptionsFromFlags() {
   options.catalog.store.block_cache_mib = static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_block_cache_mib)));
   options.retention.candidate_retention_days = absl::GetFlag(FLAGS_candidate_retention_days);
   options.retention.audit_retention_days = absl::GetFlag(FLAGS_audit_retention_days);
+  options.catalog.audit.sync_interval_ms = absl::GetFlag(FLAGS_audit_sync_interval_ms);
   options.sweep_interval_seconds = absl::GetFlag(FLAGS_sweep_interval_seconds);
   options.cluster_node.node_id = absl::GetFlag(FLAGS_cluster_node_id);
   options.cluster_node.max_lag_entries = static_cast<uint64_t>(std::max(0, absl::GetFlag(FLAGS_cluster_max_lag_entries)));

@@ -62,6 +62,14 @@ struct CandidateKind {
     return catalog->DeleteCandidate(organisation, id);
   }
   static bool CanRead(const Authorizer& a, const Claims& c, const Message& m) { return a.CanReadCandidate(c, m); }
+  // Whether the index holds candidate `id` of `organisation` and the caller may read it, by CanRead's
+  // rule on the index's copy of the two fields it reads.
+  static bool IndexedReadable(const engine::MatchIndex& index, const Authorizer& a, const Claims& c,
+                              absl::string_view organisation, absl::string_view id) {
+    const auto held = index.FindCandidate(engine::QualifiedId(organisation, id));
+    return held != nullptr && held->record.owner_id == organisation &&
+           a.CanReadCandidate(c, organisation, held->record.shared_with_employers);
+  }
   static bool CanWrite(const Authorizer& a, const Claims& c, absl::string_view owner) {
     return a.CanWriteCandidate(c, owner);
   }
@@ -98,6 +106,11 @@ struct OpeningKind {
     return catalog->DeleteOpening(organisation, id);
   }
   static bool CanRead(const Authorizer& a, const Claims& c, const Message& m) { return a.CanReadOpening(c, m); }
+  static bool IndexedReadable(const engine::MatchIndex& index, const Authorizer& a, const Claims& c,
+                              absl::string_view organisation, absl::string_view id) {
+    const auto held = index.FindOpening(engine::QualifiedId(organisation, id));
+    return held != nullptr && held->record.owner_id == organisation && a.CanReadOpening(c, organisation);
+  }
   static bool CanWrite(const Authorizer& a, const Claims& c, absl::string_view owner) {
     return a.CanWriteOpening(c, owner);
   }
@@ -139,7 +152,8 @@ auto DecodeOwned(const Claims& claims, const typename Kind::Message& message)
 inline constexpr size_t kAuditCandidatesPerEntry = 1000;
 
 // Appends the audit entries of a call that returns candidate data (docs/security.md), before the data
-// goes out: synced, like records. `candidates` hold qualified ids ("<organisation>:<id>").
+// goes out: in the write-ahead log, fsynced within --audit_sync_interval_ms (engine/store/audit_log.h).
+// `candidates` hold qualified ids ("<organisation>:<id>").
 inline absl::Status AuditCall(engine::Catalog* catalog, const Claims& claims, absl::string_view rpc,
                               const std::vector<std::string>& candidates) {
   engine::AuditEvent event;
@@ -250,6 +264,19 @@ absl::StatusOr<MatchingService::Located<typename Kind::Message>> MatchingService
     return matching_internal::PrefixFieldPath(matching_internal::Absent(Kind::kField, id), Kind::kIdField);
   }
   return *std::move(found);
+}
+
+// The match rpcs need only the organisation: the first record Readable() would try (the named owner's, else
+// the caller's own, which comes first) is answered from the index when it holds it and the caller may
+// read it, without a store read and a parse; any other case goes through Readable(), unchanged.
+template <class Kind>
+absl::StatusOr<std::string> MatchingService::ReadableOwner(const Claims& claims, const std::string& id,
+                                                          const std::string& owner) const {
+  PASSERELLE_RETURN_IF_ERROR(engine::ValidateId(id, Kind::kIdField));
+  const std::string& first = owner.empty() ? claims.organisation : owner;
+  if (Kind::IndexedReadable(catalog_->index(), gate_->authorizer(), claims, first, id)) return first;
+  PASSERELLE_ASSIGN_OR_RETURN(auto located, Readable<Kind>(claims, id, owner));
+  return std::move(located.organisation);
 }
 
 }  // namespace passerelle::server

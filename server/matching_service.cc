@@ -124,14 +124,14 @@ grpc::ServerUnaryReactor* MatchingService::MatchOpenings(grpc::CallbackServerCon
                                                          v1::MatchOpeningsResponse* response) {
   return FinishNow(context, Run(*context, "MatchOpenings", [&](CallLog& log, const Claims& claims) -> absl::Status {
     PASSERELLE_RETURN_IF_ERROR(CheckRepeatedCaps(*request));
-    PASSERELLE_ASSIGN_OR_RETURN(const auto located,
-                                Readable<CandidateKind>(claims, request->candidate_id(), request->candidate_owner()));
+    PASSERELLE_ASSIGN_OR_RETURN(const std::string organisation, ReadableOwner<CandidateKind>(
+                                                                    claims, request->candidate_id(), request->candidate_owner()));
     PASSERELLE_ASSIGN_OR_RETURN(const engine::MatchQuery query, MatchQueryFromProto(*request, limits_.max_k));
     absl::StatusOr<engine::ScoringProfile> profile = catalog_->GetProfile(request->scoring_profile());
     if (!profile.ok()) return PrefixFieldPath(profile.status(), "scoring_profile");
     PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
     // Every opening is published to the roles that may call this (counsellor, reader): no filter.
-    const std::string candidate = engine::QualifiedId(located.organisation, request->candidate_id());
+    const std::string candidate = engine::QualifiedId(organisation, request->candidate_id());
     absl::StatusOr<engine::MatchResult> result = catalog_->index().MatchOpenings(candidate, query, *profile);
     if (!result.ok()) {
       return ExplainNotMatchable(Unqualify(result.status(), candidate, request->candidate_id()), "candidate_id",
@@ -152,15 +152,15 @@ grpc::ServerUnaryReactor* MatchingService::MatchCandidates(grpc::CallbackServerC
                                                            const v1::MatchCandidatesRequest* request,
                                                            v1::MatchCandidatesResponse* response) {
   return FinishNow(context, Run(*context, "MatchCandidates", [&](CallLog& log, const Claims& claims) -> absl::Status {
-    PASSERELLE_ASSIGN_OR_RETURN(const auto located,
-                                Readable<OpeningKind>(claims, request->opening_id(), request->opening_owner()));
+    PASSERELLE_ASSIGN_OR_RETURN(const std::string organisation,
+                                ReadableOwner<OpeningKind>(claims, request->opening_id(), request->opening_owner()));
     PASSERELLE_ASSIGN_OR_RETURN(engine::MatchQuery query, MatchQueryFromProto(*request, limits_.max_k));
     absl::StatusOr<engine::ScoringProfile> profile = catalog_->GetProfile(request->scoring_profile());
     if (!profile.ok()) return PrefixFieldPath(profile.status(), "scoring_profile");
     PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
     // The engine ranks only the candidates the caller may see, so the top k are the caller's top k.
     query.visibility = VisibilityOf(gate_->authorizer().CandidatesVisibleTo(claims));
-    const std::string opening = engine::QualifiedId(located.organisation, request->opening_id());
+    const std::string opening = engine::QualifiedId(organisation, request->opening_id());
     absl::StatusOr<engine::MatchResult> result = catalog_->index().MatchCandidates(opening, query, *profile);
     if (!result.ok()) {
       return ExplainNotMatchable(Unqualify(result.status(), opening, request->opening_id()), "opening_id", "opening",
@@ -187,17 +187,17 @@ grpc::ServerUnaryReactor* MatchingService::MatchCandidates(grpc::CallbackServerC
 grpc::ServerUnaryReactor* MatchingService::Explain(grpc::CallbackServerContext* context,
                                                    const v1::ExplainRequest* request, v1::ExplainResponse* response) {
   return FinishNow(context, Run(*context, "Explain", [&](CallLog& log, const Claims& claims) -> absl::Status {
-    PASSERELLE_ASSIGN_OR_RETURN(const auto candidate_record,
-                                Readable<CandidateKind>(claims, request->candidate_id(), request->candidate_owner()));
-    PASSERELLE_ASSIGN_OR_RETURN(const auto opening_record,
-                                Readable<OpeningKind>(claims, request->opening_id(), request->opening_owner()));
+    PASSERELLE_ASSIGN_OR_RETURN(const std::string candidate_owner, ReadableOwner<CandidateKind>(
+                                                                       claims, request->candidate_id(), request->candidate_owner()));
+    PASSERELLE_ASSIGN_OR_RETURN(const std::string opening_owner,
+                                ReadableOwner<OpeningKind>(claims, request->opening_id(), request->opening_owner()));
     PASSERELLE_ASSIGN_OR_RETURN(const engine::SentenceLanguages languages,
                                 SentenceLanguagesFromProto(request->language()));
     absl::StatusOr<engine::ScoringProfile> profile = catalog_->GetProfile(request->scoring_profile());
     if (!profile.ok()) return PrefixFieldPath(profile.status(), "scoring_profile");
     PASSERELLE_RETURN_IF_ERROR(CheckLive(context));
-    const std::string candidate = engine::QualifiedId(candidate_record.organisation, request->candidate_id());
-    const std::string opening = engine::QualifiedId(opening_record.organisation, request->opening_id());
+    const std::string candidate = engine::QualifiedId(candidate_owner, request->candidate_id());
+    const std::string opening = engine::QualifiedId(opening_owner, request->opening_id());
     absl::StatusOr<engine::Explanation> explanation =
         catalog_->index().Explain(candidate, opening, *profile, engine::DayOf(absl::Now()), languages);
     if (!explanation.ok()) {
@@ -339,7 +339,7 @@ grpc::Status MatchingService::Rerank(grpc::ServerContext* context, const v1::Rer
     auto write = [&](v1::RerankResponse& response) {
       if (!write_failed && !writer->Write(response)) write_failed = true;
     };
-    // Rankings wait here until their audit entry is written (one synced write per chunk).
+    // Rankings wait here until their audit entry is written (one write per chunk).
     std::vector<v1::RerankResponse> held;
     std::vector<std::string> held_candidates;
     auto release = [&] {

@@ -166,6 +166,10 @@ class MatchingService final : public MatchingServiceBase {
   template <class Kind>
   absl::StatusOr<Located<typename Kind::Message>> Readable(const Claims& claims, const std::string& id,
                                                            const std::string& owner) const;
+  // Readable(...).organisation, from the index's copy of the record where it can (matching_internal.h).
+  template <class Kind>
+  absl::StatusOr<std::string> ReadableOwner(const Claims& claims, const std::string& id,
+                                            const std::string& owner) const;
   // Returns whether the id was new. `message` null: the request has none.
   template <class Kind>
   absl::StatusOr<bool> PutRecord(grpc::ServerContext* context, const Claims& claims,

@@ -154,6 +154,7 @@ absl::Status ValidateServerOptions(const ServerOptions& o) {
     return absl::InvalidArgumentError("candidate_retention_days, audit_retention_days: must be at least 1");
   }
   if (o.sweep_interval_seconds < 0) return absl::InvalidArgumentError("sweep_interval_seconds: must be >= 0");
+  if (absl::Status audit = engine::ValidateAuditLogOptions(o.catalog.audit); !audit.ok()) return audit;
   if (o.tls_cert_file.empty() != o.tls_key_file.empty()) {
     return absl::InvalidArgumentError("tls_cert: --tls_cert and --tls_key go together");
   }

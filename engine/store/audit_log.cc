@@ -1,6 +1,7 @@
 #include "engine/store/audit_log.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -17,6 +18,7 @@ constexpr int kMaxPageSize = 1000;
 // A listing stops after reading this many entries even when the page is not full (a selective filter
 // over a long log), and hands back a token to go on from there.
 constexpr int kMaxScannedPerPage = 100000;
+constexpr int kMaxSyncIntervalMs = 60000;
 
 void PutBigEndian(uint64_t v, std::string* out) {
   for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>(v >> (56 - 8 * i)));
@@ -49,11 +51,46 @@ bool Keep(const v1::StoredCandidateRef& ref, const AuditFilter& filter, absl::st
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(Store* store) {
-  std::unique_ptr<AuditLog> log(new AuditLog(store));
+absl::Status ValidateAuditLogOptions(const AuditLogOptions& options) {
+  if (options.sync_interval_ms < 0 || options.sync_interval_ms > kMaxSyncIntervalMs) {
+    return InvalidFieldError("audit_sync_interval_ms",
+                             absl::StrCat("must be between 0 and ", kMaxSyncIntervalMs, ", got ", options.sync_interval_ms));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(Store* store, const AuditLogOptions& options) {
+  PASSERELLE_RETURN_IF_ERROR(ValidateAuditLogOptions(options));
+  std::unique_ptr<AuditLog> log(new AuditLog(store, options));
   PASSERELLE_ASSIGN_OR_RETURN(const std::string last, store->LastAuditKey());
   if (last.size() == kAuditKeyBytes) log->next_sequence_ = GetBigEndian(absl::string_view(last).substr(8)) + 1;
+  if (options.sync_interval_ms > 0) log->syncer_ = std::thread([raw = log.get()] { raw->SyncLoop(); });
   return log;
+}
+
+AuditLog::~AuditLog() {
+  if (!syncer_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(syncer_mu_);
+    stopping_ = true;
+  }
+  syncer_wake_.notify_one();
+  syncer_.join();
+}
+
+void AuditLog::SyncLoop() {
+  const auto interval = std::chrono::milliseconds(options_.sync_interval_ms);
+  bool stopping = false;
+  while (!stopping) {
+    {
+      std::unique_lock<std::mutex> lock(syncer_mu_);
+      syncer_wake_.wait_for(lock, interval, [this] { return stopping_; });
+      stopping = stopping_;
+    }
+    // An error latches the store (Store::NoteWrite): every later write, and so the next Append, fails
+    // with it, and no call answers with data whose entry might not be durable past the window.
+    if (unsynced_.exchange(false)) store_->SyncLog().IgnoreError();
+  }
 }
 
 absl::Status AuditLog::Append(const AuditEvent& event, absl::Time now) {
@@ -71,7 +108,10 @@ absl::Status AuditLog::Append(const AuditEvent& event, absl::Time now) {
   }
   WriteSet writes;
   writes.PutAudit(KeyAt(micros, next_sequence_.fetch_add(1)), entry.SerializeAsString());
-  return store_->Commit(writes);
+  if (options_.sync_interval_ms == 0) return store_->Commit(writes);
+  PASSERELLE_RETURN_IF_ERROR(store_->CommitUnsynced(writes));
+  unsynced_.store(true);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> AuditLog::IdOf(absl::string_view record_key) const {

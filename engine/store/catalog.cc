@@ -103,7 +103,7 @@ absl::StatusOr<std::unique_ptr<Catalog>> Catalog::Open(const std::string& dir,
                                                        const CatalogOptions& options) {
   std::unique_ptr<Catalog> catalog(new Catalog(std::move(data), options));
   PASSERELLE_ASSIGN_OR_RETURN(catalog->store_, Store::Open(dir, options.store));
-  PASSERELLE_ASSIGN_OR_RETURN(catalog->audit_, AuditLog::Open(catalog->store_.get()));
+  PASSERELLE_ASSIGN_OR_RETURN(catalog->audit_, AuditLog::Open(catalog->store_.get(), options.audit));
   PASSERELLE_RETURN_IF_ERROR(catalog->Load());
   return catalog;
 }

@@ -81,6 +81,8 @@ struct CatalogOptions {
   // clock of their own. Empty means absl::Now.
   // Default: absl::Now
   std::function<absl::Time()> clock;
+  // The audit log's durability window (audit_log.h).
+  AuditLogOptions audit;
 };
 
 // What the retention sweeper erases (docs/security.md).
@@ -180,7 +182,7 @@ class Catalog {
   absl::Status DeleteOpening(absl::string_view organisation, absl::string_view id);
 
   // Governance (catalog_governance.cc).
-  // Appends an audit entry naming `event.candidates` (synced, one write).
+  // Appends an audit entry naming `event.candidates` (in the write-ahead log; synced as options.audit says).
   absl::Status AppendAudit(const AuditEvent& event) { return audit_->Append(event, Now()); }
   absl::StatusOr<AuditPage> ListAudit(const AuditFilter& filter) const { return audit_->List(filter); }
   // Erases candidates not updated for candidate_retention_days before `now`, openings whose expires_on

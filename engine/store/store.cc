@@ -210,7 +210,16 @@ LogEntryScope::~LogEntryScope() { current_entry = previous_; }
 
 const LogEntryScope* LogEntryScope::Current() { return current_entry; }
 
-absl::Status Store::Commit(const WriteSet& writes) {
+absl::Status Store::Commit(const WriteSet& writes) { return CommitWith(writes, options_.sync_writes); }
+
+absl::Status Store::CommitUnsynced(const WriteSet& writes) { return CommitWith(writes, false); }
+
+absl::Status Store::SyncLog() {
+  PASSERELLE_RETURN_IF_ERROR(CheckWritable());
+  return NoteWrite(FromRocks(db_->SyncWAL(), "syncing the write-ahead log"));
+}
+
+absl::Status Store::CommitWith(const WriteSet& writes, bool sync) {
   LogEntryScope* entry = current_entry;
   if (writes.empty() && entry == nullptr) return absl::OkStatus();
   rocksdb::WriteBatch batch;
@@ -225,7 +234,7 @@ absl::Status Store::Commit(const WriteSet& writes) {
         "building a write batch"));
   }
   rocksdb::WriteOptions write_options;
-  write_options.sync = options_.sync_writes;
+  write_options.sync = sync;
   PASSERELLE_RETURN_IF_ERROR(CheckWritable());
   PASSERELLE_RETURN_IF_ERROR(NoteWrite(FromRocks(db_->Write(write_options, &batch), "writing")));
   if (entry != nullptr) entry->committed_ = true;

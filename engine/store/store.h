@@ -149,6 +149,12 @@ class Store {
 
   // Applies every operation of `writes` atomically (all or none) and, with sync_writes, durably.
   absl::Status Commit(const WriteSet& writes);
+  // As Commit(), but returns once the batch is written to the write-ahead log, without fsync: the log
+  // record is in the kernel's page cache, so it survives kill -9 of the process but not a power loss
+  // until SyncLog() (the audit log's entries of reads, engine/store/audit_log.h).
+  absl::Status CommitUnsynced(const WriteSet& writes);
+  // Fsyncs the write-ahead log: every batch written before the call is then durable.
+  absl::Status SyncLog();
 
   // The stored key of record `id` of `organisation` (a keyed hash, see record_key.h).
   std::string RecordKey(absl::string_view organisation, absl::string_view id) const {
@@ -211,6 +217,7 @@ class Store {
   absl::StatusOr<std::string> GetRaw(int family, absl::string_view key) const;
   // The error of the first failed write once one failed (every write is then refused), else OK.
   absl::Status CheckWritable() const;
+  absl::Status CommitWith(const WriteSet& writes, bool sync);
   // Returns `status`; an I/O failure turns the store read-only until it is reopened.
   absl::Status NoteWrite(absl::Status status);
   absl::Status WriteSpaceBatch(rocksdb::WriteBatch& batch, absl::string_view what);

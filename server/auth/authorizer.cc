@@ -98,12 +98,16 @@ bool Authorizer::ReadsOwner(const Claims& claims, absl::string_view owner) const
 }
 
 bool Authorizer::CanReadCandidate(const Claims& claims, const v1::Candidate& record) const {
+  return CanReadCandidate(claims, record.owner_id(), record.shared_with_employers());
+}
+
+bool Authorizer::CanReadCandidate(const Claims& claims, absl::string_view owner, bool shared_with_employers) const {
   switch (claims.role) {
     case Role::kCounsellor:
     case Role::kReader:
-      return ReadsOwner(claims, record.owner_id());
+      return ReadsOwner(claims, owner);
     case Role::kEmployer:
-      return record.shared_with_employers();
+      return shared_with_employers;
     case Role::kBatch:
     case Role::kAdmin:
     case Role::kClusterPeer:
@@ -117,13 +121,17 @@ bool Authorizer::CanWriteCandidate(const Claims& claims, absl::string_view owner
 }
 
 bool Authorizer::CanReadOpening(const Claims& claims, const v1::Opening& record) const {
+  return CanReadOpening(claims, record.owner_id());
+}
+
+bool Authorizer::CanReadOpening(const Claims& claims, absl::string_view owner) const {
   switch (claims.role) {
     case Role::kCounsellor:
     case Role::kReader:
     case Role::kBatch:
       return true;  // openings are published offers
     case Role::kEmployer:
-      return record.owner_id() == claims.organisation;
+      return owner == claims.organisation;
     case Role::kAdmin:
     case Role::kClusterPeer:
       return false;

@@ -41,8 +41,11 @@ class Authorizer {
   static std::vector<std::string> MethodsAllowed(Role role);
 
   bool CanReadCandidate(const Claims& claims, const v1::Candidate& record) const;
+  // The same rule from the two fields it reads (the index's copy of a record, matching_internal.h).
+  bool CanReadCandidate(const Claims& claims, absl::string_view owner, bool shared_with_employers) const;
   bool CanWriteCandidate(const Claims& claims, absl::string_view owner) const;
   bool CanReadOpening(const Claims& claims, const v1::Opening& record) const;
+  bool CanReadOpening(const Claims& claims, absl::string_view owner) const;
   bool CanWriteOpening(const Claims& claims, absl::string_view owner) const;
   CandidateScope CandidatesVisibleTo(const Claims& claims) const;
   // Whether a candidate of `owner` with consent flag `shared` is in `scope`.

@@ -260,6 +260,40 @@ TEST_F(AccessRpcTest, AnotherOrganisationGetsTheSameNotFoundAsForAnAbsentId) {
   EXPECT_THAT(MatchedCandidates(*other, "open-bobigny"), ::testing::IsEmpty());
 }
 
+// The match rpcs answer the access check from the index where it holds the named record: naming another
+// organisation's record as its owner must still answer exactly as for an absent id.
+TEST_F(AccessRpcTest, AMatchNamingAnotherOrganisationsRecordWithItsOwnerGetsTheNotFoundOfAnAbsentId) {
+  auto other = As(kOtherOrg, Role::kCounsellor);
+  for (const std::string id : {"cand-mason", "cand-absent"}) {
+    const std::string absent = "candidate_id: no candidate \"" + id + "\"";
+    v1::MatchOpeningsRequest match;
+    match.set_candidate_id(id);
+    match.set_candidate_owner(kCounsellorOrg);
+    grpc::Status status = Call(*other, &Stub::MatchOpenings, match);
+    EXPECT_EQ(status.error_code(), Code::NOT_FOUND);
+    EXPECT_EQ(status.error_message(), absent);
+    v1::ExplainRequest explain;
+    explain.set_candidate_id(id);
+    explain.set_candidate_owner(kCounsellorOrg);
+    explain.set_opening_id("open-bobigny");
+    status = Call(*other, &Stub::Explain, explain);
+    EXPECT_EQ(status.error_code(), Code::NOT_FOUND);
+    EXPECT_EQ(status.error_message(), absent);
+  }
+  auto rival = As("rival-employer", Role::kEmployer);
+  v1::MatchCandidatesRequest candidates;
+  candidates.set_opening_id("open-bobigny");
+  candidates.set_opening_owner(kEmployerOrg);
+  const grpc::Status status = Call(*rival, &Stub::MatchCandidates, candidates);
+  EXPECT_EQ(status.error_code(), Code::NOT_FOUND);
+  EXPECT_EQ(status.error_message(), "opening_id: no opening \"open-bobigny\"");
+  // The owner's own counsellor, naming its organisation, is answered.
+  v1::MatchOpeningsRequest own;
+  own.set_candidate_id("cand-mason");
+  own.set_candidate_owner(kCounsellorOrg);
+  EXPECT_TRUE(Call(server_.stub(), &Stub::MatchOpenings, own).ok());
+}
+
 TEST_F(AccessRpcTest, MatchCandidatesRanksOnlyTheCandidatesTheCallerMaySee) {
   // Another organisation's candidate who scores higher (attested C1 French) must not take the caller's
   // only slot: the engine ranks within the caller's visibility, it does not filter a global top k.
