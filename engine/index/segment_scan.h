@@ -9,7 +9,10 @@
 #include <atomic>
 #include <bit>
 #include <cstdint>
+#include <cstring>
 #include <memory>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "absl/types/span.h"
@@ -37,9 +40,10 @@ struct KeptRow {
   float ready_day = 0;
 };
 
-inline KeptRow Keep(const sc::BlockScores& scores, int32_t segment, int32_t row) {
-  KeptRow kept{segment, row, {}, scores.distance_km[row], scores.blockers[row], scores.ready_day[row]};
-  for (int k = 0; k < kCriterionCount; ++k) kept.criteria[k] = scores.criteria[k][row];
+// `at`: the row's place in the block arrays.
+inline KeptRow Keep(const sc::BlockScores& scores, int32_t segment, int32_t row, int at) {
+  KeptRow kept{segment, row, {}, scores.distance_km[at], scores.blockers[at], scores.ready_day[at]};
+  for (int k = 0; k < kCriterionCount; ++k) kept.criteria[k] = scores.criteria[k][at];
   return kept;
 }
 
@@ -59,27 +63,29 @@ inline ScoredMatch MakeMatch(const TopK<KeptRow>::Entry& entry, const sc::Kernel
 struct Selection {
   Selection(const MatchQuery& q) : query(q), matches(q.k), near_misses(q.near_misses) {}
 
-  // Considers every live row of one scored segment; `extra_ok(row)` applies direction-specific filters.
+  // Considers every live row of one scored segment, whose row r was scored in block row base + r;
+  // `extra_ok(row)` applies direction-specific filters.
   template <class Segment, class ExtraFilter>
-  void Consider(const Segment& segment, int32_t segment_index, const sc::BlockScores& scores, ExtraFilter extra_ok,
-                MatchResult* result) {
+  void Consider(const Segment& segment, int32_t segment_index, const sc::BlockScores& scores, int base,
+                ExtraFilter extra_ok, MatchResult* result) {
     for (int row = 0; row < segment.used_rows; ++row) {
       if (segment.alive[row] < 0.5f) continue;
       ++result->scored;
-      const float total = scores.total[row];
-      const uint32_t blockers = scores.blockers[row];
-      if (count_blockers && blockers != 0 && !(query.max_distance_km > 0 && scores.distance_km[row] > query.max_distance_km) &&
+      const int at = base + row;
+      const float total = scores.total[at];
+      const uint32_t blockers = scores.blockers[at];
+      if (count_blockers && blockers != 0 && !(query.max_distance_km > 0 && scores.distance_km[at] > query.max_distance_km) &&
           extra_ok(row)) {
         for (uint32_t bits = blockers; bits != 0; bits &= bits - 1) ++result->blocker_counts[std::countr_zero(bits)];
       }
       if (total < query.min_score) continue;
-      if (query.max_distance_km > 0 && scores.distance_km[row] > query.max_distance_km) continue;
+      if (query.max_distance_km > 0 && scores.distance_km[at] > query.max_distance_km) continue;
       if (blockers == 0) {
         if (!extra_ok(row)) continue;
         ++result->eligible;
-        if (matches.MayAccept(total)) matches.Push(total, segment.id(row), Keep(scores, segment_index, row));
+        if (matches.MayAccept(total)) matches.Push(total, segment.id(row), Keep(scores, segment_index, row, at));
       } else if ((blockers & ~sc::kRelaxableBlockers) == 0 && near_misses.MayAccept(total) && extra_ok(row)) {
-        near_misses.Push(total, segment.id(row), Keep(scores, segment_index, row));
+        near_misses.Push(total, segment.id(row), Keep(scores, segment_index, row, at));
       }
     }
   }
@@ -138,12 +144,32 @@ class RunningQuery {
   const int others_;
 };
 
-// Scans segments [0, count) with `scan(begin, end, selection, counts)`, split over up to
-// options.query_threads threads when there are enough rows to pay for a thread and cores to spare (each
-// other query running takes one), and merges the parts into `selection` and `result`.
-template <class ScanFn>
-void ScanSegments(size_t count, int64_t live_rows, const MatchIndexOptions& options, int other_queries,
+// Where each of `parts` parts of `segments` begins, so that every part holds about the same number of
+// rows (segments differ in size: an opening bucket may hold a few rows or a full segment); cuts[parts] is
+// the end.
+template <class Segments>
+std::vector<size_t> RowBalancedCuts(const Segments& segments, size_t parts) {
+  int64_t total = 0;
+  for (const auto& segment : segments) total += segment->used_rows;
+  std::vector<size_t> cuts(parts + 1, segments.size());
+  cuts[0] = 0;
+  int64_t before = 0;
+  size_t part = 1;
+  for (size_t s = 0; s < segments.size() && part < parts; ++s) {
+    while (part < parts && before >= total * static_cast<int64_t>(part) / static_cast<int64_t>(parts)) cuts[part++] = s;
+    before += segments[s]->used_rows;
+  }
+  return cuts;
+}
+
+// Scans `segments` with `scan(begin, end, selection, counts)`, split over up to options.query_threads
+// threads when there are enough rows to pay for a thread and cores to spare (each other query running
+// takes one), each thread given about the same number of rows, and merges the parts into `selection` and
+// `result`.
+template <class Segments, class ScanFn>
+void ScanSegments(const Segments& segments, int64_t live_rows, const MatchIndexOptions& options, int other_queries,
                   const MatchQuery& query, ScanFn scan, Selection* selection, MatchResult* result) {
+  const size_t count = segments.size();
   const int64_t rows = live_rows;
   const int64_t spare_threads = std::max(1, options.query_threads - other_queries);
   const size_t parts =
@@ -152,20 +178,23 @@ void ScanSegments(size_t count, int64_t live_rows, const MatchIndexOptions& opti
     scan(0, count, *selection, *result);
     return;
   }
+  const std::vector<size_t> cuts = RowBalancedCuts(segments, parts);
   std::vector<Selection> part_selections(parts - 1, Selection(query));
   for (Selection& part : part_selections) part.count_blockers = selection->count_blockers;
   std::vector<MatchResult> part_counts(parts - 1);
-  ParallelRanges(count, parts, [&](size_t part, size_t begin, size_t end) {
+  RunOnThreads(static_cast<int>(parts), [&](int part) {
     if (part == 0) {
-      scan(begin, end, *selection, *result);
+      scan(cuts[0], cuts[1], *selection, *result);
     } else {
-      scan(begin, end, part_selections[part - 1], part_counts[part - 1]);
+      scan(cuts[part], cuts[part + 1], part_selections[part - 1], part_counts[part - 1]);
     }
   });
   for (size_t p = 1; p < parts; ++p) selection->Merge(part_selections[p - 1], part_counts[p - 1], result);
 }
 
-// Working arrays of one scanning thread, allocated once per query rather than per segment.
+// Working arrays of one scanning thread. They only grow, and each thread keeps its own from query to
+// query (ThreadScratch): allocating them afresh (a block is a few hundred kilobytes) was a fair share of
+// a query over 1k openings.
 template <class Block>
 struct ScanScratch {
   sc::RowSelection selection;
@@ -173,7 +202,17 @@ struct ScanScratch {
   FloatColumn keep;  // the selection's working array
   sc::WalkedCriteria walked;
   sc::BlockScores scores;
+  // A full scan's small segments scored together (ScanEveryRow): their walked criteria one after the
+  // other, and where each segment's rows begin in the block.
+  sc::WalkedCriteria grouped_walk;
+  std::vector<std::pair<int32_t, int>> group;  // (segment index, first block row)
 };
+
+template <class Block>
+ScanScratch<Block>& ThreadScratch() {
+  thread_local ScanScratch<Block> scratch;
+  return scratch;
+}
 
 // Live rows of a segment, for MatchResult::scored of segments skipped whole (counted by Finish: summing
 // the alive column of every skipped segment was a fair share of a short query).
@@ -198,10 +237,15 @@ void ConsiderSelected(Selection& part, const Segment& segment, int32_t segment_i
     if (!extra_ok(row)) continue;
     ++result->eligible;
     if (!part.matches.MayAccept(total)) continue;
-    KeptRow kept = Keep(scores, segment_index, i);
-    kept.row = row;
-    part.matches.Push(total, segment.id(row), std::move(kept));
+    part.matches.Push(total, segment.id(row), Keep(scores, segment_index, row, i));
   }
+}
+
+// Rows [0, rows) of `from` into rows [at, at + rows) of `to`: a plain memcpy (an Eigen assignment of a
+// few dozen rows was a call of its own per column, a quarter of a query over 1k openings).
+template <class Column>
+void CopyRows(const Column& from, int rows, int at, Column* to) {
+  std::memcpy(to->data() + at, from.data(), sizeof(typename Column::Scalar) * static_cast<size_t>(rows));
 }
 
 // What differs between the two directions of a scan: the segments scanned, their gathered block, and
@@ -217,12 +261,18 @@ struct CandidateRows {  // one opening against candidate segments
   static void Gather(const Segment& s, const sc::RowSelection& selection, Block* out) {
     sc::GatherCandidateRows(s, selection, out);
   }
+  // Rows [0, rows) of `s` into block rows [at, at + rows).
+  static void Append(const Segment& s, int rows, int at, Block* out) {
+#define PASSERELLE_APPEND(name, type, neutral, encoding) CopyRows(s.name, rows, at, &out->name);
+    PASSERELLE_CANDIDATE_FEATURES(PASSERELLE_APPEND)
+#undef PASSERELLE_APPEND
+  }
   static void Walk(const Segment& s, const Other& o, absl::Span<const float> lookup, const sc::RowSelection& selection,
                    bool experience, sc::WalkedCriteria* out) {
     sc::WalkCandidateSegment(s, o, lookup, selection, out, experience);
   }
   template <class Columns>
-  static void Score(const Columns& rows, const Other& o, int padded, const sc::WalkedCriteria& walked,
+  static void Score(const Columns& rows, const OtherFeatures& o, int padded, const sc::WalkedCriteria& walked,
                     const sc::KernelParams& params, sc::BlockScores* out) {
     sc::ScoreCandidateBlock(sc::CandidateColumns(rows, padded), sc::OpeningBroadcast(o, padded), walked.occupation,
                             walked.skills, walked.missing_required, walked.credited_experience_months, params, out);
@@ -240,55 +290,132 @@ struct OpeningRows {  // one candidate against opening segments
   static void Gather(const Segment& s, const sc::RowSelection& selection, Block* out) {
     sc::GatherOpeningRows(s, selection, out);
   }
+  static void Append(const Segment& s, int rows, int at, Block* out) {
+#define PASSERELLE_APPEND(name, type, neutral, encoding) CopyRows(s.name, rows, at, &out->name);
+    PASSERELLE_OPENING_FEATURES(PASSERELLE_APPEND)
+#undef PASSERELLE_APPEND
+  }
   static void Walk(const Segment& s, const Other& c, absl::Span<const float> lookup, const sc::RowSelection& selection,
                    bool experience, sc::WalkedCriteria* out) {
     sc::WalkOpeningSegment(s, c, lookup, selection, out, experience);
   }
   template <class Columns>
-  static void Score(const Columns& rows, const Other& c, int padded, const sc::WalkedCriteria& walked,
+  static void Score(const Columns& rows, const OtherFeatures& c, int padded, const sc::WalkedCriteria& walked,
                     const sc::KernelParams& params, sc::BlockScores* out) {
     sc::ScoreOpeningBlock(sc::CandidateBroadcast(c, padded), sc::OpeningColumns(rows, padded), walked.occupation,
                           walked.skills, walked.missing_required, walked.credited_experience_months, params, out);
   }
 };
 
+// The walked criteria of block rows [0, rows) into rows [at, at + rows) of `to`.
+inline void AppendWalk(const sc::WalkedCriteria& from, int rows, int at, sc::WalkedCriteria* to) {
+  CopyRows(from.occupation, rows, at, &to->occupation);
+  CopyRows(from.skills, rows, at, &to->skills);
+  CopyRows(from.missing_required, rows, at, &to->missing_required);
+  CopyRows(from.credited_experience_months, rows, at, &to->credited_experience_months);
+}
+
+// Pads a grouped block of `rows` rows to whole packets as GatherColumn does: block rows repeat row 0,
+// walked criteria are 0 (padding rows are computed and never read).
+template <class Block>
+void PadGroup(int rows, Block* block, sc::WalkedCriteria* walked) {
+  const int pad = sc::PaddedRows(rows) - rows;
+  if (pad == 0) return;
+#define PASSERELLE_PAD(name, type, neutral, encoding) block->name.segment(rows, pad).setConstant(block->name[0]);
+  if constexpr (std::is_same_v<Block, sc::CandidateBlock>) {
+    PASSERELLE_CANDIDATE_FEATURES(PASSERELLE_PAD)
+  } else {
+    PASSERELLE_OPENING_FEATURES(PASSERELLE_PAD)
+  }
+#undef PASSERELLE_PAD
+  for (FloatColumn* c : {&walked->occupation, &walked->skills, &walked->missing_required,
+                         &walked->credited_experience_months}) {
+    c->segment(rows, pad).setZero();
+  }
+}
+
+// Segments with fewer rows than this are scored together in one kernel call (ScanEveryRow).
+template <class Segment>
+inline constexpr int kGroupBelowRows = Segment::kRows / 2;
+
+// A full scan (near-misses asked: every row scored) of segments [begin, end). A large segment is scored
+// in place; small ones (openings are bucketed by région and housing, so 1k openings make ~36 segments of
+// ~30 rows) are copied one after the other into one block and scored in one kernel call, whose fixed
+// cost (some 35 passes, each with its own set-up) a 30-row segment paid alone. Every row goes through the
+// same packet code either way, so the scores are bit for bit those of scoring each segment alone.
+template <class Rows, class Segments, class ExtraFilter>
+void ScanEveryRow(const Segments& segments, size_t begin, size_t end, const typename Rows::Other& other,
+                  const typename Rows::OtherFeatures& other_features, absl::Span<const float> lookup, const sc::KernelParams& params, ExtraFilter extra_ok,
+                  Selection& part, MatchResult& counts) {
+  using Segment = typename Rows::Segment;
+  ScanScratch<typename Rows::Block>& w = ThreadScratch<typename Rows::Block>();
+  for (FloatColumn* c : {&w.grouped_walk.occupation, &w.grouped_walk.skills, &w.grouped_walk.missing_required,
+                         &w.grouped_walk.credited_experience_months}) {
+    if (c->size() < Segment::kRows) c->resize(Segment::kRows);
+  }
+  w.group.clear();
+  int grouped = 0;
+  auto score_group = [&] {
+    if (grouped == 0) return;
+    PadGroup(grouped, &w.block, &w.grouped_walk);
+    Rows::Score(w.block, other_features, sc::PaddedRows(grouped), w.grouped_walk, params, &w.scores);
+    for (const auto& [index, at] : w.group) {
+      const Segment& segment = *segments[static_cast<size_t>(index)];
+      part.Consider(segment, index, w.scores, at, [&](int row) { return extra_ok(segment, row); }, &counts);
+    }
+    w.group.clear();
+    grouped = 0;
+  };
+  for (size_t s = begin; s < end; ++s) {
+    const Segment& segment = *segments[s];
+    const int rows = segment.used_rows;
+    if (rows == 0) continue;
+    sc::SelectAllRows(rows, Segment::kRows, &w.selection);
+    if (rows >= kGroupBelowRows<Segment>) {
+      Rows::Walk(segment, other, lookup, w.selection, params.score_experience, &w.walked);
+      Rows::Score(segment, other_features, w.selection.padded(), w.walked, params, &w.scores);
+      part.Consider(segment, static_cast<int32_t>(s), w.scores, 0, [&](int row) { return extra_ok(segment, row); },
+                    &counts);
+      continue;
+    }
+    if (grouped + rows > Segment::kRows) score_group();
+    Rows::Walk(segment, other, lookup, w.selection, params.score_experience, &w.walked);
+    AppendWalk(w.walked, rows, grouped, &w.grouped_walk);
+    Rows::Append(segment, rows, grouped, &w.block);
+    w.group.emplace_back(static_cast<int32_t>(s), grouped);
+    grouped += rows;
+  }
+  score_group();
+}
+
 // Scans segments [begin, end) of `segments` for `other`, in either direction. Without near-misses
 // (`may_skip`) only eligible pairs count: segments nobody in which can be eligible are skipped whole
 // (their rows still count in `scored`, added by the caller), and the walks and the kernel run on the
-// rows that may be eligible, gathered. With near-misses every row is scored. `extra_ok(segment, row)`
-// applies the query's filters on the scanned side.
+// rows that may be eligible, gathered. With near-misses every row is scored (ScanEveryRow).
+// `extra_ok(segment, row)` applies the query's filters on the scanned side.
 template <class Rows, class Segments, class ExtraFilter>
 void ScanPart(const Segments& segments, size_t begin, size_t end, const typename Rows::Other& other,
               const typename Rows::OtherFeatures& other_features, absl::Span<const float> lookup, bool may_skip,
               const sc::KernelParams& params, ExtraFilter extra_ok, Selection& part, MatchResult& counts) {
-  ScanScratch<typename Rows::Block> w;
+  if (!may_skip) {
+    ScanEveryRow<Rows>(segments, begin, end, other, other_features, lookup, params, extra_ok, part, counts);
+    return;
+  }
+  ScanScratch<typename Rows::Block>& w = ThreadScratch<typename Rows::Block>();
   for (size_t s = begin; s < end; ++s) {
     const typename Rows::Segment& segment = *segments[s];
     if (segment.used_rows == 0) continue;
-    if (may_skip && CannotBeEligible(other, segment.summary)) {
+    if (CannotBeEligible(other, segment.summary)) {
       counts.scored -= LiveRows(segment);
       continue;
     }
-    if (may_skip) {
-      Rows::Select(segment, other_features, &w.keep, &w.selection);
-      if (w.selection.count == 0) continue;
-      Rows::Gather(segment, w.selection, &w.block);
-    } else {
-      sc::SelectAllRows(segment.used_rows, Rows::Segment::kRows, &w.selection);
-    }
-    const int padded = w.selection.padded();
+    Rows::Select(segment, other_features, &w.keep, &w.selection);
+    if (w.selection.count == 0) continue;
+    Rows::Gather(segment, w.selection, &w.block);
     Rows::Walk(segment, other, lookup, w.selection, params.score_experience, &w.walked);
-    if (may_skip) {
-      Rows::Score(w.block, other, padded, w.walked, params, &w.scores);
-    } else {
-      Rows::Score(segment, other, padded, w.walked, params, &w.scores);
-    }
-    const auto segment_ok = [&](int row) { return extra_ok(segment, row); };
-    if (may_skip) {
-      ConsiderSelected(part, segment, static_cast<int32_t>(s), w.selection, w.scores, segment_ok, &counts);
-    } else {
-      part.Consider(segment, static_cast<int32_t>(s), w.scores, segment_ok, &counts);
-    }
+    Rows::Score(w.block, other_features, w.selection.padded(), w.walked, params, &w.scores);
+    ConsiderSelected(part, segment, static_cast<int32_t>(s), w.selection, w.scores,
+                     [&](int row) { return extra_ok(segment, row); }, &counts);
   }
 }
 
