@@ -9,10 +9,7 @@
 #include <atomic>
 #include <bit>
 #include <cstdint>
-#include <cstring>
 #include <memory>
-#include <type_traits>
-#include <utility>
 #include <vector>
 
 #include "absl/types/span.h"
@@ -63,29 +60,27 @@ inline ScoredMatch MakeMatch(const TopK<KeptRow>::Entry& entry, const sc::Kernel
 struct Selection {
   Selection(const MatchQuery& q) : query(q), matches(q.k), near_misses(q.near_misses) {}
 
-  // Considers every live row of one scored segment, whose row r was scored in block row base + r;
-  // `extra_ok(row)` applies direction-specific filters.
+  // Considers every live row of one scored segment; `extra_ok(row)` applies direction-specific filters.
   template <class Segment, class ExtraFilter>
-  void Consider(const Segment& segment, int32_t segment_index, const sc::BlockScores& scores, int base,
-                ExtraFilter extra_ok, MatchResult* result) {
+  void Consider(const Segment& segment, int32_t segment_index, const sc::BlockScores& scores, ExtraFilter extra_ok,
+                MatchResult* result) {
     for (int row = 0; row < segment.used_rows; ++row) {
       if (segment.alive[row] < 0.5f) continue;
       ++result->scored;
-      const int at = base + row;
-      const float total = scores.total[at];
-      const uint32_t blockers = scores.blockers[at];
-      if (count_blockers && blockers != 0 && !(query.max_distance_km > 0 && scores.distance_km[at] > query.max_distance_km) &&
+      const float total = scores.total[row];
+      const uint32_t blockers = scores.blockers[row];
+      if (count_blockers && blockers != 0 && !(query.max_distance_km > 0 && scores.distance_km[row] > query.max_distance_km) &&
           extra_ok(row)) {
         for (uint32_t bits = blockers; bits != 0; bits &= bits - 1) ++result->blocker_counts[std::countr_zero(bits)];
       }
       if (total < query.min_score) continue;
-      if (query.max_distance_km > 0 && scores.distance_km[at] > query.max_distance_km) continue;
+      if (query.max_distance_km > 0 && scores.distance_km[row] > query.max_distance_km) continue;
       if (blockers == 0) {
         if (!extra_ok(row)) continue;
         ++result->eligible;
-        if (matches.MayAccept(total)) matches.Push(total, segment.id(row), Keep(scores, segment_index, row, at));
+        if (matches.MayAccept(total)) matches.Push(total, segment.id(row), Keep(scores, segment_index, row, row));
       } else if ((blockers & ~sc::kRelaxableBlockers) == 0 && near_misses.MayAccept(total) && extra_ok(row)) {
-        near_misses.Push(total, segment.id(row), Keep(scores, segment_index, row, at));
+        near_misses.Push(total, segment.id(row), Keep(scores, segment_index, row, row));
       }
     }
   }
@@ -202,10 +197,6 @@ struct ScanScratch {
   FloatColumn keep;  // the selection's working array
   sc::WalkedCriteria walked;
   sc::BlockScores scores;
-  // A full scan's small segments scored together (ScanEveryRow): their walked criteria one after the
-  // other, and where each segment's rows begin in the block.
-  sc::WalkedCriteria grouped_walk;
-  std::vector<std::pair<int32_t, int>> group;  // (segment index, first block row)
 };
 
 template <class Block>
@@ -241,13 +232,6 @@ void ConsiderSelected(Selection& part, const Segment& segment, int32_t segment_i
   }
 }
 
-// Rows [0, rows) of `from` into rows [at, at + rows) of `to`: a plain memcpy (an Eigen assignment of a
-// few dozen rows was a call of its own per column, a quarter of a query over 1k openings).
-template <class Column>
-void CopyRows(const Column& from, int rows, int at, Column* to) {
-  std::memcpy(to->data() + at, from.data(), sizeof(typename Column::Scalar) * static_cast<size_t>(rows));
-}
-
 // What differs between the two directions of a scan: the segments scanned, their gathered block, and
 // the selection, walk and kernel entry points. `Other` is the one record scored against every row.
 struct CandidateRows {  // one opening against candidate segments
@@ -260,12 +244,6 @@ struct CandidateRows {  // one opening against candidate segments
   }
   static void Gather(const Segment& s, const sc::RowSelection& selection, Block* out) {
     sc::GatherCandidateRows(s, selection, out);
-  }
-  // Rows [0, rows) of `s` into block rows [at, at + rows).
-  static void Append(const Segment& s, int rows, int at, Block* out) {
-#define PASSERELLE_APPEND(name, type, neutral, encoding) CopyRows(s.name, rows, at, &out->name);
-    PASSERELLE_CANDIDATE_FEATURES(PASSERELLE_APPEND)
-#undef PASSERELLE_APPEND
   }
   static void Walk(const Segment& s, const Other& o, absl::Span<const float> lookup, const sc::RowSelection& selection,
                    bool experience, sc::WalkedCriteria* out) {
@@ -290,11 +268,6 @@ struct OpeningRows {  // one candidate against opening segments
   static void Gather(const Segment& s, const sc::RowSelection& selection, Block* out) {
     sc::GatherOpeningRows(s, selection, out);
   }
-  static void Append(const Segment& s, int rows, int at, Block* out) {
-#define PASSERELLE_APPEND(name, type, neutral, encoding) CopyRows(s.name, rows, at, &out->name);
-    PASSERELLE_OPENING_FEATURES(PASSERELLE_APPEND)
-#undef PASSERELLE_APPEND
-  }
   static void Walk(const Segment& s, const Other& c, absl::Span<const float> lookup, const sc::RowSelection& selection,
                    bool experience, sc::WalkedCriteria* out) {
     sc::WalkOpeningSegment(s, c, lookup, selection, out, experience);
@@ -307,85 +280,24 @@ struct OpeningRows {  // one candidate against opening segments
   }
 };
 
-// The walked criteria of block rows [0, rows) into rows [at, at + rows) of `to`.
-inline void AppendWalk(const sc::WalkedCriteria& from, int rows, int at, sc::WalkedCriteria* to) {
-  CopyRows(from.occupation, rows, at, &to->occupation);
-  CopyRows(from.skills, rows, at, &to->skills);
-  CopyRows(from.missing_required, rows, at, &to->missing_required);
-  CopyRows(from.credited_experience_months, rows, at, &to->credited_experience_months);
-}
-
-// Pads a grouped block of `rows` rows to whole packets as GatherColumn does: block rows repeat row 0,
-// walked criteria are 0 (padding rows are computed and never read).
-template <class Block>
-void PadGroup(int rows, Block* block, sc::WalkedCriteria* walked) {
-  const int pad = sc::PaddedRows(rows) - rows;
-  if (pad == 0) return;
-#define PASSERELLE_PAD(name, type, neutral, encoding) block->name.segment(rows, pad).setConstant(block->name[0]);
-  if constexpr (std::is_same_v<Block, sc::CandidateBlock>) {
-    PASSERELLE_CANDIDATE_FEATURES(PASSERELLE_PAD)
-  } else {
-    PASSERELLE_OPENING_FEATURES(PASSERELLE_PAD)
-  }
-#undef PASSERELLE_PAD
-  for (FloatColumn* c : {&walked->occupation, &walked->skills, &walked->missing_required,
-                         &walked->credited_experience_months}) {
-    c->segment(rows, pad).setZero();
-  }
-}
-
-// Segments with fewer rows than this are scored together in one kernel call (ScanEveryRow).
-template <class Segment>
-inline constexpr int kGroupBelowRows = Segment::kRows / 2;
-
-// A full scan (near-misses asked: every row scored) of segments [begin, end). A large segment is scored
-// in place; small ones (openings are bucketed by région and housing, so 1k openings make ~36 segments of
-// ~30 rows) are copied one after the other into one block and scored in one kernel call, whose fixed
-// cost (some 35 passes, each with its own set-up) a 30-row segment paid alone. Every row goes through the
-// same packet code either way, so the scores are bit for bit those of scoring each segment alone.
+// A full scan (near-misses asked: every row scored) of segments [begin, end), each segment scored in
+// place. (Copying the small segments of a query one after the other into one block, to pay the kernel's
+// per-call cost once, was measured no faster: the copy touches the same scattered column lines the
+// kernel reads, docs/benchmarks.md.)
 template <class Rows, class Segments, class ExtraFilter>
 void ScanEveryRow(const Segments& segments, size_t begin, size_t end, const typename Rows::Other& other,
-                  const typename Rows::OtherFeatures& other_features, absl::Span<const float> lookup, const sc::KernelParams& params, ExtraFilter extra_ok,
-                  Selection& part, MatchResult& counts) {
-  using Segment = typename Rows::Segment;
+                  const typename Rows::OtherFeatures& other_features, absl::Span<const float> lookup,
+                  const sc::KernelParams& params, ExtraFilter extra_ok, Selection& part, MatchResult& counts) {
   ScanScratch<typename Rows::Block>& w = ThreadScratch<typename Rows::Block>();
-  for (FloatColumn* c : {&w.grouped_walk.occupation, &w.grouped_walk.skills, &w.grouped_walk.missing_required,
-                         &w.grouped_walk.credited_experience_months}) {
-    if (c->size() < Segment::kRows) c->resize(Segment::kRows);
-  }
-  w.group.clear();
-  int grouped = 0;
-  auto score_group = [&] {
-    if (grouped == 0) return;
-    PadGroup(grouped, &w.block, &w.grouped_walk);
-    Rows::Score(w.block, other_features, sc::PaddedRows(grouped), w.grouped_walk, params, &w.scores);
-    for (const auto& [index, at] : w.group) {
-      const Segment& segment = *segments[static_cast<size_t>(index)];
-      part.Consider(segment, index, w.scores, at, [&](int row) { return extra_ok(segment, row); }, &counts);
-    }
-    w.group.clear();
-    grouped = 0;
-  };
   for (size_t s = begin; s < end; ++s) {
-    const Segment& segment = *segments[s];
-    const int rows = segment.used_rows;
-    if (rows == 0) continue;
-    sc::SelectAllRows(rows, Segment::kRows, &w.selection);
-    if (rows >= kGroupBelowRows<Segment>) {
-      Rows::Walk(segment, other, lookup, w.selection, params.score_experience, &w.walked);
-      Rows::Score(segment, other_features, w.selection.padded(), w.walked, params, &w.scores);
-      part.Consider(segment, static_cast<int32_t>(s), w.scores, 0, [&](int row) { return extra_ok(segment, row); },
-                    &counts);
-      continue;
-    }
-    if (grouped + rows > Segment::kRows) score_group();
+    const typename Rows::Segment& segment = *segments[s];
+    if (segment.used_rows == 0) continue;
+    sc::SelectAllRows(segment.used_rows, Rows::Segment::kRows, &w.selection);
     Rows::Walk(segment, other, lookup, w.selection, params.score_experience, &w.walked);
-    AppendWalk(w.walked, rows, grouped, &w.grouped_walk);
-    Rows::Append(segment, rows, grouped, &w.block);
-    w.group.emplace_back(static_cast<int32_t>(s), grouped);
-    grouped += rows;
+    Rows::Score(segment, other_features, w.selection.padded(), w.walked, params, &w.scores);
+    part.Consider(segment, static_cast<int32_t>(s), w.scores, [&](int row) { return extra_ok(segment, row); },
+                  &counts);
   }
-  score_group();
 }
 
 // Scans segments [begin, end) of `segments` for `other`, in either direction. Without near-misses
