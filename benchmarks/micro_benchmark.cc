@@ -3,7 +3,9 @@
 // 1. The scoring kernels, both directions, on every row: a query with near-misses requested scores every
 //    live row with the full kernel (no row selection, no segment skipped), against the scalar peer
 //    scoring every pair one at a time over objects. Printed as nanoseconds per pair and the ratio, from
-//    wall time and from CPU time, after the vector path that ran (`kernel path:`).
+//    wall time and from CPU time, after the vector path that ran (`kernel path:`); then the engine's side
+//    again on every other vector path the CPU supports (`kernel path avx2, CPU time: ...`), each
+//    checked against the peer first.
 // 2. Top-k selection: engine::TopK (bounded heap, ties by id, fed one score at a time as a scan produces
 //    them) against std::partial_sort and std::sort of the whole scored list, on the same scores and ids;
 //    TopK's result is checked equal to partial_sort's first.
@@ -118,6 +120,35 @@ int Run(int argc, char** argv) {
   benchmark::RegisterBenchmark("BM_Kernel/openings/scalar", [&](benchmark::State& st) {
     for (auto _ : st) benchmark::DoNotOptimize(peer.MatchOpenings(candidate, s.k));
   })->Unit(benchmark::kMillisecond);
+  // The same engine cases on every other vector path this CPU supports (BM_KernelPath/<path>/...), each
+  // checked against the scalar peer first: the portable binary must meet the targets on each of them.
+  const std::string active_path(engine::scoring::ActiveKernelPathName());
+  std::vector<std::string> other_paths;
+  for (const auto* path : engine::scoring::SupportedKernelPaths()) {
+    if (path->name != active_path) other_paths.push_back(path->name);
+  }
+  for (const std::string& path : other_paths) {
+    (void)engine::scoring::UseKernelPath(path);
+    if (!SameScores(index.MatchCandidatesFor(opening, full, profile), peer.MatchCandidates(opening, s.k)) ||
+        !SameScores(index.MatchOpeningsFor(candidate, full, profile), peer.MatchOpenings(candidate, s.k))) {
+      std::printf("FAIL: the full kernel's top-%d on path %s differs from the scalar peer's\n", s.k, path.c_str());
+      ok = false;
+    }
+    auto on_path = [&, path](auto query) {
+      return [&, path, query](benchmark::State& st) {
+        (void)engine::scoring::UseKernelPath(path);
+        for (auto _ : st) benchmark::DoNotOptimize(query());
+        (void)engine::scoring::UseKernelPath(active_path);
+      };
+    };
+    benchmark::RegisterBenchmark(("BM_KernelPath/" + path + "/candidates/engine").c_str(),
+                                 on_path([&] { return index.MatchCandidatesFor(opening, full, profile); }))
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark(("BM_KernelPath/" + path + "/openings/engine").c_str(),
+                                 on_path([&] { return index.MatchOpeningsFor(candidate, full, profile); }))
+        ->Unit(benchmark::kMillisecond);
+  }
+  (void)engine::scoring::UseKernelPath(active_path);
 
   // 2. Top-k over one score per candidate (random, with ties: scores on a 1/1000 grid).
   std::vector<std::string> ids;
@@ -228,6 +259,15 @@ int Run(int argc, char** argv) {
               c("BM_Kernel/candidates/scalar") / c("BM_Kernel/candidates/engine"),
               c("BM_Kernel/openings/engine") / no * 1e9, c("BM_Kernel/openings/scalar") / no * 1e9,
               c("BM_Kernel/openings/scalar") / c("BM_Kernel/openings/engine"));
+  for (const std::string& path : other_paths) {
+    const std::string prefix = "BM_KernelPath/" + path + "/";
+    const double ec = c((prefix + "candidates/engine").c_str()), eo = c((prefix + "openings/engine").c_str());
+    std::printf("kernel path %s, CPU time: one opening x every candidate %.2f vs %.2f ns/pair (%.1fx); one candidate "
+                "x every opening %.2f vs %.2f ns/pair (%.1fx)\n",
+                path.c_str(), ec / nc * 1e9, c("BM_Kernel/candidates/scalar") / nc * 1e9,
+                c("BM_Kernel/candidates/scalar") / ec, eo / no * 1e9, c("BM_Kernel/openings/scalar") / no * 1e9,
+                c("BM_Kernel/openings/scalar") / eo);
+  }
   std::printf("top-%d of %zu scores: TopK %.3f ms; std::partial_sort %.3f ms (%.2fx); std::sort %.3f ms (%.1fx)\n",
               s.k, scores.size(), t("BM_TopK/heap") * 1e3, t("BM_TopK/partial_sort") * 1e3,
               t("BM_TopK/partial_sort") / t("BM_TopK/heap"), t("BM_TopK/full_sort") * 1e3,

@@ -244,7 +244,7 @@ absl::StatusOr<MatchResult> MatchIndex::MatchOpeningsIn(const OpeningTable::Snap
   };
   const RunningQuery running(running_queries_);
   selection.count_blockers = full_scan;
-  ScanSegments(snapshot.segments.size(), static_cast<int64_t>(snapshot.live_rows), options_, running.others(), query,
+  ScanSegments(snapshot.segments, static_cast<int64_t>(snapshot.live_rows), options_, running.others(), query,
                scan, &selection, &result);
   if (may_skip) result.scored += static_cast<int64_t>(snapshot.live_rows);
   if (result.eligible == 0 && may_skip && query.count_blockers_in_scope) {
@@ -254,7 +254,7 @@ absl::StatusOr<MatchResult> MatchIndex::MatchOpeningsIn(const OpeningTable::Snap
     Selection counting(counting_query);
     counting.count_blockers = full_scan = true;
     MatchResult counts;
-    ScanSegments(snapshot.segments.size(), static_cast<int64_t>(snapshot.live_rows), options_, running.others(),
+    ScanSegments(snapshot.segments, static_cast<int64_t>(snapshot.live_rows), options_, running.others(),
                  counting_query, scan, &counting, &counts);
     result.blocker_counts = counts.blocker_counts;
   }
@@ -294,7 +294,7 @@ absl::StatusOr<MatchResult> MatchIndex::MatchCandidatesFor(const ResolvedOpening
                             visible, part, counts);
   };
   const RunningQuery running(running_queries_);
-  ScanSegments(snapshot->segments.size(), static_cast<int64_t>(snapshot->live_rows), options_, running.others(), query,
+  ScanSegments(snapshot->segments, static_cast<int64_t>(snapshot->live_rows), options_, running.others(), query,
                scan, &selection, &result);
   if (may_skip) result.scored += static_cast<int64_t>(snapshot->live_rows);
   selection.Finish(params, [&](const KeptRow& kept) {

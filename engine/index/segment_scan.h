@@ -37,9 +37,10 @@ struct KeptRow {
   float ready_day = 0;
 };
 
-inline KeptRow Keep(const sc::BlockScores& scores, int32_t segment, int32_t row) {
-  KeptRow kept{segment, row, {}, scores.distance_km[row], scores.blockers[row], scores.ready_day[row]};
-  for (int k = 0; k < kCriterionCount; ++k) kept.criteria[k] = scores.criteria[k][row];
+// `at`: the row's place in the block arrays.
+inline KeptRow Keep(const sc::BlockScores& scores, int32_t segment, int32_t row, int at) {
+  KeptRow kept{segment, row, {}, scores.distance_km[at], scores.blockers[at], scores.ready_day[at]};
+  for (int k = 0; k < kCriterionCount; ++k) kept.criteria[k] = scores.criteria[k][at];
   return kept;
 }
 
@@ -77,9 +78,9 @@ struct Selection {
       if (blockers == 0) {
         if (!extra_ok(row)) continue;
         ++result->eligible;
-        if (matches.MayAccept(total)) matches.Push(total, segment.id(row), Keep(scores, segment_index, row));
+        if (matches.MayAccept(total)) matches.Push(total, segment.id(row), Keep(scores, segment_index, row, row));
       } else if ((blockers & ~sc::kRelaxableBlockers) == 0 && near_misses.MayAccept(total) && extra_ok(row)) {
-        near_misses.Push(total, segment.id(row), Keep(scores, segment_index, row));
+        near_misses.Push(total, segment.id(row), Keep(scores, segment_index, row, row));
       }
     }
   }
@@ -138,12 +139,32 @@ class RunningQuery {
   const int others_;
 };
 
-// Scans segments [0, count) with `scan(begin, end, selection, counts)`, split over up to
-// options.query_threads threads when there are enough rows to pay for a thread and cores to spare (each
-// other query running takes one), and merges the parts into `selection` and `result`.
-template <class ScanFn>
-void ScanSegments(size_t count, int64_t live_rows, const MatchIndexOptions& options, int other_queries,
+// Where each of `parts` parts of `segments` begins, so that every part holds about the same number of
+// rows (segments differ in size: an opening bucket may hold a few rows or a full segment); cuts[parts] is
+// the end.
+template <class Segments>
+std::vector<size_t> RowBalancedCuts(const Segments& segments, size_t parts) {
+  int64_t total = 0;
+  for (const auto& segment : segments) total += segment->used_rows;
+  std::vector<size_t> cuts(parts + 1, segments.size());
+  cuts[0] = 0;
+  int64_t before = 0;
+  size_t part = 1;
+  for (size_t s = 0; s < segments.size() && part < parts; ++s) {
+    while (part < parts && before >= total * static_cast<int64_t>(part) / static_cast<int64_t>(parts)) cuts[part++] = s;
+    before += segments[s]->used_rows;
+  }
+  return cuts;
+}
+
+// Scans `segments` with `scan(begin, end, selection, counts)`, split over up to options.query_threads
+// threads when there are enough rows to pay for a thread and cores to spare (each other query running
+// takes one), each thread given about the same number of rows, and merges the parts into `selection` and
+// `result`.
+template <class Segments, class ScanFn>
+void ScanSegments(const Segments& segments, int64_t live_rows, const MatchIndexOptions& options, int other_queries,
                   const MatchQuery& query, ScanFn scan, Selection* selection, MatchResult* result) {
+  const size_t count = segments.size();
   const int64_t rows = live_rows;
   const int64_t spare_threads = std::max(1, options.query_threads - other_queries);
   const size_t parts =
@@ -152,20 +173,23 @@ void ScanSegments(size_t count, int64_t live_rows, const MatchIndexOptions& opti
     scan(0, count, *selection, *result);
     return;
   }
+  const std::vector<size_t> cuts = RowBalancedCuts(segments, parts);
   std::vector<Selection> part_selections(parts - 1, Selection(query));
   for (Selection& part : part_selections) part.count_blockers = selection->count_blockers;
   std::vector<MatchResult> part_counts(parts - 1);
-  ParallelRanges(count, parts, [&](size_t part, size_t begin, size_t end) {
+  RunOnThreads(static_cast<int>(parts), [&](int part) {
     if (part == 0) {
-      scan(begin, end, *selection, *result);
+      scan(cuts[0], cuts[1], *selection, *result);
     } else {
-      scan(begin, end, part_selections[part - 1], part_counts[part - 1]);
+      scan(cuts[part], cuts[part + 1], part_selections[part - 1], part_counts[part - 1]);
     }
   });
   for (size_t p = 1; p < parts; ++p) selection->Merge(part_selections[p - 1], part_counts[p - 1], result);
 }
 
-// Working arrays of one scanning thread, allocated once per query rather than per segment.
+// Working arrays of one scanning thread. They only grow, and each thread keeps its own from query to
+// query (ThreadScratch): allocating them afresh (a block is a few hundred kilobytes) was a fair share of
+// a query over 1k openings.
 template <class Block>
 struct ScanScratch {
   sc::RowSelection selection;
@@ -174,6 +198,12 @@ struct ScanScratch {
   sc::WalkedCriteria walked;
   sc::BlockScores scores;
 };
+
+template <class Block>
+ScanScratch<Block>& ThreadScratch() {
+  thread_local ScanScratch<Block> scratch;
+  return scratch;
+}
 
 // Live rows of a segment, for MatchResult::scored of segments skipped whole (counted by Finish: summing
 // the alive column of every skipped segment was a fair share of a short query).
@@ -198,9 +228,7 @@ void ConsiderSelected(Selection& part, const Segment& segment, int32_t segment_i
     if (!extra_ok(row)) continue;
     ++result->eligible;
     if (!part.matches.MayAccept(total)) continue;
-    KeptRow kept = Keep(scores, segment_index, i);
-    kept.row = row;
-    part.matches.Push(total, segment.id(row), std::move(kept));
+    part.matches.Push(total, segment.id(row), Keep(scores, segment_index, row, i));
   }
 }
 
@@ -222,7 +250,7 @@ struct CandidateRows {  // one opening against candidate segments
     sc::WalkCandidateSegment(s, o, lookup, selection, out, experience);
   }
   template <class Columns>
-  static void Score(const Columns& rows, const Other& o, int padded, const sc::WalkedCriteria& walked,
+  static void Score(const Columns& rows, const OtherFeatures& o, int padded, const sc::WalkedCriteria& walked,
                     const sc::KernelParams& params, sc::BlockScores* out) {
     sc::ScoreCandidateBlock(sc::CandidateColumns(rows, padded), sc::OpeningBroadcast(o, padded), walked.occupation,
                             walked.skills, walked.missing_required, walked.credited_experience_months, params, out);
@@ -245,50 +273,61 @@ struct OpeningRows {  // one candidate against opening segments
     sc::WalkOpeningSegment(s, c, lookup, selection, out, experience);
   }
   template <class Columns>
-  static void Score(const Columns& rows, const Other& c, int padded, const sc::WalkedCriteria& walked,
+  static void Score(const Columns& rows, const OtherFeatures& c, int padded, const sc::WalkedCriteria& walked,
                     const sc::KernelParams& params, sc::BlockScores* out) {
     sc::ScoreOpeningBlock(sc::CandidateBroadcast(c, padded), sc::OpeningColumns(rows, padded), walked.occupation,
                           walked.skills, walked.missing_required, walked.credited_experience_months, params, out);
   }
 };
 
+// A full scan (near-misses asked: every row scored) of segments [begin, end), each segment scored in
+// place. (Copying the small segments of a query one after the other into one block, to pay the kernel's
+// per-call cost once, was measured no faster: the copy touches the same scattered column lines the
+// kernel reads, docs/benchmarks.md.)
+template <class Rows, class Segments, class ExtraFilter>
+void ScanEveryRow(const Segments& segments, size_t begin, size_t end, const typename Rows::Other& other,
+                  const typename Rows::OtherFeatures& other_features, absl::Span<const float> lookup,
+                  const sc::KernelParams& params, ExtraFilter extra_ok, Selection& part, MatchResult& counts) {
+  ScanScratch<typename Rows::Block>& w = ThreadScratch<typename Rows::Block>();
+  for (size_t s = begin; s < end; ++s) {
+    const typename Rows::Segment& segment = *segments[s];
+    if (segment.used_rows == 0) continue;
+    sc::SelectAllRows(segment.used_rows, Rows::Segment::kRows, &w.selection);
+    Rows::Walk(segment, other, lookup, w.selection, params.score_experience, &w.walked);
+    Rows::Score(segment, other_features, w.selection.padded(), w.walked, params, &w.scores);
+    part.Consider(segment, static_cast<int32_t>(s), w.scores, [&](int row) { return extra_ok(segment, row); },
+                  &counts);
+  }
+}
+
 // Scans segments [begin, end) of `segments` for `other`, in either direction. Without near-misses
 // (`may_skip`) only eligible pairs count: segments nobody in which can be eligible are skipped whole
 // (their rows still count in `scored`, added by the caller), and the walks and the kernel run on the
-// rows that may be eligible, gathered. With near-misses every row is scored. `extra_ok(segment, row)`
-// applies the query's filters on the scanned side.
+// rows that may be eligible, gathered. With near-misses every row is scored (ScanEveryRow).
+// `extra_ok(segment, row)` applies the query's filters on the scanned side.
 template <class Rows, class Segments, class ExtraFilter>
 void ScanPart(const Segments& segments, size_t begin, size_t end, const typename Rows::Other& other,
               const typename Rows::OtherFeatures& other_features, absl::Span<const float> lookup, bool may_skip,
               const sc::KernelParams& params, ExtraFilter extra_ok, Selection& part, MatchResult& counts) {
-  ScanScratch<typename Rows::Block> w;
+  if (!may_skip) {
+    ScanEveryRow<Rows>(segments, begin, end, other, other_features, lookup, params, extra_ok, part, counts);
+    return;
+  }
+  ScanScratch<typename Rows::Block>& w = ThreadScratch<typename Rows::Block>();
   for (size_t s = begin; s < end; ++s) {
     const typename Rows::Segment& segment = *segments[s];
     if (segment.used_rows == 0) continue;
-    if (may_skip && CannotBeEligible(other, segment.summary)) {
+    if (CannotBeEligible(other, segment.summary)) {
       counts.scored -= LiveRows(segment);
       continue;
     }
-    if (may_skip) {
-      Rows::Select(segment, other_features, &w.keep, &w.selection);
-      if (w.selection.count == 0) continue;
-      Rows::Gather(segment, w.selection, &w.block);
-    } else {
-      sc::SelectAllRows(segment.used_rows, Rows::Segment::kRows, &w.selection);
-    }
-    const int padded = w.selection.padded();
+    Rows::Select(segment, other_features, &w.keep, &w.selection);
+    if (w.selection.count == 0) continue;
+    Rows::Gather(segment, w.selection, &w.block);
     Rows::Walk(segment, other, lookup, w.selection, params.score_experience, &w.walked);
-    if (may_skip) {
-      Rows::Score(w.block, other, padded, w.walked, params, &w.scores);
-    } else {
-      Rows::Score(segment, other, padded, w.walked, params, &w.scores);
-    }
-    const auto segment_ok = [&](int row) { return extra_ok(segment, row); };
-    if (may_skip) {
-      ConsiderSelected(part, segment, static_cast<int32_t>(s), w.selection, w.scores, segment_ok, &counts);
-    } else {
-      part.Consider(segment, static_cast<int32_t>(s), w.scores, segment_ok, &counts);
-    }
+    Rows::Score(w.block, other_features, w.selection.padded(), w.walked, params, &w.scores);
+    ConsiderSelected(part, segment, static_cast<int32_t>(s), w.selection, w.scores,
+                     [&](int row) { return extra_ok(segment, row); }, &counts);
   }
 }
 

@@ -35,6 +35,23 @@ void ClearPadding(const RowSelection& selection, WalkedCriteria* out) {
   out->credited_experience_months.segment(selection.count, pad).setZero();
 }
 
+// out[row] = the largest value(k) > 0 over the row's entries [offsets[row], offsets[row + 1]), else 0,
+// for the rows [0, n) (a whole segment: their entries are one contiguous run). Most entries are worth 0
+// to one query (codes unrelated to its occupation), so walking the run once and finding the row of the
+// few that count costs less than a short loop of unpredictable length per row. Max is exact, so the
+// values are those of the per-row loop.
+template <class Value>
+void BestOfEveryRow(const int32_t* offsets, int n, Value value, float* out) {
+  std::fill_n(out, n, 0.0f);
+  int row = 0;
+  for (int32_t k = offsets[0], end = offsets[n]; k < end; ++k) {
+    const float v = value(k);
+    if (!(v > 0.0f)) continue;
+    while (offsets[row + 1] <= k) ++row;
+    out[row] = std::max(out[row], v);
+  }
+}
+
 }  // namespace
 
 float SkillCoverage(float covered_required, float covered_desired, float covered_core, float required, float desired,
@@ -84,7 +101,23 @@ void WalkCandidateSegment(const CandidateSegment& segment, const ResolvedOpening
   const int m = selection.count;
   const int32_t* rows = selection.rows.data();
   const absl::Span<const float> experience_share = relation_to_opening.subspan(relation_to_opening.size() / 2);
-  for (int i = 0; i < m; ++i) {
+  if (selection.all_rows) {
+    // Block row i is segment row i (a full scan).
+    const float* factor = segment.occupation_factor.data();
+    const int32_t* rome = segment.occupation_rome.data();
+    BestOfEveryRow(segment.occupation_offsets.data(), m, [&](int32_t k) { return factor[k] * relation_to_opening[rome[k]]; },
+                   out->occupation.data());
+    if (experience) {
+      const float* years = segment.experience_years.data();
+      const int32_t* past = segment.experience_rome.data();
+      BestOfEveryRow(segment.experience_offsets.data(), m,
+                     [&](int32_t k) { return 12.0f * std::max(years[k], 0.0f) * experience_share[past[k]]; },
+                     out->credited_experience_months.data());
+    } else {
+      std::fill_n(out->credited_experience_months.data(), m, 0.0f);
+    }
+  }
+  for (int i = 0; i < m && !selection.all_rows; ++i) {
     const int row = rows[i];
     float best = 0;
     for (int32_t k = segment.occupation_offsets[row]; k < segment.occupation_offsets[row + 1]; ++k) {

@@ -105,13 +105,21 @@ auto AsinSmall(const Array& x) {
   return x * (1.0f + x2 * (1.0f / 6 + x2 * (3.0f / 40 + x2 * (5.0f / 112 + x2 * (35.0f / 1152 + x2 * (63.0f / 2816))))));
 }
 
-// Bits set in x. std::popcount is one instruction, but GCC 12 does not vectorise it; this form it does.
+// Bits set in x. std::popcount is one instruction, but GCC 12 does not vectorise it (x86-64-v4 has no
+// vector popcount). Nor the usual bit-trick form ending in `(x * 0x01010101) >> 24`: GCC 12 recognises
+// that as a popcount and emits the scalar instruction, which left the kernel's schedule and desired-asset
+// loops scalar (perf). Summing the byte counts with shifts it does not recognise, and vectorises.
 inline uint32_t PopCount(uint32_t x) {
   x = x - ((x >> 1) & 0x55555555u);
   x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
   x = (x + (x >> 4)) & 0x0F0F0F0Fu;
-  return (x * 0x01010101u) >> 24;
+  x += x >> 8;
+  x += x >> 16;
+  return x & 0x3Fu;
 }
+// A 0/1 float from a bool through int32: GCC 12 converts bool to float as an unsigned value
+// (vcvtusi2ss), which it does not vectorise; from int32 it does.
+inline float FloatOf(bool b) { return static_cast<float>(static_cast<int32_t>(b)); }
 // 1 if `accepted` (0 = any) contains the opening's contract bit, else 0.
 inline float ContractAccepted(uint32_t accepted, uint32_t contract_bit) {
   return static_cast<float>((accepted == 0) | ((accepted & contract_bit) != 0));
@@ -214,15 +222,15 @@ void ScorePairs(const CandidateSide& c, const OpeningSide& o, const FloatColumn&
   float* working_time_out = out->working_time_ok.data() + begin;
   for (Eigen::Index i = 0; i < n; ++i) categories_out[i] = LicencesMissing(held.coeff(i), licences_required.coeff(i));
   for (Eigen::Index i = 0; i < n; ++i) {
-    working_time_out[i] = static_cast<float>(WorkingTimeFits(availability.coeff(i), night.coeff(i), weekend.coeff(i)));
+    working_time_out[i] = FloatOf(WorkingTimeFits(availability.coeff(i), night.coeff(i), weekend.coeff(i)));
   }
   {
     const auto s0 = c.languages_spoken_0(), s1 = c.languages_spoken_1(), s2 = c.languages_spoken_2();
     const auto r0 = o.languages_required_0(), r1 = o.languages_required_1(), r2 = o.languages_required_2();
     float* languages_out = out->languages_missing.data() + begin;
     for (Eigen::Index i = 0; i < n; ++i) {
-      languages_out[i] = static_cast<float>(
-          LanguagesMissing(s0.coeff(i), s1.coeff(i), s2.coeff(i), r0.coeff(i), r1.coeff(i), r2.coeff(i)));
+      languages_out[i] =
+          FloatOf(LanguagesMissing(s0.coeff(i), s1.coeff(i), s2.coeff(i), r0.coeff(i), r1.coeff(i), r2.coeff(i)));
     }
   }
   const auto coverage = H(out->coverage);

@@ -164,5 +164,73 @@ TEST(SegmentPruningTest, SkippingSegmentsNeverChangesTheMatches) {
   EXPECT_GT(skipped_rows, 0) << "no segment was ever skipped: the test checks nothing";
 }
 
+
+// A scan split over threads (each part a run of segments holding about the same number of rows) gives
+// what one thread gives, bit for bit: the same matches and near-misses, scores and counts. (That a full
+// scan, whose small segments are scored together in one block, scores eligible rows bit for bit as the
+// selected scan does is tests/engine/row_selection_test.cc's.)
+void ExpectSameResult(const MatchResult& a, const MatchResult& b, const std::string& query) {
+  EXPECT_EQ(a.scored, b.scored) << query;
+  EXPECT_EQ(a.eligible, b.eligible) << query;
+  EXPECT_EQ(a.blocker_counts, b.blocker_counts) << query;
+  auto same = [&](const std::vector<ScoredMatch>& x, const std::vector<ScoredMatch>& y, const char* what) {
+    ASSERT_EQ(x.size(), y.size()) << query << " " << what;
+    for (size_t i = 0; i < x.size(); ++i) {
+      EXPECT_EQ(x[i].id, y[i].id) << query << " " << what << " rank " << i;
+      EXPECT_EQ(x[i].total, y[i].total) << query << " " << what << " rank " << i;
+      EXPECT_EQ(x[i].criteria, y[i].criteria) << query << " " << what << " rank " << i;
+      EXPECT_EQ(x[i].distance_km, y[i].distance_km) << query << " " << what << " rank " << i;
+      EXPECT_EQ(x[i].blockers, y[i].blockers) << query << " " << what << " rank " << i;
+    }
+  };
+  same(a.matches, b.matches, "matches");
+  same(a.near_misses, b.near_misses, "near-misses");
+}
+
+TEST(ScanSplitTest, SplittingAScanOverThreadsChangesNoResult) {
+  MatchIndexOptions one_thread;
+  one_thread.query_threads = 1;
+  MatchIndexOptions two_threads;
+  two_threads.query_threads = 2;
+  two_threads.min_rows_per_thread = 1;  // every scan of two segments or more is split
+  MatchIndex single(SharedReferenceData(), one_thread), split(SharedReferenceData(), two_threads);
+  RandomRecords random(23);
+  std::vector<std::shared_ptr<const ResolvedCandidate>> candidates;
+  for (int i = 0; i < CandidateSegment::kRows + 700; ++i) candidates.push_back(*single.ResolveCandidate(random.MakeCandidate(i)));
+  std::vector<std::shared_ptr<const ResolvedOpening>> openings;
+  for (int i = 0; i < OpeningSegment::kRows + 300; ++i) openings.push_back(*single.ResolveOpening(random.MakeOpening(i)));
+  for (MatchIndex* index : {&single, &split}) {
+    index->UpsertCandidates(candidates);
+    index->UpsertOpenings(openings);
+    // Dead rows inside the small opening segments scored together, and inside candidate segments.
+    for (int i = 0; i < 300; i += 11) {
+      index->RemoveOpening("o" + std::to_string(i));
+      index->RemoveCandidate("c" + std::to_string(i));
+    }
+  }
+  MatchQuery full;
+  full.k = 40;
+  full.near_misses = 40;
+  full.explain = false;
+  MatchQuery selected = full;
+  selected.near_misses = 0;
+  int64_t near_misses = 0;
+  for (int i = 0; i < 20; ++i) {
+    const std::string opening = "o" + std::to_string(300 + i * 41), candidate = "c" + std::to_string(300 + i * 173);
+    for (const MatchQuery& q : {full, selected}) {
+      auto a = single.MatchCandidates(opening, q, DefaultScoringProfile());
+      auto b = split.MatchCandidates(opening, q, DefaultScoringProfile());
+      ASSERT_TRUE(a.ok() && b.ok());
+      ExpectSameResult(*a, *b, "MatchCandidates " + opening);
+      auto c = single.MatchOpenings(candidate, q, DefaultScoringProfile());
+      auto d = split.MatchOpenings(candidate, q, DefaultScoringProfile());
+      ASSERT_TRUE(c.ok() && d.ok());
+      ExpectSameResult(*c, *d, "MatchOpenings " + candidate);
+      near_misses += static_cast<int64_t>(a->near_misses.size() + c->near_misses.size());
+    }
+  }
+  EXPECT_GT(near_misses, 100) << "too few near-misses: the full scans check little";
+}
+
 }  // namespace
 }  // namespace passerelle::engine

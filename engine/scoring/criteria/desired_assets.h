@@ -20,13 +20,16 @@ namespace passerelle::engine::scoring {
 // category now and the exchange takes about kLicenceExchangeWeeks.
 inline constexpr float kDesiredLicencePendingCredit = 0.5f;
 
-// Bits set in x, in the branch-free form GCC 12 vectorises (std::popcount it does not; the same
-// arithmetic as the kernel's PopCount).
+// Bits set in x, in the branch-free form GCC 12 vectorises (neither std::popcount nor the bit-trick
+// form ending in a multiply, which it turns into the scalar instruction; the same arithmetic as the
+// kernel's PopCount).
 inline uint32_t DesiredBitCount(uint32_t x) {
   x = x - ((x >> 1) & 0x55555555u);
   x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
   x = (x + (x >> 4)) & 0x0F0F0F0Fu;
-  return (x * 0x01010101u) >> 24;
+  x += x >> 8;
+  x += x >> 16;
+  return x & 0x3Fu;
 }
 
 // The opening's desired words and the candidate's, as the feature columns hold them.

@@ -33,7 +33,7 @@ inline constexpr std::array<const char*, kLicenceCategoryCount> kLicenceCategory
 
 // 1 when some required category is not held, else 0. Branch-free so that the kernel's loop vectorises.
 inline float LicencesMissing(uint32_t held, uint32_t required) {
-  return static_cast<float>((required & ~held) != 0);
+  return static_cast<float>(static_cast<int32_t>((required & ~held) != 0));  // through int32: vectorises
 }
 
 }  // namespace passerelle::engine::scoring
