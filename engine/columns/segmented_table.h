@@ -36,11 +36,13 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/types/span.h"
+#include "engine/columns/id_slot_map.h"
 #include "engine/common/parallel.h"
 
 namespace passerelle::engine {
@@ -76,10 +78,9 @@ class SegmentedTable {
     int64_t slot = -1;
     {
       std::lock_guard<std::mutex> lock(publish_mu_);
-      auto it = rows_.find(id);
-      if (it == rows_.end()) return nullptr;
+      slot = rows_.Find(id);
+      if (slot < 0) return nullptr;
       snapshot = snapshot_;  // published together with rows_, so the slot is in it
-      slot = it->second;
     }
     return snapshot->segments[slot / Segment::kRows]->record(slot % Segment::kRows);
   }
@@ -100,10 +101,24 @@ class SegmentedTable {
   // Inserts or replaces `upserts` (by id) and removes `removals`, published as one new version.
   // Returns how many of `removals` existed.
   size_t Apply(absl::Span<const std::shared_ptr<const Record>> upserts, absl::Span<const std::string> removals) {
+    size_t erased = 0;
+    ApplyIf(upserts, removals, nullptr, &erased);
+    return erased;
+  }
+
+  // Apply, with the new version published only if `durable` (when set) returns true: it is called once the
+  // changed segments are built, under the write lock, so that a writer builds them while its synced
+  // write runs and nothing is visible before that write is durable. When it returns false nothing
+  // changes. Returns whether the version was published; `erased` (optional): how many of `removals` existed.
+  bool ApplyIf(absl::Span<const std::shared_ptr<const Record>> upserts, absl::Span<const std::string> removals,
+               const std::function<bool()>& durable, size_t* erased = nullptr) {
     std::lock_guard<std::mutex> write_lock(write_mu_);
+    std::optional<Undo> undo;
+    if (durable) undo.emplace(Undo{buckets_, segment_bucket_, ordered_live_, slot_key_.size(), {}});
+    undo_ = undo ? &*undo : nullptr;
     Batch batch(*snapshot());
     Pending pending;
-    size_t erased = 0;
+    size_t removed = 0;
     for (const std::shared_ptr<const Record>& record : upserts) {
       const int64_t slot = SlotFor(*record, pending, batch);
       batch.Mutable(slot / Segment::kRows)->Set(slot % Segment::kRows, record);
@@ -113,12 +128,19 @@ class SegmentedTable {
       const int64_t slot = PendingSlot(id, pending);
       if (slot < 0) continue;
       batch.Mutable(slot / Segment::kRows)->Clear(slot % Segment::kRows);
-      ++erased;
+      ++removed;
       ReleaseSlot(slot);
       pending[id] = Entry{slot, false};
     }
+    undo_ = nullptr;
+    for (auto& segment : batch.owned) segment->Finish();
+    if (durable && !durable()) {
+      RollBack(*std::move(undo));
+      return false;
+    }
     Publish(std::move(batch), std::move(pending));
-    return erased;
+    if (erased != nullptr) *erased = removed;
+    return true;
   }
 
   // With an order: rewrites the live rows sorted by key into new, full segments (the last one partial)
@@ -133,7 +155,7 @@ class SegmentedTable {
     // rows_ changes only under write_mu_, held here: reading it without publish_mu_ races with no one.
     std::vector<std::pair<uint64_t, int64_t>> order;  // (key, old slot)
     order.reserve(rows_.size());
-    for (const auto& entry : rows_) order.emplace_back(slot_key_[entry.second], entry.second);
+    rows_.ForEach([&](absl::string_view, int64_t slot) { order.emplace_back(slot_key_[slot], slot); });
     std::sort(order.begin(), order.end());
     const size_t count = (order.size() + Segment::kRows - 1) / Segment::kRows;
     std::vector<std::shared_ptr<const Segment>> segments(count);
@@ -149,12 +171,12 @@ class SegmentedTable {
         segments[s] = std::move(segment);
       }
     });
-    absl::flat_hash_map<std::string, int64_t> rows;
+    IdSlotMap rows;
     rows.reserve(order.size());
     std::vector<uint64_t> keys(count * Segment::kRows, 0);
     for (size_t i = 0; i < order.size(); ++i) {
       const int64_t from = order[i].second;
-      rows.emplace(std::string(base->segments[from / Segment::kRows]->id(from % Segment::kRows)), static_cast<int64_t>(i));
+      rows.Set(base->segments[from / Segment::kRows]->id(from % Segment::kRows), static_cast<int64_t>(i));
       keys[i] = order[i].first;
     }
     slot_key_ = std::move(keys);
@@ -167,7 +189,7 @@ class SegmentedTable {
     next->live_rows = order.size();
     {
       std::lock_guard<std::mutex> lock(publish_mu_);
-      rows_.swap(rows);
+      std::swap(rows_, rows);
       snapshot_ = std::move(next);
     }
     // The old id map is freed here, outside publish_mu_.
@@ -207,8 +229,7 @@ class SegmentedTable {
   int64_t PendingSlot(const std::string& id, const Pending& pending) {
     if (auto it = pending.find(id); it != pending.end()) return it->second.live ? it->second.slot : -1;
     std::lock_guard<std::mutex> lock(publish_mu_);
-    auto found = rows_.find(id);
-    return found == rows_.end() ? -1 : found->second;
+    return rows_.Find(id);
   }
 
   // Where a bucket puts its next rows.
@@ -217,6 +238,30 @@ class SegmentedTable {
     int64_t open_segment = -1;
     int next_row = Segment::kRows;  // kRows = no open segment with room
   };
+
+  // The slot bookkeeping as it was before an ApplyIf, to put back when its write failed.
+  struct Undo {
+    absl::flat_hash_map<uint32_t, BucketState> buckets;
+    std::vector<uint32_t> segment_bucket;
+    size_t ordered_live = 0;
+    size_t slot_keys = 0;                                 // slot_key_.size()
+    std::vector<std::pair<int64_t, uint64_t>> old_keys;  // (slot, key) overwritten below slot_keys, in order
+  };
+
+  void SetSlotKey(int64_t slot, uint64_t key) {
+    if (undo_ != nullptr && static_cast<size_t>(slot) < undo_->slot_keys) {
+      undo_->old_keys.emplace_back(slot, slot_key_[slot]);
+    }
+    slot_key_[slot] = key;
+  }
+
+  void RollBack(Undo undo) {
+    for (auto it = undo.old_keys.rbegin(); it != undo.old_keys.rend(); ++it) slot_key_[it->first] = it->second;
+    slot_key_.resize(undo.slot_keys);
+    buckets_ = std::move(undo.buckets);
+    segment_bucket_ = std::move(undo.segment_bucket);
+    ordered_live_ = undo.ordered_live;
+  }
 
   bool InOrderedSegment(int64_t slot) const { return slot / Segment::kRows < ordered_segments_; }
 
@@ -240,7 +285,7 @@ class SegmentedTable {
       const bool stays = order_key_ ? !InOrderedSegment(existing) || slot_key_[existing] == key
                                     : segment_bucket_[existing / Segment::kRows] == bucket;
       if (stays) {
-        if (order_key_) slot_key_[existing] = key;
+        if (order_key_) SetSlotKey(existing, key);
         return existing;
       }
       batch.Mutable(existing / Segment::kRows)->Clear(existing % Segment::kRows);
@@ -249,7 +294,7 @@ class SegmentedTable {
     const int64_t slot = NewSlot(bucket);
     if (order_key_) {
       if (slot_key_.size() <= static_cast<size_t>(slot)) slot_key_.resize(segment_bucket_.size() * Segment::kRows, 0);
-      slot_key_[slot] = key;
+      SetSlotKey(slot, key);
     }
     return slot;
   }
@@ -271,15 +316,14 @@ class SegmentedTable {
   }
 
   void Publish(Batch batch, Pending entries) {
-    for (auto& segment : batch.owned) segment->Finish();
     auto next = std::make_shared<Snapshot>();
     next->segments = std::move(batch.segments);
     std::lock_guard<std::mutex> lock(publish_mu_);
     for (auto& [id, entry] : entries) {
       if (entry.live) {
-        rows_[id] = entry.slot;
+        rows_.Set(id, entry.slot);
       } else {
-        rows_.erase(id);
+        rows_.Erase(id);
       }
     }
     next->live_rows = rows_.size();
@@ -295,10 +339,11 @@ class SegmentedTable {
   size_t ordered_live_ = 0;                          // GUARDED_BY(write_mu_); of those, still live in place
   absl::flat_hash_map<uint32_t, BucketState> buckets_;  // GUARDED_BY(write_mu_)
   std::vector<uint32_t> segment_bucket_;             // GUARDED_BY(write_mu_); bucket of each segment
+  Undo* undo_ = nullptr;                             // GUARDED_BY(write_mu_); set while ApplyIf stages
   // std::mutex rather than absl::Mutex: ThreadSanitizer understands it without an instrumented Abseil.
   mutable std::mutex publish_mu_;
   std::shared_ptr<const Snapshot> snapshot_;        // GUARDED_BY(publish_mu_)
-  absl::flat_hash_map<std::string, int64_t> rows_;  // GUARDED_BY(publish_mu_); id -> slot; written only under write_mu_ too
+  IdSlotMap rows_;  // GUARDED_BY(publish_mu_); id -> slot; written only under write_mu_ too
 };
 
 }  // namespace passerelle::engine

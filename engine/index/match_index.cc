@@ -120,6 +120,10 @@ absl::StatusOr<std::shared_ptr<const ResolvedOpening>> MatchIndex::ResolveOpenin
 }
 
 void MatchIndex::UpsertCandidates(absl::Span<const std::shared_ptr<const ResolvedCandidate>> candidates) {
+  UpsertCandidatesIf(candidates, nullptr);
+}
+bool MatchIndex::UpsertCandidatesIf(absl::Span<const std::shared_ptr<const ResolvedCandidate>> candidates,
+                                    const std::function<bool()>& durable) {
   // Records resolved by this index carry its codes already; others get a copy that does.
   std::vector<std::shared_ptr<const ResolvedCandidate>> coded;
   for (size_t i = 0; i < candidates.size(); ++i) {
@@ -134,21 +138,27 @@ void MatchIndex::UpsertCandidates(absl::Span<const std::shared_ptr<const Resolve
       coded.push_back(std::move(copy));
     }
   }
-  candidates_.Apply(coded.empty() ? candidates : absl::MakeConstSpan(coded), {});
+  if (!candidates_.ApplyIf(coded.empty() ? candidates : absl::MakeConstSpan(coded), {}, durable)) return false;
   MaybeReorderCandidates();
   if (HasListener()) {
     std::vector<std::string> ids;
     for (const auto& c : candidates) ids.push_back(c->record.id);
     NotifyWrite(IndexTable::kCandidates, ids);
   }
+  return true;
 }
 void MatchIndex::UpsertOpenings(absl::Span<const std::shared_ptr<const ResolvedOpening>> openings) {
-  openings_.Apply(openings, {});
+  UpsertOpeningsIf(openings, nullptr);
+}
+bool MatchIndex::UpsertOpeningsIf(absl::Span<const std::shared_ptr<const ResolvedOpening>> openings,
+                                  const std::function<bool()>& durable) {
+  if (!openings_.ApplyIf(openings, {}, durable)) return false;
   if (HasListener()) {
     std::vector<std::string> ids;
     for (const auto& o : openings) ids.push_back(o->record.id);
     NotifyWrite(IndexTable::kOpenings, ids);
   }
+  return true;
 }
 bool MatchIndex::RemoveCandidate(const std::string& id) {
   const bool removed = candidates_.Apply({}, {id}) > 0;

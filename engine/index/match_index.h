@@ -162,6 +162,13 @@ class MatchIndex {
   // elsewhere is given this index's owner code on the way in.
   void UpsertCandidates(absl::Span<const std::shared_ptr<const ResolvedCandidate>> candidates);
   void UpsertOpenings(absl::Span<const std::shared_ptr<const ResolvedOpening>> openings);
+  // The same, visible only once durable() returns true, called when the rows are built (a writer builds
+  // them while its synced write runs, SegmentedTable::ApplyIf); false leaves the index unchanged.
+  // Returns whether the records were applied.
+  bool UpsertCandidatesIf(absl::Span<const std::shared_ptr<const ResolvedCandidate>> candidates,
+                          const std::function<bool()>& durable);
+  bool UpsertOpeningsIf(absl::Span<const std::shared_ptr<const ResolvedOpening>> openings,
+                        const std::function<bool()>& durable);
   // Returns false when the id was not present.
   bool RemoveCandidate(const std::string& id);
   bool RemoveOpening(const std::string& id);

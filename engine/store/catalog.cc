@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
+#include <functional>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -39,6 +41,10 @@ struct CandidateKind {
   static void Upsert(MatchIndex& index, absl::Span<const std::shared_ptr<const Resolved>> rs) {
     index.UpsertCandidates(rs);
   }
+  static void UpsertIf(MatchIndex& index, absl::Span<const std::shared_ptr<const Resolved>> rs,
+                       const std::function<bool()>& durable) {
+    index.UpsertCandidatesIf(rs, durable);
+  }
   static void Remove(MatchIndex& index, const std::string& id) { index.RemoveCandidate(id); }
   static void SetExpiry(Day, Record*) {}  // candidates have no expiry
   static bool Indexed(const MatchIndex& index, const std::string& id) { return index.FindCandidate(id) != nullptr; }
@@ -59,6 +65,10 @@ struct OpeningKind {
   }
   static void Upsert(MatchIndex& index, absl::Span<const std::shared_ptr<const Resolved>> rs) {
     index.UpsertOpenings(rs);
+  }
+  static void UpsertIf(MatchIndex& index, absl::Span<const std::shared_ptr<const Resolved>> rs,
+                       const std::function<bool()>& durable) {
+    index.UpsertOpeningsIf(rs, durable);
   }
   static void Remove(MatchIndex& index, const std::string& id) { index.RemoveOpening(id); }
   // The expiry given beside the record becomes the record's, so the index holds it too (queries filter on it).
@@ -391,8 +401,22 @@ absl::StatusOr<std::vector<PutOutcome>> Catalog::PutRecords(absl::string_view or
   WriteSet writes;
   for (size_t i : order) writes.PutRecord(Kind::kKind, std::move(keys[i]), EncodeStoredValue(now, encoded[i]));
   // Outside any lock: concurrent puts share RocksDB's group commit (one log sync for all of them).
-  PASSERELLE_RETURN_IF_ERROR(store_->Commit(writes));
-  Kind::Upsert(index_, applied);
+  if (applied.size() < kParallelPutRecords) {
+    PASSERELLE_RETURN_IF_ERROR(store_->Commit(writes));
+    Kind::Upsert(index_, applied);
+  } else {
+    // A helper thread builds the records' index rows while this one makes the synced write (here: a
+    // LogEntryScope is this thread's); the rows are published only once the write succeeded, so nothing
+    // is visible before it is durable, and all of it is when the put returns.
+    std::promise<bool> written;
+    std::thread builder([this, &applied, durable = written.get_future().share()] {
+      Kind::UpsertIf(index_, applied, [&durable] { return durable.get(); });
+    });
+    const absl::Status committed = store_->Commit(writes);
+    written.set_value(committed.ok());
+    builder.join();
+    PASSERELLE_RETURN_IF_ERROR(committed);
+  }
   std::lock_guard<std::mutex> lock(state_mu_);
   for (const auto& record : applied) invalid_.erase({Kind::kKind, record->id()});
   return outcomes;

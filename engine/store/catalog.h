@@ -11,6 +11,8 @@
 // Write path: validate and resolve each record against the reference data -> one synced RocksDB batch
 // (each record with its update time from CatalogOptions::clock) -> apply to the index -> return. A
 // record that fails is reported on its own and changes nothing; the others of the batch go through.
+// A put of 64 records or more builds the records' index rows on a helper thread while the synced write
+// runs and publishes them once it succeeded (MatchIndex::UpsertCandidatesIf).
 //
 // Governance (catalog_governance.cc, audit_log.h): the audit log of candidate reads, the retention
 // sweeper (Sweep, driven by a "now" the caller passes), the list of records about to expire, and the
@@ -29,7 +31,8 @@
 // touches one of its records: writes in flight at the same time hold disjoint records, so the order in
 // which RocksDB logs them and the order in which the index applies them cannot disagree about any record,
 // and a put's `created` (and a sweep's re-check of a record) sees its last completed write. The index is
-// updated after the synced write returns and before the put does: nothing is visible before it is durable.
+// updated (its rows published) after the synced write returns and before the put does: nothing is visible
+// before it is durable, and everything acknowledged is visible.
 // Readers never wait for writers, except GetProfile/ListProfiles/InvalidRecords for a map lookup.
 //
 // Example:

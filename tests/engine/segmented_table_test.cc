@@ -1,0 +1,118 @@
+// SegmentedTable::ApplyIf: the rows are built before durable() is asked, published only when it says
+// yes, and a no leaves the table exactly as it was (later writes land as if it never happened).
+#include "engine/columns/segmented_table.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace passerelle::engine {
+namespace {
+
+struct Row {
+  std::string name;
+  uint64_t place = 0;  // the order key
+  int version = 0;
+  const std::string& id() const { return name; }
+};
+
+// Four rows a segment, so a few records span several segments.
+struct TinySegment {
+  static constexpr int kRows = 4;
+  std::vector<std::shared_ptr<const Row>> rows = std::vector<std::shared_ptr<const Row>>(kRows);
+  void Set(int row, const std::shared_ptr<const Row>& r) { rows[row] = r; }
+  void Clear(int row) { rows[row] = nullptr; }
+  void Finish() {}
+  std::shared_ptr<const Row> record(int row) const { return rows[row]; }
+  void CopyRow(int row, const TinySegment& from, int from_row) { rows[row] = from.rows[from_row]; }
+  std::string id(int row) const { return rows[row] ? rows[row]->name : std::string(); }
+};
+
+using Table = SegmentedTable<Row, TinySegment>;
+
+std::shared_ptr<const Row> R(const std::string& name, uint64_t place, int version) {
+  return std::make_shared<const Row>(Row{name, place, version});
+}
+
+Table Ordered() {
+  return Table(nullptr, [](const Row& r) { return r.place; });
+}
+
+int VersionOf(const Table& table, const std::string& id) {
+  auto found = table.Find(id);
+  return found ? found->version : -1;
+}
+
+TEST(SegmentedTableTest, RefusedWriteChangesNothingAndIsNotVisibleWhileAsked) {
+  Table table = Ordered();
+  table.Apply({R("a", 5, 1), R("b", 3, 1), R("c", 9, 1)}, {});
+  table.Reorder();
+  const auto before = table.snapshot();
+  int asked = 0;
+  const bool published = table.ApplyIf({R("a", 1, 2), R("d", 7, 2), R("e", 2, 2)}, {}, [&] {
+    ++asked;
+    EXPECT_EQ(table.Find("d"), nullptr);  // built, not visible
+    EXPECT_EQ(VersionOf(table, "a"), 1);
+    return false;
+  });
+  EXPECT_FALSE(published);
+  EXPECT_EQ(asked, 1);
+  EXPECT_EQ(table.snapshot(), before);
+  EXPECT_EQ(table.size(), 3u);
+  EXPECT_EQ(table.unordered_rows(), 0u);
+  EXPECT_EQ(VersionOf(table, "a"), 1);
+  EXPECT_EQ(table.Find("d"), nullptr);
+}
+
+// The same writes with a refused one in between end like the same writes without it.
+TEST(SegmentedTableTest, WritesAfterARefusedOneLandAsWithoutIt) {
+  Table refused = Ordered(), plain = Ordered();
+  for (Table* table : {&refused, &plain}) {
+    table->Apply({R("a", 5, 1), R("b", 3, 1), R("c", 9, 1), R("d", 4, 1), R("e", 8, 1)}, {});
+    table->Reorder();
+    table->Apply({R("f", 6, 1)}, {"b"});  // a row in the unordered tail, a freed ordered slot
+  }
+  // Moves an ordered row (new key), keeps one in place, re-keys the tail row, adds rows past the tail.
+  const std::vector<std::shared_ptr<const Row>> writes = {R("a", 1, 2), R("c", 9, 2), R("f", 2, 2), R("g", 7, 2),
+                                                          R("h", 0, 2), R("i", 11, 2), R("j", 12, 2)};
+  EXPECT_FALSE(refused.ApplyIf(writes, {}, [] { return false; }));
+  EXPECT_TRUE(refused.ApplyIf(writes, {}, [] { return true; }));
+  plain.Apply(writes, {});
+  for (Table* table : {&refused, &plain}) table->Apply({R("k", 3, 3)}, {"c"});
+  EXPECT_EQ(refused.size(), plain.size());
+  EXPECT_EQ(refused.unordered_rows(), plain.unordered_rows());
+  EXPECT_EQ(refused.snapshot()->segments.size(), plain.snapshot()->segments.size());
+  for (const char* id : {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"}) {
+    EXPECT_EQ(VersionOf(refused, id), VersionOf(plain, id)) << id;
+  }
+  refused.Reorder();
+  plain.Reorder();
+  const auto& x = refused.snapshot()->segments;
+  const auto& y = plain.snapshot()->segments;
+  ASSERT_EQ(x.size(), y.size());
+  for (size_t s = 0; s < x.size(); ++s) {
+    for (int row = 0; row < TinySegment::kRows; ++row) EXPECT_EQ(x[s]->id(row), y[s]->id(row)) << s << " " << row;
+  }
+}
+
+TEST(SegmentedTableTest, BucketedTableRefusedWriteKeepsItsSlots) {
+  Table refused([](const Row& r) { return static_cast<uint32_t>(r.place % 2); });
+  Table plain([](const Row& r) { return static_cast<uint32_t>(r.place % 2); });
+  for (Table* table : {&refused, &plain}) table->Apply({R("a", 1, 1), R("b", 2, 1), R("c", 3, 1)}, {"x"});
+  for (Table* table : {&refused, &plain}) table->Apply({}, {"b"});
+  EXPECT_FALSE(refused.ApplyIf({R("a", 2, 2), R("d", 4, 2), R("e", 5, 2)}, {}, [] { return false; }));
+  for (Table* table : {&refused, &plain}) table->Apply({R("f", 4, 3), R("g", 1, 3)}, {});
+  ASSERT_EQ(refused.snapshot()->segments.size(), plain.snapshot()->segments.size());
+  for (size_t s = 0; s < plain.snapshot()->segments.size(); ++s) {
+    for (int row = 0; row < TinySegment::kRows; ++row) {
+      EXPECT_EQ(refused.snapshot()->segments[s]->id(row), plain.snapshot()->segments[s]->id(row)) << s << " " << row;
+    }
+  }
+  EXPECT_EQ(VersionOf(refused, "a"), 1);
+  EXPECT_EQ(refused.Find("d"), nullptr);
+}
+
+}  // namespace
+}  // namespace passerelle::engine
