@@ -165,7 +165,7 @@ summarise_profiles() {
     name=$(basename "$data" .data)
     [ "$name" = probe ] && continue
     perf report -i "$data" --stdio --no-children --sort dso,symbol --percent-limit 0.5 2>/dev/null |
-      grep -v '^#' | grep -v '^[[:space:]]*$' | cut -c 1-220 | head -n 40 >"$OUT/logs/profile-$name.txt" || true
+      grep -v '^#' | grep -v '^[[:space:]]*$' | sed 's/[[:space:]]*-[[:space:]]*-[[:space:]]*$//' | cut -c 1-220 | head -n 40 >"$OUT/logs/profile-$name.txt" || true
   done
 }
 
