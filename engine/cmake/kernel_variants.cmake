@@ -38,8 +38,12 @@ foreach(path IN LISTS PASSERELLE_KERNEL_PATHS)
   # -O3 in every optimised build: at -O2 (RelWithDebInfo) GCC 12 vectorises only loops whose trip count it
   # knows to be a multiple of the vector width, so the kernel's mask and experience loops stayed scalar,
   # and it inlines less of the Eigen expressions (each pass a call). The arithmetic is the same.
+  # -fno-trapping-math: with FP traps assumed possible GCC 12 will not compute both sides of a `c ? a : b`
+  # holding a division (the experience and desired-asset loops), so without AVX-512's masked operations
+  # (avx2, baseline) those loops stayed scalar ("control flow in loop", -fopt-info-vec-missed). It allows
+  # speculating such operations only: no rounding or reassociation changes, the arithmetic is the same.
   target_compile_options(passerelle_kernel_${path}
-    PRIVATE ${PASSERELLE_KERNEL_FLAGS_${path}} $<$<NOT:$<CONFIG:Debug>>:-O3>
+    PRIVATE ${PASSERELLE_KERNEL_FLAGS_${path}} $<$<NOT:$<CONFIG:Debug>>:-O3> -fno-trapping-math
             -fvisibility=hidden -fvisibility-inlines-hidden
             $<$<CXX_COMPILER_ID:GNU>:-fno-gnu-unique>)  # clang never emits STB_GNU_UNIQUE
   add_dependencies(passerelle_kernel_${path} passerelle_engine_layers)

@@ -187,6 +187,18 @@ void ScanSegments(const Segments& segments, int64_t live_rows, const MatchIndexO
   for (size_t p = 1; p < parts; ++p) selection->Merge(part_selections[p - 1], part_counts[p - 1], result);
 }
 
+// The same over segments [0, count) when their sizes are not at hand: each thread gets the same number
+// of segments (the form callers used before the row-balanced one).
+template <class ScanFn>
+void ScanSegments(size_t count, int64_t live_rows, const MatchIndexOptions& options, int other_queries,
+                  const MatchQuery& query, ScanFn scan, Selection* selection, MatchResult* result) {
+  struct Counted {
+    int used_rows = 1;
+  };
+  const std::vector<std::shared_ptr<const Counted>> segments(count, std::make_shared<const Counted>());
+  ScanSegments(segments, live_rows, options, other_queries, query, scan, selection, result);
+}
+
 // Working arrays of one scanning thread. They only grow, and each thread keeps its own from query to
 // query (ThreadScratch): allocating them afresh (a block is a few hundred kilobytes) was a fair share of
 // a query over 1k openings.
