@@ -180,7 +180,7 @@ void OpeningBlockMatcher::MatchOne(const ResolvedCandidate& candidate, int64_t b
     if (w.selection.count == 0) continue;
     OpeningRows::Gather(segment, w.selection, &w.block);
     OpeningRows::Walk(segment, candidate, best_by_rome, w.selection, st.params.score_experience, &w.walked);
-    OpeningRows::Score(w.block, candidate, w.selection.padded(), w.walked, st.params, &w.scores);
+    OpeningRows::Score(w.block, features, w.selection.padded(), w.walked, st.params, &w.scores);
     const auto segment_ok = [&](int row) {
       return (query.contract_types == 0 || (query.contract_types & segment.contract_bit[row]) != 0) &&
              (allowed_rome.empty() || allowed_rome[segment.rome[row]]);
@@ -194,9 +194,7 @@ void OpeningBlockMatcher::MatchOne(const ResolvedCandidate& candidate, int64_t b
       if (!segment_ok(row)) continue;
       ++result->eligible;
       if (!best.MayAccept(total)) continue;
-      KeptRow kept = Keep(w.scores, s, i);
-      kept.row = row;
-      best.Push(total, kept);
+      best.Push(total, Keep(w.scores, s, row, i));
     }
   }
   result->scored = static_cast<int64_t>(st.openings->live_rows) - pruned_rows;
