@@ -2,8 +2,8 @@
 //
 // Why: a map of std::string held 118 bytes per row at 1M candidates (a 32-byte string plus its own heap
 // block for ids past 15 bytes, in a table at half load); string_view keys into chunks hold about 70.
-// Erased ids leave dead bytes in their chunk; once those outweigh the live ones, the map copies the live
-// ids into fresh chunks.
+// Erased ids leave dead bytes in their chunk; once those outweigh the live ones (WantsCompaction), the
+// owner swaps in Compacted(), a copy of the live ids in fresh chunks, made outside its readers' lock.
 //
 // Thread-safety: none; SegmentedTable guards it. A view returned by ForEach lives until the next Set,
 // Erase or assignment.
@@ -45,8 +45,17 @@ class IdSlotMap {
     live_bytes_ -= it->first.size();
     dead_bytes_ += it->first.size();
     slots_.erase(it);
-    if (dead_bytes_ > kChunkBytes && dead_bytes_ > live_bytes_) Compact();
     return true;
+  }
+
+  bool WantsCompaction() const { return dead_bytes_ > kChunkBytes && dead_bytes_ > live_bytes_; }
+
+  // The same entries with the ids copied into fresh chunks (no dead bytes).
+  IdSlotMap Compacted() const {
+    IdSlotMap fresh;
+    fresh.reserve(slots_.size());
+    for (const auto& [id, slot] : slots_) fresh.slots_.emplace(fresh.Keep(id), slot);
+    return fresh;
   }
 
   size_t size() const { return slots_.size(); }
@@ -73,13 +82,6 @@ class IdSlotMap {
     chunk_used_ += id.size();
     live_bytes_ += id.size();
     return absl::string_view(at, id.size());
-  }
-
-  void Compact() {
-    IdSlotMap fresh;
-    fresh.reserve(slots_.size());
-    for (const auto& [id, slot] : slots_) fresh.slots_.emplace(fresh.Keep(id), slot);
-    *this = std::move(fresh);
   }
 
   absl::flat_hash_map<absl::string_view, int64_t> slots_;  // views into chunks_

@@ -139,6 +139,7 @@ class SegmentedTable {
       return false;
     }
     Publish(std::move(batch), std::move(pending));
+    CompactIds();  // the old map is freed after the lock
     if (erased != nullptr) *erased = removed;
     return true;
   }
@@ -328,6 +329,15 @@ class SegmentedTable {
     }
     next->live_rows = rows_.size();
     snapshot_ = std::move(next);
+  }
+
+  // Called after Publish; rows_ changes only under write_mu_, held here, so the copy is made without
+  // publish_mu_ and readers wait only for the swap.
+  void CompactIds() {
+    if (!rows_.WantsCompaction()) return;
+    IdSlotMap compacted = rows_.Compacted();
+    std::lock_guard<std::mutex> lock(publish_mu_);
+    std::swap(rows_, compacted);
   }
 
   const BucketFn bucket_of_;

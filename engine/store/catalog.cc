@@ -175,9 +175,13 @@ absl::Status Catalog::LoadRecords(int64_t* loaded) {
       const absl::string_view key(chunk.bytes.data() + offset, key_size);
       const char* value = chunk.bytes.data() + offset + key_size;
       offset += key_size + value_size;
-      // Named by its qualified id once it parses; before that by its stored key, in hex.
-      std::string name = absl::StrCat("?", absl::BytesToHexString(key));
-      auto invalid = [&](std::string reason) { result.invalid.emplace_back(name, std::move(reason)); };
+      // Named by its qualified id once it parses; before that by its stored key, in hex (spelled out only
+      // for an invalid record, not for each of the million loaded).
+      std::string name;
+      auto invalid = [&](std::string reason) {
+        result.invalid.emplace_back(name.empty() ? absl::StrCat("?", absl::BytesToHexString(key)) : name,
+                                    std::move(reason));
+      };
       absl::StatusOr<StoredValue> stored = DecodeStoredValue(absl::string_view(value, value_size));
       typename Kind::Proto proto;
       if (!stored.ok() ||

@@ -114,5 +114,27 @@ TEST(SegmentedTableTest, BucketedTableRefusedWriteKeepsItsSlots) {
   EXPECT_EQ(refused.Find("d"), nullptr);
 }
 
+// Removals leave dead id bytes; past the live ones the table swaps in a compacted id map. Every live id
+// must still find its row, every removed one none.
+TEST(SegmentedTableTest, IdsStayFoundAcrossIdMapCompactions) {
+  Table table([](const Row&) { return 0u; });
+  const std::string padding(60, 'p');
+  auto name = [&](int i) { return padding + std::to_string(i); };
+  for (int round = 0; round < 4; ++round) {
+    std::vector<std::shared_ptr<const Row>> rows;
+    for (int i = 0; i < 3000; ++i) rows.push_back(R(name(round * 3000 + i), 0, round));
+    table.Apply(rows, {});
+    std::vector<std::string> removals;
+    for (int i = 0; i < 3000; ++i) {
+      if (i % 20 != 0) removals.push_back(name(round * 3000 + i));
+    }
+    EXPECT_EQ(table.Apply({}, removals), removals.size());
+  }
+  EXPECT_EQ(table.size(), 4u * 150u);
+  for (int i = 0; i < 12000; ++i) {
+    EXPECT_EQ(table.Find(name(i)) != nullptr, i % 3000 % 20 == 0) << i;
+  }
+}
+
 }  // namespace
 }  // namespace passerelle::engine
