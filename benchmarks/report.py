@@ -222,6 +222,13 @@ def main(folder):
         w(f"Re-ranking: {b['rerank_s']:.1f} s, {b['engine_pairs_per_s'] / 1e6:.1f}M pairs/s "
           f"(scalar peer: {b['scalar_pairs_per_s'] / 1e6:.2f}M pairs/s, "
           f"{b['engine_pairs_per_s'] / b['scalar_pairs_per_s']:.0f}x).")
+        if b.get("pairs_scored") is not None and b.get("pairs_pruned") is not None:
+            total = b["pairs_scored"] + b["pairs_pruned"]
+            w(f"Pairs scored {b['pairs_scored']:,} and pruned {b['pairs_pruned']:,} "
+              f"({b['pairs_scored'] / total * 100 if total else 0:.1f}% scored).")
+        if not b.get("assignment"):
+            w("Assignment and the exposure step were skipped at this size (the pools exceed the batch "
+              "benchmark's `--assign_max_pairs`).")
         w("")
         w("| mechanism | seconds | assigned | total score | vs greedy |")
         w("|---|---:|---:|---:|---:|")
@@ -253,6 +260,15 @@ def main(folder):
                 what = "one opening x every candidate" if side == "candidates" else "one candidate x every opening"
                 w(f"| full kernel, {what} (no row selection) | {e / rows * 1e9:.1f} ns/pair | "
                   f"{p / rows * 1e9:.1f} ns/pair (scalar peer) | {p / e:.1f}x |")
+        # The same engine cases on the CPU's other vector paths (the portable binary would take them on a CPU
+        # without the best one), against the same scalar peer.
+        for path in sorted({k.split("/")[1] for k in t if k.startswith("BM_KernelPath/")}):
+            for side, rows in (("candidates", nc), ("openings", no)):
+                e, p = t.get(f"BM_KernelPath/{path}/{side}/engine"), t.get(f"BM_Kernel/{side}/scalar")
+                if e and p:
+                    what = "one opening x every candidate" if side == "candidates" else "one candidate x every opening"
+                    w(f"| same on the {path} path, {what} | {e / rows * 1e9:.1f} ns/pair | "
+                      f"{p / rows * 1e9:.1f} ns/pair (scalar peer) | {p / e:.1f}x |")
         if t.get("BM_TopK/heap"):
             w(f"| top-{m['k']} of {fmt_n(nc)} scores, TopK | {t['BM_TopK/heap'] * 1e3:.3f} ms | "
               f"{t['BM_TopK/partial_sort'] * 1e3:.3f} ms (std::partial_sort) | {ratio('BM_TopK/partial_sort', 'BM_TopK/heap')} |")
