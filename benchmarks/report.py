@@ -254,20 +254,17 @@ def main(folder):
         w("")
         w("| part | engine | peer | peer / engine (above 1: the engine side is faster) |")
         w("|---|---:|---:|---:|")
-        for side, rows in (("candidates", nc), ("openings", no)):
-            e, p = t.get(f"BM_Kernel/{side}/engine"), t.get(f"BM_Kernel/{side}/scalar")
-            if e and p:
-                what = "one opening x every candidate" if side == "candidates" else "one candidate x every opening"
-                w(f"| full kernel, {what} (no row selection) | {e / rows * 1e9:.1f} ns/pair | "
-                  f"{p / rows * 1e9:.1f} ns/pair (scalar peer) | {p / e:.1f}x |")
-        # The same engine cases on the CPU's other vector paths (the portable binary would take them on a CPU
-        # without the best one), against the same scalar peer.
-        for path in sorted({k.split("/")[1] for k in t if k.startswith("BM_KernelPath/")}):
+        # The run-time path's kernel, then the same engine cases on the CPU's other vector paths (the portable
+        # binary would take them on a CPU without the best one), each against the same scalar peer.
+        paths = [("BM_Kernel", "full kernel, {what} (no row selection)")] + [
+            (f"BM_KernelPath/{path}", f"same on the {path} path, {{what}}")
+            for path in sorted({k.split("/")[1] for k in t if k.startswith("BM_KernelPath/")})]
+        for prefix, label in paths:
             for side, rows in (("candidates", nc), ("openings", no)):
-                e, p = t.get(f"BM_KernelPath/{path}/{side}/engine"), t.get(f"BM_Kernel/{side}/scalar")
+                e, p = t.get(f"{prefix}/{side}/engine"), t.get(f"BM_Kernel/{side}/scalar")
                 if e and p:
                     what = "one opening x every candidate" if side == "candidates" else "one candidate x every opening"
-                    w(f"| same on the {path} path, {what} | {e / rows * 1e9:.1f} ns/pair | "
+                    w(f"| {label.format(what=what)} | {e / rows * 1e9:.1f} ns/pair | "
                       f"{p / rows * 1e9:.1f} ns/pair (scalar peer) | {p / e:.1f}x |")
         if t.get("BM_TopK/heap"):
             w(f"| top-{m['k']} of {fmt_n(nc)} scores, TopK | {t['BM_TopK/heap'] * 1e3:.3f} ms | "
