@@ -184,7 +184,7 @@ absl::Status Catalog::LoadRecords(int64_t* loaded) {
 
   auto process = [this](const Chunk& chunk) {
     Result result;
-    result.resolved.reserve(chunk.entries.size());
+    if constexpr (!kCandidates) result.resolved.reserve(chunk.entries.size());
     // One message for the chunk: parsing into it again reuses its strings and repeated fields.
     typename Kind::Proto proto;
     size_t offset = 0;
@@ -192,11 +192,12 @@ absl::Status Catalog::LoadRecords(int64_t* loaded) {
       const absl::string_view key(chunk.bytes.data() + offset, key_size);
       const char* value = chunk.bytes.data() + offset + key_size;
       offset += key_size + value_size;
-      // Named by its qualified id once it parses; before that by its stored key, in hex (spelled out only
-      // for an invalid record, not for each of the million loaded).
-      std::string name;
+      // Named by its qualified id once it parses; before that by its stored key, in hex (either spelled
+      // out only for an invalid record, not for each of the million loaded).
+      bool parsed = false;
       auto invalid = [&](std::string reason) {
-        result.invalid.emplace_back(name.empty() ? absl::StrCat("?", absl::BytesToHexString(key)) : name,
+        result.invalid.emplace_back(parsed ? QualifiedId(proto.owner_id(), proto.id())
+                                           : absl::StrCat("?", absl::BytesToHexString(key)),
                                     std::move(reason));
       };
       absl::StatusOr<StoredValue> stored = DecodeStoredValue(absl::string_view(value, value_size));
@@ -206,7 +207,7 @@ absl::Status Catalog::LoadRecords(int64_t* loaded) {
         invalid("stored bytes do not parse");
         continue;
       }
-      name = QualifiedId(proto.owner_id(), proto.id());
+      parsed = true;
       if (store_->RecordKey(proto.owner_id(), proto.id()) != key) {
         invalid("id: stored under another key");
         continue;
