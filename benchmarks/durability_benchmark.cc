@@ -16,8 +16,9 @@
 // 3. Start-up: closes the catalog, then a fresh process (this binary again, --reopen) loads the reference
 //    data and opens the catalog (RocksDB open and the index rebuilt from it), timed. Resident memory
 //    (VmRSS, /proc/self/status, after malloc_trim) before and after the open gives the bytes per candidate
-//    of a started server's engine. The importing process's own VmRSS before and after the import is
-//    reported too (it also holds RocksDB's memtables).
+//    of a started server's engine; the child also prints, on stderr, how many of those bytes each index
+//    structure holds. The importing process's own VmRSS before and after the import is reported too (it
+//    also holds RocksDB's memtables).
 //
 // Records are generated (CohortGenerator, seed --seed) batch by batch outside the timed sections.
 //
@@ -45,6 +46,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "engine/columns/candidate_segment.h"
 #include "engine/refdata/reference_data.h"
 #include "engine/sample/cohort_generator.h"
 #include "engine/store/catalog.h"
@@ -155,6 +157,36 @@ void DecodeAndPut(engine::Catalog& catalog, const std::vector<v1::Candidate>& pr
   }
 }
 
+// Where the index's bytes per candidate are, structure by structure (what the resident figure is made
+// of, besides the id map, malloc's overhead and RocksDB), on stderr: capacities, not sizes.
+void PrintCandidateBytes(const engine::MatchIndex& index) {
+#define PASSERELLE_COUNT(name, type, neutral, encoding) +1
+  constexpr int kColumns = 1 + PASSERELLE_CANDIDATE_FEATURES(PASSERELLE_COUNT)
+                           PASSERELLE_CANDIDATE_FILTER_COLUMNS(PASSERELLE_COUNT);  // alive too
+#undef PASSERELLE_COUNT
+  constexpr double kRows = engine::CandidateSegment::kRows;
+  double columns = 0, skill_rows = 0, skill_offsets = 0, occupations = 0, experience = 0, packed = 0, live = 0;
+  for (const auto& segment : index.CandidateSnapshot()->segments) {
+    columns += kColumns * 4 * kRows + 8 * kRows;  // 4-byte columns, packed offset and size
+    skill_rows += 2.0 * segment->skills.nonZeros();
+    skill_offsets += 4.0 * (segment->skills.cols() + 1);
+    occupations += 4.0 * (segment->occupation_offsets.capacity() + segment->occupation_rome.capacity() +
+                          segment->occupation_factor.capacity());
+    experience += 4.0 * (segment->experience_offsets.capacity() + segment->experience_rome.capacity() +
+                         segment->experience_years.capacity());
+    for (int row = 0; row < segment->used_rows; ++row) {
+      packed += segment->packed(row).size();
+      live += segment->live(row);
+    }
+  }
+  if (live == 0) return;
+  std::fprintf(stderr,
+               "index bytes per candidate: columns %.1f, skill rows %.1f, skill offsets %.1f, occupations %.1f, "
+               "experience %.1f, packed records %.1f (sum %.1f; the id map and the heap's overhead besides)\n",
+               columns / live, skill_rows / live, skill_offsets / live, occupations / live, experience / live,
+               packed / live, (columns + skill_rows + skill_offsets + occupations + experience + packed) / live);
+}
+
 // Child mode: time the start of a catalog over `dir` in a fresh process and print one line
 // "reopen <data_s> <open_s> <load_s> <rss_start> <rss_before> <rss_after> <candidates>".
 int Reopen(const std::string& dir) {
@@ -171,6 +203,7 @@ int Reopen(const std::string& dir) {
     return 1;
   }
   const int64_t rss_after = ResidentBytes();
+  PrintCandidateBytes((*catalog)->index());
   std::printf("reopen %.6f %.6f %.6f %lld %lld %lld %lld\n", data_s, open_s, (*catalog)->load_report().seconds,
               static_cast<long long>(rss_start), static_cast<long long>(rss_before), static_cast<long long>(rss_after),
               static_cast<long long>((*catalog)->load_report().candidates_loaded));

@@ -271,15 +271,16 @@ bool VerifyAgainstPostgres(const World& w, const Settings& s, PostgresPeer& pg) 
 // sparse entries it walks on those rows (estimated pro rata of the rows scanned). This is the floor the
 // "of floor" column uses. A query without near-misses reads less (see SelectedCandidateQueryBytes).
 double CandidateQueryBytes(const World& w, const engine::ResolvedOpening& o, int64_t rows_scanned) {
-  double postings = 0, rows = 0;
+  double postings = 0, skill_rows = 0, rows = 0;
   for (const auto& seg : w.index->CandidateSnapshot()->segments) {
     rows += seg->used_rows;
     postings += seg->occupation_rome.size();
-    for (int32_t item : o.required_skill_indices) if (item < seg->skills.cols()) postings += seg->skills.col(item).nonZeros();
-    for (int32_t item : o.desired_skill_indices) if (item < seg->skills.cols()) postings += seg->skills.col(item).nonZeros();
+    for (int32_t item : o.required_skill_indices) skill_rows += seg->skills.Rows(item).size();
+    for (int32_t item : o.desired_skill_indices) skill_rows += seg->skills.Rows(item).size();
   }
   const double share = rows > 0 ? rows_scanned / rows : 0;
-  return rows_scanned * (13 * 4 + 2 * 4 + 4.0) + share * postings * 8.0;  // 13 float columns, 2 masks, offsets
+  // 13 float columns, 2 masks, offsets; occupation postings 8 bytes, skill postings 2 (a 16-bit row)
+  return rows_scanned * (13 * 4 + 2 * 4 + 4.0) + share * (postings * 8.0 + skill_rows * 2.0);
 }
 
 // Bytes MatchCandidates without near-misses reads (docs/scoring.md, section 4): the columns that decide
@@ -308,7 +309,7 @@ double SelectedCandidateQueryBytes(const World& w, const engine::ResolvedOpening
     // factors, about a line each per row.
     bytes += 64.0 * ((15 - streamed + 1) * lines + 2 * selection.count);
     for (const auto& items : {o.required_skill_indices, o.desired_skill_indices}) {
-      for (int32_t item : items) if (item < seg->skills.cols()) bytes += 4.0 * seg->skills.col(item).nonZeros();
+      for (int32_t item : items) bytes += 2.0 * seg->skills.Rows(item).size();
     }
   }
   return bytes;

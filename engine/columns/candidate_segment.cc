@@ -5,8 +5,21 @@
 
 namespace passerelle::engine {
 
+static_assert(CandidateSegment::kRows <= 65536, "SegmentSkills keeps rows in 16 bits");
+
+void SegmentSkills::Build(absl::Span<const std::pair<int32_t, uint16_t>> item_rows, int32_t columns) {
+  // A counting sort by item; rows stay ascending within an item because they come in row order.
+  offsets_.assign(static_cast<size_t>(columns) + 1, 0);
+  for (const auto& [item, row] : item_rows) ++offsets_[item + 1];
+  for (int32_t i = 0; i < columns; ++i) offsets_[i + 1] += offsets_[i];
+  rows_.resize(item_rows.size());
+  std::vector<int32_t> next(offsets_.begin(), offsets_.end() - 1);
+  for (const auto& [item, row] : item_rows) rows_[next[item]++] = row;
+  if (columns == 0) offsets_.clear();
+}
+
 CandidateSegment::CandidateSegment()
-    : alive(FloatColumn::Zero(kRows)), skills(kRows, 0), occupation_offsets(kRows + 1, 0),
+    : alive(FloatColumn::Zero(kRows)), occupation_offsets(kRows + 1, 0),
       experience_offsets(kRows + 1, 0), packed_offset_(kRows, 0),
       packed_size_(kRows, 0) {
 #define PASSERELLE_INIT(name, type, neutral, encoding) name = Column<type>::Constant(kRows, neutral);
@@ -39,21 +52,50 @@ absl::string_view CandidateSegment::id(int row) const {
   return PackedCandidateView(packed(row)).id;
 }
 
+void EncodedCandidates::Add(const ResolvedCandidate& candidate, uint32_t owner_code, uint64_t place_key) {
+  AppendPackedCandidate(candidate, &packed);
+  packed_end.push_back(static_cast<uint32_t>(packed.size()));
+  features.push_back(EncodeCandidateRow(candidate));
+  filters.push_back(EncodeCandidateFilters(candidate));
+  filters.back().owner_code = owner_code;
+  place_keys.push_back(place_key);
+}
+
+// Writes field `name` of the row struct `f` into the column of that name.
+#define PASSERELLE_SET(name, type, neutral, encoding) name[row] = f.name;
+
 void CandidateSegment::Set(int row, const std::shared_ptr<const ResolvedCandidate>& candidate) {
   const CandidateRowFeatures f = EncodeCandidateRow(*candidate);
   alive[row] = 1;
   used_rows = std::max(used_rows, row + 1);
-#define PASSERELLE_SET(name, type, neutral, encoding) name[row] = f.name;
   PASSERELLE_CANDIDATE_FEATURES(PASSERELLE_SET)
   {
     const CandidateRowFilters f = EncodeCandidateFilters(*candidate);
     PASSERELLE_CANDIDATE_FILTER_COLUMNS(PASSERELLE_SET)
   }
-#undef PASSERELLE_SET
   dead_bytes_ += packed_size_[row];
   packed_offset_[row] = static_cast<uint32_t>(arena_.size());
   AppendPackedCandidate(*candidate, &arena_);
   packed_size_[row] = static_cast<uint32_t>(arena_.size() - packed_offset_[row]);
+}
+
+void CandidateSegment::SetEncoded(int row, const CandidateRowFeatures& features, const CandidateRowFilters& filters,
+                                  absl::string_view packed) {
+  alive[row] = 1;
+  used_rows = std::max(used_rows, row + 1);
+  {
+    const CandidateRowFeatures& f = features;
+    PASSERELLE_CANDIDATE_FEATURES(PASSERELLE_SET)
+  }
+  {
+    const CandidateRowFilters& f = filters;
+    PASSERELLE_CANDIDATE_FILTER_COLUMNS(PASSERELLE_SET)
+  }
+#undef PASSERELLE_SET
+  dead_bytes_ += packed_size_[row];
+  packed_offset_[row] = static_cast<uint32_t>(arena_.size());
+  arena_.append(packed.data(), packed.size());
+  packed_size_[row] = static_cast<uint32_t>(packed.size());
 }
 
 void CandidateSegment::CopyRow(int row, const CandidateSegment& from, int from_row) {
@@ -96,7 +138,7 @@ void CandidateSegment::Finish() {
   // Appending grows the arena's capacity up to twice its size, and replaced rows leave dead bytes: an
   // exact copy keeps the index at the packed size (the arena is most of a candidate's memory).
   if (dead_bytes_ > 0 || arena_.capacity() > arena_.size() + arena_.size() / 8) CompactArena();
-  std::vector<Eigen::Triplet<float, int32_t>> triplets;
+  std::vector<std::pair<int32_t, uint16_t>> item_rows;
   std::vector<int32_t> skill_indices;
   std::vector<WeightedOccupation> occupations, experience;
   int32_t columns = 0;
@@ -114,7 +156,7 @@ void CandidateSegment::Finish() {
       experience_years.push_back(o.factor);
     }
     for (int32_t item : skill_indices) {
-      triplets.emplace_back(row, item, 1.0f);
+      item_rows.emplace_back(item, static_cast<uint16_t>(row));
       columns = std::max(columns, item + 1);
     }
     for (const WeightedOccupation& o : occupations) {
@@ -133,9 +175,10 @@ void CandidateSegment::Finish() {
     summary.max_reach_km = std::max(summary.max_reach_km, reach);
     summary.any_relocating |= relocation_accepted[row] > 0.5f;
   }
-  skills = SkillMatrix(kRows, columns);
-  skills.setFromTriplets(triplets.begin(), triplets.end());
-  skills.makeCompressed();
+  skills.Build(item_rows, columns);
+  // Built by appending: drop the spare capacity (segments live long, and there are many).
+  for (std::vector<int32_t>* v : {&occupation_rome, &experience_rome}) v->shrink_to_fit();
+  for (std::vector<float>* v : {&occupation_factor, &experience_years}) v->shrink_to_fit();
 }
 
 }  // namespace passerelle::engine

@@ -1,5 +1,5 @@
-// Candidates as columns: one segment holds kRows rows, one Eigen array per numeric feature, a sparse
-// matrix of skill items (rows = candidates, columns = items) and a compressed list of occupations.
+// Candidates as columns: one segment holds kRows rows, one Eigen array per numeric feature, the rows
+// holding each skill item (SegmentSkills) and a compressed list of occupations.
 // The records themselves are kept packed (engine/model/candidate_pack.h) in one byte arena per segment,
 // not as objects: queries read the columns, and only the rows they explain are unpacked.
 //
@@ -11,12 +11,15 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Core>
 #include <Eigen/SparseCore>
 
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 #include "engine/columns/features.h"
 #include "engine/model/candidate_pack.h"
 #include "engine/model/language_columns.h"
@@ -27,8 +30,29 @@
 namespace passerelle::engine {
 
 // Column-major so that the rows holding one skill item are contiguous: scoring one opening walks only
-// the columns of its items (an inverted-index walk).
+// the columns of its items (an inverted-index walk). Opening segments hold their items this way.
 using SkillMatrix = Eigen::SparseMatrix<float, Eigen::ColMajor, int32_t>;
+
+// The skill items of a candidate segment's rows, by item: Rows(item) lists the rows holding it, in
+// ascending order (the same walk as a SkillMatrix column). It is the pattern of such a matrix without
+// its values, which were all 1, and with 16-bit rows: 2 bytes per item held instead of 8 (about 45 of a
+// candidate's bytes at 1M, docs/operations.md "Memory").
+class SegmentSkills {
+ public:
+  // Items 0 .. cols() - 1 may have rows; any other item has none.
+  int32_t cols() const { return offsets_.empty() ? 0 : static_cast<int32_t>(offsets_.size() - 1); }
+  absl::Span<const uint16_t> Rows(int32_t item) const {
+    if (item < 0 || item >= cols()) return {};
+    return absl::MakeConstSpan(rows_.data() + offsets_[item], offsets_[item + 1] - offsets_[item]);
+  }
+  size_t nonZeros() const { return rows_.size(); }
+  // Replaces the contents with (item, row) pairs given by ascending row; rows < 65,536.
+  void Build(absl::Span<const std::pair<int32_t, uint16_t>> item_rows, int32_t columns);
+
+ private:
+  std::vector<int32_t> offsets_;  // cols() + 1; item i's rows are rows_[offsets_[i], offsets_[i + 1])
+  std::vector<uint16_t> rows_;
+};
 
 // The numeric features of one candidate row, as the kernel reads them (PASSERELLE_CANDIDATE_FEATURES).
 struct CandidateRowFeatures {
@@ -42,6 +66,25 @@ struct CandidateRowFilters {
 };
 CandidateRowFilters EncodeCandidateFilters(const ResolvedCandidate& c);
 
+// Candidate rows made ready away from the table: packed, encoded and keyed. Start-up fills one of these
+// per chunk of stored records on several threads, then the table takes them all in place order in one
+// pass (MatchIndex::LoadCandidates): no row is built twice, and no record object outlives its chunk.
+struct EncodedCandidates {
+  // Appends `candidate` with its owner code `owner_code` and its order key `place_key`.
+  void Add(const ResolvedCandidate& candidate, uint32_t owner_code, uint64_t place_key);
+  size_t size() const { return place_keys.size(); }
+  absl::string_view packed_of(size_t i) const {
+    const uint32_t begin = i == 0 ? 0 : packed_end[i - 1];
+    return absl::string_view(packed).substr(begin, packed_end[i] - begin);
+  }
+
+  std::string packed;                  // AppendPackedCandidate of each, back to back
+  std::vector<uint32_t> packed_end;    // where each one's bytes end in `packed`
+  std::vector<CandidateRowFeatures> features;
+  std::vector<CandidateRowFilters> filters;
+  std::vector<uint64_t> place_keys;
+};
+
 class CandidateSegment {
  public:
   static constexpr int kRows = 4096;
@@ -49,6 +92,12 @@ class CandidateSegment {
   CandidateSegment();
 
   void Set(int row, const std::shared_ptr<const ResolvedCandidate>& candidate);
+  // Set from what EncodedCandidates holds: the row's columns and its packed record.
+  void SetEncoded(int row, const CandidateRowFeatures& features, const CandidateRowFilters& filters,
+                  absl::string_view packed);
+  // Room for this many bytes of packed records, so that filling a new segment row by row grows the arena
+  // once (Finish then has no spare capacity to drop).
+  void ReserveArena(size_t bytes) { arena_.reserve(bytes); }
   void Clear(int row);
   // Copies a live row of another segment (its columns and packed record) into `row`; Finish() rebuilds
   // the rest. For SegmentedTable::Reorder.
@@ -82,7 +131,7 @@ class CandidateSegment {
   PASSERELLE_CANDIDATE_FEATURES(PASSERELLE_FEATURE_COLUMN)
   PASSERELLE_CANDIDATE_FILTER_COLUMNS(PASSERELLE_FEATURE_COLUMN)
 
-  SkillMatrix skills;  // kRows x (largest item index + 1), value 1 where the person holds the item
+  SegmentSkills skills;  // by item (up to the largest item index held), the rows holding it
   // Occupations of row r: occupation_rome/factor[occupation_offsets[r] .. occupation_offsets[r + 1]).
   std::vector<int32_t> occupation_offsets;
   std::vector<int32_t> occupation_rome;

@@ -32,12 +32,14 @@
 #define PASSERELLE_ENGINE_COLUMNS_SEGMENTED_TABLE_H_
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -180,20 +182,67 @@ class SegmentedTable {
       rows.Set(base->segments[from / Segment::kRows]->id(from % Segment::kRows), static_cast<int64_t>(i));
       keys[i] = order[i].first;
     }
-    slot_key_ = std::move(keys);
-    segment_bucket_.assign(count, 0);
-    buckets_.clear();
-    ordered_segments_ = static_cast<int64_t>(count);
-    ordered_rows_ = ordered_live_ = order.size();
-    auto next = std::make_shared<Snapshot>();
-    next->segments = std::move(segments);
-    next->live_rows = order.size();
-    {
-      std::lock_guard<std::mutex> lock(publish_mu_);
-      std::swap(rows_, rows);
-      snapshot_ = std::move(next);
+    InstallOrdered(std::move(segments), std::move(keys), order.size(), order.size(), std::move(rows));
+  }
+
+  // With an order, on an empty table: fills it in one pass, published as one version and left as
+  // Reorder leaves a table (every row in order). `rows` are (order key, reference), sorted here by key
+  // (equal keys keep their order in `rows`) and cut into full segments (the last one partial);
+  // fill(Segment& segment, span of (key, reference)) fills rows 0, 1, ... of a new segment from those
+  // references, in that order, and id_of(reference) gives each row's id (a string_view that lives until
+  // Load returns). Segments are filled and finished on up to `threads` threads while the first one
+  // builds the id map, reading the ids in the order of `rows` (the caller's storage order: no random
+  // reads). Of rows sharing an id the later one in `rows` stays, as with upserts one after the other.
+  // Returns false, changing nothing, when the table has no order or is not empty. For start-up: no row
+  // is written twice.
+  template <class Fill, class IdOf>
+  bool Load(std::vector<std::pair<uint64_t, uint64_t>> rows, const Fill& fill, const IdOf& id_of, int threads = 1) {
+    if (!order_key_) return false;
+    std::lock_guard<std::mutex> write_lock(write_mu_);
+    if (rows_.size() > 0 || !segment_bucket_.empty()) return false;
+    const size_t n = rows.size();
+    std::vector<uint64_t> references(n);
+    for (size_t i = 0; i < n; ++i) references[i] = std::exchange(rows[i].second, i);
+    std::sort(rows.begin(), rows.end());  // (key, position in `rows`)
+    std::vector<uint32_t> slot_of(n);
+    for (size_t i = 0; i < n; ++i) {
+      slot_of[rows[i].second] = static_cast<uint32_t>(i);
+      rows[i].second = references[rows[i].second];
     }
-    // The old id map is freed here, outside publish_mu_.
+    const size_t count = (n + Segment::kRows - 1) / Segment::kRows;
+    std::vector<std::shared_ptr<Segment>> built(count);
+    IdSlotMap ids;
+    std::vector<int64_t> replaced;  // slots whose id a later row took
+    std::atomic<size_t> next_segment{0};
+    RunOnThreads(std::max(threads, 1), [&](int thread) {
+      if (thread == 0) {
+        ids.reserve(n);
+        for (size_t p = 0; p < n; ++p) {
+          const int64_t previous = ids.Set(id_of(references[p]), slot_of[p]);
+          if (previous >= 0) replaced.push_back(previous);
+        }
+      }
+      for (size_t s = next_segment++; s < count; s = next_segment++) {
+        auto segment = std::make_shared<Segment>();
+        const size_t first = s * Segment::kRows, last = std::min(n, first + Segment::kRows);
+        fill(*segment, absl::MakeConstSpan(rows.data() + first, last - first));
+        segment->Finish();
+        built[s] = std::move(segment);
+      }
+    });
+    std::vector<size_t> refinish;
+    for (int64_t slot : replaced) {
+      built[slot / Segment::kRows]->Clear(static_cast<int>(slot % Segment::kRows));
+      refinish.push_back(static_cast<size_t>(slot / Segment::kRows));
+    }
+    std::sort(refinish.begin(), refinish.end());
+    refinish.erase(std::unique(refinish.begin(), refinish.end()), refinish.end());
+    for (size_t s : refinish) built[s]->Finish();
+    std::vector<uint64_t> keys(count * Segment::kRows, 0);
+    for (size_t i = 0; i < n; ++i) keys[i] = rows[i].first;
+    InstallOrdered(std::vector<std::shared_ptr<const Segment>>(built.begin(), built.end()), std::move(keys), n,
+                   n - replaced.size(), std::move(ids));
+    return true;
   }
 
  private:
@@ -329,6 +378,27 @@ class SegmentedTable {
     }
     next->live_rows = rows_.size();
     snapshot_ = std::move(next);
+  }
+
+  // Publishes `segments`, all in key order, as the whole table: `placed` rows of which `live` are still
+  // live (their ids in `ids`), `keys` the key of each slot. Holds write_mu_ (Reorder, Load).
+  void InstallOrdered(std::vector<std::shared_ptr<const Segment>> segments, std::vector<uint64_t> keys,
+                      size_t placed, size_t live, IdSlotMap ids) {
+    slot_key_ = std::move(keys);
+    segment_bucket_.assign(segments.size(), 0);
+    buckets_.clear();
+    ordered_segments_ = static_cast<int64_t>(segments.size());
+    ordered_rows_ = placed;
+    ordered_live_ = live;
+    auto next = std::make_shared<Snapshot>();
+    next->segments = std::move(segments);
+    next->live_rows = live;
+    {
+      std::lock_guard<std::mutex> lock(publish_mu_);
+      std::swap(rows_, ids);
+      snapshot_ = std::move(next);
+    }
+    // The old id map is freed here, outside publish_mu_.
   }
 
   // Called after Publish; rows_ changes only under write_mu_, held here, so the copy is made without

@@ -172,6 +172,38 @@ bool MatchIndex::RemoveOpening(const std::string& id) {
   return removed;
 }
 
+void MatchIndex::EncodeCandidate(const ResolvedCandidate& candidate, EncodedCandidates* rows) const {
+  rows->Add(candidate, OwnerCode(candidate.record.owner_id), CandidatePlaceKey(candidate));
+}
+
+bool MatchIndex::LoadCandidates(const std::vector<EncodedCandidates>& parts) {
+  // A row's reference is (part << 32 | index in its part), listed in the parts' order: the table keeps
+  // that order among equal keys, so it does not depend on how the rows were split.
+  std::vector<std::pair<uint64_t, uint64_t>> rows;
+  size_t total = 0;
+  for (const EncodedCandidates& part : parts) total += part.size();
+  rows.reserve(total);
+  for (size_t p = 0; p < parts.size(); ++p) {
+    for (size_t i = 0; i < parts[p].size(); ++i) rows.emplace_back(parts[p].place_keys[i], (uint64_t{p} << 32) | i);
+  }
+  const auto part_of = [&parts](uint64_t reference) -> const EncodedCandidates& { return parts[reference >> 32]; };
+  const auto index_of = [](uint64_t reference) { return static_cast<size_t>(reference & 0xffffffffu); };
+  return candidates_.Load(
+      std::move(rows),
+      [&](CandidateSegment& segment, absl::Span<const std::pair<uint64_t, uint64_t>> refs) {
+        size_t bytes = 0;
+        for (const auto& [key, ref] : refs) bytes += part_of(ref).packed_of(index_of(ref)).size();
+        segment.ReserveArena(bytes);
+        for (size_t row = 0; row < refs.size(); ++row) {
+          const EncodedCandidates& part = part_of(refs[row].second);
+          const size_t i = index_of(refs[row].second);
+          segment.SetEncoded(static_cast<int>(row), part.features[i], part.filters[i], part.packed_of(i));
+        }
+      },
+      [&](uint64_t ref) { return PackedCandidateView(part_of(ref).packed_of(index_of(ref))).id; },
+      options_.query_threads);
+}
+
 void MatchIndex::ReorderCandidates() { candidates_.Reorder(options_.query_threads); }
 
 void MatchIndex::MaybeReorderCandidates() {

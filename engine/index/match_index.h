@@ -179,6 +179,13 @@ class MatchIndex {
   // While paused, writes do not reorder (a bulk load would copy its rows several times over); the loader
   // calls ReorderCandidates once at the end.
   void PauseCandidateReorders(bool paused) { reorders_paused_.store(paused); }
+  // Start-up: EncodeCandidate readies a resolved candidate for the table on any thread (this index's
+  // owner code, its place key, its packed bytes and columns); LoadCandidates then fills the empty
+  // candidate table with all of them at once, in place order (SegmentedTable::Load), its segments built
+  // on query_threads threads. Returns false, loading nothing, when the table is not empty. No write
+  // listener is told.
+  void EncodeCandidate(const ResolvedCandidate& candidate, EncodedCandidates* rows) const;
+  bool LoadCandidates(const std::vector<EncodedCandidates>& parts);
   // Candidate rows a ReorderCandidates would put back in order (SegmentedTable::unordered_rows).
   size_t unordered_candidate_rows() const { return candidates_.unordered_rows(); }
 

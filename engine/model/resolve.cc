@@ -75,17 +75,20 @@ absl::StatusOr<std::vector<WeightedOccupation>> ResolveOccupations(const Candida
     }
     out.push_back({rome, factor});
   };
+  // Field paths are spelled out only for an error: a start-up resolves millions of these.
   for (size_t r = 0; r < c.wished_occupations.size(); ++r) {
-    PASSERELLE_ASSIGN_OR_RETURN(int32_t rome, ResolveRome(c.wished_occupations[r], data,
-                                                          absl::StrCat("wished_occupations[", r, "]")));
-    keep_best(rome, policy.wished_occupation_factor(r));
+    const std::optional<int32_t> rome = data.FindRome(c.wished_occupations[r]);
+    if (!rome) return ResolveRome(c.wished_occupations[r], data, absl::StrCat("wished_occupations[", r, "]")).status();
+    keep_best(*rome, policy.wished_occupation_factor(r));
   }
   for (size_t p = 0; p < c.past_occupations.size(); ++p) {
-    const std::string field = absl::StrCat("past_occupations[", p, "]");
-    PASSERELLE_ASSIGN_OR_RETURN(int32_t rome, ResolveRome(c.past_occupations[p].rome_code, data,
-                                                          absl::StrCat(field, ".rome_code")));
-    PASSERELLE_RETURN_IF_ERROR(CheckFinite(c.past_occupations[p].years, 0, 80, absl::StrCat(field, ".years")));
-    keep_best(rome, policy.past_occupation_factor(c.past_occupations[p].years));
+    const PastOccupation& past = c.past_occupations[p];
+    const std::optional<int32_t> rome = data.FindRome(past.rome_code);
+    if (!rome) return ResolveRome(past.rome_code, data, absl::StrCat("past_occupations[", p, "].rome_code")).status();
+    if (!std::isfinite(past.years) || past.years < 0 || past.years > 80) {
+      return CheckFinite(past.years, 0, 80, absl::StrCat("past_occupations[", p, "].years"));
+    }
+    keep_best(*rome, policy.past_occupation_factor(past.years));
   }
   // Sorted by ROME index so that equal records resolve to equal features.
   std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.rome_index < b.rome_index; });

@@ -13,6 +13,9 @@ void AddColumn(const SkillMatrix& matrix, int32_t item, const int32_t* slot, Flo
   if (item >= matrix.cols()) return;
   for (SkillMatrix::InnerIterator it(matrix, item); it; ++it) (*counts)[slot[it.row()]] += 1.0f;
 }
+void AddColumn(const SegmentSkills& skills, int32_t item, const int32_t* slot, FloatColumn* counts) {
+  for (uint16_t row : skills.Rows(item)) (*counts)[slot[row]] += 1.0f;
+}
 
 // Sizes the block arrays for `padded` rows (growing only) and clears the slot counts.
 void PrepareWalk(const RowSelection& selection, WalkedCriteria* out) {

@@ -8,6 +8,10 @@
 #include <mutex>
 #include <thread>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include "absl/cleanup/cleanup.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/escaping.h"
@@ -33,9 +37,13 @@ struct CandidateKind {
   using Proto = v1::Candidate;
   static constexpr RecordKind kKind = RecordKind::kCandidate;
   // Validated with the record's own id, then known to the index by its qualified id.
-  static absl::StatusOr<std::shared_ptr<const Resolved>> Resolve(const MatchIndex& index, const Record& r) {
+  static absl::StatusOr<Resolved> ResolveValue(const MatchIndex& index, const Record& r) {
     PASSERELLE_ASSIGN_OR_RETURN(Resolved resolved, ResolveCandidate(r, index.data()));
     resolved.record.id = QualifiedId(r.owner_id, r.id);
+    return resolved;
+  }
+  static absl::StatusOr<std::shared_ptr<const Resolved>> Resolve(const MatchIndex& index, const Record& r) {
+    PASSERELLE_ASSIGN_OR_RETURN(Resolved resolved, ResolveValue(index, r));
     return std::make_shared<const Resolved>(std::move(resolved));
   }
   static void Upsert(MatchIndex& index, absl::Span<const std::shared_ptr<const Resolved>> rs) {
@@ -123,12 +131,13 @@ absl::Status Catalog::Load() {
   PASSERELLE_ASSIGN_OR_RETURN(std::optional<std::string> previous, store_->GetMetadata(kReferenceDataVersionKey));
   load_report_.previous_reference_data_version = previous.value_or("");
   PASSERELLE_RETURN_IF_ERROR(LoadProfiles());
-  // Candidates loaded in key order, then put in place order once (engine/columns/place_order.h).
-  index_.PauseCandidateReorders(true);
-  const absl::Status candidates_loaded = LoadRecords<CandidateKind>(&load_report_.candidates_loaded);
-  index_.PauseCandidateReorders(false);
-  PASSERELLE_RETURN_IF_ERROR(candidates_loaded);
-  index_.ReorderCandidates();
+  PASSERELLE_RETURN_IF_ERROR(LoadRecords<CandidateKind>(&load_report_.candidates_loaded));
+#ifdef __GLIBC__
+  // The load's chunks and encoded rows (about 270 MB at 1M candidates) are freed by now, scattered over
+  // the threads' malloc arenas; hand their pages back rather than keep them resident for the process's
+  // life (docs/operations.md, "Memory").
+  malloc_trim(0);
+#endif
   PASSERELLE_RETURN_IF_ERROR(LoadRecords<OpeningKind>(&load_report_.openings_loaded));
   if (previous != data().version()) {
     WriteSet writes;
@@ -144,17 +153,23 @@ absl::Status Catalog::Load() {
 }
 
 // Start-up pipeline: this thread scans RocksDB into chunks of raw bytes; workers parse, decode and resolve
-// chunks in any order; an applier thread takes the results in scan order, applies the resolved records to
-// the index in batches of load_batch_records and records the invalid ones. The per-record checks are the
-// same as a single-threaded load, so the index and the invalid list do not depend on the thread count.
+// chunks in any order; an applier thread takes the results in scan order and records the invalid ones.
+// Openings are applied to the index in batches of load_batch_records. Candidates are packed and encoded
+// by the workers (MatchIndex::EncodeCandidate, no record object kept) and the index takes them all at
+// the end, in place order, in one pass (MatchIndex::LoadCandidates): applying them batch by batch and
+// then reordering built every row twice and was most of a start-up (perf at 1M, 2026-12-02). The
+// per-record checks are the same as a single-threaded load, so the index and the invalid list do not
+// depend on the thread count.
 template <class Kind>
 absl::Status Catalog::LoadRecords(int64_t* loaded) {
+  constexpr bool kCandidates = Kind::kKind == RecordKind::kCandidate;
   struct Chunk {
     std::string bytes;                                // keys and values, back to back
     std::vector<std::pair<size_t, size_t>> entries;  // (key size, value size) in `bytes` order
   };
   struct Result {
-    std::vector<std::shared_ptr<const typename Kind::Resolved>> resolved;
+    std::vector<std::shared_ptr<const typename Kind::Resolved>> resolved;  // openings
+    EncodedCandidates rows;                                                // candidates
     std::vector<std::pair<std::string, std::string>> invalid;  // qualified id -> reason
   };
   struct Pipeline {
@@ -169,27 +184,30 @@ absl::Status Catalog::LoadRecords(int64_t* loaded) {
 
   auto process = [this](const Chunk& chunk) {
     Result result;
-    result.resolved.reserve(chunk.entries.size());
+    if constexpr (!kCandidates) result.resolved.reserve(chunk.entries.size());
+    // One message for the chunk: parsing into it again reuses its strings and repeated fields.
+    typename Kind::Proto proto;
     size_t offset = 0;
     for (const auto& [key_size, value_size] : chunk.entries) {
       const absl::string_view key(chunk.bytes.data() + offset, key_size);
       const char* value = chunk.bytes.data() + offset + key_size;
       offset += key_size + value_size;
-      // Named by its qualified id once it parses; before that by its stored key, in hex (spelled out only
-      // for an invalid record, not for each of the million loaded).
-      std::string name;
+      // Named by its qualified id once it parses; before that by its stored key, in hex (either spelled
+      // out only for an invalid record, not for each of the million loaded).
+      bool parsed = false;
       auto invalid = [&](std::string reason) {
-        result.invalid.emplace_back(name.empty() ? absl::StrCat("?", absl::BytesToHexString(key)) : name,
+        result.invalid.emplace_back(parsed ? QualifiedId(proto.owner_id(), proto.id())
+                                           : absl::StrCat("?", absl::BytesToHexString(key)),
                                     std::move(reason));
       };
       absl::StatusOr<StoredValue> stored = DecodeStoredValue(absl::string_view(value, value_size));
-      typename Kind::Proto proto;
+      proto.Clear();
       if (!stored.ok() ||
           !proto.ParseFromArray(stored->record.data(), static_cast<int>(stored->record.size()))) {
         invalid("stored bytes do not parse");
         continue;
       }
-      name = QualifiedId(proto.owner_id(), proto.id());
+      parsed = true;
       if (store_->RecordKey(proto.owner_id(), proto.id()) != key) {
         invalid("id: stored under another key");
         continue;
@@ -199,12 +217,21 @@ absl::Status Catalog::LoadRecords(int64_t* loaded) {
         invalid(std::string(record.status().message()));
         continue;
       }
-      auto resolved = Kind::Resolve(index_, *record);
-      if (!resolved.ok()) {
-        invalid(std::string(resolved.status().message()));
-        continue;
+      if constexpr (kCandidates) {
+        absl::StatusOr<ResolvedCandidate> resolved = Kind::ResolveValue(index_, *record);
+        if (!resolved.ok()) {
+          invalid(std::string(resolved.status().message()));
+          continue;
+        }
+        index_.EncodeCandidate(*resolved, &result.rows);
+      } else {
+        auto resolved = Kind::Resolve(index_, *record);
+        if (!resolved.ok()) {
+          invalid(std::string(resolved.status().message()));
+          continue;
+        }
+        result.resolved.push_back(*std::move(resolved));
       }
-      result.resolved.push_back(*std::move(resolved));
     }
     return result;
   };
@@ -229,9 +256,11 @@ absl::Status Catalog::LoadRecords(int64_t* loaded) {
     }
   };
 
-  auto applier = [this, &pipe, loaded] {
+  std::vector<EncodedCandidates> candidate_parts;  // in scan order
+  auto applier = [this, &pipe, loaded, &candidate_parts] {
     std::vector<std::shared_ptr<const typename Kind::Resolved>> batch;
     auto flush = [&] {
+      if (batch.empty()) return;
       Kind::Upsert(index_, batch);
       *loaded += static_cast<int64_t>(batch.size());
       batch.clear();
@@ -253,6 +282,11 @@ absl::Status Catalog::LoadRecords(int64_t* loaded) {
       if (!result.invalid.empty()) {
         std::lock_guard<std::mutex> lock(state_mu_);
         for (auto& [id, reason] : result.invalid) invalid_[{Kind::kKind, std::move(id)}] = std::move(reason);
+      }
+      if constexpr (kCandidates) {
+        *loaded += static_cast<int64_t>(result.rows.size());
+        if (result.rows.size() > 0) candidate_parts.push_back(std::move(result.rows));
+        continue;
       }
       for (auto& r : result.resolved) batch.push_back(std::move(r));
       if (batch.size() >= options_.load_batch_records) flush();
@@ -290,7 +324,11 @@ absl::Status Catalog::LoadRecords(int64_t* loaded) {
     }
     pipe.changed.notify_all();
   });
-  return scanned;
+  PASSERELLE_RETURN_IF_ERROR(scanned);
+  if constexpr (kCandidates) {
+    if (!index_.LoadCandidates(candidate_parts)) return absl::InternalError("start-up: the candidate index was not empty");
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Catalog::LoadProfiles() {

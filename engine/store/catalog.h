@@ -24,7 +24,8 @@
 // or in that list.
 //
 // Start-up runs on several threads: one scans RocksDB and hands chunks of stored bytes to workers that
-// parse, decode and resolve them; one applies the results to the index in key order.
+// parse, decode and resolve them (and pack and encode candidates); one applies the results in key order:
+// openings in batches, candidates all at once at the end, in place order (MatchIndex::LoadCandidates).
 //
 // Thread-safety: thread-safe. Concurrent writers do not wait for each other's synced write (RocksDB
 // commits them together, one log sync for the group), but a write waits while another one in flight
@@ -69,7 +70,7 @@ struct CatalogOptions {
   // After a delete, remove the record's bytes from the data files before returning (Store::Erase).
   // Default: true
   bool erase_on_delete = true;
-  // Records applied to the index per batch while loading at start.
+  // Openings applied to the index per batch while loading at start (candidates go in all at once).
   // Default: 4096
   size_t load_batch_records = 4096;
   // Threads that parse, decode and resolve stored records at start (besides the scanning and the

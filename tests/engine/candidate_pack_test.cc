@@ -1,7 +1,11 @@
 #include "engine/model/candidate_pack.h"
 
+#include <cstdint>
 #include <cstring>
+#include <utility>
+#include <vector>
 
+#include "absl/types/span.h"
 #include "engine/columns/candidate_segment.h"
 #include "engine/sample/cohort_generator.h"
 #include "engine/scoring/resolution.h"
@@ -159,7 +163,32 @@ TEST(CandidatePackTest, SegmentKeepsRecordsPackedAcrossReplaceAndClear) {
     return packed.size();
   }());
   // The skill matrix was rebuilt from the packed features: row 0 holds c's items, row 1 none.
-  EXPECT_EQ(segment.skills.col(segment.record(0)->skill_indices[0]).nonZeros(), 1);
+  EXPECT_EQ(segment.skills.Rows(segment.record(0)->skill_indices[0]).size(), 1u);
+}
+
+// SegmentSkills walks like the sparse matrix it replaced: each item's rows ascending, items past the
+// largest one (or negative) empty, and the rows of every item accounted for.
+TEST(SegmentSkillsTest, RowsByItemInRowOrder) {
+  SegmentSkills skills;
+  EXPECT_EQ(skills.cols(), 0);
+  EXPECT_TRUE(skills.Rows(0).empty());
+  const std::vector<std::pair<int32_t, uint16_t>> item_rows = {{5, 0}, {2, 0}, {5, 3}, {0, 7}, {5, 4095}, {2, 4095}};
+  skills.Build(item_rows, 6);
+  EXPECT_EQ(skills.cols(), 6);
+  EXPECT_EQ(skills.nonZeros(), 6u);
+  auto rows = [&](int32_t item) {
+    absl::Span<const uint16_t> r = skills.Rows(item);
+    return std::vector<uint16_t>(r.begin(), r.end());
+  };
+  EXPECT_EQ(rows(5), (std::vector<uint16_t>{0, 3, 4095}));
+  EXPECT_EQ(rows(2), (std::vector<uint16_t>{0, 4095}));
+  EXPECT_EQ(rows(0), (std::vector<uint16_t>{7}));
+  EXPECT_TRUE(rows(1).empty());
+  EXPECT_TRUE(rows(6).empty());
+  EXPECT_TRUE(rows(-1).empty());
+  skills.Build({}, 0);  // rebuilt empty
+  EXPECT_EQ(skills.cols(), 0);
+  EXPECT_TRUE(rows(5).empty());
 }
 
 }  // namespace

@@ -19,8 +19,10 @@ TEST(IdSlotMapTest, SetFindMoveErase) {
   EXPECT_EQ(map.Find("org:a"), 3);
   EXPECT_EQ(map.Find("org:b"), 7);
   EXPECT_EQ(map.Find(""), 9);
-  map.Set("org:a", 11);  // moved
+  EXPECT_EQ(map.Set("org:a", 11), 3);  // moved: the previous slot
   EXPECT_EQ(map.Find("org:a"), 11);
+  EXPECT_EQ(map.Set("org:c", 12), -1);  // new
+  EXPECT_TRUE(map.Erase("org:c"));
   EXPECT_EQ(map.size(), 3u);
   EXPECT_TRUE(map.Erase("org:a"));
   EXPECT_FALSE(map.Erase("org:a"));
@@ -79,6 +81,14 @@ TEST(IdSlotMapTest, MovedMapKeepsItsIds) {
   for (int i = 0; i < 1000; ++i) map.Set("org:" + std::to_string(i), i);
   IdSlotMap moved = std::move(map);
   for (int i = 0; i < 1000; ++i) EXPECT_EQ(moved.Find("org:" + std::to_string(i)), i);
+  // Swapped maps (as SegmentedTable swaps in a compacted one) each keep their own ids.
+  IdSlotMap other;
+  other.Set("org:other", 5);
+  std::swap(moved, other);
+  EXPECT_EQ(moved.Find("org:other"), 5);
+  EXPECT_EQ(moved.Find("org:1"), -1);
+  EXPECT_EQ(other.Find("org:999"), 999);
+  EXPECT_EQ(other.Find("org:other"), -1);
 }
 
 }  // namespace
