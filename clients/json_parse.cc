@@ -12,7 +12,11 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
+#include "absl/container/node_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
@@ -180,41 +184,93 @@ bool ReadBool(element value, bool* out) {
   return true;
 }
 
+bool IsWellKnown(const pb::FieldDescriptor& field) {
+  return field.message_type() != nullptr && field.message_type()->file()->package() == "google.protobuf";
+}
+
+// What the reader needs of one field, worked out once per message type.
+using EnumNumbers = absl::flat_hash_map<std::string, int>;  // an enum's value names
+struct FieldInfo {
+  const pb::FieldDescriptor* field = nullptr;
+  bool refused = false;                   // maps and well-known types are not read from JSON
+  const EnumNumbers* enum_numbers = nullptr;  // enums only
+};
+struct TypeInfo {
+  std::vector<FieldInfo> fields;                               // by field index
+  absl::flat_hash_map<std::string, const FieldInfo*> by_key;  // .proto names, then lowerCamelCase ones
+};
+
+// The tables of the message types read, each built the first time a type is met. Looking names up in
+// the descriptor pool per field of every record (FindFieldByName, FindValueByName) was about a fifth of
+// `passerelle import`'s time. Node maps: a table stays where it is while nested types are added.
+struct Tables {
+  absl::node_hash_map<const pb::Descriptor*, TypeInfo> types;
+  absl::node_hash_map<const pb::EnumDescriptor*, EnumNumbers> enums;
+
+  const TypeInfo& Of(const pb::Descriptor& type) {
+    auto [it, inserted] = types.try_emplace(&type);
+    TypeInfo& info = it->second;
+    if (!inserted) return info;
+    info.fields.resize(type.field_count());
+    for (int i = 0; i < type.field_count(); ++i) {
+      FieldInfo& f = info.fields[i];
+      f.field = type.field(i);
+      f.refused = f.field->is_map() || IsWellKnown(*f.field);
+      if (const pb::EnumDescriptor* e = f.field->enum_type()) {
+        auto [numbers, fresh] = enums.try_emplace(e);
+        for (int v = 0; fresh && v < e->value_count(); ++v) numbers->second.emplace(e->value(v)->name(), e->value(v)->number());
+        f.enum_numbers = &numbers->second;
+      }
+    }
+    // FindFieldByName's answer first, FindFieldByCamelcaseName's only where no field has that name.
+    for (const FieldInfo& f : info.fields) info.by_key.emplace(f.field->name(), &f);
+    for (const FieldInfo& f : info.fields) info.by_key.try_emplace(f.field->camelcase_name(), &f);
+    return info;
+  }
+};
+
 class Reader {
  public:
-  // Fills `message` from the JSON object `object`; the first refused value's error, if any.
+  // Generated types live as long as the process, so their tables are kept (per thread: no locking);
+  // other pools' descriptors may be freed and their addresses reused, so theirs last one parse.
+  explicit Reader(const pb::Descriptor& type) {
+    thread_local Tables generated;
+    tables_ = type.file()->pool() == pb::DescriptorPool::generated_pool() ? &generated : &own_;
+  }
+
+  // Fills `message` (clear) from the JSON object `object`; the first refused value's error, if any.
   std::optional<FieldError> Message(element object, pb::Message& message, const Path& path) {
     const pb::Descriptor& type = *message.GetDescriptor();
     if (object.type() != element_type::OBJECT) {
       return FieldError{path.ToString(), absl::StrCat("expected a JSON object for ", type.name(), ", got ", Shown(object))};
     }
+    const TypeInfo& info = tables_->Of(type);
+    const pb::Reflection& r = *message.GetReflection();
+    absl::InlinedVector<uint64_t, 2> seen((info.fields.size() + 63) / 64);  // fields met so far
     // value_unsafe() returns into the simdjson_result: copied out before the loop, which would outlive it.
     const simdjson::dom::object fields = object.get_object().value_unsafe();
     for (auto [key, value] : fields) {
-      const pb::FieldDescriptor* field = type.FindFieldByName(std::string(key));
-      if (field == nullptr) field = type.FindFieldByCamelcaseName(std::string(key));
-      if (field == nullptr) {
+      const auto found = info.by_key.find(View(key));
+      if (found == info.by_key.end()) {
         return FieldError{Path{&path, View(key)}.ToString(), absl::StrCat("no such field (see proto/", type.file()->name(), ")")};
       }
-      const Path field_path{&path, field->name()};
-      message.GetReflection()->ClearField(&message, field);  // a later duplicate replaces an earlier one
-      if (value.is_null()) continue;                         // proto3: null is the default value
-      if (field->is_map() || IsWellKnown(*field)) {
-        return FieldError{field_path.ToString(), "this kind of field is not read from JSON"};
-      }
-      std::optional<FieldError> error = field->is_repeated() ? Repeated(value, message, *field, field_path)
-                                                             : Single(value, message, *field, field_path, -1);
+      const FieldInfo& f = *found->second;
+      const Path field_path{&path, f.field->name()};
+      uint64_t& word = seen[f.field->index() / 64];
+      const uint64_t bit = uint64_t{1} << (f.field->index() % 64);
+      if (word & bit) r.ClearField(&message, f.field);  // a later duplicate replaces an earlier one
+      word |= bit;
+      if (value.is_null()) continue;  // proto3: null is the default value
+      if (f.refused) return FieldError{field_path.ToString(), "this kind of field is not read from JSON"};
+      std::optional<FieldError> error = f.field->is_repeated() ? Repeated(value, message, r, f, field_path)
+                                                               : Single(value, message, r, f, field_path, false);
       if (error) return error;
     }
     return std::nullopt;
   }
 
  private:
-  static bool IsWellKnown(const pb::FieldDescriptor& field) {
-    return field.message_type() != nullptr && field.message_type()->file()->package() == "google.protobuf";
-  }
-
-  std::optional<FieldError> Repeated(element value, pb::Message& message, const pb::FieldDescriptor& field,
+  std::optional<FieldError> Repeated(element value, pb::Message& message, const pb::Reflection& r, const FieldInfo& f,
                                      const Path& path) {
     if (value.type() != element_type::ARRAY) {
       return FieldError{path.ToString(), absl::StrCat("expected a JSON array, got ", Shown(value))};
@@ -224,16 +280,15 @@ class Reader {
     for (element item : items) {
       const Path item_path{&path, "", i++};
       if (item.is_null()) return FieldError{item_path.ToString(), "null is not allowed in a list"};
-      if (std::optional<FieldError> error = Single(item, message, field, item_path, 0)) return error;
+      if (std::optional<FieldError> error = Single(item, message, r, f, item_path, true)) return error;
     }
     return std::nullopt;
   }
 
-  // One value of `field`: set when `repeated` is -1, else appended.
-  std::optional<FieldError> Single(element value, pb::Message& message, const pb::FieldDescriptor& field,
-                                   const Path& path, int repeated) {
-    const pb::Reflection& r = *message.GetReflection();
-    const bool add = repeated >= 0;
+  // One value of the field: appended when `add`, else set.
+  std::optional<FieldError> Single(element value, pb::Message& message, const pb::Reflection& r, const FieldInfo& f,
+                                   const Path& path, bool add) {
+    const pb::FieldDescriptor& field = *f.field;
     switch (field.cpp_type()) {
       case pb::FieldDescriptor::CPPTYPE_MESSAGE: {
         pb::Message* child = add ? r.AddMessage(&message, &field) : r.MutableMessage(&message, &field);
@@ -242,10 +297,9 @@ class Reader {
       case pb::FieldDescriptor::CPPTYPE_ENUM: {
         int number = 0;
         if (value.type() == element_type::STRING) {
-          const pb::EnumValueDescriptor* named =
-              field.enum_type()->FindValueByName(std::string(value.get_string().value_unsafe()));
-          if (named == nullptr) return Invalid(path, value, field.enum_type()->name());
-          number = named->number();
+          const auto named = f.enum_numbers->find(View(value.get_string().value_unsafe()));
+          if (named == f.enum_numbers->end()) return Invalid(path, value, field.enum_type()->name());
+          number = named->second;
         } else if (!ReadInteger<int32_t>(value, &number)) {
           return Invalid(path, value, field.enum_type()->name());
         }
@@ -284,13 +338,12 @@ class Reader {
         return std::nullopt;
       }
       default:
-        return Integer(value, message, field, path, add);
+        return Integer(value, message, r, field, path, add);
     }
   }
 
-  std::optional<FieldError> Integer(element value, pb::Message& message, const pb::FieldDescriptor& field,
-                                    const Path& path, bool add) {
-    const pb::Reflection& r = *message.GetReflection();
+  static std::optional<FieldError> Integer(element value, pb::Message& message, const pb::Reflection& r,
+                                           const pb::FieldDescriptor& field, const Path& path, bool add) {
     switch (field.cpp_type()) {
       case pb::FieldDescriptor::CPPTYPE_INT32: {
         int32_t v = 0;
@@ -318,6 +371,9 @@ class Reader {
       }
     }
   }
+
+  Tables own_;  // for types outside the generated pool
+  Tables* tables_;
 };
 
 }  // namespace
@@ -334,7 +390,7 @@ absl::Status ParseJson(absl::string_view json, google::protobuf::Message& messag
     return absl::InvalidArgumentError(
         absl::StrCat("not a valid JSON record: expected a JSON object, got ", Shown(root).substr(0, 40)));
   }
-  std::optional<FieldError> error = Reader().Message(root, message, Path{});
+  std::optional<FieldError> error = Reader(*message.GetDescriptor()).Message(root, message, Path{});
   if (!error) return absl::OkStatus();
   message.Clear();
   return absl::InvalidArgumentError(absl::StrCat(error->path, ": ", error->reason));

@@ -81,17 +81,25 @@ absl::Status DiagnoseUndecodable(const Descriptor& descriptor, absl::string_view
 }
 
 absl::Status ParseRequest(const grpc::ByteBuffer& buffer, google::protobuf::Message* message) {
-  std::vector<grpc::Slice> slices;
   message->Clear();
-  if (!buffer.Dump(&slices).ok()) return absl::InvalidArgumentError("the request does not decode (unreadable message)");
-  std::string bytes;
-  bytes.reserve(buffer.Length());
-  for (const grpc::Slice& slice : slices) bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
-  const bool parsed = message->ParseFromString(bytes);
+  // An uncompressed item usually arrives in one slice: parsed where it lies, without a copy.
+  grpc::Slice single;
+  std::string copy;
+  absl::string_view view;
+  if (buffer.TrySingleSlice(&single).ok()) {
+    view = absl::string_view(reinterpret_cast<const char*>(single.begin()), single.size());
+  } else {
+    std::vector<grpc::Slice> slices;
+    if (!buffer.Dump(&slices).ok()) return absl::InvalidArgumentError("the request does not decode (unreadable message)");
+    copy.reserve(buffer.Length());
+    for (const grpc::Slice& slice : slices) copy.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+    view = copy;
+  }
+  const bool parsed = message->ParseFromArray(view.data(), static_cast<int>(view.size()));
   TakeInvalidUtf8Field();  // what protobuf logged is diagnosed below, not by a later call on this thread
   if (parsed) return absl::OkStatus();
   message->Clear();
-  return DiagnoseUndecodable(*message->GetDescriptor(), bytes);
+  return DiagnoseUndecodable(*message->GetDescriptor(), view);
 }
 
 }  // namespace passerelle::server

@@ -31,6 +31,10 @@ constexpr std::array<const char*, kRecordKindCount + 2> kFamilyNames = {"candida
 constexpr char kSchemaVersionKey[] = "schema_version";
 constexpr char kSecretFile[] = "record-key.secret";
 constexpr char kAppliedSequenceKey[] = "applied_sequence";
+// A rocksdb::WriteBatch's encoding: a 12-byte header (sequence, count); per put a type byte, the column
+// family's id and the two lengths as varints (at most 1 + 5 + 5 + 5), and room for applied_sequence.
+constexpr size_t kWriteBatchHeaderBytes = 12 + 64;
+constexpr size_t kWriteBatchOpBytes = 16;
 
 thread_local LogEntryScope* current_entry = nullptr;
 
@@ -222,7 +226,10 @@ absl::Status Store::SyncLog() {
 absl::Status Store::CommitWith(const WriteSet& writes, bool sync) {
   LogEntryScope* entry = current_entry;
   if (writes.empty() && entry == nullptr) return absl::OkStatus();
-  rocksdb::WriteBatch batch;
+  // Sized once: grown by doubling, a synced import's batch of 1000 records was copied about ten times.
+  size_t bytes = kWriteBatchHeaderBytes;
+  for (const WriteSet::Op& op : writes.ops_) bytes += kWriteBatchOpBytes + op.key.size() + (op.value ? op.value->size() : 0);
+  rocksdb::WriteBatch batch(bytes);
   for (const WriteSet::Op& op : writes.ops_) {
     rocksdb::ColumnFamilyHandle* family = handles_[op.family];
     const rocksdb::Status s = op.value ? batch.Put(family, op.key, *op.value) : batch.Delete(family, op.key);

@@ -74,6 +74,33 @@ TEST_F(CliTest, ImportRejectsLinesThatAreNotRecordsWithoutStoppingTheOthers) {
   EXPECT_EQ(Cli({"get", "candidate", "c-mason"}).exit_code, 0);
 }
 
+// Small batches with lines refused by the client's parser between them: each refusal keeps its line
+// number and field, and a refused line leaves nothing behind in the next record (the importer reuses
+// the request it was read into).
+TEST_F(CliTest, ImportInSmallBatchesNamesEachRefusedLineAndCarriesNothingOver) {
+  const std::string partial =
+      R"({"id": "c-partial", "owner_id": "test", "commune_insee": "75056", "vehicle": true, "skills": [1, "x"]})";
+  const std::string wrong_type = R"({"id": 12, "owner_id": "test"})";
+  const std::string file =
+      dir_.Write("batches.jsonl", std::string(kMason) + "\n" + partial + "\n" + kCook + "\n" + wrong_type + "\n" + kFar + "\n");
+  ProcessResult result = Cli({"import", "candidates", file, "--batch", "2", "--json"});
+  EXPECT_EQ(result.exit_code, 3) << result.err;
+  auto report = ParseOutput<google::protobuf::Struct>(result);
+  EXPECT_EQ(report.fields().at("accepted").number_value(), 3);
+  ASSERT_EQ(report.fields().at("rejected_lines").list_value().values_size(), 2);
+  EXPECT_EQ(RejectedLine(report, 0).fields().at("line").number_value(), 2);
+  EXPECT_EQ(RejectedLine(report, 0).fields().at("field").string_value(), "skills[1]");
+  EXPECT_EQ(RejectedLine(report, 1).fields().at("line").number_value(), 4);
+  EXPECT_EQ(RejectedLine(report, 1).fields().at("field").string_value(), "id");
+  EXPECT_THAT(RejectedLine(report, 1).fields().at("reason").string_value(), HasSubstr("invalid value 12 for type TYPE_STRING"));
+
+  auto cook = ParseOutput<v1::GetCandidateResponse>(Cli({"get", "candidate", "c-cook", "--json"}));
+  EXPECT_EQ(cook.candidate().commune_insee(), "75056");
+  EXPECT_FALSE(cook.candidate().vehicle()) << "nothing of the refused line before it";
+  EXPECT_EQ(cook.candidate().skills_size(), 0);
+  EXPECT_EQ(Cli({"get", "candidate", "c-partial"}).exit_code, 1);
+}
+
 TEST_F(CliTest, ImportOfACleanFileOrStdinExitsZero) {
   const std::string file = dir_.Write("openings.jsonl", std::string(kBobigny) + "\n" + kLyon + "\n");
   ProcessResult result = Cli({"import", "openings", file});

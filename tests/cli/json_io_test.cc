@@ -4,9 +4,13 @@
 
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/descriptor.pb.h"
+#include "google/protobuf/dynamic_message.h"
 #include "gtest/gtest.h"
 #include "passerelle/v1/records.pb.h"
 
@@ -153,6 +157,58 @@ TEST(ParseJsonTest, ReadsOtherMessagesThanCandidates) {
   EXPECT_FLOAT_EQ(profile.weights().skills(), 0.25f);
   EXPECT_EQ(std::string(ParseJson(R"({"weights": {"skils": 1}})", profile).message()),
             "weights.skils: no such field (see proto/passerelle/v1/records.proto)");
+}
+
+TEST(ParseJsonTest, ALaterKeyInEitherSpellingReplacesTheWholeField) {
+  v1::Candidate candidate;
+  ASSERT_TRUE(ParseJson(R"({"pastOccupations": [{"rome_code": "F1703"}, {"years": 1}],
+                           "past_occupations": [{"years": 2}], "languages": [{"code": "en"}], "languages": null,
+                           "transportMode": "TRANSPORT_MODE_CAR", "transport_mode": 2})",
+                        candidate)
+                  .ok());
+  ASSERT_EQ(candidate.past_occupations_size(), 1);
+  EXPECT_EQ(candidate.past_occupations(0).rome_code(), "") << "replaced, not merged";
+  EXPECT_FLOAT_EQ(candidate.past_occupations(0).years(), 2.0f);
+  EXPECT_EQ(candidate.languages_size(), 0);
+  EXPECT_EQ(candidate.transport_mode(), 2);
+}
+
+TEST(ParseJsonTest, TheSameErrorsOnEveryRecordOfAnImport) {
+  // The field and enum tables are built on the first record and reused: the second parse must refuse
+  // and accept exactly what the first did.
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_EQ(CandidateError(R"({"languages": [{"code": "en", "level": "CEFR_LEVEL_B2"}, {"levle": "Z9"}]})"),
+              "languages[1].levle: no such field (see proto/passerelle/v1/records.proto)");
+    EXPECT_EQ(CandidateError(R"({"languages": [{"level": "B2"}]})"), R"(languages[0].level: invalid value "B2" for type CefrLevel)");
+    EXPECT_EQ(CandidateError(R"({"french_level": "CEFR_LEVEL_C1", "housing": "HOUSING_STATUS_STABLE"})"), "");
+  }
+}
+
+// A message type from a pool built at run time, then freed, then another at the same place: its tables
+// are not kept past the parse (a freed descriptor's address may come back for another type).
+TEST(ParseJsonTest, ReadsMessagesOfPoolsBuiltAtRunTime) {
+  for (const char* name : {"label", "title"}) {
+    google::protobuf::FileDescriptorProto file;
+    file.set_name("dynamic.proto");
+    file.set_syntax("proto3");
+    google::protobuf::DescriptorProto* type = file.add_message_type();
+    type->set_name("Dynamic");
+    google::protobuf::FieldDescriptorProto* field = type->add_field();
+    field->set_name(name);
+    field->set_number(1);
+    field->set_type(google::protobuf::FieldDescriptorProto::TYPE_STRING);
+    field->set_label(google::protobuf::FieldDescriptorProto::LABEL_OPTIONAL);
+    google::protobuf::DescriptorPool pool;
+    const google::protobuf::FileDescriptor* built = pool.BuildFile(file);
+    ASSERT_NE(built, nullptr);
+    google::protobuf::DynamicMessageFactory factory(&pool);
+    std::unique_ptr<google::protobuf::Message> message(factory.GetPrototype(built->message_type(0))->New());
+    ASSERT_TRUE(ParseJson(absl::StrCat(R"({")", name, R"(": "x"})"), *message).ok()) << name;
+    EXPECT_EQ(message->GetReflection()->GetString(*message, built->message_type(0)->field(0)), "x");
+    const std::string other = std::string(name) == "label" ? "title" : "label";
+    EXPECT_EQ(std::string(ParseJson(absl::StrCat(R"({")", other, R"(": "x"})"), *message).message()),
+              absl::StrCat(other, ": no such field (see proto/dynamic.proto)"));
+  }
 }
 
 }  // namespace
