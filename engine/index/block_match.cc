@@ -17,6 +17,7 @@ using scan_internal::KeptRow;
 using scan_internal::LiveRows;
 using scan_internal::MakeMatch;
 using scan_internal::OpeningRows;
+using scan_internal::OpeningRowsInReach;
 using scan_internal::ScanScratch;
 
 // Margin of the block's segment test over the per-candidate one, for the float error of the block's
@@ -176,7 +177,10 @@ void OpeningBlockMatcher::MatchOne(const ResolvedCandidate& candidate, int64_t b
       pruned_rows += LiveRows(segment);
       continue;
     }
-    OpeningRows::Select(segment, features, &w.keep, &w.selection);
+    int begin = 0, end = 0;
+    pruned_rows += OpeningRowsInReach(candidate, segment, &begin, &end);
+    if (begin >= end) continue;
+    OpeningRows::Select(segment, features, begin, end, &w.keep, &w.selection);
     if (w.selection.count == 0) continue;
     OpeningRows::Gather(segment, w.selection, &w.block);
     OpeningRows::Walk(segment, candidate, best_by_rome, w.selection, st.params.score_experience, &w.walked);

@@ -127,6 +127,46 @@ inline bool CannotBeEligible(const ResolvedCandidate& candidate, const OpeningSe
   return GreatCircleKm(candidate.position, segment.center) - segment.max_distance_km > candidate.radius_km + 1.0f;
 }
 
+// The rows of an opening segment `candidate` may reach: [*begin, *end) runs from the first to the last
+// block (OpeningSegment::BlockSummary) not beyond its commute radius, by CannotBeEligible's rule, and is
+// empty when no block is in reach; every block when the candidate would move and the segment provides
+// housing. Returns the live rows of the blocks outside the range, which are neither read nor scored.
+inline int64_t OpeningRowsInReach(const ResolvedCandidate& candidate, const OpeningSegment& segment, int* begin,
+                                  int* end) {
+  *begin = 0;
+  *end = segment.used_rows;
+  if (candidate.record.relocation_accepted && segment.summary.any_housing) return 0;
+  const int blocks = (segment.used_rows + OpeningSegment::kBlockRows - 1) / OpeningSegment::kBlockRows;
+  const float reach_km = candidate.radius_km + 1.0f;
+  int first = blocks, last = -1;
+  int64_t live_before = 0, live_in = 0, live_after = 0;  // live rows before first, in [first, last], after last
+  for (int b = 0; b < blocks; ++b) {
+    const OpeningSegment::BlockSummary& block = segment.blocks[b];
+    if (block.live_rows == 0) continue;
+    const bool out = GreatCircleKm(candidate.position, block.center) - block.max_distance_km > reach_km;
+    if (out) {
+      live_after += block.live_rows;
+      continue;
+    }
+    if (first == blocks) {
+      first = b;
+      live_before = live_after;
+    } else {
+      live_in += live_after;
+    }
+    live_in += block.live_rows;
+    live_after = 0;
+    last = b;
+  }
+  if (last < 0) {
+    *end = 0;
+    return live_after;
+  }
+  *begin = first * OpeningSegment::kBlockRows;
+  *end = std::min(segment.used_rows, (last + 1) * OpeningSegment::kBlockRows);
+  return live_before + live_after;
+}
+
 // Counts the queries running in an index while in scope; returns how many others were running.
 class RunningQuery {
  public:
@@ -251,7 +291,13 @@ struct CandidateRows {  // one opening against candidate segments
   using Block = sc::CandidateBlock;
   using Other = ResolvedOpening;
   using OtherFeatures = OpeningRowFeatures;
-  static void Select(const Segment& s, const OtherFeatures& o, FloatColumn* keep, sc::RowSelection* out) {
+  // Candidate segments have no block summaries: every row is in range.
+  static int64_t InReach(const Other&, const Segment& s, int* begin, int* end) {
+    *begin = 0;
+    *end = s.used_rows;
+    return 0;
+  }
+  static void Select(const Segment& s, const OtherFeatures& o, int, int, FloatColumn* keep, sc::RowSelection* out) {
     sc::SelectEligibleCandidateRows(s, o, keep, out);
   }
   static void Gather(const Segment& s, const sc::RowSelection& selection, Block* out) {
@@ -274,8 +320,12 @@ struct OpeningRows {  // one candidate against opening segments
   using Block = sc::OpeningBlock;
   using Other = ResolvedCandidate;
   using OtherFeatures = CandidateRowFeatures;
-  static void Select(const Segment& s, const OtherFeatures& c, FloatColumn* keep, sc::RowSelection* out) {
-    sc::SelectEligibleOpeningRows(s, c, keep, out);
+  static int64_t InReach(const Other& c, const Segment& s, int* begin, int* end) {
+    return OpeningRowsInReach(c, s, begin, end);
+  }
+  static void Select(const Segment& s, const OtherFeatures& c, int begin, int end, FloatColumn* keep,
+                     sc::RowSelection* out) {
+    sc::SelectEligibleOpeningRows(s, c, begin, end, keep, out);
   }
   static void Gather(const Segment& s, const sc::RowSelection& selection, Block* out) {
     sc::GatherOpeningRows(s, selection, out);
@@ -313,9 +363,10 @@ void ScanEveryRow(const Segments& segments, size_t begin, size_t end, const type
 }
 
 // Scans segments [begin, end) of `segments` for `other`, in either direction. Without near-misses
-// (`may_skip`) only eligible pairs count: segments nobody in which can be eligible are skipped whole
-// (their rows still count in `scored`, added by the caller), and the walks and the kernel run on the
-// rows that may be eligible, gathered. With near-misses every row is scored (ScanEveryRow).
+// (`may_skip`) only eligible pairs count: segments nobody in which can be eligible are skipped whole,
+// and so are an opening segment's blocks out of reach (`scored` is every live row less those, the
+// caller adding the live rows), and the walks and the kernel run on the rows that may be eligible,
+// gathered. With near-misses every row is scored (ScanEveryRow).
 // `extra_ok(segment, row)` applies the query's filters on the scanned side.
 template <class Rows, class Segments, class ExtraFilter>
 void ScanPart(const Segments& segments, size_t begin, size_t end, const typename Rows::Other& other,
@@ -333,7 +384,10 @@ void ScanPart(const Segments& segments, size_t begin, size_t end, const typename
       counts.scored -= LiveRows(segment);
       continue;
     }
-    Rows::Select(segment, other_features, &w.keep, &w.selection);
+    int begin = 0, end = 0;
+    counts.scored -= Rows::InReach(other, segment, &begin, &end);
+    if (begin >= end) continue;
+    Rows::Select(segment, other_features, begin, end, &w.keep, &w.selection);
     if (w.selection.count == 0) continue;
     Rows::Gather(segment, w.selection, &w.block);
     Rows::Walk(segment, other, lookup, w.selection, params.score_experience, &w.walked);

@@ -35,6 +35,9 @@ struct RowSelection {
   int padded() const { return PaddedRows(count); }
   // Set by SelectAllRows: the slots to reset next time are a prefix.
   bool all_rows = false;
+  // Every selected row is in [begin_row, end_row) (the walks read only the skill items of these rows).
+  int begin_row = 0;
+  int end_row = 0;
 };
 
 // Every row [0, used_rows) of the segment, dead ones included (the selection of matches skips them):
@@ -49,6 +52,10 @@ void SelectEligibleCandidateRows(const CandidateSegment& segment, const OpeningR
 // One candidate against an opening segment: the rows that may be eligible. `scratch` is working space.
 void SelectEligibleOpeningRows(const OpeningSegment& segment, const CandidateRowFeatures& candidate,
                                FloatColumn* scratch, RowSelection* out);
+// The same among rows [begin_row, end_row) only (the blocks in the candidate's reach,
+// engine/index/segment_scan.h); begin_row is a multiple of kBlockRowMultiple, end_row <= used_rows.
+void SelectEligibleOpeningRows(const OpeningSegment& segment, const CandidateRowFeatures& candidate, int begin_row,
+                               int end_row, FloatColumn* scratch, RowSelection* out);
 
 // The candidate feature columns of selected rows, block row i = segment row rows[i]; the rows from count
 // to padded() repeat block row 0 so that the kernel computes on valid values there.
