@@ -670,8 +670,7 @@ int main(int argc, char** argv) {
     const double n = std::max<double>(1, static_cast<double>(candidates.size()));
     std::printf("MatchOpenings over the %zu verified candidates, openings in %s order, mean per query: reads %.0f of "
                 "%.0f rows (%.1f%%; the segments not skipped hold %.0f); in reach %.0f rows (the floor): %.2fx the "
-                "floor
-",
+                "floor\n",
                 candidates.size(), settings.openings_arrival_order ? "arrival" : "place", sum.rows_read / n,
                 sum.rows / n, 100.0 * sum.rows_read / std::max<int64_t>(1, sum.rows), sum.segment_rows / n,
                 sum.rows_in_reach / n, sum.rows_read / std::max(1.0, static_cast<double>(sum.rows_in_reach)));

@@ -3,7 +3,7 @@
 //
 // The index keeps a segment's rows in place order within its région/housing bucket (MatchIndex), so each
 // block of kBlockRows consecutive rows covers a small area; its BlockSummary lets a query read only the
-// rows of the blocks within its reach (engine/index/segment_scan.h, OpeningRowsInReach).
+// rows of the blocks within its reach (engine/index/segment_scan.h, OpeningBlocksInReach).
 //
 // Thread-safety: thread-compatible; published segments are immutable and read by any thread.
 #ifndef PASSERELLE_ENGINE_COLUMNS_OPENING_SEGMENT_H_

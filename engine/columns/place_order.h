@@ -9,6 +9,8 @@
 // the curve are close on the map, and, unlike a Z-order curve, the curve never jumps across the map
 // between neighbouring keys, so a run of 4,096 rows covers one compact area. The segment summaries
 // (CandidateSegment::Summary: centre, reach, any mover) then decide which segments a query skips.
+// Openings are kept in the same curve's order within their région/housing bucket (OpeningPlaceKey), and
+// their 64-row block summaries decide which rows of a segment a candidate's query reads.
 #ifndef PASSERELLE_ENGINE_COLUMNS_PLACE_ORDER_H_
 #define PASSERELLE_ENGINE_COLUMNS_PLACE_ORDER_H_
 

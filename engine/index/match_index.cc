@@ -75,7 +75,7 @@ absl::Status ValidateMatchQuery(const MatchQuery& query, const ReferenceData& da
 // Openings are bucketed by région and whether they provide housing, so a candidate's query skips the
 // segments none of which it can reach (CannotBeEligible), and kept in place order within their bucket
 // (reordered like the candidates), so that a segment, and each of its blocks, covers a compact part of
-// the région and a query reads only the blocks within its reach (OpeningRowsInReach). Candidates are not bucketed: a batch of writes
+// the région and a query reads only the blocks within its reach (OpeningBlocksInReach). Candidates are not bucketed: a batch of writes
 // scattered over many buckets copies and rebuilds a 4,096-row segment per bucket it touches, which made
 // imports about 10x slower and start-up 7x slower at 1M candidates (benchmarks/results/2026-11-23).
 // They are kept in place order instead (engine/columns/place_order.h): writes append to a tail, and a
@@ -189,7 +189,7 @@ void MatchIndex::MaybeReorderCandidates() {
 void MatchIndex::ReorderOpenings() { openings_.Reorder(options_.query_threads); }
 
 void MatchIndex::MaybeReorderOpenings() {
-  if (options_.opening_reorder_min_rows <= 0) return;
+  if (options_.opening_reorder_min_rows <= 0 || opening_reorders_paused_.load()) return;
   const auto unordered = static_cast<double>(openings_.unordered_rows());
   if (unordered < static_cast<double>(options_.opening_reorder_min_rows)) return;
   if (unordered < options_.opening_reorder_fraction * static_cast<double>(openings_.size())) return;

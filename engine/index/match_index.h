@@ -190,6 +190,8 @@ class MatchIndex {
   // blocks of a segment cover small areas (OpeningSegment::BlockSummary). Writes call it themselves past
   // MatchIndexOptions::opening_reorder_min_rows.
   void ReorderOpenings();
+  // As PauseCandidateReorders, for a bulk load of openings (then one ReorderOpenings at the end).
+  void PauseOpeningReorders(bool paused) { opening_reorders_paused_.store(paused); }
   size_t unordered_opening_rows() const { return openings_.unordered_rows(); }
 
   // Sets (or, with nullptr, clears) the one write listener; a write already running may still call the old
@@ -237,6 +239,7 @@ class MatchIndex {
   // Reorders the candidates when the rows out of order pass the options' thresholds.
   void MaybeReorderCandidates();
   void MaybeReorderOpenings();
+  std::atomic<bool> opening_reorders_paused_{false};
   std::atomic<bool> reorders_paused_{false};
   // Calls the write listener, if any, with `ids`.
   void NotifyWrite(IndexTable table, absl::Span<const std::string> ids) const;

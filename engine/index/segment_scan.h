@@ -127,44 +127,31 @@ inline bool CannotBeEligible(const ResolvedCandidate& candidate, const OpeningSe
   return GreatCircleKm(candidate.position, segment.center) - segment.max_distance_km > candidate.radius_km + 1.0f;
 }
 
-// The rows of an opening segment `candidate` may reach: [*begin, *end) runs from the first to the last
-// block (OpeningSegment::BlockSummary) not beyond its commute radius, by CannotBeEligible's rule, and is
-// empty when no block is in reach; every block when the candidate would move and the segment provides
-// housing. Returns the live rows of the blocks outside the range, which are neither read nor scored.
-inline int64_t OpeningRowsInReach(const ResolvedCandidate& candidate, const OpeningSegment& segment, int* begin,
-                                  int* end) {
-  *begin = 0;
-  *end = segment.used_rows;
-  if (candidate.record.relocation_accepted && segment.summary.any_housing) return 0;
-  const int blocks = (segment.used_rows + OpeningSegment::kBlockRows - 1) / OpeningSegment::kBlockRows;
+// The blocks of an opening segment (OpeningSegment::BlockSummary) `candidate` may reach, as a mask for
+// SelectEligibleOpeningRows: those with live rows not beyond its commute radius, by CannotBeEligible's
+// rule; every block when the candidate would move and the segment provides housing. Returns the live
+// rows of the other blocks, which are neither read nor scored.
+inline int64_t OpeningBlocksInReach(const ResolvedCandidate& candidate, const OpeningSegment& segment,
+                                    uint32_t* blocks) {
+  if (candidate.record.relocation_accepted && segment.summary.any_housing) {
+    *blocks = sc::kAllOpeningBlocks;
+    return 0;
+  }
+  const int count = (segment.used_rows + OpeningSegment::kBlockRows - 1) / OpeningSegment::kBlockRows;
   const float reach_km = candidate.radius_km + 1.0f;
-  int first = blocks, last = -1;
-  int64_t live_before = 0, live_in = 0, live_after = 0;  // live rows before first, in [first, last], after last
-  for (int b = 0; b < blocks; ++b) {
+  uint32_t mask = 0;
+  int64_t pruned = 0;
+  for (int b = 0; b < count; ++b) {
     const OpeningSegment::BlockSummary& block = segment.blocks[b];
     if (block.live_rows == 0) continue;
-    const bool out = GreatCircleKm(candidate.position, block.center) - block.max_distance_km > reach_km;
-    if (out) {
-      live_after += block.live_rows;
-      continue;
-    }
-    if (first == blocks) {
-      first = b;
-      live_before = live_after;
+    if (GreatCircleKm(candidate.position, block.center) - block.max_distance_km > reach_km) {
+      pruned += block.live_rows;
     } else {
-      live_in += live_after;
+      mask |= 1u << b;
     }
-    live_in += block.live_rows;
-    live_after = 0;
-    last = b;
   }
-  if (last < 0) {
-    *end = 0;
-    return live_after;
-  }
-  *begin = first * OpeningSegment::kBlockRows;
-  *end = std::min(segment.used_rows, (last + 1) * OpeningSegment::kBlockRows);
-  return live_before + live_after;
+  *blocks = mask;
+  return pruned;
 }
 
 // Counts the queries running in an index while in scope; returns how many others were running.
@@ -291,13 +278,12 @@ struct CandidateRows {  // one opening against candidate segments
   using Block = sc::CandidateBlock;
   using Other = ResolvedOpening;
   using OtherFeatures = OpeningRowFeatures;
-  // Candidate segments have no block summaries: every row is in range.
-  static int64_t InReach(const Other&, const Segment& s, int* begin, int* end) {
-    *begin = 0;
-    *end = s.used_rows;
+  // Candidate segments have no block summaries: every row may be read.
+  static int64_t InReach(const Other&, const Segment&, uint32_t* blocks) {
+    *blocks = ~0u;
     return 0;
   }
-  static void Select(const Segment& s, const OtherFeatures& o, int, int, FloatColumn* keep, sc::RowSelection* out) {
+  static void Select(const Segment& s, const OtherFeatures& o, uint32_t, FloatColumn* keep, sc::RowSelection* out) {
     sc::SelectEligibleCandidateRows(s, o, keep, out);
   }
   static void Gather(const Segment& s, const sc::RowSelection& selection, Block* out) {
@@ -320,12 +306,12 @@ struct OpeningRows {  // one candidate against opening segments
   using Block = sc::OpeningBlock;
   using Other = ResolvedCandidate;
   using OtherFeatures = CandidateRowFeatures;
-  static int64_t InReach(const Other& c, const Segment& s, int* begin, int* end) {
-    return OpeningRowsInReach(c, s, begin, end);
+  static int64_t InReach(const Other& c, const Segment& s, uint32_t* blocks) {
+    return OpeningBlocksInReach(c, s, blocks);
   }
-  static void Select(const Segment& s, const OtherFeatures& c, int begin, int end, FloatColumn* keep,
+  static void Select(const Segment& s, const OtherFeatures& c, uint32_t blocks, FloatColumn* keep,
                      sc::RowSelection* out) {
-    sc::SelectEligibleOpeningRows(s, c, begin, end, keep, out);
+    sc::SelectEligibleOpeningRows(s, c, blocks, keep, out);
   }
   static void Gather(const Segment& s, const sc::RowSelection& selection, Block* out) {
     sc::GatherOpeningRows(s, selection, out);
@@ -384,10 +370,10 @@ void ScanPart(const Segments& segments, size_t begin, size_t end, const typename
       counts.scored -= LiveRows(segment);
       continue;
     }
-    int begin = 0, end = 0;
-    counts.scored -= Rows::InReach(other, segment, &begin, &end);
-    if (begin >= end) continue;
-    Rows::Select(segment, other_features, begin, end, &w.keep, &w.selection);
+    uint32_t blocks = 0;
+    counts.scored -= Rows::InReach(other, segment, &blocks);
+    if (blocks == 0) continue;
+    Rows::Select(segment, other_features, blocks, &w.keep, &w.selection);
     if (w.selection.count == 0) continue;
     Rows::Gather(segment, w.selection, &w.block);
     Rows::Walk(segment, other, lookup, w.selection, params.score_experience, &w.walked);

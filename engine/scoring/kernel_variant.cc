@@ -62,13 +62,12 @@ inline uint32_t KeptBits(const float* chunk) {
 #endif
 }
 
-// Selects the rows [begin, n) with keep[row] >= 0, in ascending order. `keep` holds PaddedRows(n) values
-// (those below `begin`, a multiple of kBlockRowMultiple, unread).
+// Adds the rows [begin, n) with keep[row] >= 0 to the selection, in ascending order (after the rows
+// already selected, all below `begin`). `keep` holds PaddedRows(n) values; `begin` is a multiple of
+// kBlockRowMultiple.
 void Compact(const FloatColumn& keep, int begin, int n, RowSelection* out) {
   static_assert(kBlockRowMultiple <= 32, "one bit per row of a chunk");
-  int m = 0;
-  out->begin_row = begin;
-  out->end_row = n;
+  int m = out->count;
   for (int base = begin; base < n; base += kBlockRowMultiple) {
     // A bit per row kept, so that the rows left out (most of them) cost no branch each.
     uint32_t bits = KeptBits(keep.data() + base);
@@ -149,6 +148,8 @@ void SelectCandidates(const CandidateSegment& segment, const OpeningRowFeatures&
                      : CandidateKeepPass<false, false>(segment, o, padded, keep);
   }
   Compact(*scratch, 0, n, out);
+  out->begin_row = 0;
+  out->end_row = n;
 }
 
 namespace {
@@ -185,23 +186,40 @@ void OpeningKeepPass(const OpeningSegment& s, const CandidateRowFeatures& c, int
 
 }  // namespace
 
-void SelectOpenings(const OpeningSegment& segment, const CandidateRowFeatures& c, int begin, int n,
+// Each run of consecutive blocks in `blocks` is passed over and compacted in turn; a run ends on a
+// block boundary, a multiple of kBlockRowMultiple, so its padded end never reaches the next run.
+void SelectOpenings(const OpeningSegment& segment, const CandidateRowFeatures& c, uint32_t blocks,
                     FloatColumn* scratch, RowSelection* out) {
+  static_assert(OpeningSegment::kBlockRows % kBlockRowMultiple == 0 && OpeningSegment::kBlocks <= 31,
+                "blocks start on a chunk and fit in the mask");
   Prepare(OpeningSegment::kRows, out);
   out->begin_row = out->end_row = 0;
-  if (c.right_to_work < 0.5f || begin >= n) return;
-  const int padded = PaddedRows(n);
+  if (c.right_to_work < 0.5f) return;
+  const int n = segment.used_rows;
   if (scratch->size() < OpeningSegment::kRows) scratch->resize(OpeningSegment::kRows);
   const bool relocates = c.relocation_accepted > 0.5f, no_licence = c.driving_licence < 0.5f;
   float* keep = scratch->data();
-  if (relocates) {
-    no_licence ? OpeningKeepPass<true, true>(segment, c, begin, padded, keep)
-               : OpeningKeepPass<true, false>(segment, c, begin, padded, keep);
-  } else {
-    no_licence ? OpeningKeepPass<false, true>(segment, c, begin, padded, keep)
-               : OpeningKeepPass<false, false>(segment, c, begin, padded, keep);
+  bool first = true;
+  for (uint32_t bits = blocks & ((1u << OpeningSegment::kBlocks) - 1); bits != 0;) {
+    const int b = std::countr_zero(bits);
+    const int run = std::countr_one(bits >> b);
+    bits &= ~(((1u << run) - 1) << b);
+    const int begin = b * OpeningSegment::kBlockRows;
+    if (begin >= n) break;
+    const int end = std::min(n, (b + run) * OpeningSegment::kBlockRows);
+    const int padded = PaddedRows(end);
+    if (relocates) {
+      no_licence ? OpeningKeepPass<true, true>(segment, c, begin, padded, keep)
+                 : OpeningKeepPass<true, false>(segment, c, begin, padded, keep);
+    } else {
+      no_licence ? OpeningKeepPass<false, true>(segment, c, begin, padded, keep)
+                 : OpeningKeepPass<false, false>(segment, c, begin, padded, keep);
+    }
+    Compact(*scratch, begin, end, out);
+    if (first) out->begin_row = begin;
+    first = false;
+    out->end_row = end;
   }
-  Compact(*scratch, begin, n, out);
 }
 
 

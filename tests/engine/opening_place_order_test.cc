@@ -1,5 +1,5 @@
 // Openings stored in place order within their région/housing bucket, with block summaries
-// (OpeningSegment::BlockSummary, OpeningRowsInReach): the order changes which rows a candidate's query
+// (OpeningSegment::BlockSummary, OpeningBlocksInReach): the order changes which rows a candidate's query
 // reads, never what it answers. Checked against an index that keeps openings in arrival order and against
 // the full scan (near-misses asked: every row scored), on a generated cohort, before and after openings
 // move, change bucket, close and arrive, and after a reorder: the same matches bit for bit and the same
@@ -11,6 +11,7 @@
 #include "engine/index/match_index.h"
 #include "engine/index/segment_scan.h"
 #include "engine/sample/cohort_generator.h"
+#include "engine/scoring/row_selection.h"
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
 
@@ -199,10 +200,10 @@ TEST_F(OpeningPlaceOrderTest, RowsOfSkippedBlocksExplainAsIneligible) {
   for (size_t i = 0; i < candidates_.size(); i += 7) {
     const ResolvedCandidate& c = *candidates_[i];
     for (const auto& segment : snapshot->segments) {
-      int begin = 0, end = 0;
-      if (scan_internal::OpeningRowsInReach(c, *segment, &begin, &end) == 0) continue;
+      uint32_t blocks = 0;
+      if (scan_internal::OpeningBlocksInReach(c, *segment, &blocks) == 0) continue;
       for (int row = 0; row < segment->used_rows; row += 13) {
-        if (row >= begin && row < end) continue;
+        if (blocks & (1u << (row / OpeningSegment::kBlockRows))) continue;
         if (!segment->live(row)) continue;
         auto explanation = ordered_->Explain(c.id(), std::string(segment->id(row)), DefaultScoringProfile());
         ASSERT_TRUE(explanation.ok());
@@ -212,6 +213,41 @@ TEST_F(OpeningPlaceOrderTest, RowsOfSkippedBlocksExplainAsIneligible) {
     }
   }
   EXPECT_GT(checked, 100) << "no block was skipped: the test checks nothing";
+}
+
+// Selecting among some blocks gives the rows the whole segment's selection gives in those blocks, in
+// the same order.
+TEST_F(OpeningPlaceOrderTest, SelectingSomeBlocksIsTheWholeSelectionRestrictedToThem) {
+  ordered_->ReorderOpenings();
+  const auto snapshot = ordered_->OpeningSnapshot();
+  scoring::RowSelection all, some;
+  FloatColumn scratch;
+  int64_t compared = 0;
+  for (size_t i = 0; i < candidates_.size(); i += 5) {
+    ResolvedCandidate c = *candidates_[i];
+    c.record.relocation_accepted = i % 2 == 0;
+    const CandidateRowFeatures features = EncodeCandidateRow(c);
+    for (const auto& segment : snapshot->segments) {
+      scoring::SelectEligibleOpeningRows(*segment, features, &scratch, &all);
+      const std::vector<int32_t> whole(all.rows.begin(), all.rows.begin() + all.count);
+      for (uint32_t mask : {0x0001u, 0x8000u, 0x5a5au, 0x0ff0u, 0xffffu, static_cast<uint32_t>(i * 2654435761u) & 0xffffu}) {
+        scoring::SelectEligibleOpeningRows(*segment, features, mask, &scratch, &some);
+        std::vector<int32_t> want;
+        for (int32_t row : whole) {
+          if (mask & (1u << (row / OpeningSegment::kBlockRows))) want.push_back(row);
+        }
+        const std::vector<int32_t> got(some.rows.begin(), some.rows.begin() + some.count);
+        ASSERT_EQ(got, want) << c.id() << " mask " << mask;
+        for (size_t k = 0; k < got.size(); ++k) {
+          EXPECT_EQ(some.slot[got[k]], static_cast<int32_t>(k + 1)) << got[k];  // block row + 1
+          EXPECT_GE(got[k], some.begin_row);
+          EXPECT_LT(got[k], some.end_row);
+        }
+        compared += static_cast<int64_t>(got.size());
+      }
+    }
+  }
+  EXPECT_GT(compared, 1000);
 }
 
 TEST(OpeningReorderPolicyTest, AWriteReordersOncePastBothThresholds) {
@@ -234,6 +270,14 @@ TEST(OpeningReorderPolicyTest, AWriteReordersOncePastBothThresholds) {
   index.UpsertOpenings(all.subspan(1150, 50));  // 600 of 1,200: half
   EXPECT_EQ(index.unordered_opening_rows(), 0u);
   EXPECT_EQ(index.opening_count(), 1200u);
+  // A bulk load pauses them and reorders once at the end.
+  MatchIndex loading(SharedReferenceData(), options);
+  loading.PauseOpeningReorders(true);
+  loading.UpsertOpenings(all);
+  EXPECT_EQ(loading.unordered_opening_rows(), 1200u);
+  loading.PauseOpeningReorders(false);
+  loading.ReorderOpenings();
+  EXPECT_EQ(loading.unordered_opening_rows(), 0u);
 }
 
 }  // namespace
