@@ -21,9 +21,13 @@
 //    candidate segments it does not skip, and the rows within an opening's reach (the true floor). The
 //    candidates are stored in place order (engine/columns/place_order.h); --arrival_order keeps them in
 //    arrival order (no reorder), to measure the layout before and after in runs of the same binary.
+//    The same for MatchOpenings over the verified candidates: the rows it reads (MatchResult::scored:
+//    the openings of the segments and blocks it does not skip), the rows of the segments it does not
+//    skip, and the rows in the candidate's reach. Openings are kept in place order within their
+//    région/housing bucket; --openings_arrival_order keeps them in arrival order.
 //
 // Usage: passerelle_match_benchmark [--candidates=N] [--openings=M] [--k=10] [--verify_queries=20]
-//                                   [--latency_rounds=5] [--arrival_order]
+//                                   [--latency_rounds=5] [--arrival_order] [--openings_arrival_order]
 //                                   [--postgres] [--postgres_queries=20] [--postgres_conf="jit = off" ...]
 //                                   [--postgres_explain] [--postgres_sql] [--json=FILE]
 //                                   [Google Benchmark flags]
@@ -66,6 +70,7 @@ struct Settings {
   bool postgres_sql = false;               // print the peer's schema, indexes and queries, and exit
   std::string json_path;
   bool arrival_order = false;  // candidates in arrival order: no place-order reorder (the layout before)
+  bool openings_arrival_order = false;  // the same for the openings
 };
 
 // Removes this program's flags from argv, leaving Google Benchmark's.
@@ -85,6 +90,7 @@ Settings ParseSettings(int* argc, char** argv) {
     if (auto v = value("--latency_rounds=")) { (void)absl::SimpleAtoi(*v, &s.latency_rounds); continue; }
     if (arg == "--postgres") { s.postgres = true; continue; }
     if (arg == "--arrival_order") { s.arrival_order = true; continue; }
+    if (arg == "--openings_arrival_order") { s.openings_arrival_order = true; continue; }
     if (auto v = value("--postgres_conf=")) { s.postgres_conf.emplace_back(*v); continue; }
     if (arg == "--postgres_explain") { s.postgres_explain = true; continue; }
     if (arg == "--postgres_sql") { s.postgres_sql = true; continue; }
@@ -115,6 +121,7 @@ World Build(const Settings& settings) {
   w.data = *engine::ReferenceData::Load(engine::ReferenceData::DefaultDataDir());
   engine::MatchIndexOptions index_options;
   if (settings.arrival_order) index_options.candidate_reorder_min_rows = 0;
+  if (settings.openings_arrival_order) index_options.opening_reorder_min_rows = 0;
   w.index = std::make_unique<MatchIndex>(w.data, index_options);
   w.peer = std::make_unique<ScalarPeer>(w.index->relations(), engine::DefaultScoringProfile());
   engine::CohortOptions options;
@@ -343,6 +350,41 @@ ReachBytes CandidateReachBytes(const World& w, const engine::ResolvedOpening& o)
   }
   r.bytes_read = r.rows_read * row_bytes;
   r.bytes_in_reach = r.rows_in_reach * row_bytes;
+  return r;
+}
+
+// What MatchOpenings without near-misses reads of the opening columns: the rows of the segments and
+// blocks it does not skip (MatchResult::scored), the rows of the segments it does not skip whole, and the
+// live rows within the candidate's reach (distance within the commute radius plus 1 km, or providing
+// housing when the candidate would move: the floor).
+struct OpeningReach {
+  int64_t rows = 0, segment_rows = 0, rows_read = 0, rows_in_reach = 0;
+};
+OpeningReach OpeningReachRows(const World& w, const engine::ResolvedCandidate& c) {
+  OpeningReach r;
+  engine::MatchQuery q;
+  q.explain = false;
+  q.count_blockers_in_scope = false;
+  const auto snapshot = w.index->OpeningSnapshot();
+  if (auto result = w.index->MatchOpeningsIn(*snapshot, c, q, engine::DefaultScoringProfile()); result.ok()) {
+    r.rows_read = result->scored;
+  }
+  if (!c.record.right_to_work) return r;
+  const bool moves = c.record.relocation_accepted;
+  for (const auto& seg : snapshot->segments) {
+    r.rows += seg->summary.live_rows;
+    const auto& sum = seg->summary;
+    if (!(moves && sum.any_housing) && engine::GreatCircleKm(c.position, sum.center) - sum.max_distance_km > c.radius_km + 1.0f) {
+      continue;
+    }
+    r.segment_rows += sum.live_rows;
+    for (int row = 0; row < seg->used_rows; ++row) {
+      if (!seg->live(row)) continue;
+      const engine::UnitVector at{seg->x[row], seg->y[row], seg->z[row]};
+      r.rows_in_reach += (moves && seg->housing_provided[row] > 0.5f) ||
+                         engine::GreatCircleKm(c.position, at) <= c.radius_km + 1.0f;
+    }
+  }
   return r;
 }
 
@@ -616,6 +658,29 @@ int main(int argc, char** argv) {
             ", \"rows_in_reach_per_query\": " + std::to_string(sum.rows_in_reach / n) +
             ", \"bytes_read_per_query\": " + std::to_string(sum.bytes_read / n) +
             ", \"bytes_in_reach_per_query\": " + std::to_string(sum.bytes_in_reach / n) + "}";
+  }
+  {
+    // What the verified candidates' MatchOpenings reads against what is in reach (see OpeningReachRows).
+    OpeningReach sum;
+    const auto candidates = QueryCandidates(w, settings.verify_queries);
+    for (const auto* c : candidates) {
+      const OpeningReach r = OpeningReachRows(w, *c);
+      sum.rows += r.rows, sum.segment_rows += r.segment_rows, sum.rows_read += r.rows_read;
+      sum.rows_in_reach += r.rows_in_reach;
+    }
+    const double n = std::max<double>(1, static_cast<double>(candidates.size()));
+    std::printf("MatchOpenings over the %zu verified candidates, openings in %s order, mean per query: reads %.0f of "
+                "%.0f rows (%.1f%%; the segments not skipped hold %.0f); in reach %.0f rows (the floor): %.2fx the "
+                "floor\n",
+                candidates.size(), settings.openings_arrival_order ? "arrival" : "place", sum.rows_read / n,
+                sum.rows / n, 100.0 * sum.rows_read / std::max<int64_t>(1, sum.rows), sum.segment_rows / n,
+                sum.rows_in_reach / n, sum.rows_read / std::max(1.0, static_cast<double>(sum.rows_in_reach)));
+    json += std::string(", \"opening_order\": \"") + (settings.openings_arrival_order ? "arrival" : "place") +
+            "\", \"match_openings_reach\": {\"queries\": " + std::to_string(candidates.size()) +
+            ", \"rows_per_query\": " + std::to_string(sum.rows / n) +
+            ", \"segment_rows_per_query\": " + std::to_string(sum.segment_rows / n) +
+            ", \"rows_read_per_query\": " + std::to_string(sum.rows_read / n) +
+            ", \"rows_in_reach_per_query\": " + std::to_string(sum.rows_in_reach / n) + "}";
   }
   {
     // The experience criterion's cost: the same queries with it and without it (see above).

@@ -1,9 +1,10 @@
 // Batch re-ranking: every candidate of a cohort against every opening, on one consistent snapshot, on
 // several threads, streaming each candidate's top-k as it is ready.
 //
-// The index keeps openings in segments of one département (and housing provided or not), so a segment
-// far beyond a candidate's commute radius, with no housing for a move, is pruned before any pair in it is
-// scored; candidates without the right to work have no eligible pair and score nothing. Each worker
+// The index keeps openings in segments of one région (and housing provided or not), in place order
+// within it, so a segment, or a block of 64 rows of one, far beyond a candidate's commute radius, with no
+// housing for a move, is pruned before any pair in it is scored; candidates without the right to work
+// have no eligible pair and score nothing. Each worker
 // takes a block of neighbouring candidates (consecutive rows of one candidate segment, in place order)
 // at a time, tests the opening segments once for the whole block and scores each candidate of it
 // against the segments left (OpeningBlockMatcher, engine/index/block_match.h; docs/batch.md).
@@ -59,8 +60,8 @@ struct RerankOptions {
 struct RerankProgress {
   int64_t candidates_done = 0;
   int64_t candidates_total = 0;  // candidates in the cohort
-  int64_t pairs_scored = 0;      // pairs that went through the kernel (after pruning)
-  int64_t pairs_pruned = 0;      // pairs skipped because their block could not be eligible
+  int64_t pairs_scored = 0;      // pairs of the opening blocks read (after pruning)
+  int64_t pairs_pruned = 0;      // pairs skipped because their segment or block could not be eligible
   double elapsed_seconds = 0;
 };
 

@@ -82,6 +82,28 @@ void OpeningSegment::Finish() {
     summary.max_distance_km = std::max(summary.max_distance_km, GreatCircleKm(summary.center, records_[row]->position));
     summary.any_housing |= housing_provided[row] > 0.5f;
   }
+  FinishBlocks();
+}
+
+// Each block's center is the normalised mean of its live rows, as the segment's.
+void OpeningSegment::FinishBlocks() {
+  for (int b = 0; b < kBlocks; ++b) {
+    BlockSummary& block = blocks[b];
+    block = BlockSummary{};
+    const int first = b * kBlockRows, end = std::min(used_rows, first + kBlockRows);
+    double sx = 0, sy = 0, sz = 0;
+    for (int row = first; row < end; ++row) {
+      if (!records_[row]) continue;
+      ++block.live_rows;
+      sx += x[row], sy += y[row], sz += z[row];
+    }
+    if (block.live_rows == 0) continue;
+    const double norm = std::max(1e-12, std::sqrt(sx * sx + sy * sy + sz * sz));
+    block.center = {static_cast<float>(sx / norm), static_cast<float>(sy / norm), static_cast<float>(sz / norm)};
+    for (int row = first; row < end; ++row) {
+      if (records_[row]) block.max_distance_km = std::max(block.max_distance_km, GreatCircleKm(block.center, records_[row]->position));
+    }
+  }
 }
 
 }  // namespace passerelle::engine

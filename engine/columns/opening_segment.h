@@ -1,10 +1,15 @@
 // Openings as columns: one segment holds kRows rows, one Eigen array per numeric feature and two sparse
 // matrices of skill items (required, desired; rows = openings, columns = items).
 //
+// The index keeps a segment's rows in place order within its région/housing bucket (MatchIndex), so each
+// block of kBlockRows consecutive rows covers a small area; its BlockSummary lets a query read only the
+// rows of the blocks within its reach (engine/index/segment_scan.h, OpeningBlocksInReach).
+//
 // Thread-safety: thread-compatible; published segments are immutable and read by any thread.
 #ifndef PASSERELLE_ENGINE_COLUMNS_OPENING_SEGMENT_H_
 #define PASSERELLE_ENGINE_COLUMNS_OPENING_SEGMENT_H_
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -25,11 +30,17 @@ OpeningRowFeatures EncodeOpeningRow(const ResolvedOpening& o);
 class OpeningSegment {
  public:
   static constexpr int kRows = 1024;
+  // Rows per block summary: a multiple of the kernel's row multiple (16), so a range of whole blocks
+  // starts where the selection's vector pass starts a chunk.
+  static constexpr int kBlockRows = 64;
+  static constexpr int kBlocks = kRows / kBlockRows;
 
   OpeningSegment();
 
   void Set(int row, std::shared_ptr<const ResolvedOpening> opening);
   void Clear(int row);
+  // Row `row` takes `from`'s live row `from_row` (SegmentedTable::Reorder).
+  void CopyRow(int row, const OpeningSegment& from, int from_row) { Set(row, from.records_[from_row]); }
   // Rebuilds the skill matrices after Set/Clear.
   void Finish();
 
@@ -49,6 +60,14 @@ class OpeningSegment {
     int live_rows = 0;            // rows holding a record (a skipped segment still counts them as scored)
   };
   Summary summary;
+  // The same for rows [b * kBlockRows, (b + 1) * kBlockRows) (any_housing is the segment's); recomputed by
+  // Finish(). A block without live rows has live_rows 0 and is never read.
+  struct BlockSummary {
+    UnitVector center;
+    float max_distance_km = 0;
+    int live_rows = 0;
+  };
+  std::array<BlockSummary, kBlocks> blocks;
 
   FloatColumn alive;
   PASSERELLE_OPENING_FEATURES(PASSERELLE_FEATURE_COLUMN)
@@ -58,6 +77,7 @@ class OpeningSegment {
   SkillMatrix required_skills, desired_skills, core_skills;  // kRows x items, value 1
 
  private:
+  void FinishBlocks();
   std::vector<std::shared_ptr<const ResolvedOpening>> records_;
 };
 

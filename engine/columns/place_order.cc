@@ -26,8 +26,7 @@ uint32_t HilbertIndex(uint32_t x, uint32_t y) {
   return static_cast<uint32_t>(index);
 }
 
-uint64_t CandidatePlaceKey(const ResolvedCandidate& candidate) {
-  const UnitVector& p = candidate.position;
+uint32_t PlaceIndex(const UnitVector& p) {
   const double latitude = std::asin(std::clamp(static_cast<double>(p.z), -1.0, 1.0));  // radians
   const double longitude = std::atan2(static_cast<double>(p.y), static_cast<double>(p.x));
   const auto cell = [](double fraction) {
@@ -35,8 +34,14 @@ uint64_t CandidatePlaceKey(const ResolvedCandidate& candidate) {
   };
   const uint32_t x = cell(longitude / (2 * M_PI) + 0.5);
   const uint32_t y = cell(latitude / M_PI + 0.5);
-  const uint64_t mover = candidate.record.relocation_accepted ? 1 : 0;
-  return (mover << 32) | HilbertIndex(x, y);
+  return HilbertIndex(x, y);
 }
+
+uint64_t CandidatePlaceKey(const ResolvedCandidate& candidate) {
+  const uint64_t mover = candidate.record.relocation_accepted ? 1 : 0;
+  return (mover << 32) | PlaceIndex(candidate.position);
+}
+
+uint64_t OpeningPlaceKey(const ResolvedOpening& opening) { return PlaceIndex(opening.position); }
 
 }  // namespace passerelle::engine

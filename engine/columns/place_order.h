@@ -9,6 +9,8 @@
 // the curve are close on the map, and, unlike a Z-order curve, the curve never jumps across the map
 // between neighbouring keys, so a run of 4,096 rows covers one compact area. The segment summaries
 // (CandidateSegment::Summary: centre, reach, any mover) then decide which segments a query skips.
+// Openings are kept in the same curve's order within their région/housing bucket (OpeningPlaceKey), and
+// their 64-row block summaries decide which rows of a segment a candidate's query reads.
 #ifndef PASSERELLE_ENGINE_COLUMNS_PLACE_ORDER_H_
 #define PASSERELLE_ENGINE_COLUMNS_PLACE_ORDER_H_
 
@@ -22,9 +24,17 @@ namespace passerelle::engine {
 // Position of (x, y) along a Hilbert curve over a 65,536 x 65,536 grid (x, y < 65,536); 0 .. 2^32 - 1.
 uint32_t HilbertIndex(uint32_t x, uint32_t y);
 
+// Hilbert index of a place (the commune centroid) over a latitude x longitude grid of 65,536 x 65,536.
+uint32_t PlaceIndex(const UnitVector& position);
+
 // Sort key of a candidate row: bit 32 set for people who would move for a job with housing, bits 0..31
 // the Hilbert index of the commune centroid.
 uint64_t CandidatePlaceKey(const ResolvedCandidate& candidate);
+
+// Sort key of an opening row inside its région/housing bucket: the Hilbert index of its commune centroid,
+// so that a segment, and each block of OpeningSegment::kBlockRows rows in it, covers a compact part of
+// the région (OpeningSegment::BlockSummary).
+uint64_t OpeningPlaceKey(const ResolvedOpening& opening);
 
 // Whether no row of a candidate segment with this summary can be within reach of an opening at
 // `position`: every row is beyond its commute radius from it, and no move is possible (nobody in the

@@ -16,7 +16,9 @@
 // change stay in place, and Reorder() rewrites the table with every live row sorted by key, published as
 // one version like any write (queries keep the version they started with; writers wait). A query then
 // skips the segments of rows far from it (engine/columns/place_order.h). Freed slots of ordered segments
-// are not reused: they would bring unrelated rows into a compact segment; Reorder reclaims them.
+// are not reused: they would bring unrelated rows into a compact segment; Reorder reclaims them. Buckets
+// and an order combine: Reorder then sorts each bucket's rows by key into segments of that bucket only,
+// and each bucket's new rows go to its own tail segments (openings: région/housing buckets in place order).
 //
 // Segment requirements: `static constexpr int kRows`; default-constructible; copyable;
 // `void Set(int row, const std::shared_ptr<const Record>&)`, `void Clear(int row)`, `void Finish()`
@@ -39,6 +41,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -63,7 +66,7 @@ class SegmentedTable {
   // Sort key of a record for Reorder; records of equal keys keep no particular order. Empty = no order.
   using OrderKeyFn = std::function<uint64_t(const Record&)>;
 
-  // Buckets and an order do not combine: with `order_key`, `bucket_of` must be empty.
+  // With both, rows are sorted by key within their bucket.
   explicit SegmentedTable(BucketFn bucket_of = nullptr, OrderKeyFn order_key = nullptr)
       : bucket_of_(std::move(bucket_of)), order_key_(std::move(order_key)),
         snapshot_(std::make_shared<const Snapshot>()) {}
@@ -156,19 +159,28 @@ class SegmentedTable {
     if (rows_.size() == ordered_live_ && ordered_rows_ == ordered_live_) return;
     std::shared_ptr<const Snapshot> base = snapshot();
     // rows_ changes only under write_mu_, held here: reading it without publish_mu_ races with no one.
-    std::vector<std::pair<uint64_t, int64_t>> order;  // (key, old slot)
+    std::vector<std::tuple<uint32_t, uint64_t, int64_t>> order;  // (bucket, key, old slot)
     order.reserve(rows_.size());
-    rows_.ForEach([&](absl::string_view, int64_t slot) { order.emplace_back(slot_key_[slot], slot); });
+    rows_.ForEach([&](absl::string_view, int64_t slot) {
+      order.emplace_back(segment_bucket_[slot / Segment::kRows], slot_key_[slot], slot);
+    });
     std::sort(order.begin(), order.end());
-    const size_t count = (order.size() + Segment::kRows - 1) / Segment::kRows;
+    // Segment s holds order[starts[s], starts[s + 1]): full segments, a new one at each bucket's start.
+    std::vector<size_t> starts;
+    for (size_t i = 0; i < order.size(); ++i) {
+      if (starts.empty() || i - starts.back() == Segment::kRows || std::get<0>(order[i]) != std::get<0>(order[i - 1])) {
+        starts.push_back(i);
+      }
+    }
+    const size_t count = starts.size();
+    starts.push_back(order.size());
     std::vector<std::shared_ptr<const Segment>> segments(count);
     ParallelRanges(count, static_cast<size_t>(std::max(threads, 1)), [&](size_t, size_t begin, size_t end) {
       for (size_t s = begin; s < end; ++s) {
         auto segment = std::make_shared<Segment>();
-        const size_t first = s * Segment::kRows, last = std::min(order.size(), first + Segment::kRows);
-        for (size_t i = first; i < last; ++i) {
-          const int64_t from = order[i].second;
-          segment->CopyRow(static_cast<int>(i - first), *base->segments[from / Segment::kRows], from % Segment::kRows);
+        for (size_t i = starts[s]; i < starts[s + 1]; ++i) {
+          const int64_t from = std::get<2>(order[i]);
+          segment->CopyRow(static_cast<int>(i - starts[s]), *base->segments[from / Segment::kRows], from % Segment::kRows);
         }
         segment->Finish();
         segments[s] = std::move(segment);
@@ -177,12 +189,18 @@ class SegmentedTable {
     IdSlotMap rows;
     rows.reserve(order.size());
     std::vector<uint64_t> keys(count * Segment::kRows, 0);
-    for (size_t i = 0; i < order.size(); ++i) {
-      const int64_t from = order[i].second;
-      rows.Set(base->segments[from / Segment::kRows]->id(from % Segment::kRows), static_cast<int64_t>(i));
-      keys[i] = order[i].first;
+    std::vector<uint32_t> buckets(count, 0);
+    for (size_t s = 0; s < count; ++s) {
+      buckets[s] = std::get<0>(order[starts[s]]);
+      for (size_t i = starts[s]; i < starts[s + 1]; ++i) {
+        const int64_t from = std::get<2>(order[i]);
+        const int64_t slot = static_cast<int64_t>(s * Segment::kRows + (i - starts[s]));
+        rows.Set(base->segments[from / Segment::kRows]->id(from % Segment::kRows), slot);
+        keys[slot] = std::get<1>(order[i]);
+      }
     }
-    InstallOrdered(std::move(segments), std::move(keys), order.size(), order.size(), std::move(rows));
+    InstallOrdered(std::move(segments), std::move(buckets), std::move(keys), order.size(), order.size(),
+                   std::move(rows));
   }
 
   // With an order, on an empty table: fills it in one pass, published as one version and left as
@@ -193,11 +211,11 @@ class SegmentedTable {
   // Load returns). Segments are filled and finished on up to `threads` threads while the first one
   // builds the id map, reading the ids in the order of `rows` (the caller's storage order: no random
   // reads). Of rows sharing an id the later one in `rows` stays, as with upserts one after the other.
-  // Returns false, changing nothing, when the table has no order or is not empty. For start-up: no row
-  // is written twice.
+  // Returns false, changing nothing, when the table has no order, has buckets or is not empty. For
+  // start-up: no row is written twice.
   template <class Fill, class IdOf>
   bool Load(std::vector<std::pair<uint64_t, uint64_t>> rows, const Fill& fill, const IdOf& id_of, int threads = 1) {
-    if (!order_key_) return false;
+    if (!order_key_ || bucket_of_) return false;
     std::lock_guard<std::mutex> write_lock(write_mu_);
     if (rows_.size() > 0 || !segment_bucket_.empty()) return false;
     const size_t n = rows.size();
@@ -240,8 +258,8 @@ class SegmentedTable {
     for (size_t s : refinish) built[s]->Finish();
     std::vector<uint64_t> keys(count * Segment::kRows, 0);
     for (size_t i = 0; i < n; ++i) keys[i] = rows[i].first;
-    InstallOrdered(std::vector<std::shared_ptr<const Segment>>(built.begin(), built.end()), std::move(keys), n,
-                   n - replaced.size(), std::move(ids));
+    InstallOrdered(std::vector<std::shared_ptr<const Segment>>(built.begin(), built.end()),
+                   std::vector<uint32_t>(count, 0), std::move(keys), n, n - replaced.size(), std::move(ids));
     return true;
   }
 
@@ -324,7 +342,7 @@ class SegmentedTable {
     buckets_[segment_bucket_[slot / Segment::kRows]].free_slots.push_back(slot);
   }
 
-  // The record's current slot if it stays in the same bucket (with an order: if it is in the unordered
+  // The record's current slot if it stays in the same bucket (with an order: and is in the unordered
   // tail or keeps its key), else a free slot of its bucket (clearing its old row when it moved), else the
   // next row of the bucket's open segment or of a new segment.
   int64_t SlotFor(const Record& record, const Pending& pending, Batch& batch) {
@@ -332,8 +350,8 @@ class SegmentedTable {
     const int64_t existing = PendingSlot(record.id(), pending);
     const uint64_t key = order_key_ ? order_key_(record) : 0;
     if (existing >= 0) {
-      const bool stays = order_key_ ? !InOrderedSegment(existing) || slot_key_[existing] == key
-                                    : segment_bucket_[existing / Segment::kRows] == bucket;
+      const bool stays = segment_bucket_[existing / Segment::kRows] == bucket &&
+                         (!order_key_ || !InOrderedSegment(existing) || slot_key_[existing] == key);
       if (stays) {
         if (order_key_) SetSlotKey(existing, key);
         return existing;
@@ -380,13 +398,14 @@ class SegmentedTable {
     snapshot_ = std::move(next);
   }
 
-  // Publishes `segments`, all in key order, as the whole table: `placed` rows of which `live` are still
-  // live (their ids in `ids`), `keys` the key of each slot. Holds write_mu_ (Reorder, Load).
-  void InstallOrdered(std::vector<std::shared_ptr<const Segment>> segments, std::vector<uint64_t> keys,
-                      size_t placed, size_t live, IdSlotMap ids) {
+  // Publishes `segments`, each in key order within its bucket (`buckets`, one per segment), as the whole
+  // table: `placed` rows of which `live` are still live (their ids in `ids`), `keys` the key of each slot.
+  // Holds write_mu_ (Reorder, Load).
+  void InstallOrdered(std::vector<std::shared_ptr<const Segment>> segments, std::vector<uint32_t> buckets,
+                      std::vector<uint64_t> keys, size_t placed, size_t live, IdSlotMap ids) {
     slot_key_ = std::move(keys);
-    segment_bucket_.assign(segments.size(), 0);
-    buckets_.clear();
+    segment_bucket_ = std::move(buckets);
+    buckets_.clear();  // each bucket's next rows open a tail segment of their own
     ordered_segments_ = static_cast<int64_t>(segments.size());
     ordered_rows_ = placed;
     ordered_live_ = live;

@@ -17,6 +17,7 @@ using scan_internal::KeptRow;
 using scan_internal::LiveRows;
 using scan_internal::MakeMatch;
 using scan_internal::OpeningRows;
+using scan_internal::OpeningBlocksInReach;
 using scan_internal::ScanScratch;
 
 // Margin of the block's segment test over the per-candidate one, for the float error of the block's
@@ -176,7 +177,10 @@ void OpeningBlockMatcher::MatchOne(const ResolvedCandidate& candidate, int64_t b
       pruned_rows += LiveRows(segment);
       continue;
     }
-    OpeningRows::Select(segment, features, &w.keep, &w.selection);
+    uint32_t blocks = 0;
+    pruned_rows += OpeningBlocksInReach(candidate, segment, &blocks);
+    if (blocks == 0) continue;
+    OpeningRows::Select(segment, features, blocks, &w.keep, &w.selection);
     if (w.selection.count == 0) continue;
     OpeningRows::Gather(segment, w.selection, &w.block);
     OpeningRows::Walk(segment, candidate, best_by_rome, w.selection, st.params.score_experience, &w.walked);

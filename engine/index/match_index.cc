@@ -73,7 +73,9 @@ absl::Status ValidateMatchQuery(const MatchQuery& query, const ReferenceData& da
 }
 
 // Openings are bucketed by région and whether they provide housing, so a candidate's query skips the
-// segments none of which it can reach (CannotBeEligible). Candidates are not bucketed: a batch of writes
+// segments none of which it can reach (CannotBeEligible), and kept in place order within their bucket
+// (reordered like the candidates), so that a segment, and each of its blocks, covers a compact part of
+// the région and a query reads only the blocks within its reach (OpeningBlocksInReach). Candidates are not bucketed: a batch of writes
 // scattered over many buckets copies and rebuilds a 4,096-row segment per bucket it touches, which made
 // imports about 10x slower and start-up 7x slower at 1M candidates (benchmarks/results/2026-11-23).
 // They are kept in place order instead (engine/columns/place_order.h): writes append to a tail, and a
@@ -86,7 +88,7 @@ MatchIndex::MatchIndex(std::shared_ptr<const ReferenceData> data, MatchIndexOpti
       candidates_(nullptr, [](const ResolvedCandidate& c) { return CandidatePlaceKey(c); }),
       openings_([](const ResolvedOpening& o) {
         return static_cast<uint32_t>(o.region_index) * 2 + (o.record.housing_provided ? 1 : 0);
-      }) {}
+      }, [](const ResolvedOpening& o) { return OpeningPlaceKey(o); }) {}
 
 uint32_t MatchIndex::OwnerCode(const std::string& owner_id) const {
   {
@@ -153,6 +155,7 @@ void MatchIndex::UpsertOpenings(absl::Span<const std::shared_ptr<const ResolvedO
 bool MatchIndex::UpsertOpeningsIf(absl::Span<const std::shared_ptr<const ResolvedOpening>> openings,
                                   const std::function<bool()>& durable) {
   if (!openings_.ApplyIf(openings, {}, durable)) return false;
+  MaybeReorderOpenings();
   if (HasListener()) {
     std::vector<std::string> ids;
     for (const auto& o : openings) ids.push_back(o->record.id);
@@ -168,6 +171,7 @@ bool MatchIndex::RemoveCandidate(const std::string& id) {
 }
 bool MatchIndex::RemoveOpening(const std::string& id) {
   const bool removed = openings_.Apply({}, {id}) > 0;
+  if (removed) MaybeReorderOpenings();
   if (removed) NotifyWrite(IndexTable::kOpenings, {id});
   return removed;
 }
@@ -212,6 +216,16 @@ void MatchIndex::MaybeReorderCandidates() {
   if (unordered < static_cast<double>(options_.candidate_reorder_min_rows)) return;
   if (unordered < options_.candidate_reorder_fraction * static_cast<double>(candidates_.size())) return;
   ReorderCandidates();
+}
+
+void MatchIndex::ReorderOpenings() { openings_.Reorder(options_.query_threads); }
+
+void MatchIndex::MaybeReorderOpenings() {
+  if (options_.opening_reorder_min_rows <= 0 || opening_reorders_paused_.load()) return;
+  const auto unordered = static_cast<double>(openings_.unordered_rows());
+  if (unordered < static_cast<double>(options_.opening_reorder_min_rows)) return;
+  if (unordered < options_.opening_reorder_fraction * static_cast<double>(openings_.size())) return;
+  ReorderOpenings();
 }
 
 void MatchIndex::SetWriteListener(IndexWriteListener listener) const {

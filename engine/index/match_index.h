@@ -108,6 +108,11 @@ struct MatchIndexOptions {
   // See candidate_reorder_min_rows: a smaller fraction keeps queries closer to the floor, a larger one
   // costs writers less (a bulk load of n rows copies about n * (1 + 1/fraction) rows). Default: 0.25.
   double candidate_reorder_fraction = 0.25;
+  // The same for openings, kept in place order within their région/housing bucket (ReorderOpenings):
+  // the rows out of order that trigger a reorder. 0 = only explicit ReorderOpenings calls. Default: 1024.
+  int64_t opening_reorder_min_rows = 1024;
+  // See opening_reorder_min_rows. Default: 0.25.
+  double opening_reorder_fraction = 0.25;
 };
 
 struct ScoredMatch {
@@ -188,6 +193,13 @@ class MatchIndex {
   bool LoadCandidates(const std::vector<EncodedCandidates>& parts);
   // Candidate rows a ReorderCandidates would put back in order (SegmentedTable::unordered_rows).
   size_t unordered_candidate_rows() const { return candidates_.unordered_rows(); }
+  // The same for openings: rewrites each région/housing bucket's rows in place order now, so that the
+  // blocks of a segment cover small areas (OpeningSegment::BlockSummary). Writes call it themselves past
+  // MatchIndexOptions::opening_reorder_min_rows.
+  void ReorderOpenings();
+  // As PauseCandidateReorders, for a bulk load of openings (then one ReorderOpenings at the end).
+  void PauseOpeningReorders(bool paused) { opening_reorders_paused_.store(paused); }
+  size_t unordered_opening_rows() const { return openings_.unordered_rows(); }
 
   // Sets (or, with nullptr, clears) the one write listener; a write already running may still call the old
   // one. Listening changes nothing the index holds, hence const (the server's watch registry sets it).
@@ -233,6 +245,8 @@ class MatchIndex {
   mutable std::atomic<int> running_queries_{0};
   // Reorders the candidates when the rows out of order pass the options' thresholds.
   void MaybeReorderCandidates();
+  void MaybeReorderOpenings();
+  std::atomic<bool> opening_reorders_paused_{false};
   std::atomic<bool> reorders_paused_{false};
   // Calls the write listener, if any, with `ids`.
   void NotifyWrite(IndexTable table, absl::Span<const std::string> ids) const;

@@ -127,6 +127,33 @@ inline bool CannotBeEligible(const ResolvedCandidate& candidate, const OpeningSe
   return GreatCircleKm(candidate.position, segment.center) - segment.max_distance_km > candidate.radius_km + 1.0f;
 }
 
+// The blocks of an opening segment (OpeningSegment::BlockSummary) `candidate` may reach, as a mask for
+// SelectEligibleOpeningRows: those with live rows not beyond its commute radius, by CannotBeEligible's
+// rule; every block when the candidate would move and the segment provides housing. Returns the live
+// rows of the other blocks, which are neither read nor scored.
+inline int64_t OpeningBlocksInReach(const ResolvedCandidate& candidate, const OpeningSegment& segment,
+                                    uint32_t* blocks) {
+  if (candidate.record.relocation_accepted && segment.summary.any_housing) {
+    *blocks = sc::kAllOpeningBlocks;
+    return 0;
+  }
+  const int count = (segment.used_rows + OpeningSegment::kBlockRows - 1) / OpeningSegment::kBlockRows;
+  const float reach_km = candidate.radius_km + 1.0f;
+  uint32_t mask = 0;
+  int64_t pruned = 0;
+  for (int b = 0; b < count; ++b) {
+    const OpeningSegment::BlockSummary& block = segment.blocks[b];
+    if (block.live_rows == 0) continue;
+    if (GreatCircleKm(candidate.position, block.center) - block.max_distance_km > reach_km) {
+      pruned += block.live_rows;
+    } else {
+      mask |= 1u << b;
+    }
+  }
+  *blocks = mask;
+  return pruned;
+}
+
 // Counts the queries running in an index while in scope; returns how many others were running.
 class RunningQuery {
  public:
@@ -251,7 +278,12 @@ struct CandidateRows {  // one opening against candidate segments
   using Block = sc::CandidateBlock;
   using Other = ResolvedOpening;
   using OtherFeatures = OpeningRowFeatures;
-  static void Select(const Segment& s, const OtherFeatures& o, FloatColumn* keep, sc::RowSelection* out) {
+  // Candidate segments have no block summaries: every row may be read.
+  static int64_t InReach(const Other&, const Segment&, uint32_t* blocks) {
+    *blocks = ~0u;
+    return 0;
+  }
+  static void Select(const Segment& s, const OtherFeatures& o, uint32_t, FloatColumn* keep, sc::RowSelection* out) {
     sc::SelectEligibleCandidateRows(s, o, keep, out);
   }
   static void Gather(const Segment& s, const sc::RowSelection& selection, Block* out) {
@@ -274,8 +306,12 @@ struct OpeningRows {  // one candidate against opening segments
   using Block = sc::OpeningBlock;
   using Other = ResolvedCandidate;
   using OtherFeatures = CandidateRowFeatures;
-  static void Select(const Segment& s, const OtherFeatures& c, FloatColumn* keep, sc::RowSelection* out) {
-    sc::SelectEligibleOpeningRows(s, c, keep, out);
+  static int64_t InReach(const Other& c, const Segment& s, uint32_t* blocks) {
+    return OpeningBlocksInReach(c, s, blocks);
+  }
+  static void Select(const Segment& s, const OtherFeatures& c, uint32_t blocks, FloatColumn* keep,
+                     sc::RowSelection* out) {
+    sc::SelectEligibleOpeningRows(s, c, blocks, keep, out);
   }
   static void Gather(const Segment& s, const sc::RowSelection& selection, Block* out) {
     sc::GatherOpeningRows(s, selection, out);
@@ -313,9 +349,10 @@ void ScanEveryRow(const Segments& segments, size_t begin, size_t end, const type
 }
 
 // Scans segments [begin, end) of `segments` for `other`, in either direction. Without near-misses
-// (`may_skip`) only eligible pairs count: segments nobody in which can be eligible are skipped whole
-// (their rows still count in `scored`, added by the caller), and the walks and the kernel run on the
-// rows that may be eligible, gathered. With near-misses every row is scored (ScanEveryRow).
+// (`may_skip`) only eligible pairs count: segments nobody in which can be eligible are skipped whole,
+// and so are an opening segment's blocks out of reach (`scored` is every live row less those, the
+// caller adding the live rows), and the walks and the kernel run on the rows that may be eligible,
+// gathered. With near-misses every row is scored (ScanEveryRow).
 // `extra_ok(segment, row)` applies the query's filters on the scanned side.
 template <class Rows, class Segments, class ExtraFilter>
 void ScanPart(const Segments& segments, size_t begin, size_t end, const typename Rows::Other& other,
@@ -333,7 +370,10 @@ void ScanPart(const Segments& segments, size_t begin, size_t end, const typename
       counts.scored -= LiveRows(segment);
       continue;
     }
-    Rows::Select(segment, other_features, &w.keep, &w.selection);
+    uint32_t blocks = 0;
+    counts.scored -= Rows::InReach(other, segment, &blocks);
+    if (blocks == 0) continue;
+    Rows::Select(segment, other_features, blocks, &w.keep, &w.selection);
     if (w.selection.count == 0) continue;
     Rows::Gather(segment, w.selection, &w.block);
     Rows::Walk(segment, other, lookup, w.selection, params.score_experience, &w.walked);

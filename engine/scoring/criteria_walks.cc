@@ -17,6 +17,18 @@ void AddColumn(const SegmentSkills& skills, int32_t item, const int32_t* slot, F
   for (uint16_t row : skills.Rows(item)) (*counts)[slot[row]] += 1.0f;
 }
 
+// AddColumn over the rows [begin, end) of the item's column only (a compressed column lists its rows in
+// order): rows outside hold no selected row, whose counts would go to slot 0.
+void AddColumnRows(const SkillMatrix& matrix, int32_t item, int begin, int end, const int32_t* slot,
+                   FloatColumn* counts) {
+  if (item >= matrix.cols()) return;
+  const int32_t* inner = matrix.innerIndexPtr();
+  const int32_t* first = inner + matrix.outerIndexPtr()[item];
+  const int32_t* last = inner + matrix.outerIndexPtr()[item + 1];
+  if (begin > 0) first = std::lower_bound(first, last, begin);
+  for (; first != last && *first < end; ++first) (*counts)[slot[*first]] += 1.0f;
+}
+
 // Sizes the block arrays for `padded` rows (growing only) and clears the slot counts.
 void PrepareWalk(const RowSelection& selection, WalkedCriteria* out) {
   const Eigen::Index capacity = std::max<Eigen::Index>(selection.padded(), 1);
@@ -158,10 +170,11 @@ void WalkOpeningSegment(const OpeningSegment& segment, const ResolvedCandidate& 
   PrepareWalk(selection, out);
   const int m = selection.count;
   const int32_t* slot = selection.slot.data();
+  const int begin = selection.begin_row, end = selection.end_row;
   for (int32_t item : candidate.skill_indices) {
-    AddColumn(segment.required_skills, item, slot, &out->covered_required);
-    AddColumn(segment.desired_skills, item, slot, &out->covered_desired);
-    AddColumn(segment.core_skills, item, slot, &out->covered_core);
+    AddColumnRows(segment.required_skills, item, begin, end, slot, &out->covered_required);
+    AddColumnRows(segment.desired_skills, item, begin, end, slot, &out->covered_desired);
+    AddColumnRows(segment.core_skills, item, begin, end, slot, &out->covered_core);
   }
   const int32_t* rows = selection.rows.data();
   const absl::Span<const float> credited_by_rome = best_occupation_by_rome.subspan(best_occupation_by_rome.size() / 2);

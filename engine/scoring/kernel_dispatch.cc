@@ -97,7 +97,12 @@ void SelectEligibleCandidateRows(const CandidateSegment& segment, const OpeningR
 
 void SelectEligibleOpeningRows(const OpeningSegment& segment, const CandidateRowFeatures& candidate,
                                FloatColumn* scratch, RowSelection* out) {
-  ActiveKernelPath().select_opening_rows(segment, candidate, scratch, out);
+  ActiveKernelPath().select_opening_rows(segment, candidate, kAllOpeningBlocks, scratch, out);
+}
+
+void SelectEligibleOpeningRows(const OpeningSegment& segment, const CandidateRowFeatures& candidate, uint32_t blocks,
+                               FloatColumn* scratch, RowSelection* out) {
+  ActiveKernelPath().select_opening_rows(segment, candidate, blocks, scratch, out);
 }
 
 void GatherCandidateRows(const CandidateSegment& segment, const RowSelection& selection, CandidateBlock* out) {

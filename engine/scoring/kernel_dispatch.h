@@ -37,7 +37,7 @@ struct KernelPath {
   void (*select_all_rows)(int used_rows, int capacity, RowSelection* out);
   void (*select_candidate_rows)(const CandidateSegment& segment, const OpeningRowFeatures& opening,
                                 FloatColumn* scratch, RowSelection* out);
-  void (*select_opening_rows)(const OpeningSegment& segment, const CandidateRowFeatures& candidate,
+  void (*select_opening_rows)(const OpeningSegment& segment, const CandidateRowFeatures& candidate, uint32_t blocks,
                               FloatColumn* scratch, RowSelection* out);
   void (*gather_candidate_rows)(const CandidateSegment& segment, const RowSelection& selection, CandidateBlock* out);
   void (*gather_opening_rows)(const OpeningSegment& segment, const RowSelection& selection, OpeningBlock* out);

@@ -62,11 +62,13 @@ inline uint32_t KeptBits(const float* chunk) {
 #endif
 }
 
-// Selects the rows [0, n) with keep[row] >= 0, in ascending order. `keep` holds PaddedRows(n) values.
-void Compact(const FloatColumn& keep, int n, RowSelection* out) {
+// Adds the rows [begin, n) with keep[row] >= 0 to the selection, in ascending order (after the rows
+// already selected, all below `begin`). `keep` holds PaddedRows(n) values; `begin` is a multiple of
+// kBlockRowMultiple.
+void Compact(const FloatColumn& keep, int begin, int n, RowSelection* out) {
   static_assert(kBlockRowMultiple <= 32, "one bit per row of a chunk");
-  int m = 0;
-  for (int base = 0; base < n; base += kBlockRowMultiple) {
+  int m = out->count;
+  for (int base = begin; base < n; base += kBlockRowMultiple) {
     // A bit per row kept, so that the rows left out (most of them) cost no branch each.
     uint32_t bits = KeptBits(keep.data() + base);
     if (n - base < kBlockRowMultiple) bits &= (1u << (n - base)) - 1;
@@ -88,6 +90,8 @@ void SelectAll(int used_rows, int capacity, RowSelection* out) {
   for (int row = 0; row < used_rows; ++row) out->rows[row] = row, out->slot[row] = row + 1;
   out->count = used_rows;
   out->all_rows = true;
+  out->begin_row = 0;
+  out->end_row = used_rows;
 }
 
 namespace {
@@ -143,14 +147,16 @@ void SelectCandidates(const CandidateSegment& segment, const OpeningRowFeatures&
     licence_required ? CandidateKeepPass<false, true>(segment, o, padded, keep)
                      : CandidateKeepPass<false, false>(segment, o, padded, keep);
   }
-  Compact(*scratch, n, out);
+  Compact(*scratch, 0, n, out);
+  out->begin_row = 0;
+  out->end_row = n;
 }
 
 namespace {
 
 // The same for one candidate against a segment of openings.
 template <bool kRelocates, bool kNoLicence>
-void OpeningKeepPass(const OpeningSegment& s, const CandidateRowFeatures& c, int padded, float* keep) {
+void OpeningKeepPass(const OpeningSegment& s, const CandidateRowFeatures& c, int begin, int padded, float* keep) {
   const float *x = s.x.data(), *y = s.y.data(), *z = s.z.data(), *alive = s.alive.data();
   const float *housing = s.housing_provided.data(), *licence = s.licence_requirement.data();
   const uint32_t *contract = s.contract_bit.data(), *schedule = s.weekly_schedule.data();
@@ -161,7 +167,7 @@ void OpeningKeepPass(const OpeningSegment& s, const CandidateRowFeatures& c, int
   const float limit = c.radius_km * kRadiusMargin + kDistanceMarginKm;
   const float limit2 = limit * limit, r2 = kEarthRadiusKm * kEarthRadiusKm;
   const bool any_contract = c.accepted_contracts == 0, no_availability = c.weekly_availability == 0;
-  for (int i = 0; i < padded; ++i) {
+  for (int i = begin; i < padded; ++i) {
     const float dx = x[i] - c.x, dy = y[i] - c.y, dz = z[i] - c.z;
     bool ok = limit2 - (dx * dx + dy * dy + dz * dz) * r2 >= 0.0f;
     if constexpr (kRelocates) ok |= housing[i] > 0.5f;  // a move is possible wherever the housing is
@@ -180,23 +186,40 @@ void OpeningKeepPass(const OpeningSegment& s, const CandidateRowFeatures& c, int
 
 }  // namespace
 
-void SelectOpenings(const OpeningSegment& segment, const CandidateRowFeatures& c, FloatColumn* scratch,
-                    RowSelection* out) {
+// Each run of consecutive blocks in `blocks` is passed over and compacted in turn; a run ends on a
+// block boundary, a multiple of kBlockRowMultiple, so its padded end never reaches the next run.
+void SelectOpenings(const OpeningSegment& segment, const CandidateRowFeatures& c, uint32_t blocks,
+                    FloatColumn* scratch, RowSelection* out) {
+  static_assert(OpeningSegment::kBlockRows % kBlockRowMultiple == 0 && OpeningSegment::kBlocks <= 31,
+                "blocks start on a chunk and fit in the mask");
   Prepare(OpeningSegment::kRows, out);
+  out->begin_row = out->end_row = 0;
   if (c.right_to_work < 0.5f) return;
   const int n = segment.used_rows;
-  const int padded = PaddedRows(n);
   if (scratch->size() < OpeningSegment::kRows) scratch->resize(OpeningSegment::kRows);
   const bool relocates = c.relocation_accepted > 0.5f, no_licence = c.driving_licence < 0.5f;
   float* keep = scratch->data();
-  if (relocates) {
-    no_licence ? OpeningKeepPass<true, true>(segment, c, padded, keep)
-               : OpeningKeepPass<true, false>(segment, c, padded, keep);
-  } else {
-    no_licence ? OpeningKeepPass<false, true>(segment, c, padded, keep)
-               : OpeningKeepPass<false, false>(segment, c, padded, keep);
+  bool first = true;
+  for (uint32_t bits = blocks & ((1u << OpeningSegment::kBlocks) - 1); bits != 0;) {
+    const int b = std::countr_zero(bits);
+    const int run = std::countr_one(bits >> b);
+    bits &= ~(((1u << run) - 1) << b);
+    const int begin = b * OpeningSegment::kBlockRows;
+    if (begin >= n) break;
+    const int end = std::min(n, (b + run) * OpeningSegment::kBlockRows);
+    const int padded = PaddedRows(end);
+    if (relocates) {
+      no_licence ? OpeningKeepPass<true, true>(segment, c, begin, padded, keep)
+                 : OpeningKeepPass<true, false>(segment, c, begin, padded, keep);
+    } else {
+      no_licence ? OpeningKeepPass<false, true>(segment, c, begin, padded, keep)
+                 : OpeningKeepPass<false, false>(segment, c, begin, padded, keep);
+    }
+    Compact(*scratch, begin, end, out);
+    if (first) out->begin_row = begin;
+    first = false;
+    out->end_row = end;
   }
-  Compact(*scratch, n, out);
 }
 
 

@@ -35,6 +35,10 @@ struct RowSelection {
   int padded() const { return PaddedRows(count); }
   // Set by SelectAllRows: the slots to reset next time are a prefix.
   bool all_rows = false;
+  // Every selected row is in [begin_row, end_row) (the walks read only the skill items of these rows).
+  // Set by every selection.
+  int begin_row = 0;
+  int end_row = 0;
 };
 
 // Every row [0, used_rows) of the segment, dead ones included (the selection of matches skips them):
@@ -48,6 +52,11 @@ void SelectEligibleCandidateRows(const CandidateSegment& segment, const OpeningR
 
 // One candidate against an opening segment: the rows that may be eligible. `scratch` is working space.
 void SelectEligibleOpeningRows(const OpeningSegment& segment, const CandidateRowFeatures& candidate,
+                               FloatColumn* scratch, RowSelection* out);
+// The same among the rows of the blocks of `blocks` only (bit b: rows [b, b + 1) x
+// OpeningSegment::kBlockRows; the blocks in the candidate's reach, engine/index/segment_scan.h).
+inline constexpr uint32_t kAllOpeningBlocks = (1u << OpeningSegment::kBlocks) - 1;
+void SelectEligibleOpeningRows(const OpeningSegment& segment, const CandidateRowFeatures& candidate, uint32_t blocks,
                                FloatColumn* scratch, RowSelection* out);
 
 // The candidate feature columns of selected rows, block row i = segment row rows[i]; the rows from count
