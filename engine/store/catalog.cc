@@ -139,7 +139,13 @@ absl::Status Catalog::Load() {
   // life (docs/operations.md, "Memory").
   malloc_trim(0);
 #endif
-  PASSERELLE_RETURN_IF_ERROR(LoadRecords<OpeningKind>(&load_report_.openings_loaded));
+  {
+    // Openings arrive in storage order: one reorder into place order at the end, not one per threshold.
+    index_.PauseOpeningReorders(true);
+    absl::Cleanup resume = [this] { index_.PauseOpeningReorders(false); };
+    PASSERELLE_RETURN_IF_ERROR(LoadRecords<OpeningKind>(&load_report_.openings_loaded));
+  }
+  index_.ReorderOpenings();
   if (previous != data().version()) {
     WriteSet writes;
     writes.PutMetadata(kReferenceDataVersionKey, data().version());
