@@ -8,16 +8,12 @@
 namespace passerelle::engine::scoring {
 namespace {
 
-// Adds 1 to `counts[slot[row]]` for every row of `matrix` holding item `item`.
-void AddColumn(const SkillMatrix& matrix, int32_t item, const int32_t* slot, FloatColumn* counts) {
-  if (item >= matrix.cols()) return;
-  for (SkillMatrix::InnerIterator it(matrix, item); it; ++it) (*counts)[slot[it.row()]] += 1.0f;
-}
+// Adds 1 to `counts[slot[row]]` for every row of a candidate segment holding item `item`.
 void AddColumn(const SegmentSkills& skills, int32_t item, const int32_t* slot, FloatColumn* counts) {
   for (uint16_t row : skills.Rows(item)) (*counts)[slot[row]] += 1.0f;
 }
 
-// AddColumn over the rows [begin, end) of the item's column only (a compressed column lists its rows in
+// For an opening segment: adds 1 to `counts[slot[row]]` for the rows [begin, end) of the item's column only (a compressed column lists its rows in
 // order): rows outside hold no selected row, whose counts would go to slot 0.
 void AddColumnRows(const SkillMatrix& matrix, int32_t item, int begin, int end, const int32_t* slot,
                    FloatColumn* counts) {
