@@ -13,8 +13,9 @@ void AddColumn(const SegmentSkills& skills, int32_t item, const int32_t* slot, F
   for (uint16_t row : skills.Rows(item)) (*counts)[slot[row]] += 1.0f;
 }
 
-// For an opening segment: adds 1 to `counts[slot[row]]` for the rows [begin, end) of the item's column only (a compressed column lists its rows in
-// order): rows outside hold no selected row, whose counts would go to slot 0.
+// For an opening segment: adds 1 to `counts[slot[row]]` for the rows [begin, end) of the item's column
+// only (a compressed column lists its rows in order): rows outside hold no selected row, whose counts
+// would go to slot 0.
 void AddColumnRows(const SkillMatrix& matrix, int32_t item, int begin, int end, const int32_t* slot,
                    FloatColumn* counts) {
   if (item >= matrix.cols()) return;
