@@ -210,22 +210,31 @@ bool MatchIndex::LoadCandidates(const std::vector<EncodedCandidates>& parts) {
 
 void MatchIndex::ReorderCandidates() { candidates_.Reorder(options_.query_threads); }
 
+namespace {
+// The one reorder rule of both tables (MatchIndexOptions): at least `min_rows` rows out of order and at
+// least `fraction` of the live rows; min_rows <= 0 turns automatic reorders off.
+bool ReorderDue(int64_t unordered, int64_t live, int64_t min_rows, double fraction) {
+  if (min_rows <= 0 || unordered < min_rows) return false;
+  return static_cast<double>(unordered) >= fraction * static_cast<double>(live);
+}
+}  // namespace
+
 void MatchIndex::MaybeReorderCandidates() {
-  if (options_.candidate_reorder_min_rows <= 0 || reorders_paused_.load()) return;
-  const auto unordered = static_cast<double>(candidates_.unordered_rows());
-  if (unordered < static_cast<double>(options_.candidate_reorder_min_rows)) return;
-  if (unordered < options_.candidate_reorder_fraction * static_cast<double>(candidates_.size())) return;
-  ReorderCandidates();
+  if (reorders_paused_.load()) return;
+  if (ReorderDue(static_cast<int64_t>(candidates_.unordered_rows()), static_cast<int64_t>(candidates_.size()),
+                 options_.candidate_reorder_min_rows, options_.candidate_reorder_fraction)) {
+    ReorderCandidates();
+  }
 }
 
 void MatchIndex::ReorderOpenings() { openings_.Reorder(options_.query_threads); }
 
 void MatchIndex::MaybeReorderOpenings() {
-  if (options_.opening_reorder_min_rows <= 0 || opening_reorders_paused_.load()) return;
-  const auto unordered = static_cast<double>(openings_.unordered_rows());
-  if (unordered < static_cast<double>(options_.opening_reorder_min_rows)) return;
-  if (unordered < options_.opening_reorder_fraction * static_cast<double>(openings_.size())) return;
-  ReorderOpenings();
+  if (opening_reorders_paused_.load()) return;
+  if (ReorderDue(static_cast<int64_t>(openings_.unordered_rows()), static_cast<int64_t>(openings_.size()),
+                 options_.opening_reorder_min_rows, options_.opening_reorder_fraction)) {
+    ReorderOpenings();
+  }
 }
 
 void MatchIndex::SetWriteListener(IndexWriteListener listener) const {

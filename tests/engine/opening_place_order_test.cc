@@ -13,6 +13,7 @@
 #include "engine/sample/cohort_generator.h"
 #include "engine/scoring/row_selection.h"
 #include "gtest/gtest.h"
+#include "tests/engine/same_ranking.h"
 #include "tests/engine/test_fixtures.h"
 
 namespace passerelle::engine {
@@ -20,17 +21,7 @@ namespace {
 
 using ::passerelle::engine::testing::SharedReferenceData;
 
-bool SameBits(float a, float b) { return std::memcmp(&a, &b, sizeof a) == 0; }
-
-void ExpectSameList(const std::vector<ScoredMatch>& a, const std::vector<ScoredMatch>& b, const std::string& what) {
-  ASSERT_EQ(a.size(), b.size()) << what;
-  for (size_t i = 0; i < a.size(); ++i) {
-    EXPECT_EQ(a[i].id, b[i].id) << what << " rank " << i;
-    EXPECT_TRUE(SameBits(a[i].total, b[i].total)) << what << " rank " << i;
-    EXPECT_TRUE(SameBits(a[i].distance_km, b[i].distance_km)) << what << " rank " << i;
-    EXPECT_EQ(a[i].criteria, b[i].criteria) << what << " rank " << i;
-  }
-}
+using ::passerelle::engine::testing::ExpectSameList;
 
 constexpr int kOpenings = 12000;  // buckets of several segments of 16 blocks each
 
