@@ -264,7 +264,8 @@ absl::Status Catalog::LoadRecords(int64_t* loaded) {
   };
 
   std::vector<EncodedCandidates> candidate_parts;  // in scan order
-  auto applier = [this, &pipe, loaded, &candidate_parts] {
+  // [&]: candidate_parts is used only by the candidates' instantiation (clang warns on an unused capture).
+  auto applier = [&] {
     std::vector<std::shared_ptr<const typename Kind::Resolved>> batch;
     auto flush = [&] {
       if (batch.empty()) return;
