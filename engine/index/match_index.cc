@@ -9,6 +9,7 @@
 #include "engine/common/field_status.h"
 #include "engine/common/quote.h"
 #include "engine/common/status_macros.h"
+#include "engine/index/blocker_count.h"
 #include "engine/index/segment_scan.h"
 
 namespace passerelle::engine {
@@ -302,7 +303,7 @@ absl::StatusOr<MatchResult> MatchIndex::MatchOpeningsIn(const OpeningTable::Snap
     return (query.contract_types == 0 || (query.contract_types & segment.contract_bit[row]) != 0) &&
            (allowed_rome.empty() || allowed_rome[segment.rome[row]]);
   };
-  bool full_scan = !may_skip;
+  const bool full_scan = !may_skip;
   auto scan = [&](size_t begin, size_t end, Selection& part, MatchResult& counts) {
     ScanPart<OpeningRows>(snapshot.segments, begin, end, candidate, candidate_features, best_by_rome, !full_scan,
                           params, extra_ok, part, counts);
@@ -313,14 +314,16 @@ absl::StatusOr<MatchResult> MatchIndex::MatchOpeningsIn(const OpeningTable::Snap
                scan, &selection, &result);
   if (may_skip) result.scored += static_cast<int64_t>(snapshot.live_rows);
   if (result.eligible == 0 && may_skip && query.count_blockers_in_scope) {
-    // No eligible opening: one full scan, only to count what blocks the openings in scope.
-    MatchQuery counting_query = query;
-    counting_query.near_misses = 0;
-    Selection counting(counting_query);
-    counting.count_blockers = full_scan = true;
+    // No eligible opening: one more pass over every opening, only to count what blocks those in scope
+    // (engine/index/blocker_count.h: the kernel's bits without the walks).
+    auto count = [&](size_t begin, size_t end, Selection&, MatchResult& counts) {
+      scan_internal::CountOpeningBlockers(snapshot.segments, begin, end, candidate, candidate_features, best_by_rome,
+                                          params, query, extra_ok, &counts);
+    };
+    Selection unused(query);
     MatchResult counts;
-    ScanSegments(snapshot.segments, static_cast<int64_t>(snapshot.live_rows), options_, running.others(),
-                 counting_query, scan, &counting, &counts);
+    ScanSegments(snapshot.segments, static_cast<int64_t>(snapshot.live_rows), options_, running.others(), query,
+                 count, &unused, &counts);
     result.blocker_counts = counts.blocker_counts;
   }
   if (result.eligible != 0) result.blocker_counts = {};

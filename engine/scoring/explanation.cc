@@ -129,7 +129,7 @@ std::vector<int64_t> Missing(const std::vector<int32_t>& items, const ResolvedCa
 }
 
 std::string SkillList(const std::vector<int64_t>& codes, const ReferenceData& data, bool french) {
-  std::vector<std::string> labels;
+  std::vector<absl::string_view> labels;  // views: the labels live in `data`
   for (size_t i = 0; i < codes.size() && i < size_t{sc::kMissingSkillsNamed}; ++i) labels.push_back(data.skills()[*data.FindSkill(codes[i])].label);
   std::string out = absl::StrJoin(labels, ", ");
   if (codes.size() > size_t{sc::kMissingSkillsNamed}) absl::StrAppend(&out, french ? " et " : " and ", codes.size() - sc::kMissingSkillsNamed, french ? " autre(s)" : " more");
@@ -613,9 +613,13 @@ Explanation ExplainPair(const ResolvedCandidate& candidate, const ResolvedOpenin
                         Day today, SentenceLanguages languages) {
   const Wanted w = Wanted::Of(languages);
   const sc::KernelParams params = sc::MakeKernelParams(profile, today);
-  sc::WalkedCriteria walked;
+  // One pair's working arrays, kept by the thread from pair to pair: a BlockScores is some twenty-five
+  // columns, and allocating them for each of a query's k explanations was a visible share of malloc in a
+  // served MatchOpenings (docs/benchmarks.md, "Load and durability"). Every value read below is written
+  // for this pair first (WalkPair, and the kernel's row 0).
+  thread_local sc::WalkedCriteria walked;
+  thread_local sc::BlockScores scores;
   sc::WalkPair(candidate, opening, relations, &walked);
-  sc::BlockScores scores;
   sc::ScoreOnePair(sc::CandidateBroadcast(candidate, 1), sc::OpeningBroadcast(opening, 1), walked.occupation,
                    walked.skills, walked.missing_required, walked.credited_experience_months, params, &scores);
 
