@@ -10,6 +10,7 @@
 #include "engine/scoring/criteria/french.h"
 #include "engine/scoring/criteria/housing.h"
 #include "engine/scoring/criteria/mobility.h"
+#include "engine/scoring/criteria/timing.h"
 
 namespace passerelle::engine {
 namespace {
@@ -88,7 +89,9 @@ constexpr float kBoundSlackScore = 1e-4f;
 // row: every criterion is at most 1 (pair_kernel.h); the occupation and skills are the walks' own values
 // and the tension the opening's; the French is at most its value when the level is met (1, or
 // kFrenchDeclaredOnly when not attested), else at most the larger of kFrenchGapClosable and the desired
-// level's penalty (1 when the opening asks for no French); the housing is at most kHousingBarrierScore when the opening provides
+// level's penalty (1 when the opening asks for no French); the timing at most its decay over the days
+// from the opening's start (or today) to the candidate's available_from, the earliest their route can
+// end; the housing is at most kHousingBarrierScore when the opening provides
 // none and the candidate needs housing where they live or the whole 64-row block is beyond their
 // commute radius (CannotBeEligible's test); the mobility at most kRelocationMobilityScore on such a
 // block, else at most the Gaussian at the nearest distance the block's summary allows (and 0.4 in case a
@@ -102,8 +105,9 @@ int64_t DropRowsBelow(const OpeningSegment& segment, const ResolvedCandidate& ca
   }
   constexpr auto kIndex = [](Criterion c) { return static_cast<int>(c); };
   const auto& weight = params.normalized_weights;
-  float at_most_one = 0;  // the criteria bounded by 1 only
-  for (const Criterion c : {Criterion::kTiming, Criterion::kExperience}) at_most_one += weight[kIndex(c)];
+  const float experience_weight = weight[kIndex(Criterion::kExperience)];
+  const float timing_weight = weight[kIndex(Criterion::kTiming)];
+  const float decay_per_day = -std::log(2.0f) / sc::kTimingHalfLifeDays;
   const float french_weight = weight[kIndex(Criterion::kFrench)];
   const float french_met = features.french_attested > 0.5f ? 1.0f : sc::kFrenchDeclaredOnly;
   const float housing_barrier = weight[kIndex(Criterion::kHousing)] * sc::kHousingBarrierScore;
@@ -123,7 +127,7 @@ int64_t DropRowsBelow(const OpeningSegment& segment, const ResolvedCandidate& ca
       const float ratio = std::max(0.0f, gap_km - 1.0f) / candidate.radius_km;
       mobility = std::max(mobility, std::exp(-std::log(2.0f) * ratio * ratio));
     }
-    const float base = at_most_one + weight[kIndex(Criterion::kMobility)] * mobility + kBoundSlackScore;
+    const float base = experience_weight + weight[kIndex(Criterion::kMobility)] * mobility + kBoundSlackScore;
     with_housing[b] = base + housing_free;
     without_housing[b] = base + (beyond || needs_housing_here ? housing_barrier : housing_free);
   }
@@ -134,6 +138,7 @@ int64_t DropRowsBelow(const OpeningSegment& segment, const ResolvedCandidate& ca
   const float* housing = segment.housing_provided.data();
   const float* french_requirement = segment.french_requirement.data();
   const float* french_min_level = segment.french_min_level.data();
+  const float* start_date = segment.start_date.data();
   int32_t* rows = selection->rows.data();
   int32_t* slot = selection->slot.data();
   float* occupation = walked->occupation.data();
@@ -148,9 +153,11 @@ int64_t DropRowsBelow(const OpeningSegment& segment, const ResolvedCandidate& ca
     const float french = french_requirement[row] < 0.5f ? 1.0f
                          : gap < 0.5f ? french_met
                                       : std::max(sc::kFrenchGapClosable, 1.0f - sc::kFrenchDesiredGapPenalty * gap);
+    const float wait_days = start_date[row] > 0 ? features.available_from - std::max(start_date[row], params.today) : 0;
+    const float timing = wait_days > 0 ? std::exp(decay_per_day * wait_days) : 1.0f;
     const float bound = (housing[row] > 0.5f ? with_housing[block] : without_housing[block]) +
                         occupation_weight * occupation[i] + skills_weight * skills[i] + french_weight * french +
-                        tension_weight * tension[row];
+                        tension_weight * tension[row] + timing_weight * timing;
     if (bound < threshold) {
       slot[row] = 0;
       continue;

@@ -255,7 +255,9 @@ TEST_F(BlockMatchTest, RowsBelowTheTopKAreSkippedWithoutChangingAnyRanking) {
       }
     }
     EXPECT_GT(skipped, 0) << "k " << k;
-    if (k > 1) EXPECT_GT(ties_at_the_end, 0) << "k " << k;  // the k-th best tied: the bound must keep those
+    if (k > 1) {
+      EXPECT_GT(ties_at_the_end, 0) << "k " << k;  // the k-th best tied: the bound must keep those
+    }
   }
 
   // Rerank with and without the bound: same rankings, and the skipped rows are counted.
