@@ -66,7 +66,7 @@ struct RerankProgress {
   int64_t pairs_scored = 0;      // pairs of the opening blocks read (after pruning)
   int64_t pairs_pruned = 0;      // pairs skipped because their segment or block could not be eligible
   // Of pairs_scored, those the row selection kept but whose upper bound could not reach the candidate's
-  // top k: neither gathered, walked nor scored by the kernel (RerankOptions::skip_rows_below_top_k).
+  // top k: walked, but neither gathered nor scored by the kernel (RerankOptions::skip_rows_below_top_k).
   int64_t pairs_below_top_k = 0;
   double elapsed_seconds = 0;
 };

@@ -9,9 +9,10 @@
 // MatchOpeningsIn's scan over the segments left (the same selection, walk, kernel and top-k), so the
 // answers are the same (tests/engine/block_match_test.cc).
 //
-// A candidate whose top k is full also skips, before the gather, the walks and the kernel, every selected
-// row whose score cannot reach the k-th best: an upper bound of the total from the row's occupation
-// look-up, its tension and its 64-row block's distance (BlockMatchOptions::skip_rows_below_top_k).
+// A candidate whose top k is full also skips the gather and the kernel for every selected row whose
+// score cannot reach the k-th best: an upper bound of the total from the walks' occupation and skills,
+// the row's French, timing, housing and tension, and its 64-row block's distance
+// (BlockMatchOptions::skip_rows_below_top_k).
 //
 // Thread-safety: thread-compatible; one matcher per thread.
 #ifndef PASSERELLE_ENGINE_INDEX_BLOCK_MATCH_H_
@@ -50,8 +51,8 @@ class OpeningBlockMatcher {
 
   // Segments the last Match skipped for the whole block.
   int64_t block_pruned_segments() const { return block_pruned_segments_; }
-  // Rows the last Match selected for block[i] but skipped as below its top k (never gathered, walked
-  // or scored by the kernel; they stay counted in MatchResult::scored, which counts the rows read).
+  // Rows the last Match selected for block[i] but skipped as below its top k (walked, never gathered
+  // nor scored by the kernel; they stay counted in MatchResult::scored, which counts the rows read).
   int64_t rows_below_top_k(size_t i) const { return rows_below_top_k_[i]; }
 
  private:
