@@ -98,7 +98,8 @@ absl::Status Rerank(const MatchIndex& index, const ScoringProfile& profile, cons
 
   auto worker = [&](int) {
     absl::StatusOr<std::unique_ptr<OpeningBlockMatcher>> matcher =
-        OpeningBlockMatcher::Create(index, openings, query, profile);
+        OpeningBlockMatcher::Create(index, openings, query, profile,
+                                    BlockMatchOptions{.skip_rows_below_top_k = options.skip_rows_below_top_k});
     if (!matcher.ok()) {
       std::lock_guard<std::mutex> lock(out_mu);
       if (first_error.ok()) first_error = matcher.status();
@@ -124,6 +125,7 @@ absl::Status Rerank(const MatchIndex& index, const ScoringProfile& profile, cons
       for (size_t i = 0; i < results.size(); ++i) {
         totals.pairs_scored += results[i].scored;
         totals.pairs_pruned += static_cast<int64_t>(openings->live_rows) - results[i].scored;
+        totals.pairs_below_top_k += (*matcher)->rows_below_top_k(i);
         ++totals.candidates_done;
         sink(CandidateRanking{records[i]->record.id, std::move(results[i].matches), records[i]});
         if (totals.candidates_done % options.progress_every == 0) {

@@ -51,6 +51,9 @@ struct RerankOptions {
   // Cancelled (a caller whose client went away, a server shutting down). Called from the worker threads,
   // so it must be thread-safe. Default: empty (never cancelled).
   std::function<bool()> cancelled;
+  // Skip the rows that cannot reach a candidate's current top k before scoring them
+  // (BlockMatchOptions::skip_rows_below_top_k): same rankings, less work. Default: true.
+  bool skip_rows_below_top_k = true;
   // The versions to re-rank on, when the caller needs to read the same ones (AssignCohort looks up the
   // openings' positions and the candidates' records on them). Default: null (the index's current ones).
   std::shared_ptr<const MatchIndex::CandidateTable::Snapshot> candidate_snapshot;
@@ -62,6 +65,9 @@ struct RerankProgress {
   int64_t candidates_total = 0;  // candidates in the cohort
   int64_t pairs_scored = 0;      // pairs of the opening blocks read (after pruning)
   int64_t pairs_pruned = 0;      // pairs skipped because their segment or block could not be eligible
+  // Of pairs_scored, those the row selection kept but whose upper bound could not reach the candidate's
+  // top k: walked, but neither gathered nor scored by the kernel (RerankOptions::skip_rows_below_top_k).
+  int64_t pairs_below_top_k = 0;
   double elapsed_seconds = 0;
 };
 

@@ -2,10 +2,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "engine/common/field_status.h"
 #include "engine/common/status_macros.h"
 #include "engine/index/segment_scan.h"
+#include "engine/scoring/criteria/french.h"
+#include "engine/scoring/criteria/housing.h"
+#include "engine/scoring/criteria/mobility.h"
+#include "engine/scoring/criteria/timing.h"
 
 namespace passerelle::engine {
 namespace {
@@ -33,6 +38,10 @@ class BestRows {
     heap_.reserve(k);
   }
   bool MayAccept(float score) const { return heap_.size() < k_ || score >= heap_.front().score; }
+  // The k-th best score once k rows are kept (a row scoring below it can never enter); -inf before.
+  float Threshold() const {
+    return heap_.size() < k_ || heap_.empty() ? -std::numeric_limits<float>::infinity() : heap_.front().score;
+  }
   void Push(float score, const KeptRow& kept) {
     const Entry entry{score, kept};
     const auto better = [this](const Entry& a, const Entry& b) { return Better(a, b); };
@@ -70,6 +79,103 @@ class BestRows {
   std::vector<Entry> heap_;
 };
 
+// Added to a row's bound: the bound sums the kernel's weighted terms in another order, and the
+// kernel's distance, exp and sums (maybe fused) carry float errors of a few ulps of a total <= 1;
+// 1e-4 is far above those and far below the score gaps that decide a top k.
+constexpr float kBoundSlackScore = 1e-4f;
+
+// Drops from `selection` and `walked` the rows of `segment` whose total with `candidate` cannot reach
+// `threshold`, after the walks and before the gather and the kernel; returns how many. The bound of a
+// row: every criterion is at most 1 (pair_kernel.h); the occupation and skills are the walks' own values
+// and the tension the opening's; the French is at most its value when the level is met (1, or
+// kFrenchDeclaredOnly when not attested), else at most the larger of kFrenchGapClosable and the desired
+// level's penalty (1 when the opening asks for no French); the timing at most its decay over the days
+// from the opening's start (or today) to the candidate's available_from, the earliest their route can
+// end; the housing is at most kHousingBarrierScore when the opening provides
+// none and the candidate needs housing where they live or the whole 64-row block is beyond their
+// commute radius (CannotBeEligible's test); the mobility at most kRelocationMobilityScore on such a
+// block, else at most the Gaussian at the nearest distance the block's summary allows (and 0.4 in case a
+// row is beyond after all). A row tied with the k-th best may still enter (ties go to the smaller id), so
+// only rows strictly below are dropped.
+int64_t DropRowsBelow(const OpeningSegment& segment, const ResolvedCandidate& candidate,
+                      const CandidateRowFeatures& features, const sc::KernelParams& params, float threshold,
+                      sc::RowSelection* selection, sc::WalkedCriteria* walked) {
+  if (!(candidate.radius_km > 0) || !(threshold > -std::numeric_limits<float>::infinity()) || selection->count == 0) {
+    return 0;
+  }
+  constexpr auto kIndex = [](Criterion c) { return static_cast<int>(c); };
+  const auto& weight = params.normalized_weights;
+  const float experience_weight = weight[kIndex(Criterion::kExperience)];
+  const float timing_weight = weight[kIndex(Criterion::kTiming)];
+  const float decay_per_day = -std::log(2.0f) / sc::kTimingHalfLifeDays;
+  const float french_weight = weight[kIndex(Criterion::kFrench)];
+  const float french_met = features.french_attested > 0.5f ? 1.0f : sc::kFrenchDeclaredOnly;
+  const float housing_barrier = weight[kIndex(Criterion::kHousing)] * sc::kHousingBarrierScore;
+  const float housing_free = weight[kIndex(Criterion::kHousing)];
+  const bool needs_housing_here = features.needs_housing_locally > 0.5f;
+  // Per 64-row block: the bound without the occupation, skills and tension, with and without housing.
+  std::array<float, OpeningSegment::kBlocks> with_housing, without_housing;
+  const int first_block = selection->rows[0] / OpeningSegment::kBlockRows;
+  const int end_block = selection->rows[selection->count - 1] / OpeningSegment::kBlockRows + 1;
+  for (int b = first_block; b < end_block; ++b) {
+    const OpeningSegment::BlockSummary& block = segment.blocks[b];
+    if (block.live_rows == 0) continue;  // no row of it is selected
+    const float gap_km = GreatCircleKm(candidate.position, block.center) - block.max_distance_km;
+    const bool beyond = gap_km > candidate.radius_km + 1.0f;
+    float mobility = sc::kRelocationMobilityScore;
+    if (!beyond) {
+      const float ratio = std::max(0.0f, gap_km - 1.0f) / candidate.radius_km;
+      mobility = std::max(mobility, std::exp(-std::log(2.0f) * ratio * ratio));
+    }
+    const float base = experience_weight + weight[kIndex(Criterion::kMobility)] * mobility + kBoundSlackScore;
+    with_housing[b] = base + housing_free;
+    without_housing[b] = base + (beyond || needs_housing_here ? housing_barrier : housing_free);
+  }
+  const float occupation_weight = weight[kIndex(Criterion::kOccupation)];
+  const float skills_weight = weight[kIndex(Criterion::kSkills)];
+  const float tension_weight = weight[kIndex(Criterion::kTension)];
+  const float* tension = segment.tension.data();
+  const float* housing = segment.housing_provided.data();
+  const float* french_requirement = segment.french_requirement.data();
+  const float* french_min_level = segment.french_min_level.data();
+  const float* start_date = segment.start_date.data();
+  int32_t* rows = selection->rows.data();
+  int32_t* slot = selection->slot.data();
+  float* occupation = walked->occupation.data();
+  float* skills = walked->skills.data();
+  float* missing_required = walked->missing_required.data();
+  float* credited = walked->credited_experience_months.data();
+  int kept = 0;
+  for (int i = 0; i < selection->count; ++i) {
+    const int32_t row = rows[i];
+    const int block = row / OpeningSegment::kBlockRows;
+    const float gap = french_min_level[row] - features.french_level;
+    const float french = french_requirement[row] < 0.5f ? 1.0f
+                         : gap < 0.5f ? french_met
+                                      : std::max(sc::kFrenchGapClosable, 1.0f - sc::kFrenchDesiredGapPenalty * gap);
+    const float wait_days = start_date[row] > 0 ? features.available_from - std::max(start_date[row], params.today) : 0;
+    const float timing = wait_days > 0 ? std::exp(decay_per_day * wait_days) : 1.0f;
+    const float bound = (housing[row] > 0.5f ? with_housing[block] : without_housing[block]) +
+                        occupation_weight * occupation[i] + skills_weight * skills[i] + french_weight * french +
+                        tension_weight * tension[row] + timing_weight * timing;
+    if (bound < threshold) {
+      slot[row] = 0;
+      continue;
+    }
+    rows[kept] = row;
+    occupation[kept] = occupation[i];
+    skills[kept] = skills[i];
+    missing_required[kept] = missing_required[i];
+    credited[kept] = credited[i];
+    slot[row] = ++kept;
+  }
+  const int64_t dropped = selection->count - kept;
+  selection->count = kept;
+  // The padding rows the kernel computes hold zeros, as the walks leave them.
+  for (int i = kept; i < selection->padded(); ++i) occupation[i] = skills[i] = missing_required[i] = credited[i] = 0;
+  return dropped;
+}
+
 }  // namespace
 
 struct OpeningBlockMatcher::State {
@@ -78,6 +184,7 @@ struct OpeningBlockMatcher::State {
   MatchQuery query;
   ScoringProfile profile;
   sc::KernelParams params;
+  BlockMatchOptions options;
   ScanScratch<sc::OpeningBlock> scratch;  // allocated once per matcher, not once per candidate
 };
 
@@ -86,7 +193,7 @@ OpeningBlockMatcher::~OpeningBlockMatcher() = default;
 
 absl::StatusOr<std::unique_ptr<OpeningBlockMatcher>> OpeningBlockMatcher::Create(
     const MatchIndex& index, std::shared_ptr<const MatchIndex::OpeningTable::Snapshot> openings,
-    const MatchQuery& query, const ScoringProfile& profile) {
+    const MatchQuery& query, const ScoringProfile& profile, const BlockMatchOptions& options) {
   PASSERELLE_RETURN_IF_ERROR(ValidateScoringProfile(profile));
   PASSERELLE_RETURN_IF_ERROR(ValidateMatchQuery(query, index.data()));
   if (query.near_misses != 0) return InvalidFieldError("near_misses", "block matching keeps no near-misses");
@@ -100,6 +207,7 @@ absl::StatusOr<std::unique_ptr<OpeningBlockMatcher>> OpeningBlockMatcher::Create
     state->query.allowed_rome = std::make_shared<const std::vector<uint8_t>>(std::move(allowed));
   }
   state->profile = profile;
+  state->options = options;
   state->params = sc::MakeKernelParams(profile, query.today);
   state->params.score_experience = query.score_experience;
   return std::unique_ptr<OpeningBlockMatcher>(new OpeningBlockMatcher(std::move(state)));
@@ -108,8 +216,9 @@ absl::StatusOr<std::unique_ptr<OpeningBlockMatcher>> OpeningBlockMatcher::Create
 void OpeningBlockMatcher::Match(absl::Span<const ResolvedCandidate* const> block, std::vector<MatchResult>* results) {
   results->clear();
   results->resize(block.size());
+  rows_below_top_k_.assign(block.size(), 0);
   const int64_t block_pruned_rows = ReachableSegments(block);
-  for (size_t i = 0; i < block.size(); ++i) MatchOne(*block[i], block_pruned_rows, &(*results)[i]);
+  for (size_t i = 0; i < block.size(); ++i) MatchOne(*block[i], block_pruned_rows, &(*results)[i], &rows_below_top_k_[i]);
 }
 
 // By the triangle inequality a candidate is at least distance(center, segment) - spread from the
@@ -160,7 +269,8 @@ int64_t OpeningBlockMatcher::ReachableSegments(absl::Span<const ResolvedCandidat
 }
 
 // MatchOpeningsIn's scan without near-misses (ScanPart with may_skip), over the block's segments only.
-void OpeningBlockMatcher::MatchOne(const ResolvedCandidate& candidate, int64_t block_pruned_rows, MatchResult* result) {
+void OpeningBlockMatcher::MatchOne(const ResolvedCandidate& candidate, int64_t block_pruned_rows, MatchResult* result,
+                                   int64_t* rows_below_top_k) {
   State& st = *state_;
   const MatchQuery& query = st.query;
   const std::vector<uint8_t>& allowed_rome = *query.allowed_rome;
@@ -171,7 +281,21 @@ void OpeningBlockMatcher::MatchOne(const ResolvedCandidate& candidate, int64_t b
   BestRows best(static_cast<size_t>(query.k), segments);
   int64_t pruned_rows = block_pruned_rows;
   auto& w = st.scratch;
+  // Segments within the commute radius first: they hold the best scores (mobility), so the k-th best is
+  // high early and the rows of the far segments a mover reaches through housing fall below it. The
+  // ranking does not depend on the order (the top k is ordered by score, then id).
+  order_.clear();
+  const auto near = [&](int32_t s) {
+    const OpeningSegment::Summary& summary = segments[s]->summary;
+    return !(GreatCircleKm(candidate.position, summary.center) - summary.max_distance_km > candidate.radius_km + 1.0f);
+  };
   for (const int32_t s : reachable_) {
+    if (near(s)) order_.push_back(s);
+  }
+  for (const int32_t s : reachable_) {
+    if (!near(s)) order_.push_back(s);
+  }
+  for (const int32_t s : order_) {
     const OpeningSegment& segment = *segments[s];
     if (CannotBeEligible(candidate, segment.summary)) {
       pruned_rows += LiveRows(segment);
@@ -182,8 +306,13 @@ void OpeningBlockMatcher::MatchOne(const ResolvedCandidate& candidate, int64_t b
     if (blocks == 0) continue;
     OpeningRows::Select(segment, features, blocks, &w.keep, &w.selection);
     if (w.selection.count == 0) continue;
-    OpeningRows::Gather(segment, w.selection, &w.block);
     OpeningRows::Walk(segment, candidate, best_by_rome, w.selection, st.params.score_experience, &w.walked);
+    if (st.options.skip_rows_below_top_k) {
+      *rows_below_top_k +=
+          DropRowsBelow(segment, candidate, features, st.params, best.Threshold(), &w.selection, &w.walked);
+      if (w.selection.count == 0) continue;
+    }
+    OpeningRows::Gather(segment, w.selection, &w.block);
     OpeningRows::Score(w.block, features, w.selection.padded(), w.walked, st.params, &w.scores);
     const auto segment_ok = [&](int row) {
       return (query.contract_types == 0 || (query.contract_types & segment.contract_bit[row]) != 0) &&

@@ -9,6 +9,11 @@
 // MatchOpeningsIn's scan over the segments left (the same selection, walk, kernel and top-k), so the
 // answers are the same (tests/engine/block_match_test.cc).
 //
+// A candidate whose top k is full also skips the gather and the kernel for every selected row whose
+// score cannot reach the k-th best: an upper bound of the total from the walks' occupation and skills,
+// the row's French, timing, housing and tension, and its 64-row block's distance
+// (BlockMatchOptions::skip_rows_below_top_k).
+//
 // Thread-safety: thread-compatible; one matcher per thread.
 #ifndef PASSERELLE_ENGINE_INDEX_BLOCK_MATCH_H_
 #define PASSERELLE_ENGINE_INDEX_BLOCK_MATCH_H_
@@ -23,31 +28,45 @@
 
 namespace passerelle::engine {
 
+struct BlockMatchOptions {
+  // Skip the selected rows whose upper bound of the total is below the candidate's current k-th best
+  // score (a row tied with it may still enter, ties going to the smaller id, so it is kept). The rankings
+  // are the same either way; MatchResult::eligible then counts only the rows scored. Default: true.
+  bool skip_rows_below_top_k = true;
+};
+
 class OpeningBlockMatcher {
  public:
   // Checks `query` and `profile` as MatchOpeningsIn does; queries with near-misses are not supported
   // (InvalidArgument "near_misses"): those score every row, so a block has nothing to share.
   static absl::StatusOr<std::unique_ptr<OpeningBlockMatcher>> Create(
       const MatchIndex& index, std::shared_ptr<const MatchIndex::OpeningTable::Snapshot> openings,
-      const MatchQuery& query, const ScoringProfile& profile);
+      const MatchQuery& query, const ScoringProfile& profile, const BlockMatchOptions& options = {});
   ~OpeningBlockMatcher();
 
   // results[i] = MatchOpeningsIn(openings, *block[i], query, profile) with count_blockers_in_scope off
-  // (blocker_counts stay zero). `results` is resized to the block's size.
+  // (blocker_counts stay zero; `eligible` as BlockMatchOptions says). `results` is resized to the
+  // block's size.
   void Match(absl::Span<const ResolvedCandidate* const> block, std::vector<MatchResult>* results);
 
   // Segments the last Match skipped for the whole block.
   int64_t block_pruned_segments() const { return block_pruned_segments_; }
+  // Rows the last Match selected for block[i] but skipped as below its top k (walked, never gathered
+  // nor scored by the kernel; they stay counted in MatchResult::scored, which counts the rows read).
+  int64_t rows_below_top_k(size_t i) const { return rows_below_top_k_[i]; }
 
  private:
   struct State;
   explicit OpeningBlockMatcher(std::unique_ptr<State> state);
   // The segments some candidate of `block` may reach, into reachable_; returns the live rows of the others.
   int64_t ReachableSegments(absl::Span<const ResolvedCandidate* const> block);
-  void MatchOne(const ResolvedCandidate& candidate, int64_t block_pruned_rows, MatchResult* result);
+  void MatchOne(const ResolvedCandidate& candidate, int64_t block_pruned_rows, MatchResult* result,
+                int64_t* rows_below_top_k);
 
   std::unique_ptr<State> state_;
   std::vector<int32_t> reachable_;
+  std::vector<int32_t> order_;  // reachable_ as one candidate visits it: segments near them first
+  std::vector<int64_t> rows_below_top_k_;
   int64_t block_pruned_segments_ = 0;
 };
 

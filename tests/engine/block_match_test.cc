@@ -1,9 +1,11 @@
 // Block matching (engine/index/block_match.h) and Rerank, which uses it, give every candidate exactly
 // what MatchOpeningsIn gives on its own: the same top-k ids, scores and order, and the same count of
 // pairs scored, on a generated cohort with movers, candidates without the right to work, occupation,
-// owner, département and visibility filters, and blocks of candidates far apart.
+// owner, département and visibility filters, and blocks of candidates far apart; and with the rows below
+// a candidate's top k skipped (BlockMatchOptions), the same rankings as scoring every row, ties included.
 #include "engine/index/block_match.h"
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -148,18 +150,25 @@ TEST_F(BlockMatchTest, BlocksStraddlingFarApartPlacesMatchEachCandidate) {
     c.relocation_accepted = false;
     two_cities.push_back(*index_.ResolveCandidate(c));
   }
+  // Without the bound below the top k, every eligible row is scored and counted, as MatchOpeningsIn does.
+  auto every_row = OpeningBlockMatcher::Create(index_, openings, q, DefaultScoringProfile(),
+                                               BlockMatchOptions{.skip_rows_below_top_k = false});
+  ASSERT_TRUE(every_row.ok()) << every_row.status();
   for (const auto* group : {&everywhere, &two_cities}) {
     std::vector<const ResolvedCandidate*> block;
     for (const auto& c : *group) block.push_back(c.get());
-    std::vector<MatchResult> results;
+    std::vector<MatchResult> results, all_rows;
     (*matcher)->Match(block, &results);
+    (*every_row)->Match(block, &all_rows);
     ASSERT_EQ(results.size(), block.size());
     int with_matches = 0;
     for (size_t i = 0; i < block.size(); ++i) {
       auto direct = index_.MatchOpeningsIn(*openings, *block[i], q, DefaultScoringProfile());
       ASSERT_TRUE(direct.ok());
       EXPECT_EQ(results[i].scored, direct->scored) << block[i]->id();
-      EXPECT_EQ(results[i].eligible, direct->eligible) << block[i]->id();
+      EXPECT_LE(results[i].eligible, direct->eligible) << block[i]->id();
+      EXPECT_EQ(all_rows[i].eligible, direct->eligible) << block[i]->id();
+      ExpectSameMatches(all_rows[i].matches, direct->matches, block[i]->id());
       ExpectSameMatches(results[i].matches, direct->matches, block[i]->id());
       with_matches += !results[i].matches.empty();
     }
@@ -193,6 +202,83 @@ TEST_F(BlockMatchTest, NeighboursShareTheSkippedSegments) {
     EXPECT_EQ(results[i].scored, direct->scored);
     ExpectSameMatches(results[i].matches, direct->matches, block[i]->id());
   }
+}
+
+// The bound below the top k on movers reaching housing openings all over France, short lists (a high
+// k-th best, so many rows skipped) and ties on score (copies of housing openings, same scores, ranked by
+// id): the rows it skips change no ranking, and the rows read stay MatchOpeningsIn's.
+TEST_F(BlockMatchTest, RowsBelowTheTopKAreSkippedWithoutChangingAnyRanking) {
+  CohortOptions cohort;
+  cohort.candidates = kCandidates;
+  cohort.openings = kOpenings;
+  CohortGenerator generator(testing::SharedReferenceData(), cohort);
+  std::vector<std::shared_ptr<const ResolvedOpening>> copies;
+  for (int i = 0; i < 300; ++i) {
+    Opening o = generator.MakeOpening(i);
+    o.housing_provided = true;
+    for (int copy = 0; copy < 3; ++copy) {
+      Opening twin = o;
+      twin.id = o.id + "-twin-" + std::to_string(copy);
+      copies.push_back(*index_.ResolveOpening(twin));
+    }
+  }
+  index_.UpsertOpenings(copies);
+  const auto openings = index_.OpeningSnapshot();
+  for (const int k : {1, 3, 10, 50}) {
+    MatchQuery q;
+    q.k = k;
+    q.explain = false;
+    auto bounded = OpeningBlockMatcher::Create(index_, openings, q, DefaultScoringProfile());
+    auto every_row = OpeningBlockMatcher::Create(index_, openings, q, DefaultScoringProfile(),
+                                                 BlockMatchOptions{.skip_rows_below_top_k = false});
+    ASSERT_TRUE(bounded.ok() && every_row.ok());
+    int64_t skipped = 0, ties_at_the_end = 0;
+    // Blocks of candidates in generation order: all over France, a fifth of them movers.
+    for (int first = 0; first < kCandidates; first += 128) {
+      std::vector<const ResolvedCandidate*> block;
+      for (int i = first; i < std::min(kCandidates, first + 128); ++i) block.push_back(candidates_[i].get());
+      std::vector<MatchResult> with_bound, without_bound;
+      (*bounded)->Match(block, &with_bound);
+      (*every_row)->Match(block, &without_bound);
+      for (size_t i = 0; i < block.size(); ++i) {
+        skipped += (*bounded)->rows_below_top_k(i);
+        EXPECT_EQ((*every_row)->rows_below_top_k(i), 0);
+        EXPECT_EQ(with_bound[i].scored, without_bound[i].scored) << block[i]->id();
+        ExpectSameMatches(with_bound[i].matches, without_bound[i].matches, block[i]->id());
+        const auto& m = with_bound[i].matches;
+        ties_at_the_end += m.size() >= 2 && m[m.size() - 1].total == m[m.size() - 2].total;
+        if ((first / 128 + static_cast<int>(i)) % 10 != 0) continue;  // MatchOpeningsIn on a tenth
+        auto direct = index_.MatchOpeningsIn(*openings, *block[i], q, DefaultScoringProfile());
+        ASSERT_TRUE(direct.ok());
+        EXPECT_EQ(with_bound[i].scored, direct->scored) << block[i]->id();
+        ExpectSameMatches(with_bound[i].matches, direct->matches, block[i]->id());
+      }
+    }
+    EXPECT_GT(skipped, 0) << "k " << k;
+    if (k > 1) {
+      EXPECT_GT(ties_at_the_end, 0) << "k " << k;  // the k-th best tied: the bound must keep those
+    }
+  }
+
+  // Rerank with and without the bound: same rankings, and the skipped rows are counted.
+  RerankOptions options;
+  options.k = 5;
+  options.opening_snapshot = openings;
+  std::map<std::string, std::vector<ScoredMatch>> rankings[2];
+  RerankProgress last[2];
+  for (const bool bound : {true, false}) {
+    options.skip_rows_below_top_k = bound;
+    ASSERT_TRUE(Rerank(index_, DefaultScoringProfile(), options,
+                       [&](CandidateRanking r) { rankings[bound][r.candidate_id] = std::move(r.matches); },
+                       [&](const RerankProgress& p) { last[bound] = p; })
+                    .ok());
+  }
+  EXPECT_GT(last[true].pairs_below_top_k, 0);
+  EXPECT_EQ(last[false].pairs_below_top_k, 0);
+  EXPECT_EQ(last[true].pairs_scored, last[false].pairs_scored);
+  EXPECT_EQ(last[true].pairs_pruned, last[false].pairs_pruned);
+  ASSERT_EQ(rankings[true].size(), rankings[false].size());
+  for (const auto& [id, matches] : rankings[true]) ExpectSameMatches(matches, rankings[false][id], id);
 }
 
 TEST_F(BlockMatchTest, NearMissesAreRejected) {
