@@ -18,7 +18,8 @@
 // 5. Times each verified query on its own, --latency_rounds times (default 5), and prints the engine's
 //    latency percentiles per direction.
 // 6. Prints, over the verified openings, what MatchCandidates reads against what is in reach: the
-//    candidate segments it does not skip, and the rows within an opening's reach (the true floor). The
+//    candidate segments and 64-row blocks it does not skip, and the rows within an opening's reach (the
+//    true floor). The
 //    candidates are stored in place order (engine/columns/place_order.h); --arrival_order keeps them in
 //    arrival order (no reorder), to measure the layout before and after in runs of the same binary.
 //    The same for MatchOpenings over the verified candidates: the rows it reads (MatchResult::scored:
@@ -296,6 +297,24 @@ double CandidateQueryBytes(const World& w, const engine::ResolvedOpening& o, int
 // the rows the selection keeps, the 64-byte lines holding them in the other columns and in the
 // occupation lists, and the skill postings of the opening's items. Estimated by running the selection
 // on every segment.
+// The blocks of `seg` MatchCandidates reads for an opening at `position` (CandidateBlocksInReach in
+// engine/index/segment_scan.h: the blocks with live rows not out of reach by the segment's rule), as a
+// mask, and the used rows they hold in `rows`.
+uint64_t CandidateBlocksRead(const engine::CandidateSegment& seg, const engine::UnitVector& position, bool housing,
+                             int64_t* rows) {
+  uint64_t mask = 0;
+  *rows = 0;
+  for (int b = 0; b < engine::CandidateSegment::kBlocks; ++b) {
+    const int first = b * engine::CandidateSegment::kBlockRows;
+    if (first >= seg.used_rows) break;
+    const auto& block = seg.blocks[b];
+    if (block.live_rows == 0 || engine::CandidateSegmentOutOfReach(block, position, housing)) continue;
+    mask |= uint64_t{1} << b;
+    *rows += std::min(seg.used_rows, first + engine::CandidateSegment::kBlockRows) - first;
+  }
+  return mask;
+}
+
 double SelectedCandidateQueryBytes(const World& w, const engine::ResolvedOpening& o) {
   const engine::OpeningRowFeatures features = engine::EncodeOpeningRow(o);
   const int streamed = 8 + (features.housing_provided > 0.5f) + (features.licence_requirement > 1.5f);
@@ -304,8 +323,10 @@ double SelectedCandidateQueryBytes(const World& w, const engine::ResolvedOpening
   double bytes = 0;
   for (const auto& seg : w.index->CandidateSnapshot()->segments) {
     if (engine::CandidateSegmentOutOfReach(seg->summary, o.position, o.record.housing_provided)) continue;
-    bytes += seg->used_rows * 4.0 * streamed;
-    engine::scoring::SelectEligibleCandidateRows(*seg, features, &scratch, &selection);
+    int64_t block_rows = 0;
+    const uint64_t blocks = CandidateBlocksRead(*seg, o.position, o.record.housing_provided, &block_rows);
+    bytes += block_rows * 4.0 * streamed;
+    engine::scoring::SelectEligibleCandidateRows(*seg, features, blocks, &scratch, &selection);
     int lines = 0;
     for (int i = 0, last = -1; i < selection.count; ++i) {
       const int line = selection.rows[i] / 16;
@@ -323,11 +344,13 @@ double SelectedCandidateQueryBytes(const World& w, const engine::ResolvedOpening
 }
 
 // What MatchCandidates without near-misses reads of the candidate columns against the floor: the rows of
-// the segments it does not skip (CandidateSegmentOutOfReach) against the live rows within the opening's
+// the segments and 64-row blocks it does not skip (CandidateSegmentOutOfReach, on the segment's summary
+// and then on each block's; `segment_rows`: the rows of the segments not skipped whole) against the
+// live rows within the opening's
 // reach (distance within the commute radius plus the 1 km the skip allows, or willing to move when the
 // opening provides housing), both at the bytes per row its selection pass streams.
 struct ReachBytes {
-  int64_t segments = 0, segments_read = 0, rows = 0, rows_read = 0, rows_in_reach = 0;
+  int64_t segments = 0, segments_read = 0, rows = 0, segment_rows = 0, rows_read = 0, rows_in_reach = 0;
   double bytes_read = 0, bytes_in_reach = 0;
 };
 ReachBytes CandidateReachBytes(const World& w, const engine::ResolvedOpening& o) {
@@ -346,7 +369,10 @@ ReachBytes CandidateReachBytes(const World& w, const engine::ResolvedOpening& o)
     }
     if (engine::CandidateSegmentOutOfReach(seg->summary, o.position, housing)) continue;
     ++r.segments_read;
-    r.rows_read += seg->used_rows;
+    r.segment_rows += seg->used_rows;
+    int64_t block_rows = 0;
+    CandidateBlocksRead(*seg, o.position, housing, &block_rows);
+    r.rows_read += block_rows;
   }
   r.bytes_read = r.rows_read * row_bytes;
   r.bytes_in_reach = r.rows_in_reach * row_bytes;
@@ -638,15 +664,16 @@ int main(int argc, char** argv) {
       const ReachBytes r = CandidateReachBytes(w, *o);
       housing += o->record.housing_provided;
       sum.segments += r.segments, sum.segments_read += r.segments_read, sum.rows += r.rows;
-      sum.rows_read += r.rows_read, sum.rows_in_reach += r.rows_in_reach;
+      sum.segment_rows += r.segment_rows, sum.rows_read += r.rows_read, sum.rows_in_reach += r.rows_in_reach;
       sum.bytes_read += r.bytes_read, sum.bytes_in_reach += r.bytes_in_reach;
     }
     const double n = std::max<double>(1, static_cast<double>(openings.size()));
     std::printf("\nMatchCandidates over the %zu verified openings (%d provide housing), %s order, mean per query: "
-                "reads %.1f of %.1f segments, %.0f of %.0f rows (%.1f%%), %.2fM; in reach %.0f rows, %.2fM "
-                "(the floor): %.2fx the floor\n",
+                "reads %.1f of %.1f segments, %.0f of %.0f rows (%.1f%%; the segments read hold %.0f), %.2fM; "
+                "in reach %.0f rows, %.2fM (the floor): %.2fx the floor\n",
                 openings.size(), housing, settings.arrival_order ? "arrival" : "place", sum.segments_read / n,
                 sum.segments / n, sum.rows_read / n, sum.rows / n, 100.0 * sum.rows_read / std::max<int64_t>(1, sum.rows),
+                sum.segment_rows / n,
                 sum.bytes_read / n / 1e6, sum.rows_in_reach / n, sum.bytes_in_reach / n / 1e6,
                 sum.bytes_read / std::max(1.0, sum.bytes_in_reach));
     json += std::string(", \"candidate_order\": \"") + (settings.arrival_order ? "arrival" : "place") +
@@ -654,6 +681,7 @@ int main(int argc, char** argv) {
             ", \"housing_queries\": " + std::to_string(housing) +
             ", \"segments_per_query\": " + std::to_string(sum.segments / n) +
             ", \"segments_read_per_query\": " + std::to_string(sum.segments_read / n) +
+            ", \"segment_rows_per_query\": " + std::to_string(sum.segment_rows / n) +
             ", \"rows_read_per_query\": " + std::to_string(sum.rows_read / n) +
             ", \"rows_in_reach_per_query\": " + std::to_string(sum.rows_in_reach / n) +
             ", \"bytes_read_per_query\": " + std::to_string(sum.bytes_read / n) +

@@ -134,6 +134,27 @@ void CandidateSegment::CompactArena() {
   dead_bytes_ = 0;
 }
 
+CandidateSegment::Summary CandidateSegment::SummaryOf(int begin, int end) const {
+  Summary out;
+  double sx = 0, sy = 0, sz = 0;
+  for (int row = begin; row < end; ++row) {
+    if (!live(row)) continue;
+    ++out.live_rows;
+    sx += x[row], sy += y[row], sz += z[row];
+  }
+  if (out.live_rows == 0) return out;
+  // The normalised mean, as LiveCenter computes it (the same sums in the same order).
+  const double norm = std::max(1e-12, std::sqrt(sx * sx + sy * sy + sz * sz));
+  out.center = {static_cast<float>(sx / norm), static_cast<float>(sy / norm), static_cast<float>(sz / norm)};
+  for (int row = begin; row < end; ++row) {
+    if (!live(row)) continue;
+    const float reach = GreatCircleKm(out.center, UnitVector{x[row], y[row], z[row]}) + radius_km[row];
+    out.max_reach_km = std::max(out.max_reach_km, reach);
+    out.any_relocating |= relocation_accepted[row] > 0.5f;
+  }
+  return out;
+}
+
 void CandidateSegment::Finish() {
   // Appending grows the arena's capacity up to twice its size, and replaced rows leave dead bytes: an
   // exact copy keeps the index at the packed size (the arena is most of a candidate's memory).
@@ -166,14 +187,10 @@ void CandidateSegment::Finish() {
   }
   occupation_offsets[kRows] = static_cast<int32_t>(occupation_rome.size());
   experience_offsets[kRows] = static_cast<int32_t>(experience_rome.size());
-  summary = Summary{};
-  summary.center = LiveCenter(*this);
-  for (int row = 0; row < used_rows; ++row) {
-    if (!live(row)) continue;
-    ++summary.live_rows;
-    const float reach = GreatCircleKm(summary.center, UnitVector{x[row], y[row], z[row]}) + radius_km[row];
-    summary.max_reach_km = std::max(summary.max_reach_km, reach);
-    summary.any_relocating |= relocation_accepted[row] > 0.5f;
+  summary = SummaryOf(0, used_rows);
+  for (int b = 0; b < kBlocks; ++b) {
+    const int first = b * kBlockRows;
+    blocks[b] = first < used_rows ? SummaryOf(first, std::min(used_rows, first + kBlockRows)) : Summary{};
   }
   skills.Build(item_rows, columns);
   // Built by appending: drop the spare capacity (segments live long, and there are many).

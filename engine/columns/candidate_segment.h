@@ -8,6 +8,7 @@
 #define PASSERELLE_ENGINE_COLUMNS_CANDIDATE_SEGMENT_H_
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <memory>
@@ -88,6 +89,10 @@ struct EncodedCandidates {
 class CandidateSegment {
  public:
   static constexpr int kRows = 4096;
+  // Rows per block summary: a multiple of the kernel's row multiple (16), so a run of whole blocks starts
+  // where the selection's vector pass starts a chunk; 64 blocks fit a 64-bit mask.
+  static constexpr int kBlockRows = 64;
+  static constexpr int kBlocks = kRows / kBlockRows;
 
   CandidateSegment();
 
@@ -102,8 +107,8 @@ class CandidateSegment {
   // Copies a live row of another segment (its columns and packed record) into `row`; Finish() rebuilds
   // the rest. For SegmentedTable::Reorder.
   void CopyRow(int row, const CandidateSegment& from, int from_row);
-  // Rebuilds the skill matrix, the occupation and experience lists and the summary after Set/Clear, and drops the bytes
-  // of replaced or cleared rows from the arena.
+  // Rebuilds the skill matrix, the occupation and experience lists and the segment and block summaries
+  // after Set/Clear, and drops the bytes of replaced or cleared rows from the arena.
   void Finish();
 
   bool live(int row) const { return packed_size_[row] > 0; }
@@ -125,6 +130,10 @@ class CandidateSegment {
     int live_rows = 0;            // rows holding a record (a skipped segment still counts them as scored)
   };
   Summary summary;
+  // The same for rows [b * kBlockRows, (b + 1) * kBlockRows), so that a query reads only the blocks within
+  // its reach (engine/index/segment_scan.h, CandidateBlocksInReach); recomputed by Finish(). A block
+  // without live rows has live_rows 0 and is never read. 24 bytes a block, 0.4 byte a row.
+  std::array<Summary, kBlocks> blocks;
 
   // Columns, kRows long; a cleared row has alive = 0 and neutral values elsewhere.
   FloatColumn alive;
@@ -144,6 +153,8 @@ class CandidateSegment {
 
  private:
   void CompactArena();
+  // Summary of the live rows [begin, end): their normalised mean position and reach, from the columns.
+  Summary SummaryOf(int begin, int end) const;
 
   std::string arena_;                   // packed records, back to back
   size_t dead_bytes_ = 0;               // bytes of replaced or cleared rows still in arena_

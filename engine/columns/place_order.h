@@ -8,7 +8,8 @@
 // commune centroid (latitude, longitude on a 65,536 x 65,536 grid, about 0.3 km a cell): rows close on
 // the curve are close on the map, and, unlike a Z-order curve, the curve never jumps across the map
 // between neighbouring keys, so a run of 4,096 rows covers one compact area. The segment summaries
-// (CandidateSegment::Summary: centre, reach, any mover) then decide which segments a query skips.
+// (CandidateSegment::Summary: centre, reach, any mover) then decide which segments a query skips, and
+// the same summary of each 64-row block (CandidateSegment::blocks) which rows of a segment it reads.
 // Openings are kept in the same curve's order within their région/housing bucket (OpeningPlaceKey), and
 // their 64-row block summaries decide which rows of a segment a candidate's query reads.
 #ifndef PASSERELLE_ENGINE_COLUMNS_PLACE_ORDER_H_
@@ -36,10 +37,10 @@ uint64_t CandidatePlaceKey(const ResolvedCandidate& candidate);
 // the région (OpeningSegment::BlockSummary).
 uint64_t OpeningPlaceKey(const ResolvedOpening& opening);
 
-// Whether no row of a candidate segment with this summary can be within reach of an opening at
-// `position`: every row is beyond its commute radius from it, and no move is possible (nobody in the
-// segment would move, or the opening provides no housing). 1 km of slack covers the kernel's float
-// distance. The rule by which MatchCandidates skips a segment whole.
+// Whether no row of a candidate segment (or 64-row block) with this summary can be within reach of an
+// opening at `position`: every row is beyond its commute radius from it, and no move is possible (nobody
+// in it would move, or the opening provides no housing). 1 km of slack covers the kernel's float
+// distance. The rule by which MatchCandidates skips a segment whole, and a block of one it reads.
 inline bool CandidateSegmentOutOfReach(const CandidateSegment::Summary& summary, const UnitVector& position,
                                        bool housing_provided) {
   if (housing_provided && summary.any_relocating) return false;

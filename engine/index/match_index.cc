@@ -17,11 +17,15 @@ namespace {
 
 namespace sc = scoring;
 
+using scan_internal::CandidateReads;
 using scan_internal::CandidateRows;
 using scan_internal::KeptRow;
 using scan_internal::OpeningRows;
+using scan_internal::PlanCandidateReads;
 using scan_internal::RunningQuery;
 using scan_internal::ScanPart;
+using scan_internal::ScanPlanned;
+using scan_internal::ScanPlannedCandidates;
 using scan_internal::ScanSegments;
 using scan_internal::Selection;
 
@@ -357,14 +361,25 @@ absl::StatusOr<MatchResult> MatchIndex::MatchCandidatesFor(const ResolvedOpening
     return (owner < visible_owner.size() && visible_owner[owner] != 0) ||
            (shared_visible && segment.shared_with_employers[row] != 0);
   };
-  auto scan = [&](size_t begin, size_t end, Selection& part, MatchResult& counts) {
-    ScanPart<CandidateRows>(snapshot->segments, begin, end, opening, opening_features, relation_to, may_skip, params,
-                            visible, part, counts);
-  };
   const RunningQuery running(running_queries_);
-  ScanSegments(snapshot->segments, static_cast<int64_t>(snapshot->live_rows), options_, running.others(), query,
-               scan, &selection, &result);
-  if (may_skip) result.scored += static_cast<int64_t>(snapshot->live_rows);
+  if (may_skip) {
+    // The segments and blocks in reach first, so that the threads share the rows read
+    // (scan_internal::CandidateReads); `scored` is every live row less those not read.
+    const CandidateReads plan = PlanCandidateReads(snapshot->segments, opening);
+    auto scan = [&](size_t begin, size_t end, Selection& part, MatchResult& counts) {
+      ScanPlannedCandidates(snapshot->segments, plan, begin, end, opening, opening_features, relation_to, params,
+                            visible, part, counts);
+    };
+    ScanPlanned(plan, options_, running.others(), query, scan, &selection, &result);
+    result.scored = static_cast<int64_t>(snapshot->live_rows) - plan.live_rows_skipped;
+  } else {
+    auto scan = [&](size_t begin, size_t end, Selection& part, MatchResult& counts) {
+      ScanPart<CandidateRows>(snapshot->segments, begin, end, opening, opening_features, relation_to, false, params,
+                              visible, part, counts);
+    };
+    ScanSegments(snapshot->segments, static_cast<int64_t>(snapshot->live_rows), options_, running.others(), query,
+                 scan, &selection, &result);
+  }
   selection.Finish(params, [&](const KeptRow& kept) {
     return ExplainPair(*snapshot->segments[kept.segment]->record(kept.row), opening, profile, *data_, relations_,
                        query.today, query.languages);

@@ -154,6 +154,29 @@ inline int64_t OpeningBlocksInReach(const ResolvedCandidate& candidate, const Op
   return pruned;
 }
 
+// The blocks of a candidate segment (CandidateSegment::blocks) `opening` may reach, as a mask for
+// SelectEligibleCandidateRows: those with live rows, less those out of reach by the rule that skips a
+// segment whole (CandidateSegmentOutOfReach: every row beyond its commute radius, and no move possible).
+// Returns the live rows of the other blocks, which are neither read nor scored.
+inline int64_t CandidateBlocksInReach(const ResolvedOpening& opening, const CandidateSegment& segment,
+                                      uint64_t* blocks) {
+  const int count = (segment.used_rows + CandidateSegment::kBlockRows - 1) / CandidateSegment::kBlockRows;
+  const bool housing = opening.record.housing_provided;
+  uint64_t mask = 0;
+  int64_t pruned = 0;
+  for (int b = 0; b < count; ++b) {
+    const CandidateSegment::Summary& block = segment.blocks[b];
+    if (block.live_rows == 0) continue;
+    if (CandidateSegmentOutOfReach(block, opening.position, housing)) {
+      pruned += block.live_rows;
+    } else {
+      mask |= uint64_t{1} << b;
+    }
+  }
+  *blocks = mask;
+  return pruned;
+}
+
 // Counts the queries running in an index while in scope; returns how many others were running.
 class RunningQuery {
  public:
@@ -166,22 +189,45 @@ class RunningQuery {
   const int others_;
 };
 
-// Where each of `parts` parts of `segments` begins, so that every part holds about the same number of
-// rows (segments differ in size: an opening bucket may hold a few rows or a full segment); cuts[parts] is
-// the end.
-template <class Segments>
-std::vector<size_t> RowBalancedCuts(const Segments& segments, size_t parts) {
+// Where each of `parts` parts of `count` items begins, so that every part holds about the same number of
+// rows, `rows_of(i)` being item i's (segments differ in size: an opening bucket may hold a few rows or a
+// full segment); cuts[parts] is the end.
+template <class RowsOf>
+std::vector<size_t> RowBalancedCuts(size_t count, RowsOf rows_of, size_t parts) {
   int64_t total = 0;
-  for (const auto& segment : segments) total += segment->used_rows;
-  std::vector<size_t> cuts(parts + 1, segments.size());
+  for (size_t i = 0; i < count; ++i) total += rows_of(i);
+  std::vector<size_t> cuts(parts + 1, count);
   cuts[0] = 0;
   int64_t before = 0;
   size_t part = 1;
-  for (size_t s = 0; s < segments.size() && part < parts; ++s) {
+  for (size_t s = 0; s < count && part < parts; ++s) {
     while (part < parts && before >= total * static_cast<int64_t>(part) / static_cast<int64_t>(parts)) cuts[part++] = s;
-    before += segments[s]->used_rows;
+    before += rows_of(s);
   }
   return cuts;
+}
+template <class Segments>
+std::vector<size_t> RowBalancedCuts(const Segments& segments, size_t parts) {
+  return RowBalancedCuts(segments.size(), [&](size_t s) -> int64_t { return segments[s]->used_rows; }, parts);
+}
+
+// Runs scan(cuts[p], cuts[p + 1], ...) for each part p on a thread of its own (part 0 on the calling
+// thread into `selection` and `result`) and merges the parts.
+template <class ScanFn>
+void RunParts(const std::vector<size_t>& cuts, const MatchQuery& query, ScanFn scan, Selection* selection,
+              MatchResult* result) {
+  const size_t parts = cuts.size() - 1;
+  std::vector<Selection> part_selections(parts - 1, Selection(query));
+  for (Selection& part : part_selections) part.count_blockers = selection->count_blockers;
+  std::vector<MatchResult> part_counts(parts - 1);
+  RunOnThreads(static_cast<int>(parts), [&](int part) {
+    if (part == 0) {
+      scan(cuts[0], cuts[1], *selection, *result);
+    } else {
+      scan(cuts[part], cuts[part + 1], part_selections[part - 1], part_counts[part - 1]);
+    }
+  });
+  for (size_t p = 1; p < parts; ++p) selection->Merge(part_selections[p - 1], part_counts[p - 1], result);
 }
 
 // Scans `segments` with `scan(begin, end, selection, counts)`, split over up to options.query_threads
@@ -200,18 +246,7 @@ void ScanSegments(const Segments& segments, int64_t live_rows, const MatchIndexO
     scan(0, count, *selection, *result);
     return;
   }
-  const std::vector<size_t> cuts = RowBalancedCuts(segments, parts);
-  std::vector<Selection> part_selections(parts - 1, Selection(query));
-  for (Selection& part : part_selections) part.count_blockers = selection->count_blockers;
-  std::vector<MatchResult> part_counts(parts - 1);
-  RunOnThreads(static_cast<int>(parts), [&](int part) {
-    if (part == 0) {
-      scan(cuts[0], cuts[1], *selection, *result);
-    } else {
-      scan(cuts[part], cuts[part + 1], part_selections[part - 1], part_counts[part - 1]);
-    }
-  });
-  for (size_t p = 1; p < parts; ++p) selection->Merge(part_selections[p - 1], part_counts[p - 1], result);
+  RunParts(RowBalancedCuts(segments, parts), query, scan, selection, result);
 }
 
 // The same over segments [0, count) when their sizes are not at hand: each thread gets the same number
@@ -278,13 +313,13 @@ struct CandidateRows {  // one opening against candidate segments
   using Block = sc::CandidateBlock;
   using Other = ResolvedOpening;
   using OtherFeatures = OpeningRowFeatures;
-  // Candidate segments have no block summaries: every row may be read.
-  static int64_t InReach(const Other&, const Segment&, uint32_t* blocks) {
-    *blocks = ~0u;
-    return 0;
+  using BlockMask = uint64_t;  // bit b: CandidateSegment::blocks[b]
+  static int64_t InReach(const Other& o, const Segment& s, BlockMask* blocks) {
+    return CandidateBlocksInReach(o, s, blocks);
   }
-  static void Select(const Segment& s, const OtherFeatures& o, uint32_t, FloatColumn* keep, sc::RowSelection* out) {
-    sc::SelectEligibleCandidateRows(s, o, keep, out);
+  static void Select(const Segment& s, const OtherFeatures& o, BlockMask blocks, FloatColumn* keep,
+                     sc::RowSelection* out) {
+    sc::SelectEligibleCandidateRows(s, o, blocks, keep, out);
   }
   static void Gather(const Segment& s, const sc::RowSelection& selection, Block* out) {
     sc::GatherCandidateRows(s, selection, out);
@@ -306,10 +341,11 @@ struct OpeningRows {  // one candidate against opening segments
   using Block = sc::OpeningBlock;
   using Other = ResolvedCandidate;
   using OtherFeatures = CandidateRowFeatures;
-  static int64_t InReach(const Other& c, const Segment& s, uint32_t* blocks) {
+  using BlockMask = uint32_t;  // bit b: OpeningSegment::blocks[b]
+  static int64_t InReach(const Other& c, const Segment& s, BlockMask* blocks) {
     return OpeningBlocksInReach(c, s, blocks);
   }
-  static void Select(const Segment& s, const OtherFeatures& c, uint32_t blocks, FloatColumn* keep,
+  static void Select(const Segment& s, const OtherFeatures& c, BlockMask blocks, FloatColumn* keep,
                      sc::RowSelection* out) {
     sc::SelectEligibleOpeningRows(s, c, blocks, keep, out);
   }
@@ -350,7 +386,7 @@ void ScanEveryRow(const Segments& segments, size_t begin, size_t end, const type
 
 // Scans segments [begin, end) of `segments` for `other`, in either direction. Without near-misses
 // (`may_skip`) only eligible pairs count: segments nobody in which can be eligible are skipped whole,
-// and so are an opening segment's blocks out of reach (`scored` is every live row less those, the
+// and so are a segment's blocks out of reach (`scored` is every live row less those, the
 // caller adding the live rows), and the walks and the kernel run on the rows that may be eligible,
 // gathered. With near-misses every row is scored (ScanEveryRow).
 // `extra_ok(segment, row)` applies the query's filters on the scanned side.
@@ -370,7 +406,7 @@ void ScanPart(const Segments& segments, size_t begin, size_t end, const typename
       counts.scored -= LiveRows(segment);
       continue;
     }
-    uint32_t blocks = 0;
+    typename Rows::BlockMask blocks = 0;
     counts.scored -= Rows::InReach(other, segment, &blocks);
     if (blocks == 0) continue;
     Rows::Select(segment, other_features, blocks, &w.keep, &w.selection);
@@ -381,6 +417,81 @@ void ScanPart(const Segments& segments, size_t begin, size_t end, const typename
     ConsiderSelected(part, segment, static_cast<int32_t>(s), w.selection, w.scores,
                      [&](int row) { return extra_ok(segment, row); }, &counts);
   }
+}
+
+// What an opening's query without near-misses reads of the candidate segments: the segments not skipped
+// whole (CannotBeEligible), each with its blocks in reach (CandidateBlocksInReach), worked out before the
+// scan so that the scan is split over threads by the rows it will read, not by the rows of the table
+// (in place order the segments read lie together: split by the table's rows, one thread got them all).
+struct CandidateReads {
+  std::vector<int32_t> segments;  // indices into the snapshot, ascending
+  std::vector<uint64_t> blocks;   // the blocks in reach of each
+  std::vector<int64_t> rows;      // the used rows of those blocks: the work
+  int64_t rows_read = 0;          // sum of `rows`
+  int64_t live_rows_skipped = 0;  // live rows of the segments and blocks not read (not scored)
+};
+
+template <class Segments>
+CandidateReads PlanCandidateReads(const Segments& segments, const ResolvedOpening& opening) {
+  CandidateReads plan;
+  for (size_t s = 0; s < segments.size(); ++s) {
+    const CandidateSegment& segment = *segments[s];
+    if (segment.used_rows == 0) continue;
+    if (CannotBeEligible(opening, segment.summary)) {
+      plan.live_rows_skipped += LiveRows(segment);
+      continue;
+    }
+    uint64_t blocks = 0;
+    plan.live_rows_skipped += CandidateBlocksInReach(opening, segment, &blocks);
+    if (blocks == 0) continue;
+    int64_t rows = 0;
+    for (uint64_t bits = blocks; bits != 0; bits &= bits - 1) {
+      const int first = std::countr_zero(bits) * CandidateSegment::kBlockRows;
+      rows += std::min(segment.used_rows, first + CandidateSegment::kBlockRows) - first;
+    }
+    plan.segments.push_back(static_cast<int32_t>(s));
+    plan.blocks.push_back(blocks);
+    plan.rows.push_back(rows);
+    plan.rows_read += rows;
+  }
+  return plan;
+}
+
+// ScanPart without near-misses over the planned segments [begin, end) of `plan`.
+template <class Segments, class ExtraFilter>
+void ScanPlannedCandidates(const Segments& segments, const CandidateReads& plan, size_t begin, size_t end,
+                           const ResolvedOpening& opening, const OpeningRowFeatures& opening_features,
+                           absl::Span<const float> lookup, const sc::KernelParams& params, ExtraFilter extra_ok,
+                           Selection& part, MatchResult& counts) {
+  using Rows = CandidateRows;
+  ScanScratch<Rows::Block>& w = ThreadScratch<Rows::Block>();
+  for (size_t k = begin; k < end; ++k) {
+    const int32_t s = plan.segments[k];
+    const CandidateSegment& segment = *segments[s];
+    Rows::Select(segment, opening_features, plan.blocks[k], &w.keep, &w.selection);
+    if (w.selection.count == 0) continue;
+    Rows::Gather(segment, w.selection, &w.block);
+    Rows::Walk(segment, opening, lookup, w.selection, params.score_experience, &w.walked);
+    Rows::Score(w.block, opening_features, w.selection.padded(), w.walked, params, &w.scores);
+    ConsiderSelected(part, segment, s, w.selection, w.scores, [&](int row) { return extra_ok(segment, row); },
+                     &counts);
+  }
+}
+
+// Scans the planned segments with `scan(begin, end, selection, counts)` (indices into plan.segments),
+// split as ScanSegments does, by the rows each segment will read.
+template <class ScanFn>
+void ScanPlanned(const CandidateReads& plan, const MatchIndexOptions& options, int other_queries,
+                 const MatchQuery& query, ScanFn scan, Selection* selection, MatchResult* result) {
+  const size_t count = plan.segments.size();
+  const int64_t spare_threads = std::max(1, options.query_threads - other_queries);
+  const size_t parts = static_cast<size_t>(
+      std::max<int64_t>(1, std::min<int64_t>(spare_threads, plan.rows_read / options.min_rows_per_thread)));
+  if (parts <= 1 || count < parts) {
+    scan(0, count, *selection, *result);
+    return;
+  }
+  RunParts(RowBalancedCuts(count, [&](size_t k) { return plan.rows[k]; }, parts), query, scan, selection, result);
 }
 
 }  // namespace passerelle::engine::scan_internal

@@ -92,7 +92,12 @@ void SelectAllRows(int used_rows, int capacity, RowSelection* out) {
 
 void SelectEligibleCandidateRows(const CandidateSegment& segment, const OpeningRowFeatures& opening,
                                  FloatColumn* scratch, RowSelection* out) {
-  ActiveKernelPath().select_candidate_rows(segment, opening, scratch, out);
+  ActiveKernelPath().select_candidate_rows(segment, opening, kAllCandidateBlocks, scratch, out);
+}
+
+void SelectEligibleCandidateRows(const CandidateSegment& segment, const OpeningRowFeatures& opening, uint64_t blocks,
+                                 FloatColumn* scratch, RowSelection* out) {
+  ActiveKernelPath().select_candidate_rows(segment, opening, blocks, scratch, out);
 }
 
 void SelectEligibleOpeningRows(const OpeningSegment& segment, const CandidateRowFeatures& candidate,

@@ -35,7 +35,7 @@ struct KernelPath {
                      const FloatColumn& credited_experience_months, const KernelParams& params,
                      BlockScores* out);
   void (*select_all_rows)(int used_rows, int capacity, RowSelection* out);
-  void (*select_candidate_rows)(const CandidateSegment& segment, const OpeningRowFeatures& opening,
+  void (*select_candidate_rows)(const CandidateSegment& segment, const OpeningRowFeatures& opening, uint64_t blocks,
                                 FloatColumn* scratch, RowSelection* out);
   void (*select_opening_rows)(const OpeningSegment& segment, const CandidateRowFeatures& candidate, uint32_t blocks,
                               FloatColumn* scratch, RowSelection* out);

@@ -101,7 +101,7 @@ namespace {
 // costs less than fetching the rows in reach one by one (a few percent of rows, but on a third of the
 // cache lines), and nothing more when many rows are in reach (an opening with housing).
 template <bool kHousing, bool kLicenceRequired>
-void CandidateKeepPass(const CandidateSegment& s, const OpeningRowFeatures& o, int padded, float* keep) {
+void CandidateKeepPass(const CandidateSegment& s, const OpeningRowFeatures& o, int begin, int padded, float* keep) {
   const float *x = s.x.data(), *y = s.y.data(), *z = s.z.data(), *radius = s.radius_km.data();
   const float *alive = s.alive.data(), *right_to_work = s.right_to_work.data();
   const float *relocation = s.relocation_accepted.data(), *licence = s.driving_licence.data();
@@ -112,7 +112,7 @@ void CandidateKeepPass(const CandidateSegment& s, const OpeningRowFeatures& o, i
                  *spoken2 = s.languages_spoken_2.data();
   const float r2 = kEarthRadiusKm * kEarthRadiusKm;
   const bool no_schedule = o.weekly_schedule == 0;
-  for (int i = 0; i < padded; ++i) {
+  for (int i = begin; i < padded; ++i) {
     const float dx = x[i] - o.x, dy = y[i] - o.y, dz = z[i] - o.z;
     const float limit = radius[i] * kRadiusMargin + kDistanceMarginKm;
     bool ok = limit * limit - (dx * dx + dy * dy + dz * dz) * r2 >= 0.0f;
@@ -132,24 +132,40 @@ void CandidateKeepPass(const CandidateSegment& s, const OpeningRowFeatures& o, i
 
 }  // namespace
 
-void SelectCandidates(const CandidateSegment& segment, const OpeningRowFeatures& o, FloatColumn* scratch,
-                      RowSelection* out) {
+// Each run of consecutive blocks in `blocks` is passed over and compacted in turn, as SelectOpenings
+// does: a run ends on a block boundary, a multiple of kBlockRowMultiple, so its padded end never reaches
+// the next run.
+void SelectCandidates(const CandidateSegment& segment, const OpeningRowFeatures& o, uint64_t blocks,
+                      FloatColumn* scratch, RowSelection* out) {
+  static_assert(CandidateSegment::kBlockRows % kBlockRowMultiple == 0 && CandidateSegment::kBlocks == 64,
+                "blocks start on a chunk and fit in the mask");
   Prepare(CandidateSegment::kRows, out);
+  out->begin_row = out->end_row = 0;
   const int n = segment.used_rows;
-  const int padded = PaddedRows(n);
   if (scratch->size() < CandidateSegment::kRows) scratch->resize(CandidateSegment::kRows);
   const bool housing = o.housing_provided > 0.5f, licence_required = o.licence_requirement > 1.5f;
   float* keep = scratch->data();
-  if (housing) {
-    licence_required ? CandidateKeepPass<true, true>(segment, o, padded, keep)
-                     : CandidateKeepPass<true, false>(segment, o, padded, keep);
-  } else {
-    licence_required ? CandidateKeepPass<false, true>(segment, o, padded, keep)
-                     : CandidateKeepPass<false, false>(segment, o, padded, keep);
+  bool first = true;
+  for (uint64_t bits = blocks; bits != 0;) {
+    const int b = std::countr_zero(bits);
+    const int run = std::countr_one(bits >> b);  // 1 .. 64 - b
+    bits = run + b >= 64 ? 0 : bits & ~(((uint64_t{1} << run) - 1) << b);
+    const int begin = b * CandidateSegment::kBlockRows;
+    if (begin >= n) break;
+    const int end = std::min(n, (b + run) * CandidateSegment::kBlockRows);
+    const int padded = PaddedRows(end);
+    if (housing) {
+      licence_required ? CandidateKeepPass<true, true>(segment, o, begin, padded, keep)
+                       : CandidateKeepPass<true, false>(segment, o, begin, padded, keep);
+    } else {
+      licence_required ? CandidateKeepPass<false, true>(segment, o, begin, padded, keep)
+                       : CandidateKeepPass<false, false>(segment, o, begin, padded, keep);
+    }
+    Compact(*scratch, begin, end, out);
+    if (first) out->begin_row = begin;
+    first = false;
+    out->end_row = end;
   }
-  Compact(*scratch, 0, n, out);
-  out->begin_row = 0;
-  out->end_row = n;
 }
 
 namespace {

@@ -49,6 +49,12 @@ void SelectAllRows(int used_rows, int capacity, RowSelection* out);
 // the columns those constraints read. `scratch` is working space.
 void SelectEligibleCandidateRows(const CandidateSegment& segment, const OpeningRowFeatures& opening,
                                  FloatColumn* scratch, RowSelection* out);
+// The same among the rows of the blocks of `blocks` only (bit b: rows [b, b + 1) x
+// CandidateSegment::kBlockRows; the blocks in the opening's reach, engine/index/segment_scan.h).
+inline constexpr uint64_t kAllCandidateBlocks = ~uint64_t{0};
+static_assert(CandidateSegment::kBlocks == 64, "one bit of the mask per block");
+void SelectEligibleCandidateRows(const CandidateSegment& segment, const OpeningRowFeatures& opening, uint64_t blocks,
+                                 FloatColumn* scratch, RowSelection* out);
 
 // One candidate against an opening segment: the rows that may be eligible. `scratch` is working space.
 void SelectEligibleOpeningRows(const OpeningSegment& segment, const CandidateRowFeatures& candidate,
