@@ -16,7 +16,8 @@
 //    It also times the verified queries with the experience criterion and without it
 //    (MatchQuery::score_experience) and prints the ratio: what the criterion costs.
 // 5. Times each verified query on its own, --latency_rounds times (default 5), and prints the engine's
-//    latency percentiles per direction.
+//    latency percentiles per direction (--per_query: each query's median too). Without --postgres the
+//    engine's side of the mix is timed and printed all the same (engine-only A/B runs).
 // 6. Prints, over the verified openings, what MatchCandidates reads against what is in reach: the
 //    candidate segments and 64-row blocks it does not skip, and the rows within an opening's reach (the
 //    true floor). The
@@ -28,7 +29,7 @@
 //    région/housing bucket; --openings_arrival_order keeps them in arrival order.
 //
 // Usage: passerelle_match_benchmark [--candidates=N] [--openings=M] [--k=10] [--verify_queries=20]
-//                                   [--latency_rounds=5] [--arrival_order] [--openings_arrival_order]
+//                                   [--latency_rounds=5] [--per_query] [--arrival_order] [--openings_arrival_order]
 //                                   [--postgres] [--postgres_queries=20] [--postgres_conf="jit = off" ...]
 //                                   [--postgres_explain] [--postgres_sql] [--json=FILE]
 //                                   [Google Benchmark flags]
@@ -72,6 +73,7 @@ struct Settings {
   std::string json_path;
   bool arrival_order = false;  // candidates in arrival order: no place-order reorder (the layout before)
   bool openings_arrival_order = false;  // the same for the openings
+  bool per_query = false;  // print each verified query's median latency too
 };
 
 // Removes this program's flags from argv, leaving Google Benchmark's.
@@ -92,6 +94,7 @@ Settings ParseSettings(int* argc, char** argv) {
     if (arg == "--postgres") { s.postgres = true; continue; }
     if (arg == "--arrival_order") { s.arrival_order = true; continue; }
     if (arg == "--openings_arrival_order") { s.openings_arrival_order = true; continue; }
+    if (arg == "--per_query") { s.per_query = true; continue; }
     if (auto v = value("--postgres_conf=")) { s.postgres_conf.emplace_back(*v); continue; }
     if (arg == "--postgres_explain") { s.postgres_explain = true; continue; }
     if (arg == "--postgres_sql") { s.postgres_sql = true; continue; }
@@ -564,12 +567,18 @@ int main(int argc, char** argv) {
   bool pg_failed = false;
   const auto mix_openings = QueryOpenings(w, settings.postgres_queries);
   const auto mix_candidates = QueryCandidates(w, settings.postgres_queries);
+  // The engine's side of the mix runs without PostgreSQL too (engine-only A/B runs compare it).
+  benchmark::RegisterBenchmark(("BM_MatchCandidates/engine_mix/" + nc).c_str(), [&](benchmark::State& st) {
+    for (auto _ : st) {
+      for (const auto* o : mix_openings) benchmark::DoNotOptimize(w.index->MatchCandidatesFor(*o, q, profile));
+    }
+  })->Unit(benchmark::kMillisecond)->UseRealTime();
+  benchmark::RegisterBenchmark(("BM_MatchOpenings/engine_mix/" + no).c_str(), [&](benchmark::State& st) {
+    for (auto _ : st) {
+      for (const auto* c : mix_candidates) benchmark::DoNotOptimize(w.index->MatchOpeningsFor(*c, q, profile));
+    }
+  })->Unit(benchmark::kMillisecond)->UseRealTime();
   if (pg) {
-    benchmark::RegisterBenchmark(("BM_MatchCandidates/engine_mix/" + nc).c_str(), [&](benchmark::State& st) {
-      for (auto _ : st) {
-        for (const auto* o : mix_openings) benchmark::DoNotOptimize(w.index->MatchCandidatesFor(*o, q, profile));
-      }
-    })->Unit(benchmark::kMillisecond)->UseRealTime();
     benchmark::RegisterBenchmark(("BM_MatchCandidates/postgres_mix/" + nc).c_str(), [&](benchmark::State& st) {
       for (auto _ : st) {
         for (const auto* o : mix_openings) {
@@ -577,11 +586,6 @@ int main(int argc, char** argv) {
           if (!r.ok()) { pg_failed = true; st.SkipWithError(std::string(r.status().message()).c_str()); return; }
           benchmark::DoNotOptimize(r);
         }
-      }
-    })->Unit(benchmark::kMillisecond)->UseRealTime();
-    benchmark::RegisterBenchmark(("BM_MatchOpenings/engine_mix/" + no).c_str(), [&](benchmark::State& st) {
-      for (auto _ : st) {
-        for (const auto* c : mix_candidates) benchmark::DoNotOptimize(w.index->MatchOpeningsFor(*c, q, profile));
       }
     })->Unit(benchmark::kMillisecond)->UseRealTime();
     benchmark::RegisterBenchmark(("BM_MatchOpenings/postgres_mix/" + no).c_str(), [&](benchmark::State& st) {
@@ -743,13 +747,22 @@ int main(int argc, char** argv) {
               std::to_string(postgres_s) + ", \"speedup_vs_postgres\": " + std::to_string(postgres_s / engine_s) + "}";
     }
     json += "]";
+  } else {
+    const double n = std::max(1, settings.postgres_queries);
+    std::printf("\nmix: the %d verified queries of each kind, timed in turn (mean per query, wall; no PostgreSQL)\n",
+                settings.postgres_queries);
+    for (const auto& [query, scale] : {std::pair{std::string("MatchCandidates"), nc}, std::pair{std::string("MatchOpenings"), no}}) {
+      std::printf("%-16s %10s %12.3f ms\n", query.c_str(), scale.c_str(),
+                  reporter.seconds["BM_" + query + "/engine_mix/" + scale] / n * 1e3);
+    }
   }
   // Latency over the verified queries rather than one: an opening that provides housing puts every
   // candidate who would move in reach, which is where the slow queries are.
   if (settings.latency_rounds > 0) {
-    auto percentiles = [&](const char* name, auto run_one, int queries) {
+    auto percentiles = [&](const char* name, auto run_one, auto describe, int queries) {
       // Wall time, and the process's CPU time (all query threads), which a loaded machine inflates less.
       std::vector<double> wall_ms, cpu_ms;
+      std::vector<std::vector<double>> query_wall_ms(queries), query_cpu_ms(queries);
       for (int round = 0; round < settings.latency_rounds; ++round) {
         for (int i = 0; i < queries; ++i) {
           const double cpu_start = ProcessCpuSeconds();
@@ -757,6 +770,17 @@ int main(int argc, char** argv) {
           run_one(i);
           wall_ms.push_back(Seconds(start) * 1e3);
           cpu_ms.push_back((ProcessCpuSeconds() - cpu_start) * 1e3);
+          query_wall_ms[i].push_back(wall_ms.back());
+          query_cpu_ms[i].push_back(cpu_ms.back());
+        }
+      }
+      if (settings.per_query) {
+        // Each query's median over the rounds: which queries carry the mean.
+        for (int i = 0; i < queries; ++i) {
+          for (auto* ms : {&query_wall_ms[i], &query_cpu_ms[i]}) std::sort(ms->begin(), ms->end());
+          std::printf("%-16s query %2d: wall %.3f ms, cpu %.3f ms (medians); %s\n", name, i,
+                      query_wall_ms[i][query_wall_ms[i].size() / 2], query_cpu_ms[i][query_cpu_ms[i].size() / 2],
+                      describe(i).c_str());
         }
       }
       for (auto* ms : {&wall_ms, &cpu_ms}) std::sort(ms->begin(), ms->end());
@@ -775,9 +799,21 @@ int main(int argc, char** argv) {
     const auto openings = QueryOpenings(w, settings.verify_queries);
     const auto candidates = QueryCandidates(w, settings.verify_queries);
     std::printf("\n");
+    const auto summary = [&](const auto& result, const char* kind) {
+      return std::string(kind) + ", rows scored " + std::to_string(result->scored) +
+             ", eligible " + std::to_string(result->eligible);
+    };
     percentiles("MatchCandidates", [&](int i) { benchmark::DoNotOptimize(w.index->MatchCandidatesFor(*openings[i], q, profile)); },
+                [&](int i) {
+                  return summary(w.index->MatchCandidatesFor(*openings[i], q, profile),
+                                  openings[i]->record.housing_provided ? "housing" : "no housing");
+                },
                 settings.verify_queries);
     percentiles("MatchOpenings", [&](int i) { benchmark::DoNotOptimize(w.index->MatchOpeningsFor(*candidates[i], q, profile)); },
+                [&](int i) {
+                  return summary(w.index->MatchOpeningsFor(*candidates[i], q, profile),
+                                  candidates[i]->record.relocation_accepted ? "would move" : "stays");
+                },
                 settings.verify_queries);
   }
   json += "}\n";
