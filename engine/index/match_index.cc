@@ -368,7 +368,7 @@ absl::StatusOr<MatchResult> MatchIndex::MatchCandidatesFor(const ResolvedOpening
     const CandidateReads plan = PlanCandidateReads(snapshot->segments, opening);
     auto scan = [&](size_t begin, size_t end, Selection& part, MatchResult& counts) {
       ScanPlannedCandidates(snapshot->segments, plan, begin, end, opening, opening_features, relation_to, params,
-                            visible, part, counts);
+                            options_.candidate_in_place_fraction, visible, part, counts);
     };
     ScanPlanned(plan, options_, running.others(), query, scan, &selection, &result);
     result.scored = static_cast<int64_t>(snapshot->live_rows) - plan.live_rows_skipped;

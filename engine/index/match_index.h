@@ -113,6 +113,11 @@ struct MatchIndexOptions {
   int64_t opening_reorder_min_rows = 1024;
   // See opening_reorder_min_rows. Default: 0.25.
   double opening_reorder_fraction = 0.25;
+  // MatchCandidates without near-misses: in a candidate segment whose selected rows are at least this
+  // fraction of the rows they span, the span is walked and scored in place (the rows not selected are
+  // computed and ignored) rather than the selected rows gathered into a block; the answers are the same.
+  // 0 = always in place, above 1 = always gathered. Default: 0.75.
+  double candidate_in_place_fraction = 0.75;
 };
 
 struct ScoredMatch {

@@ -286,23 +286,26 @@ int64_t LiveRows(const Segment& segment) {
   return segment.summary.live_rows;
 }
 
-// Selection::Consider for a block of selected rows (block row i = segment row selection.rows[i]), in a
-// query without near-misses: every row the selection left out fails a hard constraint. Counts
-// `eligible`; `scored` (every live row of the segment) is the caller's.
+// Selection::Consider for the selected rows of a segment, in a query without near-misses: every row the
+// selection left out fails a hard constraint. The scores of selected row i are at index i of `scores`
+// (the rows gathered into a block), or, when `in_place_begin` >= 0, at its segment row less
+// in_place_begin (rows scored in place, ScanPlannedCandidates). Counts `eligible`; `scored` (every live
+// row of the segment) is the caller's.
 template <class Segment, class ExtraFilter>
 void ConsiderSelected(Selection& part, const Segment& segment, int32_t segment_index,
                       const sc::RowSelection& selection, const sc::BlockScores& scores, ExtraFilter extra_ok,
-                      MatchResult* result) {
+                      MatchResult* result, int in_place_begin = -1) {
   const MatchQuery& query = part.query;
   for (int i = 0; i < selection.count; ++i) {
-    const float total = scores.total[i];
-    if (scores.blockers[i] != 0 || total < query.min_score) continue;
-    if (query.max_distance_km > 0 && scores.distance_km[i] > query.max_distance_km) continue;
     const int row = selection.rows[i];
+    const int at = in_place_begin < 0 ? i : row - in_place_begin;
+    const float total = scores.total[at];
+    if (scores.blockers[at] != 0 || total < query.min_score) continue;
+    if (query.max_distance_km > 0 && scores.distance_km[at] > query.max_distance_km) continue;
     if (!extra_ok(row)) continue;
     ++result->eligible;
     if (!part.matches.MayAccept(total)) continue;
-    part.matches.Push(total, segment.id(row), Keep(scores, segment_index, row, i));
+    part.matches.Push(total, segment.id(row), Keep(scores, segment_index, row, at));
   }
 }
 
@@ -457,12 +460,18 @@ CandidateReads PlanCandidateReads(const Segments& segments, const ResolvedOpenin
   return plan;
 }
 
-// ScanPart without near-misses over the planned segments [begin, end) of `plan`.
+// ScanPart without near-misses over the planned segments [begin, end) of `plan`. Where the selected rows
+// are dense (at least `in_place_fraction` of the rows from the first to the last, the first rounded down
+// to a multiple of kBlockRowMultiple), every row of that span is walked and scored in place, from the
+// segment's own columns, and only the selected ones are considered: the kernel computes the rows left
+// out too, but nothing is gathered (the gather of some twenty columns cost more per row than the
+// kernel). A row scores the same either way, bit for bit: the same compiled kernel, each row computed
+// on its own in whole 16-row packets, from the same walked values (tests/engine/row_selection_test.cc).
 template <class Segments, class ExtraFilter>
 void ScanPlannedCandidates(const Segments& segments, const CandidateReads& plan, size_t begin, size_t end,
                            const ResolvedOpening& opening, const OpeningRowFeatures& opening_features,
-                           absl::Span<const float> lookup, const sc::KernelParams& params, ExtraFilter extra_ok,
-                           Selection& part, MatchResult& counts) {
+                           absl::Span<const float> lookup, const sc::KernelParams& params, double in_place_fraction,
+                           ExtraFilter extra_ok, Selection& part, MatchResult& counts) {
   using Rows = CandidateRows;
   ScanScratch<Rows::Block>& w = ThreadScratch<Rows::Block>();
   for (size_t k = begin; k < end; ++k) {
@@ -470,6 +479,18 @@ void ScanPlannedCandidates(const Segments& segments, const CandidateReads& plan,
     const CandidateSegment& segment = *segments[s];
     Rows::Select(segment, opening_features, plan.blocks[k], &w.keep, &w.selection);
     if (w.selection.count == 0) continue;
+    const int first = w.selection.rows[0] / sc::kBlockRowMultiple * sc::kBlockRowMultiple;
+    const int last = w.selection.rows[w.selection.count - 1] + 1;
+    if (w.selection.count >= in_place_fraction * (last - first)) {
+      const int padded = sc::PaddedRows(last - first);  // first + padded <= kRows: kRows is a multiple of 16
+      sc::WalkCandidateRows(segment, opening, lookup, first, last, &w.walked, params.score_experience);
+      sc::ScoreCandidateBlock(sc::CandidateColumns(segment, first + padded).Rows(first, padded),
+                              sc::OpeningBroadcast(opening_features, padded), w.walked.occupation, w.walked.skills,
+                              w.walked.missing_required, w.walked.credited_experience_months, params, &w.scores);
+      ConsiderSelected(part, segment, s, w.selection, w.scores, [&](int row) { return extra_ok(segment, row); },
+                       &counts, first);
+      continue;
+    }
     Rows::Gather(segment, w.selection, &w.block);
     Rows::Walk(segment, opening, lookup, w.selection, params.score_experience, &w.walked);
     Rows::Score(w.block, opening_features, w.selection.padded(), w.walked, params, &w.scores);

@@ -8,9 +8,26 @@
 namespace passerelle::engine::scoring {
 namespace {
 
-// Adds 1 to `counts[slot[row]]` for every row of a candidate segment holding item `item`.
-void AddColumn(const SegmentSkills& skills, int32_t item, const int32_t* slot, FloatColumn* counts) {
-  for (uint16_t row : skills.Rows(item)) (*counts)[slot[row]] += 1.0f;
+// Adds 1 to `counts[slot[row]]` for every row in [begin, end) of a candidate segment holding item `item`
+// (an item's rows are listed in order): rows outside hold no selected row, whose counts would go to slot 0.
+void AddColumn(const SegmentSkills& skills, int32_t item, int begin, int end, const int32_t* slot,
+               FloatColumn* counts) {
+  const absl::Span<const uint16_t> rows = skills.Rows(item);
+  const uint16_t* first = rows.data();
+  const uint16_t* last = rows.data() + rows.size();
+  if (begin > 0) first = std::lower_bound(first, last, static_cast<uint16_t>(begin));
+  for (; first != last && *first < end; ++first) (*counts)[slot[*first]] += 1.0f;
+}
+
+// Adds 1 to `counts[row - begin + 1]` for every row in [begin, end) of a candidate segment holding item
+// `item`: block row i is segment row begin + i (WalkCandidateRows).
+void AddColumnRange(const SegmentSkills& skills, int32_t item, int begin, int end, FloatColumn* counts) {
+  const absl::Span<const uint16_t> rows = skills.Rows(item);
+  const uint16_t* first = rows.data();
+  const uint16_t* last = rows.data() + rows.size();
+  if (begin > 0) first = std::lower_bound(first, last, static_cast<uint16_t>(begin));
+  float* at = counts->data();
+  for (; first != last && *first < end; ++first) at[*first - begin + 1] += 1.0f;
 }
 
 // For an opening segment: adds 1 to `counts[slot[row]]` for the rows [begin, end) of the item's column
@@ -26,29 +43,31 @@ void AddColumnRows(const SkillMatrix& matrix, int32_t item, int begin, int end, 
   for (; first != last && *first < end; ++first) (*counts)[slot[*first]] += 1.0f;
 }
 
-// Sizes the block arrays for `padded` rows (growing only) and clears the slot counts.
-void PrepareWalk(const RowSelection& selection, WalkedCriteria* out) {
-  const Eigen::Index capacity = std::max<Eigen::Index>(selection.padded(), 1);
+// Sizes the block arrays for the padded rows of a block of `count` rows (growing only) and clears the
+// slot counts.
+void PrepareWalk(int count, WalkedCriteria* out) {
+  const Eigen::Index capacity = std::max<Eigen::Index>(PaddedRows(count), 1);
   for (FloatColumn* c : {&out->occupation, &out->skills, &out->missing_required, &out->credited_experience_months}) {
     if (c->size() < capacity) c->resize(capacity);
   }
   for (FloatColumn* c : {&out->covered_required, &out->covered_desired, &out->covered_core}) {
     if (c->size() < capacity + 1) c->resize(capacity + 1);
-    c->head(selection.count + 1).setZero();
+    c->head(count + 1).setZero();
   }
 }
 
 // Padding rows score nothing; the kernel computes them and nobody reads them.
-void ClearPadding(const RowSelection& selection, WalkedCriteria* out) {
-  const int pad = selection.padded() - selection.count;
-  out->occupation.segment(selection.count, pad).setZero();
-  out->skills.segment(selection.count, pad).setZero();
-  out->missing_required.segment(selection.count, pad).setZero();
-  out->credited_experience_months.segment(selection.count, pad).setZero();
+void ClearPadding(int count, WalkedCriteria* out) {
+  const int pad = PaddedRows(count) - count;
+  out->occupation.segment(count, pad).setZero();
+  out->skills.segment(count, pad).setZero();
+  out->missing_required.segment(count, pad).setZero();
+  out->credited_experience_months.segment(count, pad).setZero();
 }
 
 // out[row] = the largest value(k) > 0 over the row's entries [offsets[row], offsets[row + 1]), else 0,
-// for the rows [0, n) (a whole segment: their entries are one contiguous run). Most entries are worth 0
+// for the rows [0, n) (a whole segment, or a run of its rows from `offsets`: their entries are one
+// contiguous run). Most entries are worth 0
 // to one query (codes unrelated to its occupation), so walking the run once and finding the row of the
 // few that count costs less than a short loop of unpredictable length per row. Max is exact, so the
 // values are those of the per-row loop.
@@ -106,30 +125,69 @@ std::vector<float> BestOccupationScoresFrom(const OccupationRelations& relations
   return best;
 }
 
+namespace {
+
+// The skills and missing required items of block rows [0, m) from the skill counts of slots 1 .. m.
+void FinishCandidateSkills(const ResolvedOpening& opening, int m, WalkedCriteria* out) {
+  const float required = static_cast<float>(opening.required_skill_indices.size());
+  const float desired = static_cast<float>(opening.desired_skill_indices.size());
+  const float core = static_cast<float>(opening.core_skill_indices.size());
+  for (int i = 0; i < m; ++i) {
+    const float covered_required = out->covered_required[i + 1];
+    out->skills[i] =
+        SkillCoverage(covered_required, out->covered_desired[i + 1], out->covered_core[i + 1], required, desired, core);
+    out->missing_required[i] = required - covered_required;
+  }
+}
+
+}  // namespace
+
+void WalkCandidateRows(const CandidateSegment& segment, const ResolvedOpening& opening,
+                       absl::Span<const float> relation_to_opening, int begin, int end, WalkedCriteria* out,
+                       bool experience) {
+  const int m = end - begin;
+  PrepareWalk(m, out);
+  const absl::Span<const float> experience_share = relation_to_opening.subspan(relation_to_opening.size() / 2);
+  // Block row i is segment row begin + i: the rows' entries are one contiguous run.
+  const float* factor = segment.occupation_factor.data();
+  const int32_t* rome = segment.occupation_rome.data();
+  BestOfEveryRow(segment.occupation_offsets.data() + begin, m,
+                 [&](int32_t k) { return factor[k] * relation_to_opening[rome[k]]; }, out->occupation.data());
+  if (experience) {
+    // CreditedExperienceMonths with the share looked up: the same arithmetic.
+    const float* years = segment.experience_years.data();
+    const int32_t* past = segment.experience_rome.data();
+    BestOfEveryRow(segment.experience_offsets.data() + begin, m,
+                   [&](int32_t k) { return 12.0f * std::max(years[k], 0.0f) * experience_share[past[k]]; },
+                   out->credited_experience_months.data());
+  } else {
+    std::fill_n(out->credited_experience_months.data(), m, 0.0f);
+  }
+  for (int32_t item : opening.required_skill_indices) {
+    AddColumnRange(segment.skills, item, begin, end, &out->covered_required);
+  }
+  for (int32_t item : opening.desired_skill_indices) {
+    AddColumnRange(segment.skills, item, begin, end, &out->covered_desired);
+  }
+  for (int32_t item : opening.core_skill_indices) AddColumnRange(segment.skills, item, begin, end, &out->covered_core);
+  FinishCandidateSkills(opening, m, out);
+  ClearPadding(m, out);
+}
+
 void WalkCandidateSegment(const CandidateSegment& segment, const ResolvedOpening& opening,
                           absl::Span<const float> relation_to_opening, const RowSelection& selection,
                           WalkedCriteria* out, bool experience) {
-  PrepareWalk(selection, out);
-  const int m = selection.count;
-  const int32_t* rows = selection.rows.data();
-  const absl::Span<const float> experience_share = relation_to_opening.subspan(relation_to_opening.size() / 2);
   if (selection.all_rows) {
     // Block row i is segment row i (a full scan).
-    const float* factor = segment.occupation_factor.data();
-    const int32_t* rome = segment.occupation_rome.data();
-    BestOfEveryRow(segment.occupation_offsets.data(), m, [&](int32_t k) { return factor[k] * relation_to_opening[rome[k]]; },
-                   out->occupation.data());
-    if (experience) {
-      const float* years = segment.experience_years.data();
-      const int32_t* past = segment.experience_rome.data();
-      BestOfEveryRow(segment.experience_offsets.data(), m,
-                     [&](int32_t k) { return 12.0f * std::max(years[k], 0.0f) * experience_share[past[k]]; },
-                     out->credited_experience_months.data());
-    } else {
-      std::fill_n(out->credited_experience_months.data(), m, 0.0f);
-    }
+    WalkCandidateRows(segment, opening, relation_to_opening, 0, selection.count, out, experience);
+    return;
   }
-  for (int i = 0; i < m && !selection.all_rows; ++i) {
+  const int m = selection.count;
+  PrepareWalk(m, out);
+  const int32_t* rows = selection.rows.data();
+  const int32_t* slot = selection.slot.data();
+  const absl::Span<const float> experience_share = relation_to_opening.subspan(relation_to_opening.size() / 2);
+  for (int i = 0; i < m; ++i) {
     const int row = rows[i];
     float best = 0;
     for (int32_t k = segment.occupation_offsets[row]; k < segment.occupation_offsets[row + 1]; ++k) {
@@ -145,26 +203,22 @@ void WalkCandidateSegment(const CandidateSegment& segment, const ResolvedOpening
     }
     out->credited_experience_months[i] = months;
   }
-  const int32_t* slot = selection.slot.data();
-  for (int32_t item : opening.required_skill_indices) AddColumn(segment.skills, item, slot, &out->covered_required);
-  for (int32_t item : opening.desired_skill_indices) AddColumn(segment.skills, item, slot, &out->covered_desired);
-  for (int32_t item : opening.core_skill_indices) AddColumn(segment.skills, item, slot, &out->covered_core);
-  const float required = static_cast<float>(opening.required_skill_indices.size());
-  const float desired = static_cast<float>(opening.desired_skill_indices.size());
-  const float core = static_cast<float>(opening.core_skill_indices.size());
-  for (int i = 0; i < m; ++i) {
-    const float covered_required = out->covered_required[i + 1];
-    out->skills[i] =
-        SkillCoverage(covered_required, out->covered_desired[i + 1], out->covered_core[i + 1], required, desired, core);
-    out->missing_required[i] = required - covered_required;
+  const int begin = selection.begin_row, end = selection.end_row;
+  for (int32_t item : opening.required_skill_indices) {
+    AddColumn(segment.skills, item, begin, end, slot, &out->covered_required);
   }
-  ClearPadding(selection, out);
+  for (int32_t item : opening.desired_skill_indices) {
+    AddColumn(segment.skills, item, begin, end, slot, &out->covered_desired);
+  }
+  for (int32_t item : opening.core_skill_indices) AddColumn(segment.skills, item, begin, end, slot, &out->covered_core);
+  FinishCandidateSkills(opening, m, out);
+  ClearPadding(m, out);
 }
 
 void WalkOpeningSegment(const OpeningSegment& segment, const ResolvedCandidate& candidate,
                         absl::Span<const float> best_occupation_by_rome, const RowSelection& selection,
                         WalkedCriteria* out, bool experience) {
-  PrepareWalk(selection, out);
+  PrepareWalk(selection.count, out);
   const int m = selection.count;
   const int32_t* slot = selection.slot.data();
   const int begin = selection.begin_row, end = selection.end_row;
@@ -186,7 +240,7 @@ void WalkOpeningSegment(const OpeningSegment& segment, const ResolvedCandidate& 
                                    segment.core_skill_count[row]);
     out->missing_required[i] = segment.required_skill_count[row] - covered_required;
   }
-  ClearPadding(selection, out);
+  ClearPadding(selection.count, out);
 }
 
 void WalkPair(const ResolvedCandidate& candidate, const ResolvedOpening& opening,

@@ -55,6 +55,13 @@ void WalkCandidateSegment(const CandidateSegment& segment, const ResolvedOpening
                           absl::Span<const float> relation_to_opening, const RowSelection& selection,
                           WalkedCriteria* out, bool experience = true);
 
+// One opening against the rows [begin, end) of a candidate segment, every one of them: block row i is
+// segment row begin + i (a segment's rows scored in place, without a gather; WalkCandidateSegment with
+// every row selected is this with begin 0). The values of a row are those WalkCandidateSegment gives it.
+void WalkCandidateRows(const CandidateSegment& segment, const ResolvedOpening& opening,
+                       absl::Span<const float> relation_to_opening, int begin, int end, WalkedCriteria* out,
+                       bool experience = true);
+
 // One candidate against the selected rows of an opening segment. Skills walk only the candidate's item
 // columns.
 void WalkOpeningSegment(const OpeningSegment& segment, const ResolvedCandidate& candidate,

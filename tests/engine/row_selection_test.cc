@@ -2,8 +2,12 @@
 // queries with near-misses score every row. Both must return the same matches, bit for bit: same ids in
 // the same order, same totals, criteria and distances. Checked on a generated cohort in both directions,
 // with filters, a strict profile and removed rows, and on a candidate sitting exactly at their radius.
+// MatchCandidates scores dense selections in place and sparse ones gathered
+// (MatchIndexOptions::candidate_in_place_fraction): both ways answer alike, and the walks of a run of rows
+// and of selected rows give each row the values of the whole segment's walk.
 #include <cmath>
 #include <cstring>
+#include <utility>
 
 #include "engine/index/match_index.h"
 #include "engine/sample/cohort_generator.h"
@@ -42,6 +46,11 @@ class RowSelectionTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     index_ = new MatchIndex(SharedReferenceData());
+    MatchIndexOptions always, never;
+    always.candidate_in_place_fraction = 0;
+    never.candidate_in_place_fraction = 2;
+    in_place_ = new MatchIndex(SharedReferenceData(), always);
+    gathered_ = new MatchIndex(SharedReferenceData(), never);
     CohortOptions options;
     options.seed = 7;
     options.candidates = 3 * CandidateSegment::kRows + 700;  // several segments, the last one partial
@@ -49,13 +58,15 @@ class RowSelectionTest : public ::testing::Test {
     CohortGenerator generator(SharedReferenceData(), options);
     std::vector<std::shared_ptr<const ResolvedCandidate>> candidates;
     for (const Candidate& c : generator.Candidates()) candidates.push_back(*index_->ResolveCandidate(c));
-    index_->UpsertCandidates(candidates);
     std::vector<std::shared_ptr<const ResolvedOpening>> openings;
     for (const Opening& o : generator.Openings()) openings.push_back(*index_->ResolveOpening(o));
-    index_->UpsertOpenings(openings);
-    // Removed rows in the middle of segments.
-    for (int i = 5; i < options.candidates; i += 97) index_->RemoveCandidate(candidates[i]->id());
-    for (int i = 3; i < options.openings; i += 89) index_->RemoveOpening(openings[i]->id());
+    for (MatchIndex* index : {index_, in_place_, gathered_}) {
+      index->UpsertCandidates(candidates);
+      index->UpsertOpenings(openings);
+      // Removed rows in the middle of segments.
+      for (int i = 5; i < options.candidates; i += 97) index->RemoveCandidate(candidates[i]->id());
+      for (int i = 3; i < options.openings; i += 89) index->RemoveOpening(openings[i]->id());
+    }
     for (int i = 0; i < options.candidates; ++i) {
       if (index_->FindCandidate(candidates[i]->id())) candidate_ids_->push_back(candidates[i]->id());
     }
@@ -64,16 +75,22 @@ class RowSelectionTest : public ::testing::Test {
     }
   }
   static void TearDownTestSuite() {
-    delete index_;
-    index_ = nullptr;
+    for (MatchIndex** index : {&index_, &in_place_, &gathered_}) {
+      delete *index;
+      *index = nullptr;
+    }
   }
 
   static MatchIndex* index_;
+  static MatchIndex* in_place_;  // every selection scored in place
+  static MatchIndex* gathered_;  // every selection gathered
   static std::vector<std::string>* candidate_ids_;
   static std::vector<std::string>* opening_ids_;
 };
 
 MatchIndex* RowSelectionTest::index_ = nullptr;
+MatchIndex* RowSelectionTest::in_place_ = nullptr;
+MatchIndex* RowSelectionTest::gathered_ = nullptr;
 std::vector<std::string>* RowSelectionTest::candidate_ids_ = new std::vector<std::string>();
 std::vector<std::string>* RowSelectionTest::opening_ids_ = new std::vector<std::string>();
 
@@ -126,6 +143,89 @@ TEST_F(RowSelectionTest, FiltersAgreeBetweenSelectedAndFullScans) {
     ExpectSameMatches(*index_->MatchOpenings(candidate, selected, DefaultScoringProfile()),
                       *index_->MatchOpenings(candidate, full, DefaultScoringProfile()), "MatchOpenings " + candidate);
   }
+}
+
+// Rows scored in place (the kernel on the segment's own columns over the span of the selected rows) and
+// rows gathered into a block give the same matches, bit for bit, the same eligible count and rows scored,
+// and those of the full scan; with the default fraction some segments go each way.
+TEST_F(RowSelectionTest, InPlaceAndGatheredScansOfCandidatesAnswerAlike) {
+  ScoringProfile strict = DefaultScoringProfile();
+  strict.strict_required_skills = true;
+  MatchQuery selected;
+  selected.k = 200;
+  selected.explain = false;
+  MatchQuery filtered = selected;
+  filtered.min_score = 0.5f;
+  filtered.max_distance_km = 25;
+  MatchQuery full = selected;
+  full.near_misses = 1;
+  size_t matches = 0, housing_openings = 0;
+  for (size_t i = 0; i < 60; ++i) {
+    const std::string& opening = (*opening_ids_)[(i * 41) % opening_ids_->size()];
+    housing_openings += index_->FindOpening(opening)->record.housing_provided;
+    for (const ScoringProfile& profile : {DefaultScoringProfile(), strict}) {
+      for (const MatchQuery& query : {selected, filtered}) {
+        auto a = in_place_->MatchCandidates(opening, query, profile);
+        auto b = gathered_->MatchCandidates(opening, query, profile);
+        auto c = index_->MatchCandidates(opening, query, profile);
+        ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+        ExpectSameMatches(*a, *b, "in place / gathered " + opening);
+        ExpectSameMatches(*c, *b, "default / gathered " + opening);
+        EXPECT_EQ(a->scored, b->scored) << opening;
+        EXPECT_EQ(c->scored, b->scored) << opening;
+        matches += a->matches.size();
+      }
+      auto d = gathered_->MatchCandidates(opening, full, profile);
+      ASSERT_TRUE(d.ok());
+      ExpectSameMatches(*in_place_->MatchCandidates(opening, selected, profile), *d, "in place / full " + opening);
+    }
+  }
+  EXPECT_GT(matches, 2000u) << "too few matches: the comparison checks little";
+  EXPECT_GT(housing_openings, 2u) << "no opening providing housing was checked";
+}
+
+// The candidate walks of a run of rows (WalkCandidateRows) and of selected rows (WalkCandidateSegment
+// on a selection: skill items counted over its row range only) give every row the values the walk of
+// the whole segment gives it.
+TEST_F(RowSelectionTest, WalksOfARunAndOfSelectedRowsEqualTheWholeSegmentsWalk) {
+  sc::RowSelection all, some;
+  sc::WalkedCriteria whole, part;
+  FloatColumn scratch;
+  int64_t compared = 0;
+  for (size_t i = 0; i < 30; ++i) {
+    auto opening = index_->FindOpening((*opening_ids_)[(i * 67) % opening_ids_->size()]);
+    const std::vector<float> relation = sc::RelationScoresTo(index_->relations(), opening->rome_index);
+    for (const auto& segment : index_->CandidateSnapshot()->segments) {
+      const int n = segment->used_rows;
+      sc::SelectAllRows(n, CandidateSegment::kRows, &all);
+      sc::WalkCandidateSegment(*segment, *opening, relation, all, &whole);
+      const auto expect_row = [&](int row, int at, const std::string& what) {
+        EXPECT_TRUE(SameBits(part.occupation[at], whole.occupation[row])) << what << " row " << row;
+        EXPECT_TRUE(SameBits(part.skills[at], whole.skills[row])) << what << " row " << row;
+        EXPECT_TRUE(SameBits(part.missing_required[at], whole.missing_required[row])) << what << " row " << row;
+        EXPECT_TRUE(SameBits(part.credited_experience_months[at], whole.credited_experience_months[row]))
+            << what << " row " << row;
+        ++compared;
+      };
+      // Runs starting and ending inside the segment, one of them a single row.
+      for (const auto& [begin, end] : {std::pair{0, n}, std::pair{n / 3, n / 3 + 1}, std::pair{n / 5, n - n / 7}}) {
+        if (begin >= end) continue;
+        sc::WalkCandidateRows(*segment, *opening, relation, begin, end, &part);
+        for (int row = begin; row < end; ++row) expect_row(row, row - begin, "run " + opening->id());
+        for (int at = end - begin; at < sc::PaddedRows(end - begin); ++at) {
+          EXPECT_EQ(part.occupation[at], 0.0f) << "padding";
+          EXPECT_EQ(part.skills[at], 0.0f) << "padding";
+        }
+      }
+      // A selection of some blocks (rows outside its range hold skill items too).
+      const uint64_t blocks = (uint64_t{1} << 3) | (uint64_t{1} << 4) | (uint64_t{1} << 9);
+      sc::SelectEligibleCandidateRows(*segment, EncodeOpeningRow(*opening), blocks, &scratch, &some);
+      if (some.count == 0) continue;
+      sc::WalkCandidateSegment(*segment, *opening, relation, some, &part);
+      for (int k = 0; k < some.count; ++k) expect_row(some.rows[k], k, "selection " + opening->id());
+    }
+  }
+  EXPECT_GT(compared, 100000);
 }
 
 // Directly: every live row the full kernel finds eligible is selected, in both directions.
