@@ -18,12 +18,14 @@
 // opening blocks within its reach); --openings_arrival_order keeps them in arrival order, to measure the
 // layout before and after in runs of the same binary. --no_top_k_bound scores every row the selection
 // keeps (RerankOptions::skip_rows_below_top_k off), the same A/B for the bound below a candidate's top k.
+// The printed rankings digest (every candidate's ranking hashed) must be the same with any of these flags.
 //
 // Usage: passerelle_batch_benchmark [--candidates=100000] [--openings=10000] [--k=50] [--peer_slice=2000]
 //                                   [--assign_max_pairs=10000000] [--openings_arrival_order] [--no_top_k_bound]
 //                                   [--json=FILE]
 #include <sys/resource.h>
 
+#include <bit>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
@@ -193,6 +195,17 @@ int main(int argc, char** argv) {
     return 1;
   }
   const double all_pairs = static_cast<double>(s.candidates) * static_cast<double>(s.openings);
+  // Every candidate's ranking (opening indices and score bits, in candidate order) in one FNV-1a hash: two
+  // runs, two binaries or two paths with the same digest gave every candidate the same ranking.
+  uint64_t digest = 14695981039346656037ull;
+  const auto mix = [&digest](uint32_t v) {
+    for (int b = 0; b < 4; ++b) digest = (digest ^ ((v >> (8 * b)) & 0xFF)) * 1099511628211ull;
+  };
+  for (const auto& ranking : rankings) {
+    mix(static_cast<uint32_t>(ranking.size()));
+    for (const Ranked& m : ranking) mix(static_cast<uint32_t>(m.opening)), mix(std::bit_cast<uint32_t>(m.score));
+  }
+  std::printf("rankings digest: %016llx\n", static_cast<unsigned long long>(digest));
 
   // 2. The scalar peer on a slice, checked against the engine's rankings.
   ScalarPeer peer(cohort.index->relations(), engine::DefaultScoringProfile());
