@@ -54,6 +54,9 @@ struct RerankOptions {
   // Skip the rows that cannot reach a candidate's current top k before scoring them
   // (BlockMatchOptions::skip_rows_below_top_k): same rankings, less work. Default: true.
   bool skip_rows_below_top_k = true;
+  // Score each block of candidates segment by segment, every candidate against a segment while it is in
+  // cache (BlockMatchOptions::segment_major): same rankings and counts. Default: true.
+  bool segment_major = true;
   // The versions to re-rank on, when the caller needs to read the same ones (AssignCohort looks up the
   // openings' positions and the candidates' records on them). Default: null (the index's current ones).
   std::shared_ptr<const MatchIndex::CandidateTable::Snapshot> candidate_snapshot;
