@@ -7,7 +7,8 @@
 // have no eligible pair and score nothing. Each worker
 // takes a block of neighbouring candidates (consecutive rows of one candidate segment, in place order)
 // at a time, tests the opening segments once for the whole block and scores each candidate of it
-// against the segments left (OpeningBlockMatcher, engine/index/block_match.h; docs/batch.md).
+// against the segments left, segment by segment (OpeningBlockMatcher, engine/index/block_match.h;
+// docs/batch.md).
 //
 // Thread-safety: Rerank may run while the index is updated; it sees the versions current at its start.
 #ifndef PASSERELLE_ENGINE_BATCH_RERANK_H_

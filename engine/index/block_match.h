@@ -7,7 +7,10 @@
 // the set-up once per worker and the segment test once per block of neighbouring candidates: a segment
 // that no candidate of the block can reach is skipped for all of them. Each candidate then runs exactly
 // MatchOpeningsIn's scan over the segments left (the same selection, walk, kernel and top-k), so the
-// answers are the same (tests/engine/block_match_test.cc).
+// answers are the same (tests/engine/block_match_test.cc). By default the block is scored segment-major:
+// each segment left against every candidate of the block in turn, while it is in cache, each candidate
+// still visiting its segments in its own order (near ones first); and the kernel reads a candidate's
+// selected rows where they lie when they are dense, rather than gathering them.
 //
 // A candidate whose top k is full also skips the gather and the kernel for every selected row whose
 // score cannot reach the k-th best: an upper bound of the total from the walks' occupation and skills,
