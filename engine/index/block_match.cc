@@ -125,8 +125,8 @@ const std::array<float, kTimingTableDays>& TimingDecayTable() {
 // only rows strictly below are dropped.
 // Out of line (once per candidate and segment) so that a profile shows its share.
 [[gnu::noinline]] int64_t DropRowsBelow(const OpeningSegment& segment, const ResolvedCandidate& candidate,
-                      const CandidateRowFeatures& features, const sc::KernelParams& params, float threshold,
-                      sc::RowSelection* selection, sc::WalkedCriteria* walked) {
+                                        const CandidateRowFeatures& features, const sc::KernelParams& params,
+                                        float threshold, sc::RowSelection* selection, sc::WalkedCriteria* walked) {
   if (!(candidate.radius_km > 0) || !(threshold > -std::numeric_limits<float>::infinity()) || selection->count == 0) {
     return 0;
   }
@@ -189,11 +189,13 @@ const std::array<float, kTimingTableDays>& TimingDecayTable() {
     const float has_start = static_cast<float>(static_cast<int32_t>(start_date[row] > 0));
     // The wait (0 when negative or no start), a whole number of days below kTimingTableDays but for
     // records far in the future: the table, else exp (predicted branches).
-    const float wait_days = std::max(has_start * (features.available_from - std::max(start_date[row], params.today)), 0.0f);
+    const float wait_days =
+        std::max(has_start * (features.available_from - std::max(start_date[row], params.today)), 0.0f);
     float timing;
     if (wait_days < kTimingTableDays) {
       const int whole_days = static_cast<int>(wait_days);
-      timing = static_cast<float>(whole_days) == wait_days ? decay_table[whole_days] : std::exp(decay_per_day * wait_days);
+      timing = static_cast<float>(whole_days) == wait_days ? decay_table[whole_days]
+                                                            : std::exp(decay_per_day * wait_days);
     } else {
       timing = wait_days > 0 ? std::exp(decay_per_day * wait_days) : 1.0f;
     }
@@ -219,8 +221,8 @@ const std::array<float, kTimingTableDays>& TimingDecayTable() {
 // The walked criteria of the selected rows (block row i = segment row selection.rows[i]) moved to segment
 // rows [first, first + span): out row r - first holds segment row r's values, 0 for the rows not selected
 // (the kernel computes them too, and nobody reads them).
-[[gnu::noinline]] void ScatterWalked(const sc::RowSelection& selection, int first, int span, const sc::WalkedCriteria& walked,
-                   sc::WalkedCriteria* out) {
+[[gnu::noinline]] void ScatterWalked(const sc::RowSelection& selection, int first, int span,
+                                     const sc::WalkedCriteria& walked, sc::WalkedCriteria* out) {
   const std::pair<const FloatColumn*, FloatColumn*> columns[] = {
       {&walked.occupation, &out->occupation},
       {&walked.skills, &out->skills},
