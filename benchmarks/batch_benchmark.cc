@@ -17,13 +17,17 @@
 // Openings are kept in place order within their région/housing bucket (a candidate block reads only the
 // opening blocks within its reach); --openings_arrival_order keeps them in arrival order, to measure the
 // layout before and after in runs of the same binary. --no_top_k_bound scores every row the selection
-// keeps (RerankOptions::skip_rows_below_top_k off), the same A/B for the bound below a candidate's top k.
+// keeps (RerankOptions::skip_rows_below_top_k off), the same A/B for the bound below a candidate's top k;
+// --candidate_major scores each block of candidates one candidate at a time rather than segment by segment
+// (RerankOptions::segment_major off). The printed rankings digest (every candidate's ranking hashed) must be
+// the same with any of these flags.
 //
 // Usage: passerelle_batch_benchmark [--candidates=100000] [--openings=10000] [--k=50] [--peer_slice=2000]
 //                                   [--assign_max_pairs=10000000] [--openings_arrival_order] [--no_top_k_bound]
-//                                   [--json=FILE]
+//                                   [--candidate_major] [--json=FILE]
 #include <sys/resource.h>
 
+#include <bit>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
@@ -63,6 +67,7 @@ struct Settings {
   int64_t assign_max_pairs = 10000000;
   bool openings_arrival_order = false;
   bool top_k_bound = true;
+  bool segment_major = true;
   std::string json_path;
 };
 
@@ -84,6 +89,10 @@ Settings Parse(int argc, char** argv) {
     }
     if (arg == "--no_top_k_bound") {
       s.top_k_bound = false;
+      continue;
+    }
+    if (arg == "--candidate_major") {
+      s.segment_major = false;
       continue;
     }
     if (absl::StartsWith(arg, "--json=")) {
@@ -166,6 +175,7 @@ int main(int argc, char** argv) {
   engine::RerankOptions options;
   options.k = s.k;
   options.skip_rows_below_top_k = s.top_k_bound;
+  options.segment_major = s.segment_major;
   options.progress_every = std::max<int64_t>(1000, s.candidates / 20);  // a line on stderr every 5%
   std::vector<std::vector<Ranked>> rankings(static_cast<size_t>(s.candidates));
   engine::RerankProgress last;
@@ -193,6 +203,18 @@ int main(int argc, char** argv) {
     return 1;
   }
   const double all_pairs = static_cast<double>(s.candidates) * static_cast<double>(s.openings);
+  // Every candidate's ranking (opening indices and score bits, in candidate order) in one FNV-1a hash: two
+  // runs, two binaries or two paths with the same digest gave every candidate the same ranking.
+  uint64_t digest = 14695981039346656037ull;
+  const auto mix = [&digest](uint32_t v) {
+    for (int b = 0; b < 4; ++b) digest = (digest ^ ((v >> (8 * b)) & 0xFF)) * 1099511628211ull;
+  };
+  for (const auto& ranking : rankings) {
+    mix(static_cast<uint32_t>(ranking.size()));
+    for (const Ranked& m : ranking) mix(static_cast<uint32_t>(m.opening)), mix(std::bit_cast<uint32_t>(m.score));
+  }
+  std::printf("rankings digest: %016llx (%s)\n", static_cast<unsigned long long>(digest),
+              s.segment_major ? "segment-major" : "candidate-major");
 
   // 2. The scalar peer on a slice, checked against the engine's rankings.
   ScalarPeer peer(cohort.index->relations(), engine::DefaultScoringProfile());

@@ -99,7 +99,8 @@ absl::Status Rerank(const MatchIndex& index, const ScoringProfile& profile, cons
   auto worker = [&](int) {
     absl::StatusOr<std::unique_ptr<OpeningBlockMatcher>> matcher =
         OpeningBlockMatcher::Create(index, openings, query, profile,
-                                    BlockMatchOptions{.skip_rows_below_top_k = options.skip_rows_below_top_k});
+                                    BlockMatchOptions{.skip_rows_below_top_k = options.skip_rows_below_top_k,
+                                                      .segment_major = options.segment_major});
     if (!matcher.ok()) {
       std::lock_guard<std::mutex> lock(out_mu);
       if (first_error.ok()) first_error = matcher.status();

@@ -7,7 +7,8 @@
 // have no eligible pair and score nothing. Each worker
 // takes a block of neighbouring candidates (consecutive rows of one candidate segment, in place order)
 // at a time, tests the opening segments once for the whole block and scores each candidate of it
-// against the segments left (OpeningBlockMatcher, engine/index/block_match.h; docs/batch.md).
+// against the segments left, segment by segment (OpeningBlockMatcher, engine/index/block_match.h;
+// docs/batch.md).
 //
 // Thread-safety: Rerank may run while the index is updated; it sees the versions current at its start.
 #ifndef PASSERELLE_ENGINE_BATCH_RERANK_H_
@@ -54,6 +55,9 @@ struct RerankOptions {
   // Skip the rows that cannot reach a candidate's current top k before scoring them
   // (BlockMatchOptions::skip_rows_below_top_k): same rankings, less work. Default: true.
   bool skip_rows_below_top_k = true;
+  // Score each block of candidates segment by segment, every candidate against a segment while it is in
+  // cache (BlockMatchOptions::segment_major): same rankings and counts. Default: true.
+  bool segment_major = true;
   // The versions to re-rank on, when the caller needs to read the same ones (AssignCohort looks up the
   // openings' positions and the candidates' records on them). Default: null (the index's current ones).
   std::shared_ptr<const MatchIndex::CandidateTable::Snapshot> candidate_snapshot;

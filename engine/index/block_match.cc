@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 #include <limits>
 
 #include "engine/common/field_status.h"
@@ -11,6 +12,7 @@
 #include "engine/scoring/criteria/housing.h"
 #include "engine/scoring/criteria/mobility.h"
 #include "engine/scoring/criteria/timing.h"
+#include "engine/scoring/feature_sources.h"
 
 namespace passerelle::engine {
 namespace {
@@ -56,6 +58,15 @@ class BestRows {
   }
   // The rows kept, best first, in the form Selection::Finish drains.
   std::vector<TopK<KeptRow>::Entry> Take() {
+    // The ids are read below (sort on ties, and every id for the output) through each opening's record,
+    // most often two cache misses in a row: ask for all the records' slots, then all the records, so that
+    // the misses overlap rather than come one after the other (they were most of the time spent here).
+    for (const Entry& e : heap_) __builtin_prefetch(&segments_[e.kept.segment]->record(e.kept.row));
+    for (const Entry& e : heap_) {
+      if (const ResolvedOpening* record = segments_[e.kept.segment]->record(e.kept.row).get()) {
+        __builtin_prefetch(&record->record.id);
+      }
+    }
     std::sort_heap(heap_.begin(), heap_.end(), [this](const Entry& a, const Entry& b) { return Better(a, b); });
     std::vector<TopK<KeptRow>::Entry> out;
     out.reserve(heap_.size());
@@ -84,6 +95,21 @@ class BestRows {
 // 1e-4 is far above those and far below the score gaps that decide a top k.
 constexpr float kBoundSlackScore = 1e-4f;
 
+// exp(decay * d) for the whole days d in [0, kTimingTableDays), decay being the timing criterion's per
+// day, computed as DropRowsBelow would per row: a row's wait is a whole number of days (day numbers are
+// whole, and exact in float), so most rows read their timing bound here rather than calling exp.
+constexpr int kTimingTableDays = 512;
+float TimingDecayPerDay() { return -std::log(2.0f) / sc::kTimingHalfLifeDays; }
+const std::array<float, kTimingTableDays>& TimingDecayTable() {
+  static const std::array<float, kTimingTableDays> table = [] {
+    std::array<float, kTimingTableDays> t{};
+    const float decay_per_day = TimingDecayPerDay();
+    for (int d = 0; d < kTimingTableDays; ++d) t[d] = std::exp(decay_per_day * static_cast<float>(d));
+    return t;
+  }();
+  return table;
+}
+
 // Drops from `selection` and `walked` the rows of `segment` whose total with `candidate` cannot reach
 // `threshold`, after the walks and before the gather and the kernel; returns how many. The bound of a
 // row: every criterion is at most 1 (pair_kernel.h); the occupation and skills are the walks' own values
@@ -97,9 +123,10 @@ constexpr float kBoundSlackScore = 1e-4f;
 // block, else at most the Gaussian at the nearest distance the block's summary allows (and 0.4 in case a
 // row is beyond after all). A row tied with the k-th best may still enter (ties go to the smaller id), so
 // only rows strictly below are dropped.
-int64_t DropRowsBelow(const OpeningSegment& segment, const ResolvedCandidate& candidate,
-                      const CandidateRowFeatures& features, const sc::KernelParams& params, float threshold,
-                      sc::RowSelection* selection, sc::WalkedCriteria* walked) {
+// Out of line (once per candidate and segment) so that a profile shows its share.
+[[gnu::noinline]] int64_t DropRowsBelow(const OpeningSegment& segment, const ResolvedCandidate& candidate,
+                                        const CandidateRowFeatures& features, const sc::KernelParams& params,
+                                        float threshold, sc::RowSelection* selection, sc::WalkedCriteria* walked) {
   if (!(candidate.radius_km > 0) || !(threshold > -std::numeric_limits<float>::infinity()) || selection->count == 0) {
     return 0;
   }
@@ -107,14 +134,16 @@ int64_t DropRowsBelow(const OpeningSegment& segment, const ResolvedCandidate& ca
   const auto& weight = params.normalized_weights;
   const float experience_weight = weight[kIndex(Criterion::kExperience)];
   const float timing_weight = weight[kIndex(Criterion::kTiming)];
-  const float decay_per_day = -std::log(2.0f) / sc::kTimingHalfLifeDays;
+  const float decay_per_day = TimingDecayPerDay();
+  const std::array<float, kTimingTableDays>& decay_table = TimingDecayTable();
   const float french_weight = weight[kIndex(Criterion::kFrench)];
   const float french_met = features.french_attested > 0.5f ? 1.0f : sc::kFrenchDeclaredOnly;
   const float housing_barrier = weight[kIndex(Criterion::kHousing)] * sc::kHousingBarrierScore;
   const float housing_free = weight[kIndex(Criterion::kHousing)];
   const bool needs_housing_here = features.needs_housing_locally > 0.5f;
-  // Per 64-row block: the bound without the occupation, skills and tension, with and without housing.
-  std::array<float, OpeningSegment::kBlocks> with_housing, without_housing;
+  // Per 64-row block b: the bound without the occupation, skills, French, tension and timing, at 2 b
+  // without housing and at 2 b + 1 with it.
+  std::array<float, 2 * OpeningSegment::kBlocks> base_of;
   const int first_block = selection->rows[0] / OpeningSegment::kBlockRows;
   const int end_block = selection->rows[selection->count - 1] / OpeningSegment::kBlockRows + 1;
   for (int b = first_block; b < end_block; ++b) {
@@ -128,8 +157,8 @@ int64_t DropRowsBelow(const OpeningSegment& segment, const ResolvedCandidate& ca
       mobility = std::max(mobility, std::exp(-std::log(2.0f) * ratio * ratio));
     }
     const float base = experience_weight + weight[kIndex(Criterion::kMobility)] * mobility + kBoundSlackScore;
-    with_housing[b] = base + housing_free;
-    without_housing[b] = base + (beyond || needs_housing_here ? housing_barrier : housing_free);
+    base_of[2 * b + 1] = base + housing_free;
+    base_of[2 * b] = base + (beyond || needs_housing_here ? housing_barrier : housing_free);
   }
   const float occupation_weight = weight[kIndex(Criterion::kOccupation)];
   const float skills_weight = weight[kIndex(Criterion::kSkills)];
@@ -145,29 +174,42 @@ int64_t DropRowsBelow(const OpeningSegment& segment, const ResolvedCandidate& ca
   float* skills = walked->skills.data();
   float* missing_required = walked->missing_required.data();
   float* credited = walked->credited_experience_months.data();
+  // Without a branch per row on data (half the rows go either way): conditions become 0/1 factors of
+  // exact blends (1 * a + 0 * b == a for finite b), and every row is written at `kept`, which only the
+  // rows kept advance.
   int kept = 0;
   for (int i = 0; i < selection->count; ++i) {
     const int32_t row = rows[i];
     const int block = row / OpeningSegment::kBlockRows;
     const float gap = french_min_level[row] - features.french_level;
-    const float french = french_requirement[row] < 0.5f ? 1.0f
-                         : gap < 0.5f ? french_met
-                                      : std::max(sc::kFrenchGapClosable, 1.0f - sc::kFrenchDesiredGapPenalty * gap);
-    const float wait_days = start_date[row] > 0 ? features.available_from - std::max(start_date[row], params.today) : 0;
-    const float timing = wait_days > 0 ? std::exp(decay_per_day * wait_days) : 1.0f;
-    const float bound = (housing[row] > 0.5f ? with_housing[block] : without_housing[block]) +
-                        occupation_weight * occupation[i] + skills_weight * skills[i] + french_weight * french +
-                        tension_weight * tension[row] + timing_weight * timing;
-    if (bound < threshold) {
-      slot[row] = 0;
-      continue;
+    const float required = static_cast<float>(static_cast<int32_t>(!(french_requirement[row] < 0.5f)));
+    const float met = static_cast<float>(static_cast<int32_t>(gap < 0.5f));
+    const float unmet = std::max(sc::kFrenchGapClosable, 1.0f - sc::kFrenchDesiredGapPenalty * gap);
+    const float french = required * (met * french_met + (1.0f - met) * unmet) + (1.0f - required) * 1.0f;
+    const float has_start = static_cast<float>(static_cast<int32_t>(start_date[row] > 0));
+    // The wait (0 when negative or no start), a whole number of days below kTimingTableDays but for
+    // records far in the future: the table, else exp (predicted branches).
+    const float wait_days =
+        std::max(has_start * (features.available_from - std::max(start_date[row], params.today)), 0.0f);
+    float timing;
+    if (wait_days < kTimingTableDays) {
+      const int whole_days = static_cast<int>(wait_days);
+      timing = static_cast<float>(whole_days) == wait_days ? decay_table[whole_days]
+                                                            : std::exp(decay_per_day * wait_days);
+    } else {
+      timing = wait_days > 0 ? std::exp(decay_per_day * wait_days) : 1.0f;
     }
+    const float bound = base_of[2 * block + static_cast<int>(housing[row] > 0.5f)] + occupation_weight * occupation[i] +
+                        skills_weight * skills[i] + french_weight * french + tension_weight * tension[row] +
+                        timing_weight * timing;
+    const int keep = static_cast<int>(!(bound < threshold));
     rows[kept] = row;
     occupation[kept] = occupation[i];
     skills[kept] = skills[i];
     missing_required[kept] = missing_required[i];
     credited[kept] = credited[i];
-    slot[row] = ++kept;
+    slot[row] = keep * (kept + 1);
+    kept += keep;
   }
   const int64_t dropped = selection->count - kept;
   selection->count = kept;
@@ -176,7 +218,45 @@ int64_t DropRowsBelow(const OpeningSegment& segment, const ResolvedCandidate& ca
   return dropped;
 }
 
+// The walked criteria of the selected rows (block row i = segment row selection.rows[i]) moved to segment
+// rows [first, first + span): out row r - first holds segment row r's values, 0 for the rows not selected
+// (the kernel computes them too, and nobody reads them).
+[[gnu::noinline]] void ScatterWalked(const sc::RowSelection& selection, int first, int span,
+                                     const sc::WalkedCriteria& walked, sc::WalkedCriteria* out) {
+  const std::pair<const FloatColumn*, FloatColumn*> columns[] = {
+      {&walked.occupation, &out->occupation},
+      {&walked.skills, &out->skills},
+      {&walked.missing_required, &out->missing_required},
+      {&walked.credited_experience_months, &out->credited_experience_months}};
+  const int32_t* rows = selection.rows.data();
+  for (const auto& [from, to] : columns) {
+    if (to->size() < OpeningSegment::kRows) to->resize(OpeningSegment::kRows);
+    float* dst = to->data();
+    std::fill_n(dst, span, 0.0f);
+    const float* src = from->data();
+    for (int i = 0; i < selection.count; ++i) dst[rows[i] - first] = src[i];
+  }
+}
+
 }  // namespace
+
+// One candidate of the block being matched: its look-up tables, its best rows so far and its counts.
+struct OpeningBlockMatcher::CandidateScan {
+  CandidateScan(const ResolvedCandidate& c, std::vector<float> best_occupation, size_t k,
+                const std::vector<std::shared_ptr<const OpeningSegment>>& segments, int64_t block_pruned_rows)
+      : candidate(&c),
+        best_by_rome(std::move(best_occupation)),
+        features(EncodeCandidateRow(c)),
+        best(k, segments),
+        pruned_rows(block_pruned_rows) {}
+  const ResolvedCandidate* candidate;
+  std::vector<float> best_by_rome;
+  CandidateRowFeatures features;
+  BestRows best;
+  int64_t pruned_rows;
+  int64_t eligible = 0;
+  int64_t rows_below_top_k = 0;
+};
 
 struct OpeningBlockMatcher::State {
   const MatchIndex* index = nullptr;
@@ -186,6 +266,10 @@ struct OpeningBlockMatcher::State {
   sc::KernelParams params;
   BlockMatchOptions options;
   ScanScratch<sc::OpeningBlock> scratch;  // allocated once per matcher, not once per candidate
+  std::vector<CandidateScan> scans;       // the block's candidates
+  // near[i * reachable + j]: reachable segment j lies (partly) within candidate i's commute radius.
+  std::vector<uint8_t> near;
+  sc::WalkedCriteria in_place_walked;  // the walked criteria moved to the rows' places (ScatterWalked)
 };
 
 OpeningBlockMatcher::OpeningBlockMatcher(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -213,12 +297,57 @@ absl::StatusOr<std::unique_ptr<OpeningBlockMatcher>> OpeningBlockMatcher::Create
   return std::unique_ptr<OpeningBlockMatcher>(new OpeningBlockMatcher(std::move(state)));
 }
 
+// Each candidate visits the segments within its commute radius first, then the ones it reaches only by
+// moving: the near ones hold the best scores (mobility), so its k-th best is high early and the rows of
+// the far segments fall below it (the ranking does not depend on the order: the top k is ordered by
+// score, then id). Segment-major (the default), each pass takes the reachable segments one at a time and
+// scores every candidate of the block that visits it in that pass against it in turn, while the segment's
+// columns, skill matrices and summaries are in cache; each candidate still sees its segments in the same
+// order as one candidate at a time, so its threshold, rows skipped and ranking are the same.
 void OpeningBlockMatcher::Match(absl::Span<const ResolvedCandidate* const> block, std::vector<MatchResult>* results) {
+  State& st = *state_;
   results->clear();
   results->resize(block.size());
   rows_below_top_k_.assign(block.size(), 0);
   const int64_t block_pruned_rows = ReachableSegments(block);
-  for (size_t i = 0; i < block.size(); ++i) MatchOne(*block[i], block_pruned_rows, &(*results)[i], &rows_below_top_k_[i]);
+  const auto& segments = st.openings->segments;
+  st.scans.clear();
+  st.scans.reserve(block.size());
+  for (const ResolvedCandidate* c : block) {
+    st.scans.emplace_back(*c, sc::BestOccupationScoresFrom(st.index->relations(), *c, st.query.score_experience),
+                          static_cast<size_t>(st.query.k), segments, block_pruned_rows);
+  }
+  const size_t reach = reachable_.size();
+  st.near.resize(block.size() * reach);
+  for (size_t i = 0; i < block.size(); ++i) {
+    const ResolvedCandidate& c = *block[i];
+    for (size_t j = 0; j < reach; ++j) {
+      const OpeningSegment::Summary& summary = segments[reachable_[j]]->summary;
+      st.near[i * reach + j] =
+          !(GreatCircleKm(c.position, summary.center) - summary.max_distance_km > c.radius_km + 1.0f);
+    }
+  }
+  if (st.options.segment_major) {
+    for (const uint8_t near_pass : {uint8_t{1}, uint8_t{0}}) {
+      for (size_t j = 0; j < reach; ++j) {
+        for (size_t i = 0; i < block.size(); ++i) {
+          if (st.near[i * reach + j] == near_pass) MatchSegment(reachable_[j], near_pass != 0, &st.scans[i]);
+        }
+      }
+    }
+  } else {
+    for (size_t i = 0; i < block.size(); ++i) {
+      for (const uint8_t near_pass : {uint8_t{1}, uint8_t{0}}) {
+        for (size_t j = 0; j < reach; ++j) {
+          if (st.near[i * reach + j] == near_pass) MatchSegment(reachable_[j], near_pass != 0, &st.scans[i]);
+        }
+      }
+    }
+  }
+  for (size_t i = 0; i < block.size(); ++i) {
+    Finish(&st.scans[i], &(*results)[i]);
+    rows_below_top_k_[i] = st.scans[i].rows_below_top_k;
+  }
 }
 
 // By the triangle inequality a candidate is at least distance(center, segment) - spread from the
@@ -268,75 +397,81 @@ int64_t OpeningBlockMatcher::ReachableSegments(absl::Span<const ResolvedCandidat
   return pruned_rows;
 }
 
-// MatchOpeningsIn's scan without near-misses (ScanPart with may_skip), over the block's segments only.
-void OpeningBlockMatcher::MatchOne(const ResolvedCandidate& candidate, int64_t block_pruned_rows, MatchResult* result,
-                                   int64_t* rows_below_top_k) {
+// One step of MatchOpeningsIn's scan without near-misses (ScanPart with may_skip): segment `s` (index
+// into the snapshot) for one candidate. `near`: the segment lies (partly) within its commute radius.
+void OpeningBlockMatcher::MatchSegment(int32_t s, bool near, CandidateScan* scan) {
   State& st = *state_;
   const MatchQuery& query = st.query;
-  const std::vector<uint8_t>& allowed_rome = *query.allowed_rome;
-  const auto& segments = st.openings->segments;
-  const std::vector<float> best_by_rome =
-      sc::BestOccupationScoresFrom(st.index->relations(), candidate, query.score_experience);
-  const CandidateRowFeatures features = EncodeCandidateRow(candidate);
-  BestRows best(static_cast<size_t>(query.k), segments);
-  int64_t pruned_rows = block_pruned_rows;
+  const ResolvedCandidate& candidate = *scan->candidate;
+  const OpeningSegment& segment = *st.openings->segments[s];
+  // CannotBeEligible(candidate, segment.summary), its distance test being !near.
+  if (!candidate.record.right_to_work ||
+      (!near && !(candidate.record.relocation_accepted && segment.summary.any_housing))) {
+    scan->pruned_rows += LiveRows(segment);
+    return;
+  }
   auto& w = st.scratch;
-  // Segments within the commute radius first: they hold the best scores (mobility), so the k-th best is
-  // high early and the rows of the far segments a mover reaches through housing fall below it. The
-  // ranking does not depend on the order (the top k is ordered by score, then id).
-  order_.clear();
-  const auto near = [&](int32_t s) {
-    const OpeningSegment::Summary& summary = segments[s]->summary;
-    return !(GreatCircleKm(candidate.position, summary.center) - summary.max_distance_km > candidate.radius_km + 1.0f);
-  };
-  for (const int32_t s : reachable_) {
-    if (near(s)) order_.push_back(s);
+  uint32_t blocks = 0;
+  scan->pruned_rows += OpeningBlocksInReach(candidate, segment, &blocks);
+  if (blocks == 0) return;
+  OpeningRows::Select(segment, scan->features, blocks, &w.keep, &w.selection);
+  if (w.selection.count == 0) return;
+  OpeningRows::Walk(segment, candidate, scan->best_by_rome, w.selection, st.params.score_experience, &w.walked);
+  if (st.options.skip_rows_below_top_k) {
+    scan->rows_below_top_k += DropRowsBelow(segment, candidate, scan->features, st.params, scan->best.Threshold(),
+                                            &w.selection, &w.walked);
+    if (w.selection.count == 0) return;
   }
-  for (const int32_t s : reachable_) {
-    if (!near(s)) order_.push_back(s);
-  }
-  for (const int32_t s : order_) {
-    const OpeningSegment& segment = *segments[s];
-    if (CannotBeEligible(candidate, segment.summary)) {
-      pruned_rows += LiveRows(segment);
-      continue;
-    }
-    uint32_t blocks = 0;
-    pruned_rows += OpeningBlocksInReach(candidate, segment, &blocks);
-    if (blocks == 0) continue;
-    OpeningRows::Select(segment, features, blocks, &w.keep, &w.selection);
-    if (w.selection.count == 0) continue;
-    OpeningRows::Walk(segment, candidate, best_by_rome, w.selection, st.params.score_experience, &w.walked);
-    if (st.options.skip_rows_below_top_k) {
-      *rows_below_top_k +=
-          DropRowsBelow(segment, candidate, features, st.params, best.Threshold(), &w.selection, &w.walked);
-      if (w.selection.count == 0) continue;
-    }
+  // The kernel reads the rows in place, over the span from the first selected row to the last, when the
+  // selected rows fill enough of it; else the selected rows are gathered into a block first.
+  const int count = w.selection.count;
+  const int32_t* rows = w.selection.rows.data();
+  const int first = rows[0] / sc::kBlockRowMultiple * sc::kBlockRowMultiple;
+  const int span = sc::PaddedRows(rows[count - 1] + 1 - first);
+  const bool in_place = span <= st.options.in_place_span * count;
+  if (in_place) {
+    ScatterWalked(w.selection, first, span, w.walked, &st.in_place_walked);
+    sc::ScoreOpeningBlock(sc::CandidateBroadcast(scan->features, span),
+                          sc::OpeningColumns(segment, first + span).Rows(first, span), st.in_place_walked.occupation,
+                          st.in_place_walked.skills, st.in_place_walked.missing_required,
+                          st.in_place_walked.credited_experience_months, st.params, &w.scores);
+  } else {
     OpeningRows::Gather(segment, w.selection, &w.block);
-    OpeningRows::Score(w.block, features, w.selection.padded(), w.walked, st.params, &w.scores);
-    const auto segment_ok = [&](int row) {
-      return (query.contract_types == 0 || (query.contract_types & segment.contract_bit[row]) != 0) &&
-             (allowed_rome.empty() || allowed_rome[segment.rome[row]]);
-    };
-    // ConsiderSelected with BestRows.
-    for (int i = 0; i < w.selection.count; ++i) {
-      const float total = w.scores.total[i];
-      if (w.scores.blockers[i] != 0 || total < query.min_score) continue;
-      if (query.max_distance_km > 0 && w.scores.distance_km[i] > query.max_distance_km) continue;
-      const int row = w.selection.rows[i];
-      if (!segment_ok(row)) continue;
-      ++result->eligible;
-      if (!best.MayAccept(total)) continue;
-      best.Push(total, Keep(w.scores, s, row, i));
-    }
+    OpeningRows::Score(w.block, scan->features, w.selection.padded(), w.walked, st.params, &w.scores);
   }
-  result->scored = static_cast<int64_t>(st.openings->live_rows) - pruned_rows;
-  for (const auto& entry : best.Take()) {
+  const int shift = in_place ? first : 0;
+  const std::vector<uint8_t>& allowed_rome = *query.allowed_rome;
+  const auto segment_ok = [&](int row) {
+    return (query.contract_types == 0 || (query.contract_types & segment.contract_bit[row]) != 0) &&
+           (allowed_rome.empty() || allowed_rome[segment.rome[row]]);
+  };
+  // ConsiderSelected with BestRows.
+  for (int i = 0; i < count; ++i) {
+    const int row = rows[i];
+    const int at = in_place ? row - shift : i;  // where the kernel wrote the pair
+    const float total = w.scores.total[at];
+    if (w.scores.blockers[at] != 0 || total < query.min_score) continue;
+    if (query.max_distance_km > 0 && w.scores.distance_km[at] > query.max_distance_km) continue;
+    if (!segment_ok(row)) continue;
+    ++scan->eligible;
+    if (!scan->best.MayAccept(total)) continue;
+    scan->best.Push(total, Keep(w.scores, s, row, at));
+  }
+}
+
+void OpeningBlockMatcher::Finish(CandidateScan* scan, MatchResult* result) {
+  State& st = *state_;
+  const auto& segments = st.openings->segments;
+  result->eligible = scan->eligible;
+  result->scored = static_cast<int64_t>(st.openings->live_rows) - scan->pruned_rows;
+  std::vector<TopK<KeptRow>::Entry> best = scan->best.Take();
+  result->matches.reserve(best.size());
+  for (const auto& entry : best) {
     result->matches.push_back(MakeMatch(entry, st.params));
-    if (!query.explain) continue;
+    if (!st.query.explain) continue;
     result->matches.back().explanation = std::make_shared<const Explanation>(
-        ExplainPair(candidate, *segments[entry.payload.segment]->record(entry.payload.row), st.profile,
-                    st.index->data(), st.index->relations(), query.today, query.languages));
+        ExplainPair(*scan->candidate, *segments[entry.payload.segment]->record(entry.payload.row), st.profile,
+                    st.index->data(), st.index->relations(), st.query.today, st.query.languages));
   }
 }
 

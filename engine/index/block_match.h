@@ -7,7 +7,10 @@
 // the set-up once per worker and the segment test once per block of neighbouring candidates: a segment
 // that no candidate of the block can reach is skipped for all of them. Each candidate then runs exactly
 // MatchOpeningsIn's scan over the segments left (the same selection, walk, kernel and top-k), so the
-// answers are the same (tests/engine/block_match_test.cc).
+// answers are the same (tests/engine/block_match_test.cc). By default the block is scored segment-major:
+// each segment left against every candidate of the block in turn, while it is in cache, each candidate
+// still visiting its segments in its own order (near ones first); and the kernel reads a candidate's
+// selected rows where they lie when they are dense, rather than gathering them.
 //
 // A candidate whose top k is full also skips the gather and the kernel for every selected row whose
 // score cannot reach the k-th best: an upper bound of the total from the walks' occupation and skills,
@@ -33,6 +36,16 @@ struct BlockMatchOptions {
   // score (a row tied with it may still enter, ties going to the smaller id, so it is kept). The rankings
   // are the same either way; MatchResult::eligible then counts only the rows scored. Default: true.
   bool skip_rows_below_top_k = true;
+  // Score the block segment by segment: each reachable segment against every candidate of the block in
+  // turn, while its columns are in cache (each candidate still visits its segments in the same order, so
+  // the results, rows_below_top_k included, are the same). false: one candidate at a time over all its
+  // segments (kept to measure the difference). Default: true.
+  bool segment_major = true;
+  // The kernel reads a candidate's selected rows of a segment where they lie (no gather) when the span
+  // from the first to the last is at most this many times their count: scoring the rows between costs
+  // less than gathering the selected ones. 0: always gathered. The scores are the same bit for bit
+  // either way (the kernel's arithmetic is per row). Default: 4.
+  int in_place_span = 4;
 };
 
 class OpeningBlockMatcher {
@@ -60,12 +73,13 @@ class OpeningBlockMatcher {
   explicit OpeningBlockMatcher(std::unique_ptr<State> state);
   // The segments some candidate of `block` may reach, into reachable_; returns the live rows of the others.
   int64_t ReachableSegments(absl::Span<const ResolvedCandidate* const> block);
-  void MatchOne(const ResolvedCandidate& candidate, int64_t block_pruned_rows, MatchResult* result,
-                int64_t* rows_below_top_k);
+  struct CandidateScan;
+  // Segment `s` (index into the snapshot) for one candidate of the block; `near`: within its radius.
+  void MatchSegment(int32_t s, bool near, CandidateScan* scan);
+  void Finish(CandidateScan* scan, MatchResult* result);
 
   std::unique_ptr<State> state_;
   std::vector<int32_t> reachable_;
-  std::vector<int32_t> order_;  // reachable_ as one candidate visits it: segments near them first
   std::vector<int64_t> rows_below_top_k_;
   int64_t block_pruned_segments_ = 0;
 };

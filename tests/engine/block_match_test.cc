@@ -281,6 +281,75 @@ TEST_F(BlockMatchTest, RowsBelowTheTopKAreSkippedWithoutChangingAnyRanking) {
   for (const auto& [id, matches] : rankings[true]) ExpectSameMatches(matches, rankings[false][id], id);
 }
 
+// Segment-major (each segment against every candidate of the block in turn, the default) and one
+// candidate at a time visit each candidate's segments in the same order, and the kernel scores a row the
+// same whether it reads the selected rows in place or gathered: the same rankings (bit for bit), the same
+// rows read, the same eligible rows counted and the same rows skipped below the top k, candidate by
+// candidate, for blocks of neighbours (place order, with movers) and blocks spread all over France.
+TEST_F(BlockMatchTest, SegmentMajorAndRowsInPlaceEqualOneCandidateAtATimeGathered) {
+  const auto openings = index_.OpeningSnapshot();
+  std::vector<std::shared_ptr<const ResolvedCandidate>> unpacked;  // records unpacked from the table
+  std::vector<const ResolvedCandidate*> place_order;
+  for (const auto& segment : index_.CandidateSnapshot()->segments) {
+    for (int row = 0; row < segment->used_rows; ++row) {
+      if (!segment->live(row)) continue;
+      unpacked.push_back(segment->record(row));
+      place_order.push_back(unpacked.back().get());
+    }
+  }
+  std::vector<const ResolvedCandidate*> generation_order;
+  for (const auto& c : candidates_) generation_order.push_back(c.get());
+  ASSERT_EQ(place_order.size(), generation_order.size());
+  // The reference: one candidate at a time, selected rows always gathered (the path before both).
+  const BlockMatchOptions reference{.segment_major = false, .in_place_span = 0};
+  const BlockMatchOptions variants[3] = {
+      {},                                                   // the default: segment-major, in place when dense
+      {.segment_major = true, .in_place_span = 0},          // segment-major, always gathered
+      {.segment_major = false, .in_place_span = 1 << 20},   // one candidate at a time, always in place
+  };
+  constexpr int kVariants = 3;
+  for (const int k : {3, 50}) {
+    MatchQuery q;
+    q.k = k;
+    q.explain = false;
+    auto expected = OpeningBlockMatcher::Create(index_, openings, q, DefaultScoringProfile(), reference);
+    ASSERT_TRUE(expected.ok());
+    std::vector<std::unique_ptr<OpeningBlockMatcher>> matchers;
+    for (const BlockMatchOptions& options : variants) {
+      auto matcher = OpeningBlockMatcher::Create(index_, openings, q, DefaultScoringProfile(), options);
+      ASSERT_TRUE(matcher.ok());
+      matchers.push_back(std::move(*matcher));
+    }
+    int64_t skipped[kVariants] = {}, with_matches[kVariants] = {};
+    for (const auto* order : {&place_order, &generation_order}) {
+      for (size_t first = 0; first < order->size(); first += 96) {
+        const auto block = absl::MakeConstSpan(*order).subspan(first, std::min<size_t>(96, order->size() - first));
+        std::vector<MatchResult> want;
+        (*expected)->Match(block, &want);
+        ASSERT_EQ(want.size(), block.size());
+        for (int v = 0; v < kVariants; ++v) {
+          std::vector<MatchResult> got;
+          matchers[v]->Match(block, &got);
+          ASSERT_EQ(got.size(), block.size());
+          for (size_t i = 0; i < block.size(); ++i) {
+            const std::string& id = block[i]->id();
+            EXPECT_EQ(got[i].scored, want[i].scored) << id << " variant " << v;
+            EXPECT_EQ(got[i].eligible, want[i].eligible) << id << " variant " << v;
+            EXPECT_EQ(matchers[v]->rows_below_top_k(i), (*expected)->rows_below_top_k(i)) << id << " variant " << v;
+            ExpectSameMatches(got[i].matches, want[i].matches, id);
+            skipped[v] += matchers[v]->rows_below_top_k(i);
+            with_matches[v] += !got[i].matches.empty();
+          }
+        }
+      }
+    }
+    for (int v = 0; v < kVariants; ++v) {
+      EXPECT_GT(skipped[v], 0) << "k " << k << " variant " << v;
+      EXPECT_GT(with_matches[v], kCandidates) << "k " << k << " variant " << v;
+    }
+  }
+}
+
 TEST_F(BlockMatchTest, NearMissesAreRejected) {
   MatchQuery q;
   q.near_misses = 3;
