@@ -32,8 +32,6 @@ constexpr const char* kLanguageNamesFr[kScoredLanguageCount] = {
 constexpr const char* kLanguageNamesEn[kScoredLanguageCount] = {
     "English", "Arabic", "Dari", "Pashto", "Tigrinya", "Ukrainian", "Russian", "Persian",
     "Turkish", "Kurdish", "Somali", "Spanish", "German", "Italian", "Portuguese", "Chinese"};
-constexpr const char* kCefrNames[] = {"pré-A1", "A1", "A2", "B1", "B2", "C1", "C2"};
-constexpr const char* kCefrNamesEn[] = {"pre-A1", "A1", "A2", "B1", "B2", "C1", "C2"};
 
 // "2,5" / "2.5": years to one decimal.
 std::string Years(float years, bool french) {

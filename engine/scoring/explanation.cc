@@ -27,8 +27,6 @@ namespace {
 
 namespace sc = scoring;
 
-constexpr const char* kCefrNames[] = {"pré-A1", "A1", "A2", "B1", "B2", "C1", "C2"};
-constexpr const char* kCefrNamesEn[] = {"pre-A1", "A1", "A2", "B1", "B2", "C1", "C2"};
 constexpr const char* kContractNames[] = {"CDI", "CDD", "CDD d'usage", "intérim", "CDPI", "contrat de professionnalisation",
                                           "apprentissage", "POEC", "immersion (PMSMP)", "stage", "AFEST", "contrat IAE"};
 

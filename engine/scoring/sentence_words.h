@@ -21,6 +21,10 @@ struct Wanted {
   }
 };
 
+// CEFR levels as sentences name them, indexed by the level code (0 = pre-A1 .. 6 = C2).
+inline constexpr const char* kCefrNames[] = {"pré-A1", "A1", "A2", "B1", "B2", "C1", "C2"};
+inline constexpr const char* kCefrNamesEn[] = {"pre-A1", "A1", "A2", "B1", "B2", "C1", "C2"};
+
 }  // namespace passerelle::engine
 
 // A Sentence with only the sides `wanted` (a Wanted) asks for. A macro, not a function, so that the
