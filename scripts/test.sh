@@ -2,7 +2,7 @@
 # Builds Passerelle and runs every test: the full build with CTest (the contents-checking crash test's 50
 # kill -9 cycles and the disk-fault tests included); the tests labelled "*-tsan" (the index's lock-free
 # reads, the kernels, the catalog's concurrent writers and multi-threaded start-up) again in a
-# ThreadSanitizer build; the whole CTest suite again under AddressSanitizer + UndefinedBehaviorSanitizer
+# ThreadSanitizer build; the CTest suite (the browser test excepted) again under AddressSanitizer + UndefinedBehaviorSanitizer
 # in one clang-14 tree that also builds the libFuzzer targets, which then run for a bounded time each.
 # Usage: scripts/test.sh   (BUILD_DIR, JOBS, PASSERELLE_WERROR and FUZZ_SECONDS may be set)
 set -euo pipefail
