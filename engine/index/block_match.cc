@@ -26,6 +26,8 @@ using scan_internal::MakeMatch;
 using scan_internal::OpeningRows;
 using scan_internal::OpeningBlocksInReach;
 using scan_internal::ScanScratch;
+using scan_internal::SelectedSpan;
+using scan_internal::SpanOf;
 
 // Margin of the block's segment test over the per-candidate one, for the float error of the block's
 // center and spread: the block test must never skip a segment some candidate of the block reaches.
@@ -426,9 +428,10 @@ void OpeningBlockMatcher::MatchSegment(int32_t s, bool near, CandidateScan* scan
   // selected rows fill enough of it; else the selected rows are gathered into a block first.
   const int count = w.selection.count;
   const int32_t* rows = w.selection.rows.data();
-  const int first = rows[0] / sc::kBlockRowMultiple * sc::kBlockRowMultiple;
-  const int span = sc::PaddedRows(rows[count - 1] + 1 - first);
-  const bool in_place = span <= st.options.in_place_span * count;
+  const SelectedSpan selected_span = SpanOf(w.selection, st.options.in_place_fraction);
+  const bool in_place = selected_span.in_place;
+  const int first = selected_span.first;
+  const int span = selected_span.padded();
   if (in_place) {
     ScatterWalked(w.selection, first, span, w.walked, &st.in_place_walked);
     sc::ScoreOpeningBlock(sc::CandidateBroadcast(scan->features, span),

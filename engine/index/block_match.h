@@ -41,11 +41,12 @@ struct BlockMatchOptions {
   // the results, rows_below_top_k included, are the same). false: one candidate at a time over all its
   // segments (kept to measure the difference). Default: true.
   bool segment_major = true;
-  // The kernel reads a candidate's selected rows of a segment where they lie (no gather) when the span
-  // from the first to the last is at most this many times their count: scoring the rows between costs
-  // less than gathering the selected ones. 0: always gathered. The scores are the same bit for bit
-  // either way (the kernel's arithmetic is per row). Default: 4.
-  int in_place_span = 4;
+  // The kernel reads a candidate's selected rows of a segment where they lie (no gather) when they are at
+  // least this fraction of the rows they span (scan_internal::SpanOf, the rule MatchCandidates and
+  // MatchOpenings use with their own values): scoring the rows between costs less than gathering the
+  // selected ones. 0: always in place; above 1: always gathered. The scores are the same bit for bit
+  // either way (the kernel's arithmetic is per row). Default: 0.25.
+  double in_place_fraction = 0.25;
 };
 
 class OpeningBlockMatcher {

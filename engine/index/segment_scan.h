@@ -279,6 +279,27 @@ ScanScratch<Block>& ThreadScratch() {
   return scratch;
 }
 
+// Whether to score a segment's selected rows where they lie rather than gather them into a block, the one
+// rule of both directions (MatchIndexOptions::candidate_in_place_fraction, OpeningMatchOptions'
+// in_place_fraction, BlockMatchOptions::in_place_fraction): the span runs from the first selected row,
+// rounded down to a multiple of kBlockRowMultiple, to the last selected row, and the rows are read in
+// place when the selected ones are at least `fill` of the span (0: always in place; above 1: never).
+// In place, the kernel also computes the rows between (padded() of them from `first`), for nothing.
+struct SelectedSpan {
+  int first = 0;  // a multiple of sc::kBlockRowMultiple
+  int rows = 0;   // from `first` to the last selected row, inclusive
+  bool in_place = false;
+  int padded() const { return sc::PaddedRows(rows); }
+};
+
+inline SelectedSpan SpanOf(const sc::RowSelection& selection, double fill) {  // selection.count > 0
+  SelectedSpan span;
+  span.first = selection.rows[0] / sc::kBlockRowMultiple * sc::kBlockRowMultiple;
+  span.rows = selection.rows[selection.count - 1] + 1 - span.first;
+  span.in_place = selection.count >= fill * span.rows;
+  return span;
+}
+
 // Live rows of a segment, for MatchResult::scored of segments skipped whole (counted by Finish: summing
 // the alive column of every skipped segment was a fair share of a short query).
 template <class Segment>
@@ -461,8 +482,7 @@ CandidateReads PlanCandidateReads(const Segments& segments, const ResolvedOpenin
 }
 
 // ScanPart without near-misses over the planned segments [begin, end) of `plan`. Where the selected rows
-// are dense (at least `in_place_fraction` of the rows from the first to the last, the first rounded down
-// to a multiple of kBlockRowMultiple), every row of that span is walked and scored in place, from the
+// are dense (SpanOf with `in_place_fraction`), every row of that span is walked and scored in place, from the
 // segment's own columns, and only the selected ones are considered: the kernel computes the rows left
 // out too, but nothing is gathered (the gather of some twenty columns cost more per row than the
 // kernel). A row scores the same either way, bit for bit: the same compiled kernel, each row computed
@@ -479,10 +499,11 @@ void ScanPlannedCandidates(const Segments& segments, const CandidateReads& plan,
     const CandidateSegment& segment = *segments[s];
     Rows::Select(segment, opening_features, plan.blocks[k], &w.keep, &w.selection);
     if (w.selection.count == 0) continue;
-    const int first = w.selection.rows[0] / sc::kBlockRowMultiple * sc::kBlockRowMultiple;
-    const int last = w.selection.rows[w.selection.count - 1] + 1;
-    if (w.selection.count >= in_place_fraction * (last - first)) {
-      const int padded = sc::PaddedRows(last - first);  // first + padded <= kRows: kRows is a multiple of 16
+    const SelectedSpan span = SpanOf(w.selection, in_place_fraction);
+    if (span.in_place) {
+      const int first = span.first;
+      const int last = first + span.rows;
+      const int padded = span.padded();  // first + padded <= kRows: kRows is a multiple of 16
       sc::WalkCandidateRows(segment, opening, lookup, first, last, &w.walked, params.score_experience);
       sc::ScoreCandidateBlock(sc::CandidateColumns(segment, first + padded).Rows(first, padded),
                               sc::OpeningBroadcast(opening_features, padded), w.walked.occupation, w.walked.skills,

@@ -301,11 +301,11 @@ TEST_F(BlockMatchTest, SegmentMajorAndRowsInPlaceEqualOneCandidateAtATimeGathere
   for (const auto& c : candidates_) generation_order.push_back(c.get());
   ASSERT_EQ(place_order.size(), generation_order.size());
   // The reference: one candidate at a time, selected rows always gathered (the path before both).
-  const BlockMatchOptions reference{.segment_major = false, .in_place_span = 0};
+  const BlockMatchOptions reference{.segment_major = false, .in_place_fraction = 2};
   const BlockMatchOptions variants[3] = {
       {},                                                   // the default: segment-major, in place when dense
-      {.segment_major = true, .in_place_span = 0},          // segment-major, always gathered
-      {.segment_major = false, .in_place_span = 1 << 20},   // one candidate at a time, always in place
+      {.segment_major = true, .in_place_fraction = 2},      // segment-major, always gathered
+      {.segment_major = false, .in_place_fraction = 0},     // one candidate at a time, always in place
   };
   constexpr int kVariants = 3;
   for (const int k : {3, 50}) {
