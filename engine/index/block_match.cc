@@ -26,6 +26,7 @@ using scan_internal::MakeMatch;
 using scan_internal::OpeningRows;
 using scan_internal::OpeningBlocksInReach;
 using scan_internal::ScanScratch;
+using scan_internal::ScatterWalked;
 using scan_internal::SelectedSpan;
 using scan_internal::SpanOf;
 
@@ -220,25 +221,6 @@ const std::array<float, kTimingTableDays>& TimingDecayTable() {
   return dropped;
 }
 
-// The walked criteria of the selected rows (block row i = segment row selection.rows[i]) moved to segment
-// rows [first, first + span): out row r - first holds segment row r's values, 0 for the rows not selected
-// (the kernel computes them too, and nobody reads them).
-[[gnu::noinline]] void ScatterWalked(const sc::RowSelection& selection, int first, int span,
-                                     const sc::WalkedCriteria& walked, sc::WalkedCriteria* out) {
-  const std::pair<const FloatColumn*, FloatColumn*> columns[] = {
-      {&walked.occupation, &out->occupation},
-      {&walked.skills, &out->skills},
-      {&walked.missing_required, &out->missing_required},
-      {&walked.credited_experience_months, &out->credited_experience_months}};
-  const int32_t* rows = selection.rows.data();
-  for (const auto& [from, to] : columns) {
-    if (to->size() < OpeningSegment::kRows) to->resize(OpeningSegment::kRows);
-    float* dst = to->data();
-    std::fill_n(dst, span, 0.0f);
-    const float* src = from->data();
-    for (int i = 0; i < selection.count; ++i) dst[rows[i] - first] = src[i];
-  }
-}
 
 }  // namespace
 

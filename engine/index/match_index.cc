@@ -310,7 +310,7 @@ absl::StatusOr<MatchResult> MatchIndex::MatchOpeningsIn(const OpeningTable::Snap
   const bool full_scan = !may_skip;
   auto scan = [&](size_t begin, size_t end, Selection& part, MatchResult& counts) {
     ScanPart<OpeningRows>(snapshot.segments, begin, end, candidate, candidate_features, best_by_rome, !full_scan,
-                          params, extra_ok, part, counts);
+                          options_.opening_in_place_fraction, params, extra_ok, part, counts);
   };
   const RunningQuery running(running_queries_);
   selection.count_blockers = full_scan;
@@ -374,8 +374,8 @@ absl::StatusOr<MatchResult> MatchIndex::MatchCandidatesFor(const ResolvedOpening
     result.scored = static_cast<int64_t>(snapshot->live_rows) - plan.live_rows_skipped;
   } else {
     auto scan = [&](size_t begin, size_t end, Selection& part, MatchResult& counts) {
-      ScanPart<CandidateRows>(snapshot->segments, begin, end, opening, opening_features, relation_to, false, params,
-                              visible, part, counts);
+      ScanPart<CandidateRows>(snapshot->segments, begin, end, opening, opening_features, relation_to, false,
+                              options_.candidate_in_place_fraction, params, visible, part, counts);
     };
     ScanSegments(snapshot->segments, static_cast<int64_t>(snapshot->live_rows), options_, running.others(), query,
                  scan, &selection, &result);

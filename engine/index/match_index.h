@@ -118,6 +118,10 @@ struct MatchIndexOptions {
   // computed and ignored) rather than the selected rows gathered into a block; the answers are the same.
   // 0 = always in place, above 1 = always gathered. Default: 0.75.
   double candidate_in_place_fraction = 0.75;
+  // The same rule for MatchOpenings without near-misses, over opening segments (the selected rows are
+  // walked, then scored in place over their span or gathered; gathering an opening row moves some thirty
+  // columns, so sparser spans pay off than for candidates). Default: 0.25 (docs/benchmarks.md).
+  double opening_in_place_fraction = 0.25;
 };
 
 struct ScoredMatch {

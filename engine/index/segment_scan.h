@@ -10,6 +10,7 @@
 #include <bit>
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "absl/types/span.h"
@@ -270,6 +271,7 @@ struct ScanScratch {
   Block block;
   FloatColumn keep;  // the selection's working array
   sc::WalkedCriteria walked;
+  sc::WalkedCriteria in_place_walked;  // `walked` moved to the rows' places in their span (ScatterWalked)
   sc::BlockScores scores;
 };
 
@@ -298,6 +300,26 @@ inline SelectedSpan SpanOf(const sc::RowSelection& selection, double fill) {  //
   span.rows = selection.rows[selection.count - 1] + 1 - span.first;
   span.in_place = selection.count >= fill * span.rows;
   return span;
+}
+
+// The walked criteria of selected row i (as the walks of a selection leave them) moved to the row's
+// place in the span of `padded` rows from `first`, the rows between set to 0; for the kernel run in place
+// over that span. `padded` is at most the segment's kRows.
+[[gnu::noinline]] inline void ScatterWalked(const sc::RowSelection& selection, int first, int padded,
+                                            const sc::WalkedCriteria& walked, sc::WalkedCriteria* out) {
+  const std::pair<const FloatColumn*, FloatColumn*> columns[] = {
+      {&walked.occupation, &out->occupation},
+      {&walked.skills, &out->skills},
+      {&walked.missing_required, &out->missing_required},
+      {&walked.credited_experience_months, &out->credited_experience_months}};
+  const int32_t* rows = selection.rows.data();
+  for (const auto& [from, to] : columns) {
+    if (static_cast<int>(to->size()) < padded) to->resize(padded);
+    float* dst = to->data();
+    std::fill_n(dst, padded, 0.0f);
+    const float* src = from->data();
+    for (int i = 0; i < selection.count; ++i) dst[rows[i] - first] = src[i];
+  }
 }
 
 // Live rows of a segment, for MatchResult::scored of segments skipped whole (counted by Finish: summing
@@ -358,6 +380,13 @@ struct CandidateRows {  // one opening against candidate segments
     sc::ScoreCandidateBlock(sc::CandidateColumns(rows, padded), sc::OpeningBroadcast(o, padded), walked.occupation,
                             walked.skills, walked.missing_required, walked.credited_experience_months, params, out);
   }
+  // The kernel in place over `padded` rows of the segment from `first` (a multiple of kBlockRowMultiple).
+  static void ScoreSpan(const Segment& s, int first, int padded, const OtherFeatures& o,
+                        const sc::WalkedCriteria& walked, const sc::KernelParams& params, sc::BlockScores* out) {
+    sc::ScoreCandidateBlock(sc::CandidateColumns(s, first + padded).Rows(first, padded),
+                            sc::OpeningBroadcast(o, padded), walked.occupation, walked.skills, walked.missing_required,
+                            walked.credited_experience_months, params, out);
+  }
 };
 
 struct OpeningRows {  // one candidate against opening segments
@@ -386,6 +415,13 @@ struct OpeningRows {  // one candidate against opening segments
     sc::ScoreOpeningBlock(sc::CandidateBroadcast(c, padded), sc::OpeningColumns(rows, padded), walked.occupation,
                           walked.skills, walked.missing_required, walked.credited_experience_months, params, out);
   }
+  // The kernel in place over `padded` rows of the segment from `first` (a multiple of kBlockRowMultiple).
+  static void ScoreSpan(const Segment& s, int first, int padded, const OtherFeatures& c,
+                        const sc::WalkedCriteria& walked, const sc::KernelParams& params, sc::BlockScores* out) {
+    sc::ScoreOpeningBlock(sc::CandidateBroadcast(c, padded), sc::OpeningColumns(s, first + padded).Rows(first, padded),
+                          walked.occupation, walked.skills, walked.missing_required,
+                          walked.credited_experience_months, params, out);
+  }
 };
 
 // A full scan (near-misses asked: every row scored) of segments [begin, end), each segment scored in
@@ -411,13 +447,16 @@ void ScanEveryRow(const Segments& segments, size_t begin, size_t end, const type
 // Scans segments [begin, end) of `segments` for `other`, in either direction. Without near-misses
 // (`may_skip`) only eligible pairs count: segments nobody in which can be eligible are skipped whole,
 // and so are a segment's blocks out of reach (`scored` is every live row less those, the
-// caller adding the live rows), and the walks and the kernel run on the rows that may be eligible,
-// gathered. With near-misses every row is scored (ScanEveryRow).
+// caller adding the live rows), and the walks and the kernel run on the rows that may be eligible:
+// walked as selected, then scored in place over their span when they fill at least `in_place_fraction`
+// of it (SpanOf; the walked values moved to the rows' places), else gathered into a block. A row scores
+// the same either way, bit for bit. With near-misses every row is scored (ScanEveryRow).
 // `extra_ok(segment, row)` applies the query's filters on the scanned side.
 template <class Rows, class Segments, class ExtraFilter>
 void ScanPart(const Segments& segments, size_t begin, size_t end, const typename Rows::Other& other,
               const typename Rows::OtherFeatures& other_features, absl::Span<const float> lookup, bool may_skip,
-              const sc::KernelParams& params, ExtraFilter extra_ok, Selection& part, MatchResult& counts) {
+              double in_place_fraction, const sc::KernelParams& params, ExtraFilter extra_ok, Selection& part,
+              MatchResult& counts) {
   if (!may_skip) {
     ScanEveryRow<Rows>(segments, begin, end, other, other_features, lookup, params, extra_ok, part, counts);
     return;
@@ -435,11 +474,18 @@ void ScanPart(const Segments& segments, size_t begin, size_t end, const typename
     if (blocks == 0) continue;
     Rows::Select(segment, other_features, blocks, &w.keep, &w.selection);
     if (w.selection.count == 0) continue;
-    Rows::Gather(segment, w.selection, &w.block);
     Rows::Walk(segment, other, lookup, w.selection, params.score_experience, &w.walked);
-    Rows::Score(w.block, other_features, w.selection.padded(), w.walked, params, &w.scores);
+    const SelectedSpan span = SpanOf(w.selection, in_place_fraction);
+    if (span.in_place) {
+      const int padded = span.padded();  // span.first + padded <= kRows: kRows is a multiple of 16
+      ScatterWalked(w.selection, span.first, padded, w.walked, &w.in_place_walked);
+      Rows::ScoreSpan(segment, span.first, padded, other_features, w.in_place_walked, params, &w.scores);
+    } else {
+      Rows::Gather(segment, w.selection, &w.block);
+      Rows::Score(w.block, other_features, w.selection.padded(), w.walked, params, &w.scores);
+    }
     ConsiderSelected(part, segment, static_cast<int32_t>(s), w.selection, w.scores,
-                     [&](int row) { return extra_ok(segment, row); }, &counts);
+                     [&](int row) { return extra_ok(segment, row); }, &counts, span.in_place ? span.first : -1);
   }
 }
 

@@ -2,8 +2,9 @@
 // queries with near-misses score every row. Both must return the same matches, bit for bit: same ids in
 // the same order, same totals, criteria and distances. Checked on a generated cohort in both directions,
 // with filters, a strict profile and removed rows, and on a candidate sitting exactly at their radius.
-// MatchCandidates scores dense selections in place and sparse ones gathered
-// (MatchIndexOptions::candidate_in_place_fraction): both ways answer alike, and the walks of a run of rows
+// MatchCandidates and MatchOpenings score dense selections in place and sparse ones gathered
+// (MatchIndexOptions::candidate_in_place_fraction, opening_in_place_fraction): both ways answer alike, and
+// the walks of a run of rows
 // and of selected rows give each row the values of the whole segment's walk.
 #include <cmath>
 #include <cstring>
@@ -47,8 +48,8 @@ class RowSelectionTest : public ::testing::Test {
   static void SetUpTestSuite() {
     index_ = new MatchIndex(SharedReferenceData());
     MatchIndexOptions always, never;
-    always.candidate_in_place_fraction = 0;
-    never.candidate_in_place_fraction = 2;
+    always.candidate_in_place_fraction = always.opening_in_place_fraction = 0;
+    never.candidate_in_place_fraction = never.opening_in_place_fraction = 2;
     in_place_ = new MatchIndex(SharedReferenceData(), always);
     gathered_ = new MatchIndex(SharedReferenceData(), never);
     CohortOptions options;
@@ -182,6 +183,36 @@ TEST_F(RowSelectionTest, InPlaceAndGatheredScansOfCandidatesAnswerAlike) {
   }
   EXPECT_GT(matches, 2000u) << "too few matches: the comparison checks little";
   EXPECT_GT(housing_openings, 2u) << "no opening providing housing was checked";
+}
+
+// The same for MatchOpenings (rows scored in place over their span, the walked values moved to their places).
+TEST_F(RowSelectionTest, InPlaceAndGatheredScansOfOpeningsAnswerAlike) {
+  MatchQuery selected;
+  selected.k = 200;
+  selected.explain = false;
+  MatchQuery filtered = selected;
+  filtered.min_score = 0.5f;
+  filtered.max_distance_km = 25;
+  filtered.contract_types = 1u | 4u;
+  MatchQuery full = selected;
+  full.near_misses = 1;
+  size_t matches = 0;
+  for (size_t i = 0; i < 60; ++i) {
+    const std::string& candidate = (*candidate_ids_)[(i * 131) % candidate_ids_->size()];
+    for (const MatchQuery& query : {selected, filtered}) {
+      auto a = in_place_->MatchOpenings(candidate, query, DefaultScoringProfile());
+      auto b = gathered_->MatchOpenings(candidate, query, DefaultScoringProfile());
+      auto c = index_->MatchOpenings(candidate, query, DefaultScoringProfile());
+      ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+      ExpectSameMatches(*a, *b, "in place / gathered " + candidate);
+      ExpectSameMatches(*c, *b, "default / gathered " + candidate);
+      EXPECT_EQ(a->scored, b->scored) << candidate;
+      matches += a->matches.size();
+    }
+    ExpectSameMatches(*in_place_->MatchOpenings(candidate, selected, DefaultScoringProfile()),
+                      *gathered_->MatchOpenings(candidate, full, DefaultScoringProfile()), "in place / full " + candidate);
+  }
+  EXPECT_GT(matches, 2000u) << "too few matches: the comparison checks little";
 }
 
 // The candidate walks of a run of rows (WalkCandidateRows) and of selected rows (WalkCandidateSegment
