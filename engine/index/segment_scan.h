@@ -282,8 +282,8 @@ ScanScratch<Block>& ThreadScratch() {
 }
 
 // Whether to score a segment's selected rows where they lie rather than gather them into a block, the one
-// rule of both directions (MatchIndexOptions::candidate_in_place_fraction, OpeningMatchOptions'
-// in_place_fraction, BlockMatchOptions::in_place_fraction): the span runs from the first selected row,
+// rule of both directions (MatchIndexOptions::candidate_in_place_fraction and opening_in_place_fraction,
+// BlockMatchOptions::in_place_fraction): the span runs from the first selected row,
 // rounded down to a multiple of kBlockRowMultiple, to the last selected row, and the rows are read in
 // place when the selected ones are at least `fill` of the span (0: always in place; above 1: never).
 // In place, the kernel also computes the rows between (padded() of them from `first`), for nothing.
@@ -551,9 +551,7 @@ void ScanPlannedCandidates(const Segments& segments, const CandidateReads& plan,
       const int last = first + span.rows;
       const int padded = span.padded();  // first + padded <= kRows: kRows is a multiple of 16
       sc::WalkCandidateRows(segment, opening, lookup, first, last, &w.walked, params.score_experience);
-      sc::ScoreCandidateBlock(sc::CandidateColumns(segment, first + padded).Rows(first, padded),
-                              sc::OpeningBroadcast(opening_features, padded), w.walked.occupation, w.walked.skills,
-                              w.walked.missing_required, w.walked.credited_experience_months, params, &w.scores);
+      Rows::ScoreSpan(segment, first, padded, opening_features, w.walked, params, &w.scores);
       ConsiderSelected(part, segment, s, w.selection, w.scores, [&](int row) { return extra_ok(segment, row); },
                        &counts, first);
       continue;
