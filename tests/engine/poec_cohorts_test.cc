@@ -119,8 +119,15 @@ TEST_F(PoecCohortsTest, GeneratedCohortKeepsEveryConstraint) {
   generated.candidates = 1500;
   generated.openings = 400;
   CohortGenerator generator(testing::SharedReferenceData(), generated);
-  for (const Candidate& c : generator.Candidates()) Add(c);
-  for (const Opening& o : generator.Openings()) Add(o);
+  // Stored in one write each (one at a time, every write copied a segment and rebuilt its summaries).
+  std::vector<std::shared_ptr<const ResolvedCandidate>> candidates;
+  for (const Candidate& c : generator.Candidates()) candidates.push_back(*index_->ResolveCandidate(c));
+  index_->UpsertCandidates(candidates);
+  std::vector<std::shared_ptr<const ResolvedOpening>> openings;
+  for (const Opening& o : generator.Openings()) openings.push_back(*index_->ResolveOpening(o));
+  index_->UpsertOpenings(openings);
+  ASSERT_EQ(index_->candidate_count(), 1500u);
+  ASSERT_EQ(index_->opening_count(), 400u);
 
   PoecCohortOptions options = Sizes(2, 4);
   options.openings_per_candidate = 200;
