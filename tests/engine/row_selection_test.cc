@@ -45,6 +45,23 @@ void ExpectSameMatches(const MatchResult& selected, const MatchResult& full, con
 
 class RowSelectionTest : public ::testing::Test {
  protected:
+  // The queries of the in-place tests: the top 200 of the selected rows, the same with a score and a
+  // distance filter, and every row scored (near-misses asked), which never takes the in-place path.
+  struct Queries {
+    MatchQuery selected, filtered, full;
+  };
+  static Queries InPlaceQueries() {
+    Queries q;
+    q.selected.k = 200;
+    q.selected.explain = false;
+    q.filtered = q.selected;
+    q.filtered.min_score = 0.5f;
+    q.filtered.max_distance_km = 25;
+    q.full = q.selected;
+    q.full.near_misses = 1;
+    return q;
+  }
+
   static void SetUpTestSuite() {
     index_ = new MatchIndex(SharedReferenceData());
     MatchIndexOptions always, never;
@@ -152,14 +169,7 @@ TEST_F(RowSelectionTest, FiltersAgreeBetweenSelectedAndFullScans) {
 TEST_F(RowSelectionTest, InPlaceAndGatheredScansOfCandidatesAnswerAlike) {
   ScoringProfile strict = DefaultScoringProfile();
   strict.strict_required_skills = true;
-  MatchQuery selected;
-  selected.k = 200;
-  selected.explain = false;
-  MatchQuery filtered = selected;
-  filtered.min_score = 0.5f;
-  filtered.max_distance_km = 25;
-  MatchQuery full = selected;
-  full.near_misses = 1;
+  const auto [selected, filtered, full] = InPlaceQueries();
   size_t matches = 0, housing_openings = 0;
   for (size_t i = 0; i < 60; ++i) {
     const std::string& opening = (*opening_ids_)[(i * 41) % opening_ids_->size()];
@@ -187,15 +197,8 @@ TEST_F(RowSelectionTest, InPlaceAndGatheredScansOfCandidatesAnswerAlike) {
 
 // The same for MatchOpenings (rows scored in place over their span, the walked values moved to their places).
 TEST_F(RowSelectionTest, InPlaceAndGatheredScansOfOpeningsAnswerAlike) {
-  MatchQuery selected;
-  selected.k = 200;
-  selected.explain = false;
-  MatchQuery filtered = selected;
-  filtered.min_score = 0.5f;
-  filtered.max_distance_km = 25;
+  auto [selected, filtered, full] = InPlaceQueries();
   filtered.contract_types = 1u | 4u;
-  MatchQuery full = selected;
-  full.near_misses = 1;
   size_t matches = 0;
   for (size_t i = 0; i < 60; ++i) {
     const std::string& candidate = (*candidate_ids_)[(i * 131) % candidate_ids_->size()];
