@@ -253,7 +253,6 @@ struct OpeningBlockMatcher::State {
   std::vector<CandidateScan> scans;       // the block's candidates
   // near[i * reachable + j]: reachable segment j lies (partly) within candidate i's commute radius.
   std::vector<uint8_t> near;
-  sc::WalkedCriteria in_place_walked;  // the walked criteria moved to the rows' places (ScatterWalked)
 };
 
 OpeningBlockMatcher::OpeningBlockMatcher(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -415,11 +414,8 @@ void OpeningBlockMatcher::MatchSegment(int32_t s, bool near, CandidateScan* scan
   const int first = selected_span.first;
   const int span = selected_span.padded();
   if (in_place) {
-    ScatterWalked(w.selection, first, span, w.walked, &st.in_place_walked);
-    sc::ScoreOpeningBlock(sc::CandidateBroadcast(scan->features, span),
-                          sc::OpeningColumns(segment, first + span).Rows(first, span), st.in_place_walked.occupation,
-                          st.in_place_walked.skills, st.in_place_walked.missing_required,
-                          st.in_place_walked.credited_experience_months, st.params, &w.scores);
+    ScatterWalked(w.selection, first, span, w.walked, &w.in_place_walked);
+    OpeningRows::ScoreSpan(segment, first, span, scan->features, w.in_place_walked, st.params, &w.scores);
   } else {
     OpeningRows::Gather(segment, w.selection, &w.block);
     OpeningRows::Score(w.block, scan->features, w.selection.padded(), w.walked, st.params, &w.scores);
