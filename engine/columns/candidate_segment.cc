@@ -52,6 +52,14 @@ absl::string_view CandidateSegment::id(int row) const {
   return PackedCandidateView(packed(row)).id;
 }
 
+void EncodedCandidates::Reserve(size_t records, size_t packed_bytes) {
+  packed.reserve(packed.size() + packed_bytes);
+  packed_end.reserve(packed_end.size() + records);
+  features.reserve(features.size() + records);
+  filters.reserve(filters.size() + records);
+  place_keys.reserve(place_keys.size() + records);
+}
+
 void EncodedCandidates::Add(const ResolvedCandidate& candidate, uint32_t owner_code, uint64_t place_key) {
   AppendPackedCandidate(candidate, &packed);
   packed_end.push_back(static_cast<uint32_t>(packed.size()));

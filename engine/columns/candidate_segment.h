@@ -73,6 +73,9 @@ CandidateRowFilters EncodeCandidateFilters(const ResolvedCandidate& c);
 struct EncodedCandidates {
   // Appends `candidate` with its owner code `owner_code` and its order key `place_key`.
   void Add(const ResolvedCandidate& candidate, uint32_t owner_code, uint64_t place_key);
+  // Room for `records` more records of about `packed_bytes` packed bytes in all (growing by doubling
+  // copied each part's bytes about twice over).
+  void Reserve(size_t records, size_t packed_bytes);
   size_t size() const { return place_keys.size(); }
   absl::string_view packed_of(size_t i) const {
     const uint32_t begin = i == 0 ? 0 : packed_end[i - 1];

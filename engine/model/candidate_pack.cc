@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
+#include <string>
 
 namespace passerelle::engine {
 namespace {
@@ -11,23 +13,50 @@ static_assert(sizeof(Candidate) == 256, "Candidate changed: update AppendPackedC
 static_assert(sizeof(ResolvedCandidate) == 352,
               "ResolvedCandidate changed: update AppendPackedCandidate and UnpackCandidate");
 
-void PutVarint(uint64_t value, std::string* out) {
-  while (value >= 0x80) {
-    out->push_back(static_cast<char>((value & 0x7f) | 0x80));
-    value >>= 7;
+// Writes packed bytes through a cursor into room made beforehand (PackedSizeBound): appending to the
+// string a byte or a few bytes at a time was a good part of packing a million records at start-up.
+class Writer {
+ public:
+  explicit Writer(char* at) : at_(at) {}
+
+  void Varint(uint64_t value) {
+    while (value >= 0x80) {
+      *at_++ = static_cast<char>((value & 0x7f) | 0x80);
+      value >>= 7;
+    }
+    *at_++ = static_cast<char>(value);
   }
-  out->push_back(static_cast<char>(value));
-}
+  void Float(float value) {
+    std::memcpy(at_, &value, sizeof(float));
+    at_ += sizeof(float);
+  }
+  void String(absl::string_view value) {
+    Varint(value.size());
+    if (!value.empty()) std::memcpy(at_, value.data(), value.size());
+    at_ += value.size();
+  }
+  char* at() const { return at_; }
 
-void PutFloat(float value, std::string* out) {
-  char bytes[sizeof(float)];
-  std::memcpy(bytes, &value, sizeof(float));
-  out->append(bytes, sizeof(float));
-}
+ private:
+  char* at_;
+};
 
-void PutString(absl::string_view value, std::string* out) {
-  PutVarint(value.size(), out);
-  out->append(value.data(), value.size());
+// At most this many bytes a varint (64 bits, 7 a byte) and a list element (a varint and a float).
+constexpr size_t kMaxVarintBytes = 10;
+constexpr size_t kMaxElementBytes = kMaxVarintBytes + sizeof(float);
+// The fields outside lists: well under 40 varints or floats.
+constexpr size_t kMaxFixedBytes = 40 * kMaxVarintBytes;
+
+// An upper bound on what AppendPackedCandidate writes for `c`.
+size_t PackedSizeBound(const ResolvedCandidate& c) {
+  const Candidate& r = c.record;
+  size_t elements = c.skill_indices.size() + c.occupations.size() + c.experience.size() + r.skills.size() +
+                    r.past_occupations.size() + r.wished_occupations.size() + r.languages.size();
+  size_t text = r.id.size() + r.owner_id.size() + r.commune_insee.size();
+  for (const PastOccupation& p : r.past_occupations) text += p.rome_code.size() + kMaxVarintBytes;
+  for (const std::string& code : r.wished_occupations) text += code.size() + kMaxVarintBytes;
+  for (const LanguageSkill& l : r.languages) text += l.code.size() + kMaxVarintBytes;
+  return kMaxFixedBytes + elements * kMaxElementBytes + text;
 }
 
 // Reads packed bytes front to back. The bytes come from AppendPackedCandidate in this process, never from
@@ -92,60 +121,66 @@ constexpr uint32_t kQualificationRecognised = 1u << 6;
 
 void AppendPackedCandidate(const ResolvedCandidate& c, std::string* out) {
   const Candidate& r = c.record;
-  PutString(r.id, out);
-  PutString(r.owner_id, out);
-  PutVarint(static_cast<uint32_t>(c.commune_index), out);
+  // Written on the stack for a usual record (some 200 bytes), on the heap for a large one, then appended.
+  char stack[2048];
+  const size_t bound = PackedSizeBound(c);
+  std::unique_ptr<char[]> heap(bound > sizeof stack ? new char[bound] : nullptr);
+  char* const begin = heap ? heap.get() : stack;
+  Writer w(begin);
+  w.String(r.id);
+  w.String(r.owner_id);
+  w.Varint(static_cast<uint32_t>(c.commune_index));
 
-  PutVarint(c.skill_indices.size(), out);
+  w.Varint(c.skill_indices.size());
   int32_t previous = 0;
   for (int32_t index : c.skill_indices) {
-    PutVarint(static_cast<uint32_t>(index - previous), out);
+    w.Varint(static_cast<uint32_t>(index - previous));
     previous = index;
   }
   for (const std::vector<WeightedOccupation>* list : {&c.occupations, &c.experience}) {
-    PutVarint(list->size(), out);
+    w.Varint(list->size());
     for (const WeightedOccupation& o : *list) {
-      PutVarint(static_cast<uint32_t>(o.rome_index), out);
-      PutFloat(o.factor, out);
+      w.Varint(static_cast<uint32_t>(o.rome_index));
+      w.Float(o.factor);
     }
   }
-  PutFloat(c.position.x, out);
-  PutFloat(c.position.y, out);
-  PutFloat(c.position.z, out);
-  PutFloat(c.radius_km, out);
+  w.Float(c.position.x);
+  w.Float(c.position.y);
+  w.Float(c.position.z);
+  w.Float(c.radius_km);
 
-  PutString(r.commune_insee, out);
-  PutVarint(static_cast<uint32_t>(r.transport_mode), out);
-  PutFloat(r.max_commute_km, out);
-  PutVarint((r.driving_licence ? kDrivingLicence : 0u) | (r.vehicle ? kVehicle : 0u) |
-                (r.relocation_accepted ? kRelocationAccepted : 0u) | (r.french_attested ? kFrenchAttested : 0u) |
-                (r.right_to_work ? kRightToWork : 0u) | (r.shared_with_employers ? kSharedWithEmployers : 0u) |
-                (r.qualification_recognised ? kQualificationRecognised : 0u),
-            out);
-  PutVarint(static_cast<uint32_t>(r.housing), out);
-  PutVarint(static_cast<uint32_t>(r.french_level), out);
-  PutFloat(r.french_hours_planned, out);
-  PutVarint(r.skills.size(), out);
-  for (int64_t code : r.skills) PutVarint(static_cast<uint64_t>(code), out);
-  PutVarint(r.past_occupations.size(), out);
+  w.String(r.commune_insee);
+  w.Varint(static_cast<uint32_t>(r.transport_mode));
+  w.Float(r.max_commute_km);
+  w.Varint((r.driving_licence ? kDrivingLicence : 0u) | (r.vehicle ? kVehicle : 0u) |
+           (r.relocation_accepted ? kRelocationAccepted : 0u) | (r.french_attested ? kFrenchAttested : 0u) |
+           (r.right_to_work ? kRightToWork : 0u) | (r.shared_with_employers ? kSharedWithEmployers : 0u) |
+           (r.qualification_recognised ? kQualificationRecognised : 0u));
+  w.Varint(static_cast<uint32_t>(r.housing));
+  w.Varint(static_cast<uint32_t>(r.french_level));
+  w.Float(r.french_hours_planned);
+  w.Varint(r.skills.size());
+  for (int64_t code : r.skills) w.Varint(static_cast<uint64_t>(code));
+  w.Varint(r.past_occupations.size());
   for (const PastOccupation& p : r.past_occupations) {
-    PutString(p.rome_code, out);
-    PutFloat(p.years, out);
+    w.String(p.rome_code);
+    w.Float(p.years);
   }
-  PutVarint(r.wished_occupations.size(), out);
-  for (const std::string& code : r.wished_occupations) PutString(code, out);
-  PutVarint(r.accepted_contracts, out);
-  PutVarint(static_cast<uint32_t>(r.available_from), out);
-  PutVarint(r.weekly_availability, out);
-  PutVarint(r.licence_categories, out);
-  PutVarint(r.licence_categories_pending, out);
-  PutVarint(r.languages.size(), out);
+  w.Varint(r.wished_occupations.size());
+  for (const std::string& code : r.wished_occupations) w.String(code);
+  w.Varint(r.accepted_contracts);
+  w.Varint(static_cast<uint32_t>(r.available_from));
+  w.Varint(r.weekly_availability);
+  w.Varint(r.licence_categories);
+  w.Varint(r.licence_categories_pending);
+  w.Varint(r.languages.size());
   for (const LanguageSkill& l : r.languages) {
-    PutString(l.code, out);
-    PutVarint(static_cast<uint32_t>(l.level), out);
+    w.String(l.code);
+    w.Varint(static_cast<uint32_t>(l.level));
   }
-  PutVarint(static_cast<uint32_t>(r.qualification_level), out);
-  PutFloat(r.min_monthly_salary_eur, out);
+  w.Varint(static_cast<uint32_t>(r.qualification_level));
+  w.Float(r.min_monthly_salary_eur);
+  out->append(begin, static_cast<size_t>(w.at() - begin));
 }
 
 ResolvedCandidate UnpackCandidate(absl::string_view packed) {

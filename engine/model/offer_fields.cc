@@ -34,19 +34,33 @@ absl::Status CheckLevel(int value, int max, absl::string_view field) {
   return absl::OkStatus();
 }
 
-// An ISO 639 code: 2 or 3 lower-case ASCII letters, not French (a field of its own), each code once.
-absl::Status CheckLanguageCode(const std::string& code, const std::vector<std::string>& seen,
-                               absl::string_view field) {
+// The path of a field of languages[i], spelled out only to name an error (these checks run for each
+// language of every record a start-up reads).
+std::string LanguageField(size_t i, absl::string_view leaf) { return absl::StrCat("languages[", i, "].", leaf); }
+
+// languages[i].code of `languages`: an ISO 639 code of 2 or 3 lower-case ASCII letters, not French (a field
+// of its own), and not one of the earlier ones.
+template <class Language>
+absl::Status CheckLanguageCode(const std::vector<Language>& languages, size_t i) {
+  const std::string& code = languages[i].code;
   bool letters = code.size() == 2 || code.size() == 3;
   for (char ch : code) letters &= ch >= 'a' && ch <= 'z';
-  if (!letters) return InvalidFieldError(field, "must be an ISO 639 code of 2 or 3 lower-case letters");
+  if (!letters) return InvalidFieldError(LanguageField(i, "code"), "must be an ISO 639 code of 2 or 3 lower-case letters");
   if (code == "fr" || code == "fra" || code == "fre") {
-    return InvalidFieldError(field, "French is not listed here (french_level, french_min_level)");
+    return InvalidFieldError(LanguageField(i, "code"), "French is not listed here (french_level, french_min_level)");
   }
-  for (const std::string& other : seen) {
-    if (other == code) return InvalidFieldError(field, absl::StrCat("language \"", code, "\" listed twice"));
+  for (size_t earlier = 0; earlier < i; ++earlier) {
+    if (languages[earlier].code == code) {
+      return InvalidFieldError(LanguageField(i, "code"), absl::StrCat("language \"", code, "\" listed twice"));
+    }
   }
   return absl::OkStatus();
+}
+
+// languages[i]'s level field `leaf` holding `level`: a CEFR level.
+absl::Status CheckLanguageLevel(int level, size_t i, absl::string_view leaf) {
+  if (level >= 0 && level <= kCefrLevelCount - 1) return absl::OkStatus();
+  return CheckLevel(level, kCefrLevelCount - 1, LanguageField(i, leaf));
 }
 
 absl::Status CheckDayField(Day day, absl::string_view field) {
@@ -58,17 +72,13 @@ absl::Status CheckOpeningLanguages(const std::vector<LanguageRequirement>& langu
   if (languages.size() > kMaxLanguagesPerRecord) {
     return InvalidFieldError("languages", absl::StrCat("at most ", kMaxLanguagesPerRecord, " languages"));
   }
-  std::vector<std::string> seen;
   for (size_t i = 0; i < languages.size(); ++i) {
-    const std::string path = absl::StrCat("languages[", i, "]");
-    PASSERELLE_RETURN_IF_ERROR(CheckLanguageCode(languages[i].code, seen, absl::StrCat(path, ".code")));
-    PASSERELLE_RETURN_IF_ERROR(CheckLevel(static_cast<int>(languages[i].min_level), kCefrLevelCount - 1,
-                                          absl::StrCat(path, ".min_level")));
+    PASSERELLE_RETURN_IF_ERROR(CheckLanguageCode(languages, i));
+    PASSERELLE_RETURN_IF_ERROR(CheckLanguageLevel(static_cast<int>(languages[i].min_level), i, "min_level"));
     const Requirement r = languages[i].requirement;
     if (r != Requirement::kDesired && r != Requirement::kRequired) {
-      return InvalidFieldError(absl::StrCat(path, ".requirement"), "must be desired or required");
+      return InvalidFieldError(LanguageField(i, "requirement"), "must be desired or required");
     }
-    seen.push_back(languages[i].code);
   }
   return absl::OkStatus();
 }
@@ -81,13 +91,9 @@ absl::Status ValidateCandidateOfferFields(const Candidate& c) {
   if (c.languages.size() > kMaxLanguagesPerRecord) {
     return InvalidFieldError("languages", absl::StrCat("at most ", kMaxLanguagesPerRecord, " languages"));
   }
-  std::vector<std::string> seen;
   for (size_t i = 0; i < c.languages.size(); ++i) {
-    const std::string path = absl::StrCat("languages[", i, "]");
-    PASSERELLE_RETURN_IF_ERROR(CheckLanguageCode(c.languages[i].code, seen, absl::StrCat(path, ".code")));
-    PASSERELLE_RETURN_IF_ERROR(
-        CheckLevel(static_cast<int>(c.languages[i].level), kCefrLevelCount - 1, absl::StrCat(path, ".level")));
-    seen.push_back(c.languages[i].code);
+    PASSERELLE_RETURN_IF_ERROR(CheckLanguageCode(c.languages, i));
+    PASSERELLE_RETURN_IF_ERROR(CheckLanguageLevel(static_cast<int>(c.languages[i].level), i, "level"));
   }
   PASSERELLE_RETURN_IF_ERROR(CheckLevel(c.qualification_level, kMaxQualificationLevel, "qualification_level"));
   return CheckRange(c.min_monthly_salary_eur, kMaxCandidateSalaryEur, "min_monthly_salary_eur");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -225,8 +226,11 @@ absl::Status ValidateOpeningTexts(const Opening& o) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<ResolvedCandidate> ResolveCandidateWith(const Candidate& c, const ReferenceData& data,
-                                                       const ResolutionPolicy& policy) {
+namespace {
+
+// ResolveCandidateWith but for out->record, which the callers copy or move in.
+absl::Status ResolveCandidateInto(const Candidate& c, const ReferenceData& data, const ResolutionPolicy& policy,
+                                  ResolvedCandidate* out) {
   PASSERELLE_RETURN_IF_ERROR(ValidateId(c.id, "id"));
   PASSERELLE_RETURN_IF_ERROR(ValidateId(c.owner_id, "owner_id"));
   PASSERELLE_RETURN_IF_ERROR(CheckEnum(static_cast<int>(c.transport_mode), 4, "transport_mode"));
@@ -239,15 +243,31 @@ absl::StatusOr<ResolvedCandidate> ResolveCandidateWith(const Candidate& c, const
   if (c.weekly_availability & ~kWeekMask) return FieldError("weekly_availability", "unknown slot bit");
   PASSERELLE_RETURN_IF_ERROR(ValidateCandidateOfferFields(c));
 
+  PASSERELLE_ASSIGN_OR_RETURN(out->commune_index, ResolveCommune(c.commune_insee, data));
+  PASSERELLE_ASSIGN_OR_RETURN(out->occupations, ResolveOccupations(c, data, policy));
+  out->experience = ResolveExperience(c, data);
+  PASSERELLE_ASSIGN_OR_RETURN(out->skill_indices, ResolveSkills(c.skills, data, "skills"));
+  const Commune& commune = data.communes()[out->commune_index];
+  out->position = UnitVectorFromDegrees(commune.latitude_deg, commune.longitude_deg);
+  out->radius_km = policy.commute_radius_km(c);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<ResolvedCandidate> ResolveCandidateWith(const Candidate& c, const ReferenceData& data,
+                                                       const ResolutionPolicy& policy) {
   ResolvedCandidate out;
-  PASSERELLE_ASSIGN_OR_RETURN(out.commune_index, ResolveCommune(c.commune_insee, data));
-  PASSERELLE_ASSIGN_OR_RETURN(out.occupations, ResolveOccupations(c, data, policy));
-  out.experience = ResolveExperience(c, data);
-  PASSERELLE_ASSIGN_OR_RETURN(out.skill_indices, ResolveSkills(c.skills, data, "skills"));
-  const Commune& commune = data.communes()[out.commune_index];
-  out.position = UnitVectorFromDegrees(commune.latitude_deg, commune.longitude_deg);
-  out.radius_km = policy.commute_radius_km(c);
+  PASSERELLE_RETURN_IF_ERROR(ResolveCandidateInto(c, data, policy, &out));
   out.record = c;
+  return out;
+}
+
+absl::StatusOr<ResolvedCandidate> ResolveCandidateWith(Candidate&& c, const ReferenceData& data,
+                                                       const ResolutionPolicy& policy) {
+  ResolvedCandidate out;
+  PASSERELLE_RETURN_IF_ERROR(ResolveCandidateInto(c, data, policy, &out));
+  out.record = std::move(c);
   return out;
 }
 

@@ -80,6 +80,9 @@ struct ResolutionPolicy {
 // field path ("commune_insee: unknown INSEE commune code \"99999\"") and resolves nothing.
 absl::StatusOr<ResolvedCandidate> ResolveCandidateWith(const Candidate& candidate, const ReferenceData& data,
                                                        const ResolutionPolicy& policy);
+// The same, taking the record rather than copying it (a start-up resolves a million of them).
+absl::StatusOr<ResolvedCandidate> ResolveCandidateWith(Candidate&& candidate, const ReferenceData& data,
+                                                       const ResolutionPolicy& policy);
 absl::StatusOr<ResolvedOpening> ResolveOpeningWith(const Opening& opening, const ReferenceData& data,
                                                    const ResolutionPolicy& policy);
 

@@ -1,5 +1,7 @@
 #include "engine/scoring/resolution.h"
 
+#include <utility>
+
 #include "engine/scoring/criteria/mobility.h"
 #include "engine/scoring/criteria/occupation.h"
 #include "engine/scoring/criteria/tension.h"
@@ -18,6 +20,10 @@ const ResolutionPolicy& ScoringResolutionPolicy() {
 
 absl::StatusOr<ResolvedCandidate> ResolveCandidate(const Candidate& candidate, const ReferenceData& data) {
   return ResolveCandidateWith(candidate, data, ScoringResolutionPolicy());
+}
+
+absl::StatusOr<ResolvedCandidate> ResolveCandidate(Candidate&& candidate, const ReferenceData& data) {
+  return ResolveCandidateWith(std::move(candidate), data, ScoringResolutionPolicy());
 }
 
 absl::StatusOr<ResolvedOpening> ResolveOpening(const Opening& opening, const ReferenceData& data) {

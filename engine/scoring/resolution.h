@@ -17,6 +17,7 @@ const ResolutionPolicy& ScoringResolutionPolicy();
 // Checks every field and resolves codes. On error returns InvalidArgument whose message starts with the
 // field path ("commune_insee: unknown INSEE commune code \"99999\"") and resolves nothing.
 absl::StatusOr<ResolvedCandidate> ResolveCandidate(const Candidate& candidate, const ReferenceData& data);
+absl::StatusOr<ResolvedCandidate> ResolveCandidate(Candidate&& candidate, const ReferenceData& data);
 absl::StatusOr<ResolvedOpening> ResolveOpening(const Opening& opening, const ReferenceData& data);
 
 }  // namespace passerelle::engine

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <utility>
 
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -38,10 +39,14 @@ struct CandidateKind {
   using Proto = v1::Candidate;
   static constexpr RecordKind kKind = RecordKind::kCandidate;
   // Validated with the record's own id, then known to the index by its qualified id.
-  static absl::StatusOr<Resolved> ResolveValue(const MatchIndex& index, const Record& r) {
-    PASSERELLE_ASSIGN_OR_RETURN(Resolved resolved, ResolveCandidate(r, index.data()));
-    resolved.record.id = QualifiedId(r.owner_id, r.id);
+  // Taking the record (a start-up resolves a million and keeps none); a write's caller keeps its copy.
+  static absl::StatusOr<Resolved> ResolveValue(const MatchIndex& index, Record&& r) {
+    PASSERELLE_ASSIGN_OR_RETURN(Resolved resolved, ResolveCandidate(std::move(r), index.data()));
+    resolved.record.id = QualifiedId(resolved.record.owner_id, resolved.record.id);
     return resolved;
+  }
+  static absl::StatusOr<Resolved> ResolveValue(const MatchIndex& index, const Record& r) {
+    return ResolveValue(index, Record(r));
   }
   static absl::StatusOr<std::shared_ptr<const Resolved>> Resolve(const MatchIndex& index, const Record& r) {
     PASSERELLE_ASSIGN_OR_RETURN(Resolved resolved, ResolveValue(index, r));
@@ -192,6 +197,8 @@ absl::Status Catalog::LoadRecords(int64_t* loaded) {
   auto process = [this](const Chunk& chunk) {
     Result result;
     if constexpr (!kCandidates) result.resolved.reserve(chunk.entries.size());
+    // A packed candidate is a little smaller than its stored bytes (about 164 of 188 at 1M).
+    if constexpr (kCandidates) result.rows.Reserve(chunk.entries.size(), chunk.bytes.size());
     // One message for the chunk: parsing into it again reuses its strings and repeated fields.
     typename Kind::Proto proto;
     size_t offset = 0;
@@ -225,7 +232,7 @@ absl::Status Catalog::LoadRecords(int64_t* loaded) {
         continue;
       }
       if constexpr (kCandidates) {
-        absl::StatusOr<ResolvedCandidate> resolved = Kind::ResolveValue(index_, *record);
+        absl::StatusOr<ResolvedCandidate> resolved = Kind::ResolveValue(index_, *std::move(record));
         if (!resolved.ok()) {
           invalid(std::string(resolved.status().message()));
           continue;
@@ -308,7 +315,12 @@ absl::Status Catalog::LoadRecords(int64_t* loaded) {
   RunOnThreads(workers + 2, [&](int thread) {
     if (thread == workers + 1) return applier();
     if (thread > 0) return worker();
+    // Sized for a chunk of typical records, so that filling it rarely reallocates (each doubling copied
+    // every byte scanned so far again).
+    constexpr size_t kChunkBytes = kLoadChunkRecords * 320;
     Chunk chunk;
+    chunk.bytes.reserve(kChunkBytes);
+    chunk.entries.reserve(kLoadChunkRecords);
     auto hand_over = [&pipe, &chunk] {
       {
         std::unique_lock<std::mutex> lock(pipe.mu);
@@ -317,6 +329,8 @@ absl::Status Catalog::LoadRecords(int64_t* loaded) {
       }
       pipe.changed.notify_all();
       chunk = Chunk();
+      chunk.bytes.reserve(kChunkBytes);
+      chunk.entries.reserve(kLoadChunkRecords);
     };
     scanned = store_->ForEach(Kind::kKind, [&](absl::string_view key, absl::string_view value) {
       chunk.bytes.append(key.data(), key.size());

@@ -1,5 +1,6 @@
 #include "engine/store/record_codec.h"
 
+#include <string>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -13,6 +14,12 @@ namespace {
 
 absl::Status Invalid(absl::string_view field, absl::string_view message) { return InvalidFieldError(field, message); }
 
+// An element's field path ("languages[2].level"), spelled out only to name an error: the checks below run
+// for each element of every record a start-up decodes, and building every path was a good part of it.
+std::string ElementPath(absl::string_view list, int index, absl::string_view leaf = {}) {
+  return leaf.empty() ? absl::StrCat(list, "[", index, "]") : absl::StrCat(list, "[", index, "].", leaf);
+}
+
 // Proto enums are open: a binary message may carry a value the .proto does not list.
 template <class IsValid>
 absl::Status CheckEnumValue(int value, IsValid is_valid, absl::string_view field) {
@@ -24,8 +31,9 @@ absl::StatusOr<uint32_t> ContractMaskFromProto(const google::protobuf::RepeatedF
                                                absl::string_view field) {
   uint32_t mask = 0;
   for (int i = 0; i < types.size(); ++i) {
-    PASSERELLE_ASSIGN_OR_RETURN(uint32_t bit, ContractBitFromProto(types[i], absl::StrCat(field, "[", i, "]")));
-    mask |= bit;
+    absl::StatusOr<uint32_t> bit = ContractBitFromProto(types[i], field);
+    if (!bit.ok()) return ContractBitFromProto(types[i], ElementPath(field, i));  // the same error, named
+    mask |= *bit;
   }
   return mask;
 }
@@ -43,7 +51,7 @@ absl::StatusOr<uint32_t> LicenceMaskFromProto(const google::protobuf::RepeatedFi
   for (int i = 0; i < categories.size(); ++i) {
     const int value = categories[i];
     if (value == v1::LICENCE_CATEGORY_UNSPECIFIED || !v1::LicenceCategory_IsValid(value)) {
-      return Invalid(absl::StrCat(field, "[", i, "]"),
+      return Invalid(ElementPath(field, i),
                      value == 0 ? "must be set (LICENCE_CATEGORY_UNSPECIFIED is not a category)"
                                 : absl::StrCat("unknown enum value ", value));
     }
@@ -64,8 +72,9 @@ absl::StatusOr<std::vector<LanguageSkill>> LanguageSkillsFromProto(
   std::vector<LanguageSkill> out;
   out.reserve(languages.size());
   for (int i = 0; i < languages.size(); ++i) {
-    PASSERELLE_RETURN_IF_ERROR(CheckEnumValue(languages[i].level(), v1::CefrLevel_IsValid,
-                                              absl::StrCat("languages[", i, "].level")));
+    if (!v1::CefrLevel_IsValid(languages[i].level())) {
+      return CheckEnumValue(languages[i].level(), v1::CefrLevel_IsValid, ElementPath("languages", i, "level"));
+    }
     out.push_back({languages[i].code(), CefrLevelFromProto(languages[i].level())});
   }
   return out;
@@ -78,10 +87,12 @@ absl::StatusOr<std::vector<LanguageRequirement>> LanguageRequirementsFromProto(
   out.reserve(languages.size());
   for (int i = 0; i < languages.size(); ++i) {
     const v1::LanguageRequirement& l = languages[i];
-    const std::string path = absl::StrCat("languages[", i, "]");
-    PASSERELLE_RETURN_IF_ERROR(CheckEnumValue(l.min_level(), v1::CefrLevel_IsValid, absl::StrCat(path, ".min_level")));
-    PASSERELLE_RETURN_IF_ERROR(
-        CheckEnumValue(l.requirement(), v1::Requirement_IsValid, absl::StrCat(path, ".requirement")));
+    if (!v1::CefrLevel_IsValid(l.min_level())) {
+      return CheckEnumValue(l.min_level(), v1::CefrLevel_IsValid, ElementPath("languages", i, "min_level"));
+    }
+    if (!v1::Requirement_IsValid(l.requirement())) {
+      return CheckEnumValue(l.requirement(), v1::Requirement_IsValid, ElementPath("languages", i, "requirement"));
+    }
     const Requirement requirement =
         l.requirement() == v1::REQUIREMENT_UNSPECIFIED ? Requirement::kDesired : RequirementFromProto(l.requirement());
     out.push_back({l.code(), CefrLevelFromProto(l.min_level()), requirement});
@@ -94,12 +105,11 @@ absl::StatusOr<uint32_t> WeekMaskFromProto(const google::protobuf::RepeatedPtrFi
   uint32_t mask = 0;
   for (int i = 0; i < slots.size(); ++i) {
     const v1::WeeklySlot& slot = slots[i];
-    const std::string path = absl::StrCat(field, "[", i, "]");
     if (slot.day() == v1::WEEKDAY_UNSPECIFIED || !v1::Weekday_IsValid(slot.day())) {
-      return Invalid(absl::StrCat(path, ".day"), "must be WEEKDAY_MONDAY .. WEEKDAY_SUNDAY");
+      return Invalid(ElementPath(field, i, "day"), "must be WEEKDAY_MONDAY .. WEEKDAY_SUNDAY");
     }
     if (slot.part() == v1::DAY_PART_UNSPECIFIED || !v1::DayPart_IsValid(slot.part())) {
-      return Invalid(absl::StrCat(path, ".part"), "must be DAY_PART_MORNING .. DAY_PART_NIGHT");
+      return Invalid(ElementPath(field, i, "part"), "must be DAY_PART_MORNING .. DAY_PART_NIGHT");
     }
     mask |= WeeklySlotBit(WeekdayFromProto(slot.day()), DayPartFromProto(slot.part()));
   }

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -114,6 +115,35 @@ TEST(CandidatePackTest, EveryFieldRoundTrips) {
   EXPECT_EQ(skills, resolved.skill_indices);
   ASSERT_EQ(occupations.size(), resolved.occupations.size());
   EXPECT_EQ(occupations[0].rome_index, resolved.occupations[0].rome_index);
+}
+
+// The largest record the limits allow packs past AppendPackedCandidate's stack buffer (2 KiB), after the
+// bytes already in the string, and still round-trips.
+TEST(CandidatePackTest, LargestRecordRoundTripsAfterEarlierBytes) {
+  const ReferenceData& data = *SharedReferenceData();
+  Candidate c = testing::MasonCandidate(std::string(kMaxIdBytes, 'c'));
+  c.owner_id = std::string(kMaxIdBytes, 'o');
+  c.skills.clear();
+  for (size_t i = 0; i < kMaxSkillsPerRecord; ++i) c.skills.push_back(data.skills()[i].code_ogr);
+  c.wished_occupations.clear();
+  c.past_occupations.clear();
+  for (size_t i = 0; i < kMaxOccupationsPerCandidate / 2; ++i) {
+    c.wished_occupations.push_back(data.occupations()[i].code);
+    c.past_occupations.push_back({data.occupations()[i + 100].code, 1.5f + static_cast<float>(i)});
+  }
+  const char* const codes[] = {"ar", "prs", "ps", "ti", "uk", "ru", "en", "es", "de", "tr", "ku", "so", "am", "fa", "ur", "bn"};
+  for (const char* code : codes) c.languages.push_back({code, CefrLevel::kB2});
+  ASSERT_EQ(c.languages.size(), kMaxLanguagesPerRecord);
+  const ResolvedCandidate resolved = Resolve(c);
+  ASSERT_EQ(resolved.skill_indices.size(), kMaxSkillsPerRecord);
+
+  std::string small;
+  AppendPackedCandidate(Resolve(testing::MasonCandidate("first")), &small);
+  std::string packed = small;
+  AppendPackedCandidate(resolved, &packed);
+  EXPECT_GT(packed.size() - small.size(), 2048u);
+  EXPECT_EQ(packed.substr(0, small.size()), small);
+  ExpectSame(resolved, UnpackCandidate(absl::string_view(packed).substr(small.size())));
 }
 
 TEST(CandidatePackTest, GeneratedCohortRoundTripsAndStaysSmall) {

@@ -143,5 +143,41 @@ TEST(RecordCodecOfferFieldsTest, DecodingErrorsNameTheField) {
   EXPECT_EQ(engine::FieldPath(engine::OpeningFromProto(opening).status()), "experience_requirement");
 }
 
+// The element paths are spelled out only for an error (record_codec.cc, ElementPath): a later element's
+// error names that element, with the message of the check that failed.
+TEST(RecordCodecOfferFieldsTest, ElementErrorsNameTheElement) {
+  v1::Candidate candidate = engine::CandidateToProto(engine::testing::MasonCandidate());
+  candidate.clear_accepted_contracts();
+  candidate.add_accepted_contracts(v1::CONTRACT_TYPE_CDI);
+  candidate.add_accepted_contracts(static_cast<v1::ContractType>(77));
+  absl::Status status = engine::CandidateFromProto(candidate).status();
+  EXPECT_EQ(engine::FieldPath(status), "accepted_contracts[1]");
+  EXPECT_NE(status.message().find("unknown enum value 77"), absl::string_view::npos) << status;
+
+  candidate = engine::CandidateToProto(engine::testing::MasonCandidate());
+  candidate.add_languages()->set_level(v1::CEFR_LEVEL_B1);
+  candidate.add_languages()->set_level(static_cast<v1::CefrLevel>(42));
+  EXPECT_EQ(engine::FieldPath(engine::CandidateFromProto(candidate).status()), "languages[1].level");
+
+  candidate = engine::CandidateToProto(engine::testing::MasonCandidate());
+  candidate.clear_weekly_availability();
+  for (int i = 0; i < 3; ++i) {
+    v1::WeeklySlot* slot = candidate.add_weekly_availability();
+    slot->set_day(v1::WEEKDAY_MONDAY);
+    slot->set_part(i == 2 ? v1::DAY_PART_UNSPECIFIED : v1::DAY_PART_MORNING);
+  }
+  EXPECT_EQ(engine::FieldPath(engine::CandidateFromProto(candidate).status()), "weekly_availability[2].part");
+
+  v1::Opening opening = engine::OpeningToProto(engine::testing::MasonOpening());
+  opening.add_languages()->set_code("ar");
+  opening.add_languages()->set_min_level(static_cast<v1::CefrLevel>(42));
+  EXPECT_EQ(engine::FieldPath(engine::OpeningFromProto(opening).status()), "languages[1].min_level");
+  opening.mutable_languages(1)->set_min_level(v1::CEFR_LEVEL_A2);
+  opening.mutable_languages(1)->set_requirement(static_cast<v1::Requirement>(9));
+  EXPECT_EQ(engine::FieldPath(engine::OpeningFromProto(opening).status()), "languages[1].requirement");
+  opening.mutable_languages(1)->set_requirement(v1::REQUIREMENT_REQUIRED);
+  EXPECT_TRUE(engine::OpeningFromProto(opening).ok());
+}
+
 }  // namespace
 }  // namespace passerelle
