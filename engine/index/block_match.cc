@@ -11,7 +11,6 @@
 #include "engine/scoring/criteria/french.h"
 #include "engine/scoring/criteria/housing.h"
 #include "engine/scoring/criteria/mobility.h"
-#include "engine/scoring/criteria/timing.h"
 #include "engine/scoring/feature_sources.h"
 
 namespace passerelle::engine {
@@ -98,57 +97,39 @@ class BestRows {
 // 1e-4 is far above those and far below the score gaps that decide a top k.
 constexpr float kBoundSlackScore = 1e-4f;
 
-// exp(decay * d) for the whole days d in [0, kTimingTableDays), decay being the timing criterion's per
-// day, computed as DropRowsBelow would per row: a row's wait is a whole number of days (day numbers are
-// whole, and exact in float), so most rows read their timing bound here rather than calling exp.
-constexpr int kTimingTableDays = 512;
-float TimingDecayPerDay() { return -std::log(2.0f) / sc::kTimingHalfLifeDays; }
-const std::array<float, kTimingTableDays>& TimingDecayTable() {
-  static const std::array<float, kTimingTableDays> table = [] {
-    std::array<float, kTimingTableDays> t{};
-    const float decay_per_day = TimingDecayPerDay();
-    for (int d = 0; d < kTimingTableDays; ++d) t[d] = std::exp(decay_per_day * static_cast<float>(d));
-    return t;
-  }();
-  return table;
-}
+}  // namespace
 
-// Drops from `selection` and `walked` the rows of `segment` whose total with `candidate` cannot reach
-// `threshold`, after the walks and before the gather and the kernel; returns how many. The bound of a
-// row: every criterion is at most 1 (pair_kernel.h); the occupation and skills are the walks' own values
-// and the tension the opening's; the French is at most its value when the level is met (1, or
-// kFrenchDeclaredOnly when not attested), else at most the larger of kFrenchGapClosable and the desired
-// level's penalty (1 when the opening asks for no French); the timing at most its decay over the days
-// from the opening's start (or today) to the candidate's available_from, the earliest their route can
-// end; the housing is at most kHousingBarrierScore when the opening provides
+namespace block_match_internal {
+
+// The bound of a row: every criterion is at most 1 (pair_kernel.h); the occupation and skills are the
+// walks' own values and the tension the opening's; the French is at most its value when the level is met
+// (1, or kFrenchDeclaredOnly when not attested), else at most the larger of kFrenchGapClosable and the
+// desired level's penalty (1 when the opening asks for no French); the timing at most its decay over the
+// whole days (rounded down) from the opening's start (or today) to the candidate's available_from, the
+// earliest their route can end; the housing is at most kHousingBarrierScore when the opening provides
 // none and the candidate needs housing where they live or the whole 64-row block is beyond their
 // commute radius (CannotBeEligible's test); the mobility at most kRelocationMobilityScore on such a
 // block, else at most the Gaussian at the nearest distance the block's summary allows (and 0.4 in case a
-// row is beyond after all). A row tied with the k-th best may still enter (ties go to the smaller id), so
-// only rows strictly below are dropped.
-// Out of line (once per candidate and segment) so that a profile shows its share.
-[[gnu::noinline]] int64_t DropRowsBelow(const OpeningSegment& segment, const ResolvedCandidate& candidate,
-                                        const CandidateRowFeatures& features, const sc::KernelParams& params,
-                                        float threshold, sc::RowSelection* selection, sc::WalkedCriteria* walked) {
-  if (!(candidate.radius_km > 0) || !(threshold > -std::numeric_limits<float>::infinity()) || selection->count == 0) {
-    return 0;
-  }
+// row is beyond after all); the experience at most 1. The terms known per 64-row block are summed here;
+// the per-row pass runs on the kernel's vector path (sc::DropOpeningRowsBelow,
+// engine/scoring/kernel_variant.cc).
+void FillRowBound(const OpeningSegment& segment, const ResolvedCandidate& candidate,
+                  const CandidateRowFeatures& features, const sc::KernelParams& params, float threshold,
+                  int first_block, int end_block, sc::OpeningRowBound* bound) {
   constexpr auto kIndex = [](Criterion c) { return static_cast<int>(c); };
   const auto& weight = params.normalized_weights;
   const float experience_weight = weight[kIndex(Criterion::kExperience)];
-  const float timing_weight = weight[kIndex(Criterion::kTiming)];
-  const float decay_per_day = TimingDecayPerDay();
-  const std::array<float, kTimingTableDays>& decay_table = TimingDecayTable();
-  const float french_weight = weight[kIndex(Criterion::kFrench)];
-  const float french_met = features.french_attested > 0.5f ? 1.0f : sc::kFrenchDeclaredOnly;
   const float housing_barrier = weight[kIndex(Criterion::kHousing)] * sc::kHousingBarrierScore;
   const float housing_free = weight[kIndex(Criterion::kHousing)];
   const bool needs_housing_here = features.needs_housing_locally > 0.5f;
+  bound->weights = weight;
+  bound->french_met = features.french_attested > 0.5f ? 1.0f : sc::kFrenchDeclaredOnly;
+  bound->french_level = features.french_level;
+  bound->available_from = features.available_from;
+  bound->today = params.today;
+  bound->threshold = threshold;
   // Per 64-row block b: the bound without the occupation, skills, French, tension and timing, at 2 b
   // without housing and at 2 b + 1 with it.
-  std::array<float, 2 * OpeningSegment::kBlocks> base_of;
-  const int first_block = selection->rows[0] / OpeningSegment::kBlockRows;
-  const int end_block = selection->rows[selection->count - 1] / OpeningSegment::kBlockRows + 1;
   for (int b = first_block; b < end_block; ++b) {
     const OpeningSegment::BlockSummary& block = segment.blocks[b];
     if (block.live_rows == 0) continue;  // no row of it is selected
@@ -160,67 +141,32 @@ const std::array<float, kTimingTableDays>& TimingDecayTable() {
       mobility = std::max(mobility, std::exp(-std::log(2.0f) * ratio * ratio));
     }
     const float base = experience_weight + weight[kIndex(Criterion::kMobility)] * mobility + kBoundSlackScore;
-    base_of[2 * b + 1] = base + housing_free;
-    base_of[2 * b] = base + (beyond || needs_housing_here ? housing_barrier : housing_free);
+    bound->base_of[2 * b + 1] = base + housing_free;
+    bound->base_of[2 * b] = base + (beyond || needs_housing_here ? housing_barrier : housing_free);
   }
-  const float occupation_weight = weight[kIndex(Criterion::kOccupation)];
-  const float skills_weight = weight[kIndex(Criterion::kSkills)];
-  const float tension_weight = weight[kIndex(Criterion::kTension)];
-  const float* tension = segment.tension.data();
-  const float* housing = segment.housing_provided.data();
-  const float* french_requirement = segment.french_requirement.data();
-  const float* french_min_level = segment.french_min_level.data();
-  const float* start_date = segment.start_date.data();
-  int32_t* rows = selection->rows.data();
-  int32_t* slot = selection->slot.data();
-  float* occupation = walked->occupation.data();
-  float* skills = walked->skills.data();
-  float* missing_required = walked->missing_required.data();
-  float* credited = walked->credited_experience_months.data();
-  // Without a branch per row on data (half the rows go either way): conditions become 0/1 factors of
-  // exact blends (1 * a + 0 * b == a for finite b), and every row is written at `kept`, which only the
-  // rows kept advance.
-  int kept = 0;
-  for (int i = 0; i < selection->count; ++i) {
-    const int32_t row = rows[i];
-    const int block = row / OpeningSegment::kBlockRows;
-    const float gap = french_min_level[row] - features.french_level;
-    const float required = static_cast<float>(static_cast<int32_t>(!(french_requirement[row] < 0.5f)));
-    const float met = static_cast<float>(static_cast<int32_t>(gap < 0.5f));
-    const float unmet = std::max(sc::kFrenchGapClosable, 1.0f - sc::kFrenchDesiredGapPenalty * gap);
-    const float french = required * (met * french_met + (1.0f - met) * unmet) + (1.0f - required) * 1.0f;
-    const float has_start = static_cast<float>(static_cast<int32_t>(start_date[row] > 0));
-    // The wait (0 when negative or no start), a whole number of days below kTimingTableDays but for
-    // records far in the future: the table, else exp (predicted branches).
-    const float wait_days =
-        std::max(has_start * (features.available_from - std::max(start_date[row], params.today)), 0.0f);
-    float timing;
-    if (wait_days < kTimingTableDays) {
-      const int whole_days = static_cast<int>(wait_days);
-      timing = static_cast<float>(whole_days) == wait_days ? decay_table[whole_days]
-                                                            : std::exp(decay_per_day * wait_days);
-    } else {
-      timing = wait_days > 0 ? std::exp(decay_per_day * wait_days) : 1.0f;
-    }
-    const float bound = base_of[2 * block + static_cast<int>(housing[row] > 0.5f)] + occupation_weight * occupation[i] +
-                        skills_weight * skills[i] + french_weight * french + tension_weight * tension[row] +
-                        timing_weight * timing;
-    const int keep = static_cast<int>(!(bound < threshold));
-    rows[kept] = row;
-    occupation[kept] = occupation[i];
-    skills[kept] = skills[i];
-    missing_required[kept] = missing_required[i];
-    credited[kept] = credited[i];
-    slot[row] = keep * (kept + 1);
-    kept += keep;
-  }
-  const int64_t dropped = selection->count - kept;
-  selection->count = kept;
-  // The padding rows the kernel computes hold zeros, as the walks leave them.
-  for (int i = kept; i < selection->padded(); ++i) occupation[i] = skills[i] = missing_required[i] = credited[i] = 0;
-  return dropped;
 }
 
+}  // namespace block_match_internal
+
+namespace {
+
+// Drops from `selection` and `walked` the rows of `segment` whose total with `candidate` cannot reach
+// `threshold` (block_match_internal::FillRowBound's bound), after the walks and before the gather and the
+// kernel; returns how many. A row tied with the k-th best may still enter (ties go to the smaller id), so
+// only rows strictly below are dropped.
+// Out of line (once per candidate and segment) so that a profile shows its share.
+[[gnu::noinline]] int64_t DropRowsBelow(const OpeningSegment& segment, const ResolvedCandidate& candidate,
+                                        const CandidateRowFeatures& features, const sc::KernelParams& params,
+                                        float threshold, sc::OpeningRowBound* bound, FloatColumn* scratch,
+                                        sc::RowSelection* selection, sc::WalkedCriteria* walked) {
+  if (!(candidate.radius_km > 0) || !(threshold > -std::numeric_limits<float>::infinity()) || selection->count == 0) {
+    return 0;
+  }
+  block_match_internal::FillRowBound(segment, candidate, features, params, threshold,
+                                     selection->rows[0] / OpeningSegment::kBlockRows,
+                                     selection->rows[selection->count - 1] / OpeningSegment::kBlockRows + 1, bound);
+  return sc::DropOpeningRowsBelow(segment, *bound, scratch, selection, walked);
+}
 
 }  // namespace
 
@@ -250,6 +196,7 @@ struct OpeningBlockMatcher::State {
   sc::KernelParams params;
   BlockMatchOptions options;
   ScanScratch<sc::OpeningBlock> scratch;  // allocated once per matcher, not once per candidate
+  sc::OpeningRowBound bound;              // DropRowsBelow's per-candidate terms
   std::vector<CandidateScan> scans;       // the block's candidates
   // near[i * reachable + j]: reachable segment j lies (partly) within candidate i's commute radius.
   std::vector<uint8_t> near;
@@ -402,7 +349,7 @@ void OpeningBlockMatcher::MatchSegment(int32_t s, bool near, CandidateScan* scan
   OpeningRows::Walk(segment, candidate, scan->best_by_rome, w.selection, st.params.score_experience, &w.walked);
   if (st.options.skip_rows_below_top_k) {
     scan->rows_below_top_k += DropRowsBelow(segment, candidate, scan->features, st.params, scan->best.Threshold(),
-                                            &w.selection, &w.walked);
+                                            &st.bound, &w.keep, &w.selection, &w.walked);
     if (w.selection.count == 0) return;
   }
   // The kernel reads the rows in place, over the span from the first selected row to the last, when the

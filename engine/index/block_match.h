@@ -28,6 +28,8 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "engine/index/match_index.h"
+#include "engine/scoring/pair_kernel.h"
+#include "engine/scoring/row_selection.h"
 
 namespace passerelle::engine {
 
@@ -84,6 +86,17 @@ class OpeningBlockMatcher {
   std::vector<int64_t> rows_below_top_k_;
   int64_t block_pruned_segments_ = 0;
 };
+
+namespace block_match_internal {
+
+// The candidate's side of the bound below its top k (OpeningBlockMatcher, BlockMatchOptions::
+// skip_rows_below_top_k) for the 64-row blocks [first_block, end_block) of `segment`, with `threshold`,
+// for scoring::DropOpeningRowsBelow (engine/scoring/row_selection.h). Exposed for the tests.
+void FillRowBound(const OpeningSegment& segment, const ResolvedCandidate& candidate,
+                  const CandidateRowFeatures& features, const scoring::KernelParams& params, float threshold,
+                  int first_block, int end_block, scoring::OpeningRowBound* bound);
+
+}  // namespace block_match_internal
 
 }  // namespace passerelle::engine
 

@@ -118,4 +118,9 @@ void GatherOpeningRows(const OpeningSegment& segment, const RowSelection& select
   ActiveKernelPath().gather_opening_rows(segment, selection, out);
 }
 
+int64_t DropOpeningRowsBelow(const OpeningSegment& segment, const OpeningRowBound& bound, FloatColumn* scratch,
+                             RowSelection* selection, WalkedCriteria* walked) {
+  return ActiveKernelPath().drop_opening_rows_below(segment, bound, scratch, selection, walked);
+}
+
 }  // namespace passerelle::engine::scoring

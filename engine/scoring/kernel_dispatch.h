@@ -1,5 +1,6 @@
 // The vector paths of the kernels, chosen at run time. The code that scores pairs and selects rows
-// (ScorePairs in both directions and for one pair, the row-selection passes and gathers) is compiled once
+// (ScorePairs in both directions and for one pair, the row-selection passes and gathers, the batch's bound
+// below the top k) is compiled once
 // per instruction set in engine/scoring/kernel_variant.cc: baseline x86-64 (SSE2), AVX2 + FMA
 // (x86-64-v3) and AVX-512 (x86-64-v4). At the first use the best path the CPU supports is chosen; the
 // environment variable PASSERELLE_KERNEL (baseline, avx2, avx512) may force a lower one. engine/README.md
@@ -41,6 +42,8 @@ struct KernelPath {
                               FloatColumn* scratch, RowSelection* out);
   void (*gather_candidate_rows)(const CandidateSegment& segment, const RowSelection& selection, CandidateBlock* out);
   void (*gather_opening_rows)(const OpeningSegment& segment, const RowSelection& selection, OpeningBlock* out);
+  int64_t (*drop_opening_rows_below)(const OpeningSegment& segment, const OpeningRowBound& bound,
+                                     FloatColumn* scratch, RowSelection* selection, WalkedCriteria* walked);
 };
 
 // The paths this CPU can run, most capable first; the baseline is always last.

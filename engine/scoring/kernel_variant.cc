@@ -4,13 +4,18 @@
 // global symbol of the object: every inline, template and Eigen function instantiated here is made local
 // to it, so no path's machine code can stand in for another's at link time (engine/README.md).
 #include <algorithm>
+#include <array>
 #include <bit>
+#include <cmath>
 
 #if defined(__AVX512F__)
 #include <immintrin.h>
 #endif
 
 #include "engine/scoring/constants.h"
+#include "engine/scoring/criteria/french.h"
+#include "engine/scoring/criteria/timing.h"
+#include "engine/scoring/criteria_walks.h"
 #include "engine/scoring/feature_sources.h"
 #include "engine/scoring/kernel_dispatch.h"
 #include "engine/scoring/pair_kernel.h"
@@ -260,6 +265,98 @@ void GatherOpenings(const OpeningSegment& s, const RowSelection& selection, Open
 
 #undef PASSERELLE_GATHER
 
+// exp(decay * d) for the whole days d in [0, kBoundTimingDays), decay being the timing criterion's per
+// day (std::exp: the kernel's vectorised exp differs by a few ulps, which the bound's slack covers).
+const std::array<float, kBoundTimingDays>& TimingDecayTable() {
+  static const std::array<float, kBoundTimingDays> table = [] {
+    std::array<float, kBoundTimingDays> t{};
+    const float decay_per_day = -std::log(2.0f) / kTimingHalfLifeDays;
+    for (int d = 0; d < kBoundTimingDays; ++d) t[d] = std::exp(decay_per_day * static_cast<float>(d));
+    return t;
+  }();
+  return table;
+}
+
+// keep[i] = 1 where the bound of selected row i (OpeningRowBound) reaches the threshold, else -1, for
+// i in [0, count): two passes without branches that read the rows' columns through their indices (GCC
+// vectorises them on the AVX2 and AVX-512 paths). Every pointer is a __restrict parameter: GCC vectorises
+// a loop with indexed loads only when it knows that nothing the loop writes is read through another one.
+void RowBounds(const OpeningRowBound& b, const int32_t* __restrict rows, const float* __restrict occupation,
+               const float* __restrict skills, const float* __restrict tension, const float* __restrict housing,
+               const float* __restrict french_requirement, const float* __restrict french_min_level,
+               const float* __restrict start_date, const float* __restrict base_of, const float* __restrict decay,
+               int count, int32_t* __restrict days, float* __restrict keep) {
+  constexpr auto kIndex = [](Criterion c) { return static_cast<int>(c); };
+  const float occupation_weight = b.weights[kIndex(Criterion::kOccupation)];
+  const float skills_weight = b.weights[kIndex(Criterion::kSkills)];
+  const float french_weight = b.weights[kIndex(Criterion::kFrench)];
+  const float tension_weight = b.weights[kIndex(Criterion::kTension)];
+  const float timing_weight = b.weights[kIndex(Criterion::kTiming)];
+  const float french_met = b.french_met, french_level = b.french_level, threshold = b.threshold;
+  const float available_from = b.available_from, today = b.today;
+  // The wait (0 when negative or no start) in whole days rounded down (the decay only falls), in a loop
+  // of its own: GCC 12 does not vectorise a gather whose index is converted from a float in the same loop.
+  for (int i = 0; i < count; ++i) {
+    const float start = start_date[rows[i]];
+    const float wait = std::max(FloatOf(start > 0) * (available_from - std::max(start, today)), 0.0f);
+    days[i] = static_cast<int32_t>(std::min(wait, static_cast<float>(kBoundTimingDays - 1)));
+  }
+  static_assert(OpeningSegment::kBlockRows == 64, "a row's block is row >> 6");
+  for (int i = 0; i < count; ++i) {
+    const int32_t row = rows[i];
+    const float gap = french_min_level[row] - french_level;
+    const float required = FloatOf(!(french_requirement[row] < 0.5f));
+    const float met = FloatOf(gap < 0.5f);
+    const float unmet = std::max(kFrenchGapClosable, 1.0f - kFrenchDesiredGapPenalty * gap);
+    const float french = required * (met * french_met + (1.0f - met) * unmet) + (1.0f - required) * 1.0f;
+    const int32_t base = 2 * (row >> 6) + static_cast<int32_t>(housing[row] > 0.5f);
+    const float bound = base_of[base] + occupation_weight * occupation[i] + skills_weight * skills[i] +
+                        french_weight * french + tension_weight * tension[row] + timing_weight * decay[days[i]];
+    keep[i] = bound < threshold ? -1.0f : 1.0f;
+  }
+}
+
+// The rows kept are found a chunk at a time (KeptBits) and only those are copied.
+int64_t DropRowsBelow(const OpeningSegment& segment, const OpeningRowBound& b, FloatColumn* scratch,
+                      RowSelection* selection, WalkedCriteria* walked) {
+  const int count = selection->count;
+  if (count == 0) return 0;
+  if (scratch->size() < OpeningSegment::kRows) scratch->resize(OpeningSegment::kRows);
+  float* keep = scratch->data();
+  std::array<int32_t, OpeningSegment::kRows> days;
+  int32_t* rows = selection->rows.data();
+  int32_t* slot = selection->slot.data();
+  float* occupation = walked->occupation.data();
+  float* skills = walked->skills.data();
+  float* missing_required = walked->missing_required.data();
+  float* credited = walked->credited_experience_months.data();
+  RowBounds(b, rows, occupation, skills, segment.tension.data(), segment.housing_provided.data(),
+            segment.french_requirement.data(), segment.french_min_level.data(), segment.start_date.data(),
+            b.base_of.data(), TimingDecayTable().data(), count, days.data(), keep);
+  // The rows kept, in order, in place (a row moves only down), numbered afresh; every other slot back to
+  // 0 (the selected rows lie in [begin_row, end_row), and the slots of the rows not selected are 0).
+  std::fill(slot + selection->begin_row, slot + selection->end_row, 0);
+  int kept = 0;
+  for (int base = 0; base < count; base += kBlockRowMultiple) {
+    uint32_t bits = KeptBits(keep + base);
+    if (count - base < kBlockRowMultiple) bits &= (1u << (count - base)) - 1;
+    for (; bits != 0; bits &= bits - 1) {
+      const int i = base + std::countr_zero(bits);
+      const int32_t row = rows[i];
+      rows[kept] = row;
+      occupation[kept] = occupation[i];
+      skills[kept] = skills[i];
+      missing_required[kept] = missing_required[i];
+      credited[kept] = credited[i];
+      slot[row] = ++kept;
+    }
+  }
+  selection->count = kept;
+  // The padding rows the kernel computes hold zeros, as the walks leave them.
+  for (int i = kept; i < selection->padded(); ++i) occupation[i] = skills[i] = missing_required[i] = credited[i] = 0;
+  return count - kept;
+}
+
 // Rows per ScorePairs call. Over a whole 4,096-row segment the kernel's ~35 passes each stream some 70
 // arrays (the two sides' columns, the walked criteria and BlockScores), over a megabyte that falls out of
 // L2 between passes; a chunk of 256 rows keeps them near 70 KB. A multiple of kBlockRowMultiple, so that
@@ -326,6 +423,7 @@ __attribute__((visibility("default"))) const KernelPath& Path() {
       .select_opening_rows = SelectOpenings,
       .gather_candidate_rows = GatherCandidates,
       .gather_opening_rows = GatherOpenings,
+      .drop_opening_rows_below = DropRowsBelow,
   };
   return kPath;
 }

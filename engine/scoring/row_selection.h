@@ -14,6 +14,7 @@
 #ifndef PASSERELLE_ENGINE_SCORING_ROW_SELECTION_H_
 #define PASSERELLE_ENGINE_SCORING_ROW_SELECTION_H_
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -64,6 +65,41 @@ void SelectEligibleOpeningRows(const OpeningSegment& segment, const CandidateRow
 inline constexpr uint32_t kAllOpeningBlocks = (1u << OpeningSegment::kBlocks) - 1;
 void SelectEligibleOpeningRows(const OpeningSegment& segment, const CandidateRowFeatures& candidate, uint32_t blocks,
                                FloatColumn* scratch, RowSelection* out);
+
+struct WalkedCriteria;  // engine/scoring/criteria_walks.h
+
+// One candidate's side of an upper bound of a pair's total, for the selected rows of one opening segment
+// (DropOpeningRowsBelow). engine/index/block_match.cc fills it; docs/batch.md ("How it works", step 5)
+// says why each term is at most the kernel's.
+struct OpeningRowBound {
+  // Per 64-row block b (OpeningSegment::kBlockRows): the terms known per block (experience, mobility,
+  // housing) plus the slack, at 2 b for a row that provides no housing and at 2 b + 1 for one that does.
+  // Only the blocks holding selected rows are read.
+  std::array<float, 2 * OpeningSegment::kBlocks> base_of;
+  // KernelParams::normalized_weights.
+  std::array<float, kCriterionCount> weights{};
+  float french_met = 1;      // the French score when the level is met (1, or kFrenchDeclaredOnly)
+  float french_level = 0;    // the candidate's CEFR level
+  float available_from = 0;  // the candidate's available_from, a day number
+  float today = 0;           // KernelParams::today
+  float threshold = 0;       // rows whose bound is strictly below it are dropped
+};
+// Whole days of wait whose timing decay DropOpeningRowsBelow reads from a table; a longer wait is bounded
+// by the decay at kBoundTimingDays - 1 days (the decay only falls with the wait).
+inline constexpr int kBoundTimingDays = 1024;
+
+// Drops from `selection` (and the walked criteria of its rows, `walked`, as the opening walk left them)
+// the rows whose bound is strictly below bound.threshold, keeping the others in order, and returns how
+// many were dropped. The bound of selected row i: base_of[its block and housing] + the weighted walked
+// occupation and skills + the weighted tension + the weighted French bound + the weighted timing bound
+// (the decay from the opening's start, or today, to available_from: table[min(wait, kBoundTimingDays - 1)]
+// over whole days, rounded down). Branch-free passes (vectorised on the AVX2 and AVX-512 paths) compute
+// every row's bound, then the rows kept are copied down; the rows kept are numbered afresh in `slot`,
+// every other slot of [selection->begin_row, selection->end_row) is set to 0 (the selected rows lie
+// there, as every selection sets), and the walked values past the rows kept, up to the padded count,
+// are set to 0. `scratch` is working space.
+int64_t DropOpeningRowsBelow(const OpeningSegment& segment, const OpeningRowBound& bound, FloatColumn* scratch,
+                             RowSelection* selection, WalkedCriteria* walked);
 
 // The candidate feature columns of selected rows, block row i = segment row rows[i]; the rows from count
 // to padded() repeat block row 0 so that the kernel computes on valid values there.

@@ -11,7 +11,10 @@
 #include <vector>
 
 #include "engine/batch/rerank.h"
+#include "engine/index/segment_scan.h"
 #include "engine/sample/cohort_generator.h"
+#include "engine/scoring/criteria_walks.h"
+#include "engine/scoring/kernel_dispatch.h"
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
 
@@ -279,6 +282,97 @@ TEST_F(BlockMatchTest, RowsBelowTheTopKAreSkippedWithoutChangingAnyRanking) {
   EXPECT_EQ(last[true].pairs_pruned, last[false].pairs_pruned);
   ASSERT_EQ(rankings[true].size(), rankings[false].size());
   for (const auto& [id, matches] : rankings[true]) ExpectSameMatches(matches, rankings[false][id], id);
+}
+
+// The bound below the top k itself (block_match_internal::FillRowBound, then
+// scoring::DropOpeningRowsBelow on every vector path this CPU runs) is at least the kernel's total of
+// every eligible row: with the threshold at the total of one of a segment's eligible rows, every eligible
+// row scoring at least that much is kept, with its walked values and slot, for candidates all over
+// France (a fifth of them movers reaching every housing segment). A bound that is too tight anywhere
+// (0.9 times the sum, or 0.005 below it) fails here even where it would not change a top k.
+TEST_F(BlockMatchTest, TheRowBoundIsAtLeastEveryEligibleRowsTotalOnEveryPath) {
+  using scan_internal::OpeningRows;
+  const std::string original(scoring::ActiveKernelPathName());
+  const auto openings = index_.OpeningSnapshot();
+  const scoring::KernelParams params = scoring::MakeKernelParams(DefaultScoringProfile());
+  for (const scoring::KernelPath* path : scoring::SupportedKernelPaths()) {
+    ASSERT_TRUE(scoring::UseKernelPath(path->name).ok());
+    int64_t thresholds = 0, rows_checked = 0, dropped = 0;
+    scan_internal::ScanScratch<scoring::OpeningBlock> w;
+    FloatColumn scratch;
+    for (size_t c = 0; c < candidates_.size(); c += 5) {
+      const ResolvedCandidate& candidate = *candidates_[c];
+      if (!candidate.record.right_to_work) continue;
+      const CandidateRowFeatures features = EncodeCandidateRow(candidate);
+      const std::vector<float> best = scoring::BestOccupationScoresFrom(index_.relations(), candidate);
+      for (const auto& segment_ptr : openings->segments) {
+        const OpeningSegment& segment = *segment_ptr;
+        if (segment.used_rows == 0 || scan_internal::CannotBeEligible(candidate, segment.summary)) continue;
+        uint32_t blocks = 0;
+        scan_internal::OpeningBlocksInReach(candidate, segment, &blocks);
+        if (blocks == 0) continue;
+        OpeningRows::Select(segment, features, blocks, &w.keep, &w.selection);
+        if (w.selection.count == 0) continue;
+        OpeningRows::Walk(segment, candidate, best, w.selection, params.score_experience, &w.walked);
+        OpeningRows::Gather(segment, w.selection, &w.block);
+        OpeningRows::Score(w.block, features, w.selection.padded(), w.walked, params, &w.scores);
+        struct Eligible {
+          float total;
+          int32_t row;
+          float occupation, skills;
+        };
+        std::vector<Eligible> eligible;
+        for (int i = 0; i < w.selection.count; ++i) {
+          if (w.scores.blockers[i] != 0) continue;
+          eligible.push_back({w.scores.total[i], w.selection.rows[i], w.walked.occupation[i], w.walked.skills[i]});
+        }
+        if (eligible.empty()) continue;
+        std::sort(eligible.begin(), eligible.end(), [](const Eligible& a, const Eligible& b) { return a.total > b.total; });
+        // The best row's total, then about seven more down the list.
+        for (size_t t = 0; t < eligible.size(); t += std::max<size_t>(1, eligible.size() / 7)) {
+          const float threshold = eligible[t].total;
+          scoring::RowSelection selection = w.selection;
+          scoring::WalkedCriteria walked = w.walked;
+          scoring::OpeningRowBound bound;
+          block_match_internal::FillRowBound(segment, candidate, features, params, threshold, 0,
+                                             OpeningSegment::kBlocks, &bound);
+          const int64_t count = selection.count;
+          const int64_t drops = scoring::DropOpeningRowsBelow(segment, bound, &scratch, &selection, &walked);
+          ASSERT_EQ(drops, count - selection.count);
+          dropped += drops;
+          ++thresholds;
+          std::map<int32_t, int> kept;  // row -> its place among the rows kept
+          for (int i = 0; i < selection.count; ++i) {
+            kept[selection.rows[i]] = i;
+            if (i > 0) {
+              ASSERT_LT(selection.rows[i - 1], selection.rows[i]);
+            }
+          }
+          for (int row = 0; row < segment.used_rows; ++row) {
+            const auto it = kept.find(row);
+            ASSERT_EQ(selection.slot[row], it == kept.end() ? 0 : it->second + 1) << path->name << " row " << row;
+          }
+          for (const Eligible& e : eligible) {
+            if (e.total < threshold) continue;
+            ++rows_checked;
+            const auto it = kept.find(e.row);
+            ASSERT_NE(it, kept.end()) << path->name << ": " << candidate.id() << " row " << e.row << " total "
+                                      << e.total << " dropped at threshold " << threshold;
+            EXPECT_EQ(walked.occupation[it->second], e.occupation);
+            EXPECT_EQ(walked.skills[it->second], e.skills);
+          }
+          for (int i = selection.count; i < selection.padded(); ++i) {
+            EXPECT_EQ(walked.occupation[i], 0.0f);
+            EXPECT_EQ(walked.skills[i], 0.0f);
+          }
+        }
+      }
+    }
+    EXPECT_GT(thresholds, 1000) << path->name;
+    EXPECT_GT(rows_checked, thresholds) << path->name;
+    EXPECT_GT(dropped, 0) << path->name;  // the bound does drop rows
+  }
+  ASSERT_TRUE(scoring::UseKernelPath(original).ok());
 }
 
 // Segment-major (each segment against every candidate of the block in turn, the default) and one
