@@ -3,10 +3,12 @@
 
     python3 benchmarks/report.py benchmarks/results/2026-03-02
 
-Reads machine.json, run.json, match-*.json, batch-*.json, durability-*.json, server.json and load.json from
-the folder (each optional), and notes.md when present (a hand-written analysis, included as is). Writes
+Reads machine.json, run.json, match-*.json, batch-*.json, durability-*.json, server.json, load.json and
+logs/cpu-time.tsv from the folder (each optional), and notes.md when present (a hand-written analysis, included as is). Writes
 report.md, latency-vs-scale.png, qps-vs-concurrency.png and the plots' data under plot-data/. Standard
 library only.
+
+    python3 benchmarks/report.py --self-test     checks the CPU-time arithmetic on made-up counters
 """
 import glob
 import json
@@ -67,6 +69,75 @@ def point_key(path):
     return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
 
 
+# Steal above this share of a step's time is called out: the figures of that step are slowed unevenly.
+NOTABLE_STEAL = 0.05
+
+
+def cpu_shares(before, after):
+    """Busy and steal shares of the time between two "cpu" lines of /proc/stat (jiffies of all cores).
+
+    Fields: user nice system idle iowait irq softirq steal (guest time is already inside user). Returns
+    (busy, steal), each a fraction of the cores' time, or None when no time passed.
+    """
+    d = [int(a) - int(b) for a, b in zip(after[:8], before[:8])]
+    total = sum(d)
+    if total <= 0:
+        return None
+    user, nice, system, idle, iowait, irq, softirq, steal = d
+    return (user + nice + system + irq + softirq) / total, steal / total
+
+
+def cpu_time_by_step(path):
+    """[(step, seconds, busy, steal)] from run_report.sh's logs/cpu-time.tsv, the whole run last as "all"."""
+    marks = []
+    try:
+        with open(path) as f:
+            for line in f:
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) != 3 or not parts[2].startswith("cpu "):
+                    continue
+                marks.append((float(parts[0]), parts[1], parts[2].split()[1:]))
+                if parts[1] == "end":
+                    break
+    except (OSError, ValueError):
+        return []
+    rows = []
+    for (t0, name, c0), (t1, _, c1) in zip(marks, marks[1:]):
+        shares = cpu_shares(c0, c1)
+        if shares:
+            rows.append((name, t1 - t0, shares[0], shares[1]))
+    if len(marks) >= 2:
+        shares = cpu_shares(marks[0][2], marks[-1][2])
+        if shares:
+            rows.append(("all", marks[-1][0] - marks[0][0], shares[0], shares[1]))
+    return rows
+
+
+def self_test():
+    # Two cores over 10 s at 100 jiffies/s: 2000 jiffies. Busy 1200 (user 1000, system 150, softirq 50),
+    # idle 500, steal 300: 60% busy, 15% stolen.
+    before = "100 0 10 5000 0 0 0 20 0 0".split()
+    after = "1100 0 160 5500 0 0 50 320 0 0".split()
+    busy, steal = cpu_shares(before, after)
+    assert abs(busy - 0.60) < 1e-9 and abs(steal - 0.15) < 1e-9, (busy, steal)
+    assert cpu_shares(before, before) is None
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "cpu-time.tsv")
+        with open(path, "w") as f:
+            f.write("1000.0\tBuild\tcpu  " + " ".join(before) + "\n")
+            f.write("1010.0\tMatch\tcpu  " + " ".join(after) + "\n")
+            f.write("1020.0\tend\tcpu  " + " ".join(str(int(x) + (2000 if i == 3 else 0))
+                                                  for i, x in enumerate(after)) + "\n")
+            f.write("1030.0\tReport\tcpu  0 0 0 0 0 0 0 0 0 0\n")  # after "end": not counted
+        rows = cpu_time_by_step(path)
+    assert [r[0] for r in rows] == ["Build", "Match", "all"], rows
+    assert rows[0][1] == 10.0 and abs(rows[0][3] - 0.15) < 1e-9, rows[0]
+    assert rows[1][2] == 0.0 and rows[1][3] == 0.0, rows[1]  # an idle step
+    assert rows[2][1] == 20.0 and abs(rows[2][3] - 300 / 4000) < 1e-9, rows[2]
+    print("report.py self-test: OK")
+
+
 def main(folder):
     machine = load(os.path.join(folder, "machine.json")) or {}
     run = load(os.path.join(folder, "run.json")) or {}
@@ -108,10 +179,28 @@ def main(folder):
     w(f"| kernel | {machine.get('kernel', '?')} |")
     w(f"| commit | {machine.get('commit', '?')}{' (with local changes)' if machine.get('tree_modified') else ''} |")
     w(f"| started (UTC) | {machine.get('started', '?')} |")
+    cpu_steps = cpu_time_by_step(os.path.join(folder, "logs", "cpu-time.tsv"))
+    whole = next((r for r in cpu_steps if r[0] == "all"), None)
+    if whole:
+        w(f"| CPU time taken by the hypervisor for other guests (steal), whole run | {whole[3] * 100:.0f}% |")
     w("")
     w("The machine is shared: other processes ran beside the benchmarks (see the load average), and the "
       "load generator runs on the same two cores as the server it loads.")
     w("")
+    stolen = [r for r in cpu_steps if r[0] != "all" and r[3] >= NOTABLE_STEAL]
+    if stolen:
+        w(f"**On this VM the hypervisor took {whole[3] * 100:.0f}% of the cores' time for other guests** (steal, "
+          "from /proc/stat at each step; per step below). Stolen time stretches wall times unevenly, within a "
+          "step as well as between steps, so the absolute figures of those steps are slower than this machine "
+          "when quiet, and a ratio between two sides timed one after the other moves with it.")
+        w("")
+        w("| step | minutes | cores busy | stolen |")
+        w("|---|---:|---:|---:|")
+        for name, seconds, busy, steal in cpu_steps:
+            if name == "all":
+                name = "**whole run**"
+            w(f"| {name} | {seconds / 60:.1f} | {busy * 100:.0f}% | {steal * 100:.0f}% |")
+        w("")
 
     # ---- targets
     targets = []
@@ -567,6 +656,9 @@ def plots(folder, matches, load_runs):
 
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--self-test"]:
+        self_test()
+        sys.exit(0)
     if len(sys.argv) != 2:
         print(__doc__, file=sys.stderr)
         sys.exit(2)

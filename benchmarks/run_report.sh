@@ -29,7 +29,8 @@
 # figures), PROFILE (auto|off; auto = when `perf` can record here: every benchmark and the server's import and
 # one load run per match rpc are sampled with `perf record -F 499` (flat, by symbol; a 499 Hz sample costs
 # well under 1% of a core) and logs/profile-*.txt keep the top symbols, which the report quotes under
-# "Where the time goes").
+# "Where the time goes"). Each step's start is logged with /proc/stat's CPU counters (logs/cpu-time.tsv): the
+# report says how much of the cores' time the hypervisor took for other guests (steal), step by step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -40,7 +41,7 @@ case "$SCALE" in
   medium) CANDIDATES=100000 OPENINGS=10000 DURABILITY=1000000 POINTS="10000x1000 100000x10000" SERVED_DEFAULT=100000x10000 ;;
   large) CANDIDATES=1000000 OPENINGS=100000 DURABILITY=1000000 POINTS="10000x1000 100000x10000 1000000x100000" SERVED_DEFAULT=100000x10000 ;;
   -h | --help)
-    sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
   *)
@@ -63,7 +64,15 @@ LOAD_SECONDS=${LOAD_SECONDS:-10}
 POSTGRES=${POSTGRES:-auto}
 if [ "$SCALE" = small ]; then NATIVE=${NATIVE:-off}; else NATIVE=${NATIVE:-on}; fi
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step also records the machine's CPU counters (the "cpu" line of /proc/stat) in logs/cpu-time.tsv, so
+# that the report can say how much of each step's time the hypervisor gave to other guests (steal) and how
+# busy the cores were: on a shared VM that is what makes two runs of the same code differ.
+cpu_mark() { printf '%s\t%s\t%s\n' "$(date +%s.%N)" "$1" "$(head -n 1 /proc/stat)" >>"$OUT/logs/cpu-time.tsv"; }
+step() {
+  printf '\n==> %s\n' "$*"
+  [ -d "$OUT/logs" ] && cpu_mark "$*"
+  return 0
+}
 # A folder from an earlier run the same day: its figures go, so that none is mixed with this run's. Its
 # hand-written analysis is kept aside (it describes the earlier figures, so the new report leaves it out).
 if [ -d "$OUT" ]; then
@@ -383,6 +392,7 @@ FAILURES_JSON=$(printf '%s\n' "${FAILURES[@]:-}" | python3 -c 'import json,sys; 
 echo "{\"failures\": $FAILURES_JSON, \"load_average_at_end\": \"$(cut -d ' ' -f 1-3 /proc/loadavg)\", \"postgres\": $USE_PG, \"kernel_path\": \"${KERNEL_PATH:-unknown}\", \"native\": \"$NATIVE\", \"profile\": \"$PROFILE\"}" \
   >"$OUT/run.json"
 
+cpu_mark end
 summarise_profiles
 step "Report"
 python3 "$ROOT/benchmarks/report.py" "$OUT"
