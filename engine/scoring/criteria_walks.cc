@@ -227,20 +227,9 @@ void WalkOpeningSegment(const OpeningSegment& segment, const ResolvedCandidate& 
     AddColumnRows(segment.desired_skills, item, begin, end, slot, &out->covered_desired);
     AddColumnRows(segment.core_skills, item, begin, end, slot, &out->covered_core);
   }
-  const int32_t* rows = selection.rows.data();
-  const absl::Span<const float> credited_by_rome = best_occupation_by_rome.subspan(best_occupation_by_rome.size() / 2);
-  for (int i = 0; i < m; ++i) {
-    const int row = rows[i];
-    const int32_t rome = segment.rome[row];
-    out->occupation[i] = rome < 0 ? 0.0f : best_occupation_by_rome[rome];
-    out->credited_experience_months[i] = rome < 0 || !experience ? 0.0f : credited_by_rome[rome];
-    const float covered_required = out->covered_required[i + 1];
-    out->skills[i] = SkillCoverage(covered_required, out->covered_desired[i + 1], out->covered_core[i + 1],
-                                   segment.required_skill_count[row], segment.desired_skill_count[row],
-                                   segment.core_skill_count[row]);
-    out->missing_required[i] = segment.required_skill_count[row] - covered_required;
-  }
-  ClearPadding(selection.count, out);
+  const float* credited_by_rome = best_occupation_by_rome.data() + best_occupation_by_rome.size() / 2;
+  FinishOpeningWalk(segment, selection, best_occupation_by_rome.data(), experience ? credited_by_rome : nullptr, out);
+  ClearPadding(m, out);
 }
 
 void WalkPair(const ResolvedCandidate& candidate, const ResolvedOpening& opening,

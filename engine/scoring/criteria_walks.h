@@ -63,10 +63,17 @@ void WalkCandidateRows(const CandidateSegment& segment, const ResolvedOpening& o
                        bool experience = true);
 
 // One candidate against the selected rows of an opening segment. Skills walk only the candidate's item
-// columns.
+// columns; the per-row rest is FinishOpeningWalk.
 void WalkOpeningSegment(const OpeningSegment& segment, const ResolvedCandidate& candidate,
                         absl::Span<const float> best_occupation_by_rome, const RowSelection& selection,
                         WalkedCriteria* out, bool experience = true);
+
+// The per-row part of WalkOpeningSegment, once the skill columns have left their counts in slots
+// 1 .. selection.count: occupation[i] and credited_experience_months[i] looked up by the code of row
+// selection.rows[i] (0 for a cleared row; `credited_by_rome` nullptr leaves the months 0), skills[i] =
+// SkillCoverage of the row's counts, missing_required[i]. On the active vector path (kernel_dispatch.h).
+void FinishOpeningWalk(const OpeningSegment& segment, const RowSelection& selection, const float* best_by_rome,
+                       const float* credited_by_rome, WalkedCriteria* out);
 
 // One pair (n = 1).
 void WalkPair(const ResolvedCandidate& candidate, const ResolvedOpening& opening,

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "engine/scoring/criteria_walks.h"
 
 // Each path's table, the only global symbol of its object (engine/cmake/kernel_variants.cmake).
 namespace passerelle::engine::scoring {
@@ -121,6 +122,11 @@ void GatherOpeningRows(const OpeningSegment& segment, const RowSelection& select
 int64_t DropOpeningRowsBelow(const OpeningSegment& segment, const OpeningRowBound& bound, FloatColumn* scratch,
                              RowSelection* selection, WalkedCriteria* walked) {
   return ActiveKernelPath().drop_opening_rows_below(segment, bound, scratch, selection, walked);
+}
+
+void FinishOpeningWalk(const OpeningSegment& segment, const RowSelection& selection, const float* best_by_rome,
+                       const float* credited_by_rome, WalkedCriteria* out) {
+  ActiveKernelPath().finish_opening_walk(segment, selection, best_by_rome, credited_by_rome, out);
 }
 
 }  // namespace passerelle::engine::scoring

@@ -1,6 +1,6 @@
 // The vector paths of the kernels, chosen at run time. The code that scores pairs and selects rows
 // (ScorePairs in both directions and for one pair, the row-selection passes and gathers, the batch's bound
-// below the top k) is compiled once
+// below the top k, the per-row part of the opening walk) is compiled once
 // per instruction set in engine/scoring/kernel_variant.cc: baseline x86-64 (SSE2), AVX2 + FMA
 // (x86-64-v3) and AVX-512 (x86-64-v4). At the first use the best path the CPU supports is chosen; the
 // environment variable PASSERELLE_KERNEL (baseline, avx2, avx512) may force a lower one. engine/README.md
@@ -44,6 +44,8 @@ struct KernelPath {
   void (*gather_opening_rows)(const OpeningSegment& segment, const RowSelection& selection, OpeningBlock* out);
   int64_t (*drop_opening_rows_below)(const OpeningSegment& segment, const OpeningRowBound& bound,
                                      FloatColumn* scratch, RowSelection* selection, WalkedCriteria* walked);
+  void (*finish_opening_walk)(const OpeningSegment& segment, const RowSelection& selection,
+                              const float* best_by_rome, const float* credited_by_rome, WalkedCriteria* out);
 };
 
 // The paths this CPU can run, most capable first; the baseline is always last.

@@ -8,7 +8,7 @@
 #include <bit>
 #include <cmath>
 
-#if defined(__AVX512F__)
+#if defined(__AVX2__)
 #include <immintrin.h>
 #endif
 
@@ -410,6 +410,129 @@ void ScorePair(const CandidateBroadcast& c, const OpeningBroadcast& o, const Flo
   ScorePairs(c, o, occupation, skills, missing_required, credited_experience_months, params, out);
 }
 
+// The per-row part of the opening walk (WalkOpeningSegment, engine/scoring/criteria_walks.h): for selected
+// row i (segment row rows[i]) the candidate's best occupation score and credited months towards the row's
+// code (0 for a cleared row, code -1), and the skill coverage and missing required items from the counts
+// the skill columns left in slots 1 .. count. Every value is a load through the row's index, so on the
+// AVX2 and AVX-512 paths the loads are gather instructions, written out: GCC 12 vectorises the loop under
+// -mtune=generic but emulates each gather with one scalar load per lane, which measured no faster than
+// the scalar loop (docs/batch.md). The values are the scalar loop's bit for bit: SkillCoverage's sums are
+// of small whole counts times 1, 0.5 and 1, exact in float, and its division is IEEE on every path.
+static_assert(kRequiredSkillWeight == 1.0f && kDesiredSkillWeight == 0.5f && kCoreSkillWeight == 2.0f,
+              "weights whose products with whole counts, and their sums, are exact in float");
+constexpr float kCoreExtraWeight = kCoreSkillWeight - kRequiredSkillWeight;
+
+struct OpeningWalkColumns {
+  const int32_t* rome;
+  const float *required_count, *desired_count, *core_count;
+  const float *best_by_rome, *credited_by_rome;  // credited_by_rome nullptr: months 0
+  const float *covered_required, *covered_desired, *covered_core;  // slot i + 1 for row i
+  float *occupation, *credited, *skills, *missing_required;
+};
+
+// Rows [begin, count), one at a time.
+void FinishOpeningRowsScalar(const OpeningWalkColumns& w, const int32_t* rows, int begin, int count) {
+  for (int i = begin; i < count; ++i) {
+    const int32_t row = rows[i];
+    const int32_t code = w.rome[row];
+    w.occupation[i] = code < 0 ? 0.0f : w.best_by_rome[code];
+    w.credited[i] = code < 0 || w.credited_by_rome == nullptr ? 0.0f : w.credited_by_rome[code];
+    const float required = w.required_count[row], covered = w.covered_required[i + 1];
+    const float total = kRequiredSkillWeight * required + kCoreExtraWeight * w.core_count[row] +
+                        kDesiredSkillWeight * w.desired_count[row];
+    const float met = kRequiredSkillWeight * covered + kCoreExtraWeight * w.covered_core[i + 1] +
+                      kDesiredSkillWeight * w.covered_desired[i + 1];
+    w.skills[i] = total <= 0 ? 1.0f : met / total;
+    w.missing_required[i] = required - covered;
+  }
+}
+
+#if defined(__AVX512F__)
+// 16 rows at a time; returns the first row left for the scalar loop.
+int FinishOpeningRowsVector(const OpeningWalkColumns& w, const int32_t* rows, int count) {
+  const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.0f);
+  const __m512 w_required = _mm512_set1_ps(kRequiredSkillWeight), w_core = _mm512_set1_ps(kCoreExtraWeight),
+               w_desired = _mm512_set1_ps(kDesiredSkillWeight);
+  int i = 0;
+  for (; i + 16 <= count; i += 16) {
+    const __m512i row = _mm512_loadu_si512(rows + i);
+    const __m512i code = _mm512_i32gather_epi32(row, w.rome, 4);
+    const __mmask16 coded = _mm512_cmpge_epi32_mask(code, _mm512_setzero_si512());
+    _mm512_storeu_ps(w.occupation + i, _mm512_mask_i32gather_ps(zero, coded, code, w.best_by_rome, 4));
+    _mm512_storeu_ps(w.credited + i, w.credited_by_rome == nullptr
+                                         ? zero
+                                         : _mm512_mask_i32gather_ps(zero, coded, code, w.credited_by_rome, 4));
+    const __m512 required = _mm512_i32gather_ps(row, w.required_count, 4);
+    const __m512 covered = _mm512_loadu_ps(w.covered_required + i + 1);
+    const __m512 total = _mm512_add_ps(
+        _mm512_add_ps(_mm512_mul_ps(w_required, required),
+                      _mm512_mul_ps(w_core, _mm512_i32gather_ps(row, w.core_count, 4))),
+        _mm512_mul_ps(w_desired, _mm512_i32gather_ps(row, w.desired_count, 4)));
+    const __m512 met = _mm512_add_ps(
+        _mm512_add_ps(_mm512_mul_ps(w_required, covered),
+                      _mm512_mul_ps(w_core, _mm512_loadu_ps(w.covered_core + i + 1))),
+        _mm512_mul_ps(w_desired, _mm512_loadu_ps(w.covered_desired + i + 1)));
+    const __mmask16 none = _mm512_cmp_ps_mask(total, zero, _CMP_LE_OQ);
+    _mm512_storeu_ps(w.skills + i, _mm512_mask_blend_ps(none, _mm512_div_ps(met, total), one));
+    _mm512_storeu_ps(w.missing_required + i, _mm512_sub_ps(required, covered));
+  }
+  return i;
+}
+#elif defined(__AVX2__)
+// 8 rows at a time; returns the first row left for the scalar loop.
+int FinishOpeningRowsVector(const OpeningWalkColumns& w, const int32_t* rows, int count) {
+  const __m256 zero = _mm256_setzero_ps(), one = _mm256_set1_ps(1.0f);
+  const __m256 w_required = _mm256_set1_ps(kRequiredSkillWeight), w_core = _mm256_set1_ps(kCoreExtraWeight),
+               w_desired = _mm256_set1_ps(kDesiredSkillWeight);
+  int i = 0;
+  for (; i + 8 <= count; i += 8) {
+    const __m256i row = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rows + i));
+    const __m256i code = _mm256_i32gather_epi32(w.rome, row, 4);
+    // All ones where code >= 0 (code > -1), the mask the masked gathers take from each lane's sign bit.
+    const __m256 coded = _mm256_castsi256_ps(_mm256_cmpgt_epi32(code, _mm256_set1_epi32(-1)));
+    _mm256_storeu_ps(w.occupation + i, _mm256_mask_i32gather_ps(zero, w.best_by_rome, code, coded, 4));
+    _mm256_storeu_ps(w.credited + i, w.credited_by_rome == nullptr
+                                         ? zero
+                                         : _mm256_mask_i32gather_ps(zero, w.credited_by_rome, code, coded, 4));
+    const __m256 required = _mm256_i32gather_ps(w.required_count, row, 4);
+    const __m256 covered = _mm256_loadu_ps(w.covered_required + i + 1);
+    const __m256 total = _mm256_add_ps(
+        _mm256_add_ps(_mm256_mul_ps(w_required, required),
+                      _mm256_mul_ps(w_core, _mm256_i32gather_ps(w.core_count, row, 4))),
+        _mm256_mul_ps(w_desired, _mm256_i32gather_ps(w.desired_count, row, 4)));
+    const __m256 met = _mm256_add_ps(
+        _mm256_add_ps(_mm256_mul_ps(w_required, covered),
+                      _mm256_mul_ps(w_core, _mm256_loadu_ps(w.covered_core + i + 1))),
+        _mm256_mul_ps(w_desired, _mm256_loadu_ps(w.covered_desired + i + 1)));
+    const __m256 none = _mm256_cmp_ps(total, zero, _CMP_LE_OQ);
+    _mm256_storeu_ps(w.skills + i, _mm256_blendv_ps(_mm256_div_ps(met, total), one, none));
+    _mm256_storeu_ps(w.missing_required + i, _mm256_sub_ps(required, covered));
+  }
+  return i;
+}
+#else
+int FinishOpeningRowsVector(const OpeningWalkColumns&, const int32_t*, int) { return 0; }
+#endif
+
+void FinishWalkedOpenings(const OpeningSegment& segment, const RowSelection& selection, const float* best_by_rome,
+                          const float* credited_by_rome, WalkedCriteria* out) {
+  const OpeningWalkColumns w{segment.rome.data(),
+                             segment.required_skill_count.data(),
+                             segment.desired_skill_count.data(),
+                             segment.core_skill_count.data(),
+                             best_by_rome,
+                             credited_by_rome,
+                             out->covered_required.data(),
+                             out->covered_desired.data(),
+                             out->covered_core.data(),
+                             out->occupation.data(),
+                             out->credited_experience_months.data(),
+                             out->skills.data(),
+                             out->missing_required.data()};
+  const int32_t* rows = selection.rows.data();
+  FinishOpeningRowsScalar(w, rows, FinishOpeningRowsVector(w, rows, selection.count), selection.count);
+}
+
 }  // namespace
 
 __attribute__((visibility("default"))) const KernelPath& Path() {
@@ -424,6 +547,7 @@ __attribute__((visibility("default"))) const KernelPath& Path() {
       .gather_candidate_rows = GatherCandidates,
       .gather_opening_rows = GatherOpenings,
       .drop_opening_rows_below = DropRowsBelow,
+      .finish_opening_walk = FinishWalkedOpenings,
   };
   return kPath;
 }

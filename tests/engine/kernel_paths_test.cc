@@ -1,14 +1,17 @@
 // Every vector path of the kernels this CPU supports (engine/scoring/kernel_dispatch.h) gives the scalar
 // peer's top-k, in both directions, with and without the row selection (near-misses scan every row),
-// and its matches agree with the one-pair path run on the same vector path.
+// and its matches agree with the one-pair path run on the same vector path; the opening walk, whose per-row
+// part runs on the vector path, gives every path the one-pair walk's values.
 #include <algorithm>
 #include <cmath>
 #include <set>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "benchmarks/peers/scalar_peer.h"
 #include "engine/index/match_index.h"
 #include "engine/sample/cohort_generator.h"
+#include "engine/scoring/criteria_walks.h"
 #include "engine/scoring/kernel_dispatch.h"
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
@@ -98,6 +101,71 @@ TEST_F(KernelPathsTest, EveryPathGivesTheScalarPeersTopK) {
     }
     EXPECT_GT(non_empty, 40) << path->name;  // the comparison is not vacuous
   }
+}
+
+// A selection of every `step`-th row of [0, used_rows) from `first`, as the selections set it.
+scoring::RowSelection EveryNthRow(int used_rows, int first, int step) {
+  scoring::RowSelection selection;
+  selection.rows.assign(OpeningSegment::kRows, 0);
+  selection.slot.assign(OpeningSegment::kRows, 0);
+  for (int row = first; row < used_rows; row += step) {
+    selection.rows[selection.count] = row;
+    selection.slot[row] = ++selection.count;
+  }
+  selection.begin_row = first;
+  selection.end_row = selection.count == 0 ? first : selection.rows[selection.count - 1] + 1;
+  return selection;
+}
+
+// WalkOpeningSegment's per-row part (FinishOpeningWalk) runs on the vector path: on every path, every
+// row of every opening segment, selected in full or one in three, walks to exactly the values of the
+// one-pair walk (WalkPair, plain scalar code), a cleared row to 0, and with experience off no months.
+TEST_F(KernelPathsTest, TheOpeningWalkGivesThePairWalksValuesOnEveryPath) {
+  for (size_t i = 0; i < openings_.size(); i += 7) ASSERT_TRUE(index_->RemoveOpening(openings_[i]->id()));
+  const auto snapshot = index_->OpeningSnapshot();
+  int64_t live_rows = 0, cleared_rows = 0, partial_rows = 0;
+  for (const scoring::KernelPath* path : scoring::SupportedKernelPaths()) {
+    ASSERT_TRUE(scoring::UseKernelPath(path->name).ok());
+    scoring::WalkedCriteria walked, pair;
+    for (size_t c = 0; c < candidates_.size(); c += 211) {
+      const ResolvedCandidate& candidate = *candidates_[c];
+      const std::vector<float> best = scoring::BestOccupationScoresFrom(index_->relations(), candidate);
+      for (const auto& segment_ptr : snapshot->segments) {
+        const OpeningSegment& segment = *segment_ptr;
+        if (segment.used_rows == 0) continue;
+        for (const auto& [first, step] : {std::pair{0, 1}, std::pair{1, 3}}) {
+          for (bool experience : {true, false}) {
+            const scoring::RowSelection selection = EveryNthRow(segment.used_rows, first, step);
+            scoring::WalkOpeningSegment(segment, candidate, best, selection, &walked, experience);
+            for (int i = 0; i < selection.count; ++i) {
+              const int row = selection.rows[i];
+              const std::string where = absl::StrCat(path->name, " candidate ", candidate.id(), " row ", row);
+              if (segment.alive[row] < 0.5f) {
+                ++cleared_rows;
+                EXPECT_EQ(walked.occupation[i], 0.0f) << where;
+                EXPECT_EQ(walked.credited_experience_months[i], 0.0f) << where;
+                continue;
+              }
+              (step == 1 ? live_rows : partial_rows) += 1;
+              scoring::WalkPair(candidate, *segment.record(row), index_->relations(), &pair);
+              EXPECT_EQ(walked.occupation[i], pair.occupation[0]) << where;
+              EXPECT_EQ(walked.skills[i], pair.skills[0]) << where;
+              EXPECT_EQ(walked.missing_required[i], pair.missing_required[0]) << where;
+              EXPECT_EQ(walked.credited_experience_months[i], experience ? pair.credited_experience_months[0] : 0.0f)
+                  << where;
+            }
+            for (int i = selection.count; i < selection.padded(); ++i) {
+              EXPECT_EQ(walked.occupation[i], 0.0f);
+              EXPECT_EQ(walked.skills[i], 0.0f);
+            }
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(live_rows, 10000);
+  EXPECT_GT(partial_rows, 3000);
+  EXPECT_GT(cleared_rows, 100);
 }
 
 TEST_F(KernelPathsTest, AnUnsupportedPathIsRefused) {
