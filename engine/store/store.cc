@@ -70,7 +70,7 @@ absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
   return absl::InternalError(message);
 }
 
-rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache) {
+rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>& cache, bool defer_compactions) {
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = cache;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));  // point lookups of absent ids skip files
@@ -80,6 +80,7 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const std::shared_ptr<rocksdb::Cache>
   // import most ids are new, so most of those lookups are misses that would otherwise search the memtable.
   family.memtable_prefix_bloom_size_ratio = 0.02;
   family.memtable_whole_key_filtering = true;
+  family.disable_auto_compactions = defer_compactions;  // StoreOptions::defer_compactions
   return family;
 }
 
@@ -133,7 +134,7 @@ void WriteSet::PutAudit(std::string key, std::string value) {
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir, const StoreOptions& options) {
   const rocksdb::DBOptions db_options = DatabaseOptions(options);
   const rocksdb::ColumnFamilyOptions family_options =
-      FamilyOptions(rocksdb::NewLRUCache(std::max<size_t>(options.block_cache_mib, 1) << 20));
+      FamilyOptions(rocksdb::NewLRUCache(std::max<size_t>(options.block_cache_mib, 1) << 20), options.defer_compactions);
 
   // Open every family the directory has (a newer minor version may have added some) plus ours.
   std::vector<std::string> names(kFamilyNames.begin(), kFamilyNames.end());
@@ -221,6 +222,17 @@ absl::Status Store::CommitUnsynced(const WriteSet& writes) { return CommitWith(w
 absl::Status Store::SyncLog() {
   PASSERELLE_RETURN_IF_ERROR(CheckWritable());
   return NoteWrite(FromRocks(db_->SyncWAL(), "syncing the write-ahead log"));
+}
+
+absl::Status Store::ResumeCompactions() {
+  if (!options_.defer_compactions) return absl::OkStatus();
+  options_.defer_compactions = false;
+  // SetOptions also schedules whatever compaction the families' files now call for.
+  for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+    PASSERELLE_RETURN_IF_ERROR(
+        FromRocks(db_->SetOptions(handle, {{"disable_auto_compactions", "false"}}), "resuming compactions"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Store::CommitWith(const WriteSet& writes, bool sync) {

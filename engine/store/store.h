@@ -84,6 +84,11 @@ struct StoreOptions {
   // Size of the block cache shared by all families, in MiB.
   // Default: 64
   size_t block_cache_mib = 64;
+  // Open with RocksDB's automatic compactions off until ResumeCompactions(). A start-up reads every record
+  // once: compacting the files it reads at the same time took a core of a 2-core machine from the index
+  // rebuild (about a fifth of the start-up at 1M candidates, docs/benchmarks.md "Start-up, round three").
+  // Default: false
+  bool defer_compactions = false;
 };
 
 // Puts and deletes applied together by Store::Commit, in the order they were added.
@@ -155,6 +160,9 @@ class Store {
   absl::Status CommitUnsynced(const WriteSet& writes);
   // Fsyncs the write-ahead log: every batch written before the call is then durable.
   absl::Status SyncLog();
+  // Turns RocksDB's automatic compactions back on after an Open() with defer_compactions, and lets it
+  // schedule the compactions it put off. A no-op otherwise.
+  absl::Status ResumeCompactions();
 
   // The stored key of record `id` of `organisation` (a keyed hash, see record_key.h).
   std::string RecordKey(absl::string_view organisation, absl::string_view id) const {

@@ -1,7 +1,9 @@
 // The catalog's load and write paths: a start-up on several threads gives the same index and the same
 // invalid list as on one; an id is unique within its organisation only (another organisation's put
 // makes a record of its own); a rejected record changes nothing stored; concurrent puts of the same ids
-// leave RocksDB and the index agreeing; the date fast path agrees with ParseDay / FormatDay.
+// leave RocksDB and the index agreeing; the date fast path agrees with ParseDay / FormatDay; RocksDB
+// compacts only once the start-up has read the records.
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -140,6 +142,64 @@ TEST(CatalogLoadTest, EmptyStoreLoadsNothing) {
   ASSERT_NE(catalog, nullptr);
   EXPECT_EQ(catalog->load_report().candidates_loaded, 0);
   EXPECT_TRUE(catalog->load_report().invalid.empty());
+}
+
+// The table files on disk: five flushes make five, a compaction merges them into fewer.
+int TableFiles(const std::string& dir) {
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) files += entry.path().extension() == ".sst";
+  return files;
+}
+
+// Waits up to 20 s for RocksDB's background compactions to leave fewer than `files` table files.
+bool TableFilesFallBelow(const std::string& dir, int files) {
+  for (int i = 0; i < 200; ++i) {
+    if (TableFiles(dir) < files) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+// Five flushed files, each from its own open (a clean close flushes): RocksDB compacts from four.
+void WriteFiveLevelZeroFiles(const std::string& dir) {
+  for (int round = 0; round < 5; ++round) {
+    StoreOptions options;
+    options.defer_compactions = true;  // else an open could compact the earlier rounds' files
+    auto store = Store::Open(dir, options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    WriteSet writes;
+    for (int i = 0; i < 50; ++i) {
+      Candidate candidate = MasonCandidate(absl::StrCat("c-", round, "-", i));
+      candidate.owner_id = "sample";
+      writes.PutRecord(RecordKind::kCandidate, (*store)->RecordKey("sample", candidate.id),
+                       EncodeStoredValue(0, CandidateToProto(candidate).SerializeAsString()));
+    }
+    ASSERT_TRUE((*store)->Commit(writes).ok());
+  }
+}
+
+TEST(StoreCompactionsTest, DeferredUntilResumedThenRun) {
+  TempDir dir;
+  WriteFiveLevelZeroFiles(dir.path());
+  StoreOptions options;
+  options.defer_compactions = true;
+  auto store = Store::Open(dir.path(), options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  ASSERT_GE(TableFiles(dir.path()), 5);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_GE(TableFiles(dir.path()), 5) << "a compaction ran while deferred";
+  ASSERT_TRUE((*store)->ResumeCompactions().ok());
+  EXPECT_TRUE(TableFilesFallBelow(dir.path(), 5)) << TableFiles(dir.path()) << " table files left";
+}
+
+// A start-up reads every record before RocksDB compacts the files it reads; once serving, it compacts.
+TEST(StoreCompactionsTest, ACatalogCompactsOnceItsIndexIsBuilt) {
+  TempDir dir;
+  WriteFiveLevelZeroFiles(dir.path());
+  auto catalog = OpenCatalog(dir.path());
+  ASSERT_NE(catalog, nullptr);
+  EXPECT_EQ(catalog->load_report().candidates_loaded, 250);
+  EXPECT_TRUE(TableFilesFallBelow(dir.path(), 5)) << TableFiles(dir.path()) << " table files left";
 }
 
 Candidate Owned(const std::string& id, const std::string& owner, int french_hours = 0) {
