@@ -509,8 +509,8 @@ def round_two_targets(matches, micros, batches, server):
 PROFILE_SUBJECTS = [
     ("server-match_openings", "passerelle-server answering MatchOpenings at concurrency 1 (passerelle-load, 5 s)"),
     ("server-match_candidates", "passerelle-server answering MatchCandidates at concurrency 1 (passerelle-load, 5 s)"),
-    ("import-server", "passerelle-server during `passerelle import candidates`"),
-    ("import-client", "the `passerelle import candidates` client"),
+    ("import-server", "passerelle-server during `passerelle import candidates` (a second run, into a fresh server)"),
+    ("import-client", "the `passerelle import candidates` client (the second run)"),
     ("durability", "the durability benchmark (raw RocksDB, synced import and start-up phases together)"),
     ("batch", "the batch benchmark (re-rank, scalar peer slice, assignment)"),
     ("micro-", "the micro benchmark at {} (every kernel and top-k case together)"),
