@@ -10,7 +10,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_replace.h"
 #include "engine/model/dates.h"
 #include "engine/model/language_columns.h"
 #include "engine/model/offer_fields.h"
@@ -32,10 +31,12 @@ constexpr const char* kContractNames[] = {"CDI", "CDD", "CDD d'usage", "intérim
 
 // French decimal comma for displayed numbers.
 std::string FrNumber(double v, int decimals) {
-  return absl::StrReplaceAll(absl::StrFormat("%.*f", decimals, v), {{".", ","}});
+  std::string out = absl::StrFormat("%.*f", decimals, v);
+  std::replace(out.begin(), out.end(), '.', ',');
+  return out;
 }
-std::string Km(float km) { return absl::StrFormat("%.0f", std::round(km)); }
-std::string Hours(float h) { return absl::StrFormat("%.0f", std::round(h)); }
+std::string Km(float km) { return WholeNumber(km); }
+std::string Hours(float h) { return WholeNumber(h); }
 std::string Plural(int n, absl::string_view word) { return absl::StrCat(n, " ", word, n == 1 ? "" : "s"); }
 
 // "CDI, CDD" for a ContractBit mask; 0 accepts any.
@@ -117,12 +118,21 @@ Sentence OccupationReason(const ResolvedCandidate& c, const ResolvedOpening& o, 
 }
 
 // Skill items of `items` the candidate lacks, as code_ogr.
+// Both lists are sorted: one merge, as std::set_difference (an item listed twice and held once is missing
+// once), writing the codes straight into one vector sized once.
 std::vector<int64_t> Missing(const std::vector<int32_t>& items, const ResolvedCandidate& c, const ReferenceData& data) {
-  std::vector<int32_t> missing;
-  std::set_difference(items.begin(), items.end(), c.skill_indices.begin(), c.skill_indices.end(),
-                      std::back_inserter(missing));
   std::vector<int64_t> codes;
-  for (int32_t i : missing) codes.push_back(data.skills()[i].code_ogr);
+  codes.reserve(items.size());
+  auto held = c.skill_indices.begin();
+  const auto held_end = c.skill_indices.end();
+  for (const int32_t item : items) {
+    while (held != held_end && *held < item) ++held;
+    if (held != held_end && *held == item) {
+      ++held;
+      continue;
+    }
+    codes.push_back(data.skills()[item].code_ogr);
+  }
   return codes;
 }
 
@@ -143,8 +153,8 @@ Sentence SkillsReason(const ResolvedOpening& o, const Explanation& e, const Refe
     const int have = required - static_cast<int>(e.missing_required_skills.size());
     Sentence s = PASSERELLE_SAY(
         w,
-        absl::StrFormat("L'offre ne liste aucune compétence : %d sur %d compétence(s) cœur du métier", have, required),
-        absl::StrFormat("The opening lists no skill items: %d of the occupation's %d core item(s)", have, required));
+        absl::StrCat("L'offre ne liste aucune compétence : ", have, " sur ", required, " compétence(s) cœur du métier"),
+        absl::StrCat("The opening lists no skill items: ", have, " of the occupation's ", required, " core item(s)"));
     if (!e.missing_core_skills.empty()) {
       if (w.fr) absl::StrAppend(&s.fr, " ; manquent : ", SkillList(e.missing_core_skills, data, true));
       if (w.en) absl::StrAppend(&s.en, "; missing: ", SkillList(e.missing_core_skills, data, false));
@@ -155,9 +165,8 @@ Sentence SkillsReason(const ResolvedOpening& o, const Explanation& e, const Refe
   const int have_des = desired - static_cast<int>(e.missing_desired_skills.size());
   Sentence s = PASSERELLE_SAY(
       w,
-      absl::StrFormat("%d compétence(s) requise(s) sur %d, %d souhaitée(s) sur %d", have_req, required, have_des,
-                      desired),
-      absl::StrFormat("%d of %d required and %d of %d desired skill items", have_req, required, have_des, desired));
+      absl::StrCat(have_req, " compétence(s) requise(s) sur ", required, ", ", have_des, " souhaitée(s) sur ", desired),
+      absl::StrCat(have_req, " of ", required, " required and ", have_des, " of ", desired, " desired skill items"));
   if (!e.missing_core_skills.empty()) {  // core items first: they weigh kCoreSkillWeight
     if (w.fr) absl::StrAppend(&s.fr, " ; manquent, cœur du métier : ", SkillList(e.missing_core_skills, data, true));
     if (w.en)

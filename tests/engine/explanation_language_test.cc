@@ -1,10 +1,14 @@
 // Sentences in the language asked only (SentenceLanguages): French alone and English alone give, word for
-// word, each side of the two-language explanation, leave the other side empty, and change no number.
+// word, each side of the two-language explanation, leave the other side empty, and change no number. The
+// whole numbers of sentences (km, hours, euros) are written as printf's "%.0f" writes them.
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "engine/model/dates.h"
@@ -14,6 +18,7 @@
 #include "engine/scoring/pair_kernel.h"
 #include "engine/scoring/profile.h"
 #include "engine/scoring/resolution.h"
+#include "engine/scoring/sentence_words.h"
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
 
@@ -88,6 +93,19 @@ TEST_F(ExplanationLanguageTest, BlockerSentenceInOneLanguage) {
   EXPECT_TRUE(fr.en.empty());
   EXPECT_EQ(en.en, both.en);
   EXPECT_TRUE(en.fr.empty());
+}
+
+TEST(WholeNumberTest, WritesWhatPrintfWritesOfTheRoundedValue) {
+  std::vector<double> values = {0.0, -0.0, 0.4, -0.4, 0.5, -0.5, 1.5, 2.5, -2.5, 1e15, -1e15, 1e20, 123456789.5,
+                                std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
+                                std::numeric_limits<double>::quiet_NaN()};
+  for (int i = -40000; i <= 40000; ++i) values.push_back(i * 0.025);  // every half and quarter in [-1000, 1000]
+  for (float km = 0.0f; km < 2000.0f; km += 0.37f) values.push_back(km);
+  for (double value : values) {
+    EXPECT_EQ(WholeNumber(value), absl::StrFormat("%.0f", std::round(value))) << value;
+  }
+  EXPECT_EQ(WholeNumber(-0.2), "-0");  // as before: printf keeps the sign of a negative zero
+  EXPECT_EQ(WholeNumber(41.5), "42");  // half away from zero, not printf's half to even
 }
 
 }  // namespace
