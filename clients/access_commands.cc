@@ -12,7 +12,7 @@
 namespace passerelle::clients {
 namespace {
 
-using Stub = v1::Access::Stub;
+using AccessStub = v1::Access::Stub;
 
 std::string KeyTable(const google::protobuf::RepeatedPtrField<v1::KeyInfo>& keys) {
   Table table({{"id"}, {"organisation"}, {"role"}, {"created"}, {"expires"}, {"revoked"}, {"description"}});
@@ -33,7 +33,7 @@ absl::StatusOr<CommandOutcome> CreateKey(Session& session, const ParsedArgs& arg
   PASSERELLE_ASSIGN_OR_RETURN(double days, args.GetDouble("ttl-days", 0, 0, 36500));
   request.set_ttl_seconds(static_cast<int64_t>(days * 86400));
   v1::CreateKeyResponse response;
-  PASSERELLE_RETURN_IF_ERROR(CallAccess(session, &Stub::CreateKey, request, response));
+  PASSERELLE_RETURN_IF_ERROR(CallAccess(session, &AccessStub::CreateKey, request, response));
   if (args.Has("secret-only")) {
     session.out() << response.secret() << "\n";
   } else if (session.json()) {
@@ -51,14 +51,14 @@ absl::StatusOr<CommandOutcome> ListKeys(Session& session, const ParsedArgs& args
   v1::ListKeysRequest request;
   request.set_organisation(args.Get("organisation"));
   v1::ListKeysResponse response;
-  PASSERELLE_RETURN_IF_ERROR(CallAccess(session, &Stub::ListKeys, request, response));
+  PASSERELLE_RETURN_IF_ERROR(CallAccess(session, &AccessStub::ListKeys, request, response));
   session.json() ? PrintJson(session, response) : void(session.out() << KeyTable(response.keys()));
   return CommandOutcome{};
 }
 
 absl::StatusOr<CommandOutcome> WhoAmI(Session& session, const ParsedArgs& args) {
   v1::WhoAmIResponse response;
-  PASSERELLE_RETURN_IF_ERROR(CallAccess(session, &Stub::WhoAmI, v1::WhoAmIRequest(), response));
+  PASSERELLE_RETURN_IF_ERROR(CallAccess(session, &AccessStub::WhoAmI, v1::WhoAmIRequest(), response));
   if (session.json()) {
     PrintJson(session, response);
   } else {
@@ -74,7 +74,7 @@ absl::StatusOr<CommandOutcome> RevokeKey(Session& session, const ParsedArgs& arg
   v1::RevokeKeyRequest request;
   request.set_key_id(args.positionals()[0]);
   v1::RevokeKeyResponse response;
-  PASSERELLE_RETURN_IF_ERROR(CallAccess(session, &Stub::RevokeKey, request, response));
+  PASSERELLE_RETURN_IF_ERROR(CallAccess(session, &AccessStub::RevokeKey, request, response));
   if (session.json()) {
     PrintJson(session, response);
   } else {
@@ -90,7 +90,7 @@ absl::StatusOr<CommandOutcome> PutShare(Session& session, const ParsedArgs& args
   request.mutable_agreement()->set_owner_organisation(args.positionals()[0]);
   request.mutable_agreement()->set_reader_organisation(args.positionals()[1]);
   v1::PutSharingAgreementResponse response;
-  PASSERELLE_RETURN_IF_ERROR(CallAccess(session, &Stub::PutSharingAgreement, request, response));
+  PASSERELLE_RETURN_IF_ERROR(CallAccess(session, &AccessStub::PutSharingAgreement, request, response));
   if (session.json()) {
     PrintJson(session, response);
   } else {
@@ -106,7 +106,7 @@ absl::StatusOr<CommandOutcome> DeleteShare(Session& session, const ParsedArgs& a
   request.set_owner_organisation(args.positionals()[0]);
   request.set_reader_organisation(args.positionals()[1]);
   v1::DeleteSharingAgreementResponse response;
-  PASSERELLE_RETURN_IF_ERROR(CallAccess(session, &Stub::DeleteSharingAgreement, request, response));
+  PASSERELLE_RETURN_IF_ERROR(CallAccess(session, &AccessStub::DeleteSharingAgreement, request, response));
   if (!session.json()) session.out() << "Agreement ended.\n";
   return CommandOutcome{};
 }
@@ -114,7 +114,7 @@ absl::StatusOr<CommandOutcome> DeleteShare(Session& session, const ParsedArgs& a
 absl::StatusOr<CommandOutcome> ListShares(Session& session, const ParsedArgs& args) {
   v1::ListSharingAgreementsResponse response;
   PASSERELLE_RETURN_IF_ERROR(
-      CallAccess(session, &Stub::ListSharingAgreements, v1::ListSharingAgreementsRequest(), response));
+      CallAccess(session, &AccessStub::ListSharingAgreements, v1::ListSharingAgreementsRequest(), response));
   if (session.json()) {
     PrintJson(session, response);
   } else {

@@ -24,8 +24,6 @@ namespace {
 using Stub = v1::Matching::Stub;
 
 // The largest k the server accepts by default (its --max_k flag); the server has the last word.
-constexpr int64_t kMaxK = 1000;
-
 std::vector<OptionSpec> CohortOptions() {
   return {
       {"owner", "ID", "Your organisation (the key's); any other is refused. Default: the key's organisation."},
@@ -87,7 +85,7 @@ void FetchTitles(Session& session, const Ids& ids, absl::flat_hash_map<std::stri
 // the names and the range.
 absl::Status FillExposure(const ParsedArgs& args, v1::RerankRequest& request) {
   for (std::string& attribute : SplitList(args.Get("exposure"))) request.add_exposure_attributes(std::move(attribute));
-  PASSERELLE_ASSIGN_OR_RETURN(int64_t slots, args.GetInt("slots", 0, 0, kMaxK));
+  PASSERELLE_ASSIGN_OR_RETURN(int64_t slots, args.GetInt("slots", 0, 0, kMaxListLength));
   request.set_slots_per_opening(static_cast<int32_t>(slots));
   if (!args.Has("min-exposure")) return absl::OkStatus();
   const std::string text = args.Get("min-exposure");
@@ -132,7 +130,7 @@ absl::StatusOr<CommandOutcome> PrintRerankSummary(Session& session, const Parsed
 absl::StatusOr<CommandOutcome> Rerank(Session& session, const ParsedArgs& args) {
   v1::RerankRequest request;
   PASSERELLE_RETURN_IF_ERROR(FillExposure(args, request));
-  PASSERELLE_ASSIGN_OR_RETURN(int64_t k, args.GetInt("k", 10, 1, kMaxK));
+  PASSERELLE_ASSIGN_OR_RETURN(int64_t k, args.GetInt("k", 10, 1, kMaxListLength));
   PASSERELLE_ASSIGN_OR_RETURN(int64_t show, args.GetInt("show", 3, 0, 1000));
   PASSERELLE_ASSIGN_OR_RETURN(int64_t every, args.GetInt("progress-every", 1000, 1, 1000000000));
   request.set_k(static_cast<int32_t>(k));
@@ -228,7 +226,7 @@ absl::StatusOr<CommandOutcome> Assign(Session& session, const ParsedArgs& args) 
   PASSERELLE_ASSIGN_OR_RETURN(v1::AssignmentMechanism mechanism, ParseMechanism(args.Get("mechanism", "optimal")));
   PASSERELLE_ASSIGN_OR_RETURN(v1::AssignmentObjective objective, ParseObjective(args.Get("objective", "score")));
   request.set_objective(objective);
-  PASSERELLE_ASSIGN_OR_RETURN(int64_t pool, args.GetInt("pool", 50, 1, kMaxK));
+  PASSERELLE_ASSIGN_OR_RETURN(int64_t pool, args.GetInt("pool", 50, 1, kMaxListLength));
   PASSERELLE_ASSIGN_OR_RETURN(int64_t cap, args.GetInt("cap", 0, 0, 1000000));
   PASSERELLE_ASSIGN_OR_RETURN(double share, args.GetDouble("reserve-share", 0, 0, 1));
   PASSERELLE_ASSIGN_OR_RETURN(int64_t show, args.GetInt("show", 10, 0, 1000000));

@@ -28,8 +28,6 @@ std::string Thousands(int64_t n) {
   return n < 0 ? "-" + out : out;
 }
 
-std::string Percent(double share) { return absl::StrFormat("%.1f%%", 100 * share); }
-
 std::string Seconds(double s) { return s < 10 ? absl::StrFormat("%.2f s", s) : absl::StrFormat("%.1f s", s); }
 
 std::string Signed(int64_t n) { return n > 0 ? "+" + Thousands(n) : Thousands(n); }

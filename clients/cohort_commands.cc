@@ -15,9 +15,7 @@
 namespace passerelle::clients {
 namespace {
 
-constexpr int64_t kMaxK = 1000;
-
-absl::StatusOr<v1::AssignmentObjective> ParseObjective(const std::string& name) {
+absl::StatusOr<v1::AssignmentObjective> ParseCohortObjective(const std::string& name) {
   const std::string lower = absl::AsciiStrToLower(name);
   if (lower == "people") return v1::ASSIGNMENT_OBJECTIVE_MAX_PEOPLE_PLACED;
   if (lower == "score") return v1::ASSIGNMENT_OBJECTIVE_MAX_TOTAL_SCORE;
@@ -97,8 +95,8 @@ absl::StatusOr<CommandOutcome> FormCohorts(Session& session, const ParsedArgs& a
   PASSERELLE_ASSIGN_OR_RETURN(int64_t min_size, args.GetInt("min-size", 10, 1, 1000));
   PASSERELLE_ASSIGN_OR_RETURN(int64_t max_size, args.GetInt("max-size", std::max<int64_t>(15, min_size), 1, 1000));
   if (min_size > max_size) return UsageError("--min-size must not exceed --max-size");
-  PASSERELLE_ASSIGN_OR_RETURN(v1::AssignmentObjective objective, ParseObjective(args.Get("objective", "people")));
-  PASSERELLE_ASSIGN_OR_RETURN(int64_t pool, args.GetInt("pool", 0, 0, kMaxK));
+  PASSERELLE_ASSIGN_OR_RETURN(v1::AssignmentObjective objective, ParseCohortObjective(args.Get("objective", "people")));
+  PASSERELLE_ASSIGN_OR_RETURN(int64_t pool, args.GetInt("pool", 0, 0, kMaxListLength));
   PASSERELLE_ASSIGN_OR_RETURN(int64_t show, args.GetInt("show", 10, 0, 1000000));
   PASSERELLE_ASSIGN_OR_RETURN(int64_t left_out, args.GetInt("max-left-out", 1000, 0, 1000000));
   request.set_min_cohort_size(static_cast<int32_t>(min_size));

@@ -11,6 +11,7 @@
 #ifndef PASSERELLE_CLIENTS_COMMAND_H_
 #define PASSERELLE_CLIENTS_COMMAND_H_
 
+#include <cstdint>
 #include <functional>
 #include <iosfwd>
 #include <string>
@@ -27,6 +28,9 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitServerError = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitImportRejected = 3;
+
+// The longest list an option may ask for (--k, --pool, --slots, --near-misses, --reasons).
+inline constexpr int64_t kMaxListLength = 1000;
 
 // What a command's run function returns besides a status: the exit code on success (an import with
 // rejected lines succeeds but exits 3).

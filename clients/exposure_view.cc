@@ -44,8 +44,6 @@ std::vector<v1::GroupExposure> InOrder(const v1::ExposureByAttribute& report) {
   return groups;
 }
 
-std::string Percent(double share) { return absl::StrFormat("%.1f%%", 100 * share); }
-
 std::string ExposureTable(const v1::ExposureByAttribute& plain, const v1::ExposureByAttribute* fair, Language l) {
   std::vector<Column> columns = {{Label(l, "group", "groupe")},
                                  {Label(l, "of the cohort", "de la cohorte"), Align::kRight},

@@ -13,8 +13,6 @@ namespace {
 using Stub = v1::Matching::Stub;
 
 // The largest k the server accepts by default (its --max_k flag); the server has the last word.
-constexpr int64_t kMaxK = 1000;
-
 std::vector<OptionSpec> RankingOptions() {
   return {
       {"k", "N", "How many results. Default: 10."},
@@ -30,11 +28,11 @@ std::vector<OptionSpec> RankingOptions() {
 // The options both match commands share, into their request.
 template <typename Request>
 absl::Status FillRanking(const Session& session, const ParsedArgs& args, Request& request) {
-  PASSERELLE_ASSIGN_OR_RETURN(int64_t k, args.GetInt("k", 10, 1, kMaxK));
+  PASSERELLE_ASSIGN_OR_RETURN(int64_t k, args.GetInt("k", 10, 1, kMaxListLength));
   PASSERELLE_ASSIGN_OR_RETURN(double min_score, args.GetDouble("min-score", 0, 0, 1));
   PASSERELLE_ASSIGN_OR_RETURN(double max_km, args.GetDouble("max-distance-km", 0, 0, 20000));
-  PASSERELLE_ASSIGN_OR_RETURN(int64_t near_misses, args.GetInt("near-misses", 0, 0, kMaxK));
-  PASSERELLE_ASSIGN_OR_RETURN(int64_t reasons, args.GetInt("reasons", 3, 0, kMaxK));
+  PASSERELLE_ASSIGN_OR_RETURN(int64_t near_misses, args.GetInt("near-misses", 0, 0, kMaxListLength));
+  PASSERELLE_ASSIGN_OR_RETURN(int64_t reasons, args.GetInt("reasons", 3, 0, kMaxListLength));
   request.set_k(static_cast<int32_t>(k));
   request.set_min_score(static_cast<float>(min_score));
   request.set_max_distance_km(static_cast<float>(max_km));
@@ -77,7 +75,7 @@ MatchListView ListView(Session& session, const ParsedArgs& args, std::string kin
   MatchListView view;
   view.kind = std::move(kind);
   view.heading = std::move(heading);
-  view.reasons = static_cast<int>(args.GetInt("reasons", 3, 0, kMaxK).value_or(3));
+  view.reasons = static_cast<int>(args.GetInt("reasons", 3, 0, kMaxListLength).value_or(3));
   view.language = session.options().language;
   return view;
 }

@@ -89,6 +89,8 @@ std::string Table::Render() const {
 
 std::string FormatScore(double value) { return absl::StrFormat("%.2f", value); }
 
+std::string Percent(double share) { return absl::StrFormat("%.1f%%", 100 * share); }
+
 std::string FormatKm(double km) {
   if (km < 1) return "<1 km";
   return km < 100 ? absl::StrFormat("%.1f km", km) : absl::StrFormat("%.0f km", km);

@@ -56,6 +56,8 @@ std::string Wrap(absl::string_view text, size_t width, absl::string_view indent)
 std::string FormatScore(double value);
 // "12.3 km"; "<1 km" under one kilometre, where precision would mislead (commune centroids).
 std::string FormatKm(double km);
+// "12.5%": a share in [0, 1] with one decimal.
+std::string Percent(double share);
 
 }  // namespace passerelle::clients
 

@@ -16,7 +16,7 @@
 #include "tests/cluster/fake_log.h"
 #include "tests/server/test_util.h"
 
-namespace passerelle::server {
+namespace passerelle::server::access_cluster_test {
 namespace {
 
 using ::passerelle::cluster::testing::FakeLog;
@@ -338,4 +338,4 @@ TEST(ClusterAccessTest, AKeysEntryIsAppliedOnceItsSequenceIsStoredWithIt) {
 }
 
 }  // namespace
-}  // namespace passerelle::server
+}  // namespace passerelle::server::access_cluster_test

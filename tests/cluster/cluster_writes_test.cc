@@ -22,7 +22,7 @@
 #include "tests/cluster/fake_log.h"
 #include "tests/server/test_util.h"
 
-namespace passerelle::server {
+namespace passerelle::server::cluster_writes_test {
 namespace {
 
 using ::passerelle::cluster::testing::FakeLog;
@@ -293,4 +293,4 @@ TEST(ClusterWritesTest, TwoNodesStartingOnAnEmptyLogCreateOneAdminKey) {
 }
 
 }  // namespace
-}  // namespace passerelle::server
+}  // namespace passerelle::server::cluster_writes_test

@@ -16,7 +16,7 @@
 #include "gtest/gtest.h"
 #include "tests/cluster/nats_test_server.h"
 
-namespace passerelle::cluster::nats {
+namespace passerelle::cluster::nats::jetstream_log_test {
 namespace {
 
 using ::passerelle::cluster::testing::NatsTestCluster;
@@ -208,4 +208,4 @@ TEST_F(JetStreamClusterTest, PayloadOverTheServersLimitIsInvalidArgumentAndTheCo
 }
 
 }  // namespace
-}  // namespace passerelle::cluster::nats
+}  // namespace passerelle::cluster::nats::jetstream_log_test

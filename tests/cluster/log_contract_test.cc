@@ -14,7 +14,7 @@
 #include "tests/cluster/log_harness.h"
 #include "tests/cluster/nats_test_server.h"
 
-namespace passerelle::cluster::testing {
+namespace passerelle::cluster::testing::log_contract_test {
 namespace {
 
 constexpr absl::Duration kTimeout = absl::Seconds(10);
@@ -238,4 +238,4 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<LogImplementation>& info) { return info.param.name; });
 
 }  // namespace
-}  // namespace passerelle::cluster::testing
+}  // namespace passerelle::cluster::testing::log_contract_test

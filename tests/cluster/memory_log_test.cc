@@ -6,7 +6,7 @@
 
 #include "gtest/gtest.h"
 
-namespace passerelle::cluster {
+namespace passerelle::cluster::memory_log_test {
 namespace {
 
 TEST(MemoryLogTest, UnavailableLogRefusesEveryCallUntilAvailableAgain) {
@@ -62,4 +62,4 @@ TEST(MemoryLogTest, ReaderOutlivesTheLog) {
 }
 
 }  // namespace
-}  // namespace passerelle::cluster
+}  // namespace passerelle::cluster::memory_log_test

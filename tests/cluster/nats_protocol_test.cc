@@ -8,7 +8,7 @@
 #include "server/cluster/nats/jetstream_reader.h"
 #include "server/cluster/nats/socket.h"
 
-namespace passerelle::cluster::nats {
+namespace passerelle::cluster::nats::nats_protocol_test {
 namespace {
 
 TEST(NatsProtocolTest, PublishWithoutHeadersIsPubAndWithHeadersIsHpub) {
@@ -105,4 +105,4 @@ TEST(JetStreamWireTest, ApiErrorsBecomeStatuses) {
 }
 
 }  // namespace
-}  // namespace passerelle::cluster::nats
+}  // namespace passerelle::cluster::nats::nats_protocol_test

@@ -19,7 +19,7 @@
 #include "tests/common/temp_dir.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::cluster {
+namespace passerelle::cluster::node_apply_test {
 namespace {
 
 using ::passerelle::cluster::testing::FakeLog;
@@ -276,4 +276,4 @@ TEST(LogEntryScopeTest, StoresTheSequenceOnlyWithTheCommitsInsideIt) {
 }
 
 }  // namespace
-}  // namespace passerelle::cluster
+}  // namespace passerelle::cluster::node_apply_test

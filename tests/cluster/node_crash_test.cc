@@ -18,7 +18,7 @@
 #include "tests/common/temp_dir.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::cluster {
+namespace passerelle::cluster::node_crash_test {
 namespace {
 
 using ::passerelle::cluster::testing::FakeLog;
@@ -115,4 +115,4 @@ TEST(NodeCrashTest, KillNineLeavesTheAppliedSequenceAndTheRecordsInAgreement) {
 }
 
 }  // namespace
-}  // namespace passerelle::cluster
+}  // namespace passerelle::cluster::node_crash_test

@@ -16,7 +16,7 @@
 #include "tests/cluster/fake_log.h"
 #include "tests/server/test_util.h"
 
-namespace passerelle::server {
+namespace passerelle::server::node_server_test {
 namespace {
 
 using ::grpc::health::v1::HealthCheckRequest;
@@ -195,4 +195,4 @@ TEST(ClusterServerTest, HealthIsNotServingUntilTheNodeCaughtUp) {
 }
 
 }  // namespace
-}  // namespace passerelle::server
+}  // namespace passerelle::server::node_server_test

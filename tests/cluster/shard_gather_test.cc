@@ -21,7 +21,7 @@
 #include "tests/cluster/fake_log.h"
 #include "tests/server/test_util.h"
 
-namespace passerelle::server {
+namespace passerelle::server::shard_gather_test {
 namespace {
 
 using ::passerelle::cluster::testing::FakeLog;
@@ -204,4 +204,4 @@ TEST_F(ShardGatherTest, PoolsOnlyAnswersPoolsAndNoAssignment) {
 }
 
 }  // namespace
-}  // namespace passerelle::server
+}  // namespace passerelle::server::shard_gather_test

@@ -7,7 +7,7 @@
 #include "server/cluster/shard.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::cluster {
+namespace passerelle::cluster::shard_options_test {
 namespace {
 
 using ::passerelle::engine::testing::SharedReferenceData;
@@ -47,4 +47,4 @@ TEST(ShardOptionsTest, OpeningsAreHeldInTheRegionsWithinTheReachOrWithHousing) {
 }
 
 }  // namespace
-}  // namespace passerelle::cluster
+}  // namespace passerelle::cluster::shard_options_test

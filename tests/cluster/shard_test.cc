@@ -30,7 +30,7 @@
 #include "tests/common/temp_dir.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::cluster {
+namespace passerelle::cluster::shard_test {
 namespace {
 
 using ::passerelle::cluster::testing::FakeLog;
@@ -380,4 +380,4 @@ TEST(ShardJetStreamTest, NationalRerankOverARealLogEqualsOneNode) {
 }
 
 }  // namespace
-}  // namespace passerelle::cluster
+}  // namespace passerelle::cluster::shard_test

@@ -22,7 +22,7 @@
 #include "tests/cluster/cluster_node_options.h"
 #include "tests/server/test_util.h"
 
-namespace passerelle::server {
+namespace passerelle::server::snapshot_join_test {
 namespace {
 
 using ::passerelle::cluster::MemoryLog;
@@ -254,4 +254,4 @@ TEST(SnapshotJoinTest, DISABLED_MeasureSnapshotAgainstReplay) {
 }
 
 }  // namespace
-}  // namespace passerelle::server
+}  // namespace passerelle::server::snapshot_join_test

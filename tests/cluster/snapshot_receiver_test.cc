@@ -14,7 +14,7 @@
 #include "gtest/gtest.h"
 #include "tests/common/temp_dir.h"
 
-namespace passerelle::cluster {
+namespace passerelle::cluster::snapshot_receiver_test {
 namespace {
 
 using ::passerelle::tests::TempDir;
@@ -146,4 +146,4 @@ TEST(SnapshotReceiverTest, BeginClearsWhatAnInterruptedLoadLeft) {
 }
 
 }  // namespace
-}  // namespace passerelle::cluster
+}  // namespace passerelle::cluster::snapshot_receiver_test

@@ -9,7 +9,7 @@
 #include "engine/batch/assignment.h"
 #include "gtest/gtest.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::assignment_objective_test {
 namespace {
 
 // (people placed, total score in 1e-6 units), compared lexicographically in either order.
@@ -185,4 +185,4 @@ TEST(AssignmentObjectiveTest, RejectsAnUnknownObjective) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::assignment_objective_test

@@ -20,7 +20,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::assignment_test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -706,4 +706,4 @@ TEST(AssignmentDeterminismTest, SameInputSameOutputWhateverThePairOrder) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::assignment_test

@@ -18,10 +18,10 @@
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::block_match_test {
 namespace {
 
-constexpr int kCandidates = 3000;
+constexpr int kCandidates = testing::kUnderAddressSanitizer ? 1000 : 3000;
 constexpr int kOpenings = 3000;  // several 1,024-row segments in the busiest régions
 
 class BlockMatchTest : public ::testing::Test {
@@ -453,4 +453,4 @@ TEST_F(BlockMatchTest, NearMissesAreRejected) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::block_match_test

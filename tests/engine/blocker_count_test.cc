@@ -14,7 +14,7 @@
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::blocker_count_test {
 namespace {
 
 using ::passerelle::engine::testing::SharedReferenceData;
@@ -162,4 +162,4 @@ TEST_P(BlockerCountTest, CountsWithoutTheWalksEqualTheFullScansCounts) {
 INSTANTIATE_TEST_SUITE_P(Seeds, BlockerCountTest, ::testing::Values(3, 17));
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::blocker_count_test

@@ -18,7 +18,7 @@
 #include "tests/engine/same_ranking.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::candidate_blocks_test {
 namespace {
 
 using ::passerelle::engine::testing::ExpectSameList;
@@ -301,4 +301,4 @@ TEST_F(CandidateBlocksTest, SelectingSomeBlocksIsTheWholeSelectionRestrictedToTh
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::candidate_blocks_test

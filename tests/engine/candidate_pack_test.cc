@@ -13,7 +13,7 @@
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::candidate_pack_test {
 namespace {
 
 using testing::SharedReferenceData;
@@ -222,4 +222,4 @@ TEST(SegmentSkillsTest, RowsByItemInRowOrder) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::candidate_pack_test

@@ -10,7 +10,7 @@
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::cohort_assignment_test {
 namespace {
 
 constexpr int kCandidates = 1200;
@@ -257,4 +257,4 @@ TEST_F(CohortAssignmentTest, CancellationStopsTheRun) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::cohort_assignment_test

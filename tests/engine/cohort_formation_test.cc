@@ -12,7 +12,7 @@
 
 #include "gtest/gtest.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::cohort_formation_test {
 namespace {
 
 struct Figures {
@@ -249,4 +249,4 @@ TEST(CohortFormationTest, RejectsBadInputNamingTheField) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::cohort_formation_test

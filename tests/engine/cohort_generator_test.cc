@@ -17,7 +17,7 @@
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::cohort_generator_test {
 namespace {
 
 using ::passerelle::engine::testing::SharedReferenceData;
@@ -508,4 +508,4 @@ TEST_F(CohortGeneratorTest, OpeningConditionShares) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::cohort_generator_test

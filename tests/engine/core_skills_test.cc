@@ -9,7 +9,7 @@
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::core_skills_test {
 namespace {
 
 using ::passerelle::engine::testing::MasonCandidate;
@@ -143,4 +143,4 @@ TEST_F(CoreSkillsTest, BothDirectionsOfTheIndexScoreCoreItemsAsTheExplanation) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::core_skills_test

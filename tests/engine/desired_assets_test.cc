@@ -15,7 +15,7 @@
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::engine::scoring {
+namespace passerelle::engine::scoring::desired_assets_test {
 namespace {
 
 constexpr uint32_t kC = LicenceBit(LicenceCategory::kC);
@@ -148,4 +148,4 @@ TEST_F(DesiredAssetsWiredTest, MatchIndexRanksByIt) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine::scoring
+}  // namespace passerelle::engine::scoring::desired_assets_test

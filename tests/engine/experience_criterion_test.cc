@@ -12,7 +12,7 @@
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::engine::scoring {
+namespace passerelle::engine::scoring::experience_criterion_test {
 namespace {
 
 TEST(ExperienceCriterionTest, RelatedOccupationsCountPartly) {
@@ -303,4 +303,4 @@ TEST_F(ExperienceWiredTest, CounsellorCaseRequiredExperienceNeverEmptiesTheList)
 }
 
 }  // namespace
-}  // namespace passerelle::engine::scoring
+}  // namespace passerelle::engine::scoring::experience_criterion_test

@@ -10,7 +10,7 @@
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::expiry_test {
 namespace {
 
 using ::passerelle::engine::testing::MasonCandidate;
@@ -141,4 +141,4 @@ TEST_F(ExpiryTest, ScalarPeerAgrees) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::expiry_test

@@ -22,7 +22,7 @@
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::explanation_language_test {
 namespace {
 
 using ::passerelle::engine::testing::SharedReferenceData;
@@ -109,4 +109,4 @@ TEST(WholeNumberTest, WritesWhatPrintfWritesOfTheRoundedValue) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::explanation_language_test

@@ -9,7 +9,7 @@
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::exposure_test {
 namespace {
 
 TEST(ExposureTest, GroupsReadOnlyTheWatchedFields) {
@@ -114,4 +114,4 @@ TEST(RepresentativeRerankTest, MatchesExhaustiveSearchAndMeetsTheConstraint) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::exposure_test

@@ -8,7 +8,7 @@
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::field_status_test {
 namespace {
 
 TEST(FieldStatusTest, MessageStartsWithThePathAndThePayloadCarriesIt) {
@@ -63,4 +63,4 @@ TEST(FieldStatusTest, ValidationErrorsCarryTheirPath) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::field_status_test

@@ -7,7 +7,7 @@
 
 #include "gtest/gtest.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::id_slot_map_test {
 namespace {
 
 TEST(IdSlotMapTest, SetFindMoveErase) {
@@ -92,4 +92,4 @@ TEST(IdSlotMapTest, MovedMapKeepsItsIds) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::id_slot_map_test

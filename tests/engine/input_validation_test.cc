@@ -12,7 +12,7 @@
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::input_validation_test {
 namespace {
 
 using testing::SharedReferenceData;
@@ -68,4 +68,4 @@ TEST(ValidateFreeTextTest, Utf8WithoutControlOrBidiCharacters) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::input_validation_test

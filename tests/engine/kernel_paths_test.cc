@@ -16,7 +16,7 @@
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::kernel_paths_test {
 namespace {
 
 using ::passerelle::benchmarks::PeerMatch;
@@ -174,4 +174,4 @@ TEST_F(KernelPathsTest, AnUnsupportedPathIsRefused) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::kernel_paths_test

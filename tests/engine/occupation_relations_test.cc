@@ -10,7 +10,7 @@
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::occupation_relations_test {
 namespace {
 
 using ::passerelle::engine::testing::SharedReferenceData;
@@ -81,4 +81,4 @@ TEST_F(OccupationRelationsTest, QueryTablesEqualTheTablesOverEveryCode) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::occupation_relations_test

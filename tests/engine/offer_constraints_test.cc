@@ -11,7 +11,7 @@
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::offer_constraints_test {
 namespace {
 
 using ::passerelle::engine::testing::MasonCandidate;
@@ -235,4 +235,4 @@ TEST(OfferSlotsTest, NightAndWeekendMasks) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::offer_constraints_test

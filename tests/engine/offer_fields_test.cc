@@ -10,7 +10,7 @@
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::offer_fields_test {
 namespace {
 
 using testing::SharedReferenceData;
@@ -141,4 +141,4 @@ TEST(OfferFieldsTest, LegacyDrivingLicenceReadsAsCategoryB) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::offer_fields_test

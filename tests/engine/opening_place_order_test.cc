@@ -16,7 +16,7 @@
 #include "tests/engine/same_ranking.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::opening_place_order_test {
 namespace {
 
 using ::passerelle::engine::testing::SharedReferenceData;
@@ -277,4 +277,4 @@ TEST(OpeningReorderPolicyTest, AWriteReordersOncePastBothThresholds) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::opening_place_order_test

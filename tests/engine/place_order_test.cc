@@ -15,7 +15,7 @@
 #include "tests/engine/same_ranking.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::place_order_test {
 namespace {
 
 using ::passerelle::engine::testing::SharedReferenceData;
@@ -284,4 +284,4 @@ TEST(PlaceOrderPolicyTest, AWriteReordersOncePastBothThresholds) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::place_order_test

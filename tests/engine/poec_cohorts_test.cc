@@ -11,7 +11,7 @@
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::poec_cohorts_test {
 namespace {
 
 Opening PoecMason(std::string id, int32_t positions) {
@@ -167,4 +167,4 @@ TEST_F(PoecCohortsTest, GeneratedCohortKeepsEveryConstraint) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::poec_cohorts_test

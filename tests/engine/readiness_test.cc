@@ -11,7 +11,7 @@
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::readiness_test {
 namespace {
 
 using ::passerelle::engine::testing::MasonCandidate;
@@ -184,4 +184,4 @@ TEST_F(ReadinessTest, MatchesCarryTheKernelsReadyDay) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::readiness_test

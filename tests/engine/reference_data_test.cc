@@ -9,7 +9,7 @@
 #include "gtest/gtest.h"
 #include "tests/common/temp_dir.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::reference_data_test {
 namespace {
 
 namespace fs = std::filesystem;
@@ -227,4 +227,4 @@ TEST(ReferenceDataTestEnv, DefaultDataDirHonoursEnvironment) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::reference_data_test

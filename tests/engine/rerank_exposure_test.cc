@@ -10,7 +10,7 @@
 #include "engine/common/field_status.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::rerank_exposure_test {
 namespace {
 
 Candidate WithBand(std::string id, CefrLevel level) {
@@ -170,4 +170,4 @@ TEST(RerankExposureTest, ValidationNamesTheField) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::rerank_exposure_test

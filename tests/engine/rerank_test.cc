@@ -8,7 +8,7 @@
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::rerank_test {
 namespace {
 
 using ::passerelle::engine::testing::MasonCandidate;
@@ -140,4 +140,4 @@ TEST_F(RerankTest, PinnedSnapshotsIgnoreLaterUpdates) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::rerank_test

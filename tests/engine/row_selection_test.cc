@@ -18,7 +18,7 @@
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::row_selection_test {
 namespace {
 
 namespace sc = scoring;
@@ -360,4 +360,4 @@ TEST(RowSelectionRadiusTest, ACandidateExactlyAtTheRadiusIsKeptAndOneJustShortIs
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::row_selection_test

@@ -8,7 +8,7 @@
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::scoring_test {
 namespace {
 
 using ::passerelle::engine::testing::MasonCandidate;
@@ -316,4 +316,4 @@ TEST(ScoringProfileTest, NonFiniteOrNegativeWeightsAreRejectedNamingTheField) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::scoring_test

@@ -12,7 +12,7 @@
 #include "absl/types/span.h"
 #include "gtest/gtest.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::segmented_table_test {
 namespace {
 
 struct Row {
@@ -193,4 +193,4 @@ TEST(SegmentedTableTest, LoadGivesWhatApplyThenReorderGive) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::segmented_table_test

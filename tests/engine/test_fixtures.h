@@ -13,6 +13,21 @@
 
 namespace passerelle::engine::testing {
 
+// True in the AddressSanitizer tree of scripts/test.sh (clang), where every memory access is checked and
+// the generated-cohort tests run about eight times slower: the heaviest of them compare fewer candidates
+// there, over the same openings and segments, to keep CI within its hour.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr bool kUnderAddressSanitizer = true;
+#else
+inline constexpr bool kUnderAddressSanitizer = false;
+#endif
+#elif defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kUnderAddressSanitizer = true;
+#else
+inline constexpr bool kUnderAddressSanitizer = false;
+#endif
+
 // The repository's data/, loaded once per test binary.
 inline std::shared_ptr<const ReferenceData> SharedReferenceData() {
   static std::shared_ptr<const ReferenceData> data = [] {

@@ -2,7 +2,7 @@
 
 #include "gtest/gtest.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::top_k_test {
 namespace {
 
 TEST(TopKTest, KeepsTheBestKWithTiesBrokenById) {
@@ -24,4 +24,4 @@ TEST(TopKTest, ZeroKAcceptsNothing) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::top_k_test

@@ -10,7 +10,7 @@
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::visibility_test {
 namespace {
 
 using ::passerelle::engine::testing::MasonCandidate;
@@ -129,4 +129,4 @@ TEST(CandidatePackTest, SharedWithEmployersSurvivesPacking) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::visibility_test

@@ -23,7 +23,7 @@
 #include "tests/common/temp_dir.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::catalog_test {
 namespace {
 
 using ::passerelle::engine::testing::MasonCandidate;
@@ -430,4 +430,4 @@ TEST(RecordCodecDatesTest, AgreeWithParseDayAndFormatDay) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::catalog_test

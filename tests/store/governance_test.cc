@@ -23,7 +23,7 @@
 #include "rocksdb/sst_file_reader.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::governance_test {
 namespace {
 
 using ::passerelle::engine::testing::MasonCandidate;
@@ -365,4 +365,4 @@ TEST(StoreSecretTest, AKeyedDirectoryWithoutItsSecretIsRefused) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::governance_test

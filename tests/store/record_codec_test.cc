@@ -7,7 +7,7 @@
 #include "gtest/gtest.h"
 #include "tests/engine/test_fixtures.h"
 
-namespace passerelle {
+namespace passerelle::record_codec_test {
 namespace {
 
 using engine::CefrLevel;
@@ -180,4 +180,4 @@ TEST(RecordCodecOfferFieldsTest, ElementErrorsNameTheElement) {
 }
 
 }  // namespace
-}  // namespace passerelle
+}  // namespace passerelle::record_codec_test

@@ -10,7 +10,7 @@
 #include "openssl/evp.h"
 #include "openssl/hmac.h"
 
-namespace passerelle::engine {
+namespace passerelle::engine::record_key_test {
 namespace {
 
 std::string OneShot(const std::string& secret, const std::string& message) {
@@ -62,4 +62,4 @@ TEST(RecordKeyerTest, ConcurrentKeysEqualTheSequentialOnes) {
 }
 
 }  // namespace
-}  // namespace passerelle::engine
+}  // namespace passerelle::engine::record_key_test
