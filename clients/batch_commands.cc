@@ -23,7 +23,6 @@ namespace {
 
 using Stub = v1::Matching::Stub;
 
-// The largest k the server accepts by default (its --max_k flag); the server has the last word.
 std::vector<OptionSpec> CohortOptions() {
   return {
       {"owner", "ID", "Your organisation (the key's); any other is refused. Default: the key's organisation."},

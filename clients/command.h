@@ -29,7 +29,8 @@ inline constexpr int kExitServerError = 1;
 inline constexpr int kExitUsage = 2;
 inline constexpr int kExitImportRejected = 3;
 
-// The longest list an option may ask for (--k, --pool, --slots, --near-misses, --reasons).
+// The longest list an option may ask for (--k, --pool, --slots, --near-misses, --reasons): the largest k the
+// server accepts by default (its --max_k flag); the server has the last word.
 inline constexpr int64_t kMaxListLength = 1000;
 
 // What a command's run function returns besides a status: the exit code on success (an import with

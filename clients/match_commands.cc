@@ -12,7 +12,6 @@ namespace {
 
 using Stub = v1::Matching::Stub;
 
-// The largest k the server accepts by default (its --max_k flag); the server has the last word.
 std::vector<OptionSpec> RankingOptions() {
   return {
       {"k", "N", "How many results. Default: 10."},
