@@ -22,14 +22,17 @@
 //    candidate segments and 64-row blocks it does not skip, and the rows within an opening's reach (the
 //    true floor). The
 //    candidates are stored in place order (engine/columns/place_order.h); --arrival_order keeps them in
-//    arrival order (no reorder), to measure the layout before and after in runs of the same binary.
+//    arrival order (no reorder), to measure the layout before and after in runs of the same binary;
+//    --as_written loads them as a running server takes an import (batches of 1,000, the reorder rule of
+//    MatchIndexOptions, no final reorder), the layout a server has after an import until a restart.
 //    The same for MatchOpenings over the verified candidates: the rows it reads (MatchResult::scored:
 //    the openings of the segments and blocks it does not skip), the rows of the segments it does not
 //    skip, and the rows in the candidate's reach. Openings are kept in place order within their
 //    région/housing bucket; --openings_arrival_order keeps them in arrival order.
 //
 // Usage: passerelle_match_benchmark [--candidates=N] [--openings=M] [--k=10] [--verify_queries=20]
-//                                   [--latency_rounds=5] [--per_query] [--arrival_order] [--openings_arrival_order]
+//                                   [--latency_rounds=5] [--per_query] [--arrival_order] [--as_written]
+//                                   [--openings_arrival_order]
 //                                   [--postgres] [--postgres_queries=20] [--postgres_conf="jit = off" ...]
 //                                   [--postgres_explain] [--postgres_sql] [--json=FILE]
 //                                   [Google Benchmark flags]
@@ -72,6 +75,7 @@ struct Settings {
   bool postgres_sql = false;               // print the peer's schema, indexes and queries, and exit
   std::string json_path;
   bool arrival_order = false;  // candidates in arrival order: no place-order reorder (the layout before)
+  bool as_written = false;     // candidates put in batches of 1,000 under the reorder rule, no final reorder
   bool openings_arrival_order = false;  // the same for the openings
   bool per_query = false;  // print each verified query's median latency too
 };
@@ -93,6 +97,7 @@ Settings ParseSettings(int* argc, char** argv) {
     if (auto v = value("--latency_rounds=")) { (void)absl::SimpleAtoi(*v, &s.latency_rounds); continue; }
     if (arg == "--postgres") { s.postgres = true; continue; }
     if (arg == "--arrival_order") { s.arrival_order = true; continue; }
+    if (arg == "--as_written") { s.as_written = true; continue; }
     if (arg == "--openings_arrival_order") { s.openings_arrival_order = true; continue; }
     if (arg == "--per_query") { s.per_query = true; continue; }
     if (auto v = value("--postgres_conf=")) { s.postgres_conf.emplace_back(*v); continue; }
@@ -120,6 +125,10 @@ double ProcessCpuSeconds() {
   return static_cast<double>(t.tv_sec) + t.tv_nsec * 1e-9;
 }
 
+const char* CandidateOrder(const Settings& settings) {
+  return settings.as_written ? "as_written" : settings.arrival_order ? "arrival" : "place";
+}
+
 World Build(const Settings& settings) {
   World w;
   w.data = *engine::ReferenceData::Load(engine::ReferenceData::DefaultDataDir());
@@ -135,20 +144,29 @@ World Build(const Settings& settings) {
   const auto start = std::chrono::steady_clock::now();
   for (int64_t i = 0; i < settings.candidates; ++i) w.candidates.push_back(*w.index->ResolveCandidate(generator.MakeCandidate(i)));
   for (int64_t i = 0; i < settings.openings; ++i) w.openings.push_back(*w.index->ResolveOpening(generator.MakeOpening(i)));
-  w.index->PauseCandidateReorders(true);
-  for (size_t i = 0; i < w.candidates.size(); i += 4096) {
-    w.index->UpsertCandidates(absl::MakeConstSpan(w.candidates).subspan(i, 4096));
+  if (settings.as_written) {
+    // As a server takes an import of synced batches: reorders when the rule calls for one, none at the end.
+    for (size_t i = 0; i < w.candidates.size(); i += 1000) {
+      w.index->UpsertCandidates(absl::MakeConstSpan(w.candidates).subspan(i, 1000));
+    }
+    std::printf("candidates as written (batches of 1,000; %zu of %zu rows out of place order)\n",
+                w.index->unordered_candidate_rows(), w.candidates.size());
+  } else {
+    w.index->PauseCandidateReorders(true);
+    for (size_t i = 0; i < w.candidates.size(); i += 4096) {
+      w.index->UpsertCandidates(absl::MakeConstSpan(w.candidates).subspan(i, 4096));
+    }
+    // As at start-up (engine/store/catalog.cc): the rows the loading writes left out of order are put in
+    // place order once at the end.
+    w.index->PauseCandidateReorders(false);
+    const auto reorder_start = std::chrono::steady_clock::now();
+    const double reorder_cpu_start = ProcessCpuSeconds();
+    if (!settings.arrival_order) w.index->ReorderCandidates();
+    std::printf("candidates in %s order (final reorder %.2f s, %.2f s of CPU on all threads)\n",
+                settings.arrival_order ? "arrival" : "place",
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - reorder_start).count(),
+                ProcessCpuSeconds() - reorder_cpu_start);
   }
-  // As at start-up (engine/store/catalog.cc): the rows the loading writes left out of order are put in
-  // place order once at the end.
-  w.index->PauseCandidateReorders(false);
-  const auto reorder_start = std::chrono::steady_clock::now();
-  const double reorder_cpu_start = ProcessCpuSeconds();
-  if (!settings.arrival_order) w.index->ReorderCandidates();
-  std::printf("candidates in %s order (final reorder %.2f s, %.2f s of CPU on all threads)\n",
-              settings.arrival_order ? "arrival" : "place",
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - reorder_start).count(),
-              ProcessCpuSeconds() - reorder_cpu_start);
   w.index->UpsertOpenings(w.openings);
   for (const auto& c : w.candidates) w.peer->AddCandidate(c);
   for (const auto& o : w.openings) w.peer->AddOpening(o);
@@ -675,12 +693,12 @@ int main(int argc, char** argv) {
     std::printf("\nMatchCandidates over the %zu verified openings (%d provide housing), %s order, mean per query: "
                 "reads %.1f of %.1f segments, %.0f of %.0f rows (%.1f%%; the segments read hold %.0f), %.2fM; "
                 "in reach %.0f rows, %.2fM (the floor): %.2fx the floor\n",
-                openings.size(), housing, settings.arrival_order ? "arrival" : "place", sum.segments_read / n,
+                openings.size(), housing, CandidateOrder(settings), sum.segments_read / n,
                 sum.segments / n, sum.rows_read / n, sum.rows / n, 100.0 * sum.rows_read / std::max<int64_t>(1, sum.rows),
                 sum.segment_rows / n,
                 sum.bytes_read / n / 1e6, sum.rows_in_reach / n, sum.bytes_in_reach / n / 1e6,
                 sum.bytes_read / std::max(1.0, sum.bytes_in_reach));
-    json += std::string(", \"candidate_order\": \"") + (settings.arrival_order ? "arrival" : "place") +
+    json += std::string(", \"candidate_order\": \"") + CandidateOrder(settings) +
             "\", \"match_candidates_reach\": {\"queries\": " + std::to_string(openings.size()) +
             ", \"housing_queries\": " + std::to_string(housing) +
             ", \"segments_per_query\": " + std::to_string(sum.segments / n) +

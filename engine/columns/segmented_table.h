@@ -15,7 +15,9 @@
 // place): new rows and rows whose key changed go to a tail of unordered segments, rows whose key did not
 // change stay in place, and Reorder() rewrites the table with every live row sorted by key, published as
 // one version like any write (queries keep the version they started with; writers wait). A query then
-// skips the segments of rows far from it (engine/columns/place_order.h). Freed slots of ordered segments
+// skips the segments of rows far from it (engine/columns/place_order.h). A tail segment, once full, is
+// sorted by key among its own rows (SortFullTailSegments), so that its blocks too hold neighbours until
+// the next Reorder places its rows among the others. Freed slots of ordered segments
 // are not reused: they would bring unrelated rows into a compact segment; Reorder reclaims them. Buckets
 // and an order combine: Reorder then sorts each bucket's rows by key into segments of that bucket only,
 // and each bucket's new rows go to its own tail segments (openings: région/housing buckets in place order).
@@ -25,7 +27,8 @@
 // (rebuild derived structures after a batch of Set/Clear); `record(int row)` returning a
 // std::shared_ptr<const Record> (the segment may keep the record in another form and rebuild it).
 // With an order also `void CopyRow(int row, const Segment& from, int from_row)` (a live row, values and
-// record) and `id(int row)` (convertible to std::string).
+// record), `id(int row)` (convertible to std::string), `bool live(int row)` and `int used_rows` (rows
+// [0, used_rows) may be live; Set and CopyRow raise it).
 // Record requirement: `record.id()` is its key. The table keeps only ids and slots besides the segments.
 //
 // Thread-safety: thread-safe. Writers are serialised; readers never block on a writer's work, only on
@@ -137,6 +140,7 @@ class SegmentedTable {
       ReleaseSlot(slot);
       pending[id] = Entry{slot, false};
     }
+    if (order_key_) SortFullTailSegments(batch, pending);
     undo_ = nullptr;
     for (auto& segment : batch.owned) segment->Finish();
     if (durable && !durable()) {
@@ -365,6 +369,53 @@ class SegmentedTable {
       SetSlotKey(slot, key);
     }
     return slot;
+  }
+
+  // Whether segment `s` is its bucket's open segment with rows still to fill.
+  bool OpenWithRoom(int64_t s) const {
+    const auto it = buckets_.find(segment_bucket_[s]);
+    return it != buckets_.end() && it->second.open_segment == s && it->second.next_row < Segment::kRows;
+  }
+
+  // With an order: puts the live rows of each full tail segment this write touched in key order among
+  // themselves, in the slots they already hold (free slots stay free). A tail segment fills in arrival
+  // order, so each of its blocks would span the whole country and a query would read all of them; once
+  // sorted, its blocks hold neighbours and a query reads only those in reach, as in the ordered
+  // segments. Costs one more copy of a segment as it fills (and when a later write touches it out of
+  // order); the open segment of each bucket stays in arrival order until it is full.
+  void SortFullTailSegments(Batch& batch, Pending& pending) {
+    for (size_t s = 0; s < batch.touched.size(); ++s) {
+      const int64_t segment_index = static_cast<int64_t>(s);
+      if (!batch.touched[s] || InOrderedSegment(segment_index * Segment::kRows) || OpenWithRoom(segment_index)) {
+        continue;
+      }
+      const Segment& arrival = *batch.segments[s];
+      const int64_t base = segment_index * Segment::kRows;
+      std::vector<int> rows;  // live rows, by row
+      for (int row = 0; row < arrival.used_rows; ++row) {
+        if (arrival.live(row)) rows.push_back(row);
+      }
+      const auto by_key = [&](int a, int b) { return slot_key_[base + a] < slot_key_[base + b]; };
+      if (std::is_sorted(rows.begin(), rows.end(), by_key)) continue;
+      std::vector<int> sources = rows;
+      std::stable_sort(sources.begin(), sources.end(), by_key);
+      auto sorted = std::make_shared<Segment>();
+      std::vector<uint64_t> keys(rows.size());
+      for (size_t k = 0; k < rows.size(); ++k) {
+        sorted->CopyRow(rows[k], arrival, sources[k]);
+        keys[k] = slot_key_[base + sources[k]];
+      }
+      sorted->used_rows = arrival.used_rows;
+      for (size_t k = 0; k < rows.size(); ++k) {
+        if (rows[k] == sources[k]) continue;
+        SetSlotKey(base + rows[k], keys[k]);
+        pending[std::string(sorted->id(rows[k]))] = Entry{base + rows[k], true};
+      }
+      for (auto& owned : batch.owned) {
+        if (owned.get() == &arrival) owned = sorted;
+      }
+      batch.segments[s] = std::move(sorted);
+    }
   }
 
   // A free slot of the bucket, else the next row of its open segment or of a new segment.

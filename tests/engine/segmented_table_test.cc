@@ -3,6 +3,7 @@
 // SegmentedTable::Load: one pass gives the table Apply then Reorder give, on any number of threads.
 #include "engine/columns/segmented_table.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <utility>
@@ -26,11 +27,19 @@ struct Row {
 struct TinySegment {
   static constexpr int kRows = 4;
   std::vector<std::shared_ptr<const Row>> rows = std::vector<std::shared_ptr<const Row>>(kRows);
-  void Set(int row, const std::shared_ptr<const Row>& r) { rows[row] = r; }
+  int used_rows = 0;
+  void Set(int row, const std::shared_ptr<const Row>& r) {
+    rows[row] = r;
+    used_rows = std::max(used_rows, row + 1);
+  }
   void Clear(int row) { rows[row] = nullptr; }
   void Finish() {}
+  bool live(int row) const { return rows[row] != nullptr; }
   std::shared_ptr<const Row> record(int row) const { return rows[row]; }
-  void CopyRow(int row, const TinySegment& from, int from_row) { rows[row] = from.rows[from_row]; }
+  void CopyRow(int row, const TinySegment& from, int from_row) {
+    rows[row] = from.rows[from_row];
+    used_rows = std::max(used_rows, row + 1);
+  }
   std::string id(int row) const { return rows[row] ? rows[row]->name : std::string(); }
 };
 
@@ -99,6 +108,50 @@ TEST(SegmentedTableTest, WritesAfterARefusedOneLandAsWithoutIt) {
   for (size_t s = 0; s < x.size(); ++s) {
     for (int row = 0; row < TinySegment::kRows; ++row) EXPECT_EQ(x[s]->id(row), y[s]->id(row)) << s << " " << row;
   }
+}
+
+// Keys of a segment's live rows, row by row.
+std::vector<uint64_t> KeysOf(const TinySegment& segment) {
+  std::vector<uint64_t> keys;
+  for (int row = 0; row < TinySegment::kRows; ++row) {
+    if (segment.live(row)) keys.push_back(segment.rows[row]->place);
+  }
+  return keys;
+}
+
+// Without a Reorder, a tail segment is sorted by key among its own rows once full (and again when a write
+// puts it out of order); the open one keeps arrival order. Every record stays found, and the rows still
+// count as out of order for the reorder rule.
+TEST(SegmentedTableTest, FullTailSegmentsHoldTheirRowsInKeyOrder) {
+  Table table = Ordered();
+  std::vector<std::shared_ptr<const Row>> rows;
+  for (int i = 0; i < 10; ++i) rows.push_back(R(std::string(1, static_cast<char>('a' + i)), 100 - i, 1));
+  table.Apply(absl::MakeConstSpan(rows).subspan(0, 3), {});
+  table.Apply(absl::MakeConstSpan(rows).subspan(3), {});
+  auto segments = table.snapshot()->segments;
+  ASSERT_EQ(segments.size(), 3u);
+  EXPECT_EQ(KeysOf(*segments[0]), (std::vector<uint64_t>{97, 98, 99, 100}));
+  EXPECT_EQ(KeysOf(*segments[1]), (std::vector<uint64_t>{93, 94, 95, 96}));
+  EXPECT_EQ(KeysOf(*segments[2]), (std::vector<uint64_t>{92, 91}));  // open: arrival order
+  for (const auto& row : rows) EXPECT_EQ(VersionOf(table, row->name), 1) << row->name;
+  EXPECT_EQ(table.unordered_rows(), 10u);
+
+  // "a" (key 100, last row of segment 0) takes key 1 in place: the segment is sorted again. "f" leaves.
+  table.Apply({R("a", 1, 2)}, {"f"});
+  segments = table.snapshot()->segments;
+  EXPECT_EQ(KeysOf(*segments[0]), (std::vector<uint64_t>{1, 97, 98, 99}));
+  EXPECT_EQ(KeysOf(*segments[1]), (std::vector<uint64_t>{93, 94, 96}));  // the freed slot stays free
+  EXPECT_EQ(VersionOf(table, "a"), 2);
+  EXPECT_EQ(table.Find("f"), nullptr);
+  for (const char* id : {"b", "c", "d", "e", "g", "h", "i", "j"}) EXPECT_EQ(VersionOf(table, id), 1) << id;
+
+  // A refused write that would sort a segment changes nothing.
+  const auto before = table.snapshot();
+  EXPECT_FALSE(table.ApplyIf({R("b", 0, 3), R("k", 50, 3), R("l", 40, 3)}, {}, [] { return false; }));
+  EXPECT_EQ(table.snapshot(), before);
+  EXPECT_EQ(VersionOf(table, "b"), 1);
+  EXPECT_EQ(table.Find("k"), nullptr);
+  EXPECT_EQ(KeysOf(*table.snapshot()->segments[0]), (std::vector<uint64_t>{1, 97, 98, 99}));
 }
 
 TEST(SegmentedTableTest, BucketedTableRefusedWriteKeepsItsSlots) {
