@@ -227,8 +227,10 @@ def main(folder):
                         f"{d['import_vs_raw'] * 100:.0f}% ({d['import_records_per_s']:,.0f} vs "
                         f"{d['raw_rocksdb_records_per_s']:,.0f} records/s, {fmt_n(n)} candidates)",
                         met(d["import_vs_raw"] >= TARGET_IMPORT_OF_RAW) + note))
+        runs = d.get("startup_runs_s") or []
+        runs_note = (f" (median of {len(runs)}: " + " / ".join(f"{r:.2f}" for r in runs) + " s)") if len(runs) > 1 else ""
         targets.append(("start-up with 1M stored candidates < 5 s",
-                        f"{d['startup_s']:.2f} s with {fmt_n(d['candidates_loaded'])} stored",
+                        f"{d['startup_s']:.2f} s with {fmt_n(d['candidates_loaded'])} stored{runs_note}",
                         met(d["startup_s"] < TARGET_STARTUP_S) + note))
         targets.append(("resident memory < 500 bytes per candidate",
                         f"{d['rss_bytes_per_candidate']:.0f} B",
@@ -389,6 +391,9 @@ def main(folder):
         w(f"| catalog open (RocksDB open, index rebuilt from it) | {d['startup_catalog_open_s']:.3f} s |")
         w(f"| of which the index load | {d['startup_index_load_s']:.3f} s |")
         w(f"| total, {fmt_n(d['candidates_loaded'])} candidates | **{d['startup_s']:.2f} s** |")
+        if len(d.get("startup_runs_s") or []) > 1:
+            w(f"| each run, in turn (the rows above are the median run's) | "
+              + " / ".join(f"{r:.2f}" for r in d["startup_runs_s"]) + " s |")
         w(f"| VmRSS before the open / after | {fmt_bytes(d['rss_before_open_bytes'])} / "
           f"{fmt_bytes(d['rss_after_open_bytes'])} |")
         w(f"| resident bytes per candidate | **{d['rss_bytes_per_candidate']:.0f} B** |")
