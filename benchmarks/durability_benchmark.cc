@@ -94,8 +94,8 @@ Settings Parse(int argc, char** argv) {
       *out = std::string(arg.substr(name.size()));
       return true;
     };
-    if (take("--candidates=", &s.candidates) || take("--batch=", &s.batch) || take("--streams=", &s.streams) || take("--reopens=", &s.reopens) ||
-        take("--seed=", &s.seed) ||
+    if (take("--candidates=", &s.candidates) || take("--batch=", &s.batch) || take("--streams=", &s.streams) ||
+        take("--reopens=", &s.reopens) || take("--seed=", &s.seed) ||
         text("--dir=", &s.dir) || text("--json=", &s.json_path) || text("--reopen=", &s.reopen_dir)) {
       continue;
     }
