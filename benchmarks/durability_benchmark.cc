@@ -444,11 +444,10 @@ int main(int argc, char** argv) {
                 r.data_s + r.open_s, static_cast<long long>(r.loaded));
     absl::StrAppend(&runs, i > 0 ? ", " : "", absl::StrFormat("%.3f", r.data_s + r.open_s));
   }
-  std::vector<ReopenResult> by_time = reopens;
-  std::sort(by_time.begin(), by_time.end(), [](const ReopenResult& a, const ReopenResult& b) {
+  std::sort(reopens.begin(), reopens.end(), [](const ReopenResult& a, const ReopenResult& b) {
     return a.data_s + a.open_s < b.data_s + b.open_s;
   });
-  const ReopenResult& reopen = by_time[by_time.size() / 2];  // the median run (the upper one of an even count)
+  const ReopenResult& reopen = reopens[reopens.size() / 2];  // the median run (the upper one of an even count)
   const double per_candidate = static_cast<double>(reopen.rss_after - reopen.rss_before) / s.candidates;
   std::printf("start-up, median of %lld: %.3f s (reference data %.3f s + catalog open %.3f s)\n",
               static_cast<long long>(s.reopens), reopen.data_s + reopen.open_s, reopen.data_s, reopen.open_s);

@@ -386,9 +386,7 @@ class SegmentedTable {
   void SortFullTailSegments(Batch& batch, Pending& pending) {
     for (size_t s = 0; s < batch.touched.size(); ++s) {
       const int64_t segment_index = static_cast<int64_t>(s);
-      if (!batch.touched[s] || InOrderedSegment(segment_index * Segment::kRows) || OpenWithRoom(segment_index)) {
-        continue;
-      }
+      if (!batch.touched[s] || segment_index < ordered_segments_ || OpenWithRoom(segment_index)) continue;
       const Segment& arrival = *batch.segments[s];
       const int64_t base = segment_index * Segment::kRows;
       std::vector<int> rows;  // live rows, by row
