@@ -14,7 +14,8 @@
 // Records can instead be kept in an order (OrderKeyFn, for example a space-filling curve over their
 // place): new rows and rows whose key changed go to a tail of unordered segments, rows whose key did not
 // change stay in place, and Reorder() rewrites the table with every live row sorted by key, published as
-// one version like any write (queries keep the version they started with; writers wait). A query then
+// one version like any write (queries keep the version they started with; writes go on while the sorted
+// copy is built, and the records they touch meanwhile are carried over into it). A query then
 // skips the segments of rows far from it (engine/columns/place_order.h). A tail segment, once full, is
 // sorted by key among its own rows (SortFullTailSegments), so that its blocks too hold neighbours until
 // the next Reorder places its rows among the others. Freed slots of ordered segments
@@ -31,8 +32,9 @@
 // [0, used_rows) may be live; Set and CopyRow raise it).
 // Record requirement: `record.id()` is its key. The table keeps only ids and slots besides the segments.
 //
-// Thread-safety: thread-safe. Writers are serialised; readers never block on a writer's work, only on
-// the few instructions of a pointer swap.
+// Thread-safety: thread-safe. Writers are serialised, and wait for a Reorder only while it carries over
+// the records written since it started; readers never block on a writer's work, only on the few
+// instructions of a pointer swap.
 #ifndef PASSERELLE_ENGINE_COLUMNS_SEGMENTED_TABLE_H_
 #define PASSERELLE_ENGINE_COLUMNS_SEGMENTED_TABLE_H_
 
@@ -49,6 +51,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/types/span.h"
 #include "engine/columns/id_slot_map.h"
 #include "engine/common/parallel.h"
@@ -147,6 +150,10 @@ class SegmentedTable {
       RollBack(*std::move(undo));
       return false;
     }
+    if (reorder_started_) {  // a Reorder is copying the version it started from: it carries these over
+      for (const std::shared_ptr<const Record>& record : upserts) written_since_reorder_.insert(record->id());
+      for (const std::string& id : removals) written_since_reorder_.insert(id);
+    }
     Publish(std::move(batch), std::move(pending));
     CompactIds();  // the old map is freed after the lock
     if (erased != nullptr) *erased = removed;
@@ -154,20 +161,31 @@ class SegmentedTable {
   }
 
   // With an order: rewrites the live rows sorted by key into new, full segments (the last one partial)
-  // and publishes them as one version; nothing when no row is out of order. Costs a copy of every live row (and, while it runs, the memory of
-  // both versions); the segments are built on up to `threads` threads. No-op without an order.
-  void Reorder(int threads = 1) {
+  // and publishes them as one version; nothing when no row is out of order. The sorted copy is made of
+  // the version current when the Reorder starts, without the write lock, so writes go on meanwhile; then,
+  // under the lock, the records written since have their sorted copies cleared and their current rows
+  // added after the sorted segments, in key order, as the tail new rows go to, and all of it is
+  // published at once. Costs a copy of every live row (and, while it runs, the memory of both versions);
+  // the segments are built on up to `threads` threads. `while_copying`, when set, is called while the
+  // copy is made (tests write then). Reorders run one at a time. No-op without an order.
+  void Reorder(int threads = 1, const std::function<void()>& while_copying = nullptr) {
     if (!order_key_) return;
-    std::lock_guard<std::mutex> write_lock(write_mu_);
-    // Two writers past the threshold at once call this one after the other: the second has nothing to do.
-    if (rows_.size() == ordered_live_ && ordered_rows_ == ordered_live_) return;
-    std::shared_ptr<const Snapshot> base = snapshot();
-    // rows_ changes only under write_mu_, held here: reading it without publish_mu_ races with no one.
-    std::vector<std::tuple<uint32_t, uint64_t, int64_t>> order;  // (bucket, key, old slot)
-    order.reserve(rows_.size());
-    rows_.ForEach([&](absl::string_view, int64_t slot) {
-      order.emplace_back(segment_bucket_[slot / Segment::kRows], slot_key_[slot], slot);
-    });
+    std::lock_guard<std::mutex> reorder_lock(reorder_mu_);
+    std::shared_ptr<const Snapshot> base;
+    std::vector<std::tuple<uint32_t, uint64_t, int64_t>> order;  // (bucket, key, slot in base)
+    {
+      std::lock_guard<std::mutex> write_lock(write_mu_);
+      // Two reorders one after the other: the second has nothing to do unless writes came in between.
+      if (rows_.size() == ordered_live_ && ordered_rows_ == ordered_live_) return;
+      base = snapshot();
+      order.reserve(rows_.size());
+      rows_.ForEach([&](absl::string_view, int64_t slot) {
+        order.emplace_back(segment_bucket_[slot / Segment::kRows], slot_key_[slot], slot);
+      });
+      written_since_reorder_.clear();
+      reorder_started_ = true;
+    }
+    if (while_copying) while_copying();
     std::sort(order.begin(), order.end());
     // Segment s holds order[starts[s], starts[s + 1]): full segments, a new one at each bucket's start.
     std::vector<size_t> starts;
@@ -178,7 +196,7 @@ class SegmentedTable {
     }
     const size_t count = starts.size();
     starts.push_back(order.size());
-    std::vector<std::shared_ptr<const Segment>> segments(count);
+    std::vector<std::shared_ptr<Segment>> segments(count);
     ParallelRanges(count, static_cast<size_t>(std::max(threads, 1)), [&](size_t, size_t begin, size_t end) {
       for (size_t s = begin; s < end; ++s) {
         auto segment = std::make_shared<Segment>();
@@ -203,8 +221,13 @@ class SegmentedTable {
         keys[slot] = std::get<1>(order[i]);
       }
     }
-    InstallOrdered(std::move(segments), std::move(buckets), std::move(keys), order.size(), order.size(),
-                   std::move(rows));
+    base.reset();  // the rows carried over below come from the current version
+    std::lock_guard<std::mutex> write_lock(write_mu_);
+    reorder_started_ = false;
+    const size_t cleared = CarryOver(&segments, &buckets, &keys, &rows);
+    absl::flat_hash_set<std::string>().swap(written_since_reorder_);
+    InstallOrdered(std::vector<std::shared_ptr<const Segment>>(segments.begin(), segments.end()), count,
+                   std::move(buckets), std::move(keys), order.size(), order.size() - cleared, std::move(rows));
   }
 
   // With an order, on an empty table: fills it in one pass, published as one version and left as
@@ -262,7 +285,7 @@ class SegmentedTable {
     for (size_t s : refinish) built[s]->Finish();
     std::vector<uint64_t> keys(count * Segment::kRows, 0);
     for (size_t i = 0; i < n; ++i) keys[i] = rows[i].first;
-    InstallOrdered(std::vector<std::shared_ptr<const Segment>>(built.begin(), built.end()),
+    InstallOrdered(std::vector<std::shared_ptr<const Segment>>(built.begin(), built.end()), count,
                    std::vector<uint32_t>(count, 0), std::move(keys), n, n - replaced.size(), std::move(ids));
     return true;
   }
@@ -447,20 +470,70 @@ class SegmentedTable {
     snapshot_ = std::move(next);
   }
 
-  // Publishes `segments`, each in key order within its bucket (`buckets`, one per segment), as the whole
-  // table: `placed` rows of which `live` are still live (their ids in `ids`), `keys` the key of each slot.
-  // Holds write_mu_ (Reorder, Load).
-  void InstallOrdered(std::vector<std::shared_ptr<const Segment>> segments, std::vector<uint32_t> buckets,
-                      std::vector<uint64_t> keys, size_t placed, size_t live, IdSlotMap ids) {
+  // Reorder's last step, under write_mu_: brings the records written since the sorted copy was started
+  // into it. Each one's sorted row (the version the copy started from) is cleared, and its current row,
+  // if it is still live, goes after the sorted segments, into tail segments of its bucket filled in key
+  // order (the last of each bucket left open for the next writes, SortFullTailSegments sorting it once
+  // full). Updates `segments` (a bucket each in `buckets`), `keys` and `rows`, and the buckets' open
+  // segments; returns how many sorted rows were cleared.
+  size_t CarryOver(std::vector<std::shared_ptr<Segment>>* segments, std::vector<uint32_t>* buckets,
+                   std::vector<uint64_t>* keys, IdSlotMap* rows) {
+    buckets_.clear();  // each bucket's next rows open a tail segment of their own
+    if (written_since_reorder_.empty()) return 0;
+    const std::shared_ptr<const Snapshot> current = snapshot();
+    std::vector<bool> refinish(segments->size(), false);
+    size_t cleared = 0;
+    std::vector<std::tuple<uint32_t, uint64_t, int64_t>> carried;  // (bucket, key, slot now)
+    for (const std::string& id : written_since_reorder_) {
+      if (const int64_t stale = rows->Find(id); stale >= 0) {
+        (*segments)[stale / Segment::kRows]->Clear(static_cast<int>(stale % Segment::kRows));
+        refinish[stale / Segment::kRows] = true;
+        rows->Erase(id);
+        ++cleared;
+      }
+      if (const int64_t now = rows_.Find(id); now >= 0) {
+        carried.emplace_back(segment_bucket_[now / Segment::kRows], slot_key_[now], now);
+      }
+    }
+    for (size_t s = 0; s < refinish.size(); ++s) {
+      if (refinish[s]) (*segments)[s]->Finish();
+    }
+    std::sort(carried.begin(), carried.end());
+    for (size_t i = 0; i < carried.size();) {
+      const uint32_t bucket = std::get<0>(carried[i]);
+      const int64_t index = static_cast<int64_t>(segments->size());
+      auto segment = std::make_shared<Segment>();
+      int row = 0;
+      for (; i < carried.size() && std::get<0>(carried[i]) == bucket && row < Segment::kRows; ++i, ++row) {
+        const int64_t from = std::get<2>(carried[i]);
+        segment->CopyRow(row, *current->segments[from / Segment::kRows], static_cast<int>(from % Segment::kRows));
+        rows->Set(segment->id(row), index * Segment::kRows + row);
+      }
+      segment->Finish();
+      keys->resize(static_cast<size_t>(index + 1) * Segment::kRows, 0);
+      for (int r = 0; r < row; ++r) (*keys)[index * Segment::kRows + r] = std::get<1>(carried[i - row + r]);
+      segments->push_back(std::move(segment));
+      buckets->push_back(bucket);
+      if (row < Segment::kRows) buckets_[bucket] = BucketState{{}, index, row};  // the bucket's last one
+    }
+    return cleared;
+  }
+
+  // Publishes `segments` as the whole table: the first `ordered` in key order within their bucket (a
+  // bucket each in `buckets`), holding `placed` rows of which `live` are still live; the others tail
+  // segments (CarryOver). `ids` maps every live row, `keys` holds the key of each slot. The buckets' open
+  // segments (buckets_) are the caller's to set. Holds write_mu_ (Reorder, Load).
+  void InstallOrdered(std::vector<std::shared_ptr<const Segment>> segments, size_t ordered,
+                      std::vector<uint32_t> buckets, std::vector<uint64_t> keys, size_t placed, size_t live,
+                      IdSlotMap ids) {
     slot_key_ = std::move(keys);
     segment_bucket_ = std::move(buckets);
-    buckets_.clear();  // each bucket's next rows open a tail segment of their own
-    ordered_segments_ = static_cast<int64_t>(segments.size());
+    ordered_segments_ = static_cast<int64_t>(ordered);
     ordered_rows_ = placed;
     ordered_live_ = live;
     auto next = std::make_shared<Snapshot>();
     next->segments = std::move(segments);
-    next->live_rows = live;
+    next->live_rows = ids.size();
     {
       std::lock_guard<std::mutex> lock(publish_mu_);
       std::swap(rows_, ids);
@@ -480,7 +553,10 @@ class SegmentedTable {
 
   const BucketFn bucket_of_;
   const OrderKeyFn order_key_;
-  mutable std::mutex write_mu_;                      // serialises Apply and Reorder
+  std::mutex reorder_mu_;                            // serialises Reorders (taken before write_mu_)
+  mutable std::mutex write_mu_;                      // serialises writes, and Reorder's first and last steps
+  bool reorder_started_ = false;                     // GUARDED_BY(write_mu_); a Reorder is copying
+  absl::flat_hash_set<std::string> written_since_reorder_;  // GUARDED_BY(write_mu_); ids to carry over
   std::vector<uint64_t> slot_key_;                   // GUARDED_BY(write_mu_); with an order, the key of each slot
   int64_t ordered_segments_ = 0;                     // GUARDED_BY(write_mu_); segments [0, this) are in key order
   size_t ordered_rows_ = 0;                          // GUARDED_BY(write_mu_); rows the last Reorder placed

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/container/flat_hash_set.h"
@@ -225,21 +226,82 @@ bool ReorderDue(int64_t unordered, int64_t live, int64_t min_rows, double fracti
 }  // namespace
 
 void MatchIndex::MaybeReorderCandidates() {
-  if (reorders_paused_.load()) return;
-  if (ReorderDue(static_cast<int64_t>(candidates_.unordered_rows()), static_cast<int64_t>(candidates_.size()),
-                 options_.candidate_reorder_min_rows, options_.candidate_reorder_fraction)) {
+  if (reorders_paused_.load() || candidate_reorder_busy_.load()) return;
+  if (!ReorderDue(static_cast<int64_t>(candidates_.unordered_rows()), static_cast<int64_t>(candidates_.size()),
+                  options_.candidate_reorder_min_rows, options_.candidate_reorder_fraction)) {
+    return;
+  }
+  if (!options_.background_reorders) {
     ReorderCandidates();
+  } else if (!candidate_reorder_busy_.exchange(true)) {  // else another writer queued it first
+    QueueReorder(&MatchIndex::candidate_reorder_queued_);
   }
 }
 
 void MatchIndex::ReorderOpenings() { openings_.Reorder(options_.query_threads); }
 
 void MatchIndex::MaybeReorderOpenings() {
-  if (opening_reorders_paused_.load()) return;
-  if (ReorderDue(static_cast<int64_t>(openings_.unordered_rows()), static_cast<int64_t>(openings_.size()),
-                 options_.opening_reorder_min_rows, options_.opening_reorder_fraction)) {
-    ReorderOpenings();
+  if (opening_reorders_paused_.load() || opening_reorder_busy_.load()) return;
+  if (!ReorderDue(static_cast<int64_t>(openings_.unordered_rows()), static_cast<int64_t>(openings_.size()),
+                  options_.opening_reorder_min_rows, options_.opening_reorder_fraction)) {
+    return;
   }
+  if (!options_.background_reorders) {
+    ReorderOpenings();
+  } else if (!opening_reorder_busy_.exchange(true)) {
+    QueueReorder(&MatchIndex::opening_reorder_queued_);
+  }
+}
+
+void MatchIndex::QueueReorder(bool MatchIndex::*queued) {
+  {
+    std::lock_guard<std::mutex> lock(reorder_mu_);
+    if (stopping_) return;  // being destroyed
+    this->*queued = true;
+    if (!reorder_thread_.joinable()) reorder_thread_ = std::thread([this] { RunReorders(); });
+  }
+  reorder_changed_.notify_all();
+}
+
+void MatchIndex::RunReorders() {
+  std::unique_lock<std::mutex> lock(reorder_mu_);
+  for (;;) {
+    reorder_changed_.wait(lock, [this] { return stopping_ || candidate_reorder_queued_ || opening_reorder_queued_; });
+    if (stopping_) return;
+    const bool candidates = std::exchange(candidate_reorder_queued_, false);
+    const bool openings = std::exchange(opening_reorder_queued_, false);
+    ++reorders_running_;
+    lock.unlock();
+    if (candidates) {
+      ReorderCandidates();
+      candidate_reorder_busy_.store(false);
+    }
+    if (openings) {
+      ReorderOpenings();
+      opening_reorder_busy_.store(false);
+    }
+    lock.lock();
+    --reorders_running_;
+    reorder_changed_.notify_all();
+  }
+}
+
+void MatchIndex::WaitForReorders() {
+  std::unique_lock<std::mutex> lock(reorder_mu_);
+  reorder_changed_.wait(lock, [this] {
+    return stopping_ || (!candidate_reorder_queued_ && !opening_reorder_queued_ && reorders_running_ == 0);
+  });
+}
+
+MatchIndex::~MatchIndex() {
+  std::thread worker;
+  {
+    std::lock_guard<std::mutex> lock(reorder_mu_);
+    stopping_ = true;
+    worker = std::move(reorder_thread_);
+  }
+  reorder_changed_.notify_all();
+  if (worker.joinable()) worker.join();
 }
 
 void MatchIndex::SetWriteListener(IndexWriteListener listener) const {

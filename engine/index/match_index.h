@@ -17,12 +17,14 @@
 
 #include <array>
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -102,8 +104,9 @@ struct MatchIndexOptions {
   int64_t min_rows_per_thread = 65536;
   // Candidates are stored in place order (engine/columns/place_order.h). Rows out of that order (new
   // rows, people who moved, freed slots) pile up in a tail that every query reads; once they number at
-  // least this many and candidate_reorder_fraction of the live rows, the write that got there rewrites
-  // the table in order (ReorderCandidates). 0 = only explicit ReorderCandidates calls. Default: 16384.
+  // least this many and candidate_reorder_fraction of the live rows, the write that got there has the
+  // table rewritten in order (ReorderCandidates; see background_reorders). 0 = only explicit
+  // ReorderCandidates calls. Default: 16384.
   int64_t candidate_reorder_min_rows = 16384;
   // See candidate_reorder_min_rows: a smaller fraction keeps queries closer to the floor, a larger one
   // costs writers less (a bulk load of n rows copies about n * (1 + 1/fraction) rows). Default: 0.25.
@@ -113,6 +116,12 @@ struct MatchIndexOptions {
   int64_t opening_reorder_min_rows = 1024;
   // See opening_reorder_min_rows. Default: 0.25.
   double opening_reorder_fraction = 0.25;
+  // Whether the reorders the thresholds call for run on a thread of the index's own (true), so that the
+  // write that crossed a threshold returns without waiting for a copy of the whole table (writes go on
+  // while it runs, SegmentedTable::Reorder), or on that write's thread before it returns (false: a
+  // layout known when the write returns, for tests and benchmarks). Explicit Reorder* calls always run
+  // on the caller's thread. Default: true.
+  bool background_reorders = true;
   // MatchCandidates without near-misses: in a candidate segment whose selected rows are at least this
   // fraction of the rows they span, the span is walked and scored in place (the rows not selected are
   // computed and ignored) rather than the selected rows gathered into a block; the answers are the same.
@@ -164,6 +173,10 @@ class MatchIndex {
   using OpeningTable = SegmentedTable<ResolvedOpening, OpeningSegment>;
 
   explicit MatchIndex(std::shared_ptr<const ReferenceData> data, MatchIndexOptions options = {});
+  // Waits for a background reorder that is running to finish (one queued is dropped).
+  ~MatchIndex();
+  MatchIndex(const MatchIndex&) = delete;
+  MatchIndex& operator=(const MatchIndex&) = delete;
 
   const ReferenceData& data() const { return *data_; }
   const OccupationRelations& relations() const { return relations_; }
@@ -187,8 +200,8 @@ class MatchIndex {
   bool RemoveCandidate(const std::string& id);
   bool RemoveOpening(const std::string& id);
   // Rewrites the candidate table with every row in place order now, published as one version (queries
-  // go on meanwhile; writers wait). Start-up and bulk loads call it once at the end; writes call it
-  // themselves past MatchIndexOptions::candidate_reorder_min_rows.
+  // and writes go on meanwhile: SegmentedTable::Reorder). Start-up and bulk loads call it once at the
+  // end; past MatchIndexOptions::candidate_reorder_min_rows writes have it run (background_reorders).
   void ReorderCandidates();
   // While paused, writes do not reorder (a bulk load would copy its rows several times over); the loader
   // calls ReorderCandidates once at the end.
@@ -203,12 +216,14 @@ class MatchIndex {
   // Candidate rows a ReorderCandidates would put back in order (SegmentedTable::unordered_rows).
   size_t unordered_candidate_rows() const { return candidates_.unordered_rows(); }
   // The same for openings: rewrites each région/housing bucket's rows in place order now, so that the
-  // blocks of a segment cover small areas (OpeningSegment::BlockSummary). Writes call it themselves past
-  // MatchIndexOptions::opening_reorder_min_rows.
+  // blocks of a segment cover small areas (OpeningSegment::BlockSummary). Past
+  // MatchIndexOptions::opening_reorder_min_rows writes have it run (background_reorders).
   void ReorderOpenings();
   // As PauseCandidateReorders, for a bulk load of openings (then one ReorderOpenings at the end).
   void PauseOpeningReorders(bool paused) { opening_reorders_paused_.store(paused); }
   size_t unordered_opening_rows() const { return openings_.unordered_rows(); }
+  // Returns once no reorder called for by the thresholds is queued or running (background_reorders).
+  void WaitForReorders();
 
   // Sets (or, with nullptr, clears) the one write listener; a write already running may still call the old
   // one. Listening changes nothing the index holds, hence const (the server's watch registry sets it).
@@ -252,11 +267,27 @@ class MatchIndex {
   CandidateTable candidates_;
   OpeningTable openings_;
   mutable std::atomic<int> running_queries_{0};
-  // Reorders the candidates when the rows out of order pass the options' thresholds.
+  // Reorders the candidates when the rows out of order pass the options' thresholds, unless a reorder
+  // of them is already queued or running.
   void MaybeReorderCandidates();
   void MaybeReorderOpenings();
   std::atomic<bool> opening_reorders_paused_{false};
   std::atomic<bool> reorders_paused_{false};
+  // Background reorders (MatchIndexOptions::background_reorders): one thread, started by the first one.
+  // Queues a reorder of the table whose flag is `queued`.
+  void QueueReorder(bool MatchIndex::*queued);
+  void RunReorders();
+  std::mutex reorder_mu_;
+  std::condition_variable reorder_changed_;
+  bool candidate_reorder_queued_ = false;  // guarded by reorder_mu_
+  bool opening_reorder_queued_ = false;    // guarded by reorder_mu_
+  int reorders_running_ = 0;               // guarded by reorder_mu_
+  bool stopping_ = false;                  // guarded by reorder_mu_
+  // Set while a reorder of the table is queued or running: writes then skip the threshold check (the
+  // rows out of order stay counted until it publishes, and would queue another at once).
+  std::atomic<bool> candidate_reorder_busy_{false};
+  std::atomic<bool> opening_reorder_busy_{false};
+  std::thread reorder_thread_;  // guarded by reorder_mu_ until joined
   // Calls the write listener, if any, with `ids`.
   void NotifyWrite(IndexTable table, absl::Span<const std::string> ids) const;
   bool HasListener() const;

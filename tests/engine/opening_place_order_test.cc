@@ -246,34 +246,40 @@ TEST_F(OpeningPlaceOrderTest, SelectingSomeBlocksIsTheWholeSelectionRestrictedTo
   EXPECT_GT(compared, 1000);
 }
 
+// The same rule whether the reorder runs on the writer's thread or on the index's own (then waited for).
 TEST(OpeningReorderPolicyTest, AWriteReordersOncePastBothThresholds) {
-  MatchIndexOptions options;
-  options.opening_reorder_min_rows = 500;
-  options.opening_reorder_fraction = 0.5;
-  MatchIndex index(SharedReferenceData(), options);
-  CohortOptions cohort;
-  cohort.openings = 1200;
-  CohortGenerator generator(SharedReferenceData(), cohort);
-  std::vector<std::shared_ptr<const ResolvedOpening>> resolved;
-  for (const Opening& o : generator.Openings()) resolved.push_back(*index.ResolveOpening(o));
-  const auto all = absl::MakeConstSpan(resolved);
-  index.UpsertOpenings(all.subspan(0, 400));  // under the row threshold
-  EXPECT_EQ(index.unordered_opening_rows(), 400u);
-  index.UpsertOpenings(all.subspan(400, 200));  // 600 rows out of order: past both
-  EXPECT_EQ(index.unordered_opening_rows(), 0u);
-  index.UpsertOpenings(all.subspan(600, 550));  // 550 of 1,150: under half
-  EXPECT_EQ(index.unordered_opening_rows(), 550u);
-  index.UpsertOpenings(all.subspan(1150, 50));  // 600 of 1,200: half
-  EXPECT_EQ(index.unordered_opening_rows(), 0u);
-  EXPECT_EQ(index.opening_count(), 1200u);
-  // A bulk load pauses them and reorders once at the end.
-  MatchIndex loading(SharedReferenceData(), options);
-  loading.PauseOpeningReorders(true);
-  loading.UpsertOpenings(all);
-  EXPECT_EQ(loading.unordered_opening_rows(), 1200u);
-  loading.PauseOpeningReorders(false);
-  loading.ReorderOpenings();
-  EXPECT_EQ(loading.unordered_opening_rows(), 0u);
+  for (const bool background : {false, true}) {
+    SCOPED_TRACE(background ? "background reorders" : "reorders on the writer's thread");
+    MatchIndexOptions options;
+    options.opening_reorder_min_rows = 500;
+    options.opening_reorder_fraction = 0.5;
+    options.background_reorders = background;
+    MatchIndex index(SharedReferenceData(), options);
+    CohortOptions cohort;
+    cohort.openings = 1200;
+    CohortGenerator generator(SharedReferenceData(), cohort);
+    std::vector<std::shared_ptr<const ResolvedOpening>> resolved;
+    for (const Opening& o : generator.Openings()) resolved.push_back(*index.ResolveOpening(o));
+    const auto all = absl::MakeConstSpan(resolved);
+    const auto unordered_after = [&](absl::Span<const std::shared_ptr<const ResolvedOpening>> rows) {
+      index.UpsertOpenings(rows);
+      index.WaitForReorders();
+      return index.unordered_opening_rows();
+    };
+    EXPECT_EQ(unordered_after(all.subspan(0, 400)), 400u);    // under the row threshold
+    EXPECT_EQ(unordered_after(all.subspan(400, 200)), 0u);    // 600 rows out of order: past both
+    EXPECT_EQ(unordered_after(all.subspan(600, 550)), 550u);  // 550 of 1,150: under half
+    EXPECT_EQ(unordered_after(all.subspan(1150, 50)), 0u);    // 600 of 1,200: half
+    EXPECT_EQ(index.opening_count(), 1200u);
+    // A bulk load pauses them and reorders once at the end.
+    MatchIndex loading(SharedReferenceData(), options);
+    loading.PauseOpeningReorders(true);
+    loading.UpsertOpenings(all);
+    EXPECT_EQ(loading.unordered_opening_rows(), 1200u);
+    loading.PauseOpeningReorders(false);
+    loading.ReorderOpenings();
+    EXPECT_EQ(loading.unordered_opening_rows(), 0u);
+  }
 }
 
 }  // namespace

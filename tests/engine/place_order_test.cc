@@ -259,28 +259,36 @@ TEST_F(PlaceOrderTest, SkippedSegmentsHoldNoEligibleRowAfterWritesAndAReorder) {
   EXPECT_GT(ExpectSameAnswers("reordered again", 1, 2), static_cast<int64_t>(opening_ids_.size() / 2));
 }
 
+// The same rule whether the reorder runs on the writer's thread or on the index's own (then waited for).
 TEST(PlaceOrderPolicyTest, AWriteReordersOncePastBothThresholds) {
-  MatchIndexOptions options;
-  options.candidate_reorder_min_rows = 1000;
-  options.candidate_reorder_fraction = 0.5;
-  MatchIndex index(SharedReferenceData(), options);
-  CohortOptions cohort;
-  cohort.candidates = 2600;
-  CohortGenerator generator(SharedReferenceData(), cohort);
-  std::vector<std::shared_ptr<const ResolvedCandidate>> resolved;
-  for (const Candidate& c : generator.Candidates()) resolved.push_back(*index.ResolveCandidate(c));
-  const auto all = absl::MakeConstSpan(resolved);
-  index.UpsertCandidates(all.subspan(0, 999));
-  EXPECT_EQ(index.unordered_candidate_rows(), 999u);  // below the minimum
-  index.UpsertCandidates(all.subspan(999, 1));
-  EXPECT_EQ(index.unordered_candidate_rows(), 0u);  // 1,000 rows out of order: reordered
-  index.UpsertCandidates(all.subspan(1000, 999));
-  EXPECT_EQ(index.unordered_candidate_rows(), 999u);  // under half of the 1,999 live rows
-  index.UpsertCandidates(all.subspan(1999, 1));
-  EXPECT_EQ(index.unordered_candidate_rows(), 0u);
-  EXPECT_TRUE(index.RemoveCandidate(resolved[5]->id()));
-  EXPECT_EQ(index.unordered_candidate_rows(), 1u);  // a freed slot of an ordered segment
-  EXPECT_EQ(index.candidate_count(), 1999u);
+  for (const bool background : {false, true}) {
+    SCOPED_TRACE(background ? "background reorders" : "reorders on the writer's thread");
+    MatchIndexOptions options;
+    options.candidate_reorder_min_rows = 1000;
+    options.candidate_reorder_fraction = 0.5;
+    options.background_reorders = background;
+    MatchIndex index(SharedReferenceData(), options);
+    CohortOptions cohort;
+    cohort.candidates = 2600;
+    CohortGenerator generator(SharedReferenceData(), cohort);
+    std::vector<std::shared_ptr<const ResolvedCandidate>> resolved;
+    for (const Candidate& c : generator.Candidates()) resolved.push_back(*index.ResolveCandidate(c));
+    const auto all = absl::MakeConstSpan(resolved);
+    const auto unordered_after = [&](absl::Span<const std::shared_ptr<const ResolvedCandidate>> rows) {
+      index.UpsertCandidates(rows);
+      index.WaitForReorders();
+      return index.unordered_candidate_rows();
+    };
+    EXPECT_EQ(unordered_after(all.subspan(0, 999)), 999u);     // below the minimum
+    EXPECT_EQ(unordered_after(all.subspan(999, 1)), 0u);       // 1,000 rows out of order: reordered
+    EXPECT_EQ(unordered_after(all.subspan(1000, 999)), 999u);  // under half of the 1,999 live rows
+    EXPECT_EQ(unordered_after(all.subspan(1999, 1)), 0u);
+    EXPECT_TRUE(index.RemoveCandidate(resolved[5]->id()));
+    index.WaitForReorders();
+    EXPECT_EQ(index.unordered_candidate_rows(), 1u);  // a freed slot of an ordered segment
+    EXPECT_EQ(index.candidate_count(), 1999u);
+    for (size_t i = 0; i < 2000; ++i) EXPECT_EQ(index.FindCandidate(resolved[i]->id()) != nullptr, i != 5) << i;
+  }
 }
 
 }  // namespace

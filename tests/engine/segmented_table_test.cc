@@ -1,6 +1,7 @@
 // SegmentedTable::ApplyIf: the rows are built before durable() is asked, published only when it says
 // yes, and a no leaves the table exactly as it was (later writes land as if it never happened).
 // SegmentedTable::Load: one pass gives the table Apply then Reorder give, on any number of threads.
+// SegmentedTable::Reorder: writes made while it copies the table are carried into the new version.
 #include "engine/columns/segmented_table.h"
 
 #include <algorithm>
@@ -58,6 +59,17 @@ int VersionOf(const Table& table, const std::string& id) {
   return found ? found->version : -1;
 }
 
+// The same id (or none) in every slot of the two tables' current versions.
+void ExpectSameSlots(const Table& x, const Table& y) {
+  const auto a = x.snapshot(), b = y.snapshot();
+  ASSERT_EQ(a->segments.size(), b->segments.size());
+  for (size_t s = 0; s < a->segments.size(); ++s) {
+    for (int row = 0; row < TinySegment::kRows; ++row) {
+      EXPECT_EQ(a->segments[s]->id(row), b->segments[s]->id(row)) << s << " " << row;
+    }
+  }
+}
+
 TEST(SegmentedTableTest, RefusedWriteChangesNothingAndIsNotVisibleWhileAsked) {
   Table table = Ordered();
   table.Apply({R("a", 5, 1), R("b", 3, 1), R("c", 9, 1)}, {});
@@ -102,12 +114,7 @@ TEST(SegmentedTableTest, WritesAfterARefusedOneLandAsWithoutIt) {
   }
   refused.Reorder();
   plain.Reorder();
-  const auto& x = refused.snapshot()->segments;
-  const auto& y = plain.snapshot()->segments;
-  ASSERT_EQ(x.size(), y.size());
-  for (size_t s = 0; s < x.size(); ++s) {
-    for (int row = 0; row < TinySegment::kRows; ++row) EXPECT_EQ(x[s]->id(row), y[s]->id(row)) << s << " " << row;
-  }
+  ExpectSameSlots(refused, plain);
 }
 
 // Keys of a segment's live rows, row by row.
@@ -154,6 +161,55 @@ TEST(SegmentedTableTest, FullTailSegmentsHoldTheirRowsInKeyOrder) {
   EXPECT_EQ(KeysOf(*table.snapshot()->segments[0]), (std::vector<uint64_t>{1, 97, 98, 99}));
 }
 
+// Writes made while a Reorder copies the table are visible at once and carried into the reordered
+// version: each written record's sorted copy is cleared and its current row goes to the tail (in key
+// order), removed records stay removed. A later Reorder then gives the layout of the same writes made
+// before a single Reorder.
+TEST(SegmentedTableTest, WritesDuringAReorderAreCarriedIntoIt) {
+  Table during = Ordered(), plain = Ordered();
+  const std::vector<std::shared_ptr<const Row>> first = {R("a", 50, 1), R("b", 30, 1), R("c", 90, 1), R("d", 40, 1),
+                                                         R("e", 80, 1), R("f", 60, 1), R("g", 10, 1)};
+  for (Table* table : {&during, &plain}) {
+    table->Apply(first, {});
+    table->Reorder();
+    table->Apply({R("h", 70, 1), R("i", 20, 1)}, {});  // two rows in the tail
+  }
+  // "a" moves (new key), "c" changes in place, "b" and the tail row "i" leave, "z" is new.
+  const std::vector<std::shared_ptr<const Row>> writes = {R("a", 5, 2), R("c", 90, 2), R("z", 65, 2)};
+  const std::vector<std::string> removals = {"b", "i"};
+  int copies = 0;
+  during.Reorder(1, [&] {
+    ++copies;
+    during.Apply(writes, removals);  // not blocked: the copy runs without the write lock
+    EXPECT_EQ(VersionOf(during, "a"), 2);
+    EXPECT_EQ(during.Find("b"), nullptr);
+  });
+  EXPECT_EQ(copies, 1);
+  plain.Apply(writes, removals);
+  for (const char* id : {"a", "b", "c", "d", "e", "f", "g", "h", "i", "z"}) {
+    EXPECT_EQ(VersionOf(during, id), VersionOf(plain, id)) << id;
+  }
+  EXPECT_EQ(during.size(), 8u);
+  EXPECT_EQ(during.snapshot()->live_rows, 8u);
+  // Sorted copy: g i b d | a f h e | c (keys 10 20 30 40 | 50 60 70 80 | 90); then a, b, c, i cleared and
+  // a, c, z carried (keys 5 65 90) into one tail segment in key order.
+  const auto segments = during.snapshot()->segments;
+  ASSERT_EQ(segments.size(), 4u);
+  EXPECT_EQ(KeysOf(*segments[0]), (std::vector<uint64_t>{10, 40}));      // i (20) and b (30) cleared
+  EXPECT_EQ(KeysOf(*segments[1]), (std::vector<uint64_t>{60, 70, 80}));  // a (50) cleared
+  EXPECT_EQ(KeysOf(*segments[2]), (std::vector<uint64_t>{}));            // c (90) cleared
+  EXPECT_EQ(KeysOf(*segments[3]), (std::vector<uint64_t>{5, 65, 90}));
+  EXPECT_EQ(during.unordered_rows(), 3u + 4u);  // carried rows and cleared slots
+  // The tail segment is its bucket's open one: the next new row fills it.
+  during.Apply({R("y", 1, 3)}, {});
+  plain.Apply({R("y", 1, 3)}, {});
+  EXPECT_EQ(during.snapshot()->segments.size(), 4u);
+  during.Reorder();
+  plain.Reorder();
+  ExpectSameSlots(during, plain);
+  EXPECT_EQ(during.unordered_rows(), 0u);
+}
+
 TEST(SegmentedTableTest, BucketedTableRefusedWriteKeepsItsSlots) {
   Table refused([](const Row& r) { return static_cast<uint32_t>(r.place % 2); });
   Table plain([](const Row& r) { return static_cast<uint32_t>(r.place % 2); });
@@ -161,12 +217,7 @@ TEST(SegmentedTableTest, BucketedTableRefusedWriteKeepsItsSlots) {
   for (Table* table : {&refused, &plain}) table->Apply({}, {"b"});
   EXPECT_FALSE(refused.ApplyIf({R("a", 2, 2), R("d", 4, 2), R("e", 5, 2)}, {}, [] { return false; }));
   for (Table* table : {&refused, &plain}) table->Apply({R("f", 4, 3), R("g", 1, 3)}, {});
-  ASSERT_EQ(refused.snapshot()->segments.size(), plain.snapshot()->segments.size());
-  for (size_t s = 0; s < plain.snapshot()->segments.size(); ++s) {
-    for (int row = 0; row < TinySegment::kRows; ++row) {
-      EXPECT_EQ(refused.snapshot()->segments[s]->id(row), plain.snapshot()->segments[s]->id(row)) << s << " " << row;
-    }
-  }
+  ExpectSameSlots(refused, plain);
   EXPECT_EQ(VersionOf(refused, "a"), 1);
   EXPECT_EQ(refused.Find("d"), nullptr);
 }
