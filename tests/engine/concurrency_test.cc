@@ -153,8 +153,12 @@ TEST(ConcurrencyTest, BackgroundReordersLoseNoWrite) {
   }
   options.background_reorders = false;
   MatchIndex fresh(SharedReferenceData(), options);
-  for (const auto& [id, c] : expected) fresh.UpsertCandidates({*fresh.ResolveCandidate(c)});
-  for (const Opening& o : openings) fresh.UpsertOpenings({*fresh.ResolveOpening(o)});
+  std::vector<std::shared_ptr<const ResolvedCandidate>> final_candidates;
+  for (const auto& [id, c] : expected) final_candidates.push_back(*fresh.ResolveCandidate(c));
+  fresh.UpsertCandidates(final_candidates);
+  std::vector<std::shared_ptr<const ResolvedOpening>> all_openings;
+  for (const Opening& o : openings) all_openings.push_back(*fresh.ResolveOpening(o));
+  fresh.UpsertOpenings(all_openings);
   MatchQuery q;
   q.k = 20;
   q.explain = false;
