@@ -115,8 +115,6 @@ Cohort Build(const Settings& s, std::shared_ptr<const engine::ReferenceData> dat
   Cohort c;
   engine::MatchIndexOptions index_options;
   if (s.openings_arrival_order) index_options.opening_reorder_min_rows = 0;
-  // The loading writes' reorders run before each write returns: the layout does not depend on timing.
-  index_options.background_reorders = false;
   c.index = std::make_unique<engine::MatchIndex>(data, index_options);
   engine::CohortOptions options;
   options.candidates = s.candidates;

@@ -135,9 +135,6 @@ World Build(const Settings& settings) {
   engine::MatchIndexOptions index_options;
   if (settings.arrival_order) index_options.candidate_reorder_min_rows = 0;
   if (settings.openings_arrival_order) index_options.opening_reorder_min_rows = 0;
-  // The loading writes' reorders run before each write returns: the layout does not depend on timing
-  // (--as_written: as if each of a server's background reorders ended before the next batch came).
-  index_options.background_reorders = false;
   w.index = std::make_unique<MatchIndex>(w.data, index_options);
   w.peer = std::make_unique<ScalarPeer>(w.index->relations(), engine::DefaultScoringProfile());
   engine::CohortOptions options;

@@ -89,7 +89,6 @@ int Run(int argc, char** argv) {
   for (int64_t i = 0; i < s.openings; ++i) openings.push_back(*index.ResolveOpening(generator.MakeOpening(i)));
   for (size_t i = 0; i < candidates.size(); i += 4096) index.UpsertCandidates(absl::MakeConstSpan(candidates).subspan(i, 4096));
   index.UpsertOpenings(openings);
-  index.WaitForReorders();  // those the loading writes called for, before anything is timed
   for (const auto& c : candidates) peer.AddCandidate(c);
   for (const auto& o : openings) peer.AddOpening(o);
   std::printf("kernel path: %s (PASSERELLE_KERNEL may force a lower one)\n",

@@ -118,10 +118,11 @@ struct MatchIndexOptions {
   double opening_reorder_fraction = 0.25;
   // Whether the reorders the thresholds call for run on a thread of the index's own (true), so that the
   // write that crossed a threshold returns without waiting for a copy of the whole table (writes go on
-  // while it runs, SegmentedTable::Reorder), or on that write's thread before it returns (false: a
-  // layout known when the write returns, for tests and benchmarks). Explicit Reorder* calls always run
-  // on the caller's thread. Default: true.
-  bool background_reorders = true;
+  // while it runs, SegmentedTable::Reorder), or on that write's thread before it returns (false: the
+  // layout when a write returns does not depend on timing, which tests and benchmarks comparing indexes
+  // rely on). The catalog, and so the server, turns it on (Catalog::IndexOptions). Explicit Reorder*
+  // calls always run on the caller's thread. Default: false.
+  bool background_reorders = false;
   // MatchCandidates without near-misses: in a candidate segment whose selected rows are at least this
   // fraction of the rows they span, the span is walked and scored in place (the rows not selected are
   // computed and ignored) rather than the selected rows gathered into a block; the answers are the same.

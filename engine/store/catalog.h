@@ -223,7 +223,14 @@ class Catalog {
 
  private:
   Catalog(std::shared_ptr<const ReferenceData> data, const CatalogOptions& options)
-      : options_(options), index_(std::move(data)) {}
+      : options_(options), index_(std::move(data), IndexOptions()) {}
+  // Reorders on the index's own thread: a put that crosses the place-order thresholds returns without
+  // waiting for a copy of the whole table (MatchIndexOptions::background_reorders).
+  static MatchIndexOptions IndexOptions() {
+    MatchIndexOptions options;
+    options.background_reorders = true;
+    return options;
+  }
 
   // A log entry's time when applying one (LogEntryScope), else the clock's.
   absl::Time Now() const {

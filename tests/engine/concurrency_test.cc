@@ -85,7 +85,7 @@ TEST(ConcurrencyTest, BackgroundReordersLoseNoWrite) {
   options.candidate_reorder_min_rows = 200;
   options.candidate_reorder_fraction = 0.25;
   options.opening_reorder_min_rows = 50;
-  ASSERT_TRUE(options.background_reorders);
+  options.background_reorders = true;
   MatchIndex index(SharedReferenceData(), options);
   CohortOptions cohort;
   cohort.candidates = 5000;
