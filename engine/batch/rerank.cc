@@ -97,6 +97,7 @@ absl::Status Rerank(const MatchIndex& index, const ScoringProfile& profile, cons
   absl::Status first_error;
 
   auto worker = [&](int) {
+    const MatchIndex::BatchWorker counted(index);  // queries meanwhile take no helper thread from it
     absl::StatusOr<std::unique_ptr<OpeningBlockMatcher>> matcher =
         OpeningBlockMatcher::Create(index, openings, query, profile,
                                     BlockMatchOptions{.skip_rows_below_top_k = options.skip_rows_below_top_k,

@@ -225,39 +225,38 @@ bool ReorderDue(int64_t unordered, int64_t live, int64_t min_rows, double fracti
 }
 }  // namespace
 
-void MatchIndex::MaybeReorderCandidates() {
-  if (reorders_paused_.load() || candidate_reorder_busy_.load()) return;
-  if (!ReorderDue(static_cast<int64_t>(candidates_.unordered_rows()), static_cast<int64_t>(candidates_.size()),
-                  options_.candidate_reorder_min_rows, options_.candidate_reorder_fraction)) {
+template <typename Table>
+void MatchIndex::MaybeReorder(const Table& table, TableReorders& reorders, int64_t min_rows, double fraction,
+                              void (MatchIndex::*reorder)()) {
+  if (reorders.paused.load() || reorders.busy.load()) return;
+  if (!ReorderDue(static_cast<int64_t>(table.unordered_rows()), static_cast<int64_t>(table.size()), min_rows,
+                  fraction)) {
     return;
   }
   if (!options_.background_reorders) {
-    ReorderCandidates();
-  } else if (!candidate_reorder_busy_.exchange(true)) {  // else another writer queued it first
-    QueueReorder(&MatchIndex::candidate_reorder_queued_);
+    (this->*reorder)();
+  } else if (!reorders.busy.exchange(true)) {  // else another writer queued it first
+    QueueReorder(reorders);
   }
+}
+
+void MatchIndex::MaybeReorderCandidates() {
+  MaybeReorder(candidates_, candidate_reorders_, options_.candidate_reorder_min_rows,
+               options_.candidate_reorder_fraction, &MatchIndex::ReorderCandidates);
 }
 
 void MatchIndex::ReorderOpenings() { openings_.Reorder(options_.query_threads); }
 
 void MatchIndex::MaybeReorderOpenings() {
-  if (opening_reorders_paused_.load() || opening_reorder_busy_.load()) return;
-  if (!ReorderDue(static_cast<int64_t>(openings_.unordered_rows()), static_cast<int64_t>(openings_.size()),
-                  options_.opening_reorder_min_rows, options_.opening_reorder_fraction)) {
-    return;
-  }
-  if (!options_.background_reorders) {
-    ReorderOpenings();
-  } else if (!opening_reorder_busy_.exchange(true)) {
-    QueueReorder(&MatchIndex::opening_reorder_queued_);
-  }
+  MaybeReorder(openings_, opening_reorders_, options_.opening_reorder_min_rows, options_.opening_reorder_fraction,
+               &MatchIndex::ReorderOpenings);
 }
 
-void MatchIndex::QueueReorder(bool MatchIndex::*queued) {
+void MatchIndex::QueueReorder(TableReorders& reorders) {
   {
     std::lock_guard<std::mutex> lock(reorder_mu_);
     if (stopping_) return;  // being destroyed
-    this->*queued = true;
+    reorders.queued = true;
     if (!reorder_thread_.joinable()) reorder_thread_ = std::thread([this] { RunReorders(); });
   }
   reorder_changed_.notify_all();
@@ -266,19 +265,19 @@ void MatchIndex::QueueReorder(bool MatchIndex::*queued) {
 void MatchIndex::RunReorders() {
   std::unique_lock<std::mutex> lock(reorder_mu_);
   for (;;) {
-    reorder_changed_.wait(lock, [this] { return stopping_ || candidate_reorder_queued_ || opening_reorder_queued_; });
+    reorder_changed_.wait(lock, [this] { return stopping_ || candidate_reorders_.queued || opening_reorders_.queued; });
     if (stopping_) return;
-    const bool candidates = std::exchange(candidate_reorder_queued_, false);
-    const bool openings = std::exchange(opening_reorder_queued_, false);
+    const bool candidates = std::exchange(candidate_reorders_.queued, false);
+    const bool openings = std::exchange(opening_reorders_.queued, false);
     ++reorders_running_;
     lock.unlock();
     if (candidates) {
       ReorderCandidates();
-      candidate_reorder_busy_.store(false);
+      candidate_reorders_.busy.store(false);
     }
     if (openings) {
       ReorderOpenings();
-      opening_reorder_busy_.store(false);
+      opening_reorders_.busy.store(false);
     }
     lock.lock();
     --reorders_running_;
@@ -289,7 +288,7 @@ void MatchIndex::RunReorders() {
 void MatchIndex::WaitForReorders() {
   std::unique_lock<std::mutex> lock(reorder_mu_);
   reorder_changed_.wait(lock, [this] {
-    return stopping_ || (!candidate_reorder_queued_ && !opening_reorder_queued_ && reorders_running_ == 0);
+    return stopping_ || (!candidate_reorders_.queued && !opening_reorders_.queued && reorders_running_ == 0);
   });
 }
 

@@ -206,7 +206,7 @@ class MatchIndex {
   void ReorderCandidates();
   // While paused, writes do not reorder (a bulk load would copy its rows several times over); the loader
   // calls ReorderCandidates once at the end.
-  void PauseCandidateReorders(bool paused) { reorders_paused_.store(paused); }
+  void PauseCandidateReorders(bool paused) { candidate_reorders_.paused.store(paused); }
   // Start-up: EncodeCandidate readies a resolved candidate for the table on any thread (this index's
   // owner code, its place key, its packed bytes and columns); LoadCandidates then fills the empty
   // candidate table with all of them at once, in place order (SegmentedTable::Load), its segments built
@@ -221,10 +221,26 @@ class MatchIndex {
   // MatchIndexOptions::opening_reorder_min_rows writes have it run (background_reorders).
   void ReorderOpenings();
   // As PauseCandidateReorders, for a bulk load of openings (then one ReorderOpenings at the end).
-  void PauseOpeningReorders(bool paused) { opening_reorders_paused_.store(paused); }
+  void PauseOpeningReorders(bool paused) { opening_reorders_.paused.store(paused); }
   size_t unordered_opening_rows() const { return openings_.unordered_rows(); }
   // Returns once no reorder called for by the thresholds is queued or running (background_reorders).
   void WaitForReorders();
+
+  // While one lives, its thread of batch work (a Rerank worker) counts as a running query, so that the
+  // queries that come meanwhile leave it its core: a query scans on query_threads threads less one per
+  // other query running (MatchIndexOptions::query_threads).
+  class BatchWorker {
+   public:
+    explicit BatchWorker(const MatchIndex& index) : running_(index.running_queries_) { running_.fetch_add(1); }
+    ~BatchWorker() { running_.fetch_sub(1); }
+    BatchWorker(const BatchWorker&) = delete;
+    BatchWorker& operator=(const BatchWorker&) = delete;
+
+   private:
+    std::atomic<int>& running_;
+  };
+  // Queries and batch workers running now.
+  int running_queries() const { return running_queries_.load(); }
 
   // Sets (or, with nullptr, clears) the one write listener; a write already running may still call the old
   // one. Listening changes nothing the index holds, hence const (the server's watch registry sets it).
@@ -268,26 +284,30 @@ class MatchIndex {
   CandidateTable candidates_;
   OpeningTable openings_;
   mutable std::atomic<int> running_queries_{0};
-  // Reorders the candidates when the rows out of order pass the options' thresholds, unless a reorder
-  // of them is already queued or running.
+  // Automatic reorders of one table (MatchIndexOptions' thresholds).
+  struct TableReorders {
+    std::atomic<bool> paused{false};  // Pause*Reorders: writes do not check the thresholds
+    // Set while a reorder of the table is queued or running: writes then skip the threshold check (the
+    // rows out of order stay counted until it publishes, and would queue another at once).
+    std::atomic<bool> busy{false};
+    bool queued = false;  // guarded by reorder_mu_ (background_reorders)
+  };
+  TableReorders candidate_reorders_;
+  TableReorders opening_reorders_;
+  // Reorders the table (on this thread, or queued for the reorder thread with background_reorders) when
+  // its rows out of order pass the thresholds, unless paused or a reorder of it is already queued or running.
   void MaybeReorderCandidates();
   void MaybeReorderOpenings();
-  std::atomic<bool> opening_reorders_paused_{false};
-  std::atomic<bool> reorders_paused_{false};
+  template <typename Table>
+  void MaybeReorder(const Table& table, TableReorders& reorders, int64_t min_rows, double fraction,
+                    void (MatchIndex::*reorder)());
   // Background reorders (MatchIndexOptions::background_reorders): one thread, started by the first one.
-  // Queues a reorder of the table whose flag is `queued`.
-  void QueueReorder(bool MatchIndex::*queued);
+  void QueueReorder(TableReorders& reorders);
   void RunReorders();
   std::mutex reorder_mu_;
   std::condition_variable reorder_changed_;
-  bool candidate_reorder_queued_ = false;  // guarded by reorder_mu_
-  bool opening_reorder_queued_ = false;    // guarded by reorder_mu_
   int reorders_running_ = 0;               // guarded by reorder_mu_
   bool stopping_ = false;                  // guarded by reorder_mu_
-  // Set while a reorder of the table is queued or running: writes then skip the threshold check (the
-  // rows out of order stay counted until it publishes, and would queue another at once).
-  std::atomic<bool> candidate_reorder_busy_{false};
-  std::atomic<bool> opening_reorder_busy_{false};
   std::thread reorder_thread_;  // guarded by reorder_mu_ until joined
   // Calls the write listener, if any, with `ids`.
   void NotifyWrite(IndexTable table, absl::Span<const std::string> ids) const;

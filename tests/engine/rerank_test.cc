@@ -2,6 +2,7 @@
 // cannot be eligible), honours cohort filters, and reports progress.
 #include "engine/batch/rerank.h"
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 
@@ -123,6 +124,32 @@ TEST_F(RerankTest, CancellationStopsBetweenBlocksWithoutFinalProgress) {
   EXPECT_LE(sunk.load(), 16);
   EXPECT_EQ(progress_calls, sunk.load()) << "no final progress call after a cancellation";
   EXPECT_LT(last.candidates_done, last.candidates_total);
+}
+
+// A query's helper threads are query_threads less one per other query running: a batch's workers count
+// among them while they run, so queries meanwhile leave them their cores.
+TEST_F(RerankTest, WorkersCountAsRunningQueriesWhileTheyRun) {
+  EXPECT_EQ(index_.running_queries(), 0);
+  RerankOptions options;
+  options.threads = 2;
+  options.block_candidates = 8;
+  int fewest_running = 1 << 30;  // the sink runs under Rerank's lock, one call at a time
+  absl::Status s = Rerank(
+      index_, DefaultScoringProfile(), options,
+      [&](CandidateRanking) { fewest_running = std::min(fewest_running, index_.running_queries()); },
+      [](const RerankProgress&) {});
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_GE(fewest_running, 1) << "a worker handing over rankings was not counted";
+  EXPECT_EQ(index_.running_queries(), 0) << "the workers stay counted after the call";
+  {
+    const MatchIndex::BatchWorker worker(index_);
+    EXPECT_EQ(index_.running_queries(), 1);
+    MatchQuery q;
+    q.explain = false;
+    ASSERT_TRUE(index_.MatchOpenings("c1", q, DefaultScoringProfile()).ok());
+    EXPECT_EQ(index_.running_queries(), 1);
+  }
+  EXPECT_EQ(index_.running_queries(), 0);
 }
 
 TEST_F(RerankTest, PinnedSnapshotsIgnoreLaterUpdates) {
