@@ -50,13 +50,9 @@ cleanup() {
 trap cleanup EXIT
 say() { printf '\n==> %s\n' "$*"; }
 fail() { echo "cluster-demo.sh: FAILED: $*" >&2; for f in "$WORK"/*.log; do echo "--- $f" >&2; tail -n 15 "$f" >&2; done; exit 1; }
-# Free loopback ports, all distinct (asked of the kernel; a race with another process is unlikely).
-free_ports() { python3 -c '
-import socket, sys
-socks = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in socks: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))' "$1"; }
-read -r -a P <<<"$(free_ports 14)"
+# Free loopback ports, below the kernel's ephemeral range (scripts/free-ports.py says why).
+PORTS=$(python3 scripts/free-ports.py 14) || fail "not enough free loopback ports"
+read -r -a P <<<"$PORTS"
 NATS_PORT=("${P[0]}" "${P[1]}" "${P[2]}"); ROUTE_PORT=("${P[3]}" "${P[4]}" "${P[5]}")
 GRPC_PORT=("${P[6]}" "${P[7]}" "${P[8]}"); METRICS_PORT=("${P[9]}" "${P[10]}" "${P[11]}")
 PROXY_PORT=${P[12]}; STATS_PORT=${P[13]}

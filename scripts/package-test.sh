@@ -75,8 +75,7 @@ fi
 
 # The unit's ExecStart, as its user, on free ports.
 exec_start=$(sed -n 's/^ExecStart=//p' "$unit")
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-metrics_port=$(free_port)
+metrics_port=$(python3 scripts/free-ports.py) || fail "no free loopback port"
 # setpriv execs the server itself (runuser would stand between the signal and it).
 $SUDO setpriv --reuid=passerelle --regid=passerelle --init-groups -- $exec_start --listen=127.0.0.1:0 --port_file=/var/lib/passerelle/port \
   --metrics_listen=127.0.0.1:"$metrics_port" 2>"$work/server.log" &
