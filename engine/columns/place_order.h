@@ -44,7 +44,7 @@ uint64_t OpeningPlaceKey(const ResolvedOpening& opening);
 inline bool CandidateSegmentOutOfReach(const CandidateSegment::Summary& summary, const UnitVector& position,
                                        bool housing_provided) {
   if (housing_provided && summary.any_relocating) return false;
-  return GreatCircleKm(position, summary.center) > summary.max_reach_km + 1.0f;
+  return GreatCircleBeyond(position, summary.center, 0.0f, summary.max_reach_km + 1.0f);
 }
 
 }  // namespace passerelle::engine

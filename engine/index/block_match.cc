@@ -254,7 +254,7 @@ void OpeningBlockMatcher::Match(absl::Span<const ResolvedCandidate* const> block
     for (size_t j = 0; j < reach; ++j) {
       const OpeningSegment::Summary& summary = segments[reachable_[j]]->summary;
       st.near[i * reach + j] =
-          !(GreatCircleKm(c.position, summary.center) - summary.max_distance_km > c.radius_km + 1.0f);
+          !GreatCircleBeyond(c.position, summary.center, summary.max_distance_km, c.radius_km + 1.0f);
     }
   }
   if (st.options.segment_major) {

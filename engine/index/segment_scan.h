@@ -125,7 +125,7 @@ inline bool CannotBeEligible(const ResolvedOpening& opening, const CandidateSegm
 inline bool CannotBeEligible(const ResolvedCandidate& candidate, const OpeningSegment::Summary& segment) {
   if (!candidate.record.right_to_work) return true;
   if (candidate.record.relocation_accepted && segment.any_housing) return false;
-  return GreatCircleKm(candidate.position, segment.center) - segment.max_distance_km > candidate.radius_km + 1.0f;
+  return GreatCircleBeyond(candidate.position, segment.center, segment.max_distance_km, candidate.radius_km + 1.0f);
 }
 
 // The blocks of an opening segment (OpeningSegment::BlockSummary) `candidate` may reach, as a mask for
@@ -145,7 +145,7 @@ inline int64_t OpeningBlocksInReach(const ResolvedCandidate& candidate, const Op
   for (int b = 0; b < count; ++b) {
     const OpeningSegment::BlockSummary& block = segment.blocks[b];
     if (block.live_rows == 0) continue;
-    if (GreatCircleKm(candidate.position, block.center) - block.max_distance_km > reach_km) {
+    if (GreatCircleBeyond(candidate.position, block.center, block.max_distance_km, reach_km)) {
       pruned += block.live_rows;
     } else {
       mask |= 1u << b;

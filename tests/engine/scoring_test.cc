@@ -1,5 +1,6 @@
 // Each criterion of scoring model v1 and its edges, through ExplainPair (the ranking kernel with n = 1).
 #include <cmath>
+#include <random>
 
 #include "engine/scoring/resolution.h"
 #include "engine/scoring/constants.h"
@@ -313,6 +314,38 @@ TEST(ScoringProfileTest, NonFiniteOrNegativeWeightsAreRejectedNamingTheField) {
   EXPECT_FALSE(ValidateScoringProfile(p).ok());
   p.weights[0] = -1;
   EXPECT_NE(ValidateScoringProfile(p).message().find("weights.occupation"), absl::string_view::npos);
+}
+
+// GreatCircleBeyond decides most reach tests from the chord alone; it must give the exact test's answer
+// everywhere, thresholds at the distance itself (within a few float steps) included.
+TEST(GreatCircleBeyondTest, GivesTheExactDistanceTestsAnswer) {
+  std::mt19937 random(7);
+  std::uniform_real_distribution<double> latitude(41.0, 51.5), longitude(-5.5, 9.8), unit(0.0, 1.0);
+  int decided_by_the_chord = 0, tests = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const double lat = latitude(random), lon = longitude(random);
+    const UnitVector a = UnitVectorFromDegrees(lat, lon);
+    // Half the pairs within about 20 km (the blocks of one town), half anywhere in France.
+    const UnitVector b = i % 2 ? UnitVectorFromDegrees(latitude(random), longitude(random))
+                               : UnitVectorFromDegrees(lat + unit(random) * 0.2 - 0.1, lon + unit(random) * 0.2 - 0.1);
+    const float km = GreatCircleKm(a, b);
+    const float less = static_cast<float>(unit(random) * 50.0);
+    for (const float limit : {km - less, std::nextafter(km - less, 0.0f), std::nextafter(km - less, 1e9f),
+                              (km - less) * 0.999f, (km - less) * 0.99f, (km - less) * 0.5f, (km - less) * 1.001f,
+                              0.0f, -1.0f, 1.0f, 30.0f}) {
+      const bool exact = km - less > limit;
+      ASSERT_EQ(GreatCircleBeyond(a, b, less, limit), exact) << "pair " << i << ", less " << less << ", limit " << limit;
+      ++tests;
+      const float threshold = limit + less;
+      const float dx = a.x - b.x, dy = a.y - b.y, dz = a.z - b.z;
+      if (threshold > 0 &&
+          (dx * dx + dy * dy + dz * dz) * kEarthRadiusKm * kEarthRadiusKm > threshold * threshold * 1.002f) {
+        ++decided_by_the_chord;
+      }
+    }
+  }
+  // Far blocks are the common case: the chord must settle a good share without the arcsine.
+  EXPECT_GT(decided_by_the_chord, tests / 4);
 }
 
 }  // namespace
